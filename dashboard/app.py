@@ -1,0 +1,46 @@
+"""Entrypoint of the MBC Navigator dashboard: navigation, the shared profile form, the packet.
+
+Start it with ``mbc-navigator`` (or ``python -m streamlit run dashboard/app.py`` from the repo root).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import packet_sidebar, sidebar, state
+
+VIEWS = Path(__file__).parent / "views"
+
+st.set_page_config(page_title="MBC Navigator", page_icon="🧭", layout="wide")
+
+pages = {
+    "Your guide": [
+        st.Page(VIEWS / "overview.py", title="Treatments and care", icon="💊", default=True),
+        st.Page(VIEWS / "symptoms.py", title="Symptoms to watch", icon="🩺"),
+    ],
+    "Trials and help": [
+        st.Page(VIEWS / "trials.py", title="Clinical trials", icon="🔬"),
+        st.Page(VIEWS / "resources.py", title="Support and resources", icon="🤝"),
+    ],
+}
+navigation = st.navigation(pages)
+
+state.init_state()
+state.keep_widget_state()
+sidebar.render_profile_form()
+profile_state = state.current_profile()
+state.sync_link(profile_state.profile)
+packet_sidebar.render(profile_state.profile)
+
+if message := st.session_state.pop(state.LINK_MESSAGE, None):
+    st.warning(message, icon="🔗")
+
+try:
+    navigation.run()
+except Exception:  # a page failing must never show a traceback to a patient
+    st.error(
+        "Sorry, something went wrong while showing this page. Your answers are kept. "
+        "Try again, or change a choice in the form."
+    )

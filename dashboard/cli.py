@@ -1,0 +1,138 @@
+"""The ``mbc-navigator`` command: starts the dashboard, or prints the same results in a terminal.
+
+It only parses arguments, calls ``matchers`` and ``data`` exactly as the pages do, and prints.
+Bad arguments give one line on standard error and exit status 2 (the usual Unix usage-error code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+USAGE_ERROR = 2
+APP = Path(__file__).resolve().parent / "app.py"
+
+
+class UsageError(Exception):
+    """A problem with what the user typed; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are a single line (no usage dump) so scripts and people read them."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--subtype", required=True, help="hr-positive, her2-positive, triple-negative, unknown")
+    parser.add_argument("--hormone-receptor", help="positive or negative (HER2-positive only)")
+    parser.add_argument("--sites", required=True, help="comma-separated: lung,bone,brain,liver,lymph-nodes,other")
+    parser.add_argument("--brain-mets", help="none, stable or active")
+    parser.add_argument("--age")
+    parser.add_argument("--sex", help="female or male")
+    parser.add_argument("--menopausal-status", help="premenopausal or postmenopausal")
+    parser.add_argument("--ecog", help="0-4")
+    parser.add_argument("--biomarkers", help="comma-separated: pik3ca,esr1,brca,pd-l1,her2-low")
+    parser.add_argument("--prior-therapies", help="comma-separated prior therapies")
+    parser.add_argument("--lines", help="number of prior lines for metastatic disease")
+    parser.add_argument("--zip", help="5-digit US ZIP code")
+    parser.add_argument("--miles", help="travel distance in miles (with --zip)")
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog="mbc-navigator",
+        description="MBC Navigator: with no command, starts the dashboard in your browser.",
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    therapies = commands.add_parser("therapies", help="standard therapies, symptoms and care path")
+    _add_profile_arguments(therapies)
+    therapies.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    trials = commands.add_parser("trials", help="rank clinical trials for a patient")
+    _add_profile_arguments(trials)
+    trials.add_argument("--studies", type=Path, help="match studies from this file instead of the API")
+    trials.add_argument("--all-statuses", action="store_true", help="keep studies of every status")
+    trials.add_argument(
+        "--not-yet-recruiting", action="store_true", help="also keep studies not yet recruiting"
+    )
+    trials.add_argument("--json", action="store_true", help="one JSON object per line, in rank order")
+
+    packet = commands.add_parser("packet", help="write the appointment packet (PDF, or .md / .csv)")
+    _add_profile_arguments(packet)
+    packet.add_argument("--trials", help="comma-separated NCT IDs to include as the shortlist")
+    packet.add_argument("--studies", type=Path, help="read the trials from this file instead of the API")
+    packet.add_argument("--needs", help="comma-separated support needs for the resources section")
+    packet.add_argument("--out", type=Path, required=True, help="output file: .pdf, .md or .csv")
+    return parser
+
+
+def _profile_values(args: argparse.Namespace) -> dict[str, str | None]:
+    return {
+        "subtype": args.subtype,
+        "hormone_receptor": args.hormone_receptor,
+        "sites": args.sites,
+        "brain_mets": args.brain_mets,
+        "age": args.age,
+        "sex": args.sex,
+        "menopausal_status": args.menopausal_status,
+        "ecog": args.ecog,
+        "biomarkers": args.biomarkers,
+        "prior_therapies": args.prior_therapies,
+        "prior_lines": args.lines,
+        "zip_code": args.zip,
+        "travel_miles": args.miles,
+    }
+
+
+def _start_dashboard(extra: Sequence[str]) -> int:
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--client.showErrorDetails=none",
+        "--client.toolbarMode=viewer",
+        "--browser.gatherUsageStats=false",
+        *extra,
+    ]
+    return subprocess.call(command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0].startswith("--server"):
+        return _start_dashboard(arguments)
+    from dashboard import cli_commands  # deferred: the dashboard start needs none of it
+
+    try:
+        args = _build_parser().parse_args(arguments)
+        if args.command is None:
+            raise UsageError("choose a command: therapies, trials or packet")
+        profile_values = _profile_values(args)
+        return cli_commands.run(args, profile_values)
+    except UsageError as error:
+        print(f"mbc-navigator: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except cli_commands.CommandFailed as failure:
+        print(f"mbc-navigator: {failure}", file=sys.stderr)
+        return 1
+
+
+def print_json_lines(rows: Sequence[dict[str, object]]) -> None:
+    """Print one compact JSON object per line (the trials contract)."""
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""Small rendering helpers shared by the pages: disclaimer, cards, sources, escaped registry text."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from matchers.safe_text import escape_markdown
+
+DISCLAIMER = (
+    "**This is not medical advice.** MBC Navigator helps you prepare questions for your care team. "
+    "Only your oncologist and care team can say which treatments or trials are right for you."
+)
+
+
+def disclaimer() -> None:
+    st.info(DISCLAIMER, icon="ℹ️")
+
+
+def source_caption(text: str) -> None:
+    """The source line under a card, prefixed in words (not only by style) so it is never missed."""
+    st.caption(f"Source: {text}")
+
+
+def untrusted_text(text: str | None) -> None:
+    """Show text from a trial record as plain text: markdown, links, images and HTML do not render."""
+    st.markdown(escape_markdown(text) or "_Not given in the record._")
+
+
+def profile_prompt(problem: str) -> None:
+    """Shown instead of page content while the form is incomplete or has a problem."""
+    st.warning(problem, icon="✍️")
+    st.markdown("Use the form on the left. Your answers stay on this computer.")

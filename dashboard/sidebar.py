@@ -1,0 +1,111 @@
+"""The profile form in the sidebar, shared by every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from matchers.profile import (
+    BIOMARKER_LABELS,
+    BIOMARKERS,
+    BRAIN_METS_LABELS,
+    PRIOR_THERAPIES,
+    PRIOR_THERAPY_LABELS,
+    SITE_LABELS,
+    SITES,
+    SUBTYPE_LABELS,
+    SUBTYPES,
+)
+
+ECOG_LABELS = {
+    0: "0 – Fully active",
+    1: "1 – Light activity; limited in strenuous activity",
+    2: "2 – Up and about more than half the day; cannot work",
+    3: "3 – In bed or chair more than half the day",
+    4: "4 – Completely disabled",
+}
+NOT_SURE = "Not sure"
+
+
+def _label(labels: dict[str, str]) -> object:
+    return lambda value: NOT_SURE if value is None else labels.get(value, value)
+
+
+def render_profile_form() -> None:
+    """Draw the form; every widget is keyed so its value survives page changes and reruns."""
+    with st.sidebar:
+        st.header("About the cancer")
+        st.radio(
+            "Type (subtype) of breast cancer",
+            SUBTYPES,
+            format_func=_label(SUBTYPE_LABELS),  # type: ignore[arg-type]
+            key=state.SUBTYPE,
+            index=None,
+            help="Your pathology report or care team can tell you. Choose “Not sure” if you don’t know.",
+        )
+        if st.session_state.get(state.SUBTYPE) == "her2-positive":
+            st.radio(
+                "Is it also hormone-receptor-positive?",
+                [None, "positive", "negative"],
+                format_func=_label({"positive": "Yes (ER or PR positive)", "negative": "No"}),  # type: ignore[arg-type]
+                key=state.HORMONE_RECEPTOR,
+                horizontal=True,
+            )
+        st.multiselect(
+            "Where has it spread?",
+            SITES,
+            format_func=_label(SITE_LABELS),  # type: ignore[arg-type]
+            key=state.SITES,
+            placeholder="Choose one or more places",
+        )
+        if "brain" in (st.session_state.get(state.SITES) or []):
+            st.radio(
+                "Brain metastases are…",
+                [None, "stable", "active"],
+                format_func=_label(BRAIN_METS_LABELS),  # type: ignore[arg-type]
+                key=state.BRAIN_METS,
+            )
+        with st.expander("More details (optional)"):
+            st.caption("Each detail helps match trials. Leave anything you are unsure of empty.")
+            st.number_input("Age", min_value=18, max_value=120, step=1, value=None, key=state.AGE)
+            st.selectbox("Sex", [None, "female", "male"], format_func=_label({"female": "Female", "male": "Male"}), key=state.SEX)  # type: ignore[arg-type]
+            st.selectbox(
+                "Menopausal status",
+                [None, "premenopausal", "postmenopausal"],
+                format_func=_label(  # type: ignore[arg-type]
+                    {"premenopausal": "Before menopause", "postmenopausal": "After menopause"}
+                ),
+                key=state.MENOPAUSAL,
+            )
+            st.selectbox(
+                "Daily activity (ECOG performance status)",
+                [None, 0, 1, 2, 3, 4],
+                format_func=lambda v: NOT_SURE if v is None else ECOG_LABELS[v],
+                key=state.ECOG,
+            )
+            st.multiselect(
+                "Test results known to be positive",
+                BIOMARKERS,
+                format_func=_label(BIOMARKER_LABELS),  # type: ignore[arg-type]
+                key=state.BIOMARKERS,
+                help="Only list results you know are positive. Anything not listed counts as unknown.",
+            )
+            st.multiselect(
+                "Treatments already received",
+                PRIOR_THERAPIES,
+                format_func=_label(PRIOR_THERAPY_LABELS),  # type: ignore[arg-type]
+                key=state.PRIOR_THERAPIES,
+            )
+            st.number_input(
+                "Lines of treatment since the cancer spread",
+                min_value=0,
+                max_value=20,
+                step=1,
+                value=None,
+                key=state.PRIOR_LINES,
+                help="Each time treatment changed because the cancer grew counts as one line.",
+            )
+        with st.expander("Location (optional)"):
+            st.text_input("US ZIP code", key=state.ZIP, max_chars=5, placeholder="e.g. 02215")
+            st.select_slider("How far can you travel? (miles)", state.MILES_OPTIONS, key=state.MILES)
+            st.checkbox("Include my ZIP code in the shareable link", key=state.SHARE_ZIP)

@@ -1,0 +1,174 @@
+"""Session state for the dashboard: widget keys, the profile they form, and the shareable URL.
+
+This is the only module that knows the session keys. Widgets live in the entrypoint's sidebar with
+these keys so every page sees the same choices; ``keep_widget_state`` stops Streamlit from dropping
+a page-only widget's value when the user visits another page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from matchers.profile import PatientProfile, ProfileError, profile_from_mapping
+from matchers.share_link import profile_from_query, profile_to_query
+
+SUBTYPE = "subtype"
+HORMONE_RECEPTOR = "hormone_receptor"
+SITES = "sites"
+BRAIN_METS = "brain_mets"
+AGE = "age"
+SEX = "sex"
+MENOPAUSAL = "menopausal_status"
+ECOG = "ecog"
+BIOMARKERS = "biomarkers"
+PRIOR_THERAPIES = "prior_therapies"
+PRIOR_LINES = "prior_lines"
+ZIP = "zip_code"
+MILES = "travel_miles"
+SHARE_ZIP = "share_zip"
+INCLUDE_NOT_YET = "include_not_yet_recruiting"
+NEEDS = "needs"
+COUNTRY = "country"
+SHORTLIST = "shortlist"
+LINK_MESSAGE = "link_message"
+LINK_READ = "link_read"
+
+#: Profile fields and the widget key holding each; ``None`` in a widget means "not given".
+PROFILE_WIDGETS: dict[str, str] = {
+    "subtype": SUBTYPE,
+    "hormone_receptor": HORMONE_RECEPTOR,
+    "sites": SITES,
+    "brain_mets": BRAIN_METS,
+    "age": AGE,
+    "sex": SEX,
+    "menopausal_status": MENOPAUSAL,
+    "ecog": ECOG,
+    "biomarkers": BIOMARKERS,
+    "prior_therapies": PRIOR_THERAPIES,
+    "prior_lines": PRIOR_LINES,
+    "zip_code": ZIP,
+    "travel_miles": MILES,
+}
+
+DEFAULTS: dict[str, Any] = {
+    SUBTYPE: None,
+    HORMONE_RECEPTOR: None,
+    SITES: [],
+    BRAIN_METS: None,
+    AGE: None,
+    SEX: None,
+    MENOPAUSAL: None,
+    ECOG: None,
+    BIOMARKERS: [],
+    PRIOR_THERAPIES: [],
+    PRIOR_LINES: None,
+    ZIP: "",
+    MILES: 100,
+    SHARE_ZIP: False,
+    INCLUDE_NOT_YET: False,
+    NEEDS: [],
+    COUNTRY: "US",
+}
+#: Travel distances offered in the form; a shared link's distance snaps to the nearest one.
+MILES_OPTIONS: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000, 3000)
+#: Keys whose values must survive page switches even when their widget is not on the page.
+PERSISTENT_KEYS: tuple[str, ...] = tuple(DEFAULTS)
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    """The profile the form currently describes, or what is missing or wrong in the form."""
+
+    profile: PatientProfile | None
+    problem: str | None = None
+    location_problem: str | None = None
+
+
+def init_state() -> None:
+    """Fill defaults once per session, then apply a shared link's choices on the first run."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(SHORTLIST, [])
+    if not st.session_state.get(LINK_READ):
+        st.session_state[LINK_READ] = True
+        _apply_link()
+
+
+def keep_widget_state() -> None:
+    """Re-assign persistent keys so Streamlit keeps them while their widget is off-screen."""
+    for key in PERSISTENT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _apply_link() -> None:
+    view = profile_from_query(st.query_params.to_dict())
+    if view.error:
+        st.session_state[LINK_MESSAGE] = view.error
+        st.query_params.clear()
+        return
+    if view.profile is None:
+        return
+    values = view.profile.to_dict()
+    for field, key in PROFILE_WIDGETS.items():
+        if field in values:
+            st.session_state[key] = values[field]
+    if view.profile.travel_miles is not None:
+        miles = view.profile.travel_miles
+        st.session_state[MILES] = min(MILES_OPTIONS, key=lambda option: abs(option - miles))
+    if view.profile.zip_code:
+        st.session_state[SHARE_ZIP] = True
+
+
+def current_profile() -> ProfileState:
+    """Build the profile from the widgets; a missing subtype or site is a prompt, not an error."""
+    if not st.session_state.get(SUBTYPE):
+        return ProfileState(None, "Choose the type of breast cancer to begin (or “Not sure”).")
+    if not st.session_state.get(SITES):
+        return ProfileState(None, "Choose at least one place where the cancer has spread.")
+    values: dict[str, Any] = {field: st.session_state.get(key) for field, key in PROFILE_WIDGETS.items()}
+    if values["subtype"] != "her2-positive":
+        values["hormone_receptor"] = None
+    if "brain" not in values["sites"]:
+        values["brain_mets"] = None
+    location_problem = None
+    zip_code = str(values["zip_code"] or "").strip()
+    if zip_code and not (len(zip_code) == 5 and zip_code.isdigit()):
+        location_problem = (
+            f"“{zip_code}” is not a 5-digit US ZIP code, so distances are not shown. "
+            "Check the ZIP code, or leave it empty to see trials anywhere."
+        )
+        zip_code = ""
+    values["zip_code"] = zip_code or None
+    if not zip_code:
+        values["travel_miles"] = None
+    try:
+        return ProfileState(profile_from_mapping(values), location_problem=location_problem)
+    except ProfileError as error:
+        return ProfileState(None, f"Please check this answer: {error}")
+
+
+def sync_link(profile: PatientProfile | None) -> None:
+    """Mirror the profile's choices into the page URL so the view can be bookmarked or sent."""
+    if profile is None:
+        return
+    wanted = profile_to_query(profile, include_zip=bool(st.session_state.get(SHARE_ZIP)))
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def shortlist() -> list[str]:
+    """NCT IDs the user starred, in the order starred."""
+    return list(st.session_state.get(SHORTLIST, []))
+
+
+def set_starred(nct_id: str, starred: bool) -> None:
+    ids = shortlist()
+    if starred and nct_id not in ids:
+        ids.append(nct_id)
+    if not starred and nct_id in ids:
+        ids.remove(nct_id)
+    st.session_state[SHORTLIST] = ids

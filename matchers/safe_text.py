@@ -1,0 +1,48 @@
+"""Make untrusted registry text safe to show: no markdown or HTML from a trial record may render.
+
+Study records are written by thousands of sponsors; a summary can hold an image link, raw HTML or a
+script tag. Whatever displays them (the dashboard's markdown, the packet's Markdown) passes them
+through ``escape_markdown`` so they show as the literal characters they are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_REGISTRY_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~^=&$%])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=>$:])")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def unescape_registry(text: str) -> str:
+    """Drop the backslash escapes ClinicalTrials.gov puts in its markdown (``\\>=`` becomes ``>=``)."""
+    return _REGISTRY_ESCAPE.sub(r"\1", text)
+
+
+def escape_markdown(text: str | None) -> str:
+    """Escape text so Streamlit or any CommonMark renderer shows it literally.
+
+    HTML special characters become entities (so ``<script>`` is shown, not run) and every markdown
+    punctuation mark is backslash-escaped (so ``![x](http://…)`` neither renders nor loads).
+
+    >>> escape_markdown("![x](http://a/b.png) <b>hi</b>")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\://a/b\\\\.png\\\\) &lt;b&gt;hi&lt;/b&gt;'
+    """
+    if not text:
+        return ""
+    plain = unescape_registry(text)
+    escaped = html.escape(plain, quote=False)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    return escaped.replace("\n", "  \n")
+
+
+def one_line(text: str | None, limit: int = 240) -> str:
+    """Collapse whitespace and cut to ``limit`` characters at a word boundary, for tables and lists."""
+    if not text:
+        return ""
+    flat = _SPACES.sub(" ", unescape_registry(text).replace("\n", " ")).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
