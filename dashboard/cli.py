@@ -30,9 +30,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--subtype", required=True, help="hr-positive, her2-positive, triple-negative, unknown")
+    parser.add_argument(
+        "--subtype", required=True, help="hr-positive, her2-positive, triple-negative, unknown"
+    )
     parser.add_argument("--hormone-receptor", help="positive or negative (HER2-positive only)")
-    parser.add_argument("--sites", required=True, help="comma-separated: lung,bone,brain,liver,lymph-nodes,other")
+    parser.add_argument(
+        "--sites", required=True, help="comma-separated: lung,bone,brain,liver,lymph-nodes,other"
+    )
     parser.add_argument("--brain-mets", help="none, stable or active")
     parser.add_argument("--age")
     parser.add_argument("--sex", help="female or male")

@@ -68,7 +68,12 @@ def render_profile_form() -> None:
         with st.expander("More details (optional)"):
             st.caption("Each detail helps match trials. Leave anything you are unsure of empty.")
             st.number_input("Age", min_value=18, max_value=120, step=1, value=None, key=state.AGE)
-            st.selectbox("Sex", [None, "female", "male"], format_func=_label({"female": "Female", "male": "Male"}), key=state.SEX)  # type: ignore[arg-type]
+            st.selectbox(
+                "Sex",
+                [None, "female", "male"],
+                format_func=_label({"female": "Female", "male": "Male"}),
+                key=state.SEX,
+            )  # type: ignore[arg-type]
             st.selectbox(
                 "Menopausal status",
                 [None, "premenopausal", "postmenopausal"],
