@@ -9,6 +9,7 @@ problem raises ``KnowledgeError`` naming the file and the entry so an editor can
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ REQUIRED_IDS: dict[tuple[str, str], frozenset[str]] = {
         }
     ),
 }
+
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class KnowledgeError(ValueError):
@@ -370,12 +374,18 @@ def _entries(data: Mapping[str, object], file: str, group: str) -> list[tuple[st
     labelled: list[tuple[str, object]] = []
     seen: set[str] = set()
     for position, item in enumerate(raw, start=1):
-        entry_id = item.get("id") if isinstance(item, Mapping) else None
+        label = f"#{position} in {group!r}"
+        if not isinstance(item, Mapping):
+            raise KnowledgeError(file, label, f"expected a mapping of keys, got {type(item).__name__}")
+        if "id" not in item:
+            raise KnowledgeError(file, label, "missing key 'id'")
+        entry_id = item["id"]
         if not isinstance(entry_id, str) or not entry_id.strip():
-            label = f"#{position} in {group!r}"
-            if isinstance(item, Mapping) and "id" not in item:
-                raise KnowledgeError(file, label, "missing key 'id'")
-            raise KnowledgeError(file, label, "'id' must be non-empty text")
+            raise KnowledgeError(file, label, f"'id' must be non-empty text, got {entry_id!r}")
+        if not _ID_PATTERN.match(entry_id):
+            raise KnowledgeError(
+                file, repr(entry_id), "malformed id (use lower-case words joined by hyphens)"
+            )
         if entry_id in seen:
             raise KnowledgeError(file, repr(entry_id), "duplicate id")
         seen.add(entry_id)
