@@ -293,9 +293,7 @@ def _questions(
 
 def guidance_to_dict(guidance: Guidance) -> dict[str, Any]:
     """Plain JSON-ready values (dicts, lists, strings, ``None``) for ``--json`` and the packet."""
-    result = _plain(guidance)
-    assert isinstance(result, dict)
-    return result
+    return {f.name: _plain(getattr(guidance, f.name)) for f in fields(guidance)}
 
 
 def _plain(value: object) -> object:
