@@ -4,6 +4,7 @@ and questions built from what it does not say; every piece cites a section of th
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
@@ -395,3 +396,10 @@ def test_selection_does_not_change_the_profile() -> None:
     before = replace(profile)
     select_guidance(profile, KB)
     assert profile == before
+
+
+def test_guidance_and_knowledge_survive_pickling_for_streamlit_caches() -> None:
+    g = guide("unknown", ("brain", "other"))
+    assert pickle.loads(pickle.dumps(g)) == g
+    assert pickle.loads(pickle.dumps(KB)) == KB
+    assert hash(KB) == hash(load_knowledge())
