@@ -1,0 +1,34 @@
+"""Page: symptoms to watch for each site, the two-week rule, and when to call."""
+
+import streamlit as st
+
+from dashboard import components, guide, state
+
+st.title("Symptoms to watch")
+components.disclaimer()
+profile_state = state.current_profile()
+if profile_state.profile is None:
+    components.profile_prompt(profile_state.problem or "")
+    st.stop()
+guidance = guide.guidance_for(profile_state.profile)
+
+with st.container(border=True):
+    st.markdown("### ⏱️ The two-week rule")
+    st.markdown(guidance.two_week_rule.text)
+    components.source_caption(f"section “{guidance.two_week_rule.source.section}”")
+
+for site in guidance.symptoms:
+    with st.container(border=True):
+        st.markdown(f"### {site.label}")
+        if site.symptoms:
+            st.markdown("Tell your care team about:")
+            for symptom in site.symptoms:
+                st.markdown(f"- {symptom}")
+        if site.note:
+            st.markdown(site.note)
+        components.source_caption(f"section “{site.source.section}”")
+
+st.header("When to call")
+guide.note(guidance.when_to_call)
+for item in guidance.symptom_notes:
+    guide.note(item)
