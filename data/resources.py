@@ -28,7 +28,13 @@ RESOURCE_NEEDS: tuple[str, ...] = (
     "caregiver-support",
     "information",
 )
-RESOURCE_KINDS: tuple[str, ...] = ("helpline", "support-group", "financial", "trial-search", "information")
+RESOURCE_KINDS: tuple[str, ...] = (
+    "helpline",
+    "support-group",
+    "financial",
+    "trial-search",
+    "information",
+)
 ANY = "any"
 
 # "unknown" is a patient's answer, not a group an organization serves.
@@ -113,7 +119,13 @@ class _Entry:
     def fail(self, problem: str) -> NoReturn:
         raise ResourceError(self.path, self.label, problem)
 
-    def check_keys(self, mapping: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...], prefix: str) -> None:
+    def check_keys(
+        self,
+        mapping: Mapping[str, Any],
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        prefix: str,
+    ) -> None:
         missing = [k for k in required if k not in mapping]
         if missing:
             self.fail("missing key " + ", ".join(prefix + k for k in missing))
@@ -145,7 +157,9 @@ class _Entry:
             self.fail(f"url {value!r} must be a full https:// address")
         return value
 
-    def choices(self, mapping: Mapping[str, Any], key: str, allowed: tuple[str, ...], *, label: str) -> tuple[str, ...] | None:
+    def choices(
+        self, mapping: Mapping[str, Any], key: str, allowed: tuple[str, ...], *, label: str
+    ) -> tuple[str, ...] | None:
         """A list drawn from ``allowed`` or the word "any" (returned as ``None``)."""
         value = mapping.get(key, ANY)
         if value == ANY:
@@ -169,7 +183,9 @@ class _Entry:
         codes = [str(v) for v in value]
         for code in codes:
             if not _COUNTRY_PATTERN.match(code):
-                self.fail(f"serves.countries has {code!r}; expected two-letter ISO codes such as US, GB, CA")
+                self.fail(
+                    f"serves.countries has {code!r}; expected two-letter ISO codes such as US, GB, CA"
+                )
         return tuple(codes)
 
     def checked_date(self, today: date) -> date:
