@@ -2,8 +2,8 @@
 
 Order matters to a tired reader: organizations made for her situation (her subtype, where the cancer
 has spread, a BRCA mutation) come first, then those that help with what she asked for, then general
-help. The organization named in the patient guide (EMBRACE) and, in the US, the national cancer
-information line are always listed, so the packet never comes out empty.
+help. The organization named in the patient guide (EMBRACE) and, in the US and Canada, the national
+cancer information line are always listed, so the packet never comes out empty.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ class ResourceMatch:
 
 
 def _site_reason(site: str) -> str:
+    if site == "other":
+        return "For people whose cancer has spread to other places in the body"
     return f"For people whose cancer has spread to the {SITE_LABELS.get(site, site).lower()}"
 
 
