@@ -1,0 +1,101 @@
+"""Offline US ZIP-code geocoding, so a patient's ZIP never has to be sent anywhere to find nearby trials.
+
+The ``zipcodes`` package bundles the US ZIP table with a latitude and longitude for every code. Its
+first lookup loads that table (about a third of a second); later lookups are sub-millisecond, and
+answers are cached here as well. ``rounded`` coarsens a place to about a kilometre and must be applied
+before a coordinate leaves the machine (for example in a request or a shared link).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import zipcodes
+
+_ZIP_PATTERN = re.compile(r"^\d{5}$")
+_CACHE_SIZE = 4096
+# zipcodes.matching is untyped in its package; this gives it the signature its stub documents.
+_matching: Callable[[str], list[dict[str, Any]]] = zipcodes.matching
+
+
+class UnknownZipError(ValueError):
+    """A ZIP code that is malformed or not in the table; the message can be shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a ZIP code is: its center (as the ZIP table gives it), city and two-letter state."""
+
+    zip_code: str
+    lat: float
+    lon: float
+    city: str
+    state: str
+
+
+def geocode_zip(zip_code: str) -> Place:
+    """Find the place of a five-digit US ZIP code, without using the network.
+
+    Args:
+        zip_code: five digits; surrounding spaces are ignored.
+
+    Returns:
+        The ZIP code's place.
+
+    Raises:
+        UnknownZipError: the code is not five digits, or no such ZIP code exists.
+
+    >>> geocode_zip("02215").city
+    'Boston'
+    """
+    text = zip_code.strip() if isinstance(zip_code, str) else ""
+    if not _ZIP_PATTERN.match(text):
+        raise UnknownZipError(
+            "A ZIP code must be 5 digits, for example 02215. "
+            "Check it, or leave it empty to see trials anywhere."
+        )
+    return _lookup(text)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _lookup(zip5: str) -> Place:
+    """Read one code from the bundled table; failures raise and so are not cached."""
+    not_found = UnknownZipError(
+        f"We could not find the ZIP code {zip5}. Check the five digits, "
+        "or leave it empty to see trials anywhere."
+    )
+    try:
+        rows = _matching(zip5)
+    except (TypeError, ValueError):
+        raise not_found from None
+    for row in rows:
+        try:
+            lat = float(row["lat"])
+            lon = float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        return Place(
+            zip_code=zip5,
+            lat=lat,
+            lon=lon,
+            city=str(row.get("city") or ""),
+            state=str(row.get("state") or ""),
+        )
+    raise not_found
+
+
+def rounded(place: Place, decimals: int = 2) -> Place:
+    """The same place with coordinates rounded; 2 decimals is about 1 km, enough to rank trial sites.
+
+    Round before any coordinate leaves the machine, so that what is sent cannot point to a home.
+
+    >>> rounded(Place("02215", 42.3471, -71.1027, "Boston", "MA"))
+    Place(zip_code='02215', lat=42.35, lon=-71.1, city='Boston', state='MA')
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        raise ValueError(f"decimals must be a whole number from 0 to 6, not {decimals!r}")
+    return replace(place, lat=round(place.lat, decimals), lon=round(place.lon, decimals))

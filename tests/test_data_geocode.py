@@ -1,0 +1,94 @@
+"""Offline ZIP geocoding: known codes, plain messages for unknown or malformed ones, and rounding."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from data.geocode import Place, UnknownZipError, geocode_zip, rounded
+
+UNKNOWN_00000 = (
+    "We could not find the ZIP code 00000. Check the five digits, "
+    "or leave it empty to see trials anywhere."
+)
+
+
+def test_boston_zip() -> None:
+    place = geocode_zip("02215")
+    assert (place.zip_code, place.city, place.state) == ("02215", "Boston", "MA")
+    assert place.lat == pytest.approx(42.35, abs=0.05)
+    assert place.lon == pytest.approx(-71.10, abs=0.05)
+
+
+def test_new_york_zip() -> None:
+    place = geocode_zip("10001")
+    assert (place.city, place.state) == ("New York", "NY")
+    assert place.lat == pytest.approx(40.75, abs=0.05)
+    assert place.lon == pytest.approx(-74.00, abs=0.05)
+
+
+def test_zip_with_leading_zeros_and_spaces() -> None:
+    assert geocode_zip(" 02215 ") == geocode_zip("02215")
+    assert geocode_zip("00601").state == "PR"
+
+
+def test_lookups_are_cached() -> None:
+    assert geocode_zip("10001") is geocode_zip("10001")
+
+
+def test_unknown_zip_has_a_plain_message() -> None:
+    with pytest.raises(UnknownZipError) as caught:
+        geocode_zip("00000")
+    assert str(caught.value) == UNKNOWN_00000
+
+
+def test_another_unknown_zip_names_itself() -> None:
+    with pytest.raises(UnknownZipError, match="could not find the ZIP code 99999"):
+        geocode_zip("99999")
+
+
+@pytest.mark.parametrize("text", ["abcde", "123", "123456", "02215-1234", "", "   ", "0221 5"])
+def test_malformed_zip_says_it_must_be_5_digits(text: str) -> None:
+    with pytest.raises(UnknownZipError) as caught:
+        geocode_zip(text)
+    message = str(caught.value)
+    assert "must be 5 digits" in message
+    assert "could not find" not in message
+
+
+def test_non_text_zip_is_refused_the_same_way() -> None:
+    with pytest.raises(UnknownZipError, match="must be 5 digits"):
+        geocode_zip(2215)  # type: ignore[arg-type]
+
+
+def test_unknown_zip_error_is_a_value_error() -> None:
+    assert issubclass(UnknownZipError, ValueError)
+
+
+def test_rounding_to_two_decimals_keeps_the_rest() -> None:
+    place = geocode_zip("02215")
+    coarse = rounded(place)
+    assert (coarse.lat, coarse.lon) == (42.35, -71.1)
+    assert (coarse.zip_code, coarse.city, coarse.state) == ("02215", "Boston", "MA")
+    assert (place.lat, place.lon) == (42.3471, -71.1027)
+
+
+@pytest.mark.parametrize(
+    ("decimals", "lat", "lon"), [(0, 42.0, -71.0), (1, 42.3, -71.1), (3, 42.347, -71.103)]
+)
+def test_rounding_to_other_precisions(decimals: int, lat: float, lon: float) -> None:
+    coarse = rounded(Place("02215", 42.3471, -71.1027, "Boston", "MA"), decimals=decimals)
+    assert (coarse.lat, coarse.lon) == (lat, lon)
+
+
+@pytest.mark.parametrize("decimals", [-1, 7, 2.5, True])
+def test_rounding_refuses_odd_precisions(decimals: object) -> None:
+    with pytest.raises(ValueError, match="decimals"):
+        rounded(geocode_zip("02215"), decimals=decimals)  # type: ignore[arg-type]
+
+
+def test_place_is_frozen() -> None:
+    place = geocode_zip("02215")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        place.lat = 0.0  # type: ignore[misc]
