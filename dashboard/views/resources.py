@@ -1,0 +1,45 @@
+"""Page: support groups, help lines and financial help that fit this patient."""
+
+import streamlit as st
+
+from dashboard import components, state
+from data.resources import load_resources
+from matchers.resources import NEED_LABELS, NEEDS, match_resources
+
+COUNTRIES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom"}
+
+st.title("Support and resources")
+components.disclaimer()
+profile_state = state.current_profile()
+if profile_state.profile is None:
+    components.profile_prompt(profile_state.problem or "")
+    st.stop()
+
+left, right = st.columns([3, 1])
+left.multiselect(
+    "What would help most right now?",
+    NEEDS,
+    format_func=NEED_LABELS.get,
+    key=state.NEEDS,
+    placeholder="Choose any that apply",
+)
+right.selectbox("Country", list(COUNTRIES), format_func=COUNTRIES.get, key=state.COUNTRY)
+
+matches = match_resources(
+    profile_state.profile,
+    load_resources(),
+    needs=st.session_state.get(state.NEEDS) or (),
+    country=st.session_state.get(state.COUNTRY, "US"),
+)
+st.caption(f"{len(matches)} organizations fit your answers. Those made for your situation come first.")
+for match in matches:
+    resource = match.resource
+    with st.container(border=True):
+        st.markdown(f"#### {resource.name}")
+        st.markdown(resource.offers)
+        st.markdown("**Why it is listed:** " + "; ".join(match.why) + ".")
+        contact = [f"[{resource.url}]({resource.url})"]
+        if resource.phone:
+            contact.insert(0, f"📞 {resource.phone}")
+        st.markdown(" · ".join(contact))
+        st.caption(f"Phone and web address last checked {resource.last_checked:%d %B %Y}.")
