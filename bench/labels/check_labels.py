@@ -165,12 +165,12 @@ def check_sheets(sheets: list[dict[str, Any]], labelled: set[str], errors: list[
 
 
 def print_counts(labels: list[dict[str, Any]], profile_ids: list[str]) -> None:
-    counts = Counter((row["profile"], row["label"]) for row in labels)
+    counts = Counter((row.get("profile"), row.get("label")) for row in labels)
     width = max(len(p) for p in profile_ids)
     print(f"{'profile':<{width}}  " + "  ".join(f"{lab:>12}" for lab in LABELS))
     for pid in profile_ids:
         print(f"{pid:<{width}}  " + "  ".join(f"{counts[(pid, lab)]:>12}" for lab in LABELS))
-    totals = Counter(row["label"] for row in labels)
+    totals = Counter(row.get("label") for row in labels)
     print(f"{'all':<{width}}  " + "  ".join(f"{totals[lab]:>12}" for lab in LABELS))
 
 
