@@ -479,14 +479,12 @@ def _in_range(node: Range, doc: Document, pieces: tuple[str, ...]) -> bool:
     bound = node.low if node.low is not None else node.high
     if bound is None:
         return any(doc.texts(pieces))
-    kind = _kind(bound)
-    convert: Callable[[str], Any]
-    if kind == "date":
-        convert = _parse_date
-    elif kind == "age":
-        convert = age_in_years
-    else:
-        convert = _parse_number
+    converters: dict[str, Callable[[str], Any]] = {
+        "date": _parse_date,
+        "age": age_in_years,
+        "number": _parse_number,
+    }
+    convert = converters[_kind(bound)]
     low = convert(node.low) if node.low is not None else None
     high = convert(node.high) if node.high is not None else None
     for text in doc.texts(pieces):

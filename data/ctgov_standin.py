@@ -215,9 +215,12 @@ class _Geo:
             if not isinstance(point, Mapping):
                 continue
             lat, lon = point.get("lat"), point.get("lon")
-            if isinstance(lat, int | float) and isinstance(lon, int | float):
-                if _distance(self.lat, self.lon, float(lat), float(lon), self.unit) <= self.radius:
-                    return True
+            if (
+                isinstance(lat, int | float)
+                and isinstance(lon, int | float)
+                and _distance(self.lat, self.lon, float(lat), float(lon), self.unit) <= self.radius
+            ):
+                return True
         return False
 
 
@@ -261,9 +264,7 @@ class StandinApi:
                 return self._study(path.rsplit("/", 1)[1], params, query)
             if path == "/version":
                 self._check_unknown(params, frozenset())
-                return Reply.json(
-                    {"apiVersion": self.api_version, "dataTimestamp": self.data_timestamp}
-                )
+                return Reply.json({"apiVersion": self.api_version, "dataTimestamp": self.data_timestamp})
             if path == "/stats/size":
                 self._check_unknown(params, frozenset())
                 return Reply.json(self._size_stats())
@@ -323,9 +324,7 @@ class StandinApi:
             try:
                 paths.append(field_path(item))
             except UnknownField:
-                raise BadRequest(
-                    f"Parameter 'fields' contains invalid field name: '{item}'"
-                ) from None
+                raise BadRequest(f"Parameter 'fields' contains invalid field name: '{item}'") from None
         return paths
 
     @staticmethod
@@ -390,8 +389,8 @@ class StandinApi:
                 match = GEO_PATTERN.match(geo.strip())
                 if match is None:
                     raise BadRequest(
-                        f"Invalid value in parameter `geo`: `{geo}`; expected "
-                        "distance(latitude,longitude,distance) such as distance(39.0035707,-77.1013313,50mi)"
+                        f"Invalid value in parameter `geo`: `{geo}`; expected distance(latitude,"
+                        "longitude,distance) such as distance(39.0035707,-77.1013313,50mi)"
                     )
                 lat, lon = float(match.group(1)), float(match.group(2))
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -414,9 +413,7 @@ class StandinApi:
                 )
             node = self._expression(params.get(f"{prefix}.advanced", ""), "advanced filter")
             if node is not None:
-                tests.append(
-                    lambda doc, node=node: evaluate(node, doc, SEARCH_AREAS["BasicSearch"])
-                )
+                tests.append(lambda doc, node=node: evaluate(node, doc, SEARCH_AREAS["BasicSearch"]))
         sort = params.get("sort")
         if sort is not None:
             items = _split(sort)
@@ -454,9 +451,7 @@ class StandinApi:
     def _read_token(token: str, signature: str) -> int:
         try:
             padded = token + "=" * (-len(token) % 4)
-            offset_text, token_signature = (
-                base64.urlsafe_b64decode(padded.encode()).decode().split(":")
-            )
+            offset_text, token_signature = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
             offset = int(offset_text)
         except (ValueError, UnicodeDecodeError):
             raise BadRequest(f"Invalid value in parameter `pageToken`: `{token}`") from None
@@ -478,9 +473,7 @@ class StandinApi:
         offset = self._read_token(token, signature) if token else 0
         found = self._matching(params, signature)
         page = found[offset : offset + page_size]
-        studies = [
-            prune_study(self.studies[i], paths) if paths else self.studies[i] for i in page
-        ]
+        studies = [prune_study(self.studies[i], paths) if paths else self.studies[i] for i in page]
         body: dict[str, Any] = {"studies": studies}
         if offset + page_size < len(found):
             body["nextPageToken"] = self._token(offset + page_size, signature)

@@ -53,8 +53,7 @@ class StudyNotFound(CtgovError, LookupError):
     def __init__(self, nct_id: str, *, malformed: bool = False) -> None:
         if malformed:
             message = (
-                f"'{nct_id}' is not a ClinicalTrials.gov study number "
-                "(they look like NCT01234567)."
+                f"'{nct_id}' is not a ClinicalTrials.gov study number (they look like NCT01234567)."
             )
         else:
             message = f"ClinicalTrials.gov has no study with the number {nct_id}."
@@ -65,10 +64,11 @@ class StudyNotFound(CtgovError, LookupError):
 class ApiUnavailable(CtgovError):
     """No usable answer came back after all retries, and no saved copy could stand in for it."""
 
+    _LEAD = "Could not reach {host} ({reason})."
+
     def __init__(self, host: str, reason: str, *, what: str = "this search") -> None:
-        super().__init__(
-            f"Could not reach {host} ({reason}). No saved copy of {what} is available. {IMPORT_HINT}"
-        )
+        lead = self._LEAD.format(host=host, reason=reason)
+        super().__init__(f"{lead} No saved copy of {what} is available. {IMPORT_HINT}")
         self.host = host
         self.reason = reason
 
@@ -76,9 +76,13 @@ class ApiUnavailable(CtgovError):
 class RateLimited(ApiUnavailable):
     """The service kept answering 429 ("too many requests") until we ran out of patience."""
 
+    _LEAD = "{host} is busy and asked us to wait ({reason})."
+
 
 class InvalidResponse(ApiUnavailable):
     """The service answered, but not with readable study data (an HTML page, cut-off JSON)."""
+
+    _LEAD = "Could not use the answer from {host} ({reason})."
 
 
 class StudyFileError(CtgovError, ValueError):

@@ -250,7 +250,9 @@ class Study:
             min_age_years=age_in_years(minimum_age),
             max_age_years=age_in_years(maximum_age),
             healthy_volunteers=healthy if isinstance(healthy, bool) else None,
-            sites=tuple(Site.from_api(x) for x in contacts.get("locations") or () if isinstance(x, Mapping)),
+            sites=tuple(
+                Site.from_api(x) for x in contacts.get("locations") or () if isinstance(x, Mapping)
+            ),
             central_contacts=central,
             lead_sponsor=_text(sponsor.get("name")),
             last_update=_text(_map(status.get("lastUpdatePostDateStruct")).get("date")),
@@ -273,7 +275,7 @@ class Study:
 
     @property
     def phase_label(self) -> str:
-        """"Phase 1/2", "Phase 3", "Early phase 1" or "Not applicable" for display."""
+        """ "Phase 1/2", "Phase 3", "Early phase 1" or "Not applicable" for display."""
         if not self.phases:
             return "Not given"
         labels = []
