@@ -57,8 +57,12 @@ class ResponseCache:
             return
         key = self.session.cache.create_key(request)
         expires = datetime.now(UTC) + self.expiry
+        # Keep the stamp the response got when it arrived, so a later cache hit reports the same
+        # fetch time as the original answer did.
+        stamp = getattr(response, "created_at", None) or datetime.now(UTC)
         try:
-            self.session.cache.save_response(response, cache_key=key, expires=expires)
+            cached = CachedResponse.from_response(response, expires=expires, created_at=stamp)
+            self.session.cache.save_response(cached, cache_key=key, expires=expires)
         except Exception as exc:  # a full disk must not break a search that already succeeded
             log.warning("could not save an answer to the cache: %s", type(exc).__name__)
 

@@ -48,7 +48,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -181,7 +181,7 @@ class RecordedRequest:
     path: str
     params: dict[str, str]
     user_agent: str
-    status: int
+    status: int  # 0 while the answer is pending, or when the connection was dropped
     fault: str | None
     body_bytes: int
     wire_bytes: int
@@ -567,6 +567,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         fault = self.server.take_fault(self.path)
+        # Logged on arrival (status 0 = no answer yet), so a test sees a request whose slow answer
+        # the client already gave up on.
+        entry = RecordedRequest(
+            method=method,
+            path=parts.path,
+            params=params,
+            user_agent=self.headers.get("User-Agent") or "",
+            status=0,
+            fault=fault.kind if fault else None,
+            body_bytes=0,
+            wire_bytes=0,
+        )
+        index = self.server.record(entry)
         gzip_ok = "gzip" in (self.headers.get("Accept-Encoding") or "")
         status, body_bytes, wire_bytes = 0, 0, 0
         if fault is not None and fault.kind == "disconnect":
@@ -595,17 +608,8 @@ class _Handler(BaseHTTPRequestHandler):
                 reply.body = reply.body[: max(1, len(reply.body) // 2)]
             status = reply.status
             body_bytes, wire_bytes = self._send(reply, gzip_ok=gzip_ok)
-        self.server.record(
-            RecordedRequest(
-                method=method,
-                path=parts.path,
-                params=params,
-                user_agent=self.headers.get("User-Agent") or "",
-                status=status,
-                fault=fault.kind if fault else None,
-                body_bytes=body_bytes,
-                wire_bytes=wire_bytes,
-            )
+        self.server.update(
+            index, replace(entry, status=status, body_bytes=body_bytes, wire_bytes=wire_bytes)
         )
 
     def do_GET(self) -> None:
@@ -655,9 +659,15 @@ class _Server(ThreadingHTTPServer):
                     return fault
         return None
 
-    def record(self, entry: RecordedRequest) -> None:
+    def record(self, entry: RecordedRequest) -> int:
         with self._lock:
             self._log.append(entry)
+            return len(self._log) - 1
+
+    def update(self, index: int, entry: RecordedRequest) -> None:
+        with self._lock:
+            if index < len(self._log):  # the log may have been cleared meanwhile
+                self._log[index] = entry
 
     def clear_log(self) -> None:
         with self._lock:
@@ -729,7 +739,10 @@ class StandinServer:
     def start(self) -> StandinServer:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="ctgov-standin", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="ctgov-standin",
+                daemon=True,
             )
             self._thread.start()
         return self
