@@ -522,7 +522,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay silent: the request log is kept in memory for tests instead."""
 
-    def _send(self, reply: Reply, *, gzip_ok: bool) -> tuple[int, int]:
+    def _encode(self, reply: Reply, *, gzip_ok: bool) -> bytes:
         body = reply.body
         headers = dict(reply.headers)
         if gzip_ok and self.server.use_gzip and len(body) > 1024:
@@ -531,20 +531,24 @@ class _Handler(BaseHTTPRequestHandler):
         head = [f"{self.protocol_version} {reply.status} {HTTPStatus(reply.status).phrase}"]
         head += [f"Content-Type: {reply.content_type}", f"Content-Length: {len(body)}"]
         head += [f"{k}: {v}" for k, v in headers.items()]
-        raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+        return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+    def _write(self, raw: bytes) -> None:
         try:
             self.wfile.write(raw)
             self.wfile.flush()
         except OSError:  # the client gave up (timeout) before we answered
             self.close_connection = True
-        return len(reply.body), len(raw)
+
+    def _send(self, reply: Reply, *, gzip_ok: bool = False) -> None:
+        self._write(self._encode(reply, gzip_ok=gzip_ok))
 
     def _control(self, method: str, path: str) -> None:
         server = self.server
         if path == f"{CONTROL_PREFIX}/requests":
             if method == "DELETE":
                 server.clear_log()
-            self._send(Reply.json([asdict(r) for r in server.requests]), gzip_ok=False)
+            self._send(Reply.json([asdict(r) for r in server.requests]))
         elif path == f"{CONTROL_PREFIX}/faults":
             if method == "POST":
                 length = int(self.headers.get("Content-Length") or 0)
@@ -552,13 +556,13 @@ class _Handler(BaseHTTPRequestHandler):
                     spec = json.loads(self.rfile.read(length) or b"{}")
                     server.add_fault(Fault(**spec))
                 except (ValueError, TypeError) as exc:
-                    self._send(Reply.text(400, f"Bad fault: {exc}"), gzip_ok=False)
+                    self._send(Reply.text(400, f"Bad fault: {exc}"))
                     return
             elif method == "DELETE":
                 server.clear_faults()
-            self._send(Reply.json([asdict(f) for f in server.pending_faults()]), gzip_ok=False)
+            self._send(Reply.json([asdict(f) for f in server.pending_faults()]))
         else:
-            self._send(Reply(404, HTML_404, "text/html"), gzip_ok=False)
+            self._send(Reply(404, HTML_404, "text/html"))
 
     def _handle(self, method: str) -> None:
         parts = urlsplit(self.path)
@@ -581,20 +585,15 @@ class _Handler(BaseHTTPRequestHandler):
         )
         index = self.server.record(entry)
         gzip_ok = "gzip" in (self.headers.get("Accept-Encoding") or "")
-        status, body_bytes, wire_bytes = 0, 0, 0
+        reply: Reply | None = None
         if fault is not None and fault.kind == "disconnect":
             self.close_connection = True
         elif fault is not None and fault.kind.isdigit():
             reply = Reply.text(int(fault.kind), HTTPStatus(int(fault.kind)).phrase)
             if fault.retry_after is not None:
                 reply.headers["Retry-After"] = fault.retry_after
-            status = reply.status
-            body_bytes, wire_bytes = self._send(reply, gzip_ok=False)
         elif fault is not None and fault.kind == "html":
-            status = 200
-            body_bytes, wire_bytes = self._send(
-                Reply(200, HTML_MAINTENANCE, "text/html;charset=UTF-8"), gzip_ok=False
-            )
+            reply = Reply(200, HTML_MAINTENANCE, "text/html;charset=UTF-8")
         else:
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
@@ -606,11 +605,15 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = Reply(404, HTML_404, "text/html")
             if fault is not None and fault.kind == "truncate" and reply.status == 200:
                 reply.body = reply.body[: max(1, len(reply.body) // 2)]
-            status = reply.status
-            body_bytes, wire_bytes = self._send(reply, gzip_ok=gzip_ok)
+        if reply is None:
+            return
+        raw = self._encode(reply, gzip_ok=gzip_ok and reply.content_type == "application/json")
+        # The log is complete before the answer leaves, so a client that reads it next sees it.
         self.server.update(
-            index, replace(entry, status=status, body_bytes=body_bytes, wire_bytes=wire_bytes)
+            index,
+            replace(entry, status=reply.status, body_bytes=len(reply.body), wire_bytes=len(raw)),
         )
+        self._write(raw)
 
     def do_GET(self) -> None:
         self._handle("GET")
