@@ -35,6 +35,7 @@ from requests.adapters import HTTPAdapter
 
 from data.ctgov_cache import ResponseCache, resolve_cache_dir
 from data.ctgov_fields import DETAIL_FIELDS, STUDY_FIELDS
+from data.ctgov_import import paused_gc
 from data.ctgov_query import OPEN_STATUSES, SearchParams, Status, round_coordinate
 from data.ctgov_retry import RetryPolicy, parse_retry_after
 from data.errors import (
@@ -317,12 +318,13 @@ class CtgovClient:
                 count = data.get("totalCount")
                 total = count if isinstance(count, int) and not isinstance(count, bool) else None
             raw_studies = data.get("studies")
-            for raw in raw_studies if isinstance(raw_studies, list) else ():
-                study = Study.from_api(raw)
-                if not study.nct_id:
-                    skipped += 1
-                elif study.nct_id not in studies:
-                    studies[study.nct_id] = study
+            with paused_gc():
+                for raw in raw_studies if isinstance(raw_studies, list) else ():
+                    study = Study.from_api(raw)
+                    if not study.nct_id:
+                        skipped += 1
+                    elif study.nct_id not in studies:
+                        studies[study.nct_id] = study
             next_token = data.get("nextPageToken")
             token = next_token if isinstance(next_token, str) and next_token else None
             if token is None:
@@ -486,7 +488,8 @@ class CtgovClient:
         if not body.strip():
             raise _Failure("invalid", "it was empty")
         try:
-            data = json.loads(body)
+            with paused_gc():
+                data = json.loads(body)
         except ValueError:
             raise _Failure("invalid", "it was cut off or damaged: not valid JSON") from None
         if not isinstance(data, dict):
