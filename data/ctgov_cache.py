@@ -81,6 +81,10 @@ class ResponseCache:
         except Exception as exc:
             log.warning("could not clean the cache: %s", type(exc).__name__)
 
+    def clear(self) -> None:
+        clear: Callable[[], None] = self.session.cache.clear  # untyped in requests-cache
+        clear()
+
     def close(self) -> None:
         close: Callable[[], None] = self.session.close  # untyped in requests-cache
         close()

@@ -261,6 +261,7 @@ class CtgovClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._monotonic = monotonic
         self._now = now
         self._rng = rng or random.Random()
         self.cache: ResponseCache | None = None
@@ -379,6 +380,11 @@ class CtgovClient:
             stale=payload.stale_age is not None,
         )
 
+    def clear_cache(self) -> None:
+        """Forget every saved answer (and so every saved search), e.g. on a shared computer."""
+        if self.cache is not None:
+            self.cache.clear()
+
     def close(self) -> None:
         self.session.close()
 
@@ -421,13 +427,15 @@ class CtgovClient:
     def _fetch_with_retries(self, prepared: requests.PreparedRequest, path: str) -> _Payload:
         waited = 0.0
         retry_number = 0
+        started = self._monotonic()
         while True:
             outcome = self._attempt(prepared, path)
             if isinstance(outcome, _Payload):
                 return outcome
             failure = outcome
             retry_after = parse_retry_after(failure.retry_after, self._now())
-            delay = self.retry.delay(retry_number, waited, retry_after, self._rng)
+            elapsed = self._monotonic() - started
+            delay = self.retry.delay(retry_number, waited, retry_after, self._rng, elapsed)
             if delay is None:
                 log.debug("giving up on %s after %d retries (%s)", path, retry_number, failure.kind)
                 raise failure

@@ -351,11 +351,9 @@ def _range(arg: str) -> Range:
     if len(parts) != 2 or not all(parts):
         raise EssieError(f"mismatched input ']' expecting {_EXPECTING}")
     low, high = (None if p.upper() in ("MIN", "MAX") else p for p in parts)
-    if low is not None and high is not None and _kind(low) != _kind(high):
-        raise EssieError(f"RANGE bounds '{low}' and '{high}' are not of the same kind")
     for bound in (low, high):
-        if bound is not None:
-            _kind(bound)
+        if bound is not None and not _readable_bound(bound):
+            raise EssieError(f"mismatched input '{bound}' expecting {_EXPECTING}")
     return Range(low, high)
 
 
@@ -380,14 +378,24 @@ def _parse_number(text: str) -> float | None:
         return None
 
 
-def _kind(bound: str) -> str:
-    if _parse_date(bound) is not None and not bound.strip().isdigit():
+def _readable_bound(bound: str) -> bool:
+    return any(convert(bound) is not None for convert in (_parse_date, age_in_years, _parse_number))
+
+
+_AGE_PIECES = frozenset({"MinimumAge", "MaximumAge"})
+
+
+def _kind(pieces: Sequence[str], bound: str) -> str:
+    """Compare as the searched field's type: dates, ages, or plain numbers."""
+    if pieces and all(p.endswith("Date") or p == "VersionHolder" for p in pieces):
         return "date"
+    if pieces and all(p in _AGE_PIECES for p in pieces):
+        return "age"
     if age_in_years(bound) is not None:
         return "age"
     if _parse_number(bound) is not None:
-        return "date" if len(bound.strip()) == 4 else "number"
-    raise EssieError(f"mismatched input '{bound}' expecting {_EXPECTING}")
+        return "number"
+    return "date"
 
 
 def parse(text: str) -> Node:
@@ -484,7 +492,7 @@ def _in_range(node: Range, doc: Document, pieces: tuple[str, ...]) -> bool:
         "age": age_in_years,
         "number": _parse_number,
     }
-    convert = converters[_kind(bound)]
+    convert = converters[_kind(pieces, bound)]
     low = convert(node.low) if node.low is not None else None
     high = convert(node.high) if node.high is not None else None
     for text in doc.texts(pieces):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import gzip
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -158,8 +158,3 @@ def load_studies_file(path: str | Path) -> list[Study]:
         reason = "the file holds no studies." if not raw else "no study in the file has an NCT ID."
         raise StudyFileError(path, reason)
     return list(studies.values())
-
-
-def is_study_record(value: Any) -> bool:
-    """Whether a parsed JSON value looks like one API v2 study object."""
-    return isinstance(value, Mapping) and isinstance(value.get("protocolSection"), Mapping)

@@ -5,8 +5,10 @@ timeouts, and answers that are not study data (an HTML page or cut-off JSON sent
 are retried; a 400 never is, since asking again would get the same refusal. The wait is the
 server's ``Retry-After`` when it sends one (seconds or an HTTP date), otherwise exponential
 backoff from ``backoff_base`` doubling up to ``backoff_max`` plus random jitter. The sum of waits
-is capped by ``max_total_wait``: a wait that would pass it ends the retries at once, so a person
-looking at the screen gets an answer (or the saved copy) instead of a long silence.
+is capped by ``max_total_wait``, and no new attempt starts once ``max_elapsed`` seconds (waits
+plus attempts, which a hung service can stretch to the read timeout) have passed: a wait that
+would pass either cap ends the retries at once, so a person looking at the screen gets an answer
+(or the saved copy) instead of a long silence.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from data.settings import (
     BACKOFF_BASE_S,
     BACKOFF_JITTER,
     BACKOFF_MAX_S,
+    MAX_ELAPSED_S,
     MAX_RETRIES,
     MAX_TOTAL_RETRY_WAIT_S,
     RETRY_STATUSES,
@@ -54,6 +57,7 @@ class RetryPolicy:
         backoff_max: longest single computed delay.
         jitter: fraction of the delay added at random (0 disables jitter).
         max_total_wait: cap on the sum of all waits for one request.
+        max_elapsed: no retry starts later than this many seconds after the first attempt.
         statuses: HTTP statuses that are retried.
     """
 
@@ -62,6 +66,7 @@ class RetryPolicy:
     backoff_max: float = BACKOFF_MAX_S
     jitter: float = BACKOFF_JITTER
     max_total_wait: float = MAX_TOTAL_RETRY_WAIT_S
+    max_elapsed: float = MAX_ELAPSED_S
     statuses: frozenset[int] = RETRY_STATUSES
 
     def delay(
@@ -70,8 +75,12 @@ class RetryPolicy:
         waited: float,
         retry_after: float | None = None,
         rng: random.Random | None = None,
+        elapsed: float = 0.0,
     ) -> float | None:
-        """Seconds to wait before retry ``retry_number`` (0-based), or ``None`` to give up now."""
+        """Seconds to wait before retry ``retry_number`` (0-based), or ``None`` to give up now.
+
+        ``waited`` is the sum of earlier waits; ``elapsed`` the time since the first attempt.
+        """
         if retry_number >= self.max_retries:
             return None
         if retry_after is not None:
@@ -79,6 +88,6 @@ class RetryPolicy:
         else:
             wait = min(self.backoff_max, self.backoff_base * (2**retry_number))
             wait += wait * self.jitter * (rng or random).random()
-        if waited + wait > self.max_total_wait:
+        if waited + wait > self.max_total_wait or elapsed + wait > self.max_elapsed:
             return None
         return wait

@@ -31,7 +31,8 @@ What it emulates (after section 11 of ``notes/ctgov-api.md``):
 What it does not emulate: UMLS synonyms and MeSH expansion, relevance ranking and ``sort`` (the
 value is checked, results keep file order), ``geoDecay``, ``aggFilters`` and ``filter.synonyms``
 (accepted, ignored), CSV and other formats, ``markupFormat=legacy``, the metadata, enums and
-field-statistics endpoints, token expiry. A ``pageToken`` whose other parameters differ from the
+field-statistics endpoints, token expiry, and the rule that filters are ignored when a query holds
+only NCT IDs. A ``pageToken`` whose other parameters differ from the
 first page's is answered with 400 (the real behaviour is unconfirmed). ``filter.geo`` without a
 unit means miles.
 """

@@ -56,6 +56,9 @@ BACKOFF_JITTER = 0.25
 MAX_TOTAL_RETRY_WAIT_S = 20.0
 """A tired reader should not stare at a spinner: past this much waiting we give up (or go stale)."""
 
+MAX_ELAPSED_S = 45.0
+"""No retry starts this long after the first attempt (slow answers count, not only the waits)."""
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 """Statuses worth retrying: throttling and transient server trouble. 400 is never retried."""
 

@@ -332,6 +332,24 @@ def test_slow_reply_times_out_and_is_retried(
     assert [r.fault for r in server.requests] == ["slow", None]
 
 
+def test_a_hung_service_is_given_up_on_after_the_elapsed_cap(
+    server: StandinServer, cache_dir: Path, sleeps: Sleeps
+) -> None:
+    server.add_fault("slow", count=10, delay=1.0)
+    policy = RetryPolicy(max_retries=5, backoff_base=0.01, jitter=0, max_elapsed=0.3)
+    client = make_client(server, cache_dir, sleeps, retry=policy, timeout=(1.0, 0.2))
+    with pytest.raises(ApiUnavailable, match="did not answer in time"):
+        client.search(SearchParams(cond="breast"))
+    assert server.request_count == 2
+
+
+def test_clear_cache_forgets_saved_searches(client: CtgovClient, server: StandinServer) -> None:
+    client.search(SearchParams(cond="breast"))
+    client.clear_cache()
+    assert not client.search(SearchParams(cond="breast")).from_cache
+    assert server.request_count == 2
+
+
 def test_exhausted_retries_without_a_saved_copy_explain_what_to_do(
     client: CtgovClient, server: StandinServer
 ) -> None:

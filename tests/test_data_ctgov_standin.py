@@ -207,6 +207,9 @@ def test_ids_filter_matches_ids_and_aliases(server: StandinServer) -> None:
             {"filter.advanced": "AREA[LastUpdatePostDate]RANGE[2026-06-01,MAX]"},
             ["NCT09990001", "NCT09990003"],
         ),
+        ({"filter.advanced": "AREA[EnrollmentCount]RANGE[100, 1000]"}, ALL_IDS),
+        ({"filter.advanced": "AREA[EnrollmentCount]RANGE[121, MAX]"}, []),
+        ({"filter.advanced": "AREA[StartDate]RANGE[2025, 2026-12-31]"}, ["NCT09990001", "NCT09990003"]),
         ({"filter.advanced": "AREA[MaximumAge]MISSING"}, ["NCT09990001", "NCT09990004", "NCT09990005"]),
         (
             {"filter.advanced": 'AREA[EligibilityCriteria]"brain metastases"'},
