@@ -52,8 +52,12 @@ class ResponseCache:
         )
 
     def save(self, response: requests.Response, request: requests.PreparedRequest) -> None:
-        """Keep a checked answer; it is fresh for ``expiry`` and usable as a stale copy after."""
-        if getattr(response, "from_cache", False):
+        """Keep a checked answer; it is fresh for ``expiry`` and usable as a stale copy after.
+
+        A saved answer that the service confirmed unchanged (304 to a conditional request) is
+        saved again to restart its expiry; other answers from the cache are left as they are.
+        """
+        if getattr(response, "from_cache", False) and not getattr(response, "revalidated", False):
             return
         key = self.session.cache.create_key(request)
         expires = datetime.now(UTC) + self.expiry

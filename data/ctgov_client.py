@@ -74,6 +74,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _NCT = re.compile(r"^NCT0*([1-9]\d{0,7})$")
+_NCT_IN_PATH = re.compile(r"NCT\d+")
 
 
 class _RedactQuery(logging.Filter):
@@ -425,6 +426,7 @@ class CtgovClient:
             return None
 
     def _fetch_with_retries(self, prepared: requests.PreparedRequest, path: str) -> _Payload:
+        path = _NCT_IN_PATH.sub("{nctId}", path)  # logs never say which study someone looked at
         waited = 0.0
         retry_number = 0
         started = self._monotonic()
@@ -464,7 +466,7 @@ class CtgovClient:
                 if from_cache and self.cache is not None:
                     self.cache.forget(prepared)
                 return failure
-            if self.cache is not None and not from_cache:
+            if self.cache is not None:
                 self.cache.save(response, prepared)
             # requests-cache stamps both new and saved answers with the time of the network
             # fetch; the same stamp is what a later cache hit reports.
