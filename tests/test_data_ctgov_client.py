@@ -513,10 +513,12 @@ def test_nothing_the_patient_searched_for_is_logged(
     server.add_fault("503", count=1)
     with caplog.at_level(logging.DEBUG):
         client.search(SearchParams(cond="zebracancer", geo=(40.712776, -74.005974, 50)))
+        client.get_study("NCT09990003")
     assert caplog.records, "the client should log status codes and retries at DEBUG"
     assert "retry 1" in caplog.text and "503" in caplog.text
     assert "zebracancer" not in caplog.text
     assert "40.71" not in caplog.text and "distance" not in caplog.text
+    assert "NCT09990003" not in caplog.text and "/studies/{nctId}" in caplog.text
 
 
 @pytest.mark.parametrize(
