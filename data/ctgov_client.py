@@ -74,18 +74,23 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _NCT = re.compile(r"^NCT0*([1-9]\d{0,7})$")
-_NCT_IN_PATH = re.compile(r"NCT\d+")
+_NCT_IN_PATH = re.compile(r"NCT\d+", re.IGNORECASE)
 
 
-class _RedactQuery(logging.Filter):
-    """Strip query strings from library debug lines: they hold search words and a location."""
+class _Redact(logging.Filter):
+    """Strip query strings and study numbers from library debug lines (urllib3, requests-cache).
+
+    Query strings hold search words and a location; a study number says which trial someone
+    looked at. Neither belongs in a log.
+    """
 
     _QUERY = re.compile(r"\?[^\s\"']*")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "?" in message:
-            record.msg = self._QUERY.sub("?<redacted>", message)
+        redacted = _NCT_IN_PATH.sub("{nctId}", self._QUERY.sub("?<redacted>", message))
+        if redacted != message:
+            record.msg = redacted
             record.args = ()
         return True
 
@@ -96,7 +101,7 @@ for _name in (
     "requests_cache.policy.actions",
     "requests_cache.policy.expiration",
 ):
-    logging.getLogger(_name).addFilter(_RedactQuery())
+    logging.getLogger(_name).addFilter(_Redact())
 
 
 def _utcnow() -> datetime:
