@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import pickle
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -548,3 +549,11 @@ def test_empty_fields_fetch_whole_records(client: CtgovClient, server: StandinSe
     result = client.search(SearchParams(cond="breast", fields=()))
     assert "fields" not in server.requests[0].params
     assert result.studies[0].detailed_description is not None
+
+
+def test_results_survive_pickling_for_streamlit_caches(client: CtgovClient) -> None:
+    result = client.search(SearchParams(cond="breast"))
+    version = client.data_version()
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert pickle.loads(pickle.dumps(version)) == version
+    assert hash(SearchParams(cond="breast")) == hash(SearchParams(cond="breast"))
