@@ -180,6 +180,15 @@ class _Writer:
     def gap(self, mm: float = 2.5) -> None:
         self.pdf.ln(mm)
 
+    def rule(self) -> None:
+        """A thin grey line that separates one trial from the next."""
+        self.gap(2)
+        self.pdf.set_draw_color(190, 190, 190)
+        self.pdf.set_line_width(0.3)
+        y = self.pdf.get_y()
+        self.pdf.line(self.pdf.l_margin, y, self.pdf.w - self.pdf.r_margin, y)
+        self.gap(3)
+
     def heading(self, text: str, level: int = 2) -> None:
         self._keep({1: 30.0, 2: 40.0, 3: 30.0}[level])
         if level <= 2 and self.pdf.get_y() > self.pdf.t_margin + 1:
@@ -315,7 +324,6 @@ def _trial(w: _Writer, trial: PacketTrial) -> None:
     w.bullets(trial.concerns, label="Things to check")
     w.bullets(trial.contacts, label="Contacts")
     w.link("Trial page:", trial.url)
-    w.gap(2)
 
 
 def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
@@ -369,7 +377,9 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     w.heading(SECTION_TRIALS)
     if not p.trials:
         w.paragraph(NO_TRIALS_HOW, label=NO_TRIALS_TEXT)
-    for trial in p.trials:
+    for number, trial in enumerate(p.trials):
+        if number:
+            w.rule()
         _trial(w, trial)
 
     w.heading(SECTION_QUESTIONS)
