@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import re
 from dataclasses import replace
 from datetime import date
@@ -435,3 +436,11 @@ def test_clean_text_drops_invisible_controls_and_registry_escapes() -> None:
 )
 def test_safe_url_allows_only_plain_web_addresses(url: str, expected: str | None) -> None:
     assert safe_url(url) == expected
+
+
+def test_packet_pickles_and_renders_the_same_after(packet: Packet) -> None:
+    """st.cache_data pickles what it caches; a copied packet must render identically."""
+    copy = pickle.loads(pickle.dumps(packet))
+    assert copy == packet
+    assert packet_to_markdown(copy) == packet_to_markdown(packet)
+    assert packet_to_pdf(copy) == packet_to_pdf(packet)
