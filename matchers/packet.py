@@ -1,0 +1,590 @@
+"""The appointment packet: one clean document a patient or navigator brings to the care team.
+
+A ``Packet`` is built once from the profile, the guide's guidance, the starred trials and the
+matched resources, and then rendered (Markdown and CSV here, PDF in ``matchers.packet_pdf``), so
+every format says the same thing. Trial records are written by sponsors and are not trusted: their
+text is cleaned when the packet is built and escaped by each renderer, so markdown, HTML or a
+spreadsheet formula inside a record is shown as the characters it is and never acts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote, urlsplit
+
+from matchers.profile import (
+    BIOMARKER_LABELS,
+    BRAIN_METS_LABELS,
+    PRIOR_THERAPY_LABELS,
+    SITE_LABELS,
+    SUBTYPE_LABELS,
+    PatientProfile,
+)
+from matchers.resources import ResourceMatch
+from matchers.safe_text import escape_markdown, unescape_registry
+from matchers.selection import Citation, Guidance, GuidanceNote
+
+PACKET_TITLE = "Appointment packet"
+
+#: Said on the first page and at the end of every packet, in every format.
+DISCLAIMER = (
+    "This is not medical advice. This packet helps you prepare a conversation with your care team; "
+    "it does not replace them. A trial listed here is not a promise that you can join it: only the "
+    "trial's own team can say whether you qualify."
+)
+#: The one-line form of the disclaimer, for page footers.
+SHORT_DISCLAIMER = "Not medical advice: this packet prepares a conversation with your care team."
+
+NO_TRIALS_TEXT = "No trials have been starred yet."
+NO_TRIALS_HOW = (
+    "To add some, open the trials page of MBC Navigator, press the star next to each trial you "
+    "would like to talk about, then make this packet again."
+)
+
+#: Headings shared by every renderer, in reading order.
+SECTION_PROFILE = "The situation, as entered"
+SECTION_THERAPY = "Treatment topics to discuss"
+SECTION_SYMPTOMS = "Symptoms to watch"
+SECTION_TRIALS = "Clinical trials on the shortlist"
+SECTION_QUESTIONS = "Questions to ask"
+SECTION_RESOURCES = "Where to get help"
+SECTION_SOURCES = "Where this information comes from"
+
+#: The CSV's columns, in order; multi-valued cells are joined with ``CSV_JOIN``.
+CSV_COLUMNS: tuple[str, ...] = (
+    "nct_id",
+    "title",
+    "verdict",
+    "reasons",
+    "concerns",
+    "nearest_site",
+    "contacts",
+    "url",
+    "last_update",
+)
+CSV_JOIN = " | "
+
+#: What a spreadsheet reads as the start of a formula (tab and carriage return too, per OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: ECOG performance status in plain words; the number alone means little to a patient.
+ECOG_LABELS: dict[int, str] = {
+    0: "fully active, no limits",
+    1: "limited in hard physical activity, can do light work",
+    2: "up and about more than half the day, can look after oneself, cannot work",
+    3: "can look after oneself only partly, in bed or a chair more than half the day",
+    4: "cannot look after oneself, in bed or a chair all day",
+}
+_SEX_LABELS = {"female": "Female", "male": "Male"}
+_MENOPAUSE_LABELS = {"premenopausal": "Before menopause", "postmenopausal": "After menopause"}
+_HORMONE_RECEPTOR_LABELS = {"positive": "Positive", "negative": "Negative"}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class PacketTrial:
+    """A shortlisted trial as the packet shows it; the lead's adapter fills it from a match result.
+
+    Every text field may come from the trial's record and is treated as untrusted. ``verdict_label``
+    is plain words ("Likely eligible"); ``reasons`` and ``concerns`` may quote eligibility criteria;
+    ``nearest_site`` reads like "Dana-Farber Cancer Institute, Boston, Massachusetts, United States
+    — 3 miles"; each contact like "Jane Doe (CONTACT) · 617-555-0100 · jane@example.org".
+    """
+
+    nct_id: str
+    title: str
+    url: str
+    verdict_label: str
+    reasons: tuple[str, ...]
+    concerns: tuple[str, ...]
+    questions: tuple[str, ...]
+    status: str
+    phase: str
+    last_update: str | None
+    nearest_site: str | None
+    contacts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileLine:
+    """One labelled line of the profile, both parts in plain words."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketNote:
+    """A passage from the guide; ``section`` is the guide section it comes from."""
+
+    title: str
+    text: str
+    items: tuple[str, ...]
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyTopic:
+    """A therapy from the guide to talk about, with why it is shown for this profile."""
+
+    title: str
+    summary: str
+    why: tuple[str, ...]
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class SymptomList:
+    """Symptoms to watch for one site; ``note`` is set when the guide lists none for it."""
+
+    site_label: str
+    symptoms: tuple[str, ...]
+    note: str | None
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketQuestion:
+    """A question for the care team and where it comes from.
+
+    ``sources`` reads like 'patient guide, section "Treatments"' or 'trial NCT01234567' (a question
+    asked by several trials names each). ``from_trial`` marks text written from a trial record,
+    which renderers must escape.
+    """
+
+    text: str
+    sources: tuple[str, ...]
+    from_trial: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PacketResource:
+    """A support organization with how to reach it and when its details were last checked."""
+
+    name: str
+    offers: str
+    why: tuple[str, ...]
+    phone: str | None
+    url: str
+    last_checked: date
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """Everything the packet says, in reading order, ready for any renderer.
+
+    ``therapy_notes`` come before the therapy topics (what to find out first for an unknown
+    subtype, and that treatment follows the cancer's biology). ``trials`` hold cleaned copies of
+    the given records: whitespace collapsed, registry escapes and invisible control characters
+    removed; they are still untrusted text. The profile never holds a name; the ZIP code is left
+    out unless the packet was built with ``include_zip=True``.
+    """
+
+    title: str
+    created: date
+    disclaimer: str
+    profile: tuple[ProfileLine, ...]
+    therapy_notes: tuple[PacketNote, ...]
+    therapy_topics: tuple[TherapyTopic, ...]
+    brain_note: PacketNote | None
+    symptoms: tuple[SymptomList, ...]
+    two_week_rule: PacketNote
+    when_to_call: PacketNote
+    trials: tuple[PacketTrial, ...]
+    questions: tuple[PacketQuestion, ...]
+    resources: tuple[PacketResource, ...]
+    trial_data_note: str | None
+    guide_source: str
+
+    @property
+    def created_label(self) -> str:
+        """The creation date as a reader writes it: '25 November 2026'."""
+        return format_date(self.created)
+
+    @property
+    def source_lines(self) -> tuple[str, ...]:
+        """The 'where this comes from' lines: packet date, trial data, guide, resources."""
+        return tuple(text for text, _ in self.source_parts)
+
+    @property
+    def source_parts(self) -> tuple[tuple[str, bool], ...]:
+        """``source_lines`` each with whether it holds text from outside (to escape)."""
+        parts = [(f"Packet made on {self.created_label}.", False)]
+        if self.trial_data_note:
+            parts.append((_sentence(self.trial_data_note), True))
+        elif self.trials:
+            parts.append(
+                (
+                    "The date of the trial data was not recorded; "
+                    "check each trial's page for its latest update.",
+                    False,
+                )
+            )
+        parts.append((self.guide_source, False))
+        if self.resources:
+            parts.append(
+                (
+                    "Support organizations: each one's details were last checked on the date shown "
+                    "with it. Phone numbers and web addresses change, so check them before relying "
+                    "on them.",
+                    False,
+                )
+            )
+        return tuple(parts)
+
+
+def format_date(day: date) -> str:
+    """A date as '25 November 2026': no month-day order to misread between countries."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def build_packet(
+    profile: PatientProfile,
+    guidance: Guidance,
+    trials: Sequence[PacketTrial],
+    resources: Sequence[ResourceMatch],
+    *,
+    trial_data_note: str | None,
+    created: date,
+    include_zip: bool = False,
+) -> Packet:
+    """Gather the packet's content for one profile.
+
+    Args:
+        profile: the validated profile; it holds no name, and its ZIP code is left out by default.
+        guidance: ``select_guidance(profile, kb)`` for the same profile.
+        trials: the starred trials, in the order to show them (may be empty).
+        resources: ``match_resources(...)`` for the same profile.
+        trial_data_note: where and when the trial data was fetched, e.g. "Trial data from
+            ClinicalTrials.gov, data version 2026-11-24, fetched 25 Nov 2026 10:02 UTC".
+        created: the day the packet is made, printed on it.
+        include_zip: show the ZIP code among the profile lines (off: the packet may be shared).
+
+    Returns:
+        A ``Packet`` for ``packet_to_markdown``, ``packet_trials_csv`` or ``packet_to_pdf``.
+    """
+    document = guidance.document
+    cleaned = tuple(_clean_trial(t) for t in trials)
+    therapy_notes: list[PacketNote] = []
+    if guidance.subtype_guidance is not None:
+        sg = guidance.subtype_guidance
+        therapy_notes.append(
+            PacketNote(
+                "Your subtype is not known yet",
+                f"{sg.text} Why it matters: {sg.why_it_matters}",
+                (),
+                sg.source.section,
+            )
+        )
+    therapy_notes.append(_note(guidance.biology_note))
+    return Packet(
+        title=PACKET_TITLE,
+        created=created,
+        disclaimer=DISCLAIMER,
+        profile=profile_lines(profile, include_zip=include_zip),
+        therapy_notes=tuple(therapy_notes),
+        therapy_topics=tuple(
+            TherapyTopic(c.title, c.summary, c.why, c.source.section) for c in guidance.therapy_cards
+        ),
+        brain_note=_note(guidance.brain_note) if guidance.brain_note is not None else None,
+        symptoms=tuple(
+            SymptomList(s.label, s.symptoms, s.note, s.source.section) for s in guidance.symptoms
+        ),
+        two_week_rule=_note(guidance.two_week_rule),
+        when_to_call=_note(guidance.when_to_call),
+        trials=cleaned,
+        questions=_questions(guidance, cleaned),
+        resources=tuple(_resource(m) for m in resources),
+        trial_data_note=clean_text(trial_data_note) or None,
+        guide_source=(
+            f'Treatment topics, symptoms and the guide\'s questions: "{document.title}" '
+            f"({document.publisher}), medically reviewed by {document.reviewer}."
+        ),
+    )
+
+
+def profile_lines(profile: PatientProfile, *, include_zip: bool = False) -> tuple[ProfileLine, ...]:
+    """The profile as labelled lines in plain words; only what was given, never a name.
+
+    A biomarker the profile does not list is unknown rather than negative, so an empty list reads
+    "none listed" and not "negative".
+    """
+    lines = [ProfileLine("Subtype", SUBTYPE_LABELS[profile.subtype])]
+    if profile.hormone_receptor is not None:
+        lines.append(
+            ProfileLine("Hormone receptors", _HORMONE_RECEPTOR_LABELS[profile.hormone_receptor])
+        )
+    lines.append(
+        ProfileLine("Where the cancer has spread", ", ".join(SITE_LABELS[s] for s in profile.sites))
+    )
+    if profile.has_brain_mets and profile.brain_mets is not None:
+        lines.append(ProfileLine("Cancer in the brain", BRAIN_METS_LABELS[profile.brain_mets]))
+    if profile.age is not None:
+        lines.append(ProfileLine("Age", str(profile.age)))
+    if profile.sex is not None:
+        lines.append(ProfileLine("Sex", _SEX_LABELS[profile.sex]))
+    if profile.menopausal_status is not None:
+        lines.append(ProfileLine("Menopause", _MENOPAUSE_LABELS[profile.menopausal_status]))
+    if profile.ecog is not None:
+        lines.append(
+            ProfileLine("Daily activity (ECOG score)", f"{profile.ecog}: {ECOG_LABELS[profile.ecog]}")
+        )
+    lines.append(
+        ProfileLine(
+            "Test results (biomarkers)",
+            ", ".join(BIOMARKER_LABELS[b] for b in profile.biomarkers)
+            or "None listed (not known, which is not the same as negative)",
+        )
+    )
+    if profile.prior_therapies:
+        lines.append(
+            ProfileLine(
+                "Past treatments",
+                ", ".join(PRIOR_THERAPY_LABELS[t] for t in profile.prior_therapies),
+            )
+        )
+    if profile.prior_lines is not None:
+        lines.append(ProfileLine("Lines of treatment so far", str(profile.prior_lines)))
+    if include_zip and profile.zip_code is not None:
+        lines.append(ProfileLine("ZIP code", profile.zip_code))
+    if profile.travel_miles is not None:
+        lines.append(ProfileLine("Willing to travel", f"up to {profile.travel_miles} miles"))
+    return tuple(lines)
+
+
+def guide_source_label(section: str) -> str:
+    """How a guide citation reads in the packet: 'patient guide, section "Treatments"'."""
+    return f'patient guide, section "{section}"'
+
+
+def clean_text(text: str | None) -> str:
+    """One line of untrusted text: registry escapes undone, whitespace collapsed, and invisible
+    control or formatting characters (a right-to-left override can disguise text) removed."""
+    if not text:
+        return ""
+    plain = unescape_registry(text)
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in plain if unicodedata.category(ch)[0] != "C" or ch.isspace()
+    )
+    return _SPACES.sub(" ", kept).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) address, percent-encoded so no renderer can misread it.
+
+    Anything else (``javascript:``, a relative path, a URL with spaces) gives ``None``: the packet
+    then shows the text without a link.
+    """
+    if not url:
+        return None
+    candidate = url.strip()
+    if any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in candidate):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(candidate, safe=":/?#[]@!$&'*+,;=%-._~")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _note(note: GuidanceNote) -> PacketNote:
+    return PacketNote(note.title, note.text, note.items, note.source.section)
+
+
+def _clean_trial(trial: PacketTrial) -> PacketTrial:
+    def many(values: Sequence[str]) -> tuple[str, ...]:
+        return tuple(c for c in (clean_text(v) for v in values) if c)
+
+    return PacketTrial(
+        nct_id=clean_text(trial.nct_id),
+        title=clean_text(trial.title),
+        url=trial.url.strip(),
+        verdict_label=clean_text(trial.verdict_label),
+        reasons=many(trial.reasons),
+        concerns=many(trial.concerns),
+        questions=many(trial.questions),
+        status=clean_text(trial.status),
+        phase=clean_text(trial.phase),
+        last_update=clean_text(trial.last_update) or None,
+        nearest_site=clean_text(trial.nearest_site) or None,
+        contacts=many(trial.contacts),
+    )
+
+
+def _question_key(text: str) -> str:
+    return _SPACES.sub(" ", text.casefold()).strip().rstrip(".?! ")
+
+
+def _questions(guidance: Guidance, trials: Sequence[PacketTrial]) -> tuple[PacketQuestion, ...]:
+    """The guide's questions first (most specific first, as chosen), then each trial's, each once.
+
+    A question several trials ask is listed once and names every trial; a trial question the guide
+    already asks keeps the guide's wording.
+    """
+    order: list[str] = []
+    texts: dict[str, str] = {}
+    sources: dict[str, list[str]] = {}
+    from_trial: dict[str, bool] = {}
+
+    def add(text: str, source: str, trial: bool) -> None:
+        key = _question_key(text)
+        if not key:
+            return
+        if key not in texts:
+            order.append(key)
+            texts[key] = text
+            sources[key] = []
+            from_trial[key] = trial
+        if source not in sources[key]:
+            sources[key].append(source)
+
+    def cited(source: Citation) -> str:
+        return guide_source_label(source.section)
+
+    for q in guidance.questions:
+        add(q.text, cited(q.source), False)
+    for trial in trials:
+        for text in trial.questions:
+            add(text, f"trial {trial.nct_id}", True)
+    return tuple(PacketQuestion(texts[k], tuple(sources[k]), from_trial[k]) for k in order)
+
+
+def _resource(match: ResourceMatch) -> PacketResource:
+    r = match.resource
+    return PacketResource(r.name, r.offers, match.why, r.phone, r.url, r.last_checked)
+
+
+def _md(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _trial_facts(trial: PacketTrial) -> str:
+    facts = [trial.status, trial.phase]
+    if trial.last_update:
+        facts.append(f"last updated {trial.last_update}")
+    return " · ".join(f for f in facts if f)
+
+
+def _md_note(note: PacketNote, lines: list[str]) -> None:
+    lines.append(f"**{note.title}:** {note.text}")
+    lines.extend(f"- {item}" for item in note.items)
+    lines += ["", f"*Source: {guide_source_label(note.section)}*", ""]
+
+
+def _md_link(url: str, shown: str | None = None) -> str:
+    """A Markdown link whose visible text is escaped, or just the escaped text when the URL is unsafe."""
+    target = safe_url(url)
+    text = _md(shown if shown is not None else url)
+    return f"[{text}](<{target}>)" if target else text
+
+
+def packet_to_markdown(packet: Packet) -> str:
+    """Render the packet as Markdown; every string from a trial record is escaped.
+
+    The guide's and the resources list's words are checked files of this project and are written
+    as they are, so the raw file stays readable; trial text goes through ``escape_markdown``.
+    """
+    p = packet
+    lines = [f"# {p.title}", "", f"Prepared on {p.created_label}", "", f"> **{p.disclaimer}**", ""]
+
+    lines += [f"## {SECTION_PROFILE}", ""]
+    lines += [f"- **{line.label}:** {line.value}" for line in p.profile]
+    lines.append("")
+
+    lines += [f"## {SECTION_THERAPY}", ""]
+    for note in p.therapy_notes:
+        _md_note(note, lines)
+    if p.brain_note is not None:
+        _md_note(p.brain_note, lines)
+    for topic in p.therapy_topics:
+        lines += [f"### {topic.title}", "", topic.summary, ""]
+        lines += [f"- Why this is shown: {why}" for why in topic.why]
+        lines += ["", f"*Source: {guide_source_label(topic.section)}*", ""]
+
+    lines += [f"## {SECTION_SYMPTOMS}", ""]
+    for site in p.symptoms:
+        lines += [f"### {site.site_label}", ""]
+        lines += [f"- {symptom}" for symptom in site.symptoms]
+        if site.note:
+            lines.append(site.note)
+        lines += ["", f"*Source: {guide_source_label(site.section)}*", ""]
+    _md_note(p.two_week_rule, lines)
+    _md_note(p.when_to_call, lines)
+
+    lines += [f"## {SECTION_TRIALS}", ""]
+    if not p.trials:
+        lines += [f"**{NO_TRIALS_TEXT}** {NO_TRIALS_HOW}", ""]
+    for trial in p.trials:
+        lines += [f"### {_md(trial.nct_id)}: {_md(trial.title)}", ""]
+        lines.append(f"- **What we found:** {_md(trial.verdict_label)}")
+        facts = _trial_facts(trial)
+        if facts:
+            lines.append(f"- **Status:** {_md(facts)}")
+        lines.append(f"- **Nearest site:** {_md(trial.nearest_site or 'not listed')}")
+        lines.append(f"- **Trial page:** {_md_link(trial.url)}")
+        for heading, items in (
+            ("Why it may fit", trial.reasons),
+            ("Things to check", trial.concerns),
+            ("Contacts", trial.contacts),
+        ):
+            if items:
+                lines += ["", f"**{heading}**", ""]
+                lines += [f"- {_md(item)}" for item in items]
+        lines.append("")
+
+    lines += [f"## {SECTION_QUESTIONS}", ""]
+    for number, q in enumerate(p.questions, start=1):
+        text = _md(q.text) if q.from_trial else q.text
+        source = ", ".join(_md(s) if q.from_trial else s for s in q.sources)
+        marker = f"{number}. "
+        lines += [f"{marker}{text}  ", f"{' ' * len(marker)}*From: {source}*"]
+    lines.append("")
+
+    lines += [f"## {SECTION_RESOURCES}", ""]
+    for r in p.resources:
+        lines += [f"### {r.name}", "", r.offers, ""]
+        lines += [f"- Why it is listed: {why}" for why in r.why]
+        if r.phone:
+            lines.append(f"- Phone: {r.phone}")
+        lines.append(f"- Web: {_md_link(r.url, r.url)}")
+        lines += [f"- Last checked: {format_date(r.last_checked)}", ""]
+
+    lines += [f"## {SECTION_SOURCES}", ""]
+    lines += [f"- {_md(text) if outside else text}" for text, outside in p.source_parts]
+    lines += ["", "---", "", f"*{p.disclaimer}*", ""]
+    return "\n".join(lines)
+
+
+def _csv_cell(value: str) -> str:
+    """Neutralise a would-be spreadsheet formula by making it text with a leading quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def packet_trials_csv(packet: Packet) -> str:
+    """The shortlisted trials as CSV (columns ``CSV_COLUMNS``), safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for t in packet.trials:
+        row = (
+            t.nct_id,
+            t.title,
+            t.verdict_label,
+            CSV_JOIN.join(t.reasons),
+            CSV_JOIN.join(t.concerns),
+            t.nearest_site or "",
+            CSV_JOIN.join(t.contacts),
+            t.url,
+            t.last_update or "",
+        )
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return buffer.getvalue()
