@@ -21,6 +21,18 @@ def source_caption(text: str) -> None:
     st.caption(f"Source: {text}")
 
 
+def escaped(text: str | None) -> str:
+    """Registry text made safe to place inside our own markdown."""
+    return escape_markdown(text)
+
+
+def explanation(text: str, quote: str) -> None:
+    """A reason or concern: our plain sentence, then the criterion it rests on, quoted as text."""
+    st.markdown(f"- {escape_markdown(text)}")
+    if quote:
+        st.caption(f"The trial says: “{escape_markdown(quote)}”")
+
+
 def untrusted_text(text: str | None) -> None:
     """Show text from a trial record as plain text: markdown, links, images and HTML do not render."""
     st.markdown(escape_markdown(text) or "_Not given in the record._")

@@ -33,6 +33,14 @@ INCLUDE_NOT_YET = "include_not_yet_recruiting"
 NEEDS = "needs"
 COUNTRY = "country"
 SHORTLIST = "shortlist"
+FILTER_VERDICTS = "filter_verdicts"
+FILTER_PHASES = "filter_phases"
+FILTER_STATUSES = "filter_statuses"
+FILTER_MILES = "filter_miles"
+DETAIL_TRIAL = "detail_trial"
+ANY_DISTANCE = 0
+#: Distance filter choices on the trials page; ``ANY_DISTANCE`` shows every trial found.
+DISTANCE_FILTER_OPTIONS: tuple[int, ...] = (25, 50, 100, 250, 500, 1000, ANY_DISTANCE)
 LINK_MESSAGE = "link_message"
 LINK_READ = "link_read"
 
@@ -71,6 +79,11 @@ DEFAULTS: dict[str, Any] = {
     INCLUDE_NOT_YET: False,
     NEEDS: [],
     COUNTRY: "US",
+    FILTER_VERDICTS: ["likely_eligible", "possibly_eligible"],
+    FILTER_PHASES: [],
+    FILTER_STATUSES: [],
+    FILTER_MILES: ANY_DISTANCE,
+    DETAIL_TRIAL: None,
 }
 #: Travel distances offered in the form; a shared link's distance snaps to the nearest one.
 MILES_OPTIONS: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000, 3000)

@@ -1,0 +1,176 @@
+"""What each ``mbc-navigator`` command does, once its arguments are parsed.
+
+Each command calls ``matchers`` and ``data`` the same way the dashboard pages do, so the terminal and
+the dashboard always agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from dashboard.cli import UsageError, print_json_lines
+from data.ctgov_client import CtgovClient, SearchResult
+from data.ctgov_import import load_studies_file
+from data.errors import CtgovError, StudyFileError
+from data.geocode import UnknownZipError, geocode_zip
+from data.knowledge import load_knowledge
+from data.models import Study
+from data.resources import load_resources
+from matchers.packet import build_packet, packet_to_markdown, packet_trials_csv
+from matchers.packet_pdf import packet_to_pdf
+from matchers.profile import PatientProfile, ProfileError, parse_list, profile_from_mapping
+from matchers.ranking import match_to_dict, rank_trials
+from matchers.resources import match_resources
+from matchers.selection import format_guidance_text, guidance_to_dict, select_guidance
+from matchers.shortlist import shortlisted_trials, trial_data_note
+from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
+from matchers.verdict import VERDICT_LABELS
+
+
+class CommandFailed(Exception):
+    """The command was well formed but could not finish (e.g. the registry is unreachable)."""
+
+
+def run(args: argparse.Namespace, values: Mapping[str, str | None]) -> int:
+    profile = _profile(values)
+    if args.command == "therapies":
+        return _therapies(args, profile)
+    if args.command == "trials":
+        return _trials(args, profile)
+    return _packet(args, profile)
+
+
+def _profile(values: Mapping[str, str | None]) -> PatientProfile:
+    if values.get("travel_miles") and not values.get("zip_code"):
+        raise UsageError("--miles needs --zip (the distance is measured from a ZIP code)")
+    try:
+        return profile_from_mapping(values)
+    except ProfileError as error:
+        option = "--" + {"prior_lines": "lines", "zip_code": "zip", "travel_miles": "miles"}.get(
+            error.field_name, error.field_name.replace("_", "-")
+        )
+        raise UsageError(f"{option}: {error.value!r} is not allowed; expected {error.allowed}") from None
+
+
+def _origin(profile: PatientProfile) -> tuple[float, float] | None:
+    if profile.zip_code is None:
+        return None
+    try:
+        place = geocode_zip(profile.zip_code)
+    except UnknownZipError as error:
+        raise UsageError(f"--zip: {error}") from None
+    return (place.lat, place.lon)
+
+
+def _therapies(args: argparse.Namespace, profile: PatientProfile) -> int:
+    guidance = select_guidance(profile, load_knowledge())
+    if args.json:
+        print(json.dumps(guidance_to_dict(guidance), ensure_ascii=False, indent=2))
+    else:
+        print(format_guidance_text(guidance))
+    return 0
+
+
+def _read_file(path: Path) -> list[Study]:
+    try:
+        return load_studies_file(path)
+    except StudyFileError as error:
+        raise UsageError(f"--studies: {error}") from None
+
+
+def _search(profile: PatientProfile, origin: tuple[float, float] | None, *, not_yet: bool) -> SearchResult:
+    params = build_search(origin, profile.travel_miles, include_not_yet_recruiting=not_yet)
+    try:
+        with CtgovClient() as client:
+            result = client.search(params)
+    except CtgovError as error:
+        raise CommandFailed(str(error)) from None
+    if result.stale and result.stale_age is not None:
+        hours = result.stale_age.total_seconds() / 3600
+        print(
+            f"mbc-navigator: ClinicalTrials.gov could not be reached; showing results saved {hours:.0f} hours ago.",
+            file=sys.stderr,
+        )
+    return result
+
+
+def _candidates(args: argparse.Namespace, profile: PatientProfile) -> tuple[list[Study], str]:
+    """The studies to match and a sentence saying where they came from."""
+    origin = _origin(profile)
+    if args.studies is not None:
+        studies = _read_file(args.studies)
+        statuses = statuses_to_keep(
+            include_not_yet_recruiting=args.not_yet_recruiting, all_statuses=args.all_statuses
+        )
+        studies = keep_statuses(studies, statuses)
+        if origin is not None and profile.travel_miles:
+            studies = keep_within(studies, origin, profile.travel_miles)
+        return studies, trial_data_note(source=f"the file {args.studies.name}")
+    result = _search(profile, origin, not_yet=args.not_yet_recruiting)
+    note = trial_data_note(source="ClinicalTrials.gov", fetched_at=result.fetched_at)
+    return list(result.studies), note
+
+
+def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
+    studies, _ = _candidates(args, profile)
+    matches = rank_trials(profile, studies, _origin(profile))
+    if args.json:
+        print_json_lines([match_to_dict(m) for m in matches])
+        return 0
+    if not matches:
+        print("No trials matched the search.")
+    for match in matches:
+        print(f"{match.rank:>3}. {match.nct_id}  {VERDICT_LABELS[match.verdict]:<32} {match.title}")
+    return 0
+
+
+def _packet_studies(args: argparse.Namespace, wanted: list[str]) -> tuple[list[Study], str]:
+    if args.studies is not None:
+        studies = [s for s in _read_file(args.studies) if s.nct_id in wanted]
+        return studies, trial_data_note(source=f"the file {args.studies.name}")
+    found: list[Study] = []
+    try:
+        with CtgovClient() as client:
+            for nct_id in wanted:
+                found.append(client.get_study(nct_id))
+    except CtgovError as error:
+        raise CommandFailed(str(error)) from None
+    return found, trial_data_note(source="ClinicalTrials.gov", fetched_at=datetime.now(UTC))
+
+
+def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
+    wanted = [item.upper() for item in parse_list(args.trials)]
+    studies, note = _packet_studies(args, wanted) if wanted else ([], None)
+    missing = sorted(set(wanted) - {s.nct_id for s in studies})
+    if missing:
+        raise UsageError(f"--trials: not found: {', '.join(missing)}")
+    matches = rank_trials(profile, studies, _origin(profile))
+    needs = parse_list(args.needs)
+    try:
+        resources = match_resources(profile, load_resources(), needs=needs)
+    except ValueError as error:
+        raise UsageError(f"--needs: {error}") from None
+    packet = build_packet(
+        profile,
+        select_guidance(profile, load_knowledge()),
+        shortlisted_trials(wanted, matches, studies),
+        resources,
+        trial_data_note=note,
+        created=date.today(),
+    )
+    suffix = args.out.suffix.lower()
+    if suffix == ".pdf":
+        args.out.write_bytes(packet_to_pdf(packet, page_format="Letter"))
+    elif suffix == ".md":
+        args.out.write_text(packet_to_markdown(packet), encoding="utf-8")
+    elif suffix == ".csv":
+        args.out.write_text(packet_trials_csv(packet), encoding="utf-8")
+    else:
+        raise UsageError(f"--out: {args.out.name!r} must end in .pdf, .md or .csv")
+    print(f"Wrote {args.out}")
+    return 0

@@ -1,0 +1,99 @@
+"""The appointment packet downloads in the sidebar (PDF, Markdown, CSV of starred trials).
+
+Files are built only when a button is clicked (deferred ``data`` callables), so drawing the sidebar
+on every rerun costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from dashboard import state, trial_data
+from data.errors import CtgovError
+from data.knowledge import load_knowledge
+from data.resources import load_resources
+from matchers.packet import Packet, build_packet, packet_to_markdown, packet_trials_csv
+from matchers.packet_pdf import packet_to_pdf
+from matchers.profile import PatientProfile
+from matchers.resources import match_resources
+from matchers.selection import select_guidance
+from matchers.shortlist import shortlisted_trials
+
+
+def _packet_builder(profile: PatientProfile) -> Callable[[], Packet]:
+    shortlist = state.shortlist()
+    needs = tuple(st.session_state.get(state.NEEDS) or ())
+    country = st.session_state.get(state.COUNTRY, "US")
+    include_not_yet = bool(st.session_state.get(state.INCLUDE_NOT_YET))
+    include_zip = bool(st.session_state.get(state.SHARE_ZIP))
+
+    def build() -> Packet:
+        trials = []
+        note = None
+        if shortlist:
+            origin, _ = trial_data.origin_for(profile)
+            try:
+                results = trial_data.results_for(
+                    profile, origin, include_not_yet_recruiting=include_not_yet
+                )
+                trials = shortlisted_trials(shortlist, results.matches, results.studies.values())
+                note = results.data_note
+            except CtgovError as error:
+                note = f"Trial details could not be included: {error}"
+        return build_packet(
+            profile,
+            select_guidance(profile, load_knowledge()),
+            trials,
+            match_resources(profile, load_resources(), needs=needs, country=country),
+            trial_data_note=note,
+            created=date.today(),
+            include_zip=include_zip,
+        )
+
+    return build
+
+
+def render(profile: PatientProfile | None) -> None:
+    with st.sidebar:
+        st.header("Appointment packet")
+        if profile is None:
+            st.caption("Fill in the form above to make a packet.")
+            return
+        starred = len(state.shortlist())
+        st.caption(
+            f"{starred} starred trial{'s' if starred != 1 else ''}. Star trials on the Clinical trials page "
+            "to add them. The packet holds your answers, never your name."
+        )
+        build = _packet_builder(profile)
+        st.download_button(
+            "Download packet (PDF)",
+            data=lambda: packet_to_pdf(build(), page_format="Letter"),
+            file_name="mbc-appointment-packet.pdf",
+            mime="application/pdf",
+            icon="📄",
+            key="download_pdf",
+            on_click="ignore",
+            width="stretch",
+        )
+        st.download_button(
+            "Download packet (Markdown)",
+            data=lambda: packet_to_markdown(build()),
+            file_name="mbc-appointment-packet.md",
+            mime="text/markdown",
+            key="download_md",
+            on_click="ignore",
+            width="stretch",
+        )
+        st.download_button(
+            "Download starred trials (CSV)",
+            data=lambda: packet_trials_csv(build()),
+            file_name="mbc-starred-trials.csv",
+            mime="text/csv",
+            key="download_csv",
+            on_click="ignore",
+            width="stretch",
+            disabled=starred == 0,
+        )

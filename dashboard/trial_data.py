@@ -1,0 +1,112 @@
+"""Streamlit caching around the trial search and ranking, so a rerun never refetches or rereads.
+
+The search result is held with ``st.cache_resource`` (shared, not copied: its records are frozen),
+because copying 1,000 studies on every rerun would cost more than the page's whole time budget.
+Ranking is memoized per profile; the reading of each study's criteria is cached inside the matcher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
+from data.errors import CtgovError
+from data.geocode import UnknownZipError, geocode_zip
+from data.models import Study
+from matchers.eligibility import ReadingCache
+from matchers.profile import PatientProfile
+from matchers.ranking import rank_trials
+from matchers.shortlist import trial_data_note
+from matchers.trial_query import build_search
+from matchers.verdict import TrialMatch
+
+SEARCH_TTL_S = 3600
+
+
+@dataclass(frozen=True)
+class TrialResults:
+    """A ranked search for one profile, with where its data came from."""
+
+    matches: tuple[TrialMatch, ...]
+    studies: dict[str, Study]
+    result: SearchResult
+    data_note: str
+
+
+@st.cache_resource(show_spinner=False)
+def client() -> CtgovClient:
+    """One client per server process (it holds the HTTP session and the on-disk cache)."""
+    return CtgovClient()
+
+
+@st.cache_resource(show_spinner=False)
+def reading_cache() -> ReadingCache:
+    return ReadingCache()
+
+
+@st.cache_resource(ttl=SEARCH_TTL_S, max_entries=8, show_spinner=False)
+def search(params: SearchParams) -> SearchResult:
+    """The candidate trials; a failure raises and is not cached, so the next rerun tries again."""
+    return client().search(params)
+
+
+@st.cache_resource(ttl=SEARCH_TTL_S, show_spinner=False)
+def data_version() -> DataVersion | None:
+    """The registry's data version, or None when it cannot be read (the page still works)."""
+    try:
+        return client().data_version()
+    except CtgovError:
+        return None
+
+
+def origin_for(profile: PatientProfile) -> tuple[tuple[float, float] | None, str | None]:
+    """The ZIP code's place, or a message saying why it cannot be used."""
+    if profile.zip_code is None:
+        return None, None
+    try:
+        place = geocode_zip(profile.zip_code)
+    except UnknownZipError as error:
+        return None, str(error)
+    return (place.lat, place.lon), None
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _rank(
+    profile: PatientProfile, _result: SearchResult, result_key: str, origin: tuple[float, float] | None
+) -> tuple[TrialMatch, ...]:
+    return tuple(rank_trials(profile, _result.studies, origin, cache=reading_cache()))
+
+
+def results_for(
+    profile: PatientProfile, origin: tuple[float, float] | None, *, include_not_yet_recruiting: bool
+) -> TrialResults:
+    """Search (cached) and rank (memoized) the trials for this profile. Raises ``CtgovError``."""
+    params: SearchParams = build_search(
+        origin, profile.travel_miles, include_not_yet_recruiting=include_not_yet_recruiting
+    )
+    result = search(params)
+    key = f"{result.query_url}|{result.fetched_at.isoformat()}|{len(result.studies)}"
+    matches = _rank(profile, result, key, origin)
+    version = data_version()
+    stale_hours = result.stale_age.total_seconds() / 3600 if result.stale and result.stale_age else None
+    note = trial_data_note(
+        source="ClinicalTrials.gov",
+        fetched_at=result.fetched_at,
+        data_timestamp=version.data_timestamp if version else None,
+        stale_hours=stale_hours,
+    )
+    return TrialResults(matches, {s.nct_id: s for s in result.studies}, result, note)
+
+
+def age_text(moment: datetime) -> str:
+    """'3 hours ago' style text for when results were fetched."""
+    minutes = max(0, int((datetime.now(UTC) - moment).total_seconds() // 60))
+    if minutes < 2:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minutes ago"
+    hours = minutes // 60
+    return f"{hours} hours ago" if hours < 48 else f"{hours // 24} days ago"

@@ -1,0 +1,257 @@
+"""Rendering pieces of the Clinical trials page: counts, filters, table, chart and the detail view."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, state
+from data.models import Study
+from matchers.geo import haversine_miles, is_recruiting
+from matchers.safe_text import one_line
+from matchers.shortlist import describe_contact, nearest_site_line
+from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
+
+VERDICT_ICONS = {
+    "likely_eligible": "✅",
+    "possibly_eligible": "❔",
+    "likely_excluded": "⛔",
+    "not_relevant": "➖",
+}
+
+
+def verdict_text(verdict: str) -> str:
+    """Icon plus words, so the verdict never depends on colour or the icon alone."""
+    return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS[verdict]}"
+
+
+def verdict_counts(matches: Sequence[TrialMatch]) -> None:
+    counts = Counter(m.verdict for m in matches)
+    for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
+        column.metric(verdict_text(verdict), counts.get(verdict, 0))
+
+
+def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMatch]:
+    """Filter widgets (kept across pages) and the matches they let through."""
+    phases = sorted({m.phase for m in matches})
+    statuses = sorted({m.status or "Not given" for m in matches})
+    columns = st.columns(4 if has_origin else 3)
+    columns[0].multiselect(
+        "Show", list(VERDICTS), format_func=verdict_text, key=state.FILTER_VERDICTS
+    )
+    columns[1].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
+    columns[2].multiselect(
+        "Status",
+        statuses,
+        format_func=lambda s: s.replace("_", " ").capitalize(),
+        key=state.FILTER_STATUSES,
+        placeholder="All statuses",
+    )
+    if has_origin:
+        columns[3].select_slider(
+            "Nearest site within (miles)",
+            state.DISTANCE_FILTER_OPTIONS,
+            key=state.FILTER_MILES,
+            format_func=lambda v: "Any distance" if v == state.ANY_DISTANCE else f"{v:,}",
+        )
+    verdicts = set(st.session_state.get(state.FILTER_VERDICTS) or VERDICTS)
+    chosen_phases = set(st.session_state.get(state.FILTER_PHASES) or phases)
+    chosen_statuses = set(st.session_state.get(state.FILTER_STATUSES) or statuses)
+    max_miles = st.session_state.get(state.FILTER_MILES, state.ANY_DISTANCE) if has_origin else None
+    return [
+        m
+        for m in matches
+        if m.verdict in verdicts
+        and m.phase in chosen_phases
+        and (m.status or "Not given") in chosen_statuses
+        and (
+            max_miles in (None, state.ANY_DISTANCE)
+            or (m.distance_miles is not None and m.distance_miles <= max_miles)
+        )
+    ]
+
+
+def _frame(matches: Sequence[TrialMatch], starred: set[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Star": [m.nct_id in starred for m in matches],
+            "Rank": [m.rank for m in matches],
+            "Trial": [one_line(m.title, 140) for m in matches],
+            "Verdict": [verdict_text(m.verdict) for m in matches],
+            "Phase": [m.phase for m in matches],
+            "Nearest recruiting site": [
+                one_line(nearest_site_line(m) or "No recruiting site listed", 90) for m in matches
+            ],
+            "Miles": [None if m.distance_miles is None else round(m.distance_miles) for m in matches],
+            "Status": [(m.status or "Not given").replace("_", " ").capitalize() for m in matches],
+            "Trial page": [m.url for m in matches],
+            "NCT ID": [m.nct_id for m in matches],
+        }
+    )
+
+
+def table(matches: Sequence[TrialMatch]) -> None:
+    """The sortable table; ticking ☆ stars a trial for the appointment packet."""
+    st.subheader(f"{len(matches)} trials shown")
+    if not matches:
+        st.info("No trials fit these filters. Try showing more verdicts, phases or a longer distance.")
+        return
+    starred = set(state.shortlist())
+    frame = _frame(matches, starred)
+    # The key changes with the rows and the shortlist, so the editor never replays stale edits.
+    fingerprint = hashlib.sha1(
+        ("|".join(frame["NCT ID"]) + "#" + "|".join(sorted(starred))).encode()
+    ).hexdigest()[:12]
+    edited = st.data_editor(
+        frame,
+        key=f"trial_table_{fingerprint}",
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in frame.columns if c != "Star"],
+        column_config={
+            "Star": st.column_config.CheckboxColumn("☆ Star", help="Add to your appointment packet"),
+            "Rank": st.column_config.NumberColumn("Rank", format="%d"),
+            "Miles": st.column_config.NumberColumn("Miles", format="%d"),
+            "Trial page": st.column_config.LinkColumn(
+                "Trial page", display_text="Open on ClinicalTrials.gov"
+            ),
+        },
+    )
+    for nct_id, was, now in zip(frame["NCT ID"], frame["Star"], edited["Star"], strict=True):
+        if bool(was) != bool(now):
+            state.set_starred(nct_id, bool(now))
+            st.rerun()
+
+
+def chart(matches: Sequence[TrialMatch]) -> None:
+    if not matches:
+        return
+    st.subheader("All trials found, by verdict and phase")
+    counts = Counter((VERDICT_LABELS[m.verdict], m.phase) for m in matches)
+    frame = pd.DataFrame(
+        [{"Verdict": v, "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
+    )
+    st.bar_chart(frame, x="Verdict", y="Trials", color="Phase", horizontal=True)
+
+
+def _site_frame(study: Study, origin: tuple[float, float] | None) -> pd.DataFrame:
+    rows = []
+    for site in study.sites:
+        miles = (
+            round(haversine_miles(origin[0], origin[1], site.lat, site.lon))
+            if origin is not None and site.lat is not None and site.lon is not None
+            else None
+        )
+        rows.append(
+            {
+                "Site": site.facility or "Not named",
+                "Place": site.place,
+                "Recruiting": "Yes" if is_recruiting(site) else "No",
+                "Miles": miles,
+                "lat": site.lat,
+                "lon": site.lon,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["Site", "Place", "Recruiting", "Miles", "lat", "lon"])
+    return frame.sort_values("Miles", na_position="last") if origin is not None else frame
+
+
+def details(
+    matches: Sequence[TrialMatch], studies: dict[str, Study], origin: tuple[float, float] | None
+) -> None:
+    """One trial in full: why it may fit, what may rule you out, contacts, sites, criteria."""
+    if not matches:
+        return
+    st.subheader("Trial details")
+    ids = [m.nct_id for m in matches]
+    if st.session_state.get(state.DETAIL_TRIAL) not in ids:
+        st.session_state[state.DETAIL_TRIAL] = ids[0]
+    by_id = {m.nct_id: m for m in matches}
+    st.selectbox(
+        "Choose a trial",
+        ids,
+        format_func=lambda i: f"{by_id[i].rank}. {i} — {one_line(by_id[i].title, 90)}",
+        key=state.DETAIL_TRIAL,
+    )
+    match = by_id[st.session_state[state.DETAIL_TRIAL]]
+    study = studies[match.nct_id]
+    with st.container(border=True):
+        st.markdown(f"### {components.escaped(match.title)}")
+        st.markdown(
+            f"**{verdict_text(match.verdict)}** · {match.phase} · "
+            f"{(match.status or 'Status not given').replace('_', ' ').capitalize()} · "
+            f"{match.nct_id} · last updated {study.last_update or 'date not given'}"
+        )
+        st.toggle(
+            "☆ Star this trial for my appointment packet",
+            value=match.nct_id in state.shortlist(),
+            key=f"star_{match.nct_id}",
+            on_change=_toggle_star,
+            args=(match.nct_id,),
+        )
+        st.link_button("Open this trial on ClinicalTrials.gov", match.url)
+        _explanations(match)
+        st.markdown("#### In plain words")
+        components.untrusted_text(study.brief_summary)
+        _contacts(match, study)
+        _sites(study, origin)
+        with st.expander("Full eligibility criteria, as the trial lists them"):
+            components.untrusted_text(study.eligibility_criteria)
+
+
+def _toggle_star(nct_id: str) -> None:
+    state.set_starred(nct_id, bool(st.session_state.get(f"star_{nct_id}")))
+
+
+def _explanations(match: TrialMatch) -> None:
+    st.markdown("#### Why it may fit you")
+    if match.reasons:
+        for reason in match.reasons:
+            components.explanation(reason.text, reason.quote)
+    else:
+        st.markdown("Nothing in its criteria speaks clearly to your answers.")
+    st.markdown("#### What may rule you out")
+    if match.concerns:
+        for concern in match.concerns:
+            components.explanation(concern.text, concern.quote)
+    else:
+        st.markdown("We found nothing in its criteria that rules you out. The study team decides.")
+    if match.questions:
+        st.markdown("#### Questions to ask your care team")
+        for question in match.questions:
+            st.markdown(f"- {components.escaped(question)}")
+
+
+def _contacts(match: TrialMatch, study: Study) -> None:
+    st.markdown("#### Whom to contact")
+    if match.nearest_site is not None:
+        st.markdown(
+            "**Nearest recruiting site:** " + components.escaped(nearest_site_line(match) or "")
+        )
+    people = [*(match.nearest_site.contacts if match.nearest_site else ()), *study.central_contacts]
+    if not people:
+        st.markdown("The record lists no contact. Use the trial page's contact section.")
+    for contact in people:
+        st.markdown("- " + components.escaped(describe_contact(contact)))
+
+
+def _sites(study: Study, origin: tuple[float, float] | None) -> None:
+    frame = _site_frame(study, origin)
+    st.markdown(f"#### Where it runs ({len(frame)} sites)")
+    if frame.empty:
+        st.markdown("The record lists no sites.")
+        return
+    mapped = frame.dropna(subset=["lat", "lon"])
+    if not mapped.empty:
+        st.map(mapped, latitude="lat", longitude="lon", size=2000, zoom=None)
+        st.caption("Each dot is a trial site. The table below lists them with their status.")
+    st.dataframe(
+        frame.drop(columns=["lat", "lon"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"Miles": st.column_config.NumberColumn("Miles", format="%d")},
+    )

@@ -1,0 +1,57 @@
+"""Page: clinical trials from ClinicalTrials.gov, ranked for this patient, with filters and details."""
+
+import streamlit as st
+
+from dashboard import components, state, trial_data, trial_view
+from data.errors import CtgovError
+
+st.title("Clinical trials")
+components.disclaimer()
+profile_state = state.current_profile()
+if profile_state.profile is None:
+    components.profile_prompt(profile_state.problem or "")
+    st.stop()
+profile = profile_state.profile
+if profile_state.location_problem:
+    st.warning(profile_state.location_problem, icon="📍")
+origin, zip_problem = trial_data.origin_for(profile)
+if zip_problem:
+    st.warning(zip_problem + " Showing trials anywhere.", icon="📍")
+
+st.checkbox("Also show trials that are not recruiting yet", key=state.INCLUDE_NOT_YET)
+
+with st.status("Looking for trials…", expanded=False) as progress:
+    try:
+        progress.update(label="Searching ClinicalTrials.gov…")
+        results = trial_data.results_for(
+            profile, origin, include_not_yet_recruiting=bool(st.session_state.get(state.INCLUDE_NOT_YET))
+        )
+    except CtgovError as error:
+        progress.update(label="Could not get trials", state="error")
+        st.error(str(error), icon="⚠️")
+        st.stop()
+    progress.update(
+        label=f"Checked {len(results.matches)} trials against your answers", state="complete"
+    )
+
+if results.result.stale:
+    st.warning(
+        "ClinicalTrials.gov could not be reached just now. These are the results saved "
+        f"{trial_data.age_text(results.result.fetched_at)}; some may have changed since.",
+        icon="🕒",
+    )
+if results.result.incomplete or results.result.truncated:
+    st.warning(
+        "Not every matching trial could be fetched, so some trials may be missing from this list.",
+        icon="⚠️",
+    )
+st.caption(
+    results.data_note
+    + " Source: ClinicalTrials.gov, U.S. National Library of Medicine. Records change: check each trial's own page."
+)
+
+trial_view.verdict_counts(results.matches)
+filtered = trial_view.filters(results.matches, has_origin=origin is not None)
+trial_view.table(filtered)
+trial_view.chart(results.matches)
+trial_view.details(filtered, results.studies, origin)
