@@ -89,12 +89,19 @@ class CriteriaItem:
         return self.text
 
 
+def _unescape(text: str) -> str:
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub("", text)
+    return text
+
+
 def clean_text(text: str) -> str:
     """Undo markdown escapes and bold marks, decode common entities, and collapse spaces."""
-    text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = _BOLD.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(_unescape(text).split())
 
 
 @dataclass(slots=True)
@@ -119,10 +126,18 @@ def _marker_class(marker: str) -> str:
     return "bullet"
 
 
+_HEADING_HINTS = ("clus", "eligib", "criteri", "characteristics", "therapy", "following", "exclud")
+
+
 def _heading_kind(body: str) -> ItemKind | None:
     """The section a line opens, or ``None`` when it is an ordinary criterion."""
+    if len(body) > _MAX_HEADING_CHARS + 2:
+        return None
+    lowered = body.lower()
+    if not any(hint in lowered for hint in _HEADING_HINTS):
+        return None
     stripped = body.strip().rstrip(":").strip()
-    if not stripped or len(stripped) > _MAX_HEADING_CHARS:
+    if not stripped:
         return None
     if _NCI_HEADING.match(stripped) and len(stripped) < 40:
         return "inclusion"
@@ -146,7 +161,7 @@ def _heading_kind(body: str) -> ItemKind | None:
 
 def _split_marker(raw: str) -> tuple[int, str, str]:
     """Indentation width, list marker and body of one raw line."""
-    expanded = raw.replace("\t", "    ")
+    expanded = raw.replace("\t", "    ") if "\t" in raw else raw
     body = expanded.lstrip(" ")
     indent = len(expanded) - len(body)
     marker = ""
@@ -183,14 +198,17 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     """
     if not text or not isinstance(text, str):
         return ()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _RUN_ON_HEADING.sub("\n", text)
+    text = _unescape(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "riteria" in text or "RITERIA" in text:
+        text = _RUN_ON_HEADING.sub("\n", text)
     kind: ItemKind = "inclusion"
     stack: list[_Line] = []
     items: list[CriteriaItem] = []
     for raw in text.split("\n"):
         indent, marker, body = _split_marker(raw)
-        body = _LEADING_PUNCT.sub("", clean_text(body))
+        body = " ".join(body.split())
+        if body and body[0] in ".:;,)] ":
+            body = _LEADING_PUNCT.sub("", body)
         if not body:
             continue
         heading = _heading_kind(body)
@@ -198,7 +216,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
             kind = heading
             stack.clear()
             continue
-        inline = _INLINE_HEADING.match(body) or _NCI_HEADING.match(body)
+        inline = (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body)) if ":" in body[:140] else None
         if inline and inline.group("rest").strip():
             heading = _heading_kind(body[: inline.start("rest")])
             if heading is not None:
