@@ -116,7 +116,9 @@ _ORGAN = re.compile(
     r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
     r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
     r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
-    r"gastro-?esophageal|gej|anal|penile|vulvar|merkel)\b"
+    r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
+    r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
+    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
 )
 _TITLE_METASTATIC = re.compile(
     r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta\w*|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|(?<!locally\s)\badvanced\b|"
@@ -157,11 +159,12 @@ def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Sco
     if any(mode == "exclude" for mode, _ in collector.breast_mentions):
         return "other", next(q for mode, q in collector.breast_mentions if mode == "exclude")
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    lowered = [normalize(t) for t in candidates]
     generic = next(
-        (t for t in candidates if _GENERIC_CANCER.search(normalize(t)) and not _ORGAN.search(normalize(t))),
+        (t for t, low in zip(candidates, lowered, strict=True) if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)),
         None,
     )
-    if generic is None:
+    if generic is None or any(_ORGAN.search(low) for low in lowered):
         return "other", trim_quote(study.conditions[0] if study.conditions else study.title)
     if len(set(_ORGAN.findall(inclusion_text))) >= 2:
         return "other", trim_quote(generic)
