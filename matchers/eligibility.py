@@ -491,4 +491,4 @@ def read_trial(study: Study, *, cache: ReadingCache | None = None) -> TrialReadi
         study: a normalized study record.
         cache: where readings are kept; the module's bounded default cache when omitted.
     """
-    return (cache or DEFAULT_CACHE).get(study)
+    return (cache if cache is not None else DEFAULT_CACHE).get(study)
