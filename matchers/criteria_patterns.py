@@ -614,7 +614,7 @@ _NEVER_A_PRIOR = re.compile(
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
-_NAIVE_AFTER = re.compile(r"^\s*-?\s*(?:na[iï]ve|free)\b")
+_NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
 _AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
 _ADJUVANT_EXCEPTION = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
 _METASTATIC_SCOPE = re.compile(

@@ -51,7 +51,7 @@ _INLINE_HEADING = re.compile(
     re.IGNORECASE,
 )
 _RUN_ON_HEADING = re.compile(
-    r"(?<=\S)[ \t]+(?=(?:\*\*)?(?:key\s+|main\s+)?(?:inclusion|exclusion)\s+criteria\s*(?:\*\*)?\s*:)",
+    r"(?<=\S)(?<!key)(?<!main)[ \t]+(?=(?:\*\*)?(?:key\s+|main\s+)?(?:inclusion|exclusion)\s+criteria\s*(?:\*\*)?\s*:)",
     re.IGNORECASE,
 )
 _EXCLUSION_WORDS = re.compile(
@@ -137,7 +137,7 @@ def _heading_kind(body: str) -> ItemKind | None:
     if not any(hint in lowered for hint in _HEADING_HINTS):
         return None
     stripped = body.strip().rstrip(":").strip()
-    if not stripped:
+    if not stripped or ":" in stripped:
         return None
     if _NCI_HEADING.match(stripped) and len(stripped) < 40:
         return "inclusion"
