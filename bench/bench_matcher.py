@@ -59,10 +59,18 @@ def main() -> None:
         sys.exit(f"shared records not found under {args.shared}; set MBC_SHARED_DIR")
     studies = load_studies(args.shared, args.count)
     first_profile = PatientProfile(
-        "her2-positive", ("brain", "liver"), brain_mets="stable", age=52, sex="female", ecog=1,
-        prior_therapies=("trastuzumab", "pertuzumab", "taxane"), prior_lines=2,
+        "her2-positive",
+        ("brain", "liver"),
+        brain_mets="stable",
+        age=52,
+        sex="female",
+        ecog=1,
+        prior_therapies=("trastuzumab", "pertuzumab", "taxane"),
+        prior_lines=2,
     )
-    changed_profile = dataclasses.replace(first_profile, ecog=2, prior_therapies=("trastuzumab", "t-dxd"))
+    changed_profile = dataclasses.replace(
+        first_profile, ecog=2, prior_therapies=("trastuzumab", "t-dxd")
+    )
     firsts: list[float] = []
     reranks: list[float] = []
     for _ in range(args.repeat):
@@ -76,10 +84,14 @@ def main() -> None:
         reranks.append(time.perf_counter() - start)
     first, rerank = statistics.median(firsts), statistics.median(reranks)
     print(f"studies: {len(studies)} (from {args.shared}), repeats: {args.repeat}, ranked: {len(ranked)}")
-    print(f"first match incl. reading: {first * 1000:7.1f} ms  target {FIRST_TARGET_S * 1000:.0f} ms  "
-          f"ratio {first / FIRST_TARGET_S:.2f}")
-    print(f"re-rank, readings cached: {rerank * 1000:7.1f} ms  target {RERANK_TARGET_S * 1000:.0f} ms  "
-          f"ratio {rerank / RERANK_TARGET_S:.2f}")
+    print(
+        f"first match incl. reading: {first * 1000:7.1f} ms  target {FIRST_TARGET_S * 1000:.0f} ms  "
+        f"ratio {first / FIRST_TARGET_S:.2f}"
+    )
+    print(
+        f"re-rank, readings cached: {rerank * 1000:7.1f} ms  target {RERANK_TARGET_S * 1000:.0f} ms  "
+        f"ratio {rerank / RERANK_TARGET_S:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Literal
 
 from matchers.findings import (
@@ -21,7 +22,6 @@ from matchers.findings import (
     ALLOW_BRAIN_STABLE,
     ALLOW_MALE,
     ALLOW_NON_MEASURABLE,
-    ALLOW_PREMENOPAUSAL,
     BIOMARKER_PREFIX,
     BONE_ONLY,
     BRAIN_METS,
@@ -103,7 +103,13 @@ _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|f
 
 def split_sentences(text: str) -> list[str]:
     """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
-    if ". " not in text and "; " not in text and "? " not in text and "! " not in text and "However" not in text:
+    if (
+        ". " not in text
+        and "; " not in text
+        and "? " not in text
+        and "! " not in text
+        and "However" not in text
+    ):
         return [text.strip()] if text.strip() else []
     pieces: list[str] = []
     start = 0
@@ -144,13 +150,19 @@ _POST_ALLOWED = re.compile(
 )
 
 
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
+        pass
+    return last
+
+
 def _pre_window(text: str, start: int, width: int = 110) -> str:
     """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
     begin = max(0, start - width)
     pre = text[begin:start]
-    last = None
-    for last in _BOUNDARY.finditer(pre):
-        pass
+    last = last_match(_BOUNDARY, pre)
     if last is not None:
         pre = pre[last.end() :]
     return pre
@@ -278,7 +290,17 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
 )
 _RECEPTOR = re.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _RECEPTOR_PATTERNS))
 _RECEPTOR_CELLS = {name: cells for name, cells, _ in _RECEPTOR_PATTERNS}
-_RECEPTOR_HINTS = ("her2", "her-2", "her 2", "erbb", "receptor", "triple", "tnbc", "luminal", "endocrine")
+_RECEPTOR_HINTS = (
+    "her2",
+    "her-2",
+    "her 2",
+    "erbb",
+    "receptor",
+    "triple",
+    "tnbc",
+    "luminal",
+    "endocrine",
+)
 _ANY_STATUS = re.compile(
     r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
     r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
@@ -291,7 +313,9 @@ _CONDITIONAL = re.compile(
 )
 _OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
 _HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
-_ULTRALOW = re.compile(r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)")
+_ULTRALOW = re.compile(
+    r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)"
+)
 
 
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -438,9 +462,13 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         elif lepto_mode == "require" and not allowing and mention is None:
             out.require(LEPTOMENINGEAL, True, quote, kind)
     radiation = _BRAIN_RT.search(text)
-    if radiation is not None and kind == "exclusion" and not _WASHOUT.search(text):
-        if polarity(text, radiation.start(), radiation.end(), kind) == "exclude":
-            out.require(PRIOR_BRAIN_RADIATION, False, quote, kind)
+    if (
+        radiation is not None
+        and kind == "exclusion"
+        and not _WASHOUT.search(text)
+        and polarity(text, radiation.start(), radiation.end(), kind) == "exclude"
+    ):
+        out.require(PRIOR_BRAIN_RADIATION, False, quote, kind)
 
 
 _LIVER = re.compile(
@@ -499,9 +527,12 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
                 out.allow(ALLOW_NON_MEASURABLE, quote, kind)
             elif mode == "require":
                 out.require(MEASURABLE, True, quote, kind)
-        elif kind == "exclusion" and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text):
-            if not re.search(r"\bbone\b|\bevaluable\b", text):
-                out.require(MEASURABLE, True, quote, kind)
+        elif (
+            kind == "exclusion"
+            and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
+            and not re.search(r"\bbone\b|\bevaluable\b", text)
+        ):
+            out.require(MEASURABLE, True, quote, kind)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,48 +542,93 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
 _DRUGS: tuple[tuple[str, str], ...] = (
     ("t-dxd", r"\bt-?dxd\b|trastuzumab[\s-]+deruxtecan|fam-trastuzumab|\benhertu\b|\bds-?8201\w*"),
     ("t-dm1", r"\bt-?dm-?1\b|trastuzumab[\s-]+emtansine|ado-trastuzumab|\bkadcyla\b"),
-    ("sacituzumab-govitecan", r"\bsacituzumab\b(?:[\s-]+govitecan)?|\btrodelvy\b|\banti-?trop-?2\b|"
-     r"\btrop-?2[\s-]*(?:directed|targeted|targeting|adcs?|antibody)"),
-    ("topo1-adc", r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
-     r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan"),
+    (
+        "sacituzumab-govitecan",
+        r"\bsacituzumab\b(?:[\s-]+govitecan)?|\btrodelvy\b|\banti-?trop-?2\b|"
+        r"\btrop-?2[\s-]*(?:directed|targeted|targeting|adcs?|antibody)",
+    ),
+    (
+        "topo1-adc",
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
+        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan",
+    ),
     ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
-    ("trastuzumab", r"\btrastuzumab\b(?![\s-]+(?:deruxtecan|emtansine|duocarmazine|rezetecan))|"
-     r"\bherceptin\b|\bphesgo\b"),
+    (
+        "trastuzumab",
+        r"\btrastuzumab\b(?![\s-]+(?:deruxtecan|emtansine|duocarmazine|rezetecan))|"
+        r"\bherceptin\b|\bphesgo\b",
+    ),
     ("pertuzumab", r"\bpertuzumab\b|\bperjeta\b"),
-    ("her2-tki", r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
-     r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b"),
-    ("her2-directed", r"\banti-?her-?2\b|\bher-?2[\s-]*(?:directed|targeted|targeting|based|blocking)\b"),
-    ("cdk4/6-inhibitor", r"\bcdk\s?4\s?/\s?6|\bcdk4/6i?\b|\bcdk\s?4\s+and\s+6\b|cyclin[\s-]dependent\s+"
-     r"kinase\s+(?:4/6|4\s+and\s+6)|\bpalbociclib\b|\bribociclib\b|\babemaciclib\b|\bdalpiciclib\b|"
-     r"\bibrance\b|\bkisqali\b|\bverzenio\b"),
-    ("pi3k-inhibitor", r"\bpi3k(?:alpha|\u03b1|a)?\b|\bpi3-kinase\b|\balpelisib\b|\binavolisib\b|"
-     r"\btaselisib\b|\bbuparlisib\b|\bpiqray\b|\bgedatolisib\b"),
-    ("akt-inhibitor", r"\bakt1?\b(?!\s*(?:1\s*)?(?:mutat|alter|e17k|/\s*pten|pathway\s+alter))|"
-     r"\bcapivasertib\b|\bipatasertib\b|\btruqap\b"),
+    (
+        "her2-tki",
+        r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
+        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
+    ),
+    (
+        "her2-directed",
+        r"\banti-?her-?2\b|\bher-?2[\s-]*(?:directed|targeted|targeting|based|blocking)\b",
+    ),
+    (
+        "cdk4/6-inhibitor",
+        r"\bcdk\s?4\s?/\s?6|\bcdk4/6i?\b|\bcdk\s?4\s+and\s+6\b|cyclin[\s-]dependent\s+"
+        r"kinase\s+(?:4/6|4\s+and\s+6)|\bpalbociclib\b|\bribociclib\b|\babemaciclib\b|\bdalpiciclib\b|"
+        r"\bibrance\b|\bkisqali\b|\bverzenio\b",
+    ),
+    (
+        "pi3k-inhibitor",
+        r"\bpi3k(?:alpha|\u03b1|a)?\b|\bpi3-kinase\b|\balpelisib\b|\binavolisib\b|"
+        r"\btaselisib\b|\bbuparlisib\b|\bpiqray\b|\bgedatolisib\b",
+    ),
+    (
+        "akt-inhibitor",
+        r"\bakt1?\b(?!\s*(?:1\s*)?(?:mutat|alter|e17k|/\s*pten|pathway\s+alter))|"
+        r"\bcapivasertib\b|\bipatasertib\b|\btruqap\b",
+    ),
     ("mtor-inhibitor", r"\bmtor\b|\beverolimus\b|\bafinitor\b|\btemsirolimus\b"),
-    ("aromatase-inhibitor", r"\baromatase[\s-]+inhibitors?\b|\b(?:ns)?ais?\b|\bletrozole\b|\banastrozole\b|"
-     r"\bexemestane\b|\bfemara\b|\barimidex\b|\baromasin\b"),
+    (
+        "aromatase-inhibitor",
+        r"\baromatase[\s-]+inhibitors?\b|\b(?:ns)?ais?\b|\bletrozole\b|\banastrozole\b|"
+        r"\bexemestane\b|\bfemara\b|\barimidex\b|\baromasin\b",
+    ),
     ("tamoxifen", r"\btamoxifen\b|\bserms?\b|\btoremifene\b"),
     ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
-    ("endocrine-other", r"\boral\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
-     r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b"),
+    (
+        "endocrine-other",
+        r"\boral\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
+        r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
+    ),
     ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
-    ("endocrine", r"\bendocrine[\s-]*(?:based\s+)?(?:therap\w*|treatment\w*|agents?|monotherapy|regimens?)|"
-     r"\bhormon(?:e|al)\s+(?:therap\w*|treatment\w*|agents?)|\banti-?(?:o)?estrogen\w*|"
-     r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))"),
-    ("chemotherapy", r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
-     r"\bchemo\b"),
-    ("taxane", r"\btaxanes?\b|\bpaclitaxel\b|\bdocetaxel\b|\bnab-paclitaxel\b|\babraxane\b|\btaxol\b|"
-     r"\btaxotere\b"),
+    (
+        "endocrine",
+        r"\bendocrine[\s-]*(?:based\s+)?(?:therap\w*|treatment\w*|agents?|monotherapy|regimens?)|"
+        r"\bhormon(?:e|al)\s+(?:therap\w*|treatment\w*|agents?)|\banti-?(?:o)?estrogen\w*|"
+        r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
+    ),
+    (
+        "chemotherapy",
+        r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
+        r"\bchemo\b",
+    ),
+    (
+        "taxane",
+        r"\btaxanes?\b|\bpaclitaxel\b|\bdocetaxel\b|\bnab-paclitaxel\b|\babraxane\b|\btaxol\b|"
+        r"\btaxotere\b",
+    ),
     ("anthracycline", r"\banthracycline\w*|\bdoxorubicin\b|\bepirubicin\b|\badriamycin\b"),
     ("capecitabine", r"\bcapecitabine\b|\bxeloda\b"),
     ("platinum", r"\bplatinum\b|\bcarboplatin\b|\bcisplatin\b|\boxaliplatin\b"),
-    ("immunotherapy", r"\bimmunotherap\w*|\bimmune[\s-]+checkpoint|\bcheckpoint\s+inhibitor\w*|"
-     r"\banti-?pd-?l?1\b|\banti-?ctla-?4\b|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted)\w*|"
-     r"\bpembrolizumab\b|\batezolizumab\b|\bdurvalumab\b|\bnivolumab\b|\bavelumab\b|\bipilimumab\b|"
-     r"\bcemiplimab\b|\bkeytruda\b|\btislelizumab\b|\btoripalimab\b|\bcamrelizumab\b|\bsintilimab\b"),
-    ("parp-inhibitor", r"\bparp(?:[\s-]*inhibitor\w*|i\b|\s*inhibition)?\b|\bolaparib\b|\btalazoparib\b|"
-     r"\bniraparib\b|\brucaparib\b|\bveliparib\b|\bsaruparib\b|\blynparza\b|\btalzenna\b"),
+    (
+        "immunotherapy",
+        r"\bimmunotherap\w*|\bimmune[\s-]+checkpoint|\bcheckpoint\s+inhibitor\w*|"
+        r"\banti-?pd-?l?1\b|\banti-?ctla-?4\b|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted)\w*|"
+        r"\bpembrolizumab\b|\batezolizumab\b|\bdurvalumab\b|\bnivolumab\b|\bavelumab\b|\bipilimumab\b|"
+        r"\bcemiplimab\b|\bkeytruda\b|\btislelizumab\b|\btoripalimab\b|\bcamrelizumab\b|\bsintilimab\b",
+    ),
+    (
+        "parp-inhibitor",
+        r"\bparp(?:[\s-]*inhibitor\w*|i\b|\s*inhibition)?\b|\bolaparib\b|\btalazoparib\b|"
+        r"\bniraparib\b|\brucaparib\b|\bveliparib\b|\bsaruparib\b|\blynparza\b|\btalzenna\b",
+    ),
 )
 #: Cheap substrings that must appear before a drug's pattern is worth running.
 _DRUG_KEYS: dict[str, tuple[str, ...]] = {
@@ -569,8 +645,16 @@ _DRUG_KEYS: dict[str, tuple[str, ...]] = {
     "pi3k-inhibitor": ("pi3", "lisib", "piqray"),
     "akt-inhibitor": ("akt", "sertib", "truqap"),
     "mtor-inhibitor": ("mtor", "limus", "afinitor"),
-    "aromatase-inhibitor": ("aromatase", "ai", "letrozole", "anastrozole", "exemestane", "femara",
-                            "arimidex", "aromasin"),
+    "aromatase-inhibitor": (
+        "aromatase",
+        "ai",
+        "letrozole",
+        "anastrozole",
+        "exemestane",
+        "femara",
+        "arimidex",
+        "aromasin",
+    ),
     "tamoxifen": ("tamoxifen", "serm", "toremifene"),
     "fulvestrant": ("fulvestrant", "faslodex"),
     "endocrine-other": ("serd", "estrant"),
@@ -647,7 +731,9 @@ def _factor_for(names: list[str]) -> str:
     return PRIOR_PREFIX + "|".join(sorted(set(expanded)))
 
 
-def read_prior_therapy(text: str, quote: str, kind: Source, out: Collector, *, skip_generic: bool) -> None:
+def read_prior_therapy(
+    text: str, quote: str, kind: Source, out: Collector, *, skip_generic: bool
+) -> None:
     """Prior treatments required ("must have progressed on a CDK4/6 inhibitor"), excluded ("no
     prior fulvestrant") or allowed ("prior capecitabine is allowed").
 
@@ -679,19 +765,16 @@ def read_prior_therapy(text: str, quote: str, kind: Source, out: Collector, *, s
         post = text[end : end + 40]
         if _INDUCED_AFTER.match(post):
             continue
-        prior_match = None
-        for prior_match in _PRIOR_CONTEXT.finditer(pre):
-            pass
-        prior_after = re.match(r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
-                               r"exposed|experienced|failure|progression)\b", post)
+        prior_match = last_match(_PRIOR_CONTEXT, pre)
+        prior_after = re.match(
+            r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
+            r"exposed|experienced|failure|progression)\b",
+            post,
+        )
         if prior_match is None and prior_after is None and not _NAIVE_AFTER.match(post):
             continue
-        future = None
-        for future in _FUTURE_CONTEXT.finditer(pre):
-            pass
-        strong = None
-        for strong in _STRONG_PRIOR.finditer(pre):
-            pass
+        future = last_match(_FUTURE_CONTEXT, pre)
+        strong = last_match(_STRONG_PRIOR, pre)
         if future is not None and (strong is None or future.start() > strong.start()):
             continue
         mode = polarity(text, start, end, kind)
@@ -699,7 +782,9 @@ def read_prior_therapy(text: str, quote: str, kind: Source, out: Collector, *, s
             mode = "exclude" if mode == "require" else "require"
         if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
-        if _WASHOUT.search(text) and (mode == "exclude" or "since" in text or not _STRONG_PRIOR.search(pre)):
+        if _WASHOUT.search(text) and (
+            mode == "exclude" or "since" in text or not _STRONG_PRIOR.search(pre)
+        ):
             continue
         if mode == "require" and conditional:
             continue
@@ -714,7 +799,7 @@ def read_prior_therapy(text: str, quote: str, kind: Source, out: Collector, *, s
     if not required:
         return
     any_of: list[str] = [required[0][2]]
-    for (_, previous_end, _), (start, _, name) in zip(required, required[1:], strict=False):
+    for (_, previous_end, _), (start, _, name) in pairwise(required):
         between = text[previous_end:start]
         if _AND_BETWEEN.search(between) and " or " not in between:
             out.require(_factor_for(any_of), True, quote, kind)
@@ -729,15 +814,27 @@ def read_prior_therapy(text: str, quote: str, kind: Source, out: Collector, *, s
 # ---------------------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "one": 1, "single": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "one": 1,
+    "single": 1,
+    "a single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single)"
 _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
     r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
     r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
-    r"(?P<n>" + _NUM + r")\)?(?:\s*(?:-|to|or|(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    r"(?P<n>"
+    + _NUM
+    + r")\)?(?:\s*(?:-|to|or|(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
@@ -766,7 +863,9 @@ _PREVIOUSLY_TREATED = re.compile(
 _LINE_HINTS = ("line", "regimen", "treatments", "therapies")
 _ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
 _EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
-_ADVANCED_WORDS = re.compile(r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b")
+_ADVANCED_WORDS = re.compile(
+    r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
+)
 
 
 def _number(word: str | None) -> int | None:
@@ -820,8 +919,19 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         if mode == "require":
             if n2 is not None and n2 >= n:
                 low, high = n, n2
-            elif cmp in ("no more than", "not more than", "up to", "at most", "a maximum of",
-                         "maximum of", "max", "max.", "maximum", "<=", "=<") or tail in ("or fewer", "or less"):
+            elif cmp in (
+                "no more than",
+                "not more than",
+                "up to",
+                "at most",
+                "a maximum of",
+                "maximum of",
+                "max",
+                "max.",
+                "maximum",
+                "<=",
+                "=<",
+            ) or tail in ("or fewer", "or less"):
                 high = n
             elif cmp in ("<", "less than", "fewer than"):
                 high = n - 1
@@ -872,13 +982,14 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         out.limit(PRIOR_LINES, None, 0, quote, kind)
         found = True
     if not found and ("prior" in text or "previous" in text or "any" in text):
-        match = _NO_PRIOR_FOR_ADVANCED.search(text)
-        if match is not None and any(
+        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(text)
+        if advanced_match is not None and any(
             name not in ("chemotherapy", "endocrine", "immunotherapy")
-            for _, _, name in _drug_mentions(text[match.start() : match.end() + 40])
+            for _, _, name in _drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
         ):
-            match = None
-        if match is not None and not _WASHOUT.search(text):
+            advanced_match = None
+        if advanced_match is not None and not _WASHOUT.search(text):
+            match = advanced_match
             factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
             mode = polarity(text, match.start(), match.start() + 5, kind)
             if mode == "exclude":
@@ -898,8 +1009,10 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
 # Biomarkers
 # ---------------------------------------------------------------------------------------------
 
-_MUTATION = r"(?:mutat\w*|alteration\w*|altered|variants?|activating|positive|-?mutant|carriers?|" \
-            r"pathogenic|deleterious|gbrcam|\bm\b)"
+_MUTATION = (
+    r"(?:mutat\w*|alteration\w*|altered|variants?|activating|positive|-?mutant|carriers?|"
+    r"pathogenic|deleterious|gbrcam|\bm\b)"
+)
 _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "pik3ca",
@@ -920,8 +1033,11 @@ _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "brca",
         re.compile(
-            r"\bg?brca[12]?(?:/2|\s*1\s*(?:/|or|and/or|and)\s*2)?\b[\w\s/-]{0,40}?" + _MUTATION + r"|"
-            + _MUTATION + r"[\w\s/-]{0,30}?\bg?brca\w*|\bg?brcam\b|\bg?brca[12]?[\s-]*(?:mutated|mutant|"
+            r"\bg?brca[12]?(?:/2|\s*1\s*(?:/|or|and/or|and)\s*2)?\b[\w\s/-]{0,40}?"
+            + _MUTATION
+            + r"|"
+            + _MUTATION
+            + r"[\w\s/-]{0,30}?\bg?brca\w*|\bg?brcam\b|\bg?brca[12]?[\s-]*(?:mutated|mutant|"
             r"positive|associated)"
         ),
         "brca",
@@ -954,12 +1070,18 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
     if kind not in ("inclusion", "exclusion", "title"):
         return
     for name, pattern, marker in _BIOMARKERS:
-        if name.replace("-", "") not in text.replace("-", "") and not (name == "pd-l1" and "cps" in text):
+        if name.replace("-", "") not in text.replace("-", "") and not (
+            name == "pd-l1" and "cps" in text
+        ):
             continue
         match = pattern.search(text)
         if match is None or _BIOMARKER_NOT_REQUIRED.search(text):
             continue
-        if name == "pd-l1" and _ANTI_PD.search(text) and not re.search(r"cps|score|express|positive", text):
+        if (
+            name == "pd-l1"
+            and _ANTI_PD.search(text)
+            and not re.search(r"cps|score|express|positive", text)
+        ):
             continue
         mode = polarity(text, match.start(), match.end(), kind)
         if kind == "title":
@@ -996,9 +1118,12 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
     """Menopause cues (reconciled later across the whole trial) and explicit acceptance of men."""
     if kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
         match = _MALE.search(text)
-        if match is not None and polarity(text, match.start(), match.end(), "inclusion") != "exclude":
-            if not _REPRODUCTIVE.search(text):
-                out.allow(ALLOW_MALE, quote, kind)
+        if (
+            match is not None
+            and polarity(text, match.start(), match.end(), "inclusion") != "exclude"
+            and not _REPRODUCTIVE.search(text)
+        ):
+            out.allow(ALLOW_MALE, quote, kind)
     if "menopaus" not in text or kind not in ("inclusion", "exclusion", "title"):
         return
     if _REPRODUCTIVE.search(text) or text.startswith(("or ", "and ")):
@@ -1064,7 +1189,9 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
         low, high = min(nums), max(nums)
         if len(nums) == 1:
             n = nums[0]
-            if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(r"less|lower|better|below", tail):
+            if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(
+                r"less|lower|better|below", tail
+            ):
                 low, high = 0, n
             elif cmp in ("<", "less than"):
                 low, high = 0, n - 1
@@ -1136,10 +1263,37 @@ _THERAPY_CONTEXT = re.compile(
 _BREAST = re.compile(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b")
 
 
-_METASTATIC_HINTS = ("metasta", "stage", "resectable", "operable", "advanced", "mbc", "abc", "m1", "amenable",
-                     "de novo", "distant", "recurrent")
-_EARLY_HINTS = ("metasta", "m0", "early", "ebc", "operable", "resectable", "situ", "dcis", "surgery",
-                "mastectomy", "lumpectomy", "resection", "adjuvant", "risk", "stage")
+_METASTATIC_HINTS = (
+    "metasta",
+    "stage",
+    "resectable",
+    "operable",
+    "advanced",
+    "mbc",
+    "abc",
+    "m1",
+    "amenable",
+    "de novo",
+    "distant",
+    "recurrent",
+)
+_EARLY_HINTS = (
+    "metasta",
+    "m0",
+    "early",
+    "ebc",
+    "operable",
+    "resectable",
+    "situ",
+    "dcis",
+    "surgery",
+    "mastectomy",
+    "lumpectomy",
+    "resection",
+    "adjuvant",
+    "risk",
+    "stage",
+)
 
 
 def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -1150,17 +1304,24 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
             mode = polarity(text, metastatic.start(), metastatic.end(), kind)
             if mode == "require" and not _HISTORY_CONTEXT.search(text[: metastatic.start()][-40:]):
                 out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
-            elif mode == "exclude" and not _SITE_WORDS.search(text[max(0, metastatic.start() - 40) :
-                                                                    metastatic.end() + 15]):
-                if not _THERAPY_CONTEXT.search(text):
-                    out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
+            elif (
+                mode == "exclude"
+                and not _SITE_WORDS.search(text[max(0, metastatic.start() - 40) : metastatic.end() + 15])
+                and not _THERAPY_CONTEXT.search(text)
+            ):
+                out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
         elif _LOCALLY_ADVANCED.search(text) and not _HISTORY_CONTEXT.search(text):
             out.setting.append(SettingCue("locally_advanced", trim_quote(quote), kind))
         early = _EARLY.search(text)
-        if early is not None and not _HISTORY_CONTEXT.search(text):
-            if polarity(text, early.start(), early.end(), kind) == "require":
-                strong = early.group(0).startswith(("non", "m0"))
-                out.setting.append(SettingCue("early_strong" if strong else "early", trim_quote(quote), kind))
+        if (
+            early is not None
+            and not _HISTORY_CONTEXT.search(text)
+            and polarity(text, early.start(), early.end(), kind) == "require"
+        ):
+            strong = early.group(0).startswith(("non", "m0"))
+            out.setting.append(
+                SettingCue("early_strong" if strong else "early", trim_quote(quote), kind)
+            )
     elif kind == "exclusion":
         metastatic = _METASTATIC.search(text)
         if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
@@ -1174,7 +1335,7 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
-    if kind not in ("inclusion", "exclusion") or "breast" not in text and "mammary" not in text:
+    if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
         return
     match = _BREAST.search(text)
     if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
@@ -1195,15 +1356,34 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "prior": _DRUG_HINTS,
     "biomarkers": _BIOMARKER_HINTS,
     "sex": ("menopaus", "male"),
-    "performance": ("ecog", "performance", "zubrod", "world health", "who ps", "karnofsky", "kps", "lansky"),
+    "performance": (
+        "ecog",
+        "performance",
+        "zubrod",
+        "world health",
+        "who ps",
+        "karnofsky",
+        "kps",
+        "lansky",
+    ),
     "setting": _METASTATIC_HINTS + _EARLY_HINTS,
     "breast": ("breast", "mammary"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
-    "er": "receptors", "hr": "receptors", "pr": "receptors", "pgr": "receptors",
-    "ai": "prior", "ais": "prior", "nsai": "prior", "nsais": "prior", "et": "prior",
-    "men": "sex", "ps": "performance", "m0": "setting", "m1": "setting",
+    "er": "receptors",
+    "hr": "receptors",
+    "pr": "receptors",
+    "pgr": "receptors",
+    "ai": "prior",
+    "ais": "prior",
+    "nsai": "prior",
+    "nsais": "prior",
+    "et": "prior",
+    "men": "sex",
+    "ps": "performance",
+    "m0": "setting",
+    "m1": "setting",
 }
 
 
@@ -1240,7 +1420,8 @@ def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozen
             groups_of.setdefault(key, set()).add(group)
     literals = sorted(groups_of)
     closed = {
-        literal: frozenset().union(*(groups_of[k] for k in literals if k in literal)) for literal in literals
+        literal: frozenset().union(*(groups_of[k] for k in literals if k in literal))
+        for literal in literals
     }
     for token, group in _TRIGGER_TOKENS.items():
         closed[token] = closed.get(token, frozenset()) | {group}

@@ -51,7 +51,8 @@ _INLINE_HEADING = re.compile(
     re.IGNORECASE,
 )
 _RUN_ON_HEADING = re.compile(
-    r"(?<=\S)(?<!key)(?<!main)[ \t]+(?=(?:\*\*)?(?:key\s+|main\s+)?(?:inclusion|exclusion)\s+criteria\s*(?:\*\*)?\s*:)",
+    r"(?<=\S)(?<!key)(?<!main)[ "
+    r"\t]+(?=(?:\*\*)?(?:key\s+|main\s+)?(?:inclusion|exclusion)\s+criteria\s*(?:\*\*)?\s*:)",
     re.IGNORECASE,
 )
 _EXCLUSION_WORDS = re.compile(

@@ -24,8 +24,8 @@ from matchers.criteria_patterns import (
     read_receptors,
     read_sentence,
     split_sentences,
-    trim_quote,
     triggered,
+    trim_quote,
 )
 from matchers.criteria_text import split_criteria
 from matchers.findings import (
@@ -135,23 +135,58 @@ _TITLE_EARLY = re.compile(
     r"\bclinical\s+breast\s+exam\w*|\bflap\b|\bcosmesis\b"
 )
 _SETTING_HINTS: dict[str, tuple[str, ...]] = {
-    _TITLE_METASTATIC.pattern: ("metasta", "stage", "resectable", "operable", "advanced", "mbc", "abc",
-                                "treated", "line"),
+    _TITLE_METASTATIC.pattern: (
+        "metasta",
+        "stage",
+        "resectable",
+        "operable",
+        "advanced",
+        "mbc",
+        "abc",
+        "treated",
+        "line",
+    ),
     _TITLE_LOCALLY.pattern: ("locally", "recurren", "relapse"),
-    _TITLE_EARLY.pattern: ("early", "adjuvant", "operable", "operative", "surg", "mastectomy", "lumpectomy",
-                           "sentinel", "dcis", "situ", "prevent", "screening", "risk", "tomosynthesis",
-                           "mammogra", "survivor", "metasta", "stage", "ultrasound", "biopsy", "family",
-                           "clinical breast", "flap", "cosmesis"),
+    _TITLE_EARLY.pattern: (
+        "early",
+        "adjuvant",
+        "operable",
+        "operative",
+        "surg",
+        "mastectomy",
+        "lumpectomy",
+        "sentinel",
+        "dcis",
+        "situ",
+        "prevent",
+        "screening",
+        "risk",
+        "tomosynthesis",
+        "mammogra",
+        "survivor",
+        "metasta",
+        "stage",
+        "ultrasound",
+        "biopsy",
+        "family",
+        "clinical breast",
+        "flap",
+        "cosmesis",
+    ),
 }
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
 def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
     """Breast trial, a pan-tumor trial that admits breast cancer, or neither."""
-    labelled = [t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t]
+    labelled = [
+        t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
+    ]
     for text in labelled:
         lowered = normalize(text)
-        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(lowered):
+        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
+            lowered
+        ):
             return "breast", trim_quote(text)
     if any(mode == "require" for mode, _ in collector.breast_mentions):
         quote = next(q for mode, q in collector.breast_mentions if mode == "require")
@@ -159,12 +194,16 @@ def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Sco
     if any(mode == "exclude" for mode, _ in collector.breast_mentions):
         return "other", next(q for mode, q in collector.breast_mentions if mode == "exclude")
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    lowered = [normalize(t) for t in candidates]
+    lowered_candidates = [normalize(t) for t in candidates]
     generic = next(
-        (t for t, low in zip(candidates, lowered, strict=True) if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)),
+        (
+            t
+            for t, low in zip(candidates, lowered_candidates, strict=True)
+            if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)
+        ),
         None,
     )
-    if generic is None or any(_ORGAN.search(low) for low in lowered):
+    if generic is None or any(_ORGAN.search(low) for low in lowered_candidates):
         return "other", trim_quote(study.conditions[0] if study.conditions else study.title)
     if len(set(_ORGAN.findall(inclusion_text))) >= 2:
         return "other", trim_quote(generic)
@@ -209,7 +248,11 @@ def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
         return "mixed", trim_quote(met_quote)
     local_quote = title_local or label_local or crit_local
     if local_quote:
-        return ("early", trim_quote(early_quote)) if early_score else ("metastatic", trim_quote(local_quote))
+        return (
+            ("early", trim_quote(early_quote))
+            if early_score
+            else ("metastatic", trim_quote(local_quote))
+        )
     if early_score:
         return "early", trim_quote(early_quote)
     return "unknown", ""
@@ -254,7 +297,11 @@ def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
     if final is None or final == ALL_CELLS or not final:
         return None
     source = next(
-        (r for r in (*criteria, *title_rules, *condition_rules) if r.mode == "require" and final <= r.cells),
+        (
+            r
+            for r in (*criteria, *title_rules, *condition_rules)
+            if r.mode == "require" and final <= r.cells
+        ),
         None,
     ) or next((r for r in (*criteria, *title_rules, *condition_rules) if final & r.cells), rules[0])
     return Requirement(SUBTYPE, True, source.quote, source.kind, cells_to_detail(final))
@@ -284,7 +331,8 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     allowed = {a.factor for a in collector.allowances}
     brain_allowed = bool(allowed & {ALLOW_BRAIN_STABLE, ALLOW_BRAIN_ANY, ALLOW_BRAIN_ACTIVE})
     labelled_brain = any(
-        r.factor == BRAIN_METS and r.expects and r.kind in ("title", "conditions") for r in collector.requirements
+        r.factor == BRAIN_METS and r.expects and r.kind in ("title", "conditions")
+        for r in collector.requirements
     )
     kept: list[Requirement] = []
     seen: set[tuple[str, bool]] = set()
@@ -449,8 +497,14 @@ class ReadingCache:
     @staticmethod
     def key(study: Study) -> CacheKey:
         text_hash = hash(
-            (study.eligibility_criteria, study.brief_title, study.official_title, study.conditions,
-             study.keywords, study.healthy_volunteers)
+            (
+                study.eligibility_criteria,
+                study.brief_title,
+                study.official_title,
+                study.conditions,
+                study.keywords,
+                study.healthy_volunteers,
+            )
         )
         return (study.nct_id, study.version, text_hash)
 

@@ -50,7 +50,9 @@ HR_POS_HER2_NEG = "HR+/HER2-"
 HR_POS_HER2_POS = "HR+/HER2+"
 HR_NEG_HER2_POS = "HR-/HER2+"
 HR_NEG_HER2_NEG = "HR-/HER2-"
-ALL_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_POS_HER2_POS, HR_NEG_HER2_POS, HR_NEG_HER2_NEG})
+ALL_CELLS: frozenset[str] = frozenset(
+    {HR_POS_HER2_NEG, HR_POS_HER2_POS, HR_NEG_HER2_POS, HR_NEG_HER2_NEG}
+)
 HER2_POSITIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_POS, HR_NEG_HER2_POS})
 HER2_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_NEG_HER2_NEG})
 HR_POSITIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_POS_HER2_POS})
@@ -96,7 +98,7 @@ class Limit:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
     def describe(self) -> str:
-        """"0 to 1", "at most 2", "at least 1" or "exactly 0" for sentences."""
+        """ "0 to 1", "at most 2", "at least 1" or "exactly 0" for sentences."""
         if self.low is not None and self.high is not None:
             return f"exactly {self.low}" if self.low == self.high else f"{self.low} to {self.high}"
         if self.high is not None:

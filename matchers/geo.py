@@ -34,7 +34,9 @@ def recruiting_sites(study: Study) -> tuple[Site, ...]:
     return tuple(site for site in study.sites if is_recruiting(site))
 
 
-_nearest_cache: OrderedDict[tuple[str, str, int, int, float, float], tuple[Site, float] | None] = OrderedDict()
+_nearest_cache: OrderedDict[tuple[str, str, int, int, float, float], tuple[Site, float] | None] = (
+    OrderedDict()
+)
 _nearest_lock = threading.Lock()
 
 
@@ -60,7 +62,14 @@ def nearest_recruiting_site(study: Study, origin: Origin | None) -> tuple[Site, 
         return None
     # The sites tuple's identity stands in for its content: hashing hundreds of sites on every
     # re-rank would cost more than the distances themselves.
-    key = (study.nct_id, study.version, id(study.sites), len(study.sites), round(origin[0], 4), round(origin[1], 4))
+    key = (
+        study.nct_id,
+        study.version,
+        id(study.sites),
+        len(study.sites),
+        round(origin[0], 4),
+        round(origin[1], 4),
+    )
     with _nearest_lock:
         if key in _nearest_cache:
             _nearest_cache.move_to_end(key)
@@ -85,7 +94,7 @@ def origin_for_zip(zip_code: str | None) -> Origin | None:
     try:
         import zipcodes
 
-        matches = zipcodes.matching(zip_code)
+        matches = zipcodes.matching(zip_code)  # type: ignore[no-untyped-call]
     except (ImportError, ValueError, TypeError):
         return None
     if not matches:

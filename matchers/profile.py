@@ -96,9 +96,7 @@ ENDOCRINE_THERAPIES: frozenset[str] = frozenset(
 CHEMOTHERAPIES: frozenset[str] = frozenset(
     {"chemotherapy", "taxane", "anthracycline", "capecitabine", "platinum"}
 )
-HER2_THERAPIES: frozenset[str] = frozenset(
-    {"trastuzumab", "pertuzumab", "t-dm1", "t-dxd", "her2-tki"}
-)
+HER2_THERAPIES: frozenset[str] = frozenset({"trastuzumab", "pertuzumab", "t-dm1", "t-dxd", "her2-tki"})
 BRAIN_METS_STATUSES: tuple[str, ...] = ("none", "stable", "active")
 BRAIN_METS_LABELS: dict[str, str] = {
     "none": "No brain metastasis",
@@ -244,7 +242,9 @@ class PatientProfile:
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON, URLs and packets; ``None`` fields are left out."""
         raw = asdict(self)
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in raw.items() if v not in (None, ())}
+        return {
+            k: (list(v) if isinstance(v, tuple) else v) for k, v in raw.items() if v not in (None, ())
+        }
 
 
 def parse_list(text: str | None) -> tuple[str, ...]:

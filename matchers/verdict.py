@@ -56,8 +56,18 @@ from matchers.profile import (
 from matchers.wording import BIOMARKER_WORDS, subtype_words, therapy_words
 
 Verdict = Literal["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
-VERDICTS: tuple[Verdict, ...] = ("likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant")
-VERDICT_RANK: dict[str, int] = {"likely_eligible": 3, "possibly_eligible": 2, "likely_excluded": 1, "not_relevant": 0}
+VERDICTS: tuple[Verdict, ...] = (
+    "likely_eligible",
+    "possibly_eligible",
+    "likely_excluded",
+    "not_relevant",
+)
+VERDICT_RANK: dict[str, int] = {
+    "likely_eligible": 3,
+    "possibly_eligible": 2,
+    "likely_excluded": 1,
+    "not_relevant": 0,
+}
 VERDICT_LABELS: dict[str, str] = {
     "likely_eligible": "Likely eligible",
     "possibly_eligible": "Possibly eligible",
@@ -260,7 +270,9 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.reason(f"This trial is for {label} breast cancer, like yours.", quote)
             out.add_fit("Matches your subtype", 4)
         elif fact is False:
-            out.concern(f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote)
+            out.concern(
+                f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote
+            )
         else:
             out.ask(
                 f"The trial is for {label} breast cancer. Ask your care team to confirm your cancer's "
@@ -293,16 +305,19 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         if not expects:
             if fact is True:
                 out.concern(
-                    "It does not accept people whose brain metastases are still growing or untreated.", quote
+                    "It does not accept people whose brain metastases are still growing or untreated.",
+                    quote,
                 )
             elif fact is None:
                 out.ask(
-                    "It accepts brain metastases only if they were treated and are stable. Ask your care "
+                    "It accepts brain metastases only if they were treated and are stable. Ask your "
+                    "care "
                     "team whether yours count as treated and stable."
                 )
             elif profile.effective_brain_mets == "stable":
                 out.reason(
-                    "It turns away only brain metastases that are untreated or growing; yours are treated and "
+                    "It turns away only brain metastases that are untreated or growing; yours are "
+                    "treated and "
                     "stable.",
                     quote,
                 )
@@ -331,7 +346,8 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
     if factor == PRIOR_BRAIN_RADIATION:
         if fact is None:
             out.ask(
-                "It does not accept people who already had radiation to the brain. Ask whether your brain "
+                "It does not accept people who already had radiation to the brain. Ask whether your "
+                "brain "
                 "metastases were treated with radiation."
             )
         return
@@ -365,10 +381,17 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         if fact is True:
             out.reason(f"It is for women {when} menopause, like you.", quote)
         elif fact is False:
-            extra = "" if factor == PREMENOPAUSAL else " Ask whether treatment that stops the ovaries could change this."
+            extra = (
+                ""
+                if factor == PREMENOPAUSAL
+                else " Ask whether treatment that stops the ovaries could change this."
+            )
             out.concern(f"It is only for women {when} menopause.{extra}", quote)
         else:
-            out.ask(f"The trial is for women {when} menopause. Ask your care team whether this applies to you.")
+            out.ask(
+                f"The trial is for women {when} menopause. Ask your care team whether this applies "
+                f"to you."
+            )
         return
     if factor.startswith(PRIOR_PREFIX):
         therapy = therapy_words(factor[len(PRIOR_PREFIX) :])
@@ -378,12 +401,16 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif expects and fact is False:
             out.concern(f"It is for people who already had {therapy}; you have not listed it.", quote)
         elif expects:
-            out.ask(f"The trial requires earlier treatment with {therapy}. Ask your care team whether you have had it.")
+            out.ask(
+                f"The trial requires earlier treatment with {therapy}. Ask your care team whether "
+                f"you have had it."
+            )
         elif fact:
             out.concern(f"It does not accept people who already had {therapy}.", quote)
         elif fact is None:
             out.ask(
-                f"The trial does not accept people who already had {therapy}. Ask your care team whether "
+                f"The trial does not accept people who already had {therapy}. Ask your care team "
+                f"whether "
                 "you have had it."
             )
         return
@@ -398,7 +425,9 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif fact:
             out.concern(f"It does not accept tumors with a {label}.", quote)
         else:
-            out.ask(f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested.")
+            out.ask(
+                f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
+            )
 
 
 _LINE_WORDS = {
@@ -422,14 +451,19 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
         if profile.ecog is None:
             typical = limit.contains(0) and limit.contains(1)
             out.ask(
-                f"The trial requires a performance status (ECOG) of {allowed} (0 means fully active, 1 means "
+                f"The trial requires a performance status (ECOG) of {allowed} (0 means fully active, "
+                f"1 means "
                 "able to do light work). Ask your care team what your ECOG score is.",
                 downgrade=not typical,
             )
         elif limit.contains(profile.ecog):
-            out.reason(f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).", quote)
+            out.reason(
+                f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).", quote
+            )
         else:
-            out.concern(f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.", quote)
+            out.concern(
+                f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.", quote
+            )
         return
     count = _line_count(profile, limit.factor)
     words = _limit_words(limit)
@@ -448,7 +482,9 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
         out.concern(f"It allows {words}; you have had {count}.", quote)
 
 
-def _apply_structured(profile: PatientProfile, study: Study, reading: TrialReading, out: _Judgement) -> None:
+def _apply_structured(
+    profile: PatientProfile, study: Study, reading: TrialReading, out: _Judgement
+) -> None:
     sex = (study.sex or "ALL").upper()
     if profile.sex == "male":
         if sex == "FEMALE":
@@ -464,14 +500,22 @@ def _apply_structured(profile: PatientProfile, study: Study, reading: TrialReadi
     if profile.age is None:
         if (minimum is not None and minimum > 18) or (maximum is not None and maximum < 90):
             limits = study.minimum_age or "", study.maximum_age or ""
-            out.ask(f"The trial has an age limit ({' to '.join(x for x in limits if x)}). Check that your age fits.")
+            out.ask(
+                f"The trial has an age limit ({' to '.join(x for x in limits if x)}). Check that "
+                f"your age fits."
+            )
         return
     if minimum is not None and profile.age < minimum:
-        out.concern(f"It is for people aged {study.minimum_age or int(minimum)} and older; you are {profile.age}.",
-                    f"Minimum age: {study.minimum_age}")
+        out.concern(
+            f"It is for people aged {study.minimum_age or int(minimum)} and older; you are "
+            f"{profile.age}.",
+            f"Minimum age: {study.minimum_age}",
+        )
     elif maximum is not None and profile.age > maximum:
-        out.concern(f"It is for people up to {study.maximum_age or int(maximum)}; you are {profile.age}.",
-                    f"Maximum age: {study.maximum_age}")
+        out.concern(
+            f"It is for people up to {study.maximum_age or int(maximum)}; you are {profile.age}.",
+            f"Maximum age: {study.maximum_age}",
+        )
 
 
 def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> None:
@@ -480,9 +524,17 @@ def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judg
     active = reading.allowance(ALLOW_BRAIN_ACTIVE)
     if active is not None and brain in ("active", None):
         out.reason("It accepts some brain metastases that are untreated or growing.", active.quote)
-        out.ask("Ask your care team whether your brain metastases fit this trial's limits.", downgrade=False)
-    elif stable is not None and brain == "stable" and not any(r.quote == stable.quote for r in out.reasons):
-        out.reason("It accepts brain metastases that were treated and are stable, like yours.", stable.quote)
+        out.ask(
+            "Ask your care team whether your brain metastases fit this trial's limits.", downgrade=False
+        )
+    elif (
+        stable is not None
+        and brain == "stable"
+        and not any(r.quote == stable.quote for r in out.reasons)
+    ):
+        out.reason(
+            "It accepts brain metastases that were treated and are stable, like yours.", stable.quote
+        )
     premenopausal = reading.allowance(ALLOW_PREMENOPAUSAL)
     if premenopausal is not None and profile.menopausal_status == "premenopausal":
         out.reason(
@@ -501,7 +553,8 @@ def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) 
     if reading.setting == "early":
         out.concerns.append(
             Explanation(
-                "This study is for early-stage breast cancer, screening or prevention, not for cancer that "
+                "This study is for early-stage breast cancer, screening or prevention, not for "
+                "cancer that "
                 "has spread.",
                 reading.setting_quote,
             )
@@ -511,7 +564,10 @@ def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) 
         out.concerns.append(Explanation("This study is for people without cancer."))
         return False
     if reading.scope == "solid_tumor":
-        out.reason("It is for several kinds of advanced cancer, which can include breast cancer.", reading.scope_quote)
+        out.reason(
+            "It is for several kinds of advanced cancer, which can include breast cancer.",
+            reading.scope_quote,
+        )
     else:
         out.add_fit("Breast cancer trial", 2)
     if reading.setting in ("metastatic", "mixed"):
@@ -520,7 +576,8 @@ def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) 
         out.add_fit("For metastatic disease", 1)
     else:
         out.ask(
-            "The listing does not say clearly whether it takes people whose cancer has spread. Ask the study "
+            "The listing does not say clearly whether it takes people whose cancer has spread. Ask "
+            "the study "
             "team."
         )
     return True
@@ -537,7 +594,12 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
     keeps the score consistent with the rank.
     """
     bucket = 1000 if miles is None else min(int(miles // 10), 999)
-    return VERDICT_RANK[verdict] * 10_000_000 + min(fit_points, 99) * 100_000 + (1000 - bucket) * 10 + phase_rank
+    return (
+        VERDICT_RANK[verdict] * 10_000_000
+        + min(fit_points, 99) * 100_000
+        + (1000 - bucket) * 10
+        + phase_rank
+    )
 
 
 def judge(
@@ -583,7 +645,10 @@ def judge(
         out.fit.append("Farther than you want to travel")
         if relevant:
             out.concerns.append(
-                Explanation(f"The nearest open site is about {miles:.0f} miles away, farther than you said you can travel.")
+                Explanation(
+                    f"The nearest open site is about {miles:.0f} miles away, farther than you said "
+                    f"you can travel."
+                )
             )
     key = sort_key(verdict, out.fit_points, miles, _phase_rank(study))
     return TrialMatch(

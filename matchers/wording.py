@@ -68,7 +68,7 @@ _CELL_WORDS = {
 
 
 def therapy_words(factor_members: str) -> str:
-    """"a taxane or an anthracycline" for the members of an any-of therapy factor."""
+    """ "a taxane or an anthracycline" for the members of an any-of therapy factor."""
     names = [THERAPY_WORDS.get(m, m) for m in factor_members.split("|") if m]
     if len(names) <= 1:
         return names[0] if names else "this treatment"

@@ -28,14 +28,19 @@ def test_standard_headings_split_inclusion_and_exclusion() -> None:
         ("INCLUSION CRITERIA:", "EXCLUSION CRITERIA:"),
         ("**Inclusion Criteria:**", "**Exclusion Criteria:**"),
         ("inclusion criteria", "exclusion criteria"),
-        ("Subjects must meet all of the following criteria to participate in this study:",
-         "Subjects meeting any of the following criteria are ineligible for study entry:"),
+        (
+            "Subjects must meet all of the following criteria to participate in this study:",
+            "Subjects meeting any of the following criteria are ineligible for study entry:",
+        ),
         ("Inclusion Criteria (All Cohorts):", "Exclusion criteria specific to Cohort A1:"),
     ],
 )
 def test_heading_variants(inclusion_heading: str, exclusion_heading: str) -> None:
     text = f"{inclusion_heading}\n1. Measurable disease\n{exclusion_heading}\n1. Active infection"
-    assert kinds_and_texts(text) == [("inclusion", "Measurable disease"), ("exclusion", "Active infection")]
+    assert kinds_and_texts(text) == [
+        ("inclusion", "Measurable disease"),
+        ("exclusion", "Active infection"),
+    ]
 
 
 def test_nci_style_headings_are_inclusion_and_labels_become_parents() -> None:
@@ -87,9 +92,10 @@ def test_nested_items_keep_their_parent() -> None:
 def test_unindented_children_with_another_marker_style_are_nested() -> None:
     text = "* Patients with brain metastases are eligible if:\n1. treated\n2. stable"
     items = split_criteria(text)
-    assert [i.parent for i in items] == [None, "Patients with brain metastases are eligible if", ] * 1 + [
-        "Patients with brain metastases are eligible if"
-    ]
+    assert [i.parent for i in items] == [
+        None,
+        "Patients with brain metastases are eligible if",
+    ] * 1 + ["Patients with brain metastases are eligible if"]
 
 
 def test_no_headings_means_inclusion() -> None:
@@ -129,7 +135,13 @@ def test_splitter_never_raises(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Inclusion Criteria:", "Exclusion Criteria:", "* a", "  1. b", "c:", "\\>", "**"]),
-                max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Inclusion Criteria:", "Exclusion Criteria:", "* a", "  1. b", "c:", "\\>", "**"]
+        ),
+        max_size=30,
+    )
+)
 def test_splitter_never_raises_on_structured_noise(lines: list[str]) -> None:
     split_criteria("\n".join(lines))

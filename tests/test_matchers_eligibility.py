@@ -33,7 +33,10 @@ def make_study(
     raw = {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT00000001", "briefTitle": title},
-            "statusModule": {"overallStatus": "RECRUITING", "lastUpdatePostDateStruct": {"date": "2025-01-01"}},
+            "statusModule": {
+                "overallStatus": "RECRUITING",
+                "lastUpdatePostDateStruct": {"date": "2025-01-01"},
+            },
             "conditionsModule": {"conditions": list(conditions)},
             "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL", **eligibility},
         }
@@ -80,7 +83,10 @@ def test_receptor_status(criteria: str, expected: frozenset[str]) -> None:
 
 
 def test_cohorts_of_different_subtypes_accept_either() -> None:
-    reading = read("Inclusion Criteria:\n* Cohort A: HR+/HER2- breast cancer\n* Cohort B: triple-negative breast cancer")
+    reading = read(
+        "Inclusion Criteria:\n* Cohort A: HR+/HER2- breast cancer\n* Cohort B: triple-negative "
+        "breast cancer"
+    )
     assert reading.subtype_cells == HER2_NEGATIVE_CELLS
 
 
@@ -113,7 +119,8 @@ def test_her2_low_is_a_requirement() -> None:
         (INC.format("At least one measurable brain metastasis"), {("brain_mets", True)}, set()),
         (EXC.format("Leptomeningeal disease"), {("leptomeningeal", False)}, set()),
         (
-            "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for 4 weeks",
+            "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for "
+            "4 weeks",
             {("brain_mets_active", False)},
             {"brain_mets_stable"},
         ),
@@ -163,7 +170,10 @@ def test_measurable_or_bone_only_is_an_allowance() -> None:
     ("criteria", "expected"),
     [
         (INC.format("Must have progressed on a CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", True)),
-        (INC.format("Prior treatment with palbociclib, ribociclib or abemaciclib"), ("prior:cdk4/6-inhibitor", True)),
+        (
+            INC.format("Prior treatment with palbociclib, ribociclib or abemaciclib"),
+            ("prior:cdk4/6-inhibitor", True),
+        ),
         (EXC.format("Prior treatment with a CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", False)),
         (INC.format("No prior CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", False)),
         (INC.format("Patients must not have received prior fulvestrant"), ("prior:fulvestrant", False)),
@@ -175,7 +185,10 @@ def test_measurable_or_bone_only_is_an_allowance() -> None:
         (EXC.format("Prior tucatinib"), ("prior:her2-tki", False)),
         (EXC.format("Prior sacituzumab govitecan"), ("prior:sacituzumab-govitecan", False)),
         (EXC.format("Prior PARP inhibitor such as olaparib"), ("prior:parp-inhibitor", False)),
-        (EXC.format("Prior treatment with anti-PD-1 or anti-PD-L1 agents"), ("prior:immunotherapy", False)),
+        (
+            EXC.format("Prior treatment with anti-PD-1 or anti-PD-L1 agents"),
+            ("prior:immunotherapy", False),
+        ),
         (EXC.format("Prior alpelisib"), ("prior:pi3k-inhibitor", False)),
         (EXC.format("Prior capivasertib"), ("prior:akt-inhibitor", False)),
         (INC.format("Must have received prior trastuzumab"), ("prior:trastuzumab", True)),
@@ -212,7 +225,9 @@ def test_prior_therapy_allowed_is_not_excluded(criteria: str, factor: str | None
 
 
 def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
-    assert facts(read(EXC.format("Prior SERD other than fulvestrant"))) == {("prior:endocrine-other", False)}
+    assert facts(read(EXC.format("Prior SERD other than fulvestrant"))) == {
+        ("prior:endocrine-other", False)
+    }
 
 
 @pytest.mark.parametrize(
@@ -231,13 +246,25 @@ def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: s
 @pytest.mark.parametrize(
     ("criteria", "factor", "expected"),
     [
-        (INC.format("No more than 2 prior lines of chemotherapy for metastatic disease"), "chemo_lines", (None, 2)),
+        (
+            INC.format("No more than 2 prior lines of chemotherapy for metastatic disease"),
+            "chemo_lines",
+            (None, 2),
+        ),
         (INC.format("≤ 2 prior chemotherapy regimens for advanced disease"), "chemo_lines", (None, 2)),
         (INC.format("Up to 3 prior lines of systemic therapy"), "prior_lines", (None, 3)),
-        (INC.format("At least one prior line of therapy for metastatic disease"), "prior_lines", (1, None)),
+        (
+            INC.format("At least one prior line of therapy for metastatic disease"),
+            "prior_lines",
+            (1, None),
+        ),
         (INC.format("1-3 prior lines of therapy"), "prior_lines", (1, 3)),
         (EXC.format("More than 2 prior lines of chemotherapy"), "chemo_lines", (None, 2)),
-        (EXC.format("3 or more prior lines of therapy in the metastatic setting"), "prior_lines", (None, 2)),
+        (
+            EXC.format("3 or more prior lines of therapy in the metastatic setting"),
+            "prior_lines",
+            (None, 2),
+        ),
         (INC.format("No prior systemic therapy for metastatic disease"), "prior_lines", (None, 0)),
         (EXC.format("Prior chemotherapy for metastatic breast cancer"), "chemo_lines", (None, 0)),
         (INC.format("Previously untreated metastatic breast cancer"), "prior_lines", (None, 0)),
@@ -255,7 +282,9 @@ def test_line_limit_is_not_read_as_a_required_prior_therapy() -> None:
 
 
 def test_first_line_title() -> None:
-    reading = read(INC.format("Adults"), title="First-line Treatment of HER2-positive Metastatic Breast Cancer")
+    reading = read(
+        INC.format("Adults"), title="First-line Treatment of HER2-positive Metastatic Breast Cancer"
+    )
     assert limits(reading)["prior_lines"] == (None, 0)
 
 
@@ -294,7 +323,10 @@ def test_postmenopausal_required() -> None:
 @pytest.mark.parametrize(
     "criteria",
     [
-        INC.format("Pre- or perimenopausal women receiving ovarian function suppression, or postmenopausal women"),
+        INC.format(
+            "Pre- or perimenopausal women receiving ovarian function suppression, or postmenopausal "
+            "women"
+        ),
         "Inclusion Criteria:\n* Postmenopausal women\n* Premenopausal women must receive goserelin",
         INC.format("Women of any menopausal status; pre/perimenopausal women with LHRH agonist"),
     ],
@@ -306,7 +338,9 @@ def test_premenopausal_allowed_with_ovarian_suppression(criteria: str) -> None:
 
 
 def test_contraception_wording_is_not_a_menopause_rule() -> None:
-    reading = read(INC.format("Women of childbearing potential who are not postmenopausal must use contraception"))
+    reading = read(
+        INC.format("Women of childbearing potential who are not postmenopausal must use contraception")
+    )
     assert not {f for f, _ in facts(reading) if "menopausal" in f}
 
 
@@ -335,7 +369,11 @@ def test_performance_status(criteria: str, expected: tuple[int | None, int | Non
     ("title", "criteria", "setting"),
     [
         ("Drug X in Metastatic Breast Cancer", INC.format("Adults"), "metastatic"),
-        ("A Study in Breast Cancer", INC.format("Unresectable locally advanced or metastatic breast cancer"), "metastatic"),
+        (
+            "A Study in Breast Cancer",
+            INC.format("Unresectable locally advanced or metastatic breast cancer"),
+            "metastatic",
+        ),
         ("A Study in Breast Cancer", INC.format("Stage IV breast cancer"), "metastatic"),
         ("Adjuvant Drug X in Early Breast Cancer", INC.format("Stage II-III breast cancer"), "early"),
         ("Neoadjuvant Therapy in Breast Cancer", INC.format("Operable breast cancer"), "early"),
@@ -355,10 +393,20 @@ def test_disease_setting(title: str, criteria: str, setting: str) -> None:
     ("title", "conditions", "criteria", "scope"),
     [
         ("Drug X in Breast Cancer", ("Breast Cancer",), INC.format("Adults"), "breast"),
-        ("Drug X in Advanced Solid Tumors", ("Solid Tumor",), INC.format("Any advanced solid tumor"), "solid_tumor"),
+        (
+            "Drug X in Advanced Solid Tumors",
+            ("Solid Tumor",),
+            INC.format("Any advanced solid tumor"),
+            "solid_tumor",
+        ),
         ("Drug X in Lung Cancer", ("Non-small Cell Lung Cancer",), INC.format("NSCLC"), "other"),
         ("Insulin in Diabetes", ("Type 2 Diabetes",), INC.format("HbA1c > 7%"), "other"),
-        ("Drug X in Cancer", ("Neoplasms",), INC.format("Histologically confirmed breast cancer"), "breast"),
+        (
+            "Drug X in Cancer",
+            ("Neoplasms",),
+            INC.format("Histologically confirmed breast cancer"),
+            "breast",
+        ),
     ],
 )
 def test_scope(title: str, conditions: tuple[str, ...], criteria: str, scope: str) -> None:
@@ -398,8 +446,30 @@ def test_reader_never_raises_on_any_text(text: str) -> None:
 
 
 _WORDS = st.sampled_from(
-    ["no", "not", "prior", "brain", "metastases", "HER2-positive", "ECOG", "0-1", "unless", "treated",
-     "Exclusion Criteria:", "\n* ", "≥", "2", "lines", "cdk4/6", "PIK3CA", "mutation", "(", ")", ";", "."]
+    [
+        "no",
+        "not",
+        "prior",
+        "brain",
+        "metastases",
+        "HER2-positive",
+        "ECOG",
+        "0-1",
+        "unless",
+        "treated",
+        "Exclusion Criteria:",
+        "\n* ",
+        "≥",
+        "2",
+        "lines",
+        "cdk4/6",
+        "PIK3CA",
+        "mutation",
+        "(",
+        ")",
+        ";",
+        ".",
+    ]
 )
 
 
@@ -411,7 +481,9 @@ def test_reader_never_raises_on_medical_word_salad(words: list[str]) -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=20,
 )
 
@@ -429,7 +501,9 @@ def test_reader_never_raises_on_arbitrary_study_shapes(raw: object) -> None:
             "protocolSection": st.fixed_dictionaries(
                 {
                     "identificationModule": st.fixed_dictionaries({"briefTitle": st.text(max_size=60)}),
-                    "conditionsModule": st.fixed_dictionaries({"conditions": st.lists(st.text(max_size=20))}),
+                    "conditionsModule": st.fixed_dictionaries(
+                        {"conditions": st.lists(st.text(max_size=20))}
+                    ),
                     "eligibilityModule": st.fixed_dictionaries({"eligibilityCriteria": st.text()}),
                 }
             )
@@ -483,9 +557,11 @@ def test_real_brain_radiotherapy_trial_requires_brain_metastases() -> None:
 def test_real_hr_positive_trial_after_endocrine_therapy() -> None:
     reading = read_trial_uncached(_real("NCT04862663"))
     assert reading.subtype_cells == frozenset({HR_POS_HER2_NEG})
-    assert {("prior:akt-inhibitor", False), ("prior:pi3k-inhibitor", False), ("prior:mtor-inhibitor", False)} <= facts(
-        reading
-    )
+    assert {
+        ("prior:akt-inhibitor", False),
+        ("prior:pi3k-inhibitor", False),
+        ("prior:mtor-inhibitor", False),
+    } <= facts(reading)
     assert ("brain_mets_active", False) in facts(reading)
     assert limits(reading)["chemo_lines"] == (None, 1)
     assert "premenopausal" in allowances(reading)

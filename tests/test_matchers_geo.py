@@ -35,7 +35,11 @@ def test_nearest_site_skips_closed_sites_and_sites_without_coordinates() -> None
         {"facility": "No coordinates", "status": "RECRUITING"},
         {"facility": "New York", "status": "RECRUITING", "geoPoint": {"lat": 40.71, "lon": -74.0}},
         {"facility": "Providence", "geoPoint": {"lat": 41.82, "lon": -71.41}},
-        {"facility": "Chicago", "status": "NOT_YET_RECRUITING", "geoPoint": {"lat": 41.88, "lon": -87.63}},
+        {
+            "facility": "Chicago",
+            "status": "NOT_YET_RECRUITING",
+            "geoPoint": {"lat": 41.88, "lon": -87.63},
+        },
     )
     site, miles = nearest_recruiting_site(study, BOSTON) or (None, 0.0)
     assert site is not None and site.facility == "Providence"

@@ -15,8 +15,14 @@ from matchers.verdict import VERDICT_RANK
 BOSTON = (42.36, -71.06)
 
 
-def trial(nct_id: str, criteria: str, *, title: str = "Drug X in Metastatic Breast Cancer",
-          phases: tuple[str, ...] = ("PHASE2",), sites: tuple[tuple[float, float], ...] = ()) -> Study:
+def trial(
+    nct_id: str,
+    criteria: str,
+    *,
+    title: str = "Drug X in Metastatic Breast Cancer",
+    phases: tuple[str, ...] = ("PHASE2",),
+    sites: tuple[tuple[float, float], ...] = (),
+) -> Study:
     raw: dict[str, Any] = {
         "protocolSection": {
             "identificationModule": {"nctId": nct_id, "briefTitle": title},
@@ -26,7 +32,12 @@ def trial(nct_id: str, criteria: str, *, title: str = "Drug X in Metastatic Brea
             "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
             "contactsLocationsModule": {
                 "locations": [
-                    {"facility": f"Site {i}", "status": "RECRUITING", "city": "Town", "geoPoint": {"lat": lat, "lon": lon}}
+                    {
+                        "facility": f"Site {i}",
+                        "status": "RECRUITING",
+                        "city": "Town",
+                        "geoPoint": {"lat": lat, "lon": lon},
+                    }
                     for i, (lat, lon) in enumerate(sites)
                 ]
             },
@@ -41,7 +52,11 @@ STUDIES = [
     trial("NCT00000011", "Inclusion Criteria:\n* HER2-positive metastatic breast cancer"),
     trial("NCT00000012", "Inclusion Criteria:\n* HER2-negative metastatic breast cancer"),
     trial("NCT00000013", "Inclusion Criteria:\n* Documented PIK3CA mutation"),
-    trial("NCT00000014", "Inclusion Criteria:\n* Stage II-III", title="Adjuvant Drug in Early Breast Cancer"),
+    trial(
+        "NCT00000014",
+        "Inclusion Criteria:\n* Stage II-III",
+        title="Adjuvant Drug in Early Breast Cancer",
+    ),
     trial("NCT00000015", "Inclusion Criteria:\n* 1 to 3 brain metastases"),
 ]
 
@@ -50,7 +65,9 @@ def test_verdict_order_then_fit() -> None:
     ranked = rank_trials(PATIENT, STUDIES, cache=ReadingCache())
     order = [m.nct_id for m in ranked]
     verdicts = [m.verdict for m in ranked]
-    assert [VERDICT_RANK[v] for v in verdicts] == sorted((VERDICT_RANK[v] for v in verdicts), reverse=True)
+    assert [VERDICT_RANK[v] for v in verdicts] == sorted(
+        (VERDICT_RANK[v] for v in verdicts), reverse=True
+    )
     assert verdicts[-1] == "not_relevant" and order[-1] == "NCT00000014"
     assert ranked[-2].nct_id == "NCT00000012" and ranked[-2].verdict == "likely_excluded"
     likely = [m.nct_id for m in ranked if m.verdict == "likely_eligible"]
@@ -103,8 +120,21 @@ def test_rerank_after_profile_change_reuses_readings() -> None:
 def test_match_to_dict_contract() -> None:
     ranked = rank_trials(PATIENT, STUDIES, BOSTON, cache=ReadingCache())
     data = match_to_dict(ranked[0])
-    for key in ("nctId", "rank", "verdict", "score", "reasons", "concerns", "questions", "title", "phase",
-                "status", "nearestSite", "distanceMiles", "url"):
+    for key in (
+        "nctId",
+        "rank",
+        "verdict",
+        "score",
+        "reasons",
+        "concerns",
+        "questions",
+        "title",
+        "phase",
+        "status",
+        "nearestSite",
+        "distanceMiles",
+        "url",
+    ):
         assert key in data
     assert data["rank"] == 1 and data["url"].endswith(data["nctId"])
     assert all(isinstance(r, str) for r in data["reasons"] + data["concerns"] + data["questions"])

@@ -40,13 +40,18 @@ HR_POSITIVE = PatientProfile("hr-positive", ("bone", "liver"))
 def test_stable_brain_metastases_vs_trial_excluding_active_ones_is_eligible() -> None:
     result = match(HER2_STABLE_BRAIN, EXC.format("Active or untreated brain metastases"))
     assert result.verdict == "likely_eligible"
-    assert any("treated and stable" in str(r) and "Active or untreated brain metastases" in str(r) for r in result.reasons)
+    assert any(
+        "treated and stable" in str(r) and "Active or untreated brain metastases" in str(r)
+        for r in result.reasons
+    )
 
 
 def test_stable_brain_metastases_vs_trial_excluding_any_brain_metastases_is_excluded() -> None:
     result = match(HER2_STABLE_BRAIN, EXC.format("Known brain metastases"))
     assert result.verdict == "likely_excluded"
-    assert any("brain metastases" in c.text and c.quote == "Known brain metastases" for c in result.concerns)
+    assert any(
+        "brain metastases" in c.text and c.quote == "Known brain metastases" for c in result.concerns
+    )
 
 
 def test_active_brain_metastases_vs_trial_excluding_active_ones_is_excluded() -> None:
@@ -66,7 +71,9 @@ def test_brain_status_not_given_becomes_a_question() -> None:
 def test_her2_positive_trial_matches_her2_positive_patient() -> None:
     result = match(HER2_STABLE_BRAIN, INC.format("HER2-positive metastatic breast cancer"))
     assert result.verdict == "likely_eligible"
-    assert any(r.text == "This trial is for HER2-positive breast cancer, like yours." for r in result.reasons)
+    assert any(
+        r.text == "This trial is for HER2-positive breast cancer, like yours." for r in result.reasons
+    )
     assert "Matches your subtype" in result.fit
 
 
@@ -90,7 +97,9 @@ def test_postmenopausal_requirement_excludes_premenopausal_patient() -> None:
 
 def test_ovarian_suppression_lets_premenopausal_patient_in() -> None:
     profile = PatientProfile("hr-positive", ("bone",), menopausal_status="premenopausal")
-    criteria = INC.format("Postmenopausal women, or premenopausal women receiving ovarian function suppression")
+    criteria = INC.format(
+        "Postmenopausal women, or premenopausal women receiving ovarian function suppression"
+    )
     result = match(profile, criteria)
     assert result.verdict == "likely_eligible"
     assert any("before menopause" in r.text for r in result.reasons)
@@ -116,7 +125,9 @@ def test_ecog_unknown_vs_typical_range_stays_likely_with_a_question() -> None:
 
 
 def test_prior_cdk46_vs_no_prior_cdk46_is_excluded() -> None:
-    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor", "aromatase-inhibitor"))
+    profile = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor", "aromatase-inhibitor")
+    )
     result = match(profile, EXC.format("Prior treatment with a CDK4/6 inhibitor"))
     assert result.verdict == "likely_excluded"
     assert any("CDK4/6" in c.text for c in result.concerns)
@@ -143,7 +154,10 @@ def test_more_lines_than_allowed_is_excluded() -> None:
 
 def test_first_line_trial_vs_pretreated_patient_is_excluded() -> None:
     profile = PatientProfile("triple-negative", ("lung",), prior_lines=1)
-    assert match(profile, INC.format("No prior systemic therapy for metastatic disease")).verdict == "likely_excluded"
+    assert (
+        match(profile, INC.format("No prior systemic therapy for metastatic disease")).verdict
+        == "likely_excluded"
+    )
 
 
 def test_lines_unknown_becomes_a_question() -> None:
@@ -168,7 +182,11 @@ def test_unknown_subtype_turns_receptor_rule_into_a_question() -> None:
 
 
 def test_early_stage_trial_is_not_relevant() -> None:
-    result = match(HR_POSITIVE, INC.format("Stage I-III breast cancer"), title="Adjuvant Drug X in Early Breast Cancer")
+    result = match(
+        HR_POSITIVE,
+        INC.format("Stage I-III breast cancer"),
+        title="Adjuvant Drug X in Early Breast Cancer",
+    )
     assert result.verdict == "not_relevant"
     assert any("early-stage" in c.text for c in result.concerns)
 
@@ -177,7 +195,10 @@ def test_non_breast_trial_is_not_relevant() -> None:
     trial = Study.from_api(
         {
             "protocolSection": {
-                "identificationModule": {"nctId": "NCT00000003", "briefTitle": "Drug X in Prostate Cancer"},
+                "identificationModule": {
+                    "nctId": "NCT00000003",
+                    "briefTitle": "Drug X in Prostate Cancer",
+                },
                 "conditionsModule": {"conditions": ["Prostate Cancer"]},
                 "eligibilityModule": {"eligibilityCriteria": "Metastatic prostate cancer"},
             }
@@ -209,7 +230,10 @@ def test_age_below_minimum_is_excluded() -> None:
 
 def test_age_above_maximum_is_excluded() -> None:
     profile = PatientProfile("hr-positive", ("bone",), age=80)
-    assert match(profile, INC.format("Metastatic breast cancer"), maximumAge="75 Years").verdict == "likely_excluded"
+    assert (
+        match(profile, INC.format("Metastatic breast cancer"), maximumAge="75 Years").verdict
+        == "likely_excluded"
+    )
 
 
 def test_bone_only_patient_vs_trial_excluding_bone_only_disease() -> None:
@@ -238,9 +262,18 @@ def test_brain_metastasis_trial_is_raised_for_brain_patients() -> None:
         HR_POSITIVE,
         PatientProfile("unknown", ("other",)),
         PatientProfile(
-            "triple-negative", ("lung", "brain"), age=45, sex="female", menopausal_status="premenopausal",
-            ecog=1, biomarkers=("brca", "pd-l1"), prior_therapies=("taxane", "immunotherapy"), prior_lines=1,
-            brain_mets="active", zip_code="02115", travel_miles=50,
+            "triple-negative",
+            ("lung", "brain"),
+            age=45,
+            sex="female",
+            menopausal_status="premenopausal",
+            ecog=1,
+            biomarkers=("brca", "pd-l1"),
+            prior_therapies=("taxane", "immunotherapy"),
+            prior_lines=1,
+            brain_mets="active",
+            zip_code="02115",
+            travel_miles=50,
         ),
     ],
 )
