@@ -34,9 +34,9 @@ def recruiting_sites(study: Study) -> tuple[Site, ...]:
     return tuple(site for site in study.sites if is_recruiting(site))
 
 
-_nearest_cache: OrderedDict[tuple[str, str, int, int, float, float], tuple[Site, float] | None] = (
-    OrderedDict()
-)
+_Key = tuple[str, str, int, int, float, float]
+#: Each entry keeps the sites tuple it was computed for, so a recycled object id never matches.
+_nearest_cache: OrderedDict[_Key, tuple[tuple[Site, ...], tuple[Site, float] | None]] = OrderedDict()
 _nearest_lock = threading.Lock()
 
 
@@ -71,12 +71,13 @@ def nearest_recruiting_site(study: Study, origin: Origin | None) -> tuple[Site, 
         round(origin[1], 4),
     )
     with _nearest_lock:
-        if key in _nearest_cache:
+        cached = _nearest_cache.get(key)
+        if cached is not None and cached[0] is study.sites:
             _nearest_cache.move_to_end(key)
-            return _nearest_cache[key]
+            return cached[1]
     result = _nearest(study, origin)
     with _nearest_lock:
-        _nearest_cache[key] = result
+        _nearest_cache[key] = (study.sites, result)
         while len(_nearest_cache) > _CACHE_SIZE:
             _nearest_cache.popitem(last=False)
     return result
