@@ -1,0 +1,1471 @@
+"""Medical-language patterns that turn one criterion sentence into findings.
+
+Each extractor looks at one sentence (read together with its parent line) and its section, decides
+the polarity of what it mentions (required, excluded, or explicitly allowed) from negations,
+exceptions and phrases such as "is not permitted", and records findings in a ``Collector``.
+Extractors run only when a cheap substring check says the sentence can concern them: most
+criteria are about blood counts and contraception and must cost next to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Literal
+
+from matchers.findings import (
+    ALL_CELLS,
+    ALLOW_BONE_ONLY,
+    ALLOW_BRAIN_ACTIVE,
+    ALLOW_BRAIN_ANY,
+    ALLOW_BRAIN_STABLE,
+    ALLOW_MALE,
+    ALLOW_NON_MEASURABLE,
+    BIOMARKER_PREFIX,
+    BONE_ONLY,
+    BRAIN_METS,
+    BRAIN_METS_ACTIVE,
+    CHEMO_LINES,
+    ECOG,
+    ENDOCRINE_LINES,
+    HER2_LOW,
+    HER2_LOW_OR_ULTRALOW,
+    HER2_NEGATIVE_CELLS,
+    HER2_POSITIVE_CELLS,
+    HR_NEGATIVE_CELLS,
+    HR_POSITIVE_CELLS,
+    LEPTOMENINGEAL,
+    LIVER_METS,
+    MEASURABLE,
+    PRIOR_BRAIN_RADIATION,
+    PRIOR_LINES,
+    PRIOR_PREFIX,
+    TRIPLE_NEGATIVE_CELLS,
+    Allowance,
+    Limit,
+    Requirement,
+    Source,
+)
+
+Polarity = Literal["require", "exclude", "allow"]
+
+#: Quotes longer than this are cut at a word boundary with an ellipsis.
+MAX_QUOTE_CHARS = 220
+
+_TRANSLATE = str.maketrans(
+    {
+        "≥": ">=",
+        "≤": "<=",
+        "≧": ">=",
+        "≦": "<=",
+        "⩾": ">=",
+        "⩽": "<=",
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "ï": "i",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "＋": "+",
+        "⁺": "+",
+        "ⁿ": "n",
+        "\u00a0": " ",
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
+    return text.translate(_TRANSLATE).lower()
+
+
+def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """Cut a criterion to a readable length at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:-(")
+    return cut + " …"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and polarity
+# ---------------------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9)\]%\"'])[.!?]\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
+    if (
+        ". " not in text
+        and "; " not in text
+        and "? " not in text
+        and "! " not in text
+        and "However" not in text
+    ):
+        return [text.strip()] if text.strip() else []
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREVIATION_END.search(piece):
+            continue
+        pieces.append(piece)
+        start = match.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+_BOUNDARY = re.compile(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b")
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
+    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
+    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b"
+)
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
+    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
+)
+_EXCEPTION = re.compile(
+    r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
+    r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
+    r"may\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated))\b|(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
+)
+_POST_NOT_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
+    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
+    r"exclusionary|will\s+exclude)\b"
+)
+_POST_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
+)
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
+        pass
+    return last
+
+
+def _pre_window(text: str, start: int, width: int = 110) -> str:
+    """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
+    begin = max(0, start - width)
+    pre = text[begin:start]
+    last = last_match(_BOUNDARY, pre)
+    if last is not None:
+        pre = pre[last.end() :]
+    return pre
+
+
+def _post_window(text: str, end: int) -> str:
+    post = text[end : end + 70]
+    boundary = _BOUNDARY.search(post)
+    if boundary:
+        post = post[: boundary.start()]
+    return post.split("(", 1)[0]
+
+
+def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
+    """Whether the mention at ``text[start:end]`` is required, excluded or explicitly allowed.
+
+    The section sets the default (inclusion requires, exclusion excludes); each negation before the
+    mention in its clause flips it; an exception word ("unless", "except", "other than") before it,
+    or "is allowed" after it, makes it an allowance; "is not permitted" after it excludes.
+    """
+    pre = _NOT_A_NEGATION.sub(" ", _pre_window(text, start))
+    if _EXCEPTION.search(pre):
+        return "allow"
+    post = _post_window(text, end)
+    if _POST_NOT_ALLOWED.search(post):
+        return "exclude"
+    if _POST_ALLOWED.search(post):
+        return "allow"
+    negations = len(_NEGATOR.findall(pre))
+    positive = kind != "exclusion"
+    if negations % 2 == 1:
+        positive = not positive
+    return "require" if positive else "exclude"
+
+
+# ---------------------------------------------------------------------------------------------
+# The collector
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ReceptorRule:
+    """Receptor cells a sentence restricts to (``require``) or rules out (``exclude``)."""
+
+    cells: frozenset[str]
+    mode: Literal["require", "exclude"]
+    quote: str
+    kind: Source
+
+
+@dataclass(slots=True)
+class SettingCue:
+    cue: Literal["metastatic", "locally_advanced", "early", "early_strong"]
+    quote: str
+    kind: Source
+
+
+@dataclass(slots=True)
+class Collector:
+    """Raw findings from every sentence, before they are reconciled into one reading."""
+
+    requirements: list[Requirement] = field(default_factory=list)
+    limits: list[Limit] = field(default_factory=list)
+    allowances: list[Allowance] = field(default_factory=list)
+    receptors: list[ReceptorRule] = field(default_factory=list)
+    setting: list[SettingCue] = field(default_factory=list)
+    menopause: list[tuple[str, str, Source]] = field(default_factory=list)
+    breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+
+    def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
+        self.requirements.append(Requirement(factor, expects, trim_quote(quote), kind, detail))
+
+    def limit(self, factor: str, low: int | None, high: int | None, quote: str, kind: Source) -> None:
+        if low is not None and low < 0:
+            low = 0
+        if high is not None and high < 0:
+            return
+        if low is None and high is None:
+            return
+        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind))
+
+    def allow(self, factor: str, quote: str, kind: Source) -> None:
+        self.allowances.append(Allowance(factor, trim_quote(quote), kind))
+
+
+# ---------------------------------------------------------------------------------------------
+# Receptor status (hormone receptors, HER2, triple-negative)
+# ---------------------------------------------------------------------------------------------
+
+_HER2 = r"(?:\bher-?\s?2(?:/neu)?|\berbb-?2|\bher2/neu)"
+_RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
+    (
+        "her2_low",
+        HER2_NEGATIVE_CELLS,
+        _HER2 + r"[\s-]*(?:low|ultra-?low)\b|\blow[\s-]her2\b|\bher2[\s-]*(?:ihc\s*)?1\+",
+    ),
+    (
+        "her2_pos",
+        HER2_POSITIVE_CELLS,
+        _HER2 + r"\s*(?:status\s*)?(?:-|:)?\s*(?:\+|positiv\w*|pos\b|over-?express\w*|"
+        r"(?:gene[\s-])?amplifi\w*|enriched)",
+    ),
+    (
+        "her2_neg",
+        HER2_NEGATIVE_CELLS,
+        _HER2 + r"\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b|non-?amplif\w*|not\s+amplif\w*|"
+        r"non-?over-?express\w*|0\b)|" + _HER2 + r"\s*-(?![a-z0-9+])",
+    ),
+    ("tnbc", TRIPLE_NEGATIVE_CELLS, r"\btriple[\s-]*negative\b|\bm?tnbc\b|\bquadruple[\s-]negative\b"),
+    (
+        "hr_pos",
+        HR_POSITIVE_CELLS,
+        r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+        r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
+        r"(?:\+|positiv\w*|pos\b)|\bluminal\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
+        r"responsive)\b",
+    ),
+    (
+        "hr_neg",
+        HR_NEGATIVE_CELLS,
+        r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+        r"er\s+and\s+pr)\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b)|\b(?:er|hr)\s*-(?![a-z0-9+])|"
+        r"\ber\s*<\s*(?:1|10)\s*%",
+    ),
+)
+_RECEPTOR = re.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _RECEPTOR_PATTERNS))
+_RECEPTOR_CELLS = {name: cells for name, cells, _ in _RECEPTOR_PATTERNS}
+_RECEPTOR_HINTS = (
+    "her2",
+    "her-2",
+    "her 2",
+    "erbb",
+    "receptor",
+    "triple",
+    "tnbc",
+    "luminal",
+    "endocrine",
+)
+_ANY_STATUS = re.compile(
+    r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
+    r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+)
+_CONDITIONAL = re.compile(
+    r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
+    r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+    r"may\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
+    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b"
+)
+_OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
+_HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
+_ULTRALOW = re.compile(
+    r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)"
+)
+
+
+def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
+    mentions = [(m.start(), m.end(), m.lastgroup or "") for m in _RECEPTOR.finditer(text)]
+    if not mentions or _ANY_STATUS.search(text):
+        return
+    if kind in ("inclusion", "exclusion") and _CONDITIONAL.search(text):
+        return
+    groups: list[frozenset[str]] = []
+    current = ALL_CELLS
+    previous_end: int | None = None
+    for start, end, name in mentions:
+        if previous_end is not None and _OR_BETWEEN.search(text, previous_end, start):
+            groups.append(current)
+            current = ALL_CELLS
+        narrowed = current & _RECEPTOR_CELLS[name]
+        current = narrowed if narrowed else current
+        previous_end = end
+    groups.append(current)
+    cells = frozenset().union(*groups)
+    if cells == ALL_CELLS:
+        return
+    first_start, first_end, _ = mentions[0]
+    mode = polarity(text, first_start, first_end, kind)
+    if kind in ("title", "conditions"):
+        mode = "require"
+    if mode == "allow":
+        return
+    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind))
+    low = any(name == "her2_low" for _, _, name in mentions)
+    if low and mode == "require" and not _HER2_ZERO.search(text):
+        factor = HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else HER2_LOW
+        out.require(factor, True, quote, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Brain, leptomeningeal, liver, bone-only and measurable disease
+# ---------------------------------------------------------------------------------------------
+
+_BRAIN_HINTS = ("brain", "cns", "central nervous", "cranial", "cerebral", "leptomening", "mening")
+_BRAIN = re.compile(
+    r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
+    r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
+    r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
+    r"\b(?:metasta\w*|mets)\s+(?:to|in|of|involving|within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
+    r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+)
+_LEPTO = re.compile(
+    r"\blepto-?meningeal\b|\bmeningeal\s+(?:carcinomatosis|disease|metasta\w*|involvement|spread)|"
+    r"\bcarcinomatous\s+meningitis\b|\bneoplastic\s+meningitis\b"
+)
+_BRAIN_STABLE = re.compile(
+    r"\b(?:previously\s+|definitively\s+|adequately\s+|locally\s+)?(?:treated|irradiated|resected)\b|"
+    r"\bstable\b|\bstabl\w+|\basymptomatic\b|\bcontrolled\b|\binactive\b|"
+    r"\boff\s+(?:\w+\s+)?(?:steroids|corticosteroids|dexamethasone)|"
+    r"\b(?:not|no\s+longer|without)\s+(?:\w+\s+){0,2}?(?:requir\w*|need\w*|receiving|taking|on)\b[^;,.]{0,30}|"
+    r"\bdo(?:es)?\s+not\s+requir\w*[^;,.]{0,30}|\bno\s+(?:evidence\s+of\s+)?(?:new|progression|"
+    r"progressive)\b[^;,.]{0,30}|\bwithout\s+(?:evidence\s+of\s+)?progression"
+)
+_BRAIN_ACTIVE = re.compile(
+    r"\b(?:untreated|un-treated|active|symptomatic|progressi\w*|unstable|uncontrolled|growing|new|"
+    r"newly|enlarging|worsening|unresected|not\s+(?:yet\s+)?(?:been\s+)?(?:previously\s+)?treated|"
+    r"requir\w*|need\w*\s+(?:immediate|urgent)|impending)\b"
+)
+_ALLOWING = re.compile(
+    r"\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
+    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?(?:enroll\w*|"
+    r"includ\w*|particip\w*)|unless|except|provided|as\s+long\s+as|if\s+(?:they|the|all|patients|"
+    r"participants|subjects|there|lesions|metastases)|are\s+included|will\s+be\s+included|qualif\w*|"
+    r"with\s+or\s+without)\b"
+)
+_NOT_ALLOWED = re.compile(
+    r"\bnot\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)\b|"
+    r"\bineligible\b|\bexcluded\b|\bprohibited\b"
+)
+_BRAIN_RT = re.compile(
+    r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"
+    r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
+)
+_BRAIN_CONDITIONAL = re.compile(
+    r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
+    r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b"
+)
+_WASHOUT = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|six)\b|"
+    r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
+    r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
+    r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
+    r"completion)|\bat\s+least\s+\d+\s*(?:days?|weeks?|months?)|\bwashout\b"
+)
+
+
+def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Brain metastases required, excluded, or allowed when treated and stable; leptomeningeal."""
+    mention = _BRAIN.search(text)
+    lepto = _LEPTO.search(text)
+    if mention is None and lepto is None:
+        return
+    anchor = mention or lepto
+    assert anchor is not None
+    if "primary" in text[max(0, anchor.start() - 25) : anchor.start()]:
+        return
+    mode = polarity(text, anchor.start(), anchor.end(), kind)
+    not_allowed = _NOT_ALLOWED.search(text) is not None
+    allowing = not not_allowed and _ALLOWING.search(text) is not None
+    stable = _BRAIN_STABLE.search(text) is not None
+    active = _BRAIN_ACTIVE.search(_BRAIN_STABLE.sub(" ", text)) is not None
+    if mention is not None:
+        if kind in ("title", "conditions"):
+            if allowing:
+                out.allow(ALLOW_BRAIN_ANY, quote, kind)
+            elif not _EXCEPTION.search(text):
+                out.require(BRAIN_METS, True, quote, kind)
+        elif allowing:
+            if stable:
+                out.allow(ALLOW_BRAIN_STABLE, quote, kind)
+                if not (active and "or" in text and kind == "inclusion"):
+                    out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+                else:
+                    out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
+            elif active:
+                out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
+            else:
+                out.allow(ALLOW_BRAIN_ANY, quote, kind)
+        elif mode == "exclude":
+            if active:
+                out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+            else:
+                out.require(BRAIN_METS, False, quote, kind)
+        elif mode == "require":
+            if _BRAIN_CONDITIONAL.search(text) and (stable or not active):
+                out.allow(ALLOW_BRAIN_STABLE if stable else ALLOW_BRAIN_ANY, quote, kind)
+                if stable:
+                    out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+            else:
+                out.require(BRAIN_METS, True, quote, kind)
+                if active and not stable:
+                    out.require(BRAIN_METS_ACTIVE, True, quote, kind)
+    if lepto is not None and kind in ("inclusion", "exclusion"):
+        lepto_mode = polarity(text, lepto.start(), lepto.end(), kind)
+        if lepto_mode == "exclude" and not allowing:
+            out.require(LEPTOMENINGEAL, False, quote, kind)
+        elif lepto_mode == "require" and not allowing and mention is None:
+            out.require(LEPTOMENINGEAL, True, quote, kind)
+    radiation = _BRAIN_RT.search(text)
+    if (
+        radiation is not None
+        and kind == "exclusion"
+        and not _WASHOUT.search(text)
+        and polarity(text, radiation.start(), radiation.end(), kind) == "exclude"
+    ):
+        out.require(PRIOR_BRAIN_RADIATION, False, quote, kind)
+
+
+_LIVER = re.compile(
+    r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
+    r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+)
+_LAB_CONTEXT = re.compile(
+    r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
+    r"child-?pugh|enzymes|function|%|>\s*\d|\bextensive\b|\bdiffuse\b|\bmajority\b|\breplac\w+|"
+    r"\bmore\s+than\b|\bburden\b"
+)
+
+
+def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
+    if "liver" not in text and "hepatic" not in text:
+        return
+    mention = _LIVER.search(text)
+    if mention is None or _LAB_CONTEXT.search(text):
+        return
+    mode = polarity(text, mention.start(), mention.end(), kind)
+    if mode == "exclude":
+        out.require(LIVER_METS, False, quote, kind)
+    elif mode == "require" and not _ALLOWING.search(text) and not _BRAIN_CONDITIONAL.search(text):
+        out.require(LIVER_METS, True, quote, kind)
+
+
+_BONE_ONLY = re.compile(
+    r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
+    r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b"
+)
+_MEASURABLE = re.compile(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b")
+_NON_MEASURABLE_OK = re.compile(
+    r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
+    r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
+)
+
+
+def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
+    if "bone" in text:
+        mention = _BONE_ONLY.search(text)
+        if mention is not None:
+            mode = polarity(text, mention.start(), mention.end(), kind)
+            measurable_alt = "measurable" in text and " or " in text
+            if mode == "allow" or (mode == "require" and (measurable_alt or _ALLOWING.search(text))):
+                out.allow(ALLOW_BONE_ONLY, quote, kind)
+            elif mode == "exclude":
+                out.require(BONE_ONLY, False, quote, kind)
+            elif mode == "require":
+                out.require(BONE_ONLY, True, quote, kind)
+    if "measurable" in text and "residual" not in text:
+        mention = _MEASURABLE.search(text)
+        if kind == "inclusion" and mention is not None:
+            mode = polarity(text, mention.start(), mention.end(), kind)
+            if _NON_MEASURABLE_OK.search(text) or mode == "allow":
+                out.allow(ALLOW_NON_MEASURABLE, quote, kind)
+            elif mode == "require":
+                out.require(MEASURABLE, True, quote, kind)
+        elif (
+            kind == "exclusion"
+            and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
+            and not re.search(r"\bbone\b|\bevaluable\b", text)
+        ):
+            out.require(MEASURABLE, True, quote, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prior therapies
+# ---------------------------------------------------------------------------------------------
+
+_DRUGS: tuple[tuple[str, str], ...] = (
+    ("t-dxd", r"\bt-?dxd\b|trastuzumab[\s-]+deruxtecan|fam-trastuzumab|\benhertu\b|\bds-?8201\w*"),
+    ("t-dm1", r"\bt-?dm-?1\b|trastuzumab[\s-]+emtansine|ado-trastuzumab|\bkadcyla\b"),
+    (
+        "sacituzumab-govitecan",
+        r"\bsacituzumab\b(?:[\s-]+govitecan)?|\btrodelvy\b|\banti-?trop-?2\b|"
+        r"\btrop-?2[\s-]*(?:directed|targeted|targeting|adcs?|antibody)",
+    ),
+    (
+        "topo1-adc",
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
+        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan",
+    ),
+    ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
+    (
+        "trastuzumab",
+        r"\btrastuzumab\b(?![\s-]+(?:deruxtecan|emtansine|duocarmazine|rezetecan))|"
+        r"\bherceptin\b|\bphesgo\b",
+    ),
+    ("pertuzumab", r"\bpertuzumab\b|\bperjeta\b"),
+    (
+        "her2-tki",
+        r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
+        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
+    ),
+    (
+        "her2-directed",
+        r"\banti-?her-?2\b|\bher-?2[\s-]*(?:directed|targeted|targeting|based|blocking)\b",
+    ),
+    (
+        "cdk4/6-inhibitor",
+        r"\bcdk\s?4\s?/\s?6|\bcdk4/6i?\b|\bcdk\s?4\s+and\s+6\b|cyclin[\s-]dependent\s+"
+        r"kinase\s+(?:4/6|4\s+and\s+6)|\bpalbociclib\b|\bribociclib\b|\babemaciclib\b|\bdalpiciclib\b|"
+        r"\bibrance\b|\bkisqali\b|\bverzenio\b",
+    ),
+    (
+        "pi3k-inhibitor",
+        r"\bpi3k(?:alpha|\u03b1|a)?\b|\bpi3-kinase\b|\balpelisib\b|\binavolisib\b|"
+        r"\btaselisib\b|\bbuparlisib\b|\bpiqray\b|\bgedatolisib\b",
+    ),
+    (
+        "akt-inhibitor",
+        r"\bakt1?\b(?!\s*(?:1\s*)?(?:mutat|alter|e17k|/\s*pten|pathway\s+alter))|"
+        r"\bcapivasertib\b|\bipatasertib\b|\btruqap\b",
+    ),
+    ("mtor-inhibitor", r"\bmtor\b|\beverolimus\b|\bafinitor\b|\btemsirolimus\b"),
+    (
+        "aromatase-inhibitor",
+        r"\baromatase[\s-]+inhibitors?\b|\b(?:ns)?ais?\b|\bletrozole\b|\banastrozole\b|"
+        r"\bexemestane\b|\bfemara\b|\barimidex\b|\baromasin\b",
+    ),
+    ("tamoxifen", r"\btamoxifen\b|\bserms?\b|\btoremifene\b"),
+    ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
+    (
+        "endocrine-other",
+        r"\boral\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
+        r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
+    ),
+    ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
+    (
+        "endocrine",
+        r"\bendocrine[\s-]*(?:based\s+)?(?:therap\w*|treatment\w*|agents?|monotherapy|regimens?)|"
+        r"\bhormon(?:e|al)\s+(?:therap\w*|treatment\w*|agents?)|\banti-?(?:o)?estrogen\w*|"
+        r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
+    ),
+    (
+        "chemotherapy",
+        r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
+        r"\bchemo\b",
+    ),
+    (
+        "taxane",
+        r"\btaxanes?\b|\bpaclitaxel\b|\bdocetaxel\b|\bnab-paclitaxel\b|\babraxane\b|\btaxol\b|"
+        r"\btaxotere\b",
+    ),
+    ("anthracycline", r"\banthracycline\w*|\bdoxorubicin\b|\bepirubicin\b|\badriamycin\b"),
+    ("capecitabine", r"\bcapecitabine\b|\bxeloda\b"),
+    ("platinum", r"\bplatinum\b|\bcarboplatin\b|\bcisplatin\b|\boxaliplatin\b"),
+    (
+        "immunotherapy",
+        r"\bimmunotherap\w*|\bimmune[\s-]+checkpoint|\bcheckpoint\s+inhibitor\w*|"
+        r"\banti-?pd-?l?1\b|\banti-?ctla-?4\b|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted)\w*|"
+        r"\bpembrolizumab\b|\batezolizumab\b|\bdurvalumab\b|\bnivolumab\b|\bavelumab\b|\bipilimumab\b|"
+        r"\bcemiplimab\b|\bkeytruda\b|\btislelizumab\b|\btoripalimab\b|\bcamrelizumab\b|\bsintilimab\b",
+    ),
+    (
+        "parp-inhibitor",
+        r"\bparp(?:[\s-]*inhibitor\w*|i\b|\s*inhibition)?\b|\bolaparib\b|\btalazoparib\b|"
+        r"\bniraparib\b|\brucaparib\b|\bveliparib\b|\bsaruparib\b|\blynparza\b|\btalzenna\b",
+    ),
+)
+#: Cheap substrings that must appear before a drug's pattern is worth running.
+_DRUG_KEYS: dict[str, tuple[str, ...]] = {
+    "t-dxd": ("dxd", "deruxtecan", "enhertu", "8201"),
+    "t-dm1": ("dm1", "dm-1", "emtansine", "kadcyla"),
+    "sacituzumab-govitecan": ("sacituzumab", "trodelvy", "trop"),
+    "topo1-adc": ("topoisomerase", "topo", "exatecan"),
+    "adc": ("conjugate", "adc"),
+    "trastuzumab": ("trastuzumab", "herceptin", "phesgo"),
+    "pertuzumab": ("pertuzumab", "perjeta"),
+    "her2-tki": ("tinib", "tki", "tyrosine"),
+    "her2-directed": ("her2", "her-2", "her 2"),
+    "cdk4/6-inhibitor": ("cdk", "ciclib", "cyclin", "ibrance", "kisqali", "verzenio"),
+    "pi3k-inhibitor": ("pi3", "lisib", "piqray"),
+    "akt-inhibitor": ("akt", "sertib", "truqap"),
+    "mtor-inhibitor": ("mtor", "limus", "afinitor"),
+    "aromatase-inhibitor": (
+        "aromatase",
+        "ai",
+        "letrozole",
+        "anastrozole",
+        "exemestane",
+        "femara",
+        "arimidex",
+        "aromasin",
+    ),
+    "tamoxifen": ("tamoxifen", "serm", "toremifene"),
+    "fulvestrant": ("fulvestrant", "faslodex"),
+    "endocrine-other": ("serd", "estrant"),
+    "serd": ("serd", "degrader", "downregulator"),
+    "endocrine": ("endocrine", "hormon", "estrogen", "et"),
+    "chemotherapy": ("chemo", "cytotoxic"),
+    "taxane": ("tax", "abraxane"),
+    "anthracycline": ("anthracycl", "rubicin", "adriamycin"),
+    "capecitabine": ("capecitabine", "xeloda"),
+    "platinum": ("platin",),
+    "immunotherapy": ("immun", "checkpoint", "pd-", "pd1", "ctla", "mab", "keytruda"),
+    "parp-inhibitor": ("parp", "parib", "lynparza", "talzenna"),
+}
+_DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (name, _DRUG_KEYS[name], re.compile(pattern)) for name, pattern in _DRUGS
+)
+_DRUG_HINTS = tuple(sorted({key for keys in _DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
+_SERD_FACTORS = ("fulvestrant", "endocrine-other")
+_PRIOR_CONTEXT = re.compile(
+    r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
+    r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
+    r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
+    r"administered|given)\b"
+)
+_STRONG_PRIOR = re.compile(
+    r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|refractory|resistant|resistance|"
+    r"fail\w*|relaps\w*|recurr\w*|exposed|exposure)\b"
+)
+_FUTURE_CONTEXT = re.compile(
+    r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
+    r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
+    r"study\s+(?:drug|treatment)|able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
+    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse)\b"
+)
+_NOT_A_PRIOR = re.compile(
+    r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+)
+_NEVER_A_PRIOR = re.compile(
+    r"hypersensitiv|allerg|contraindicat|excipient|cumulative|\bdoses?\s+of\b|childbearing|contracept|"
+    r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
+)
+_INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
+_NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
+_AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
+_ADJUVANT_EXCEPTION = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
+_METASTATIC_SCOPE = re.compile(
+    r"\b(?:for|in\s+the|in)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:metastatic|advanced|recurrent|unresectable|"
+    r"inoperable|stage\s+iv)\b"
+)
+
+
+def _drug_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins."""
+    found: list[tuple[int, int, str]] = []
+    for name, keys, pattern in _DRUG_PATTERNS:
+        if any(key in text for key in keys):
+            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda m: (m[0], -m[1]))
+    mentions: list[tuple[int, int, str]] = []
+    for mention in found:
+        if mentions and mention[0] < mentions[-1][1]:
+            continue
+        mentions.append(mention)
+    return mentions
+
+
+def _factor_for(names: list[str]) -> str:
+    expanded: list[str] = []
+    for name in names:
+        expanded.extend(_SERD_FACTORS if name == "serd" else (name,))
+    return PRIOR_PREFIX + "|".join(sorted(set(expanded)))
+
+
+def read_prior_therapy(
+    text: str, quote: str, kind: Source, out: Collector, *, skip_generic: bool
+) -> None:
+    """Prior treatments required ("must have progressed on a CDK4/6 inhibitor"), excluded ("no
+    prior fulvestrant") or allowed ("prior capecitabine is allowed").
+
+    Washout rules ("no chemotherapy within 3 weeks") and allergy or current-use rules are not about
+    treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
+    sentences already read as a line-of-therapy limit.
+    """
+    if kind not in ("inclusion", "exclusion"):
+        return
+    mentions = _drug_mentions(text)
+    if not mentions:
+        return
+    if _NEVER_A_PRIOR.search(text):
+        return
+    if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
+        return
+    conditional = kind == "inclusion" and _CONDITIONAL.search(text) is not None
+    topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
+    in_conjugate = "conjugate" in text or "adc" in text
+    required: list[tuple[int, int, str]] = []
+    for start, end, name in mentions:
+        if skip_generic and name in ("chemotherapy", "endocrine"):
+            continue
+        if name == "adc" and topo1:
+            name = "topo1-adc"
+        if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
+            continue
+        pre = _pre_window(text, start, 90)
+        post = text[end : end + 40]
+        if _INDUCED_AFTER.match(post):
+            continue
+        prior_match = last_match(_PRIOR_CONTEXT, pre)
+        prior_after = re.match(
+            r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
+            r"exposed|experienced|failure|progression)\b",
+            post,
+        )
+        if prior_match is None and prior_after is None and not _NAIVE_AFTER.match(post):
+            continue
+        future = last_match(_FUTURE_CONTEXT, pre)
+        strong = last_match(_STRONG_PRIOR, pre)
+        if future is not None and (strong is None or future.start() > strong.start()):
+            continue
+        mode = polarity(text, start, end, kind)
+        if _NAIVE_AFTER.match(post):
+            mode = "exclude" if mode == "require" else "require"
+        if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
+            continue  # "no prior chemotherapy for metastatic disease" is a line limit
+        if _WASHOUT.search(text) and (
+            mode == "exclude" or "since" in text or not _STRONG_PRIOR.search(pre)
+        ):
+            continue
+        if mode == "require" and conditional:
+            continue
+        if mode == "allow":
+            if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
+                out.allow(_factor_for([name]), quote, kind)
+            continue
+        if mode == "exclude":
+            out.require(_factor_for([name]), False, quote, kind)
+        else:
+            required.append((start, end, name))
+    if not required:
+        return
+    any_of: list[str] = [required[0][2]]
+    for (_, previous_end, _), (start, _, name) in pairwise(required):
+        between = text[previous_end:start]
+        if _AND_BETWEEN.search(between) and " or " not in between:
+            out.require(_factor_for(any_of), True, quote, kind)
+            any_of = [name]
+        else:
+            any_of.append(name)
+    out.require(_factor_for(any_of), True, quote, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of therapy
+# ---------------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "single": 1,
+    "a single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single)"
+_LINES = re.compile(
+    r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
+    r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
+    r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
+    r"(?P<n>"
+    + _NUM
+    + r")\)?(?:\s*(?:-|to|or|(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    r"(?P<n2>" + _NUM + r"))?\s*"
+    r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
+    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
+)
+_NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
+_ORDINAL_LINE = re.compile(
+    r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
+    r"(?P<later>\s*(?:or\s+(?:later|beyond|greater|higher|more)|and\s+beyond|\+|or\s+subsequent))?"
+)
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_NO_PRIOR_FOR_ADVANCED = re.compile(
+    r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
+    r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
+    r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+)
+_UNTREATED_ADVANCED = re.compile(
+    r"\b(?:previously\s+untreated|treatment[\s-]na[iï]ve|untreated|no\s+prior\s+(?:systemic\s+)?"
+    r"(?:therapy|treatment))\s+(?:[a-z/-]+\s+){0,9}?(?:metastatic|advanced|stage\s+iv|recurrent)\b|"
+    r"\b(?:metastatic|advanced)\s+(?:[a-z/-]+\s+){0,4}?(?:previously\s+untreated|treatment[\s-]na[iï]ve)"
+)
+_PREVIOUSLY_TREATED = re.compile(
+    r"\bpreviously[\s-]treated\s+(?:[a-z/+-]+\s+){0,6}?(?:metastatic|advanced|unresectable|recurrent)|"
+    r"\b(?:metastatic|advanced)\s+(?:[a-z/+-]+\s+){0,6}?(?:previously[\s-]treated|pretreated|"
+    r"pre-treated)\b"
+)
+_LINE_HINTS = ("line", "regimen", "treatments", "therapies")
+_ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
+_EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
+_ADVANCED_WORDS = re.compile(
+    r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
+)
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    word = " ".join(word.split())
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def _line_factor(context: str) -> str:
+    if re.search(r"non-?(?:hormonal|endocrine)|chemo|cytotoxic", context):
+        return CHEMO_LINES
+    if re.search(r"endocrine|hormon|\bet\b", context):
+        return ENDOCRINE_LINES
+    return PRIOR_LINES
+
+
+def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    """Limits on the number of prior treatment lines for advanced disease.
+
+    Returns whether the sentence was read as a line limit, so the prior-therapy reader does not
+    also take "no more than 2 prior chemotherapy regimens" as "must have had chemotherapy".
+    """
+    has_lines = any(h in text for h in _LINE_HINTS)
+    if not has_lines and not any(h in text for h in _ADVANCED_HINTS):
+        return False
+    found = False
+    for match in _LINES.finditer(text) if has_lines else ():
+        n = _number(match.group("n"))
+        if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
+            continue
+        if match.group("unit") in ("treatments", "therapies") and not re.search(
+            r"prior|previous|line|systemic|chemo|endocrine", match.group("words")
+        ):
+            continue
+        after = text[match.end() : match.end() + 70]
+        context = match.group("words") + " " + after
+        if _EARLY_SETTING_ONLY.search(after) and not _ADVANCED_WORDS.search(after):
+            continue
+        factor = _line_factor(context)
+        n2 = _number(match.group("n2"))
+        cmp = " ".join((match.group("cmp") or "").split())
+        tail = " ".join((match.group("tail") or "").split())
+        mode = polarity(text, match.start(), match.end(), kind)
+        if mode == "allow":
+            mode = "require"
+        low: int | None = None
+        high: int | None = None
+        if mode == "require":
+            if n2 is not None and n2 >= n:
+                low, high = n, n2
+            elif cmp in (
+                "no more than",
+                "not more than",
+                "up to",
+                "at most",
+                "a maximum of",
+                "maximum of",
+                "max",
+                "max.",
+                "maximum",
+                "<=",
+                "=<",
+            ) or tail in ("or fewer", "or less"):
+                high = n
+            elif cmp in ("<", "less than", "fewer than"):
+                high = n - 1
+            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
+                low = n + 1
+            else:
+                low = n
+        else:
+            if n2 is not None and n2 >= n:
+                high = n - 1
+            elif cmp in ("<", "less than", "fewer than"):
+                low = n
+            elif cmp in ("no more than", "not more than", "up to", "at most", "<=", "=<") or tail in (
+                "or fewer",
+                "or less",
+            ):
+                low = n + 1
+            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
+                high = n
+            else:
+                high = n - 1
+        out.limit(factor, low, high, quote, kind)
+        found = True
+    if not found and "line" in text:
+        for match in _ORDINAL_LINE.finditer(text):
+            word = match.group("ord")
+            pre = text[max(0, match.start() - 60) : match.start()]
+            if word == "later":
+                out.limit(PRIOR_LINES, 1, None, quote, kind)
+            elif word in ("first", "1st"):
+                if kind == "exclusion":
+                    continue
+                if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
+                    out.limit(PRIOR_LINES, 1, None, quote, kind)
+                elif polarity(text, match.start(), match.end(), kind) == "require":
+                    out.limit(PRIOR_LINES, 0, 0, quote, kind)
+            else:
+                lines_before = _ORDINALS[word] - 1
+                upper = None if match.group("later") else lines_before
+                if kind != "exclusion":
+                    out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
+            found = True
+    advanced = any(h in text for h in _ADVANCED_HINTS)
+    if not advanced:
+        return found
+    untreated = "untreated" in text or "naive" in text or "no prior" in text
+    if not found and kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
+        out.limit(PRIOR_LINES, None, 0, quote, kind)
+        found = True
+    if not found and ("prior" in text or "previous" in text or "any" in text):
+        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(text)
+        if advanced_match is not None and any(
+            name not in ("chemotherapy", "endocrine", "immunotherapy")
+            for _, _, name in _drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
+        ):
+            advanced_match = None
+        if advanced_match is not None and not _WASHOUT.search(text):
+            match = advanced_match
+            factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
+            mode = polarity(text, match.start(), match.start() + 5, kind)
+            if mode == "exclude":
+                if not _EXCEPTION.search(text[match.start() : match.end()]):
+                    out.limit(factor, None, 0, quote, kind)
+                    found = True
+            elif mode == "require" and kind == "inclusion":
+                out.limit(factor, 1, None, quote, kind)
+                found = True
+    if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
+        out.limit(PRIOR_LINES, 1, None, quote, kind)
+        found = True
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Biomarkers
+# ---------------------------------------------------------------------------------------------
+
+_MUTATION = (
+    r"(?:mutat\w*|alteration\w*|altered|variants?|activating|positive|-?mutant|carriers?|"
+    r"pathogenic|deleterious|gbrcam|\bm\b)"
+)
+_BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "pik3ca",
+        re.compile(
+            r"\bpik3ca\b[\w\s/-]{0,40}?" + _MUTATION + r"|" + _MUTATION + r"[\w\s/-]{0,25}?\bpik3ca\b|"
+            r"\bpik3ca[\s-]*(?:mutated|mutant|m\b|positive)"
+        ),
+        "pik3ca",
+    ),
+    (
+        "esr1",
+        re.compile(
+            r"\besr1\b[\w\s/-]{0,30}?" + _MUTATION + r"|" + _MUTATION + r"[\w\s/-]{0,25}?\besr1\b|"
+            r"\besr1m\b|\besr1[\s-]*(?:mutated|mutant|positive)"
+        ),
+        "esr1",
+    ),
+    (
+        "brca",
+        re.compile(
+            r"\bg?brca[12]?(?:/2|\s*1\s*(?:/|or|and/or|and)\s*2)?\b[\w\s/-]{0,40}?"
+            + _MUTATION
+            + r"|"
+            + _MUTATION
+            + r"[\w\s/-]{0,30}?\bg?brca\w*|\bg?brcam\b|\bg?brca[12]?[\s-]*(?:mutated|mutant|"
+            r"positive|associated)"
+        ),
+        "brca",
+    ),
+    (
+        "pd-l1",
+        re.compile(
+            r"\bpd-?l1\b[\w\s()/-]{0,30}?(?:positiv\w*|express\w*|>=|>|score|cps|tps|status\s+of)|"
+            r"\bcps\s*(?:score\s*)?(?:>=|>|of|=)\s*\d+|\bcombined\s+positive\s+score\s*(?:\(cps\)\s*)?"
+            r"(?:>=|>|of)\s*\d+|\bpd-?l1[\s-]*(?:positive|negative|high|low)"
+        ),
+        "pd-l1",
+    ),
+)
+_BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
+_BIOMARKER_NOT_REQUIRED = re.compile(
+    r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
+    r"\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
+    r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
+)
+_BIOMARKER_NEGATIVE = re.compile(
+    r"\bwild[\s-]*type\b|\bwt\b|\bnon-?mutat\w*|\bnegative\b|\bcps\s*<|\bpd-?l1\s*<|\bno\s+(?:known\s+)?"
+    r"(?:\w+\s+){0,2}?(?:mutation|alteration)"
+)
+_ANTI_PD = re.compile(r"\banti-?pd|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted|therap)")
+
+
+def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """PIK3CA, ESR1, germline BRCA1/2 and PD-L1 required or excluded."""
+    if kind not in ("inclusion", "exclusion", "title"):
+        return
+    for name, pattern, marker in _BIOMARKERS:
+        if name.replace("-", "") not in text.replace("-", "") and not (
+            name == "pd-l1" and "cps" in text
+        ):
+            continue
+        match = pattern.search(text)
+        if match is None or _BIOMARKER_NOT_REQUIRED.search(text):
+            continue
+        if (
+            name == "pd-l1"
+            and _ANTI_PD.search(text)
+            and not re.search(r"cps|score|express|positive", text)
+        ):
+            continue
+        mode = polarity(text, match.start(), match.end(), kind)
+        if kind == "title":
+            mode = "require"
+        if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
+            mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode
+        if mode == "allow":
+            continue
+        out.require(BIOMARKER_PREFIX + marker, mode == "require", quote, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Menopausal status, men, performance status
+# ---------------------------------------------------------------------------------------------
+
+_POST = re.compile(r"\bpost-?\s?menopaus\w*")
+_PRE = re.compile(
+    r"\b(?:pre|peri)-?\s?menopaus\w*|\bpre-\s*(?:,|/|and\b|or\b)|\bpre-?\s*(?:/|or|and|and/or)\s*(?:peri-?\s*)?(?:/|or|and)?\s*"
+    r"(?:peri)?-?\s?menopaus\w*|\bpre-\s*/\s*peri-"
+)
+_OVARIAN_SUPPRESSION = re.compile(
+    r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
+    r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
+    r"\blhrha\b"
+)
+_REPRODUCTIVE = re.compile(
+    r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|fertile|\bwocbp\b|reproductive|"
+    r"\bpotential\b|abstinen|sperm|condom|sexual|donat|amenorrh|steril|\bhrt\b|hormone\s+replacement"
+)
+_MALE = re.compile(r"\b(?:men|males?|male\s+patients)\b")
+
+
+def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Menopause cues (reconciled later across the whole trial) and explicit acceptance of men."""
+    if kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
+        match = _MALE.search(text)
+        if (
+            match is not None
+            and polarity(text, match.start(), match.end(), "inclusion") != "exclude"
+            and not _REPRODUCTIVE.search(text)
+        ):
+            out.allow(ALLOW_MALE, quote, kind)
+    if "menopaus" not in text or kind not in ("inclusion", "exclusion", "title"):
+        return
+    if _REPRODUCTIVE.search(text) or text.startswith(("or ", "and ")):
+        return
+    has_post = _POST.search(text) is not None
+    has_pre = _PRE.search(text) is not None
+    suppression = _OVARIAN_SUPPRESSION.search(text) is not None
+    if kind == "exclusion":
+        if has_pre and not suppression and re.match(r"^\W*(?:women\s+who\s+are\s+)?(?:pre|peri)", text):
+            out.menopause.append(("exclude_pre", trim_quote(quote), kind))
+        return
+    if has_pre and (has_post or suppression):
+        out.menopause.append(("allow_pre", trim_quote(quote), kind))
+    elif has_post:
+        post = _POST.search(text)
+        assert post is not None
+        if polarity(text, post.start(), post.end(), "inclusion") == "require":
+            out.menopause.append(("require_post", trim_quote(quote), kind))
+    elif has_pre:
+        pre = _PRE.search(text)
+        assert pre is not None
+        if polarity(text, pre.start(), pre.end(), "inclusion") == "require":
+            out.menopause.append(("require_pre", trim_quote(quote), kind))
+
+
+_ECOG = re.compile(
+    r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|who\s+(?:performance|ps)|world\s+health\s+organi[sz]ation|"
+    r"zubrod|performance\s+status|\bps)\b"
+    r"[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|less\s+than|greater\s+than|more\s+than|at\s+most|up\s+to|"
+    r"no\s+more\s+than|of|=|:|is)?\s*(?P<nums>[0-4](?:\s*(?:-|to|or|,|and|/)\s*(?:or\s+)?[0-4])*)\b(?!\s*%)"
+    r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"
+)
+_KPS = re.compile(
+    r"\b(?:karnofsky|kps|lansky)\b[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|at\s+least|greater\s+than|"
+    r"more\s+than|of|=|:|less\s+than)?\s*(?P<n>\d{2,3})\s*%?(?:\s*(?:-|to)\s*(?P<n2>\d{2,3}))?"
+    r"(?P<tail>\s*%?\s*or\s+(?:more|higher|greater|above|less|lower))?"
+)
+
+
+def _ecog_from_kps(kps: int) -> int:
+    """Highest ECOG grade that a minimum Karnofsky score corresponds to."""
+    if kps >= 90:
+        return 0
+    if kps >= 70:
+        return 1
+    if kps >= 50:
+        return 2
+    if kps >= 30:
+        return 3
+    return 4
+
+
+def read_performance(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """ECOG (or WHO, Zubrod) range; Karnofsky scores mapped to ECOG."""
+    if kind not in ("inclusion", "exclusion"):
+        return
+    match = _ECOG.search(text)
+    if match is not None:
+        nums = [int(d) for d in re.findall(r"[0-4]", match.group("nums"))]
+        cmp = " ".join((match.group("cmp") or "").split())
+        tail = (match.group("tail") or "").strip()
+        mode = polarity(text, match.start(), match.end(), kind)
+        low, high = min(nums), max(nums)
+        if len(nums) == 1:
+            n = nums[0]
+            if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(
+                r"less|lower|better|below", tail
+            ):
+                low, high = 0, n
+            elif cmp in ("<", "less than"):
+                low, high = 0, n - 1
+            elif cmp in (">=", "=>") or re.search(r"higher|more|greater|worse", tail):
+                low, high = n, 4
+            elif cmp in (">", "greater than", "more than"):
+                low, high = n + 1, 4
+            else:
+                low, high = (0, n) if mode == "require" else (n, 4)
+        if mode == "exclude":
+            if low == 0 and high < 4:
+                out.limit(ECOG, high + 1, None, quote, kind)
+            elif low > 0:
+                out.limit(ECOG, None, low - 1, quote, kind)
+        elif mode == "require":
+            out.limit(ECOG, low if low > 0 else None, high, quote, kind)
+        return
+    kps = _KPS.search(text)
+    if kps is None:
+        return
+    n = int(kps.group("n"))
+    n2 = int(kps.group("n2")) if kps.group("n2") else None
+    if n > 100:
+        return
+    cmp = " ".join((kps.group("cmp") or "").split())
+    tail = (kps.group("tail") or "").strip()
+    mode = polarity(text, kps.start(), kps.end(), kind)
+    below = cmp in ("<", "less than", "<=", "=<") or re.search(r"less|lower", tail)
+    if mode == "exclude" and below:
+        minimum = n if cmp in ("<", "less than") or "less" in tail else n + 10
+        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)
+    elif mode == "require" and not below:
+        minimum = min(n, n2) if n2 is not None else n
+        if cmp in (">", "greater than", "more than"):
+            minimum = n + 10
+        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Disease setting cues and breast mentions
+# ---------------------------------------------------------------------------------------------
+
+_METASTATIC = re.compile(
+    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|"
+    r"(?<!locally\s)\badvanced\b|\bmbc\b|\babc\b|\bm1\b|\bnot\s+amenable\s+to\s+(?:curative|local)|"
+    r"\bde\s+novo\s+stage|\bdistant\s+(?:recurrence|relapse|disease)"
+)
+_LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
+_EARLY = re.compile(
+    r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
+    r"breast\s+cancer\b|\bebc\b|\boperable\b|\bresectable\b|\bductal\s+carcinoma\s+in\s+situ\b|\bdcis\b|"
+    r"\bcandidates?\s+for\s+(?:breast\s+)?surgery|\b(?:scheduled|planned|undergo\w*)\s+(?:for\s+|to\s+)?"
+    r"(?:breast\s+)?(?:surgery|mastectomy|lumpectomy|resection)|\bneo-?adjuvant\b|\bhigh[\s-]risk\s+of\s+"
+    r"developing|\bstage\s*(?:0|i{1,3}[abc]?|[123][abc]?)\b(?:\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?"
+    r"(?:i{1,3}[abc]?|[123][abc]?)\b)*(?!\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?(?:iv|4))"
+)
+_HISTORY_CONTEXT = re.compile(
+    r"\b(?:prior|previous\w*|history|relaps\w*|recurr\w*|progress\w*|completed|received|after|"
+    r"following|diagnosed\s+with|initially|original|primary\s+diagnosis)\b"
+)
+_SITE_WORDS = re.compile(
+    r"\b(?:brain|cns|central\s+nervous|leptomening\w*|liver|hepatic|bone|lung|visceral|spinal|meningeal|"
+    r"symptomatic|uncontrolled|active|untreated|intracranial|cerebral|known|untreatable)\b"
+)
+_THERAPY_CONTEXT = re.compile(
+    r"therap|treatment|chemo|\bline|regimen|setting|received|prior|previous|malignan|another|"
+    r"second\s+primary|other\s+(?:primary|cancer)|biopsy|lesion"
+)
+_BREAST = re.compile(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b")
+
+
+_METASTATIC_HINTS = (
+    "metasta",
+    "stage",
+    "resectable",
+    "operable",
+    "advanced",
+    "mbc",
+    "abc",
+    "m1",
+    "amenable",
+    "de novo",
+    "distant",
+    "recurrent",
+)
+_EARLY_HINTS = (
+    "metasta",
+    "m0",
+    "early",
+    "ebc",
+    "operable",
+    "resectable",
+    "situ",
+    "dcis",
+    "surgery",
+    "mastectomy",
+    "lumpectomy",
+    "resection",
+    "adjuvant",
+    "risk",
+    "stage",
+)
+
+
+def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
+    if kind == "inclusion":
+        metastatic = _METASTATIC.search(text)
+        if metastatic is not None:
+            mode = polarity(text, metastatic.start(), metastatic.end(), kind)
+            if mode == "require" and not _HISTORY_CONTEXT.search(text[: metastatic.start()][-40:]):
+                out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
+            elif (
+                mode == "exclude"
+                and not _SITE_WORDS.search(text[max(0, metastatic.start() - 40) : metastatic.end() + 15])
+                and not _THERAPY_CONTEXT.search(text)
+            ):
+                out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
+        elif _LOCALLY_ADVANCED.search(text) and not _HISTORY_CONTEXT.search(text):
+            out.setting.append(SettingCue("locally_advanced", trim_quote(quote), kind))
+        early = _EARLY.search(text)
+        if (
+            early is not None
+            and not _HISTORY_CONTEXT.search(text)
+            and polarity(text, early.start(), early.end(), kind) == "require"
+        ):
+            strong = early.group(0).startswith(("non", "m0"))
+            out.setting.append(
+                SettingCue("early_strong" if strong else "early", trim_quote(quote), kind)
+            )
+    elif kind == "exclusion":
+        metastatic = _METASTATIC.search(text)
+        if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
+            return
+        window = text[max(0, metastatic.start() - 40) : metastatic.end() + 25]
+        if _SITE_WORDS.search(window) or _THERAPY_CONTEXT.search(text):
+            return
+        if polarity(text, metastatic.start(), metastatic.end(), kind) == "exclude":
+            out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
+
+
+def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
+    if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
+        return
+    match = _BREAST.search(text)
+    if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
+        return
+    out.breast_mentions.append((polarity(text, match.start(), match.end(), kind), trim_quote(quote)))
+
+
+# ---------------------------------------------------------------------------------------------
+# One pass to decide which extractors a sentence needs
+# ---------------------------------------------------------------------------------------------
+
+_TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
+    "receptors": _RECEPTOR_HINTS,
+    "brain": _BRAIN_HINTS,
+    "liver": ("liver", "hepatic"),
+    "extent": ("bone", "measurable"),
+    "lines": _LINE_HINTS + _ADVANCED_HINTS,
+    "prior": _DRUG_HINTS,
+    "biomarkers": _BIOMARKER_HINTS,
+    "sex": ("menopaus", "male"),
+    "performance": (
+        "ecog",
+        "performance",
+        "zubrod",
+        "world health",
+        "who ps",
+        "karnofsky",
+        "kps",
+        "lansky",
+    ),
+    "setting": _METASTATIC_HINTS + _EARLY_HINTS,
+    "breast": ("breast", "mammary"),
+}
+#: Short words that only count as whole words ("er" in "ER-positive", not in "other").
+_TRIGGER_TOKENS: dict[str, str] = {
+    "er": "receptors",
+    "hr": "receptors",
+    "pr": "receptors",
+    "pgr": "receptors",
+    "ai": "prior",
+    "ais": "prior",
+    "nsai": "prior",
+    "nsais": "prior",
+    "et": "prior",
+    "men": "sex",
+    "ps": "performance",
+    "m0": "setting",
+    "m1": "setting",
+}
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, factored by common prefix.
+
+    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
+    reject most positions after one character, which makes a 150-word scan about six times faster.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if optional else group
+
+    return build(trie)
+
+
+def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+    groups_of: dict[str, set[str]] = {}
+    for group, keys in _TRIGGER_KEYS.items():
+        for key in keys:
+            groups_of.setdefault(key, set()).add(group)
+    literals = sorted(groups_of)
+    closed = {
+        literal: frozenset().union(*(groups_of[k] for k in literals if k in literal))
+        for literal in literals
+    }
+    for token, group in _TRIGGER_TOKENS.items():
+        closed[token] = closed.get(token, frozenset()) | {group}
+    tokens = re.compile(r"\b(?:" + "|".join(sorted(_TRIGGER_TOKENS, key=len, reverse=True)) + r")\b")
+    return re.compile(trie_pattern(literals)), tokens, closed
+
+
+_TRIGGER, _TRIGGER_TOKEN, _TRIGGER_GROUPS = _trigger_table()
+_NO_GROUPS: frozenset[str] = frozenset()
+
+
+def triggered(text: str) -> set[str]:
+    """The extractors worth running on a normalized sentence, found in two quick regex passes."""
+    groups: set[str] = set()
+    for match in _TRIGGER.finditer(text):
+        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
+    for match in _TRIGGER_TOKEN.finditer(text):
+        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
+    return groups
+
+
+def read_sentence(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Run the extractors a normalized sentence can concern."""
+    groups = triggered(text)
+    if not groups:
+        return
+    if "receptors" in groups:
+        read_receptors(text, quote, kind, out)
+    if "brain" in groups:
+        read_brain(text, quote, kind, out)
+    if "liver" in groups:
+        read_liver(text, quote, kind, out)
+    if "extent" in groups:
+        read_disease_extent(text, quote, kind, out)
+    lines = "lines" in groups and read_lines(text, quote, kind, out)
+    if "prior" in groups:
+        read_prior_therapy(text, quote, kind, out, skip_generic=lines)
+    if "biomarkers" in groups:
+        read_biomarkers(text, quote, kind, out)
+    if "sex" in groups:
+        read_menopause_and_sex(text, quote, kind, out)
+    if "performance" in groups:
+        read_performance(text, quote, kind, out)
+    if "setting" in groups:
+        read_setting(text, quote, kind, out)
+    if "breast" in groups:
+        read_breast_mention(text, quote, kind, out)

@@ -1,0 +1,548 @@
+"""Read a study once into a ``TrialReading``: scope, disease setting and eligibility findings.
+
+The reading depends only on the study, never on a patient, so it is cached per study version and
+re-used when the patient changes a detail; matching a profile against a reading is cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+from data.models import Study
+from matchers.criteria_patterns import (
+    Collector,
+    ReceptorRule,
+    normalize,
+    read_biomarkers,
+    read_brain,
+    read_lines,
+    read_menopause_and_sex,
+    read_receptors,
+    read_sentence,
+    split_sentences,
+    triggered,
+    trim_quote,
+)
+from matchers.criteria_text import split_criteria
+from matchers.findings import (
+    ALL_CELLS,
+    ALLOW_BRAIN_ACTIVE,
+    ALLOW_BRAIN_ANY,
+    ALLOW_BRAIN_STABLE,
+    ALLOW_PREMENOPAUSAL,
+    BRAIN_METS,
+    BRAIN_METS_ACTIVE,
+    HER2_LOW,
+    HER2_LOW_OR_ULTRALOW,
+    POSTMENOPAUSAL,
+    PREMENOPAUSAL,
+    PRIOR_PREFIX,
+    SUBTYPE,
+    Allowance,
+    Limit,
+    Requirement,
+    Source,
+    as_kind,
+    cells_to_detail,
+    detail_to_cells,
+)
+
+Scope = Literal["breast", "solid_tumor", "other"]
+Setting = Literal["metastatic", "mixed", "early", "unknown"]
+
+#: How many readings the default cache keeps (a search returns at most a few thousand studies).
+DEFAULT_CACHE_SIZE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class TrialReading:
+    """What one study's record says about who may join, independent of any patient.
+
+    ``scope`` is ``breast`` for breast cancer trials, ``solid_tumor`` for pan-tumor trials that
+    admit breast cancer, ``other`` for anything else. ``setting`` is ``metastatic`` (advanced or
+    metastatic disease), ``early`` (curative, pre-operative, screening or prevention), ``mixed``
+    (both) or ``unknown``.
+    """
+
+    nct_id: str
+    version: str
+    scope: Scope
+    scope_quote: str
+    setting: Setting
+    setting_quote: str
+    requirements: tuple[Requirement, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    allowances: tuple[Allowance, ...] = ()
+    healthy_volunteers: bool = False
+    item_count: int = 0
+
+    def requirements_for(self, factor: str) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.factor == factor)
+
+    def limit_for(self, factor: str) -> Limit | None:
+        return next((limit for limit in self.limits if limit.factor == factor), None)
+
+    def allowance(self, factor: str) -> Allowance | None:
+        return next((a for a in self.allowances if a.factor == factor), None)
+
+    @property
+    def subtype_cells(self) -> frozenset[str] | None:
+        """Receptor cells the trial accepts, or ``None`` when it takes any subtype."""
+        rule = next((r for r in self.requirements if r.factor == SUBTYPE), None)
+        return detail_to_cells(rule.detail) if rule else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope and setting from titles, conditions and keywords
+# ---------------------------------------------------------------------------------------------
+
+_BREAST_CANCER = re.compile(
+    r"\b(?:breast|mammary)\b[^.;]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
+    r"metasta|lesion|mass|disease|oncology)|\b(?:m?tnbc|mbc|abc)\b|\bher2[\s-]*(?:positive|\+)\s+bc\b|"
+    r"\bbreast\s*$"
+)
+_GENERIC_CANCER = re.compile(
+    r"\bsolid\s+tumou?rs?|\bsolid\s+(?:malignan\w*|cancers?|neoplasm\w*)|\badvanced\s+(?:malignan\w*|"
+    r"cancers?|tumou?rs?)|\bmalignan\w*|\bneoplasm\w*|\bcancers?\b|\btumou?r[\s-]agnostic|\bcarcinomas?\b|"
+    r"\bmetastatic\s+disease|\btumou?rs?\b|\boncology\b"
+)
+_ORGAN = re.compile(
+    r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
+    r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
+    r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
+    r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
+    r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
+    r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
+    r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
+    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
+)
+_TITLE_METASTATIC = re.compile(
+    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta\w*|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|(?<!locally\s)\badvanced\b|"
+    r"\bmbc\b|\babc\b|\bpreviously[\s-]treated\b|\bpretreated\b|\blater[\s-]line\b|\bsecond[\s-]line\b|"
+    r"\bfirst[\s-]line\b"
+)
+_TITLE_LOCALLY = re.compile(r"\blocally[\s-]+advanced\b|\brecurren\w*\b|\brelapsed\b")
+_TITLE_EARLY = re.compile(
+    r"\bearly\b|\badjuvant\b|\bneo-?adjuvant\b|\(neo\)adjuvant|\boperable\b|\bpre-?operative\w*|"
+    r"\bpost-?operative\w*|\bperi-?operative\w*|\bsurg\w*|\bmastectomy|\blumpectomy|\bsentinel|\bdcis\b|"
+    r"\bin\s+situ\b|\bprevent\w*|\bscreening\b|\brisk[\s-]reduc\w*|\btomosynthesis|\bmammogra\w*|"
+    r"\bsurvivors?\b|\bnon-?metastatic\b|\bstage\s*(?:0|i{1,3}|[123])\b(?!\s*(?:-|to|or)\s*(?:iv|4))|"
+    r"\bultrasound\b|\bbiopsy\b|\bfamily\s+history\b|\bhigh[\s-]risk\s+(?:women|individuals)|"
+    r"\bclinical\s+breast\s+exam\w*|\bflap\b|\bcosmesis\b"
+)
+_SETTING_HINTS: dict[str, tuple[str, ...]] = {
+    _TITLE_METASTATIC.pattern: (
+        "metasta",
+        "stage",
+        "resectable",
+        "operable",
+        "advanced",
+        "mbc",
+        "abc",
+        "treated",
+        "line",
+    ),
+    _TITLE_LOCALLY.pattern: ("locally", "recurren", "relapse"),
+    _TITLE_EARLY.pattern: (
+        "early",
+        "adjuvant",
+        "operable",
+        "operative",
+        "surg",
+        "mastectomy",
+        "lumpectomy",
+        "sentinel",
+        "dcis",
+        "situ",
+        "prevent",
+        "screening",
+        "risk",
+        "tomosynthesis",
+        "mammogra",
+        "survivor",
+        "metasta",
+        "stage",
+        "ultrasound",
+        "biopsy",
+        "family",
+        "clinical breast",
+        "flap",
+        "cosmesis",
+    ),
+}
+_FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
+
+
+def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
+    """Breast trial, a pan-tumor trial that admits breast cancer, or neither."""
+    labelled = [
+        t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
+    ]
+    for text in labelled:
+        lowered = normalize(text)
+        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
+            lowered
+        ):
+            return "breast", trim_quote(text)
+    if any(mode == "require" for mode, _ in collector.breast_mentions):
+        quote = next(q for mode, q in collector.breast_mentions if mode == "require")
+        return "breast", quote
+    if any(mode == "exclude" for mode, _ in collector.breast_mentions):
+        return "other", next(q for mode, q in collector.breast_mentions if mode == "exclude")
+    candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    lowered_candidates = [normalize(t) for t in candidates]
+    generic = next(
+        (
+            t
+            for t, low in zip(candidates, lowered_candidates, strict=True)
+            if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)
+        ),
+        None,
+    )
+    if generic is None or any(_ORGAN.search(low) for low in lowered_candidates):
+        return "other", trim_quote(study.conditions[0] if study.conditions else study.title)
+    if len(set(_ORGAN.findall(inclusion_text))) >= 2:
+        return "other", trim_quote(generic)
+    return "solid_tumor", trim_quote(generic)
+
+
+def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
+    titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
+    labels = [t for t in study.conditions if t]
+    joined = {id(titles): normalize("\n".join(titles)), id(labels): normalize("\n".join(labels))}
+
+    def first(pattern: re.Pattern[str], texts: list[str]) -> str | None:
+        """The first text the pattern matches, found with one search over all of them."""
+        hints = _SETTING_HINTS[pattern.pattern]
+        if not any(h in joined[id(texts)] for h in hints):
+            return None
+        match = pattern.search(joined[id(texts)])
+        if match is None:
+            return None
+        return texts[joined[id(texts)].count("\n", 0, match.start())]
+
+    title_met, title_early = first(_TITLE_METASTATIC, titles), first(_TITLE_EARLY, titles)
+    title_local = first(_TITLE_LOCALLY, titles)
+    label_met, label_early = first(_TITLE_METASTATIC, labels), first(_TITLE_EARLY, labels)
+    label_local = first(_TITLE_LOCALLY, labels)
+    cues = collector.setting
+    crit_met = next((c.quote for c in cues if c.cue == "metastatic"), None)
+    crit_local = next((c.quote for c in cues if c.cue == "locally_advanced"), None)
+    crit_early = next((c.quote for c in cues if c.cue == "early"), None)
+    strong_early = next((c.quote for c in cues if c.cue == "early_strong"), None)
+    met_score = 2 * bool(title_met) + bool(label_met) + bool(crit_met)
+    early_score = 2 * bool(title_early) + bool(label_early) + bool(crit_early) + 2 * bool(strong_early)
+    met_quote = title_met or label_met or crit_met or ""
+    early_quote = strong_early or title_early or label_early or crit_early or ""
+    if strong_early and not title_met:
+        return "early", trim_quote(early_quote)
+    if met_score:
+        if not early_score:
+            return "metastatic", trim_quote(met_quote)
+        if early_score > met_score:
+            return "early", trim_quote(early_quote)
+        return "mixed", trim_quote(met_quote)
+    local_quote = title_local or label_local or crit_local
+    if local_quote:
+        return (
+            ("early", trim_quote(early_quote))
+            if early_score
+            else ("metastatic", trim_quote(local_quote))
+        )
+    if early_score:
+        return "early", trim_quote(early_quote)
+    return "unknown", ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciling raw findings
+# ---------------------------------------------------------------------------------------------
+
+
+def _combine_required(rules: list[ReceptorRule]) -> frozenset[str] | None:
+    """Intersect what the rules require; when they contradict (cohorts), accept any of them."""
+    if not rules:
+        return None
+    cells = ALL_CELLS
+    for rule in rules:
+        cells = cells & rule.cells
+    if not cells:
+        cells = frozenset().union(*(rule.cells for rule in rules))
+    return cells
+
+
+def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
+    criteria = [r for r in rules if r.kind in ("inclusion", "exclusion")]
+    required = _combine_required([r for r in criteria if r.mode == "require"])
+    excluded = frozenset().union(*(r.cells for r in criteria if r.mode == "exclude"))
+    if required is None and excluded:
+        required = ALL_CELLS
+    if required is not None:
+        narrowed = required - excluded
+        required = narrowed or required
+    title_rules = [r for r in rules if r.kind == "title"]
+    title = _combine_required(title_rules)
+    condition_rules = [r for r in rules if r.kind == "conditions"]
+    conditions = frozenset().union(*(r.cells for r in condition_rules)) if condition_rules else None
+    final: frozenset[str] | None = None
+    for cells in (required, title, conditions):
+        if cells is None:
+            continue
+        narrowed = cells if final is None else final & cells
+        final = narrowed if narrowed else final
+    if final is None or final == ALL_CELLS or not final:
+        return None
+    source = next(
+        (
+            r
+            for r in (*criteria, *title_rules, *condition_rules)
+            if r.mode == "require" and final <= r.cells
+        ),
+        None,
+    ) or next((r for r in (*criteria, *title_rules, *condition_rules) if final & r.cells), rules[0])
+    return Requirement(SUBTYPE, True, source.quote, source.kind, cells_to_detail(final))
+
+
+def _menopause(collector: Collector) -> None:
+    cues = collector.menopause
+    allow_pre = next((q for cue, q, _ in cues if cue == "allow_pre"), None)
+    post = next(((q, k) for cue, q, k in cues if cue in ("require_post", "exclude_pre")), None)
+    pre = next(((q, k) for cue, q, k in cues if cue == "require_pre"), None)
+    if allow_pre is not None:
+        collector.allow(ALLOW_PREMENOPAUSAL, allow_pre, "inclusion")
+    elif post is not None and pre is None:
+        collector.require(POSTMENOPAUSAL, True, post[0], post[1])
+    elif pre is not None and post is None:
+        collector.require(PREMENOPAUSAL, True, pre[0], pre[1])
+
+
+def _without_allowed_members(factor: str, allowed: set[str]) -> str | None:
+    """Drop therapies the trial explicitly allows from an any-of exclusion ("SERD other than
+    fulvestrant"); ``None`` when nothing is left."""
+    members = [m for m in factor[len(PRIOR_PREFIX) :].split("|") if PRIOR_PREFIX + m not in allowed]
+    return PRIOR_PREFIX + "|".join(members) if members else None
+
+
+def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
+    allowed = {a.factor for a in collector.allowances}
+    brain_allowed = bool(allowed & {ALLOW_BRAIN_STABLE, ALLOW_BRAIN_ANY, ALLOW_BRAIN_ACTIVE})
+    labelled_brain = any(
+        r.factor == BRAIN_METS and r.expects and r.kind in ("title", "conditions")
+        for r in collector.requirements
+    )
+    kept: list[Requirement] = []
+    seen: set[tuple[str, bool]] = set()
+    for requirement in collector.requirements:
+        factor = requirement.factor
+        if factor == BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
+            continue
+        if factor == BRAIN_METS_ACTIVE and not requirement.expects and ALLOW_BRAIN_ACTIVE in allowed:
+            continue
+        if factor.startswith(PRIOR_PREFIX) and not requirement.expects:
+            reduced = _without_allowed_members(factor, allowed)
+            if reduced is None:
+                continue
+            if reduced != factor:
+                requirement = Requirement(reduced, False, requirement.quote, requirement.kind)
+        key = (requirement.factor, requirement.expects)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(requirement)
+    if any(r.factor == HER2_LOW_OR_ULTRALOW for r in kept):
+        kept = [r for r in kept if r.factor != HER2_LOW]
+    both = {f for f, e in seen if (f, not e) in seen}
+    brain_required = (BRAIN_METS, True) in seen
+    result = [
+        r
+        for r in kept
+        if r.factor not in both or (r.factor == BRAIN_METS and brain_required and r.expects)
+    ]
+    receptor = _receptor_requirement(collector.receptors)
+    if receptor is not None:
+        result.insert(0, receptor)
+    return tuple(result)
+
+
+def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
+    merged: dict[str, Limit] = {}
+    for limit in limits:
+        current = merged.get(limit.factor)
+        if current is None:
+            merged[limit.factor] = limit
+            continue
+        lows = [x for x in (current.low, limit.low) if x is not None]
+        highs = [x for x in (current.high, limit.high) if x is not None]
+        low = max(lows) if lows else None
+        high = min(highs) if highs else None
+        if low is not None and high is not None and low > high:
+            continue  # contradictory statements (usually different cohorts): keep the first
+        stricter_high = limit.high is not None and (current.high is None or limit.high < current.high)
+        quote, kind = (limit.quote, limit.kind) if stricter_high else (current.quote, current.kind)
+        merged[limit.factor] = Limit(limit.factor, low, high, quote, kind)
+    return tuple(merged.values())
+
+
+def _unique_allowances(allowances: list[Allowance]) -> tuple[Allowance, ...]:
+    seen: dict[str, Allowance] = {}
+    for allowance in allowances:
+        seen.setdefault(allowance.factor, allowance)
+    return tuple(seen.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_labels(study: Study, collector: Collector) -> None:
+    """Titles and conditions often state the subtype, the brain focus or the line of therapy."""
+    for title in (study.brief_title, study.official_title):
+        if not title:
+            continue
+        text = normalize(title)
+        groups = triggered(text)
+        if "receptors" in groups:
+            read_receptors(text, title, "title", collector)
+        if "brain" in groups:
+            read_brain(text, title, "title", collector)
+        if "biomarkers" in groups:
+            read_biomarkers(text, title, "title", collector)
+        if "sex" in groups:
+            read_menopause_and_sex(text, title, "title", collector)
+        if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
+            collector.limit("prior_lines", None, 0, title, "title")
+        elif "lines" in groups:
+            read_lines(text, title, "title", collector)
+    for condition in study.conditions:
+        text = normalize(condition)
+        groups = triggered(text)
+        if "receptors" in groups:
+            read_receptors(text, condition, "conditions", collector)
+        if "brain" in groups:
+            read_brain(text, condition, "conditions", collector)
+
+
+def read_trial_uncached(study: Study) -> TrialReading:
+    """Read one study's criteria, titles and conditions into findings. Never raises."""
+    collector = Collector()
+    items = split_criteria(study.eligibility_criteria)
+    inclusion_parts: list[str] = []
+    parents: dict[str, str] = {}
+    for item in items:
+        kind: Source = as_kind(item.kind)
+        parent_text = ""
+        if item.parent:
+            parent_text = parents.get(item.parent, "")
+            if not parent_text:
+                parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
+        whole = normalize(item.text)
+        if kind == "inclusion":
+            inclusion_parts.append(whole)
+        groups = triggered(whole)
+        if not groups and not (parent_text and triggered(parent_text)):
+            continue
+        sentences = split_sentences(item.text)
+        for sentence in sentences:
+            text = whole if len(sentences) == 1 else normalize(sentence)
+            if parent_text:
+                text = parent_text + " " + text
+                quote = f"{item.parent}: {sentence}" if len(item.parent or "") <= 90 else sentence
+            else:
+                quote = sentence
+            try:
+                read_sentence(text, quote, kind, collector)
+            except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
+                continue
+    _read_labels(study, collector)
+    _menopause(collector)
+    scope, scope_quote = _scope(study, " ".join(inclusion_parts), collector)
+    setting, setting_quote = _setting(study, collector)
+    return TrialReading(
+        nct_id=study.nct_id,
+        version=study.version,
+        scope=scope,
+        scope_quote=scope_quote,
+        setting=setting,
+        setting_quote=setting_quote,
+        requirements=_reconcile_requirements(collector),
+        limits=_reconcile_limits(collector.limits),
+        allowances=_unique_allowances(collector.allowances),
+        healthy_volunteers=bool(study.healthy_volunteers),
+        item_count=len(items),
+    )
+
+
+CacheKey = tuple[str, str, int]
+
+
+class ReadingCache:
+    """A bounded, thread-safe LRU of readings keyed by study, version and text.
+
+    The text hash guards against a record edited without a new version date. Streamlit serves
+    several sessions from threads, hence the lock.
+    """
+
+    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[CacheKey, TrialReading] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(study: Study) -> CacheKey:
+        text_hash = hash(
+            (
+                study.eligibility_criteria,
+                study.brief_title,
+                study.official_title,
+                study.conditions,
+                study.keywords,
+                study.healthy_volunteers,
+            )
+        )
+        return (study.nct_id, study.version, text_hash)
+
+    def get(self, study: Study) -> TrialReading:
+        """The cached reading of ``study``, reading it on first use."""
+        key = self.key(study)
+        with self._lock:
+            reading = self._data.get(key)
+            if reading is not None:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return reading
+        reading = read_trial_uncached(study)
+        with self._lock:
+            self.misses += 1
+            self._data[key] = reading
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return reading
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+DEFAULT_CACHE = ReadingCache()
+
+
+def read_trial(study: Study, *, cache: ReadingCache | None = None) -> TrialReading:
+    """Read a study, re-using the reading of the same study version when it was read before.
+
+    Args:
+        study: a normalized study record.
+        cache: where readings are kept; the module's bounded default cache when omitted.
+    """
+    return (cache if cache is not None else DEFAULT_CACHE).get(study)

@@ -1,0 +1,122 @@
+"""The small vocabulary of facts the eligibility reader finds in a trial's criteria.
+
+Every finding names a *factor* (a fact about a patient) and carries the criterion text it came
+from, so the verdict can be computed by looking each factor up in the patient's profile and every
+explanation can quote the trial. Factor names are plain strings so new ones need no new types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from matchers.criteria_text import ItemKind
+
+Source = Literal["inclusion", "exclusion", "title", "conditions", "structured"]
+
+# Boolean factors: the patient either has the fact, has not, or we do not know.
+SUBTYPE = "subtype"  # detail holds the accepted receptor cells, e.g. "HR+/HER2-,HR-/HER2-"
+HER2_LOW = "her2_low"
+HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
+BRAIN_METS = "brain_mets"
+BRAIN_METS_ACTIVE = "brain_mets_active"
+LEPTOMENINGEAL = "leptomeningeal"
+PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
+LIVER_METS = "liver_mets"
+BONE_ONLY = "bone_only"
+MEASURABLE = "measurable_disease"
+POSTMENOPAUSAL = "postmenopausal"
+PREMENOPAUSAL = "premenopausal"
+PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|fulvestrant"
+BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
+
+# Numeric factors, read as a closed range.
+ECOG = "ecog"
+PRIOR_LINES = "prior_lines"
+CHEMO_LINES = "chemo_lines"
+ENDOCRINE_LINES = "endocrine_lines"
+
+# Allowances: the trial says out loud that something is accepted.
+ALLOW_BRAIN_STABLE = "brain_mets_stable"
+ALLOW_BRAIN_ACTIVE = "brain_mets_active"
+ALLOW_BRAIN_ANY = "brain_mets_any"
+ALLOW_PREMENOPAUSAL = "premenopausal"
+ALLOW_MALE = "male"
+ALLOW_BONE_ONLY = "bone_only"
+ALLOW_NON_MEASURABLE = "non_measurable"
+
+# Receptor cells: every breast cancer falls in exactly one.
+HR_POS_HER2_NEG = "HR+/HER2-"
+HR_POS_HER2_POS = "HR+/HER2+"
+HR_NEG_HER2_POS = "HR-/HER2+"
+HR_NEG_HER2_NEG = "HR-/HER2-"
+ALL_CELLS: frozenset[str] = frozenset(
+    {HR_POS_HER2_NEG, HR_POS_HER2_POS, HR_NEG_HER2_POS, HR_NEG_HER2_NEG}
+)
+HER2_POSITIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_POS, HR_NEG_HER2_POS})
+HER2_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_NEG_HER2_NEG})
+HR_POSITIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_POS_HER2_POS})
+HR_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_NEG_HER2_POS, HR_NEG_HER2_NEG})
+TRIPLE_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_NEG_HER2_NEG})
+
+
+def cells_to_detail(cells: frozenset[str]) -> str:
+    """A stable text form of a cell set, used as a requirement's detail."""
+    return ",".join(sorted(cells))
+
+
+def detail_to_cells(detail: str) -> frozenset[str]:
+    return frozenset(c for c in detail.split(",") if c in ALL_CELLS)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """The trial wants ``factor`` to be ``expects`` for the patient.
+
+    ``kind`` says which section the quote came from (a requirement read from the exclusion
+    section usually has ``expects=False``). ``detail`` refines the factor (receptor cells).
+    """
+
+    factor: str
+    expects: bool
+    quote: str
+    kind: Source
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The trial accepts a numeric factor (ECOG, prior lines) only within ``low..high``."""
+
+    factor: str
+    low: int | None
+    high: int | None
+    quote: str
+    kind: Source
+
+    def contains(self, value: int) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def describe(self) -> str:
+        """ "0 to 1", "at most 2", "at least 1" or "exactly 0" for sentences."""
+        if self.low is not None and self.high is not None:
+            return f"exactly {self.low}" if self.low == self.high else f"{self.low} to {self.high}"
+        if self.high is not None:
+            return f"at most {self.high}"
+        if self.low is not None:
+            return f"at least {self.low}"
+        return "any number"
+
+
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """The trial explicitly accepts something that patients often fear rules them out."""
+
+    factor: str
+    quote: str
+    kind: Source
+
+
+def as_kind(kind: ItemKind) -> Source:
+    """Narrow a criteria item's kind to a finding source (they share names)."""
+    return "exclusion" if kind == "exclusion" else "inclusion"

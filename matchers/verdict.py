@@ -1,0 +1,670 @@
+"""Judge one patient profile against one trial reading, with reasons a patient can read.
+
+The rule that shapes everything here: a fact the patient did not give never excludes a trial. It
+becomes a question for the care team and at most lowers the verdict to "possibly eligible". Only a
+requirement contradicted by what the patient did say makes a trial "likely excluded".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from data.models import Site, Study
+from matchers.eligibility import TrialReading
+from matchers.findings import (
+    ALL_CELLS,
+    ALLOW_BONE_ONLY,
+    ALLOW_BRAIN_ACTIVE,
+    ALLOW_BRAIN_STABLE,
+    ALLOW_MALE,
+    ALLOW_PREMENOPAUSAL,
+    BIOMARKER_PREFIX,
+    BONE_ONLY,
+    BRAIN_METS,
+    BRAIN_METS_ACTIVE,
+    CHEMO_LINES,
+    ECOG,
+    ENDOCRINE_LINES,
+    HER2_LOW,
+    HER2_LOW_OR_ULTRALOW,
+    HER2_POSITIVE_CELLS,
+    HR_NEG_HER2_NEG,
+    HR_NEG_HER2_POS,
+    HR_POS_HER2_NEG,
+    HR_POS_HER2_POS,
+    LEPTOMENINGEAL,
+    LIVER_METS,
+    MEASURABLE,
+    POSTMENOPAUSAL,
+    PREMENOPAUSAL,
+    PRIOR_BRAIN_RADIATION,
+    PRIOR_LINES,
+    PRIOR_PREFIX,
+    SUBTYPE,
+    Limit,
+    Requirement,
+    detail_to_cells,
+)
+from matchers.geo import first_recruiting_site, nearest_recruiting_site
+from matchers.profile import (
+    CHEMOTHERAPIES,
+    ENDOCRINE_THERAPIES,
+    HER2_THERAPIES,
+    PatientProfile,
+)
+from matchers.wording import BIOMARKER_WORDS, subtype_words, therapy_words
+
+Verdict = Literal["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
+VERDICTS: tuple[Verdict, ...] = (
+    "likely_eligible",
+    "possibly_eligible",
+    "likely_excluded",
+    "not_relevant",
+)
+VERDICT_RANK: dict[str, int] = {
+    "likely_eligible": 3,
+    "possibly_eligible": 2,
+    "likely_excluded": 1,
+    "not_relevant": 0,
+}
+VERDICT_LABELS: dict[str, str] = {
+    "likely_eligible": "Likely eligible",
+    "possibly_eligible": "Possibly eligible",
+    "likely_excluded": "Likely not eligible",
+    "not_relevant": "Not for metastatic breast cancer",
+}
+_PHASE_RANK = {"PHASE4": 4, "PHASE3": 3, "PHASE2": 2, "PHASE1": 1, "EARLY_PHASE1": 0, "NA": 0}
+_ADC_THERAPIES = frozenset({"t-dm1", "t-dxd", "sacituzumab-govitecan"})
+#: Which profile therapies count as having had a therapy class named in criteria.
+_THERAPY_MEMBERS: dict[str, frozenset[str]] = {
+    "endocrine": ENDOCRINE_THERAPIES | {"cdk4/6-inhibitor"},
+    "chemotherapy": CHEMOTHERAPIES | _ADC_THERAPIES,
+    "her2-directed": HER2_THERAPIES,
+    "topo1-adc": frozenset({"t-dxd", "sacituzumab-govitecan"}),
+    "adc": _ADC_THERAPIES,
+}
+_SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
+_RECRUITING = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One plain sentence and the trial text it rests on."""
+
+    text: str
+    quote: str = ""
+
+    def __str__(self) -> str:
+        return f'{self.text} The trial says: "{self.quote}"' if self.quote else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class TrialMatch:
+    """How one trial fits one patient: verdict, score, explanations, and where to go."""
+
+    nct_id: str
+    title: str
+    verdict: Verdict
+    score: float
+    reasons: tuple[Explanation, ...]
+    concerns: tuple[Explanation, ...]
+    questions: tuple[str, ...]
+    fit: tuple[str, ...]
+    fit_points: int
+    nearest_site: Site | None
+    distance_miles: float | None
+    phase: str
+    status: str | None
+    url: str
+    sort_key: int = 0
+    rank: int = 0
+
+
+@dataclass(slots=True)
+class _Judgement:
+    reasons: list[Explanation] = field(default_factory=list)
+    concerns: list[Explanation] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    fit: list[str] = field(default_factory=list)
+    fit_points: int = 0
+    excluded: bool = False
+    uncertain: bool = False
+
+    def reason(self, text: str, quote: str = "") -> None:
+        self.reasons.append(Explanation(text, quote))
+
+    def concern(self, text: str, quote: str = "") -> None:
+        self.concerns.append(Explanation(text, quote))
+        self.excluded = True
+
+    def ask(self, text: str, *, downgrade: bool = True) -> None:
+        if text not in self.questions:
+            self.questions.append(text)
+        self.uncertain = self.uncertain or downgrade
+
+    def add_fit(self, label: str, points: int) -> None:
+        if label not in self.fit:
+            self.fit.append(label)
+        self.fit_points += points
+
+
+# ---------------------------------------------------------------------------------------------
+# What the profile says about each factor: True, False or None (not given)
+# ---------------------------------------------------------------------------------------------
+
+
+def patient_cells(profile: PatientProfile) -> frozenset[str]:
+    """The receptor cells the patient's cancer may be in, given what she told us."""
+    if profile.subtype == "hr-positive":
+        return frozenset({HR_POS_HER2_NEG})
+    if profile.subtype == "triple-negative":
+        return frozenset({HR_NEG_HER2_NEG})
+    if profile.subtype == "her2-positive":
+        if profile.hormone_receptor == "positive":
+            return frozenset({HR_POS_HER2_POS})
+        if profile.hormone_receptor == "negative":
+            return frozenset({HR_NEG_HER2_POS})
+        return HER2_POSITIVE_CELLS
+    return ALL_CELLS
+
+
+def _history_known(profile: PatientProfile) -> bool:
+    """Whether an unlisted therapy can be taken as not received: the patient gave a list, or
+    said she has had no treatment lines."""
+    return bool(profile.prior_therapies) or profile.prior_lines == 0
+
+
+def _had_one(profile: PatientProfile, therapy: str) -> bool | None:
+    members = _THERAPY_MEMBERS.get(therapy, frozenset({therapy}))
+    if any(profile.had(m) for m in members):
+        return True
+    if therapy in _SPECIFIC_CHEMO and profile.had("chemotherapy"):
+        return None  # "chemotherapy" without details may have included it
+    if therapy == "her2-tki" or therapy in _THERAPY_MEMBERS or therapy in _SPECIFIC_CHEMO:
+        return False if _history_known(profile) else None
+    return False if _history_known(profile) else None
+
+
+def had_any(profile: PatientProfile, factor: str) -> bool | None:
+    """Whether the patient had any of the therapies in a ``prior:a|b`` factor."""
+    answers = [_had_one(profile, t) for t in factor[len(PRIOR_PREFIX) :].split("|") if t]
+    if any(a is True for a in answers):
+        return True
+    if answers and all(a is False for a in answers):
+        return False
+    return None
+
+
+def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
+    """The patient's value for a boolean factor, or ``None`` when she did not say."""
+    factor = requirement.factor
+    brain = profile.effective_brain_mets
+    if factor == SUBTYPE:
+        accepted = detail_to_cells(requirement.detail)
+        cells = patient_cells(profile)
+        if cells <= accepted:
+            return True
+        if not cells & accepted:
+            return False
+        return None
+    if factor in (HER2_LOW, HER2_LOW_OR_ULTRALOW):
+        if "her2-low" in profile.biomarkers:
+            return True
+        return False if profile.her2_status == "positive" else None
+    if factor == BRAIN_METS:
+        return brain != "none"
+    if factor == BRAIN_METS_ACTIVE:
+        if brain in ("none", "stable"):
+            return False
+        return True if brain == "active" else None
+    if factor in (LEPTOMENINGEAL, PRIOR_BRAIN_RADIATION):
+        return False if brain == "none" else None
+    if factor == LIVER_METS:
+        return "liver" in profile.sites
+    if factor == BONE_ONLY:
+        return profile.sites == ("bone",)
+    if factor == MEASURABLE:
+        return None
+    if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
+        if profile.menopausal_status is None:
+            return None
+        return profile.menopausal_status == factor
+    if factor.startswith(PRIOR_PREFIX):
+        return had_any(profile, factor)
+    if factor.startswith(BIOMARKER_PREFIX):
+        return True if factor[len(BIOMARKER_PREFIX) :] in profile.biomarkers else None
+    return None
+
+
+def _line_count(profile: PatientProfile, factor: str) -> int | None:
+    """How many earlier lines of a kind the patient had, when it can be told."""
+    if profile.prior_lines is None:
+        return None
+    if factor == PRIOR_LINES or profile.prior_lines == 0:
+        return profile.prior_lines
+    kind = "chemotherapy" if factor == CHEMO_LINES else "endocrine"
+    had = had_any(profile, PRIOR_PREFIX + kind)
+    if had is False:
+        return 0
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------
+
+
+def _subtype_label(profile: PatientProfile) -> str:
+    return subtype_words(patient_cells(profile))
+
+
+def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
+    fact = patient_fact(profile, req)
+    factor, expects, quote = req.factor, req.expects, req.quote
+    if factor == POSTMENOPAUSAL and profile.sex == "male":
+        return
+    if factor == SUBTYPE:
+        label = subtype_words(detail_to_cells(req.detail))
+        if fact is True:
+            out.reason(f"This trial is for {label} breast cancer, like yours.", quote)
+            out.add_fit("Matches your subtype", 4)
+        elif fact is False:
+            out.concern(
+                f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote
+            )
+        else:
+            out.ask(
+                f"The trial is for {label} breast cancer. Ask your care team to confirm your cancer's "
+                "hormone-receptor and HER2 status."
+            )
+        return
+    if factor in (HER2_LOW, HER2_LOW_OR_ULTRALOW):
+        label = "HER2-low" if factor == HER2_LOW else "HER2-low or HER2-ultralow"
+        if fact is True:
+            out.reason(f"It is for {label} cancer, like yours.", quote)
+            out.add_fit("Matches your HER2-low result", 3)
+        elif fact is False:
+            out.concern(f"It is for {label} cancer, not HER2-positive cancer.", quote)
+        else:
+            out.ask(
+                f"The trial is for {label} cancer (a low HER2 test result such as IHC 1+ or 2+ without "
+                "gene amplification). Ask whether your tumor's HER2 result counts as HER2-low."
+            )
+        return
+    if factor == BRAIN_METS:
+        if expects and fact:
+            out.reason("This trial is for people with brain metastases, like you.", quote)
+            out.add_fit("Brain metastasis trial", 4)
+        elif expects:
+            out.concern("It is only for people whose cancer has spread to the brain.", quote)
+        elif fact:
+            out.concern("It does not accept people with brain metastases, even treated ones.", quote)
+        return
+    if factor == BRAIN_METS_ACTIVE:
+        if not expects:
+            if fact is True:
+                out.concern(
+                    "It does not accept people whose brain metastases are still growing or untreated.",
+                    quote,
+                )
+            elif fact is None:
+                out.ask(
+                    "It accepts brain metastases only if they were treated and are stable. Ask your "
+                    "care "
+                    "team whether yours count as treated and stable."
+                )
+            elif profile.effective_brain_mets == "stable":
+                out.reason(
+                    "It turns away only brain metastases that are untreated or growing; yours are "
+                    "treated and "
+                    "stable.",
+                    quote,
+                )
+        elif fact is True:
+            out.reason("It is for brain metastases that are untreated or growing, like yours.", quote)
+            out.add_fit("For active brain metastases", 2)
+        elif fact is False:
+            out.concern("It is for brain metastases that are untreated or growing.", quote)
+        else:
+            out.ask(
+                "It is for brain metastases that are untreated or growing. Ask your care team whether "
+                "yours count as active."
+            )
+        return
+    if factor == LEPTOMENINGEAL:
+        if expects and fact is False:
+            out.concern("It is only for cancer in the lining of the brain and spinal cord.", quote)
+        elif fact is None:
+            verb = "is for" if expects else "does not accept"
+            out.ask(
+                f"It {verb} cancer in the lining of the brain and spinal cord (leptomeningeal disease). "
+                "Ask your care team whether you have this.",
+                downgrade=expects,
+            )
+        return
+    if factor == PRIOR_BRAIN_RADIATION:
+        if fact is None:
+            out.ask(
+                "It does not accept people who already had radiation to the brain. Ask whether your "
+                "brain "
+                "metastases were treated with radiation."
+            )
+        return
+    if factor == LIVER_METS:
+        if expects and fact:
+            out.reason("It is for cancer that has spread to the liver, like yours.", quote)
+            out.add_fit("Liver metastasis trial", 3)
+        elif expects:
+            out.concern("It is only for people whose cancer has spread to the liver.", quote)
+        elif fact:
+            out.concern("It does not accept people whose cancer has spread to the liver.", quote)
+        return
+    if factor == BONE_ONLY:
+        if expects and fact:
+            out.reason("It is for cancer that has spread only to the bones, like yours.", quote)
+            out.add_fit("For bone-only disease", 3)
+        elif expects:
+            out.concern("It is only for cancer that has spread to the bones and nowhere else.", quote)
+        elif fact:
+            out.concern("It does not accept cancer that has spread only to the bones.", quote)
+        return
+    if factor == MEASURABLE:
+        bone_only = profile.sites == ("bone",)
+        text = "It requires tumors that can be measured on scans (RECIST)."
+        if bone_only:
+            text += " Cancer only in the bones often cannot be measured this way."
+        out.ask(text + " Ask your care team whether yours can be measured.", downgrade=bone_only)
+        return
+    if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
+        when = "after" if factor == POSTMENOPAUSAL else "before"
+        if fact is True:
+            out.reason(f"It is for women {when} menopause, like you.", quote)
+        elif fact is False:
+            extra = (
+                ""
+                if factor == PREMENOPAUSAL
+                else " Ask whether treatment that stops the ovaries could change this."
+            )
+            out.concern(f"It is only for women {when} menopause.{extra}", quote)
+        else:
+            out.ask(
+                f"The trial is for women {when} menopause. Ask your care team whether this applies "
+                f"to you."
+            )
+        return
+    if factor.startswith(PRIOR_PREFIX):
+        therapy = therapy_words(factor[len(PRIOR_PREFIX) :])
+        if expects and fact:
+            out.reason(f"It is for people who already had {therapy}, as you did.", quote)
+            out.add_fit("Fits your treatment history", 1)
+        elif expects and fact is False:
+            out.concern(f"It is for people who already had {therapy}; you have not listed it.", quote)
+        elif expects:
+            out.ask(
+                f"The trial requires earlier treatment with {therapy}. Ask your care team whether "
+                f"you have had it."
+            )
+        elif fact:
+            out.concern(f"It does not accept people who already had {therapy}.", quote)
+        elif fact is None:
+            out.ask(
+                f"The trial does not accept people who already had {therapy}. Ask your care team "
+                f"whether "
+                "you have had it."
+            )
+        return
+    if factor.startswith(BIOMARKER_PREFIX):
+        marker = factor[len(BIOMARKER_PREFIX) :]
+        label = BIOMARKER_WORDS.get(marker, marker)
+        if expects and fact:
+            out.reason(f"It is for tumors with a {label}, which yours has.", quote)
+            out.add_fit(f"Matches your {label}", 3)
+        elif expects:
+            out.ask(f"The trial requires a {label}. Ask whether your tumor was tested.")
+        elif fact:
+            out.concern(f"It does not accept tumors with a {label}.", quote)
+        else:
+            out.ask(
+                f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
+            )
+
+
+_LINE_WORDS = {
+    PRIOR_LINES: "lines of treatment for advanced cancer",
+    CHEMO_LINES: "lines of chemotherapy for advanced cancer",
+    ENDOCRINE_LINES: "lines of hormone therapy for advanced cancer",
+}
+
+
+def _limit_words(limit: Limit) -> str:
+    what = _LINE_WORDS.get(limit.factor, "lines of treatment")
+    if limit.high == 0:
+        return f"no earlier {what}"
+    return f"{limit.describe()} earlier {what}"
+
+
+def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None:
+    quote = limit.quote
+    if limit.factor == ECOG:
+        allowed = limit.describe()
+        if profile.ecog is None:
+            typical = limit.contains(0) and limit.contains(1)
+            out.ask(
+                f"The trial requires a performance status (ECOG) of {allowed} (0 means fully active, "
+                f"1 means "
+                "able to do light work). Ask your care team what your ECOG score is.",
+                downgrade=not typical,
+            )
+        elif limit.contains(profile.ecog):
+            out.reason(
+                f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).", quote
+            )
+        else:
+            out.concern(
+                f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.", quote
+            )
+        return
+    count = _line_count(profile, limit.factor)
+    words = _limit_words(limit)
+    if count is None:
+        total = profile.prior_lines
+        if total is not None and limit.high is not None and total <= limit.high and limit.low is None:
+            out.reason(f"It allows {words}; you have had {total} in all.", quote)
+            return
+        out.ask(f"The trial allows {words}. Ask your care team how many you have had.")
+        return
+    if limit.contains(count):
+        out.reason(f"It allows {words}; you have had {count}, which fits.", quote)
+        if limit.factor == PRIOR_LINES:
+            out.add_fit("Fits your treatment line", 1)
+    else:
+        out.concern(f"It allows {words}; you have had {count}.", quote)
+
+
+def _apply_structured(
+    profile: PatientProfile, study: Study, reading: TrialReading, out: _Judgement
+) -> None:
+    sex = (study.sex or "ALL").upper()
+    if profile.sex == "male":
+        if sex == "FEMALE":
+            out.concern("This trial is only for women.", "Sex: female")
+        elif reading.allowance(ALLOW_MALE) is not None:
+            allowance = reading.allowance(ALLOW_MALE)
+            out.reason("It accepts men.", allowance.quote if allowance else "")
+    elif profile.sex == "female" and sex == "MALE":
+        out.concern("This trial is only for men.", "Sex: male")
+    elif profile.sex is None and sex == "MALE":
+        out.ask("This trial is only for men. Confirm this matches you.")
+    minimum, maximum = study.min_age_years, study.max_age_years
+    if profile.age is None:
+        if (minimum is not None and minimum > 18) or (maximum is not None and maximum < 90):
+            limits = study.minimum_age or "", study.maximum_age or ""
+            out.ask(
+                f"The trial has an age limit ({' to '.join(x for x in limits if x)}). Check that "
+                f"your age fits."
+            )
+        return
+    if minimum is not None and profile.age < minimum:
+        out.concern(
+            f"It is for people aged {study.minimum_age or int(minimum)} and older; you are "
+            f"{profile.age}.",
+            f"Minimum age: {study.minimum_age}",
+        )
+    elif maximum is not None and profile.age > maximum:
+        out.concern(
+            f"It is for people up to {study.maximum_age or int(maximum)}; you are {profile.age}.",
+            f"Maximum age: {study.maximum_age}",
+        )
+
+
+def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> None:
+    brain = profile.effective_brain_mets
+    stable = reading.allowance(ALLOW_BRAIN_STABLE)
+    active = reading.allowance(ALLOW_BRAIN_ACTIVE)
+    if active is not None and brain in ("active", None):
+        out.reason("It accepts some brain metastases that are untreated or growing.", active.quote)
+        out.ask(
+            "Ask your care team whether your brain metastases fit this trial's limits.", downgrade=False
+        )
+    elif (
+        stable is not None
+        and brain == "stable"
+        and not any(r.quote == stable.quote for r in out.reasons)
+    ):
+        out.reason(
+            "It accepts brain metastases that were treated and are stable, like yours.", stable.quote
+        )
+    premenopausal = reading.allowance(ALLOW_PREMENOPAUSAL)
+    if premenopausal is not None and profile.menopausal_status == "premenopausal":
+        out.reason(
+            "It also takes women before menopause (usually with medicine that pauses the ovaries).",
+            premenopausal.quote,
+        )
+    bone = reading.allowance(ALLOW_BONE_ONLY)
+    if bone is not None and profile.sites == ("bone",):
+        out.reason("It accepts cancer that has spread only to the bones.", bone.quote)
+
+
+def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> bool:
+    if reading.scope == "other":
+        out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
+        return False
+    if reading.setting == "early":
+        out.concerns.append(
+            Explanation(
+                "This study is for early-stage breast cancer, screening or prevention, not for "
+                "cancer that "
+                "has spread.",
+                reading.setting_quote,
+            )
+        )
+        return False
+    if reading.healthy_volunteers and reading.setting == "unknown":
+        out.concerns.append(Explanation("This study is for people without cancer."))
+        return False
+    if reading.scope == "solid_tumor":
+        out.reason(
+            "It is for several kinds of advanced cancer, which can include breast cancer.",
+            reading.scope_quote,
+        )
+    else:
+        out.add_fit("Breast cancer trial", 2)
+    if reading.setting in ("metastatic", "mixed"):
+        disease = "breast cancer" if reading.scope == "breast" else "cancer"
+        out.reason(f"It is for metastatic or advanced {disease}.", reading.setting_quote)
+        out.add_fit("For metastatic disease", 1)
+    else:
+        out.ask(
+            "The listing does not say clearly whether it takes people whose cancer has spread. Ask "
+            "the study "
+            "team."
+        )
+    return True
+
+
+def _phase_rank(study: Study) -> int:
+    return max((_PHASE_RANK.get(p, 0) for p in study.phases), default=0)
+
+
+def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank: int) -> int:
+    """One integer that orders matches: verdict, then fit, then distance, then phase.
+
+    Each part has its own band of digits so a lower part can never outweigh a higher one, which
+    keeps the score consistent with the rank.
+    """
+    bucket = 1000 if miles is None else min(int(miles // 10), 999)
+    return (
+        VERDICT_RANK[verdict] * 10_000_000
+        + min(fit_points, 99) * 100_000
+        + (1000 - bucket) * 10
+        + phase_rank
+    )
+
+
+def judge(
+    profile: PatientProfile,
+    reading: TrialReading,
+    study: Study,
+    origin: tuple[float, float] | None = None,
+) -> TrialMatch:
+    """Decide how a trial fits a patient.
+
+    Args:
+        profile: what the patient told us; ``None`` fields are unknown, never "no".
+        reading: the study's reading from ``matchers.eligibility.read_trial``.
+        study: the study itself (structured sex and age limits, sites, phase).
+        origin: the patient's latitude and longitude, to find the nearest recruiting site.
+
+    Returns:
+        A ``TrialMatch`` with verdict, score, reasons, concerns and questions (rank left at 0).
+    """
+    out = _Judgement()
+    relevant = _relevance(profile, reading, out)
+    if relevant:
+        for requirement in reading.requirements:
+            _apply_requirement(profile, requirement, out)
+        for limit in reading.limits:
+            _apply_limit(profile, limit, out)
+        _apply_structured(profile, study, reading, out)
+        _apply_allowances(profile, reading, out)
+    verdict: Verdict
+    if not relevant:
+        verdict = "not_relevant"
+    elif out.excluded:
+        verdict = "likely_excluded"
+    elif out.uncertain:
+        verdict = "possibly_eligible"
+    else:
+        verdict = "likely_eligible"
+    if (study.overall_status or "").upper() in _RECRUITING:
+        out.add_fit("Recruiting", 1)
+    nearest = nearest_recruiting_site(study, origin)
+    site, miles = (nearest[0], round(nearest[1], 1)) if nearest else (first_recruiting_site(study), None)
+    if miles is not None and profile.travel_miles is not None and miles > profile.travel_miles:
+        out.fit.append("Farther than you want to travel")
+        if relevant:
+            out.concerns.append(
+                Explanation(
+                    f"The nearest open site is about {miles:.0f} miles away, farther than you said "
+                    f"you can travel."
+                )
+            )
+    key = sort_key(verdict, out.fit_points, miles, _phase_rank(study))
+    return TrialMatch(
+        nct_id=study.nct_id,
+        title=study.title,
+        verdict=verdict,
+        score=round(key / 100_000, 5),
+        reasons=tuple(out.reasons),
+        concerns=tuple(out.concerns),
+        questions=tuple(out.questions),
+        fit=tuple(out.fit),
+        fit_points=out.fit_points,
+        nearest_site=site,
+        distance_miles=miles,
+        phase=study.phase_label,
+        status=study.overall_status,
+        url=study.url,
+        sort_key=key,
+    )

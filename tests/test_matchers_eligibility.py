@@ -1,0 +1,575 @@
+"""The eligibility reader: every rule and negation form on short fixtures, real records, fuzzing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.models import Study
+from matchers.eligibility import ReadingCache, TrialReading, read_trial, read_trial_uncached
+from matchers.findings import (
+    HER2_NEGATIVE_CELLS,
+    HER2_POSITIVE_CELLS,
+    HR_POS_HER2_NEG,
+    TRIPLE_NEGATIVE_CELLS,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("MBC_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def make_study(
+    criteria: str,
+    title: str = "A Study in Metastatic Breast Cancer",
+    conditions: tuple[str, ...] = ("Metastatic Breast Cancer",),
+    **eligibility: Any,
+) -> Study:
+    raw = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001", "briefTitle": title},
+            "statusModule": {
+                "overallStatus": "RECRUITING",
+                "lastUpdatePostDateStruct": {"date": "2025-01-01"},
+            },
+            "conditionsModule": {"conditions": list(conditions)},
+            "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL", **eligibility},
+        }
+    }
+    return Study.from_api(raw)
+
+
+def read(criteria: str, **kwargs: Any) -> TrialReading:
+    return read_trial_uncached(make_study(criteria, **kwargs))
+
+
+def facts(reading: TrialReading) -> set[tuple[str, bool]]:
+    return {(r.factor, r.expects) for r in reading.requirements}
+
+
+def limits(reading: TrialReading) -> dict[str, tuple[int | None, int | None]]:
+    return {limit.factor: (limit.low, limit.high) for limit in reading.limits}
+
+
+def allowances(reading: TrialReading) -> set[str]:
+    return {a.factor for a in reading.allowances}
+
+
+INC = "Inclusion Criteria:\n* {}\nExclusion Criteria:\n* Pregnancy"
+EXC = "Inclusion Criteria:\n* Adults\nExclusion Criteria:\n* {}"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("HER2-positive metastatic breast cancer"), HER2_POSITIVE_CELLS),
+        (INC.format("HER2 overexpression (IHC 3+ or ISH amplified)"), HER2_POSITIVE_CELLS),
+        (INC.format("HER2-negative breast cancer"), HER2_NEGATIVE_CELLS),
+        (INC.format("HR+/HER2- advanced breast cancer"), frozenset({HR_POS_HER2_NEG})),
+        (INC.format("ER-positive and HER2-negative disease"), frozenset({HR_POS_HER2_NEG})),
+        (INC.format("Triple-negative breast cancer (TNBC)"), TRIPLE_NEGATIVE_CELLS),
+        (EXC.format("HER2-positive disease"), HER2_NEGATIVE_CELLS),
+        (INC.format("Patients with HER2-positive disease are not eligible"), HER2_NEGATIVE_CELLS),
+        (INC.format("HER2-low (IHC 1+ or IHC 2+/ISH-) breast cancer"), HER2_NEGATIVE_CELLS),
+    ],
+)
+def test_receptor_status(criteria: str, expected: frozenset[str]) -> None:
+    assert read(criteria).subtype_cells == expected
+
+
+def test_cohorts_of_different_subtypes_accept_either() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Cohort A: HR+/HER2- breast cancer\n* Cohort B: triple-negative "
+        "breast cancer"
+    )
+    assert reading.subtype_cells == HER2_NEGATIVE_CELLS
+
+
+def test_receptor_status_regardless_is_no_restriction() -> None:
+    assert read(INC.format("Metastatic breast cancer regardless of HER2 status")).subtype_cells is None
+
+
+def test_her2_low_is_a_requirement() -> None:
+    assert ("her2_low", True) in facts(read(INC.format("HER2-low metastatic breast cancer")))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected_facts", "expected_allowances"),
+    [
+        (EXC.format("Known brain metastases"), {("brain_mets", False)}, set()),
+        (EXC.format("Active or untreated brain metastases"), {("brain_mets_active", False)}, set()),
+        (EXC.format("Symptomatic CNS metastases"), {("brain_mets_active", False)}, set()),
+        (
+            EXC.format("Brain metastases unless treated and stable for 4 weeks"),
+            {("brain_mets_active", False)},
+            {"brain_mets_stable"},
+        ),
+        (
+            INC.format("Patients with treated, stable brain metastases are eligible"),
+            {("brain_mets_active", False)},
+            {"brain_mets_stable"},
+        ),
+        (INC.format("No brain metastases"), {("brain_mets", False)}, set()),
+        (INC.format("Patients without CNS metastases"), {("brain_mets", False)}, set()),
+        (INC.format("At least one measurable brain metastasis"), {("brain_mets", True)}, set()),
+        (EXC.format("Leptomeningeal disease"), {("leptomeningeal", False)}, set()),
+        (
+            "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for "
+            "4 weeks",
+            {("brain_mets_active", False)},
+            {"brain_mets_stable"},
+        ),
+    ],
+)
+def test_brain_metastases(
+    criteria: str, expected_facts: set[tuple[str, bool]], expected_allowances: set[str]
+) -> None:
+    reading = read(criteria)
+    brain = {f for f in facts(reading) if f[0] in ("brain_mets", "brain_mets_active", "leptomeningeal")}
+    assert brain == expected_facts
+    assert expected_allowances <= allowances(reading)
+
+
+def test_brain_metastasis_title_makes_brain_required() -> None:
+    reading = read(INC.format("Adults"), title="Radiosurgery for Brain Metastases From Breast Cancer")
+    assert ("brain_mets", True) in facts(reading)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (EXC.format("Liver metastases"), ("liver_mets", False)),
+        (INC.format("Patients with liver metastases"), ("liver_mets", True)),
+        (EXC.format("Bone-only disease"), ("bone_only", False)),
+        (INC.format("Bone-only disease not eligible"), ("bone_only", False)),
+        (INC.format("Disease limited to bone"), ("bone_only", True)),
+        (INC.format("At least one measurable lesion per RECIST 1.1"), ("measurable_disease", True)),
+    ],
+)
+def test_other_sites_and_measurable_disease(criteria: str, expected: tuple[str, bool]) -> None:
+    assert expected in facts(read(criteria))
+
+
+def test_liver_in_a_lab_limit_is_not_a_liver_rule() -> None:
+    reading = read(INC.format("AST <= 5 x ULN if liver metastases are present"))
+    assert not {f for f in facts(reading) if f[0] == "liver_mets"}
+
+
+def test_measurable_or_bone_only_is_an_allowance() -> None:
+    reading = read(INC.format("Measurable disease or non-measurable bone-only disease"))
+    assert ("measurable_disease", True) not in facts(reading)
+    assert {"bone_only", "non_measurable"} & allowances(reading)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Must have progressed on a CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", True)),
+        (
+            INC.format("Prior treatment with palbociclib, ribociclib or abemaciclib"),
+            ("prior:cdk4/6-inhibitor", True),
+        ),
+        (EXC.format("Prior treatment with a CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", False)),
+        (INC.format("No prior CDK4/6 inhibitor"), ("prior:cdk4/6-inhibitor", False)),
+        (INC.format("Patients must not have received prior fulvestrant"), ("prior:fulvestrant", False)),
+        (INC.format("Without prior everolimus"), ("prior:mtor-inhibitor", False)),
+        (INC.format("CDK4/6 inhibitor-naive"), ("prior:cdk4/6-inhibitor", False)),
+        (EXC.format("Prior fulvestrant is not permitted"), ("prior:fulvestrant", False)),
+        (INC.format("Prior trastuzumab deruxtecan is not allowed"), ("prior:t-dxd", False)),
+        (EXC.format("Previous treatment with T-DM1"), ("prior:t-dm1", False)),
+        (EXC.format("Prior tucatinib"), ("prior:her2-tki", False)),
+        (EXC.format("Prior sacituzumab govitecan"), ("prior:sacituzumab-govitecan", False)),
+        (EXC.format("Prior PARP inhibitor such as olaparib"), ("prior:parp-inhibitor", False)),
+        (
+            EXC.format("Prior treatment with anti-PD-1 or anti-PD-L1 agents"),
+            ("prior:immunotherapy", False),
+        ),
+        (EXC.format("Prior alpelisib"), ("prior:pi3k-inhibitor", False)),
+        (EXC.format("Prior capivasertib"), ("prior:akt-inhibitor", False)),
+        (INC.format("Must have received prior trastuzumab"), ("prior:trastuzumab", True)),
+        (INC.format("Prior treatment with a taxane"), ("prior:taxane", True)),
+        (INC.format("Previously treated with an anthracycline"), ("prior:anthracycline", True)),
+        (EXC.format("Prior capecitabine"), ("prior:capecitabine", False)),
+        (EXC.format("Prior platinum-based chemotherapy"), ("prior:platinum", False)),
+        (INC.format("Disease progression on prior endocrine therapy"), ("prior:endocrine", True)),
+        (INC.format("Progressed after an aromatase inhibitor"), ("prior:aromatase-inhibitor", True)),
+        (
+            INC.format("Prior treatment with a taxane or an anthracycline"),
+            ("prior:anthracycline|taxane", True),
+        ),
+    ],
+)
+def test_prior_therapy(criteria: str, expected: tuple[str, bool]) -> None:
+    assert expected in facts(read(criteria))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "factor"),
+    [
+        (INC.format("Prior capecitabine is allowed"), "prior:capecitabine"),
+        (INC.format("Prior CDK4/6 inhibitor therapy is permitted"), "prior:cdk4/6-inhibitor"),
+        (EXC.format("Prior SERD other than fulvestrant"), None),
+        (EXC.format("Any prior anticancer therapy except fulvestrant"), "prior:fulvestrant"),
+    ],
+)
+def test_prior_therapy_allowed_is_not_excluded(criteria: str, factor: str | None) -> None:
+    reading = read(criteria)
+    assert all(not (f.startswith("prior:") and f == factor) for f, _ in facts(reading))
+    if factor:
+        assert factor in allowances(reading)
+
+
+def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
+    assert facts(read(EXC.format("Prior SERD other than fulvestrant"))) == {
+        ("prior:endocrine-other", False)
+    }
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXC.format("Chemotherapy within 3 weeks before the first dose"),
+        EXC.format("Known hypersensitivity to paclitaxel"),
+        INC.format("At least 4 weeks since prior chemotherapy"),
+        INC.format("Eligible for treatment with fulvestrant"),
+    ],
+)
+def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: str) -> None:
+    assert not {f for f, _ in facts(read(criteria)) if f.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "factor", "expected"),
+    [
+        (
+            INC.format("No more than 2 prior lines of chemotherapy for metastatic disease"),
+            "chemo_lines",
+            (None, 2),
+        ),
+        (INC.format("≤ 2 prior chemotherapy regimens for advanced disease"), "chemo_lines", (None, 2)),
+        (INC.format("Up to 3 prior lines of systemic therapy"), "prior_lines", (None, 3)),
+        (
+            INC.format("At least one prior line of therapy for metastatic disease"),
+            "prior_lines",
+            (1, None),
+        ),
+        (INC.format("1-3 prior lines of therapy"), "prior_lines", (1, 3)),
+        (EXC.format("More than 2 prior lines of chemotherapy"), "chemo_lines", (None, 2)),
+        (
+            EXC.format("3 or more prior lines of therapy in the metastatic setting"),
+            "prior_lines",
+            (None, 2),
+        ),
+        (INC.format("No prior systemic therapy for metastatic disease"), "prior_lines", (None, 0)),
+        (EXC.format("Prior chemotherapy for metastatic breast cancer"), "chemo_lines", (None, 0)),
+        (INC.format("Previously untreated metastatic breast cancer"), "prior_lines", (None, 0)),
+        (INC.format("Second-line or later"), "prior_lines", (1, None)),
+        (EXC.format("Any line of endocrine therapy for advanced disease"), "endocrine_lines", (None, 0)),
+    ],
+)
+def test_lines_of_therapy(criteria: str, factor: str, expected: tuple[int | None, int | None]) -> None:
+    assert limits(read(criteria))[factor] == expected
+
+
+def test_line_limit_is_not_read_as_a_required_prior_therapy() -> None:
+    reading = read(INC.format("No more than 2 prior chemotherapy regimens for metastatic disease"))
+    assert ("prior:chemotherapy", True) not in facts(reading)
+
+
+def test_first_line_title() -> None:
+    reading = read(
+        INC.format("Adults"), title="First-line Treatment of HER2-positive Metastatic Breast Cancer"
+    )
+    assert limits(reading)["prior_lines"] == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Documented PIK3CA mutation"), ("biomarker:pik3ca", True)),
+        (INC.format("PIK3CA-mutated tumor"), ("biomarker:pik3ca", True)),
+        (EXC.format("Known PIK3CA mutation"), ("biomarker:pik3ca", False)),
+        (INC.format("Detectable ESR1 mutation in ctDNA"), ("biomarker:esr1", True)),
+        (INC.format("Germline BRCA1 or BRCA2 mutation"), ("biomarker:brca", True)),
+        (INC.format("gBRCA mutation carriers"), ("biomarker:brca", True)),
+        (INC.format("PD-L1 positive (CPS >= 10)"), ("biomarker:pd-l1", True)),
+    ],
+)
+def test_biomarkers(criteria: str, expected: tuple[str, bool]) -> None:
+    assert expected in facts(read(criteria))
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("Tumor tissue available for PIK3CA testing"),
+        INC.format("Regardless of PIK3CA mutation status"),
+        EXC.format("Prior treatment with an anti-PD-L1 antibody"),
+    ],
+)
+def test_biomarker_mentions_that_are_not_requirements(criteria: str) -> None:
+    assert not {f for f, _ in facts(read(criteria)) if f.startswith("biomarker:")}
+
+
+def test_postmenopausal_required() -> None:
+    assert ("postmenopausal", True) in facts(read(INC.format("Postmenopausal women")))
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format(
+            "Pre- or perimenopausal women receiving ovarian function suppression, or postmenopausal "
+            "women"
+        ),
+        "Inclusion Criteria:\n* Postmenopausal women\n* Premenopausal women must receive goserelin",
+        INC.format("Women of any menopausal status; pre/perimenopausal women with LHRH agonist"),
+    ],
+)
+def test_premenopausal_allowed_with_ovarian_suppression(criteria: str) -> None:
+    reading = read(criteria)
+    assert ("postmenopausal", True) not in facts(reading)
+    assert "premenopausal" in allowances(reading)
+
+
+def test_contraception_wording_is_not_a_menopause_rule() -> None:
+    reading = read(
+        INC.format("Women of childbearing potential who are not postmenopausal must use contraception")
+    )
+    assert not {f for f, _ in facts(reading) if "menopausal" in f}
+
+
+def test_men_allowed() -> None:
+    assert "male" in allowances(read(INC.format("Postmenopausal women or men")))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("ECOG performance status 0-1"), (None, 1)),
+        (INC.format("ECOG 0, 1 or 2"), (None, 2)),
+        (INC.format("ECOG PS <= 1"), (None, 1)),
+        (INC.format("WHO performance status of 0 or 1"), (None, 1)),
+        (EXC.format("ECOG >= 2"), (None, 1)),
+        (EXC.format("ECOG performance status > 2"), (None, 2)),
+        (INC.format("Karnofsky performance status >= 70%"), (None, 1)),
+        (INC.format("Karnofsky 60-100%"), (None, 2)),
+    ],
+)
+def test_performance_status(criteria: str, expected: tuple[int | None, int | None]) -> None:
+    assert limits(read(criteria))["ecog"] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "criteria", "setting"),
+    [
+        ("Drug X in Metastatic Breast Cancer", INC.format("Adults"), "metastatic"),
+        (
+            "A Study in Breast Cancer",
+            INC.format("Unresectable locally advanced or metastatic breast cancer"),
+            "metastatic",
+        ),
+        ("A Study in Breast Cancer", INC.format("Stage IV breast cancer"), "metastatic"),
+        ("Adjuvant Drug X in Early Breast Cancer", INC.format("Stage II-III breast cancer"), "early"),
+        ("Neoadjuvant Therapy in Breast Cancer", INC.format("Operable breast cancer"), "early"),
+        ("A Study in Breast Cancer", EXC.format("Metastatic disease"), "early"),
+        ("A Study in Breast Cancer", INC.format("No evidence of distant metastases"), "early"),
+        ("Tomosynthesis Screening for Breast Cancer", INC.format("Women aged 40-74"), "early"),
+        ("Prevention of Breast Cancer in High-risk Women", INC.format("Adults"), "early"),
+        ("Ductal Carcinoma In Situ Study", INC.format("DCIS"), "early"),
+        ("Coloring Book for Breast Cancer Patients", INC.format("Adults"), "unknown"),
+    ],
+)
+def test_disease_setting(title: str, criteria: str, setting: str) -> None:
+    assert read(criteria, title=title, conditions=("Breast Cancer",)).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "criteria", "scope"),
+    [
+        ("Drug X in Breast Cancer", ("Breast Cancer",), INC.format("Adults"), "breast"),
+        (
+            "Drug X in Advanced Solid Tumors",
+            ("Solid Tumor",),
+            INC.format("Any advanced solid tumor"),
+            "solid_tumor",
+        ),
+        ("Drug X in Lung Cancer", ("Non-small Cell Lung Cancer",), INC.format("NSCLC"), "other"),
+        ("Insulin in Diabetes", ("Type 2 Diabetes",), INC.format("HbA1c > 7%"), "other"),
+        (
+            "Drug X in Cancer",
+            ("Neoplasms",),
+            INC.format("Histologically confirmed breast cancer"),
+            "breast",
+        ),
+    ],
+)
+def test_scope(title: str, conditions: tuple[str, ...], criteria: str, scope: str) -> None:
+    assert read(criteria, title=title, conditions=conditions).scope == scope
+
+
+def test_quotes_come_from_the_criterion_and_section() -> None:
+    reading = read(EXC.format("Prior treatment with a CDK4/6 inhibitor"))
+    requirement = next(r for r in reading.requirements if r.factor == "prior:cdk4/6-inhibitor")
+    assert requirement.quote == "Prior treatment with a CDK4/6 inhibitor"
+    assert requirement.kind == "exclusion"
+
+
+def test_long_quotes_are_trimmed() -> None:
+    reading = read(EXC.format("Prior treatment with a CDK4/6 inhibitor " + "because of reasons " * 40))
+    assert all(len(r.quote) <= 230 for r in reading.requirements)
+
+
+def test_cache_reads_each_study_version_once() -> None:
+    cache = ReadingCache(maxsize=2)
+    study = make_study(INC.format("HER2-positive"))
+    first = read_trial(study, cache=cache)
+    assert read_trial(study, cache=cache) is first
+    assert (cache.hits, cache.misses) == (1, 1)
+    changed = make_study(INC.format("HER2-negative"))
+    assert read_trial(changed, cache=cache) is not first
+    for n in range(3):
+        read_trial(make_study(INC.format(f"ECOG 0-{n}")), cache=cache)
+    assert len(cache) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_reader_never_raises_on_any_text(text: str) -> None:
+    reading = read_trial_uncached(make_study(text, title=text[:50]))
+    assert reading.scope in ("breast", "solid_tumor", "other")
+
+
+_WORDS = st.sampled_from(
+    [
+        "no",
+        "not",
+        "prior",
+        "brain",
+        "metastases",
+        "HER2-positive",
+        "ECOG",
+        "0-1",
+        "unless",
+        "treated",
+        "Exclusion Criteria:",
+        "\n* ",
+        "≥",
+        "2",
+        "lines",
+        "cdk4/6",
+        "PIK3CA",
+        "mutation",
+        "(",
+        ")",
+        ";",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=40))
+def test_reader_never_raises_on_medical_word_salad(words: list[str]) -> None:
+    read_trial_uncached(make_study(" ".join(words)))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_reader_never_raises_on_arbitrary_study_shapes(raw: object) -> None:
+    read_trial_uncached(Study.from_api(raw))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {
+            "protocolSection": st.fixed_dictionaries(
+                {
+                    "identificationModule": st.fixed_dictionaries({"briefTitle": st.text(max_size=60)}),
+                    "conditionsModule": st.fixed_dictionaries(
+                        {"conditions": st.lists(st.text(max_size=20))}
+                    ),
+                    "eligibilityModule": st.fixed_dictionaries({"eligibilityCriteria": st.text()}),
+                }
+            )
+        }
+    )
+)
+def test_reader_never_raises_on_study_dicts(raw: dict[str, Any]) -> None:
+    read_trial_uncached(Study.from_api(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Real records (checked by reading them)
+# ---------------------------------------------------------------------------------------------
+
+
+def _real(nct_id: str) -> Study:
+    path = SHARED / "ctgov" / "breast_studies.jsonl"
+    if not path.exists():
+        pytest.skip(f"shared ClinicalTrials.gov records not found at {path} (set MBC_SHARED_DIR)")
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            raw = json.loads(line)
+            if raw["protocolSection"]["identificationModule"]["nctId"] == nct_id:
+                return Study.from_api(raw)
+    pytest.skip(f"{nct_id} is not in {path}")
+
+
+@pytest.mark.shared
+def test_real_her2_positive_metastatic_trial() -> None:
+    reading = read_trial_uncached(_real("NCT03377387"))
+    assert reading.setting == "metastatic" and reading.scope == "breast"
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    assert ("prior:trastuzumab", True) in facts(reading)
+    assert "brain_mets_stable" in allowances(reading)
+
+
+@pytest.mark.shared
+def test_real_adjuvant_trial_is_early() -> None:
+    assert read_trial_uncached(_real("NCT04961996")).setting == "early"
+    assert read_trial_uncached(_real("NCT02513394")).setting == "early"
+
+
+@pytest.mark.shared
+def test_real_brain_radiotherapy_trial_requires_brain_metastases() -> None:
+    reading = read_trial_uncached(_real("NCT05144867"))
+    assert ("brain_mets", True) in facts(reading)
+    assert limits(reading)["ecog"] == (None, 1)
+
+
+@pytest.mark.shared
+def test_real_hr_positive_trial_after_endocrine_therapy() -> None:
+    reading = read_trial_uncached(_real("NCT04862663"))
+    assert reading.subtype_cells == frozenset({HR_POS_HER2_NEG})
+    assert {
+        ("prior:akt-inhibitor", False),
+        ("prior:pi3k-inhibitor", False),
+        ("prior:mtor-inhibitor", False),
+    } <= facts(reading)
+    assert ("brain_mets_active", False) in facts(reading)
+    assert limits(reading)["chemo_lines"] == (None, 1)
+    assert "premenopausal" in allowances(reading)
+
+
+@pytest.mark.shared
+def test_real_triple_negative_trial() -> None:
+    reading = read_trial_uncached(_real("NCT06189209"))
+    assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS
+    assert limits(reading)["chemo_lines"] == (1, 3)
+    assert ("bone_only", False) in facts(reading)

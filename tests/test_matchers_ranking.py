@@ -1,0 +1,141 @@
+"""Ranking order rules, determinism, score consistency and the CLI JSON contract."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+from data.models import Study
+from matchers.eligibility import ReadingCache
+from matchers.profile import PatientProfile
+from matchers.ranking import match_to_dict, rank_trials
+from matchers.verdict import VERDICT_RANK
+
+BOSTON = (42.36, -71.06)
+
+
+def trial(
+    nct_id: str,
+    criteria: str,
+    *,
+    title: str = "Drug X in Metastatic Breast Cancer",
+    phases: tuple[str, ...] = ("PHASE2",),
+    sites: tuple[tuple[float, float], ...] = (),
+) -> Study:
+    raw: dict[str, Any] = {
+        "protocolSection": {
+            "identificationModule": {"nctId": nct_id, "briefTitle": title},
+            "statusModule": {"overallStatus": "RECRUITING"},
+            "designModule": {"phases": list(phases)},
+            "conditionsModule": {"conditions": ["Breast Cancer"]},
+            "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
+            "contactsLocationsModule": {
+                "locations": [
+                    {
+                        "facility": f"Site {i}",
+                        "status": "RECRUITING",
+                        "city": "Town",
+                        "geoPoint": {"lat": lat, "lon": lon},
+                    }
+                    for i, (lat, lon) in enumerate(sites)
+                ]
+            },
+        }
+    }
+    return Study.from_api(raw)
+
+
+PATIENT = PatientProfile("her2-positive", ("brain", "liver"), brain_mets="stable", prior_lines=1)
+STUDIES = [
+    trial("NCT00000010", "Inclusion Criteria:\n* Metastatic breast cancer"),
+    trial("NCT00000011", "Inclusion Criteria:\n* HER2-positive metastatic breast cancer"),
+    trial("NCT00000012", "Inclusion Criteria:\n* HER2-negative metastatic breast cancer"),
+    trial("NCT00000013", "Inclusion Criteria:\n* Documented PIK3CA mutation"),
+    trial(
+        "NCT00000014",
+        "Inclusion Criteria:\n* Stage II-III",
+        title="Adjuvant Drug in Early Breast Cancer",
+    ),
+    trial("NCT00000015", "Inclusion Criteria:\n* 1 to 3 brain metastases"),
+]
+
+
+def test_verdict_order_then_fit() -> None:
+    ranked = rank_trials(PATIENT, STUDIES, cache=ReadingCache())
+    order = [m.nct_id for m in ranked]
+    verdicts = [m.verdict for m in ranked]
+    assert [VERDICT_RANK[v] for v in verdicts] == sorted(
+        (VERDICT_RANK[v] for v in verdicts), reverse=True
+    )
+    assert verdicts[-1] == "not_relevant" and order[-1] == "NCT00000014"
+    assert ranked[-2].nct_id == "NCT00000012" and ranked[-2].verdict == "likely_excluded"
+    likely = [m.nct_id for m in ranked if m.verdict == "likely_eligible"]
+    assert likely.index("NCT00000011") < likely.index("NCT00000010")  # her subtype above all-comers
+    assert likely.index("NCT00000015") < likely.index("NCT00000010")  # brain trial raised for her
+    assert [m.rank for m in ranked] == list(range(1, len(ranked) + 1))
+
+
+def test_nearest_site_then_phase_break_ties() -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer"
+    studies = [
+        trial("NCT00000020", criteria, sites=((40.71, -74.0),)),
+        trial("NCT00000021", criteria, sites=((42.35, -71.05),)),
+        trial("NCT00000022", criteria, sites=((40.71, -74.0),), phases=("PHASE3",)),
+        trial("NCT00000023", criteria),
+    ]
+    ranked = rank_trials(PATIENT, studies, BOSTON, cache=ReadingCache())
+    assert [m.nct_id for m in ranked] == ["NCT00000021", "NCT00000022", "NCT00000020", "NCT00000023"]
+    assert ranked[0].distance_miles is not None and ranked[0].distance_miles < 5
+    assert ranked[-1].distance_miles is None
+
+
+def test_ties_break_by_nct_id_and_order_is_deterministic() -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer"
+    studies = [trial(f"NCT0000003{i}", criteria) for i in range(5)]
+    expected = [m.nct_id for m in rank_trials(PATIENT, studies, cache=ReadingCache())]
+    assert expected == sorted(expected)
+    for seed in range(5):
+        shuffled = studies[:]
+        random.Random(seed).shuffle(shuffled)
+        assert [m.nct_id for m in rank_trials(PATIENT, shuffled, cache=ReadingCache())] == expected
+
+
+def test_score_is_consistent_with_rank() -> None:
+    ranked = rank_trials(PATIENT, STUDIES, BOSTON, cache=ReadingCache())
+    scores = [m.score for m in ranked]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_rerank_after_profile_change_reuses_readings() -> None:
+    cache = ReadingCache()
+    rank_trials(PATIENT, STUDIES, cache=cache)
+    assert cache.misses == len(STUDIES)
+    changed = PatientProfile("triple-negative", ("lung",), prior_lines=3)
+    ranked = rank_trials(changed, STUDIES, cache=cache)
+    assert cache.misses == len(STUDIES) and cache.hits == len(STUDIES)
+    assert next(m for m in ranked if m.nct_id == "NCT00000011").verdict == "likely_excluded"
+
+
+def test_match_to_dict_contract() -> None:
+    ranked = rank_trials(PATIENT, STUDIES, BOSTON, cache=ReadingCache())
+    data = match_to_dict(ranked[0])
+    for key in (
+        "nctId",
+        "rank",
+        "verdict",
+        "score",
+        "reasons",
+        "concerns",
+        "questions",
+        "title",
+        "phase",
+        "status",
+        "nearestSite",
+        "distanceMiles",
+        "url",
+    ):
+        assert key in data
+    assert data["rank"] == 1 and data["url"].endswith(data["nctId"])
+    assert all(isinstance(r, str) for r in data["reasons"] + data["concerns"] + data["questions"])
+    json.dumps([match_to_dict(m) for m in ranked])

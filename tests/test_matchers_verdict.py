@@ -1,0 +1,296 @@
+"""Verdicts for the scenarios that matter most to a patient, with explanations that quote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from data.models import Study
+from matchers.eligibility import read_trial_uncached
+from matchers.profile import PatientProfile
+from matchers.verdict import TrialMatch, judge
+
+
+def study(criteria: str, title: str = "Drug X in Metastatic Breast Cancer", **eligibility: Any) -> Study:
+    return Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000002", "briefTitle": title},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                "designModule": {"phases": ["PHASE2"]},
+                "conditionsModule": {"conditions": ["Breast Cancer"]},
+                "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL", **eligibility},
+            }
+        }
+    )
+
+
+def match(profile: PatientProfile, criteria: str, **kwargs: Any) -> TrialMatch:
+    trial = study(criteria, **kwargs)
+    return judge(profile, read_trial_uncached(trial), trial)
+
+
+INC = "Inclusion Criteria:\n* {}\nExclusion Criteria:\n* Pregnancy"
+EXC = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* {}"
+HER2_STABLE_BRAIN = PatientProfile("her2-positive", ("brain", "lung"), brain_mets="stable")
+HR_POSITIVE = PatientProfile("hr-positive", ("bone", "liver"))
+
+
+def test_stable_brain_metastases_vs_trial_excluding_active_ones_is_eligible() -> None:
+    result = match(HER2_STABLE_BRAIN, EXC.format("Active or untreated brain metastases"))
+    assert result.verdict == "likely_eligible"
+    assert any(
+        "treated and stable" in str(r) and "Active or untreated brain metastases" in str(r)
+        for r in result.reasons
+    )
+
+
+def test_stable_brain_metastases_vs_trial_excluding_any_brain_metastases_is_excluded() -> None:
+    result = match(HER2_STABLE_BRAIN, EXC.format("Known brain metastases"))
+    assert result.verdict == "likely_excluded"
+    assert any(
+        "brain metastases" in c.text and c.quote == "Known brain metastases" for c in result.concerns
+    )
+
+
+def test_active_brain_metastases_vs_trial_excluding_active_ones_is_excluded() -> None:
+    profile = PatientProfile("her2-positive", ("brain",), brain_mets="active")
+    result = match(profile, EXC.format("Active or untreated brain metastases"))
+    assert result.verdict == "likely_excluded"
+    assert any("still growing or untreated" in c.text for c in result.concerns)
+
+
+def test_brain_status_not_given_becomes_a_question() -> None:
+    profile = PatientProfile("her2-positive", ("brain",))
+    result = match(profile, EXC.format("Active or untreated brain metastases"))
+    assert result.verdict == "possibly_eligible"
+    assert any("treated and stable" in q for q in result.questions)
+
+
+def test_her2_positive_trial_matches_her2_positive_patient() -> None:
+    result = match(HER2_STABLE_BRAIN, INC.format("HER2-positive metastatic breast cancer"))
+    assert result.verdict == "likely_eligible"
+    assert any(
+        r.text == "This trial is for HER2-positive breast cancer, like yours." for r in result.reasons
+    )
+    assert "Matches your subtype" in result.fit
+
+
+def test_unknown_pik3ca_vs_required_is_possibly_with_a_question() -> None:
+    result = match(HR_POSITIVE, INC.format("Documented PIK3CA mutation"))
+    assert result.verdict == "possibly_eligible"
+    assert "The trial requires a PIK3CA mutation. Ask whether your tumor was tested." in result.questions
+
+
+def test_known_pik3ca_vs_required_is_a_reason() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), biomarkers=("pik3ca",))
+    result = match(profile, INC.format("Documented PIK3CA mutation"))
+    assert result.verdict == "likely_eligible"
+    assert "Matches your PIK3CA mutation" in result.fit
+
+
+def test_postmenopausal_requirement_excludes_premenopausal_patient() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), menopausal_status="premenopausal")
+    assert match(profile, INC.format("Postmenopausal women")).verdict == "likely_excluded"
+
+
+def test_ovarian_suppression_lets_premenopausal_patient_in() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), menopausal_status="premenopausal")
+    criteria = INC.format(
+        "Postmenopausal women, or premenopausal women receiving ovarian function suppression"
+    )
+    result = match(profile, criteria)
+    assert result.verdict == "likely_eligible"
+    assert any("before menopause" in r.text for r in result.reasons)
+
+
+def test_menopause_unknown_is_a_question() -> None:
+    result = match(HR_POSITIVE, INC.format("Postmenopausal women"))
+    assert result.verdict == "possibly_eligible"
+    assert any("menopause" in q for q in result.questions)
+
+
+def test_ecog_2_vs_ecog_0_1_is_excluded() -> None:
+    profile = PatientProfile("triple-negative", ("lung",), ecog=2)
+    result = match(profile, INC.format("ECOG performance status 0-1"))
+    assert result.verdict == "likely_excluded"
+    assert any("ECOG" in c.text and "yours is 2" in c.text for c in result.concerns)
+
+
+def test_ecog_unknown_vs_typical_range_stays_likely_with_a_question() -> None:
+    result = match(HR_POSITIVE, INC.format("ECOG performance status 0-1"))
+    assert result.verdict == "likely_eligible"
+    assert any("ECOG" in q for q in result.questions)
+
+
+def test_prior_cdk46_vs_no_prior_cdk46_is_excluded() -> None:
+    profile = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor", "aromatase-inhibitor")
+    )
+    result = match(profile, EXC.format("Prior treatment with a CDK4/6 inhibitor"))
+    assert result.verdict == "likely_excluded"
+    assert any("CDK4/6" in c.text for c in result.concerns)
+
+
+def test_prior_therapy_not_given_vs_no_prior_cdk46_is_possibly() -> None:
+    result = match(HR_POSITIVE, EXC.format("Prior treatment with a CDK4/6 inhibitor"))
+    assert result.verdict == "possibly_eligible"
+    assert any("CDK4/6" in q for q in result.questions)
+
+
+def test_required_prior_cdk46_satisfied() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
+    result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
+    assert result.verdict == "likely_eligible"
+
+
+def test_more_lines_than_allowed_is_excluded() -> None:
+    profile = PatientProfile("triple-negative", ("lung",), prior_lines=4)
+    result = match(profile, INC.format("No more than 2 prior lines of therapy for metastatic disease"))
+    assert result.verdict == "likely_excluded"
+    assert any("at most 2" in c.text and "you have had 4" in c.text for c in result.concerns)
+
+
+def test_first_line_trial_vs_pretreated_patient_is_excluded() -> None:
+    profile = PatientProfile("triple-negative", ("lung",), prior_lines=1)
+    assert (
+        match(profile, INC.format("No prior systemic therapy for metastatic disease")).verdict
+        == "likely_excluded"
+    )
+
+
+def test_lines_unknown_becomes_a_question() -> None:
+    profile = PatientProfile("triple-negative", ("lung",))
+    result = match(profile, INC.format("No more than 2 prior lines of therapy for metastatic disease"))
+    assert result.verdict == "possibly_eligible"
+    assert any("how many" in q for q in result.questions)
+
+
+def test_triple_negative_patient_vs_hr_positive_trial_is_excluded() -> None:
+    profile = PatientProfile("triple-negative", ("lung",))
+    result = match(profile, INC.format("HR-positive, HER2-negative advanced breast cancer"))
+    assert result.verdict == "likely_excluded"
+    assert any("yours is triple-negative" in c.text for c in result.concerns)
+
+
+def test_unknown_subtype_turns_receptor_rule_into_a_question() -> None:
+    profile = PatientProfile("unknown", ("lung",))
+    result = match(profile, INC.format("HER2-positive metastatic breast cancer"))
+    assert result.verdict == "possibly_eligible"
+    assert any("HER2" in q for q in result.questions)
+
+
+def test_early_stage_trial_is_not_relevant() -> None:
+    result = match(
+        HR_POSITIVE,
+        INC.format("Stage I-III breast cancer"),
+        title="Adjuvant Drug X in Early Breast Cancer",
+    )
+    assert result.verdict == "not_relevant"
+    assert any("early-stage" in c.text for c in result.concerns)
+
+
+def test_non_breast_trial_is_not_relevant() -> None:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT00000003",
+                    "briefTitle": "Drug X in Prostate Cancer",
+                },
+                "conditionsModule": {"conditions": ["Prostate Cancer"]},
+                "eligibilityModule": {"eligibilityCriteria": "Metastatic prostate cancer"},
+            }
+        }
+    )
+    assert judge(HR_POSITIVE, read_trial_uncached(trial), trial).verdict == "not_relevant"
+
+
+def test_male_patient_vs_female_only_trial_is_excluded() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), sex="male")
+    result = match(profile, INC.format("Metastatic breast cancer"), sex="FEMALE")
+    assert result.verdict == "likely_excluded"
+    assert any("only for women" in c.text for c in result.concerns)
+
+
+def test_male_patient_is_not_held_to_a_postmenopausal_rule() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), sex="male")
+    result = match(profile, INC.format("Postmenopausal women or men"))
+    assert result.verdict == "likely_eligible"
+    assert any("accepts men" in r.text for r in result.reasons)
+
+
+def test_age_below_minimum_is_excluded() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), age=30)
+    result = match(profile, INC.format("Metastatic breast cancer"), minimumAge="40 Years")
+    assert result.verdict == "likely_excluded"
+    assert any("aged 40 Years and older" in c.text for c in result.concerns)
+
+
+def test_age_above_maximum_is_excluded() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), age=80)
+    assert (
+        match(profile, INC.format("Metastatic breast cancer"), maximumAge="75 Years").verdict
+        == "likely_excluded"
+    )
+
+
+def test_bone_only_patient_vs_trial_excluding_bone_only_disease() -> None:
+    profile = PatientProfile("hr-positive", ("bone",))
+    assert match(profile, EXC.format("Bone-only disease")).verdict == "likely_excluded"
+
+
+def test_measurable_disease_question_downgrades_only_bone_only_patients() -> None:
+    criteria = INC.format("At least one measurable lesion per RECIST 1.1")
+    assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
+    assert match(PatientProfile("hr-positive", ("liver",)), criteria).verdict == "likely_eligible"
+
+
+def test_brain_metastasis_trial_is_raised_for_brain_patients() -> None:
+    criteria = INC.format("1 to 3 brain metastases on MRI")
+    with_brain = match(HER2_STABLE_BRAIN, criteria)
+    without_brain = match(HR_POSITIVE, criteria)
+    assert "Brain metastasis trial" in with_brain.fit
+    assert without_brain.verdict == "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        HER2_STABLE_BRAIN,
+        HR_POSITIVE,
+        PatientProfile("unknown", ("other",)),
+        PatientProfile(
+            "triple-negative",
+            ("lung", "brain"),
+            age=45,
+            sex="female",
+            menopausal_status="premenopausal",
+            ecog=1,
+            biomarkers=("brca", "pd-l1"),
+            prior_therapies=("taxane", "immunotherapy"),
+            prior_lines=1,
+            brain_mets="active",
+            zip_code="02115",
+            travel_miles=50,
+        ),
+    ],
+)
+def test_unknown_facts_never_exclude(profile: PatientProfile) -> None:
+    """Every concern must rest on something the patient said (or the structured sex/age)."""
+    criteria = (
+        "Inclusion Criteria:\n* Documented PIK3CA mutation\n* Postmenopausal women\n* ECOG 0\n"
+        "Exclusion Criteria:\n* Prior fulvestrant"
+    )
+    result = match(PatientProfile("unknown", ("other",)), criteria)
+    assert result.verdict == "possibly_eligible"
+    assert not result.concerns
+    assert len(result.questions) >= 3
+    match(profile, criteria)  # must not raise for fuller profiles
+
+
+def test_reasons_are_plain_sentences_followed_by_the_quote() -> None:
+    result = match(HER2_STABLE_BRAIN, INC.format("HER2-positive metastatic breast cancer"))
+    rendered = [str(r) for r in result.reasons]
+    assert any(r.endswith('The trial says: "HER2-positive metastatic breast cancer"') for r in rendered)
