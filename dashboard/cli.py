@@ -7,19 +7,16 @@ Bad arguments give one line on standard error and exit status 2 (the usual Unix 
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from dashboard.cli_errors import CommandFailed, UsageError
+
 USAGE_ERROR = 2
 APP = Path(__file__).resolve().parent / "app.py"
-
-
-class UsageError(Exception):
-    """A problem with what the user typed; printed as one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,15 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"mbc-navigator: error: {error}", file=sys.stderr)
         return USAGE_ERROR
-    except cli_commands.CommandFailed as failure:
+    except CommandFailed as failure:
         print(f"mbc-navigator: {failure}", file=sys.stderr)
         return 1
-
-
-def print_json_lines(rows: Sequence[dict[str, object]]) -> None:
-    """Print one compact JSON object per line (the trials contract)."""
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
+    except BrokenPipeError:  # the reader (e.g. `head`) closed the pipe; not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

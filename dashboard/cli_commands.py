@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from dashboard.cli import UsageError, print_json_lines
+from dashboard.cli_errors import CommandFailed, UsageError
 from data.ctgov_client import CtgovClient, SearchResult
 from data.ctgov_import import load_studies_file
 from data.errors import CtgovError, StudyFileError
@@ -30,10 +30,6 @@ from matchers.selection import format_guidance_text, guidance_to_dict, select_gu
 from matchers.shortlist import shortlisted_trials, trial_data_note
 from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
 from matchers.verdict import VERDICT_LABELS
-
-
-class CommandFailed(Exception):
-    """The command was well formed but could not finish (e.g. the registry is unreachable)."""
 
 
 def run(args: argparse.Namespace, values: Mapping[str, str | None]) -> int:
@@ -120,7 +116,8 @@ def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
     studies, _ = _candidates(args, profile)
     matches = rank_trials(profile, studies, _origin(profile))
     if args.json:
-        print_json_lines([match_to_dict(m) for m in matches])
+        for match in matches:
+            print(json.dumps(match_to_dict(match), ensure_ascii=False))
         return 0
     if not matches:
         print("No trials matched the search.")
@@ -164,13 +161,16 @@ def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
         created=date.today(),
     )
     suffix = args.out.suffix.lower()
-    if suffix == ".pdf":
-        args.out.write_bytes(packet_to_pdf(packet, page_format="Letter"))
-    elif suffix == ".md":
-        args.out.write_text(packet_to_markdown(packet), encoding="utf-8")
-    elif suffix == ".csv":
-        args.out.write_text(packet_trials_csv(packet), encoding="utf-8")
-    else:
+    renderers = {
+        ".pdf": lambda: packet_to_pdf(packet, page_format="Letter"),
+        ".md": lambda: packet_to_markdown(packet).encode("utf-8"),
+        ".csv": lambda: packet_trials_csv(packet).encode("utf-8"),
+    }
+    if suffix not in renderers:
         raise UsageError(f"--out: {args.out.name!r} must end in .pdf, .md or .csv")
+    try:
+        args.out.write_bytes(renderers[suffix]())
+    except OSError as error:
+        raise CommandFailed(f"could not write {args.out}: {error.strerror}") from None
     print(f"Wrote {args.out}")
     return 0
