@@ -87,7 +87,9 @@ def rank_via_cli(profile_row: dict, studies_file: Path) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path(os.environ.get("MBC_SHARED_DIR", ROOT.parent / "shared")))
+    parser.add_argument(
+        "--shared", type=Path, default=Path(os.environ.get("MBC_SHARED_DIR", ROOT.parent / "shared"))
+    )
     parser.add_argument("--cli", action="store_true", help="go through the CLI in a subprocess")
     parser.add_argument("--errors", action="store_true", help="list every serious disagreement")
     args = parser.parse_args()
@@ -114,23 +116,34 @@ def main() -> int:
         likely = [r for r in ranked if r["verdict"] == "likely_eligible"][:5]
         strict = sum(truth[r["nctId"]] == "eligible" for r in likely)
         lenient = sum(truth[r["nctId"]] in ("eligible", "uncertain") for r in likely)
-        p5_strict, p5_lenient, p5_total = p5_strict + strict, p5_lenient + lenient, p5_total + len(likely)
+        p5_strict, p5_lenient, p5_total = (
+            p5_strict + strict,
+            p5_lenient + lenient,
+            p5_total + len(likely),
+        )
         eligible = {n for n, label in truth.items() if label == "eligible"}
         top10 = {r["nctId"] for r in ranked[:10]}
         hits, possible = len(eligible & top10), min(10, len(eligible))
         r10_hit, r10_total = r10_hit + hits, r10_total + possible
         excluded = [r for r in ranked if truth[r["nctId"]] == "excluded"]
         wrong = [r for r in excluded if r["verdict"] == "likely_eligible"]
-        excluded_total, excluded_as_eligible = excluded_total + len(excluded), excluded_as_eligible + len(wrong)
+        excluded_total, excluded_as_eligible = (
+            excluded_total + len(excluded),
+            excluded_as_eligible + len(wrong),
+        )
         for r in ranked:
             label = truth[r["nctId"]]
             confusion[(label, r["verdict"])] += 1
-            serious = (label == "excluded" and r["verdict"] == "likely_eligible") or (
-                label == "eligible" and r["verdict"] in ("likely_excluded", "not_relevant")
-            ) or (label == "not_relevant" and r["verdict"] == "likely_eligible")
+            serious = (
+                (label == "excluded" and r["verdict"] == "likely_eligible")
+                or (label == "eligible" and r["verdict"] in ("likely_excluded", "not_relevant"))
+                or (label == "not_relevant" and r["verdict"] == "likely_eligible")
+            )
             if serious:
                 why = (r["concerns"] or r["reasons"] or [""])[0][:160]
-                disagreements.append(f"{row['id']:<26} {r['nctId']} label={label:<12} verdict={r['verdict']:<17} {why}")
+                disagreements.append(
+                    f"{row['id']:<26} {r['nctId']} label={label:<12} verdict={r['verdict']:<17} {why}"
+                )
         p5 = f"{strict / len(likely):.2f}" if likely else "  n/a"
         p5l = f"{lenient / len(likely):.2f}" if likely else "  n/a"
         r10 = f"{hits / possible:.2f}" if possible else "  n/a"
@@ -142,9 +155,13 @@ def main() -> int:
     recall = r10_hit / r10_total if r10_total else 0.0
     excluded_rate = excluded_as_eligible / excluded_total if excluded_total else 0.0
     print()
-    print(f"precision@5 (likely eligible, strict)  {precision:.3f}  ({p5_strict}/{p5_total})   target >= {TARGETS['precision@5']}")
+    print(
+        f"precision@5 (likely eligible, strict)  {precision:.3f}  ({p5_strict}/{p5_total})   target >= {TARGETS['precision@5']}"
+    )
     print(f"precision@5 (eligible or uncertain)     {lenient_precision:.3f}  ({p5_lenient}/{p5_total})")
-    print(f"recall@10 of eligible trials            {recall:.3f}  ({r10_hit}/{r10_total})   target >= {TARGETS['recall@10']}")
+    print(
+        f"recall@10 of eligible trials            {recall:.3f}  ({r10_hit}/{r10_total})   target >= {TARGETS['recall@10']}"
+    )
     print(
         f"excluded shown as likely eligible       {excluded_rate:.3f}  ({excluded_as_eligible}/{excluded_total})"
         f"   target <= {TARGETS['excluded_as_eligible']}"

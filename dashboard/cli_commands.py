@@ -79,7 +79,9 @@ def _read_file(path: Path) -> list[Study]:
         raise UsageError(f"--studies: {error}") from None
 
 
-def _search(profile: PatientProfile, origin: tuple[float, float] | None, *, not_yet: bool) -> SearchResult:
+def _search(
+    profile: PatientProfile, origin: tuple[float, float] | None, *, not_yet: bool
+) -> SearchResult:
     params = build_search(origin, profile.travel_miles, include_not_yet_recruiting=not_yet)
     try:
         with CtgovClient() as client:

@@ -40,9 +40,7 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     phases = sorted({m.phase for m in matches})
     statuses = sorted({m.status or "Not given" for m in matches})
     columns = st.columns(4 if has_origin else 3)
-    columns[0].multiselect(
-        "Show", list(VERDICTS), format_func=verdict_text, key=state.FILTER_VERDICTS
-    )
+    columns[0].multiselect("Show", list(VERDICTS), format_func=verdict_text, key=state.FILTER_VERDICTS)
     columns[1].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
     columns[2].multiselect(
         "Status",
@@ -229,9 +227,7 @@ def _explanations(match: TrialMatch) -> None:
 def _contacts(match: TrialMatch, study: Study) -> None:
     st.markdown("#### Whom to contact")
     if match.nearest_site is not None:
-        st.markdown(
-            "**Nearest recruiting site:** " + components.escaped(nearest_site_line(match) or "")
-        )
+        st.markdown("**Nearest recruiting site:** " + components.escaped(nearest_site_line(match) or ""))
     people = [*(match.nearest_site.contacts if match.nearest_site else ()), *study.central_contacts]
     if not people:
         st.markdown("The record lists no contact. Use the trial page's contact section.")

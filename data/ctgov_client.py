@@ -49,7 +49,7 @@ from data.errors import (
 from data.models import Study
 from data.settings import (
     BASE_URL_ENV,
-    CACHE_EXPIRY,
+    cache_expiry_from_env,
     CONNECT_TIMEOUT_S,
     DEFAULT_BASE_URL,
     MIN_REQUEST_INTERVAL_S,
@@ -241,7 +241,8 @@ class CtgovClient:
         timeout: (connect, read) seconds; always set, since requests would otherwise wait forever.
         retry: the retry policy (see :mod:`data.ctgov_retry`).
         min_interval: minimum seconds between two network requests (0 disables spacing).
-        cache_expiry: how long a saved answer is served without asking the service.
+        cache_expiry: how long a saved answer is served without asking the service; ``None``
+            reads ``MBC_CACHE_HOURS``, else a day.
         use_cache: ``False`` never reads or writes the cache.
         sleep, monotonic, now, rng: injectable clock and randomness, so tests need not wait.
     """
@@ -254,7 +255,7 @@ class CtgovClient:
         timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
         retry: RetryPolicy | None = None,
         min_interval: float = MIN_REQUEST_INTERVAL_S,
-        cache_expiry: timedelta = CACHE_EXPIRY,
+        cache_expiry: timedelta | None = None,
         use_cache: bool = True,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
@@ -274,7 +275,8 @@ class CtgovClient:
         session: requests.Session
         if use_cache:
             try:
-                self.cache = ResponseCache(resolve_cache_dir(cache_dir), cache_expiry)
+                expiry = cache_expiry if cache_expiry is not None else cache_expiry_from_env()
+                self.cache = ResponseCache(resolve_cache_dir(cache_dir), expiry)
             except (OSError, ValueError) as exc:
                 log.warning("working without a cache: %s", type(exc).__name__)
         session = self.cache.session if self.cache is not None else requests.Session()

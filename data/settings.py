@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from importlib import metadata
 
@@ -34,6 +35,20 @@ CACHE_DIR_ENV = "MBC_CACHE_DIR"
 CACHE_FILE_NAME = "ctgov_http_cache.sqlite"
 CACHE_EXPIRY = timedelta(hours=24)
 """The registry is updated daily, so a day-old answer is as fresh as the data behind it."""
+
+CACHE_HOURS_ENV = "MBC_CACHE_HOURS"
+"""Environment variable that overrides the expiry, in hours (0 asks the service every time)."""
+
+
+def cache_expiry_from_env() -> timedelta:
+    """The cache expiry: ``MBC_CACHE_HOURS`` when it holds a number of hours, else a day."""
+    raw = os.environ.get(CACHE_HOURS_ENV, "").strip()
+    try:
+        hours = float(raw)
+    except ValueError:
+        return CACHE_EXPIRY
+    return timedelta(hours=hours) if hours >= 0 else CACHE_EXPIRY
+
 
 CONNECT_TIMEOUT_S = 5.0
 """Seconds to wait for a connection; requests has no default and would wait forever."""

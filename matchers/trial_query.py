@@ -17,7 +17,10 @@ from matchers.geo import haversine_miles
 #: Conditions searched (``query.cond``); pan-tumor trials that list breast cancer match too.
 CONDITION = "breast cancer"
 #: Words that mark the metastatic setting (``query.term``); the eligibility reader decides finely.
-SETTING_TERMS = '(metastatic OR advanced OR "stage IV" OR "stage 4" OR unresectable OR recurrent)'
+SETTING_TERMS = (
+    '(metastatic OR metastases OR metastasis OR advanced OR "stage IV" OR "stage 4" '
+    "OR unresectable OR recurrent)"
+)
 #: One large page and, when needed, a second: enough for every recruiting MBC trial in practice.
 PAGE_SIZE = 1000
 MAX_PAGES = 2
@@ -25,7 +28,9 @@ RECRUITING_STATUSES: tuple[Status, ...] = (Status.RECRUITING,)
 OPEN_STATUSES: tuple[Status, ...] = (Status.RECRUITING, Status.NOT_YET_RECRUITING)
 
 
-def statuses_to_keep(*, include_not_yet_recruiting: bool, all_statuses: bool = False) -> tuple[Status, ...]:
+def statuses_to_keep(
+    *, include_not_yet_recruiting: bool, all_statuses: bool = False
+) -> tuple[Status, ...]:
     """Statuses a search keeps; empty means every status."""
     if all_statuses:
         return ()
