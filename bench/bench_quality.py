@@ -156,14 +156,17 @@ def main() -> int:
     excluded_rate = excluded_as_eligible / excluded_total if excluded_total else 0.0
     print()
     print(
-        f"precision@5 (likely eligible, strict)  {precision:.3f}  ({p5_strict}/{p5_total})   target >= {TARGETS['precision@5']}"
+        f"precision@5 (likely eligible, strict)  {precision:.3f}  ({p5_strict}/{p5_total})"
+        f"   target >= {TARGETS['precision@5']}"
     )
     print(f"precision@5 (eligible or uncertain)     {lenient_precision:.3f}  ({p5_lenient}/{p5_total})")
     print(
-        f"recall@10 of eligible trials            {recall:.3f}  ({r10_hit}/{r10_total})   target >= {TARGETS['recall@10']}"
+        f"recall@10 of eligible trials            {recall:.3f}  ({r10_hit}/{r10_total})"
+        f"   target >= {TARGETS['recall@10']}"
     )
     print(
-        f"excluded shown as likely eligible       {excluded_rate:.3f}  ({excluded_as_eligible}/{excluded_total})"
+        f"excluded shown as likely eligible       {excluded_rate:.3f}"
+        f"  ({excluded_as_eligible}/{excluded_total})"
         f"   target <= {TARGETS['excluded_as_eligible']}"
     )
     verdicts = ["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]

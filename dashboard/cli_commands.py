@@ -91,7 +91,8 @@ def _search(
     if result.stale and result.stale_age is not None:
         hours = result.stale_age.total_seconds() / 3600
         print(
-            f"mbc-navigator: ClinicalTrials.gov could not be reached; showing results saved {hours:.0f} hours ago.",
+            "mbc-navigator: ClinicalTrials.gov could not be reached; "
+            f"showing results saved {hours:.0f} hours ago.",
             file=sys.stderr,
         )
     return result

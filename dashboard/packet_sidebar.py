@@ -64,8 +64,8 @@ def render(profile: PatientProfile | None) -> None:
             return
         starred = len(state.shortlist())
         st.caption(
-            f"{starred} starred trial{'s' if starred != 1 else ''}. Star trials on the Clinical trials page "
-            "to add them. The packet holds your answers, never your name."
+            f"{starred} starred trial{'s' if starred != 1 else ''}. Star trials on the "
+            "Clinical trials page to add them. The packet holds your answers, never your name."
         )
         build = _packet_builder(profile)
         st.download_button(

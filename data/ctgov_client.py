@@ -49,12 +49,12 @@ from data.errors import (
 from data.models import Study
 from data.settings import (
     BASE_URL_ENV,
-    cache_expiry_from_env,
     CONNECT_TIMEOUT_S,
     DEFAULT_BASE_URL,
     MIN_REQUEST_INTERVAL_S,
     READ_TIMEOUT_S,
     USER_AGENT,
+    cache_expiry_from_env,
 )
 
 __all__ = [

@@ -99,5 +99,8 @@ def trial_data_note(
         parts.append(f"fetched {fetched_at:%d %b %Y %H:%M} UTC")
     note = ", ".join(parts) + "."
     if stale_hours is not None:
-        note += f" ClinicalTrials.gov could not be reached; these results were saved {stale_hours:.0f} hours ago."
+        note += (
+            " ClinicalTrials.gov could not be reached;"
+            f" these results were saved {stale_hours:.0f} hours ago."
+        )
     return note

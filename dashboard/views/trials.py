@@ -47,7 +47,8 @@ if results.result.incomplete or results.result.truncated:
     )
 st.caption(
     results.data_note
-    + " Source: ClinicalTrials.gov, U.S. National Library of Medicine. Records change: check each trial's own page."
+    + " Source: ClinicalTrials.gov, U.S. National Library of Medicine."
+    + " Records change: check each trial's own page."
 )
 
 trial_view.verdict_counts(results.matches)
