@@ -158,21 +158,40 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return last
 
 
+_BOUNDARY_HINTS = (";", ", and", ",and", ", but", "but", "however", "whereas")
+_NOT_A_NEGATION_HINTS = ("than", "longer", "only", "limited", "necessarily", "otherwise", "small", "whether",
+                         "or not", "applicable", "if not")
+_NEGATOR_HINTS = ("no", "without", "never", "free of", "absence", "negative for", "lack", "n't")
+_EXCEPTION_HINTS = ("except", "unless", "other than", "excluding", "apart", "besides", "but not", "aside",
+                    "without", "restriction", "limit", "may", "permitted", "allowed")
+_POST_HINTS = ("allow", "permit", "eligib", "accept", "includ", "enrol", "exclud", "prohibit", "may", "can",
+               "consider")
+
+
+def _has_any(text: str, hints: tuple[str, ...]) -> bool:
+    for hint in hints:
+        if hint in text:
+            return True
+    return False
+
+
 def _pre_window(text: str, start: int, width: int = 110) -> str:
     """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
     begin = max(0, start - width)
     pre = text[begin:start]
-    last = last_match(_BOUNDARY, pre)
-    if last is not None:
-        pre = pre[last.end() :]
+    if _has_any(pre, _BOUNDARY_HINTS):
+        last = last_match(_BOUNDARY, pre)
+        if last is not None:
+            pre = pre[last.end() :]
     return pre
 
 
 def _post_window(text: str, end: int) -> str:
     post = text[end : end + 70]
-    boundary = _BOUNDARY.search(post)
-    if boundary:
-        post = post[: boundary.start()]
+    if _has_any(post, _BOUNDARY_HINTS):
+        boundary = _BOUNDARY.search(post)
+        if boundary:
+            post = post[: boundary.start()]
     return post.split("(", 1)[0]
 
 
@@ -182,16 +201,20 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     The section sets the default (inclusion requires, exclusion excludes); each negation before the
     mention in its clause flips it; an exception word ("unless", "except", "other than") before it,
     or "is allowed" after it, makes it an allowance; "is not permitted" after it excludes.
+    Cheap substring checks guard every pattern: most clauses contain none of these words.
     """
-    pre = _NOT_A_NEGATION.sub(" ", _pre_window(text, start))
-    if _EXCEPTION.search(pre):
+    pre = _pre_window(text, start)
+    if _has_any(pre, _NOT_A_NEGATION_HINTS):
+        pre = _NOT_A_NEGATION.sub(" ", pre)
+    if _has_any(pre, _EXCEPTION_HINTS) and _EXCEPTION.search(pre):
         return "allow"
     post = _post_window(text, end)
-    if _POST_NOT_ALLOWED.search(post):
-        return "exclude"
-    if _POST_ALLOWED.search(post):
-        return "allow"
-    negations = len(_NEGATOR.findall(pre))
+    if _has_any(post, _POST_HINTS):
+        if _POST_NOT_ALLOWED.search(post):
+            return "exclude"
+        if _POST_ALLOWED.search(post):
+            return "allow"
+    negations = len(_NEGATOR.findall(pre)) if _has_any(pre, _NEGATOR_HINTS) else 0
     positive = kind != "exclusion"
     if negations % 2 == 1:
         positive = not positive
