@@ -49,6 +49,7 @@ from matchers.findings import (
 )
 
 Polarity = Literal["require", "exclude", "allow"]
+_NO_GROUPS: frozenset[str] = frozenset()
 
 #: Quotes longer than this are cut at a word boundary with an ellipsis.
 MAX_QUOTE_CHARS = 220
@@ -730,12 +731,23 @@ _METASTATIC_SCOPE = re.compile(
 )
 
 
-def _drug_mentions(text: str) -> list[tuple[int, int, str]]:
-    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins."""
+def _drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins.
+
+    ``literals`` (from ``scan``) narrows the patterns to those whose key words were seen.
+    """
     found: list[tuple[int, int, str]] = []
-    for name, keys, pattern in _DRUG_PATTERNS:
-        if any(key in text for key in keys):
-            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    if literals is not None:
+        names: set[str] = set()
+        for literal in literals:
+            names |= _LITERAL_DRUGS.get(literal, _NO_GROUPS)
+        for name, _, pattern in _DRUG_PATTERNS:
+            if name in names:
+                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    else:
+        for name, keys, pattern in _DRUG_PATTERNS:
+            if any(key in text for key in keys):
+                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     if len(found) < 2:
         return found
     found.sort(key=lambda m: (m[0], -m[1]))
@@ -755,7 +767,13 @@ def _factor_for(names: list[str]) -> str:
 
 
 def read_prior_therapy(
-    text: str, quote: str, kind: Source, out: Collector, *, skip_generic: bool
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    *,
+    skip_generic: bool,
+    literals: set[str] | None = None,
 ) -> None:
     """Prior treatments required ("must have progressed on a CDK4/6 inhibitor"), excluded ("no
     prior fulvestrant") or allowed ("prior capecitabine is allowed").
@@ -766,7 +784,7 @@ def read_prior_therapy(
     """
     if kind not in ("inclusion", "exclusion"):
         return
-    mentions = _drug_mentions(text)
+    mentions = _drug_mentions(text, literals)
     if not mentions:
         return
     if _NEVER_A_PRIOR.search(text):
@@ -1319,10 +1337,18 @@ _EARLY_HINTS = (
 )
 
 
-def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
+def read_setting(
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    *,
+    metastatic_words: bool = True,
+    early_words: bool = True,
+) -> None:
     """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
     if kind == "inclusion":
-        metastatic = _METASTATIC.search(text)
+        metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is not None:
             mode = polarity(text, metastatic.start(), metastatic.end(), kind)
             if mode == "require" and not _HISTORY_CONTEXT.search(text[: metastatic.start()][-40:]):
@@ -1335,7 +1361,7 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
                 out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
         elif _LOCALLY_ADVANCED.search(text) and not _HISTORY_CONTEXT.search(text):
             out.setting.append(SettingCue("locally_advanced", trim_quote(quote), kind))
-        early = _EARLY.search(text)
+        early = _EARLY.search(text) if early_words else None
         if (
             early is not None
             and not _HISTORY_CONTEXT.search(text)
@@ -1346,7 +1372,7 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
                 SettingCue("early_strong" if strong else "early", trim_quote(quote), kind)
             )
     elif kind == "exclusion":
-        metastatic = _METASTATIC.search(text)
+        metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
             return
         window = text[max(0, metastatic.start() - 40) : metastatic.end() + 25]
@@ -1389,7 +1415,8 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "kps",
         "lansky",
     ),
-    "setting": _METASTATIC_HINTS + _EARLY_HINTS,
+    "setting": _METASTATIC_HINTS,
+    "setting_early": _EARLY_HINTS,
     "breast": ("breast", "mammary"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
@@ -1405,7 +1432,7 @@ _TRIGGER_TOKENS: dict[str, str] = {
     "et": "prior",
     "men": "sex",
     "ps": "performance",
-    "m0": "setting",
+    "m0": "setting_early",
     "m1": "setting",
 }
 
@@ -1453,22 +1480,49 @@ def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozen
 
 
 _TRIGGER, _TRIGGER_TOKEN, _TRIGGER_GROUPS = _trigger_table()
-_NO_GROUPS: frozenset[str] = frozenset()
+
+
+def _literal_drugs() -> dict[str, frozenset[str]]:
+    """For each trigger word, the therapy patterns whose keys it contains."""
+    table: dict[str, frozenset[str]] = {}
+    for literal in _TRIGGER_GROUPS:
+        names = {name for name, keys in _DRUG_KEYS.items() if any(k in literal for k in keys if len(k) > 2)}
+        table[literal] = frozenset(names)
+    for token in ("ai", "ais", "nsai", "nsais"):
+        table[token] = frozenset({"aromatase-inhibitor"})
+    table["et"] = frozenset({"endocrine"})
+    return table
+
+
+_LITERAL_DRUGS = _literal_drugs()
+
+
+def scan(text: str) -> tuple[set[str], set[str]]:
+    """The extractors worth running on a normalized sentence and the key words that called them."""
+    groups: set[str] = set()
+    literals: set[str] = set()
+    for pattern in (_TRIGGER, _TRIGGER_TOKEN):
+        for match in pattern.finditer(text):
+            word = match.group(0)
+            literals.add(word)
+            groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+    return groups, literals
 
 
 def triggered(text: str) -> set[str]:
-    """The extractors worth running on a normalized sentence, found in two quick regex passes."""
-    groups: set[str] = set()
-    for match in _TRIGGER.finditer(text):
-        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
-    for match in _TRIGGER_TOKEN.finditer(text):
-        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
-    return groups
+    """The extractors worth running on a normalized sentence."""
+    return scan(text)[0]
 
 
-def read_sentence(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """Run the extractors a normalized sentence can concern."""
-    groups = triggered(text)
+def read_sentence(
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    found: tuple[set[str], set[str]] | None = None,
+) -> None:
+    """Run the extractors a normalized sentence can concern (``found`` is its ``scan`` if known)."""
+    groups, literals = found if found is not None else scan(text)
     if not groups:
         return
     if "receptors" in groups:
@@ -1481,14 +1535,21 @@ def read_sentence(text: str, quote: str, kind: Source, out: Collector) -> None:
         read_disease_extent(text, quote, kind, out)
     lines = "lines" in groups and read_lines(text, quote, kind, out)
     if "prior" in groups:
-        read_prior_therapy(text, quote, kind, out, skip_generic=lines)
+        read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
     if "biomarkers" in groups:
         read_biomarkers(text, quote, kind, out)
     if "sex" in groups:
         read_menopause_and_sex(text, quote, kind, out)
     if "performance" in groups:
         read_performance(text, quote, kind, out)
-    if "setting" in groups:
-        read_setting(text, quote, kind, out)
+    if "setting" in groups or "setting_early" in groups:
+        read_setting(
+            text,
+            quote,
+            kind,
+            out,
+            metastatic_words="setting" in groups,
+            early_words="setting_early" in groups,
+        )
     if "breast" in groups:
         read_breast_mention(text, quote, kind, out)

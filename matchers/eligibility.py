@@ -23,6 +23,7 @@ from matchers.criteria_patterns import (
     read_menopause_and_sex,
     read_receptors,
     read_sentence,
+    scan,
     split_sentences,
     triggered,
     trim_quote,
@@ -177,37 +178,52 @@ _SETTING_HINTS: dict[str, tuple[str, ...]] = {
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
-def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
-    """Breast trial, a pan-tumor trial that admits breast cancer, or neither."""
-    labelled = [
-        t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
-    ]
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """What the title and conditions alone say about the kind of cancer."""
+
+    kind: Literal["breast", "generic", "organ", "none"]
+    quote: str
+
+
+def _label_scope(study: Study) -> _Labels:
+    labelled = [t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t]
     for text in labelled:
         lowered = normalize(text)
-        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
-            lowered
-        ):
-            return "breast", trim_quote(text)
-    if any(mode == "require" for mode, _ in collector.breast_mentions):
-        quote = next(q for mode, q in collector.breast_mentions if mode == "require")
-        return "breast", quote
-    if any(mode == "exclude" for mode, _ in collector.breast_mentions):
-        return "other", next(q for mode, q in collector.breast_mentions if mode == "exclude")
+        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(lowered):
+            return _Labels("breast", trim_quote(text))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     lowered_candidates = [normalize(t) for t in candidates]
+    organ = next((t for t, low in zip(candidates, lowered_candidates, strict=True) if _ORGAN.search(low)), None)
+    if organ is not None:
+        return _Labels("organ", trim_quote(organ))
     generic = next(
-        (
-            t
-            for t, low in zip(candidates, lowered_candidates, strict=True)
-            if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)
-        ),
-        None,
+        (t for t, low in zip(candidates, lowered_candidates, strict=True) if _GENERIC_CANCER.search(low)), None
     )
-    if generic is None or any(_ORGAN.search(low) for low in lowered_candidates):
-        return "other", trim_quote(study.conditions[0] if study.conditions else study.title)
-    if len(set(_ORGAN.findall(inclusion_text))) >= 2:
-        return "other", trim_quote(generic)
-    return "solid_tumor", trim_quote(generic)
+    if generic is not None:
+        return _Labels("generic", trim_quote(generic))
+    return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
+
+
+def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
+    """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
+
+    Titles and conditions decide when they name breast cancer or another organ; the criteria
+    decide for trials labelled only "solid tumors" or "cancer" (or not labelled as cancer at all).
+    """
+    if labels.kind == "breast":
+        return "breast", labels.quote
+    if labels.kind == "organ":
+        return "other", labels.quote
+    required = next((q for mode, q in collector.breast_mentions if mode == "require"), None)
+    if required is not None:
+        return "breast", required
+    excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
+    if excluded is not None:
+        return "other", excluded
+    if labels.kind == "generic" and len(set(_ORGAN.findall(inclusion_text))) < 2:
+        return "solid_tumor", labels.quote
+    return "other", labels.quote
 
 
 def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
@@ -429,6 +445,19 @@ def _read_labels(study: Study, collector: Collector) -> None:
 
 def read_trial_uncached(study: Study) -> TrialReading:
     """Read one study's criteria, titles and conditions into findings. Never raises."""
+    labels = _label_scope(study)
+    if labels.kind == "organ":
+        # Another cancer named in the title or conditions: not for this app, so the criteria
+        # (most of the reading cost) are not read at all.
+        return TrialReading(
+            nct_id=study.nct_id,
+            version=study.version,
+            scope="other",
+            scope_quote=labels.quote,
+            setting="unknown",
+            setting_quote="",
+            healthy_volunteers=bool(study.healthy_volunteers),
+        )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
     inclusion_parts: list[str] = []
@@ -443,24 +472,27 @@ def read_trial_uncached(study: Study) -> TrialReading:
         whole = normalize(item.text)
         if kind == "inclusion":
             inclusion_parts.append(whole)
-        groups = triggered(whole)
-        if not groups and not (parent_text and triggered(parent_text)):
+        combined = parent_text + " " + whole if parent_text else whole
+        found = scan(combined)
+        if not found[0]:
             continue
         sentences = split_sentences(item.text)
+        single = len(sentences) == 1
         for sentence in sentences:
-            text = whole if len(sentences) == 1 else normalize(sentence)
-            if parent_text:
+            text = combined if single else normalize(sentence)
+            if parent_text and not single:
                 text = parent_text + " " + text
+            if parent_text:
                 quote = f"{item.parent}: {sentence}" if len(item.parent or "") <= 90 else sentence
             else:
                 quote = sentence
             try:
-                read_sentence(text, quote, kind, collector)
+                read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
     _read_labels(study, collector)
     _menopause(collector)
-    scope, scope_quote = _scope(study, " ".join(inclusion_parts), collector)
+    scope, scope_quote = _scope(labels, " ".join(inclusion_parts), collector)
     setting, setting_quote = _setting(study, collector)
     return TrialReading(
         nct_id=study.nct_id,
