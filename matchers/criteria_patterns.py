@@ -160,20 +160,53 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 
 _BOUNDARY_HINTS = (";", ", and", ",and", ", but", "but", "however", "whereas")
-_NOT_A_NEGATION_HINTS = ("than", "longer", "only", "limited", "necessarily", "otherwise", "small", "whether",
-                         "or not", "applicable", "if not")
+_NOT_A_NEGATION_HINTS = (
+    "than",
+    "longer",
+    "only",
+    "limited",
+    "necessarily",
+    "otherwise",
+    "small",
+    "whether",
+    "or not",
+    "applicable",
+    "if not",
+)
 _NEGATOR_HINTS = ("no", "without", "never", "free of", "absence", "negative for", "lack", "n't")
-_EXCEPTION_HINTS = ("except", "unless", "other than", "excluding", "apart", "besides", "but not", "aside",
-                    "without", "restriction", "limit", "may", "permitted", "allowed")
-_POST_HINTS = ("allow", "permit", "eligib", "accept", "includ", "enrol", "exclud", "prohibit", "may", "can",
-               "consider")
+_EXCEPTION_HINTS = (
+    "except",
+    "unless",
+    "other than",
+    "excluding",
+    "apart",
+    "besides",
+    "but not",
+    "aside",
+    "without",
+    "restriction",
+    "limit",
+    "may",
+    "permitted",
+    "allowed",
+)
+_POST_HINTS = (
+    "allow",
+    "permit",
+    "eligib",
+    "accept",
+    "includ",
+    "enrol",
+    "exclud",
+    "prohibit",
+    "may",
+    "can",
+    "consider",
+)
 
 
 def _has_any(text: str, hints: tuple[str, ...]) -> bool:
-    for hint in hints:
-        if hint in text:
-            return True
-    return False
+    return any(hint in text for hint in hints)
 
 
 def _pre_window(text: str, start: int, width: int = 110) -> str:
@@ -1463,34 +1496,55 @@ def trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+_TOKEN_BEFORE = (" ", "(", "/", "[")
+_TOKEN_AFTER = (" ", ")", ",", "/", "+", "-", ":", ";", ".", "]")
+
+
+def _token_forms() -> dict[str, str]:
+    """Each short token with the punctuation or space that can surround it, as plain literals.
+
+    Scanning for " er+" or "(ai)" as literals inside one prefix tree costs far less than a second
+    word-boundary regex pass; the text is scanned with a space added at both ends.
+    """
+    return {
+        before + token + after: token
+        for token in _TRIGGER_TOKENS
+        for before in _TOKEN_BEFORE
+        for after in _TOKEN_AFTER
+    }
+
+
+_TOKEN_FORMS = _token_forms()
+
+
+def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
             groups_of.setdefault(key, set()).add(group)
-    literals = sorted(groups_of)
-    closed = {
-        literal: frozenset().union(*(groups_of[k] for k in literals if k in literal))
-        for literal in literals
-    }
-    for token, group in _TRIGGER_TOKENS.items():
-        closed[token] = closed.get(token, frozenset()) | {group}
-    tokens = re.compile(r"\b(?:" + "|".join(sorted(_TRIGGER_TOKENS, key=len, reverse=True)) + r")\b")
-    return re.compile(trie_pattern(literals)), tokens, closed
+    words = sorted(groups_of)
+    closed = {word: frozenset().union(*(groups_of[k] for k in words if k in word)) for word in words}
+    for form, token in _TOKEN_FORMS.items():
+        closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
+    return re.compile(trie_pattern(sorted(closed))), closed
 
 
-_TRIGGER, _TRIGGER_TOKEN, _TRIGGER_GROUPS = _trigger_table()
+_TRIGGER, _TRIGGER_GROUPS = _trigger_table()
 
 
 def _literal_drugs() -> dict[str, frozenset[str]]:
     """For each trigger word, the therapy patterns whose keys it contains."""
     table: dict[str, frozenset[str]] = {}
     for literal in _TRIGGER_GROUPS:
-        names = {name for name, keys in _DRUG_KEYS.items() if any(k in literal for k in keys if len(k) > 2)}
+        names = {
+            name for name, keys in _DRUG_KEYS.items() if any(k in literal for k in keys if len(k) > 2)
+        }
         table[literal] = frozenset(names)
-    for token in ("ai", "ais", "nsai", "nsais"):
-        table[token] = frozenset({"aromatase-inhibitor"})
-    table["et"] = frozenset({"endocrine"})
+    for form, token in _TOKEN_FORMS.items():
+        if token in ("ai", "ais", "nsai", "nsais"):
+            table[form] = frozenset({"aromatase-inhibitor"})
+        elif token == "et":
+            table[form] = frozenset({"endocrine"})
     return table
 
 
@@ -1501,11 +1555,10 @@ def scan(text: str) -> tuple[set[str], set[str]]:
     """The extractors worth running on a normalized sentence and the key words that called them."""
     groups: set[str] = set()
     literals: set[str] = set()
-    for pattern in (_TRIGGER, _TRIGGER_TOKEN):
-        for match in pattern.finditer(text):
-            word = match.group(0)
-            literals.add(word)
-            groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+    for match in _TRIGGER.finditer(f" {text} "):
+        word = match.group(0)
+        literals.add(word)
+        groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
     return groups, literals
 
 

@@ -25,6 +25,7 @@ from matchers.criteria_patterns import (
     read_sentence,
     scan,
     split_sentences,
+    trie_pattern,
     triggered,
     trim_quote,
 )
@@ -121,60 +122,80 @@ _ORGAN = re.compile(
     r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
     r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
 )
-_TITLE_METASTATIC = re.compile(
-    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta\w*|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|(?<!locally\s)\badvanced\b|"
-    r"\bmbc\b|\babc\b|\bpreviously[\s-]treated\b|\bpretreated\b|\blater[\s-]line\b|\bsecond[\s-]line\b|"
-    r"\bfirst[\s-]line\b"
-)
-_TITLE_LOCALLY = re.compile(r"\blocally[\s-]+advanced\b|\brecurren\w*\b|\brelapsed\b")
-_TITLE_EARLY = re.compile(
-    r"\bearly\b|\badjuvant\b|\bneo-?adjuvant\b|\(neo\)adjuvant|\boperable\b|\bpre-?operative\w*|"
-    r"\bpost-?operative\w*|\bperi-?operative\w*|\bsurg\w*|\bmastectomy|\blumpectomy|\bsentinel|\bdcis\b|"
-    r"\bin\s+situ\b|\bprevent\w*|\bscreening\b|\brisk[\s-]reduc\w*|\btomosynthesis|\bmammogra\w*|"
-    r"\bsurvivors?\b|\bnon-?metastatic\b|\bstage\s*(?:0|i{1,3}|[123])\b(?!\s*(?:-|to|or)\s*(?:iv|4))|"
-    r"\bultrasound\b|\bbiopsy\b|\bfamily\s+history\b|\bhigh[\s-]risk\s+(?:women|individuals)|"
-    r"\bclinical\s+breast\s+exam\w*|\bflap\b|\bcosmesis\b"
-)
-_SETTING_HINTS: dict[str, tuple[str, ...]] = {
-    _TITLE_METASTATIC.pattern: (
-        "metasta",
-        "stage",
-        "resectable",
-        "operable",
-        "advanced",
-        "mbc",
-        "abc",
-        "treated",
-        "line",
+_SETTING_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "metasta",
+            "oligometasta",
+            "stage iv",
+            "stage 4",
+            "unresectable",
+            "inoperable",
+            "advanced",
+            "mbc",
+            "abc",
+            "previously treated",
+            "previously-treated",
+            "pretreated",
+            "later line",
+            "later-line",
+            "second line",
+            "second-line",
+            "first line",
+            "first-line",
+        ),
+        "metastatic",
     ),
-    _TITLE_LOCALLY.pattern: ("locally", "recurren", "relapse"),
-    _TITLE_EARLY.pattern: (
+    **dict.fromkeys(("locally advanced", "locally-advanced", "recurren", "relapsed"), "local"),
+    **dict.fromkeys(
+        (
+            "early",
+            "adjuvant",
+            "neoadjuvant",
+            "neo-adjuvant",
+            "(neo)adjuvant",
+            "operable",
+            "preoperative",
+            "pre-operative",
+            "postoperative",
+            "post-operative",
+            "perioperative",
+            "peri-operative",
+            "surg",
+            "mastectomy",
+            "lumpectomy",
+            "sentinel",
+            "dcis",
+            "in situ",
+            "prevent",
+            "screening",
+            "risk reduc",
+            "risk-reduc",
+            "tomosynthesis",
+            "mammogra",
+            "survivor",
+            "non-metasta",
+            "nonmetasta",
+            "ultrasound",
+            "biopsy",
+            "family history",
+            "high risk women",
+            "high-risk women",
+            "clinical breast exam",
+            "flap",
+            "cosmesis",
+            "stage i",
+            "stage ii",
+            "stage iii",
+            "stage 0",
+            "stage 1",
+            "stage 2",
+            "stage 3",
+        ),
         "early",
-        "adjuvant",
-        "operable",
-        "operative",
-        "surg",
-        "mastectomy",
-        "lumpectomy",
-        "sentinel",
-        "dcis",
-        "situ",
-        "prevent",
-        "screening",
-        "risk",
-        "tomosynthesis",
-        "mammogra",
-        "survivor",
-        "metasta",
-        "stage",
-        "ultrasound",
-        "biopsy",
-        "family",
-        "clinical breast",
-        "flap",
-        "cosmesis",
     ),
 }
+_SETTING_WORD = re.compile(trie_pattern(sorted(_SETTING_WORDS)))
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
@@ -187,18 +208,29 @@ class _Labels:
 
 
 def _label_scope(study: Study) -> _Labels:
-    labelled = [t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t]
+    labelled = [
+        t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
+    ]
     for text in labelled:
         lowered = normalize(text)
-        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(lowered):
+        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
+            lowered
+        ):
             return _Labels("breast", trim_quote(text))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     lowered_candidates = [normalize(t) for t in candidates]
-    organ = next((t for t, low in zip(candidates, lowered_candidates, strict=True) if _ORGAN.search(low)), None)
+    organ = next(
+        (t for t, low in zip(candidates, lowered_candidates, strict=True) if _ORGAN.search(low)), None
+    )
     if organ is not None:
         return _Labels("organ", trim_quote(organ))
     generic = next(
-        (t for t, low in zip(candidates, lowered_candidates, strict=True) if _GENERIC_CANCER.search(low)), None
+        (
+            t
+            for t, low in zip(candidates, lowered_candidates, strict=True)
+            if _GENERIC_CANCER.search(low)
+        ),
+        None,
     )
     if generic is not None:
         return _Labels("generic", trim_quote(generic))
@@ -226,25 +258,32 @@ def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[
     return "other", labels.quote
 
 
+def _setting_cues(texts: list[str]) -> dict[str, str]:
+    """For each label cue (metastatic, local, early), the first text that shows it.
+
+    One prefix-tree pass over all texts; a cue word only counts at the start of a word.
+    """
+    found: dict[str, str] = {}
+    if not texts:
+        return found
+    joined = " " + normalize("\n".join(texts))
+    for match in _SETTING_WORD.finditer(joined):
+        if joined[match.start() - 1].isalnum():
+            continue
+        cue = _SETTING_WORDS[match.group(0)]
+        if cue not in found:
+            found[cue] = texts[joined.count("\n", 0, match.start())]
+    return found
+
+
 def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
     labels = [t for t in study.conditions if t]
-    joined = {id(titles): normalize("\n".join(titles)), id(labels): normalize("\n".join(labels))}
-
-    def first(pattern: re.Pattern[str], texts: list[str]) -> str | None:
-        """The first text the pattern matches, found with one search over all of them."""
-        hints = _SETTING_HINTS[pattern.pattern]
-        if not any(h in joined[id(texts)] for h in hints):
-            return None
-        match = pattern.search(joined[id(texts)])
-        if match is None:
-            return None
-        return texts[joined[id(texts)].count("\n", 0, match.start())]
-
-    title_met, title_early = first(_TITLE_METASTATIC, titles), first(_TITLE_EARLY, titles)
-    title_local = first(_TITLE_LOCALLY, titles)
-    label_met, label_early = first(_TITLE_METASTATIC, labels), first(_TITLE_EARLY, labels)
-    label_local = first(_TITLE_LOCALLY, labels)
+    title_cues, label_cues = _setting_cues(titles), _setting_cues(labels)
+    title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
+    title_local = title_cues.get("local")
+    label_met, label_early = label_cues.get("metastatic"), label_cues.get("early")
+    label_local = label_cues.get("local")
     cues = collector.setting
     crit_met = next((c.quote for c in cues if c.cue == "metastatic"), None)
     crit_local = next((c.quote for c in cues if c.cue == "locally_advanced"), None)
@@ -434,6 +473,11 @@ def _read_labels(study: Study, collector: Collector) -> None:
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
+    if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
+        "receptors",
+        "brain",
+    }:
+        return
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)

@@ -639,7 +639,8 @@ def judge(
         verdict = "likely_eligible"
     if (study.overall_status or "").upper() in _RECRUITING:
         out.add_fit("Recruiting", 1)
-    nearest = nearest_recruiting_site(study, origin)
+    # Distances only matter for trials she could join; skipping the rest keeps ranking fast.
+    nearest = nearest_recruiting_site(study, origin) if relevant else None
     site, miles = (nearest[0], round(nearest[1], 1)) if nearest else (first_recruiting_site(study), None)
     if miles is not None and profile.travel_miles is not None and miles > profile.travel_miles:
         out.fit.append("Farther than you want to travel")
