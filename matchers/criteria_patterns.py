@@ -366,7 +366,9 @@ _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
     r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
     r"may\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
-    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b"
+    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
+    r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
+    r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
 )
 _OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
 _HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
@@ -754,6 +756,11 @@ _NEVER_A_PRIOR = re.compile(
     r"hypersensitiv|allerg|contraindicat|excipient|cumulative|\bdoses?\s+of\b|childbearing|contracept|"
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
+_NOT_HISTORY = re.compile(r"\brecover\w*|\btoxicit\w*|\bresolved\b|\badverse\b|\bside[\s-]effects?\b")
+_SHORT_WASHOUT = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
+    r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
+)
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
 _NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
 _AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
@@ -837,7 +844,7 @@ def read_prior_therapy(
             continue
         pre = _pre_window(text, start, 90)
         post = text[end : end + 40]
-        if _INDUCED_AFTER.match(post):
+        if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
             continue
         prior_match = last_match(_PRIOR_CONTEXT, pre)
         prior_after = re.match(
@@ -857,7 +864,10 @@ def read_prior_therapy(
         if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
         if _WASHOUT.search(text) and (
-            mode == "exclude" or "since" in text or not _STRONG_PRIOR.search(pre)
+            mode == "exclude"
+            or "since" in text
+            or not _STRONG_PRIOR.search(pre)
+            or _SHORT_WASHOUT.search(text)
         ):
             continue
         if mode == "require" and conditional:
@@ -913,6 +923,7 @@ _LINES = re.compile(
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
 )
+_ALLOWED_LATER = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\b")
 _NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
 _ORDINAL_LINE = re.compile(
     r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
@@ -986,6 +997,9 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         cmp = " ".join((match.group("cmp") or "").split())
         tail = " ".join((match.group("tail") or "").split())
         mode = polarity(text, match.start(), match.end(), kind)
+        later = text[match.end() :]
+        if mode == "exclude" and _ALLOWED_LATER.search(later) and not _NOT_ALLOWED.search(later):
+            mode = "allow"
         if mode == "allow":
             mode = "require"
         low: int | None = None
@@ -1045,6 +1059,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             else:
                 lines_before = _ORDINALS[word] - 1
                 upper = None if match.group("later") else lines_before
+                if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
+                    lines_before = 0
                 if kind != "exclusion":
                     out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
             found = True

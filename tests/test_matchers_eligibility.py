@@ -237,6 +237,10 @@ def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
         EXC.format("Known hypersensitivity to paclitaxel"),
         INC.format("At least 4 weeks since prior chemotherapy"),
         INC.format("Eligible for treatment with fulvestrant"),
+        INC.format("Recovery from prior chemotherapy"),
+        INC.format("Prior treatment with chemotherapy within 21 days"),
+        INC.format("HR-positive patients must have progressed on prior endocrine therapy"),
+        EXC.format("Cumulative doxorubicin dose > 450 mg/m2"),
     ],
 )
 def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: str) -> None:
@@ -270,6 +274,17 @@ def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: s
         (INC.format("Previously untreated metastatic breast cancer"), "prior_lines", (None, 0)),
         (INC.format("Second-line or later"), "prior_lines", (1, None)),
         (EXC.format("Any line of endocrine therapy for advanced disease"), "endocrine_lines", (None, 0)),
+        (
+            EXC.format("Up to one line of endocrine therapy for metastatic disease is allowed"),
+            "endocrine_lines",
+            (None, 1),
+        ),
+        (INC.format("Pancreatic cancer (first or second line)"), "prior_lines", (0, 1)),
+        (
+            INC.format("At least 1 but not more than 3 prior chemotherapy regimens"),
+            "chemo_lines",
+            (1, 3),
+        ),
     ],
 )
 def test_lines_of_therapy(criteria: str, factor: str, expected: tuple[int | None, int | None]) -> None:
