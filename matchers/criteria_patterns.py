@@ -747,7 +747,8 @@ _FUTURE_CONTEXT = re.compile(
     r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
     r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
     r"study\s+(?:drug|treatment)|able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
-    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse)\b"
+    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
+    r"to\s+be\s+(?:treated|given|administered))\b"
 )
 _NOT_A_PRIOR = re.compile(
     r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
@@ -756,6 +757,7 @@ _NEVER_A_PRIOR = re.compile(
     r"hypersensitiv|allerg|contraindicat|excipient|cumulative|\bdoses?\s+of\b|childbearing|contracept|"
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
+_BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(r"\brecover\w*|\btoxicit\w*|\bresolved\b|\badverse\b|\bside[\s-]effects?\b")
 _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
@@ -832,6 +834,9 @@ def read_prior_therapy(
     if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
         return
     conditional = kind == "inclusion" and _CONDITIONAL.search(text) is not None
+    # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
+    # qualifies an exception, not the rule itself.
+    unbracketed = _BRACKETED.sub(" ", text) if "(" in text else text
     topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
     in_conjugate = "conjugate" in text or "adc" in text
     required: list[tuple[int, int, str]] = []
@@ -863,11 +868,12 @@ def read_prior_therapy(
             mode = "exclude" if mode == "require" else "require"
         if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
-        if _WASHOUT.search(text) and (
+        clause = unbracketed
+        if _WASHOUT.search(clause) and (
             mode == "exclude"
-            or "since" in text
+            or "since" in clause
             or not _STRONG_PRIOR.search(pre)
-            or _SHORT_WASHOUT.search(text)
+            or _SHORT_WASHOUT.search(clause)
         ):
             continue
         if mode == "require" and conditional:

@@ -40,6 +40,7 @@ from matchers.findings import (
     BRAIN_METS_ACTIVE,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
+    MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
     PRIOR_PREFIX,
@@ -378,8 +379,11 @@ def _menopause(collector: Collector) -> None:
 def _without_allowed_members(factor: str, allowed: set[str]) -> str | None:
     """Drop therapies the trial explicitly allows from an any-of exclusion ("SERD other than
     fulvestrant"); ``None`` when nothing is left."""
-    members = [m for m in factor[len(PRIOR_PREFIX) :].split("|") if PRIOR_PREFIX + m not in allowed]
-    return PRIOR_PREFIX + "|".join(members) if members else None
+    members = factor[len(PRIOR_PREFIX) :].split("|")
+    if len(members) == 1:
+        return factor  # "not in the metastatic setting, allowed as adjuvant" still excludes her
+    kept = [m for m in members if PRIOR_PREFIX + m not in allowed]
+    return PRIOR_PREFIX + "|".join(kept) if kept else None
 
 
 def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
@@ -417,6 +421,10 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
         for r in kept
         if r.factor not in both or (r.factor == BRAIN_METS and brain_required and r.expects)
     ]
+    for factor in sorted(both - {BRAIN_METS}):
+        # Usually two parts or cohorts of one trial that differ; the verdict turns it into a question.
+        source = next(r for r in kept if r.factor == factor and not r.expects)
+        result.append(Requirement(factor, False, source.quote, source.kind, MIXED))
     receptor = _receptor_requirement(collector.receptors)
     if receptor is not None:
         result.insert(0, receptor)

@@ -36,6 +36,7 @@ from matchers.findings import (
     LEPTOMENINGEAL,
     LIVER_METS,
     MEASURABLE,
+    MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
     PRIOR_BRAIN_RADIATION,
@@ -262,6 +263,16 @@ def _subtype_label(profile: PatientProfile) -> str:
 def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
     fact = patient_fact(profile, req)
     factor, expects, quote = req.factor, req.expects, req.quote
+    if req.detail == MIXED:
+        if factor.startswith(PRIOR_PREFIX):
+            subject = "earlier treatment with " + therapy_words(factor[len(PRIOR_PREFIX) :])
+        else:
+            subject = "this point"
+        out.ask(
+            f"Different parts of this trial treat {subject} differently. Ask the study team which "
+            "part you could join."
+        )
+        return
     if factor == POSTMENOPAUSAL and profile.sex == "male":
         return
     if factor == SUBTYPE:

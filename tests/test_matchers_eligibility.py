@@ -588,3 +588,27 @@ def test_real_triple_negative_trial() -> None:
     assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS
     assert limits(reading)["chemo_lines"] == (1, 3)
     assert ("bone_only", False) in facts(reading)
+
+
+def test_exclusion_with_bracketed_adjuvant_exception_still_excludes() -> None:
+    reading = read(
+        EXC.format(
+            "Prior CDK4/6 inhibitors in the metastatic setting (prior CDK4/6 inhibitors permitted in the "
+            "adjuvant setting if the treatment-free interval was at least 12 months)"
+        )
+    )
+    assert ("prior:cdk4/6-inhibitor", False) in facts(reading)
+
+
+def test_parts_that_disagree_become_a_mixed_requirement() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
+    )
+    mixed = [r for r in reading.requirements if r.factor == "prior:cdk4/6-inhibitor"]
+    assert [r.detail for r in mixed] == ["mixed"]
+
+
+def test_future_treatment_in_a_safety_rule_is_not_history() -> None:
+    reading = read(EXC.format("Participants to be treated with ribociclib: QTcF >= 450 ms"))
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}

@@ -294,3 +294,14 @@ def test_reasons_are_plain_sentences_followed_by_the_quote() -> None:
     result = match(HER2_STABLE_BRAIN, INC.format("HER2-positive metastatic breast cancer"))
     rendered = [str(r) for r in result.reasons]
     assert any(r.endswith('The trial says: "HER2-positive metastatic breast cancer"') for r in rendered)
+
+
+def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
+    criteria = (
+        "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
+    )
+    result = match(profile, criteria)
+    assert result.verdict == "possibly_eligible"
+    assert any("Different parts of this trial" in q for q in result.questions)
