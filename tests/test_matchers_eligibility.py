@@ -593,8 +593,8 @@ def test_real_triple_negative_trial() -> None:
 def test_exclusion_with_bracketed_adjuvant_exception_still_excludes() -> None:
     reading = read(
         EXC.format(
-            "Prior CDK4/6 inhibitors in the metastatic setting (prior CDK4/6 inhibitors permitted in the "
-            "adjuvant setting if the treatment-free interval was at least 12 months)"
+            "Prior CDK4/6 inhibitors in the metastatic setting (prior CDK4/6 inhibitors permitted in "
+            "the adjuvant setting if the treatment-free interval was at least 12 months)"
         )
     )
     assert ("prior:cdk4/6-inhibitor", False) in facts(reading)
