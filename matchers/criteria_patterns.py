@@ -159,6 +159,37 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return last
 
 
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, factored by common prefix.
+
+    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
+    reject most positions after one character, which makes a 150-word scan about six times faster.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if optional else group
+
+    return build(trie)
+
+
+def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
+    return re.compile(trie_pattern(list(hints)))
+
+
 _BOUNDARY_HINTS = (";", ", and", ",and", ", but", "but", "however", "whereas")
 _NOT_A_NEGATION_HINTS = (
     "than",
@@ -205,15 +236,18 @@ _POST_HINTS = (
 )
 
 
-def _has_any(text: str, hints: tuple[str, ...]) -> bool:
-    return any(hint in text for hint in hints)
+_BOUNDARY_HINT = hint_pattern(_BOUNDARY_HINTS)
+_NOT_A_NEGATION_HINT = hint_pattern(_NOT_A_NEGATION_HINTS)
+_NEGATOR_HINT = hint_pattern(_NEGATOR_HINTS)
+_EXCEPTION_HINT = hint_pattern(_EXCEPTION_HINTS)
+_POST_HINT = hint_pattern(_POST_HINTS)
 
 
 def _pre_window(text: str, start: int, width: int = 110) -> str:
     """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
     begin = max(0, start - width)
     pre = text[begin:start]
-    if _has_any(pre, _BOUNDARY_HINTS):
+    if _BOUNDARY_HINT.search(pre):
         last = last_match(_BOUNDARY, pre)
         if last is not None:
             pre = pre[last.end() :]
@@ -222,7 +256,7 @@ def _pre_window(text: str, start: int, width: int = 110) -> str:
 
 def _post_window(text: str, end: int) -> str:
     post = text[end : end + 70]
-    if _has_any(post, _BOUNDARY_HINTS):
+    if _BOUNDARY_HINT.search(post):
         boundary = _BOUNDARY.search(post)
         if boundary:
             post = post[: boundary.start()]
@@ -238,17 +272,17 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     Cheap substring checks guard every pattern: most clauses contain none of these words.
     """
     pre = _pre_window(text, start)
-    if _has_any(pre, _NOT_A_NEGATION_HINTS):
+    if _NOT_A_NEGATION_HINT.search(pre):
         pre = _NOT_A_NEGATION.sub(" ", pre)
-    if _has_any(pre, _EXCEPTION_HINTS) and _EXCEPTION.search(pre):
+    if _EXCEPTION_HINT.search(pre) and _EXCEPTION.search(pre):
         return "allow"
     post = _post_window(text, end)
-    if _has_any(post, _POST_HINTS):
+    if _POST_HINT.search(post):
         if _POST_NOT_ALLOWED.search(post):
             return "exclude"
         if _POST_ALLOWED.search(post):
             return "allow"
-    negations = len(_NEGATOR.findall(pre)) if _has_any(pre, _NEGATOR_HINTS) else 0
+    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     positive = kind != "exclusion"
     if negations % 2 == 1:
         positive = not positive
@@ -953,6 +987,8 @@ _PREVIOUSLY_TREATED = re.compile(
 )
 _LINE_HINTS = ("line", "regimen", "treatments", "therapies")
 _ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
+_LINE_HINT = hint_pattern(_LINE_HINTS)
+_ADVANCED_HINT = hint_pattern(_ADVANCED_HINTS)
 _EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
@@ -982,8 +1018,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     Returns whether the sentence was read as a line limit, so the prior-therapy reader does not
     also take "no more than 2 prior chemotherapy regimens" as "must have had chemotherapy".
     """
-    has_lines = any(h in text for h in _LINE_HINTS)
-    if not has_lines and not any(h in text for h in _ADVANCED_HINTS):
+    has_lines = _LINE_HINT.search(text) is not None
+    if not has_lines and not _ADVANCED_HINT.search(text):
         return False
     found = False
     for match in _LINES.finditer(text) if has_lines else ():
@@ -1070,7 +1106,7 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 if kind != "exclusion":
                     out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
             found = True
-    advanced = any(h in text for h in _ADVANCED_HINTS)
+    advanced = _ADVANCED_HINT.search(text) is not None
     if not advanced:
         return found
     untreated = "untreated" in text or "naive" in text or "no prior" in text
@@ -1490,32 +1526,6 @@ _TRIGGER_TOKENS: dict[str, str] = {
     "m0": "setting_early",
     "m1": "setting",
 }
-
-
-def trie_pattern(words: list[str]) -> str:
-    """A regex matching any of ``words``, factored by common prefix.
-
-    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
-    reject most positions after one character, which makes a 150-word scan about six times faster.
-    """
-    trie: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
-        if not branches:
-            return ""
-        optional = "" in node
-        if len(branches) == 1 and not optional:
-            return branches[0]
-        group = "(?:" + "|".join(branches) + ")"
-        return group + "?" if optional else group
-
-    return build(trie)
 
 
 _TOKEN_BEFORE = (" ", "(", "/", "[")

@@ -410,7 +410,11 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.reason(f"It is for people who already had {therapy}, as you did.", quote)
             out.add_fit("Fits your treatment history", 1)
         elif expects and fact is False:
-            out.concern(f"It is for people who already had {therapy}; you have not listed it.", quote)
+            # An unlisted treatment may just have been left out of the list: ask, never exclude.
+            out.ask(
+                f"The trial requires earlier treatment with {therapy}, which you have not listed. Ask your "
+                "care team whether you have had it."
+            )
         elif expects:
             out.ask(
                 f"The trial requires earlier treatment with {therapy}. Ask your care team whether "

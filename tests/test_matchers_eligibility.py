@@ -612,3 +612,50 @@ def test_parts_that_disagree_become_a_mixed_requirement() -> None:
 def test_future_treatment_in_a_safety_rule_is_not_history() -> None:
     reading = read(EXC.format("Participants to be treated with ribociclib: QTcF >= 450 ms"))
     assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected", "allowed"),
+    [
+        (INC.format("Patients who have not received prior taxanes"), ("prior:taxane", False), None),
+        (
+            EXC.format("Patients who have not received prior trastuzumab"),
+            ("prior:trastuzumab", True),
+            None,
+        ),
+        (
+            EXC.format("Any prior chemotherapy, excluding capecitabine"),
+            ("prior:chemotherapy", False),
+            "prior:capecitabine",
+        ),
+        (
+            EXC.format("Prior anticancer therapy other than endocrine therapy"),
+            None,
+            "prior:endocrine",
+        ),
+        (
+            EXC.format("Prior fulvestrant unless given more than 12 months ago"),
+            ("prior:fulvestrant", False),
+            None,
+        ),
+    ],
+)
+def test_negation_and_exception_forms(
+    criteria: str, expected: tuple[str, bool] | None, allowed: str | None
+) -> None:
+    reading = read(criteria)
+    if expected is not None:
+        assert expected in facts(reading)
+    if allowed is not None:
+        assert allowed in allowances(reading)
+        assert (allowed, False) not in facts(reading)
+
+
+def test_nested_brain_allowance_reads_children_with_their_parent() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Patients with brain metastases are eligible if:\n"
+        "  * they were treated with radiotherapy or surgery\n  * they are stable for at least 4 weeks"
+    )
+    assert "brain_mets_stable" in allowances(reading)
+    assert ("brain_mets", False) not in facts(reading)
+    assert ("brain_mets", True) not in facts(reading)

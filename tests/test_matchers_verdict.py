@@ -305,3 +305,10 @@ def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
     result = match(profile, criteria)
     assert result.verdict == "possibly_eligible"
     assert any("Different parts of this trial" in q for q in result.questions)
+
+
+def test_required_prior_therapy_missing_from_the_list_is_a_question() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
+    result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
+    assert result.verdict == "possibly_eligible"
+    assert any("CDK4/6" in q and "not listed" in q for q in result.questions)
