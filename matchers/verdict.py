@@ -412,8 +412,8 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif expects and fact is False:
             # An unlisted treatment may just have been left out of the list: ask, never exclude.
             out.ask(
-                f"The trial requires earlier treatment with {therapy}, which you have not listed. Ask your "
-                "care team whether you have had it."
+                f"The trial requires earlier treatment with {therapy}, which you have not listed. "
+                "Ask your care team whether you have had it."
             )
         elif expects:
             out.ask(
