@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any, Literal
 
 from matchers.findings import (
@@ -643,7 +642,8 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     (
         "topo1-adc",
         r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
-        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan",
+        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan|"
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*inhibitors?\b",
     ),
     ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
     (
@@ -655,7 +655,8 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     (
         "her2-tki",
         r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
-        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
+        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b|\banti-?her-?2\b[\w\s/-]{0,30}?"
+        r"(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
     ),
     (
         "her2-directed",
@@ -687,7 +688,7 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
     (
         "endocrine-other",
-        r"\boral\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
+        r"\b(?:oral|investigational|novel|next[\s-]generation|other)\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
         r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
     ),
     ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
@@ -780,7 +781,7 @@ _STRONG_PRIOR = re.compile(
 _FUTURE_CONTEXT = re.compile(
     r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
     r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
-    r"study\s+(?:drug|treatment)|able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
+    r"able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
     r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
     r"to\s+be\s+(?:treated|given|administered))\b"
 )
@@ -797,6 +798,8 @@ _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
     r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
 )
+#: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
+_LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
 _NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
 _AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
@@ -873,8 +876,10 @@ def read_prior_therapy(
     unbracketed = _BRACKETED.sub(" ", text) if "(" in text else text
     topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
     in_conjugate = "conjugate" in text or "adc" in text
+    washed = _washout_mentions(text, mentions)
     required: list[tuple[int, int, str]] = []
-    for start, end, name in mentions:
+    previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
+    for index, (start, end, name) in enumerate(mentions):
         if skip_generic and name in ("chemotherapy", "endocrine"):
             continue
         if name == "adc" and topo1:
@@ -882,36 +887,48 @@ def read_prior_therapy(
         if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
             continue
         pre = _pre_window(text, start, 90)
+        if "of which" in pre or "which must" in pre:  # "... lines, one of which must include X"
+            pre = _pre_window(text, start, 170)
         post = text[end : end + 40]
         if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
             continue
+        inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
         prior_match = last_match(_PRIOR_CONTEXT, pre)
         prior_after = re.match(
             r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
             r"exposed|experienced|failure|progression)\b",
             post,
         )
-        if prior_match is None and prior_after is None and not _NAIVE_AFTER.match(post):
+        if (
+            prior_match is None
+            and prior_after is None
+            and not _NAIVE_AFTER.match(post)
+            and not inherited
+        ):
             continue
         future = last_match(_FUTURE_CONTEXT, pre)
+        if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
+            future = None
         strong = last_match(_STRONG_PRIOR, pre)
-        if future is not None and (strong is None or future.start() > strong.start()):
+        if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
             continue
         mode = polarity(text, start, end, kind)
+        if inherited and previous is not None and mode != "allow":
+            mode = previous[1]
         if _NAIVE_AFTER.match(post):
             mode = "exclude" if mode == "require" else "require"
         if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
-        clause = unbracketed
-        if _WASHOUT.search(clause) and (
+        if index in washed and (
             mode == "exclude"
-            or "since" in clause
+            or "since" in unbracketed
             or not _STRONG_PRIOR.search(pre)
-            or _SHORT_WASHOUT.search(clause)
+            or _SHORT_WASHOUT.search(unbracketed)
         ):
             continue
         if mode == "require" and conditional:
             continue
+        previous = (end, mode)
         if mode == "allow":
             if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
                 out.allow(_factor_for([name]), quote, kind)
@@ -922,15 +939,41 @@ def read_prior_therapy(
             required.append((start, end, name))
     if not required:
         return
-    any_of: list[str] = [required[0][2]]
-    for (_, previous_end, _), (start, _, name) in pairwise(required):
-        between = text[previous_end:start]
-        if _AND_BETWEEN.search(between) and " or " not in between:
-            out.require(_factor_for(any_of), True, quote, kind)
-            any_of = [name]
-        else:
-            any_of.append(name)
-    out.require(_factor_for(any_of), True, quote, kind)
+    last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
+    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
+        for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
+            out.require(_factor_for([name]), True, quote, kind)
+    else:
+        out.require(_factor_for([name for _, _, name in required]), True, quote, kind)
+
+
+def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of mentions a washout window ("within 14 days") applies to.
+
+    A window qualifies the drug just before it ("lapatinib within 12 months, neratinib or afatinib")
+    and a drug a few words after it ("4 weeks since prior chemotherapy"); one before the first drug
+    or after the last qualifies them all.
+    Windows inside brackets qualify an exception and are ignored.
+    """
+    if not mentions or not _WASHOUT.search(text):
+        return set()
+    brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)] if "(" in text else []
+    windows = [
+        m.start() for m in _WASHOUT.finditer(text) if not any(a <= m.start() < b for a, b in brackets)
+    ]
+    if not windows:
+        return set()
+    first_start, last_end = mentions[0][0], mentions[-1][1]
+    if any(w < first_start or w >= last_end for w in windows):
+        return set(range(len(mentions)))
+    washed: set[int] = set()
+    for window in windows:
+        before = max(i for i, (_, end, _) in enumerate(mentions) if end <= window)
+        washed.add(before)
+        after = before + 1
+        if after < len(mentions) and mentions[after][0] - window <= 35:  # "4 weeks since prior X"
+            washed.add(after)
+    return washed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1187,7 +1230,7 @@ _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
-    r"\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
+    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )
 _BIOMARKER_NEGATIVE = re.compile(

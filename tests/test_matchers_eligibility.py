@@ -659,3 +659,58 @@ def test_nested_brain_allowance_reads_children_with_their_parent() -> None:
     assert "brain_mets_stable" in allowances(reading)
     assert ("brain_mets", False) not in facts(reading)
     assert ("brain_mets", True) not in facts(reading)
+
+
+def test_a_list_joined_by_and_requires_each_drug() -> None:
+    reading = read(
+        INC.format("Have received previous treatment with trastuzumab, pertuzumab, and T-DM1")
+    )
+    assert {("prior:trastuzumab", True), ("prior:pertuzumab", True), ("prior:t-dm1", True)} <= facts(
+        reading
+    )
+
+
+def test_a_washout_after_one_drug_does_not_cover_the_rest_of_the_list() -> None:
+    reading = read(
+        EXC.format(
+            "Previously treated with lapatinib within 12 months of starting study treatment, neratinib, "
+            "or any other investigational anti-HER2 tyrosine kinase inhibitor"
+        )
+    )
+    assert ("prior:her2-tki", False) in facts(reading)
+    assert ("prior:her2-directed", False) not in facts(reading)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected", "absent"),
+    [
+        (INC.format("ESR1 mutation is not required"), None, "biomarker:esr1"),
+        (
+            EXC.format("Prior elacestrant or any investigational SERD"),
+            ("prior:endocrine-other", False),
+            None,
+        ),
+        (
+            EXC.format("Prior treatment with topoisomerase I inhibitors"),
+            ("prior:topo1-adc", False),
+            None,
+        ),
+        (
+            INC.format(
+                "One or two prior lines of endocrine therapy, one of which must include a "
+                "CDK4/6 inhibitor"
+            ),
+            ("prior:cdk4/6-inhibitor", True),
+            None,
+        ),
+    ],
+)
+def test_more_real_world_phrasings(
+    criteria: str, expected: tuple[str, bool] | None, absent: str | None
+) -> None:
+    reading = read(criteria)
+    if expected is not None:
+        assert expected in facts(reading)
+    if absent is not None:
+        assert not {f for f, _ in facts(reading) if f == absent}
+    assert ("prior:endocrine-other|fulvestrant", False) not in facts(reading)
