@@ -81,6 +81,8 @@ _TRANSLATE = str.maketrans(
 
 def normalize(text: str) -> str:
     """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
+    if text.isascii():  # most criteria: skip the character table
+        return text.lower()
     return text.translate(_TRANSLATE).lower()
 
 

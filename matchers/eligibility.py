@@ -104,7 +104,7 @@ class TrialReading:
 # ---------------------------------------------------------------------------------------------
 
 _BREAST_CANCER = re.compile(
-    r"\b(?:breast|mammary)\b[^.;]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
+    r"\b(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
     r"metasta|lesion|mass|disease|oncology)|\b(?:m?tnbc|mbc|abc)\b|\bher2[\s-]*(?:positive|\+)\s+bc\b|"
     r"\bbreast\s*$"
 )
@@ -208,31 +208,32 @@ class _Labels:
     quote: str
 
 
+def _joined(texts: list[str]) -> str:
+    """Normalized texts, one per line, so a match position tells which text it is in."""
+    return normalize("\n".join(" ".join(t.split()) for t in texts))
+
+
+def _first_matching(pattern: re.Pattern[str], texts: list[str], joined: str) -> str | None:
+    """The first of ``texts`` (joined by newlines into ``joined``) that ``pattern`` matches."""
+    match = pattern.search(joined)
+    return None if match is None else texts[joined.count("\n", 0, match.start())]
+
+
 def _label_scope(study: Study) -> _Labels:
     labelled = [
         t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
     ]
-    for text in labelled:
-        lowered = normalize(text)
-        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
-            lowered
-        ):
-            return _Labels("breast", trim_quote(text))
+    joined = _joined(labelled)
+    if "breast" in joined or "mammary" in joined or "bc" in joined:
+        breast = _first_matching(_BREAST_CANCER, labelled, joined)
+        if breast is not None:
+            return _Labels("breast", trim_quote(breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    lowered_candidates = [normalize(t) for t in candidates]
-    organ = next(
-        (t for t, low in zip(candidates, lowered_candidates, strict=True) if _ORGAN.search(low)), None
-    )
+    joined = _joined(candidates)
+    organ = _first_matching(_ORGAN, candidates, joined)
     if organ is not None:
         return _Labels("organ", trim_quote(organ))
-    generic = next(
-        (
-            t
-            for t, low in zip(candidates, lowered_candidates, strict=True)
-            if _GENERIC_CANCER.search(low)
-        ),
-        None,
-    )
+    generic = _first_matching(_GENERIC_CANCER, candidates, joined)
     if generic is not None:
         return _Labels("generic", trim_quote(generic))
     return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
@@ -267,7 +268,7 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     if not texts:
         return found
-    joined = " " + normalize("\n".join(texts))
+    joined = " " + _joined(texts)
     for match in _SETTING_WORD.finditer(joined):
         if joined[match.start() - 1].isalnum():
             continue
