@@ -284,6 +284,11 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.concern(
                 f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote
             )
+        elif profile.her2_status is not None:
+            out.ask(
+                f"The trial is for {label} breast cancer. Ask your care team whether your cancer is "
+                "hormone-receptor-positive."
+            )
         else:
             out.ask(
                 f"The trial is for {label} breast cancer. Ask your care team to confirm your cancer's "

@@ -312,3 +312,31 @@ def test_required_prior_therapy_missing_from_the_list_is_a_question() -> None:
     result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
     assert result.verdict == "possibly_eligible"
     assert any("CDK4/6" in q and "not listed" in q for q in result.questions)
+
+
+def test_her2_positive_with_unknown_hormone_receptors_is_asked_about_them() -> None:
+    profile = PatientProfile("her2-positive", ("lung",))
+    result = match(profile, INC.format("HR-positive, HER2-positive metastatic breast cancer"))
+    assert result.verdict == "possibly_eligible"
+    assert any("hormone-receptor-positive" in q for q in result.questions)
+
+
+def test_solid_tumor_trial_says_it_takes_several_cancers() -> None:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT00000004",
+                    "briefTitle": "Drug X in Advanced Solid Tumors",
+                },
+                "conditionsModule": {"conditions": ["Solid Tumor"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria:\n* Advanced solid tumor"
+                },
+            }
+        }
+    )
+    result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
+    assert result.verdict == "likely_eligible"
+    assert any("several kinds of advanced cancer" in r.text for r in result.reasons)
+    assert "Breast cancer trial" not in result.fit
