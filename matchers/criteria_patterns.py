@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any, Literal
 
 from matchers.findings import (
@@ -49,6 +48,7 @@ from matchers.findings import (
 )
 
 Polarity = Literal["require", "exclude", "allow"]
+_NO_GROUPS: frozenset[str] = frozenset()
 
 #: Quotes longer than this are cut at a word boundary with an ellipsis.
 MAX_QUOTE_CHARS = 220
@@ -81,6 +81,8 @@ _TRANSLATE = str.maketrans(
 
 def normalize(text: str) -> str:
     """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
+    if text.isascii():  # most criteria: skip the character table
+        return text.lower()
     return text.translate(_TRANSLATE).lower()
 
 
@@ -158,21 +160,107 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return last
 
 
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, factored by common prefix.
+
+    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
+    reject most positions after one character, which makes a 150-word scan about six times faster.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if optional else group
+
+    return build(trie)
+
+
+def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
+    return re.compile(trie_pattern(list(hints)))
+
+
+_BOUNDARY_HINTS = (";", ", and", ",and", ", but", "but", "however", "whereas")
+_NOT_A_NEGATION_HINTS = (
+    "than",
+    "longer",
+    "only",
+    "limited",
+    "necessarily",
+    "otherwise",
+    "small",
+    "whether",
+    "or not",
+    "applicable",
+    "if not",
+)
+_NEGATOR_HINTS = ("no", "without", "never", "free of", "absence", "negative for", "lack", "n't")
+_EXCEPTION_HINTS = (
+    "except",
+    "unless",
+    "other than",
+    "excluding",
+    "apart",
+    "besides",
+    "but not",
+    "aside",
+    "without",
+    "restriction",
+    "limit",
+    "may",
+    "permitted",
+    "allowed",
+)
+_POST_HINTS = (
+    "allow",
+    "permit",
+    "eligib",
+    "accept",
+    "includ",
+    "enrol",
+    "exclud",
+    "prohibit",
+    "may",
+    "can",
+    "consider",
+)
+
+
+_BOUNDARY_HINT = hint_pattern(_BOUNDARY_HINTS)
+_NOT_A_NEGATION_HINT = hint_pattern(_NOT_A_NEGATION_HINTS)
+_NEGATOR_HINT = hint_pattern(_NEGATOR_HINTS)
+_EXCEPTION_HINT = hint_pattern(_EXCEPTION_HINTS)
+_POST_HINT = hint_pattern(_POST_HINTS)
+
+
 def _pre_window(text: str, start: int, width: int = 110) -> str:
     """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
     begin = max(0, start - width)
     pre = text[begin:start]
-    last = last_match(_BOUNDARY, pre)
-    if last is not None:
-        pre = pre[last.end() :]
+    if _BOUNDARY_HINT.search(pre):
+        last = last_match(_BOUNDARY, pre)
+        if last is not None:
+            pre = pre[last.end() :]
     return pre
 
 
 def _post_window(text: str, end: int) -> str:
     post = text[end : end + 70]
-    boundary = _BOUNDARY.search(post)
-    if boundary:
-        post = post[: boundary.start()]
+    if _BOUNDARY_HINT.search(post):
+        boundary = _BOUNDARY.search(post)
+        if boundary:
+            post = post[: boundary.start()]
     return post.split("(", 1)[0]
 
 
@@ -182,16 +270,20 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     The section sets the default (inclusion requires, exclusion excludes); each negation before the
     mention in its clause flips it; an exception word ("unless", "except", "other than") before it,
     or "is allowed" after it, makes it an allowance; "is not permitted" after it excludes.
+    Cheap substring checks guard every pattern: most clauses contain none of these words.
     """
-    pre = _NOT_A_NEGATION.sub(" ", _pre_window(text, start))
-    if _EXCEPTION.search(pre):
+    pre = _pre_window(text, start)
+    if _NOT_A_NEGATION_HINT.search(pre):
+        pre = _NOT_A_NEGATION.sub(" ", pre)
+    if _EXCEPTION_HINT.search(pre) and _EXCEPTION.search(pre):
         return "allow"
     post = _post_window(text, end)
-    if _POST_NOT_ALLOWED.search(post):
-        return "exclude"
-    if _POST_ALLOWED.search(post):
-        return "allow"
-    negations = len(_NEGATOR.findall(pre))
+    if _POST_HINT.search(post):
+        if _POST_NOT_ALLOWED.search(post):
+            return "exclude"
+        if _POST_ALLOWED.search(post):
+            return "allow"
+    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     positive = kind != "exclusion"
     if negations % 2 == 1:
         positive = not positive
@@ -309,7 +401,9 @@ _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
     r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
     r"may\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
-    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b"
+    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
+    r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
+    r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
 )
 _OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
 _HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
@@ -550,7 +644,8 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     (
         "topo1-adc",
         r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
-        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan",
+        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan|"
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*inhibitors?\b",
     ),
     ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
     (
@@ -562,7 +657,8 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     (
         "her2-tki",
         r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
-        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
+        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b|\banti-?her-?2\b[\w\s/-]{0,30}?"
+        r"(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
     ),
     (
         "her2-directed",
@@ -594,7 +690,7 @@ _DRUGS: tuple[tuple[str, str], ...] = (
     ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
     (
         "endocrine-other",
-        r"\boral\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
+        r"\b(?:oral|investigational|novel|next[\s-]generation|other)\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
         r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
     ),
     ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
@@ -687,8 +783,9 @@ _STRONG_PRIOR = re.compile(
 _FUTURE_CONTEXT = re.compile(
     r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
     r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
-    r"study\s+(?:drug|treatment)|able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
-    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse)\b"
+    r"able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
+    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
+    r"to\s+be\s+(?:treated|given|administered))\b"
 )
 _NOT_A_PRIOR = re.compile(
     r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
@@ -697,6 +794,14 @@ _NEVER_A_PRIOR = re.compile(
     r"hypersensitiv|allerg|contraindicat|excipient|cumulative|\bdoses?\s+of\b|childbearing|contracept|"
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
+_BRACKETED = re.compile(r"\([^()]*\)")
+_NOT_HISTORY = re.compile(r"\brecover\w*|\btoxicit\w*|\bresolved\b|\badverse\b|\bside[\s-]effects?\b")
+_SHORT_WASHOUT = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
+    r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
+)
+#: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
+_LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
 _NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
 _AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
@@ -707,12 +812,23 @@ _METASTATIC_SCOPE = re.compile(
 )
 
 
-def _drug_mentions(text: str) -> list[tuple[int, int, str]]:
-    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins."""
+def _drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins.
+
+    ``literals`` (from ``scan``) narrows the patterns to those whose key words were seen.
+    """
     found: list[tuple[int, int, str]] = []
-    for name, keys, pattern in _DRUG_PATTERNS:
-        if any(key in text for key in keys):
-            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    if literals is not None:
+        names: set[str] = set()
+        for literal in literals:
+            names |= _LITERAL_DRUGS.get(literal, _NO_GROUPS)
+        for name, _, pattern in _DRUG_PATTERNS:
+            if name in names:
+                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    else:
+        for name, keys, pattern in _DRUG_PATTERNS:
+            if any(key in text for key in keys):
+                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     if len(found) < 2:
         return found
     found.sort(key=lambda m: (m[0], -m[1]))
@@ -732,7 +848,13 @@ def _factor_for(names: list[str]) -> str:
 
 
 def read_prior_therapy(
-    text: str, quote: str, kind: Source, out: Collector, *, skip_generic: bool
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    *,
+    skip_generic: bool,
+    literals: set[str] | None = None,
 ) -> None:
     """Prior treatments required ("must have progressed on a CDK4/6 inhibitor"), excluded ("no
     prior fulvestrant") or allowed ("prior capecitabine is allowed").
@@ -743,7 +865,7 @@ def read_prior_therapy(
     """
     if kind not in ("inclusion", "exclusion"):
         return
-    mentions = _drug_mentions(text)
+    mentions = _drug_mentions(text, literals)
     if not mentions:
         return
     if _NEVER_A_PRIOR.search(text):
@@ -751,10 +873,15 @@ def read_prior_therapy(
     if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
         return
     conditional = kind == "inclusion" and _CONDITIONAL.search(text) is not None
+    # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
+    # qualifies an exception, not the rule itself.
+    unbracketed = _BRACKETED.sub(" ", text) if "(" in text else text
     topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
     in_conjugate = "conjugate" in text or "adc" in text
+    washed = _washout_mentions(text, mentions)
     required: list[tuple[int, int, str]] = []
-    for start, end, name in mentions:
+    previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
+    for index, (start, end, name) in enumerate(mentions):
         if skip_generic and name in ("chemotherapy", "endocrine"):
             continue
         if name == "adc" and topo1:
@@ -762,32 +889,48 @@ def read_prior_therapy(
         if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
             continue
         pre = _pre_window(text, start, 90)
+        if "of which" in pre or "which must" in pre:  # "... lines, one of which must include X"
+            pre = _pre_window(text, start, 170)
         post = text[end : end + 40]
-        if _INDUCED_AFTER.match(post):
+        if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
             continue
+        inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
         prior_match = last_match(_PRIOR_CONTEXT, pre)
         prior_after = re.match(
             r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
             r"exposed|experienced|failure|progression)\b",
             post,
         )
-        if prior_match is None and prior_after is None and not _NAIVE_AFTER.match(post):
+        if (
+            prior_match is None
+            and prior_after is None
+            and not _NAIVE_AFTER.match(post)
+            and not inherited
+        ):
             continue
         future = last_match(_FUTURE_CONTEXT, pre)
+        if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
+            future = None
         strong = last_match(_STRONG_PRIOR, pre)
-        if future is not None and (strong is None or future.start() > strong.start()):
+        if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
             continue
         mode = polarity(text, start, end, kind)
+        if inherited and previous is not None and mode != "allow":
+            mode = previous[1]
         if _NAIVE_AFTER.match(post):
             mode = "exclude" if mode == "require" else "require"
         if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
-        if _WASHOUT.search(text) and (
-            mode == "exclude" or "since" in text or not _STRONG_PRIOR.search(pre)
+        if index in washed and (
+            mode == "exclude"
+            or "since" in unbracketed
+            or not _STRONG_PRIOR.search(pre)
+            or _SHORT_WASHOUT.search(unbracketed)
         ):
             continue
         if mode == "require" and conditional:
             continue
+        previous = (end, mode)
         if mode == "allow":
             if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
                 out.allow(_factor_for([name]), quote, kind)
@@ -798,15 +941,41 @@ def read_prior_therapy(
             required.append((start, end, name))
     if not required:
         return
-    any_of: list[str] = [required[0][2]]
-    for (_, previous_end, _), (start, _, name) in pairwise(required):
-        between = text[previous_end:start]
-        if _AND_BETWEEN.search(between) and " or " not in between:
-            out.require(_factor_for(any_of), True, quote, kind)
-            any_of = [name]
-        else:
-            any_of.append(name)
-    out.require(_factor_for(any_of), True, quote, kind)
+    last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
+    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
+        for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
+            out.require(_factor_for([name]), True, quote, kind)
+    else:
+        out.require(_factor_for([name for _, _, name in required]), True, quote, kind)
+
+
+def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of mentions a washout window ("within 14 days") applies to.
+
+    A window qualifies the drug just before it ("lapatinib within 12 months, neratinib or afatinib")
+    and a drug a few words after it ("4 weeks since prior chemotherapy"); one before the first drug
+    or after the last qualifies them all.
+    Windows inside brackets qualify an exception and are ignored.
+    """
+    if not mentions or not _WASHOUT.search(text):
+        return set()
+    brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)] if "(" in text else []
+    windows = [
+        m.start() for m in _WASHOUT.finditer(text) if not any(a <= m.start() < b for a, b in brackets)
+    ]
+    if not windows:
+        return set()
+    first_start, last_end = mentions[0][0], mentions[-1][1]
+    if any(w < first_start or w >= last_end for w in windows):
+        return set(range(len(mentions)))
+    washed: set[int] = set()
+    for window in windows:
+        before = max(i for i, (_, end, _) in enumerate(mentions) if end <= window)
+        washed.add(before)
+        after = before + 1
+        if after < len(mentions) and mentions[after][0] - window <= 35:  # "4 weeks since prior X"
+            washed.add(after)
+    return washed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -839,6 +1008,7 @@ _LINES = re.compile(
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
 )
+_ALLOWED_LATER = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\b")
 _NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
 _ORDINAL_LINE = re.compile(
     r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
@@ -862,6 +1032,8 @@ _PREVIOUSLY_TREATED = re.compile(
 )
 _LINE_HINTS = ("line", "regimen", "treatments", "therapies")
 _ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
+_LINE_HINT = hint_pattern(_LINE_HINTS)
+_ADVANCED_HINT = hint_pattern(_ADVANCED_HINTS)
 _EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
@@ -891,8 +1063,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     Returns whether the sentence was read as a line limit, so the prior-therapy reader does not
     also take "no more than 2 prior chemotherapy regimens" as "must have had chemotherapy".
     """
-    has_lines = any(h in text for h in _LINE_HINTS)
-    if not has_lines and not any(h in text for h in _ADVANCED_HINTS):
+    has_lines = _LINE_HINT.search(text) is not None
+    if not has_lines and not _ADVANCED_HINT.search(text):
         return False
     found = False
     for match in _LINES.finditer(text) if has_lines else ():
@@ -912,6 +1084,9 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         cmp = " ".join((match.group("cmp") or "").split())
         tail = " ".join((match.group("tail") or "").split())
         mode = polarity(text, match.start(), match.end(), kind)
+        later = text[match.end() :]
+        if mode == "exclude" and _ALLOWED_LATER.search(later) and not _NOT_ALLOWED.search(later):
+            mode = "allow"
         if mode == "allow":
             mode = "require"
         low: int | None = None
@@ -971,10 +1146,12 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             else:
                 lines_before = _ORDINALS[word] - 1
                 upper = None if match.group("later") else lines_before
+                if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
+                    lines_before = 0
                 if kind != "exclusion":
                     out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
             found = True
-    advanced = any(h in text for h in _ADVANCED_HINTS)
+    advanced = _ADVANCED_HINT.search(text) is not None
     if not advanced:
         return found
     untreated = "untreated" in text or "naive" in text or "no prior" in text
@@ -1055,7 +1232,7 @@ _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
-    r"\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
+    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )
 _BIOMARKER_NEGATIVE = re.compile(
@@ -1296,10 +1473,18 @@ _EARLY_HINTS = (
 )
 
 
-def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
+def read_setting(
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    *,
+    metastatic_words: bool = True,
+    early_words: bool = True,
+) -> None:
     """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
     if kind == "inclusion":
-        metastatic = _METASTATIC.search(text)
+        metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is not None:
             mode = polarity(text, metastatic.start(), metastatic.end(), kind)
             if mode == "require" and not _HISTORY_CONTEXT.search(text[: metastatic.start()][-40:]):
@@ -1312,7 +1497,7 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
                 out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
         elif _LOCALLY_ADVANCED.search(text) and not _HISTORY_CONTEXT.search(text):
             out.setting.append(SettingCue("locally_advanced", trim_quote(quote), kind))
-        early = _EARLY.search(text)
+        early = _EARLY.search(text) if early_words else None
         if (
             early is not None
             and not _HISTORY_CONTEXT.search(text)
@@ -1323,7 +1508,7 @@ def read_setting(text: str, quote: str, kind: Source, out: Collector) -> None:
                 SettingCue("early_strong" if strong else "early", trim_quote(quote), kind)
             )
     elif kind == "exclusion":
-        metastatic = _METASTATIC.search(text)
+        metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
             return
         window = text[max(0, metastatic.start() - 40) : metastatic.end() + 25]
@@ -1366,7 +1551,8 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "kps",
         "lansky",
     ),
-    "setting": _METASTATIC_HINTS + _EARLY_HINTS,
+    "setting": _METASTATIC_HINTS,
+    "setting_early": _EARLY_HINTS,
     "breast": ("breast", "mammary"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
@@ -1382,70 +1568,91 @@ _TRIGGER_TOKENS: dict[str, str] = {
     "et": "prior",
     "men": "sex",
     "ps": "performance",
-    "m0": "setting",
+    "m0": "setting_early",
     "m1": "setting",
 }
 
 
-def trie_pattern(words: list[str]) -> str:
-    """A regex matching any of ``words``, factored by common prefix.
+_TOKEN_BEFORE = (" ", "(", "/", "[")
+_TOKEN_AFTER = (" ", ")", ",", "/", "+", "-", ":", ";", ".", "]")
 
-    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
-    reject most positions after one character, which makes a 150-word scan about six times faster.
+
+def _token_forms() -> dict[str, str]:
+    """Each short token with the punctuation or space that can surround it, as plain literals.
+
+    Scanning for " er+" or "(ai)" as literals inside one prefix tree costs far less than a second
+    word-boundary regex pass; the text is scanned with a space added at both ends.
     """
-    trie: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
-        if not branches:
-            return ""
-        optional = "" in node
-        if len(branches) == 1 and not optional:
-            return branches[0]
-        group = "(?:" + "|".join(branches) + ")"
-        return group + "?" if optional else group
-
-    return build(trie)
+    return {
+        before + token + after: token
+        for token in _TRIGGER_TOKENS
+        for before in _TOKEN_BEFORE
+        for after in _TOKEN_AFTER
+    }
 
 
-def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+_TOKEN_FORMS = _token_forms()
+
+
+def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
             groups_of.setdefault(key, set()).add(group)
-    literals = sorted(groups_of)
-    closed = {
-        literal: frozenset().union(*(groups_of[k] for k in literals if k in literal))
-        for literal in literals
-    }
-    for token, group in _TRIGGER_TOKENS.items():
-        closed[token] = closed.get(token, frozenset()) | {group}
-    tokens = re.compile(r"\b(?:" + "|".join(sorted(_TRIGGER_TOKENS, key=len, reverse=True)) + r")\b")
-    return re.compile(trie_pattern(literals)), tokens, closed
+    words = sorted(groups_of)
+    closed = {word: frozenset().union(*(groups_of[k] for k in words if k in word)) for word in words}
+    for form, token in _TOKEN_FORMS.items():
+        closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
+    return re.compile(trie_pattern(sorted(closed))), closed
 
 
-_TRIGGER, _TRIGGER_TOKEN, _TRIGGER_GROUPS = _trigger_table()
-_NO_GROUPS: frozenset[str] = frozenset()
+_TRIGGER, _TRIGGER_GROUPS = _trigger_table()
+
+
+def _literal_drugs() -> dict[str, frozenset[str]]:
+    """For each trigger word, the therapy patterns whose keys it contains."""
+    table: dict[str, frozenset[str]] = {}
+    for literal in _TRIGGER_GROUPS:
+        names = {
+            name for name, keys in _DRUG_KEYS.items() if any(k in literal for k in keys if len(k) > 2)
+        }
+        table[literal] = frozenset(names)
+    for form, token in _TOKEN_FORMS.items():
+        if token in ("ai", "ais", "nsai", "nsais"):
+            table[form] = frozenset({"aromatase-inhibitor"})
+        elif token == "et":
+            table[form] = frozenset({"endocrine"})
+    return table
+
+
+_LITERAL_DRUGS = _literal_drugs()
+
+
+def scan(text: str) -> tuple[set[str], set[str]]:
+    """The extractors worth running on a normalized sentence and the key words that called them."""
+    groups: set[str] = set()
+    literals: set[str] = set()
+    for match in _TRIGGER.finditer(f" {text} "):
+        word = match.group(0)
+        literals.add(word)
+        groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+    return groups, literals
 
 
 def triggered(text: str) -> set[str]:
-    """The extractors worth running on a normalized sentence, found in two quick regex passes."""
-    groups: set[str] = set()
-    for match in _TRIGGER.finditer(text):
-        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
-    for match in _TRIGGER_TOKEN.finditer(text):
-        groups |= _TRIGGER_GROUPS.get(match.group(0), _NO_GROUPS)
-    return groups
+    """The extractors worth running on a normalized sentence."""
+    return scan(text)[0]
 
 
-def read_sentence(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """Run the extractors a normalized sentence can concern."""
-    groups = triggered(text)
+def read_sentence(
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    found: tuple[set[str], set[str]] | None = None,
+) -> None:
+    """Run the extractors a normalized sentence can concern (``found`` is its ``scan`` if known)."""
+    groups, literals = found if found is not None else scan(text)
     if not groups:
         return
     if "receptors" in groups:
@@ -1458,14 +1665,21 @@ def read_sentence(text: str, quote: str, kind: Source, out: Collector) -> None:
         read_disease_extent(text, quote, kind, out)
     lines = "lines" in groups and read_lines(text, quote, kind, out)
     if "prior" in groups:
-        read_prior_therapy(text, quote, kind, out, skip_generic=lines)
+        read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
     if "biomarkers" in groups:
         read_biomarkers(text, quote, kind, out)
     if "sex" in groups:
         read_menopause_and_sex(text, quote, kind, out)
     if "performance" in groups:
         read_performance(text, quote, kind, out)
-    if "setting" in groups:
-        read_setting(text, quote, kind, out)
+    if "setting" in groups or "setting_early" in groups:
+        read_setting(
+            text,
+            quote,
+            kind,
+            out,
+            metastatic_words="setting" in groups,
+            early_words="setting_early" in groups,
+        )
     if "breast" in groups:
         read_breast_mention(text, quote, kind, out)

@@ -50,11 +50,6 @@ _INLINE_HEADING = re.compile(
     r"(?:\s*\([^)]{0,60}\))?)\s*[:\-]\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
-_RUN_ON_HEADING = re.compile(
-    r"(?<=\S)(?<!key)(?<!main)[ "
-    r"\t]+(?=(?:\*\*)?(?:key\s+|main\s+)?(?:inclusion|exclusion)\s+criteria\s*(?:\*\*)?\s*:)",
-    re.IGNORECASE,
-)
 _EXCLUSION_WORDS = re.compile(
     r"\b(exclusion|excluded|exclude|ineligib\w*|non-?inclusion|not\s+(?:be\s+)?eligible|"
     r"not\s+(?:be\s+)?(?:included|enrolled|allowed)|must\s+not\s+meet|none\s+of\s+the\s+following)\b",
@@ -187,6 +182,43 @@ def _is_parent_of(parent: _Line, child: _Line) -> bool:
     return parent_class == "none" and parent.is_label and not child.text.endswith(":")
 
 
+def _heading_starts(text: str) -> list[int]:
+    """Where "Inclusion/Exclusion Criteria:" headings begin, found with plain string search."""
+    lowered = text.lower()
+    starts: list[int] = []
+    for phrase in ("inclusion criteria", "exclusion criteria"):
+        position = lowered.find(phrase)
+        while position != -1:
+            after = lowered[position + len(phrase) : position + len(phrase) + 6].lstrip(" *")
+            if after.startswith(":"):
+                begin = position
+                before = lowered[max(0, position - 6) : position]
+                for prefix in ("key ", "main "):
+                    if before.endswith(prefix):
+                        begin -= len(prefix)
+                if lowered[max(0, begin - 2) : begin] == "**":
+                    begin -= 2
+                starts.append(begin)
+            position = lowered.find(phrase, position + 1)
+    return sorted(starts)
+
+
+def _break_run_on_headings(text: str) -> str:
+    """Start a new line before "Exclusion Criteria:" when it follows text on the same line."""
+    pieces: list[str] = []
+    last = 0
+    for begin in _heading_starts(text):
+        line_start = text.rfind("\n", 0, begin) + 1
+        if begin > last and text[line_start:begin].strip():
+            pieces.append(text[last:begin])
+            pieces.append("\n")
+            last = begin
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     """Split criteria text into items; never raises, whatever the text.
 
@@ -201,7 +233,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
         return ()
     text = _unescape(text.replace("\r\n", "\n").replace("\r", "\n"))
     if "riteria" in text or "RITERIA" in text:
-        text = _RUN_ON_HEADING.sub("\n", text)
+        text = _break_run_on_headings(text)
     kind: ItemKind = "inclusion"
     stack: list[_Line] = []
     items: list[CriteriaItem] = []

@@ -23,7 +23,9 @@ from matchers.criteria_patterns import (
     read_menopause_and_sex,
     read_receptors,
     read_sentence,
+    scan,
     split_sentences,
+    trie_pattern,
     triggered,
     trim_quote,
 )
@@ -38,6 +40,7 @@ from matchers.findings import (
     BRAIN_METS_ACTIVE,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
+    MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
     PRIOR_PREFIX,
@@ -101,7 +104,7 @@ class TrialReading:
 # ---------------------------------------------------------------------------------------------
 
 _BREAST_CANCER = re.compile(
-    r"\b(?:breast|mammary)\b[^.;]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
+    r"\b(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
     r"metasta|lesion|mass|disease|oncology)|\b(?:m?tnbc|mbc|abc)\b|\bher2[\s-]*(?:positive|\+)\s+bc\b|"
     r"\bbreast\s*$"
 )
@@ -120,115 +123,169 @@ _ORGAN = re.compile(
     r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
     r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
 )
-_TITLE_METASTATIC = re.compile(
-    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta\w*|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|(?<!locally\s)\badvanced\b|"
-    r"\bmbc\b|\babc\b|\bpreviously[\s-]treated\b|\bpretreated\b|\blater[\s-]line\b|\bsecond[\s-]line\b|"
-    r"\bfirst[\s-]line\b"
-)
-_TITLE_LOCALLY = re.compile(r"\blocally[\s-]+advanced\b|\brecurren\w*\b|\brelapsed\b")
-_TITLE_EARLY = re.compile(
-    r"\bearly\b|\badjuvant\b|\bneo-?adjuvant\b|\(neo\)adjuvant|\boperable\b|\bpre-?operative\w*|"
-    r"\bpost-?operative\w*|\bperi-?operative\w*|\bsurg\w*|\bmastectomy|\blumpectomy|\bsentinel|\bdcis\b|"
-    r"\bin\s+situ\b|\bprevent\w*|\bscreening\b|\brisk[\s-]reduc\w*|\btomosynthesis|\bmammogra\w*|"
-    r"\bsurvivors?\b|\bnon-?metastatic\b|\bstage\s*(?:0|i{1,3}|[123])\b(?!\s*(?:-|to|or)\s*(?:iv|4))|"
-    r"\bultrasound\b|\bbiopsy\b|\bfamily\s+history\b|\bhigh[\s-]risk\s+(?:women|individuals)|"
-    r"\bclinical\s+breast\s+exam\w*|\bflap\b|\bcosmesis\b"
-)
-_SETTING_HINTS: dict[str, tuple[str, ...]] = {
-    _TITLE_METASTATIC.pattern: (
-        "metasta",
-        "stage",
-        "resectable",
-        "operable",
-        "advanced",
-        "mbc",
-        "abc",
-        "treated",
-        "line",
+_SETTING_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "metasta",
+            "oligometasta",
+            "stage iv",
+            "stage 4",
+            "unresectable",
+            "inoperable",
+            "advanced",
+            "mbc",
+            "abc",
+            "previously treated",
+            "previously-treated",
+            "pretreated",
+            "later line",
+            "later-line",
+            "second line",
+            "second-line",
+            "first line",
+            "first-line",
+        ),
+        "metastatic",
     ),
-    _TITLE_LOCALLY.pattern: ("locally", "recurren", "relapse"),
-    _TITLE_EARLY.pattern: (
+    **dict.fromkeys(("locally advanced", "locally-advanced", "recurren", "relapsed"), "local"),
+    **dict.fromkeys(
+        (
+            "early",
+            "adjuvant",
+            "neoadjuvant",
+            "neo-adjuvant",
+            "(neo)adjuvant",
+            "operable",
+            "preoperative",
+            "pre-operative",
+            "postoperative",
+            "post-operative",
+            "perioperative",
+            "peri-operative",
+            "surg",
+            "mastectomy",
+            "lumpectomy",
+            "sentinel",
+            "dcis",
+            "in situ",
+            "prevent",
+            "screening",
+            "risk reduc",
+            "risk-reduc",
+            "tomosynthesis",
+            "mammogra",
+            "survivor",
+            "non-metasta",
+            "nonmetasta",
+            "ultrasound",
+            "biopsy",
+            "family history",
+            "high risk women",
+            "high-risk women",
+            "clinical breast exam",
+            "flap",
+            "cosmesis",
+            "stage i",
+            "stage ii",
+            "stage iii",
+            "stage 0",
+            "stage 1",
+            "stage 2",
+            "stage 3",
+        ),
         "early",
-        "adjuvant",
-        "operable",
-        "operative",
-        "surg",
-        "mastectomy",
-        "lumpectomy",
-        "sentinel",
-        "dcis",
-        "situ",
-        "prevent",
-        "screening",
-        "risk",
-        "tomosynthesis",
-        "mammogra",
-        "survivor",
-        "metasta",
-        "stage",
-        "ultrasound",
-        "biopsy",
-        "family",
-        "clinical breast",
-        "flap",
-        "cosmesis",
     ),
 }
+_SETTING_WORD = re.compile(trie_pattern(sorted(_SETTING_WORDS)))
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
-def _scope(study: Study, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
-    """Breast trial, a pan-tumor trial that admits breast cancer, or neither."""
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """What the title and conditions alone say about the kind of cancer."""
+
+    kind: Literal["breast", "generic", "organ", "none"]
+    quote: str
+
+
+def _joined(texts: list[str]) -> str:
+    """Normalized texts, one per line, so a match position tells which text it is in."""
+    return normalize("\n".join(" ".join(t.split()) for t in texts))
+
+
+def _first_matching(pattern: re.Pattern[str], texts: list[str], joined: str) -> str | None:
+    """The first of ``texts`` (joined by newlines into ``joined``) that ``pattern`` matches."""
+    match = pattern.search(joined)
+    return None if match is None else texts[joined.count("\n", 0, match.start())]
+
+
+def _label_scope(study: Study) -> _Labels:
     labelled = [
         t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
     ]
-    for text in labelled:
-        lowered = normalize(text)
-        if ("breast" in lowered or "mammary" in lowered or "bc" in lowered) and _BREAST_CANCER.search(
-            lowered
-        ):
-            return "breast", trim_quote(text)
-    if any(mode == "require" for mode, _ in collector.breast_mentions):
-        quote = next(q for mode, q in collector.breast_mentions if mode == "require")
-        return "breast", quote
-    if any(mode == "exclude" for mode, _ in collector.breast_mentions):
-        return "other", next(q for mode, q in collector.breast_mentions if mode == "exclude")
+    joined = _joined(labelled)
+    if "breast" in joined or "mammary" in joined or "bc" in joined:
+        breast = _first_matching(_BREAST_CANCER, labelled, joined)
+        if breast is not None:
+            return _Labels("breast", trim_quote(breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    lowered_candidates = [normalize(t) for t in candidates]
-    generic = next(
-        (
-            t
-            for t, low in zip(candidates, lowered_candidates, strict=True)
-            if _GENERIC_CANCER.search(low) and not _ORGAN.search(low)
-        ),
-        None,
-    )
-    if generic is None or any(_ORGAN.search(low) for low in lowered_candidates):
-        return "other", trim_quote(study.conditions[0] if study.conditions else study.title)
-    if len(set(_ORGAN.findall(inclusion_text))) >= 2:
-        return "other", trim_quote(generic)
-    return "solid_tumor", trim_quote(generic)
+    joined = _joined(candidates)
+    organ = _first_matching(_ORGAN, candidates, joined)
+    if organ is not None:
+        return _Labels("organ", trim_quote(organ))
+    generic = _first_matching(_GENERIC_CANCER, candidates, joined)
+    if generic is not None:
+        return _Labels("generic", trim_quote(generic))
+    return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
+
+
+def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
+    """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
+
+    Titles and conditions decide when they name breast cancer or another organ; the criteria
+    decide for trials labelled only "solid tumors" or "cancer" (or not labelled as cancer at all).
+    """
+    if labels.kind == "breast":
+        return "breast", labels.quote
+    if labels.kind == "organ":
+        return "other", labels.quote
+    required = next((q for mode, q in collector.breast_mentions if mode == "require"), None)
+    if required is not None:
+        return "breast", required
+    excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
+    if excluded is not None:
+        return "other", excluded
+    if labels.kind == "generic" and len(set(_ORGAN.findall(inclusion_text))) < 2:
+        return "solid_tumor", labels.quote
+    return "other", labels.quote
+
+
+def _setting_cues(texts: list[str]) -> dict[str, str]:
+    """For each label cue (metastatic, local, early), the first text that shows it.
+
+    One prefix-tree pass over all texts; a cue word only counts at the start of a word.
+    """
+    found: dict[str, str] = {}
+    if not texts:
+        return found
+    joined = " " + _joined(texts)
+    for match in _SETTING_WORD.finditer(joined):
+        if joined[match.start() - 1].isalnum():
+            continue
+        cue = _SETTING_WORDS[match.group(0)]
+        if cue not in found:
+            found[cue] = texts[joined.count("\n", 0, match.start())]
+    return found
 
 
 def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
     labels = [t for t in study.conditions if t]
-    joined = {id(titles): normalize("\n".join(titles)), id(labels): normalize("\n".join(labels))}
-
-    def first(pattern: re.Pattern[str], texts: list[str]) -> str | None:
-        """The first text the pattern matches, found with one search over all of them."""
-        hints = _SETTING_HINTS[pattern.pattern]
-        if not any(h in joined[id(texts)] for h in hints):
-            return None
-        match = pattern.search(joined[id(texts)])
-        if match is None:
-            return None
-        return texts[joined[id(texts)].count("\n", 0, match.start())]
-
-    title_met, title_early = first(_TITLE_METASTATIC, titles), first(_TITLE_EARLY, titles)
-    title_local = first(_TITLE_LOCALLY, titles)
-    label_met, label_early = first(_TITLE_METASTATIC, labels), first(_TITLE_EARLY, labels)
-    label_local = first(_TITLE_LOCALLY, labels)
+    title_cues, label_cues = _setting_cues(titles), _setting_cues(labels)
+    title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
+    title_local = title_cues.get("local")
+    label_met, label_early = label_cues.get("metastatic"), label_cues.get("early")
+    label_local = label_cues.get("local")
     cues = collector.setting
     crit_met = next((c.quote for c in cues if c.cue == "metastatic"), None)
     crit_local = next((c.quote for c in cues if c.cue == "locally_advanced"), None)
@@ -323,8 +380,11 @@ def _menopause(collector: Collector) -> None:
 def _without_allowed_members(factor: str, allowed: set[str]) -> str | None:
     """Drop therapies the trial explicitly allows from an any-of exclusion ("SERD other than
     fulvestrant"); ``None`` when nothing is left."""
-    members = [m for m in factor[len(PRIOR_PREFIX) :].split("|") if PRIOR_PREFIX + m not in allowed]
-    return PRIOR_PREFIX + "|".join(members) if members else None
+    members = factor[len(PRIOR_PREFIX) :].split("|")
+    if len(members) == 1:
+        return factor  # "not in the metastatic setting, allowed as adjuvant" still excludes her
+    kept = [m for m in members if PRIOR_PREFIX + m not in allowed]
+    return PRIOR_PREFIX + "|".join(kept) if kept else None
 
 
 def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
@@ -362,6 +422,10 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
         for r in kept
         if r.factor not in both or (r.factor == BRAIN_METS and brain_required and r.expects)
     ]
+    for factor in sorted(both - {BRAIN_METS}):
+        # Usually two parts or cohorts of one trial that differ; the verdict turns it into a question.
+        source = next(r for r in kept if r.factor == factor and not r.expects)
+        result.append(Requirement(factor, False, source.quote, source.kind, MIXED))
     receptor = _receptor_requirement(collector.receptors)
     if receptor is not None:
         result.insert(0, receptor)
@@ -418,6 +482,11 @@ def _read_labels(study: Study, collector: Collector) -> None:
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
+    if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
+        "receptors",
+        "brain",
+    }:
+        return
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)
@@ -429,6 +498,19 @@ def _read_labels(study: Study, collector: Collector) -> None:
 
 def read_trial_uncached(study: Study) -> TrialReading:
     """Read one study's criteria, titles and conditions into findings. Never raises."""
+    labels = _label_scope(study)
+    if labels.kind == "organ":
+        # Another cancer named in the title or conditions: not for this app, so the criteria
+        # (most of the reading cost) are not read at all.
+        return TrialReading(
+            nct_id=study.nct_id,
+            version=study.version,
+            scope="other",
+            scope_quote=labels.quote,
+            setting="unknown",
+            setting_quote="",
+            healthy_volunteers=bool(study.healthy_volunteers),
+        )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
     inclusion_parts: list[str] = []
@@ -443,24 +525,27 @@ def read_trial_uncached(study: Study) -> TrialReading:
         whole = normalize(item.text)
         if kind == "inclusion":
             inclusion_parts.append(whole)
-        groups = triggered(whole)
-        if not groups and not (parent_text and triggered(parent_text)):
+        combined = parent_text + " " + whole if parent_text else whole
+        found = scan(combined)
+        if not found[0]:
             continue
         sentences = split_sentences(item.text)
+        single = len(sentences) == 1
         for sentence in sentences:
-            text = whole if len(sentences) == 1 else normalize(sentence)
-            if parent_text:
+            text = combined if single else normalize(sentence)
+            if parent_text and not single:
                 text = parent_text + " " + text
+            if parent_text:
                 quote = f"{item.parent}: {sentence}" if len(item.parent or "") <= 90 else sentence
             else:
                 quote = sentence
             try:
-                read_sentence(text, quote, kind, collector)
+                read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
     _read_labels(study, collector)
     _menopause(collector)
-    scope, scope_quote = _scope(study, " ".join(inclusion_parts), collector)
+    scope, scope_quote = _scope(labels, " ".join(inclusion_parts), collector)
     setting, setting_quote = _setting(study, collector)
     return TrialReading(
         nct_id=study.nct_id,

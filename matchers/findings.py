@@ -28,6 +28,8 @@ MEASURABLE = "measurable_disease"
 POSTMENOPAUSAL = "postmenopausal"
 PREMENOPAUSAL = "premenopausal"
 PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|fulvestrant"
+#: A requirement's detail when parts of the trial say opposite things about a factor.
+MIXED = "mixed"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
 
 # Numeric factors, read as a closed range.

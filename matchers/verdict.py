@@ -36,6 +36,7 @@ from matchers.findings import (
     LEPTOMENINGEAL,
     LIVER_METS,
     MEASURABLE,
+    MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
     PRIOR_BRAIN_RADIATION,
@@ -262,6 +263,16 @@ def _subtype_label(profile: PatientProfile) -> str:
 def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
     fact = patient_fact(profile, req)
     factor, expects, quote = req.factor, req.expects, req.quote
+    if req.detail == MIXED:
+        if factor.startswith(PRIOR_PREFIX):
+            subject = "earlier treatment with " + therapy_words(factor[len(PRIOR_PREFIX) :])
+        else:
+            subject = "this point"
+        out.ask(
+            f"Different parts of this trial treat {subject} differently. Ask the study team which "
+            "part you could join."
+        )
+        return
     if factor == POSTMENOPAUSAL and profile.sex == "male":
         return
     if factor == SUBTYPE:
@@ -272,6 +283,11 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif fact is False:
             out.concern(
                 f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote
+            )
+        elif profile.her2_status is not None:
+            out.ask(
+                f"The trial is for {label} breast cancer. Ask your care team whether your cancer is "
+                "hormone-receptor-positive."
             )
         else:
             out.ask(
@@ -399,7 +415,11 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.reason(f"It is for people who already had {therapy}, as you did.", quote)
             out.add_fit("Fits your treatment history", 1)
         elif expects and fact is False:
-            out.concern(f"It is for people who already had {therapy}; you have not listed it.", quote)
+            # An unlisted treatment may just have been left out of the list: ask, never exclude.
+            out.ask(
+                f"The trial requires earlier treatment with {therapy}, which you have not listed. "
+                "Ask your care team whether you have had it."
+            )
         elif expects:
             out.ask(
                 f"The trial requires earlier treatment with {therapy}. Ask your care team whether "
@@ -639,7 +659,8 @@ def judge(
         verdict = "likely_eligible"
     if (study.overall_status or "").upper() in _RECRUITING:
         out.add_fit("Recruiting", 1)
-    nearest = nearest_recruiting_site(study, origin)
+    # Distances only matter for trials she could join; skipping the rest keeps ranking fast.
+    nearest = nearest_recruiting_site(study, origin) if relevant else None
     site, miles = (nearest[0], round(nearest[1], 1)) if nearest else (first_recruiting_site(study), None)
     if miles is not None and profile.travel_miles is not None and miles > profile.travel_miles:
         out.fit.append("Farther than you want to travel")

@@ -237,6 +237,10 @@ def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
         EXC.format("Known hypersensitivity to paclitaxel"),
         INC.format("At least 4 weeks since prior chemotherapy"),
         INC.format("Eligible for treatment with fulvestrant"),
+        INC.format("Recovery from prior chemotherapy"),
+        INC.format("Prior treatment with chemotherapy within 21 days"),
+        INC.format("HR-positive patients must have progressed on prior endocrine therapy"),
+        EXC.format("Cumulative doxorubicin dose > 450 mg/m2"),
     ],
 )
 def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: str) -> None:
@@ -270,6 +274,17 @@ def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: s
         (INC.format("Previously untreated metastatic breast cancer"), "prior_lines", (None, 0)),
         (INC.format("Second-line or later"), "prior_lines", (1, None)),
         (EXC.format("Any line of endocrine therapy for advanced disease"), "endocrine_lines", (None, 0)),
+        (
+            EXC.format("Up to one line of endocrine therapy for metastatic disease is allowed"),
+            "endocrine_lines",
+            (None, 1),
+        ),
+        (INC.format("Pancreatic cancer (first or second line)"), "prior_lines", (0, 1)),
+        (
+            INC.format("At least 1 but not more than 3 prior chemotherapy regimens"),
+            "chemo_lines",
+            (1, 3),
+        ),
     ],
 )
 def test_lines_of_therapy(criteria: str, factor: str, expected: tuple[int | None, int | None]) -> None:
@@ -573,3 +588,129 @@ def test_real_triple_negative_trial() -> None:
     assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS
     assert limits(reading)["chemo_lines"] == (1, 3)
     assert ("bone_only", False) in facts(reading)
+
+
+def test_exclusion_with_bracketed_adjuvant_exception_still_excludes() -> None:
+    reading = read(
+        EXC.format(
+            "Prior CDK4/6 inhibitors in the metastatic setting (prior CDK4/6 inhibitors permitted in "
+            "the adjuvant setting if the treatment-free interval was at least 12 months)"
+        )
+    )
+    assert ("prior:cdk4/6-inhibitor", False) in facts(reading)
+
+
+def test_parts_that_disagree_become_a_mixed_requirement() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
+    )
+    mixed = [r for r in reading.requirements if r.factor == "prior:cdk4/6-inhibitor"]
+    assert [r.detail for r in mixed] == ["mixed"]
+
+
+def test_future_treatment_in_a_safety_rule_is_not_history() -> None:
+    reading = read(EXC.format("Participants to be treated with ribociclib: QTcF >= 450 ms"))
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected", "allowed"),
+    [
+        (INC.format("Patients who have not received prior taxanes"), ("prior:taxane", False), None),
+        (
+            EXC.format("Patients who have not received prior trastuzumab"),
+            ("prior:trastuzumab", True),
+            None,
+        ),
+        (
+            EXC.format("Any prior chemotherapy, excluding capecitabine"),
+            ("prior:chemotherapy", False),
+            "prior:capecitabine",
+        ),
+        (
+            EXC.format("Prior anticancer therapy other than endocrine therapy"),
+            None,
+            "prior:endocrine",
+        ),
+        (
+            EXC.format("Prior fulvestrant unless given more than 12 months ago"),
+            ("prior:fulvestrant", False),
+            None,
+        ),
+    ],
+)
+def test_negation_and_exception_forms(
+    criteria: str, expected: tuple[str, bool] | None, allowed: str | None
+) -> None:
+    reading = read(criteria)
+    if expected is not None:
+        assert expected in facts(reading)
+    if allowed is not None:
+        assert allowed in allowances(reading)
+        assert (allowed, False) not in facts(reading)
+
+
+def test_nested_brain_allowance_reads_children_with_their_parent() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Patients with brain metastases are eligible if:\n"
+        "  * they were treated with radiotherapy or surgery\n  * they are stable for at least 4 weeks"
+    )
+    assert "brain_mets_stable" in allowances(reading)
+    assert ("brain_mets", False) not in facts(reading)
+    assert ("brain_mets", True) not in facts(reading)
+
+
+def test_a_list_joined_by_and_requires_each_drug() -> None:
+    reading = read(
+        INC.format("Have received previous treatment with trastuzumab, pertuzumab, and T-DM1")
+    )
+    assert {("prior:trastuzumab", True), ("prior:pertuzumab", True), ("prior:t-dm1", True)} <= facts(
+        reading
+    )
+
+
+def test_a_washout_after_one_drug_does_not_cover_the_rest_of_the_list() -> None:
+    reading = read(
+        EXC.format(
+            "Previously treated with lapatinib within 12 months of starting study treatment, neratinib, "
+            "or any other investigational anti-HER2 tyrosine kinase inhibitor"
+        )
+    )
+    assert ("prior:her2-tki", False) in facts(reading)
+    assert ("prior:her2-directed", False) not in facts(reading)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected", "absent"),
+    [
+        (INC.format("ESR1 mutation is not required"), None, "biomarker:esr1"),
+        (
+            EXC.format("Prior elacestrant or any investigational SERD"),
+            ("prior:endocrine-other", False),
+            None,
+        ),
+        (
+            EXC.format("Prior treatment with topoisomerase I inhibitors"),
+            ("prior:topo1-adc", False),
+            None,
+        ),
+        (
+            INC.format(
+                "One or two prior lines of endocrine therapy, one of which must include a "
+                "CDK4/6 inhibitor"
+            ),
+            ("prior:cdk4/6-inhibitor", True),
+            None,
+        ),
+    ],
+)
+def test_more_real_world_phrasings(
+    criteria: str, expected: tuple[str, bool] | None, absent: str | None
+) -> None:
+    reading = read(criteria)
+    if expected is not None:
+        assert expected in facts(reading)
+    if absent is not None:
+        assert not {f for f, _ in facts(reading) if f == absent}
+    assert ("prior:endocrine-other|fulvestrant", False) not in facts(reading)

@@ -6,6 +6,9 @@ import json
 import random
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from data.models import Study
 from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
@@ -138,4 +141,39 @@ def test_match_to_dict_contract() -> None:
         assert key in data
     assert data["rank"] == 1 and data["url"].endswith(data["nctId"])
     assert all(isinstance(r, str) for r in data["reasons"] + data["concerns"] + data["questions"])
+    json.dumps([match_to_dict(m) for m in ranked])
+
+
+_CRITERIA_WORDS = st.sampled_from(
+    [
+        "Inclusion Criteria:",
+        "Exclusion Criteria:",
+        "\n* ",
+        "HER2-positive",
+        "no",
+        "prior",
+        "CDK4/6",
+        "brain",
+        "metastases",
+        "unless",
+        "treated",
+        "ECOG",
+        "0-1",
+        "≤ 2 lines",
+        "postmenopausal",
+        "PIK3CA mutation",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_CRITERIA_WORDS, max_size=40), st.sampled_from(["FEMALE", "MALE", "ALL", None]))
+def test_ranking_never_raises_on_generated_trials(words: list[str], sex: str | None) -> None:
+    studies = [
+        trial(f"NCT0000005{i}", " ".join(words[i:]), sites=((42.0 + i, -71.0),)) for i in range(3)
+    ]
+    studies.append(Study.from_api({"protocolSection": {"eligibilityModule": {"sex": sex}}}))
+    ranked = rank_trials(PatientProfile("unknown", ("other",), sex="male", age=70), studies, BOSTON)
+    assert [m.rank for m in ranked] == [1, 2, 3, 4]
     json.dumps([match_to_dict(m) for m in ranked])

@@ -294,3 +294,49 @@ def test_reasons_are_plain_sentences_followed_by_the_quote() -> None:
     result = match(HER2_STABLE_BRAIN, INC.format("HER2-positive metastatic breast cancer"))
     rendered = [str(r) for r in result.reasons]
     assert any(r.endswith('The trial says: "HER2-positive metastatic breast cancer"') for r in rendered)
+
+
+def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
+    criteria = (
+        "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
+    )
+    result = match(profile, criteria)
+    assert result.verdict == "possibly_eligible"
+    assert any("Different parts of this trial" in q for q in result.questions)
+
+
+def test_required_prior_therapy_missing_from_the_list_is_a_question() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
+    result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
+    assert result.verdict == "possibly_eligible"
+    assert any("CDK4/6" in q and "not listed" in q for q in result.questions)
+
+
+def test_her2_positive_with_unknown_hormone_receptors_is_asked_about_them() -> None:
+    profile = PatientProfile("her2-positive", ("lung",))
+    result = match(profile, INC.format("HR-positive, HER2-positive metastatic breast cancer"))
+    assert result.verdict == "possibly_eligible"
+    assert any("hormone-receptor-positive" in q for q in result.questions)
+
+
+def test_solid_tumor_trial_says_it_takes_several_cancers() -> None:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT00000004",
+                    "briefTitle": "Drug X in Advanced Solid Tumors",
+                },
+                "conditionsModule": {"conditions": ["Solid Tumor"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria:\n* Advanced solid tumor"
+                },
+            }
+        }
+    )
+    result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
+    assert result.verdict == "likely_eligible"
+    assert any("several kinds of advanced cancer" in r.text for r in result.reasons)
+    assert "Breast cancer trial" not in result.fit
