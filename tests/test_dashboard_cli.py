@@ -70,12 +70,9 @@ def test_therapies_json_lists_cards_with_sources() -> None:
             "--studies",
         ),
         (["bogus"], "invalid choice"),
-        ([], None),
     ],
 )
-def test_bad_arguments_give_one_line_and_status_2(args: list[str], fragment: str | None) -> None:
-    if not args:
-        pytest.skip("no arguments starts the dashboard; covered by the browser test")
+def test_bad_arguments_give_one_line_and_status_2(args: list[str], fragment: str) -> None:
     result = run_cli(*args)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -185,3 +182,18 @@ def test_packet_with_an_unknown_trial_is_a_usage_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "NCT00000001" in result.stderr
+
+
+def test_no_arguments_starts_the_dashboard_with_privacy_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard import cli
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command: started.append(command) or 0)
+    assert cli.main([]) == 0
+    command = started[0]
+    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert command[4].endswith("dashboard/app.py")
+    assert "--browser.gatherUsageStats=false" in command
+    assert "--client.showErrorDetails=none" in command
