@@ -125,6 +125,24 @@ def table(matches: Sequence[TrialMatch]) -> None:
             st.rerun()
 
 
+def nearest_sites_map(matches: Sequence[TrialMatch], origin: tuple[float, float] | None) -> None:
+    """Where the shown trials' nearest recruiting sites are, with the patient's area when known."""
+    points = [
+        {"lat": m.nearest_site.lat, "lon": m.nearest_site.lon, "size": 6000, "color": "#6a1b9a"}
+        for m in matches
+        if m.nearest_site is not None and m.nearest_site.has_coordinates
+    ]
+    if not points:
+        return
+    caption = f"Purple dots: the nearest recruiting site of each of {len(points)} trials listed above"
+    if origin is not None:
+        points.append({"lat": origin[0], "lon": origin[1], "size": 12000, "color": "#ef6c00"})
+        caption += "; the larger orange dot: your ZIP code's area"
+    st.subheader("Where the nearest sites are")
+    st.map(pd.DataFrame(points), latitude="lat", longitude="lon", size="size", color="color")
+    st.caption(caption + ".")
+
+
 def chart(matches: Sequence[TrialMatch]) -> None:
     if not matches:
         return

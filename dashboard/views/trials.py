@@ -54,5 +54,6 @@ st.caption(
 trial_view.verdict_counts(results.matches)
 filtered = trial_view.filters(results.matches, has_origin=origin is not None)
 trial_view.table(filtered)
+trial_view.nearest_sites_map(filtered, origin)
 trial_view.chart(results.matches)
 trial_view.details(filtered, results.studies, origin)
