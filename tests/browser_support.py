@@ -176,6 +176,73 @@ def launch_chromium(playwright: Any, user_data_dir: Path, **context_options: Any
     )
 
 
+#: Notes when the user last clicked or pressed a key (as wall-clock milliseconds), to time reruns.
+INPUT_CLOCK_JS = """
+(() => {
+  window.__mbcLastInput = 0;
+  const note = () => { window.__mbcLastInput = performance.timeOrigin + performance.now(); };
+  window.addEventListener("pointerdown", note, true);
+  window.addEventListener("keydown", note, true);
+})();
+"""
+
+
+class RunWatcher:
+    """Count the script runs the server reports finished, by reading its websocket messages.
+
+    The page's own "running" flag is no use for this: when a rerun is quick, React renders
+    "running" and "not running" in one go and the flag never visibly changes. The server's
+    ``script_finished`` message always arrives, so count those (decoded with Streamlit's proto).
+    """
+
+    def __init__(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._message = ForwardMsg
+        done = ForwardMsg.ScriptFinishedStatus
+        self._complete = {done.FINISHED_SUCCESSFULLY, done.FINISHED_WITH_COMPILE_ERROR}
+        self.completed = 0
+        self.last_finish_s = 0.0
+
+    def attach(self, page: Any) -> None:
+        """Watch ``page`` (call before ``goto``) and note when its user last gave input."""
+        page.add_init_script(INPUT_CLOCK_JS)
+        page.on("websocket", lambda socket: socket.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = self._message()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in self._complete:
+            self.completed += 1
+            self.last_finish_s = time.time()
+
+
+def after_rerun(page: Any, watcher: RunWatcher, action: Any, timeout_ms: float = 60_000) -> float:
+    """Do ``action`` (which must make the app rerun) and wait until that rerun has finished.
+
+    Waiting for "not running" alone races: right after a click the previous run's idle state is
+    still shown, and a radio briefly shows the clicked option before the server answers.
+
+    Returns:
+        Milliseconds from the user's last click or key press to the run's end, as the page saw it.
+    """
+    before = watcher.completed
+    action()
+    deadline = time.monotonic() + timeout_ms / 1000
+    while watcher.completed <= before:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the app did not finish a rerun within {timeout_ms / 1000:.0f} s")
+        page.wait_for_timeout(5)  # lets Playwright deliver the websocket events
+    finished_s = watcher.last_finish_s
+    wait_for_app_idle(page, timeout_ms)
+    return (finished_s * 1000) - float(page.evaluate("window.__mbcLastInput"))
+
+
 def wait_for_app_idle(page: Any, timeout_ms: float = 60_000) -> None:
     """Wait until the app is connected and its script is not running (Streamlit's own test hook)."""
     page.wait_for_selector(
