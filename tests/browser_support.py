@@ -1,7 +1,8 @@
 """Run the real dashboard in a subprocess and drive it with headless Chromium (tests and benches).
 
 Kept apart from the tests so ``bench/bench_dashboard.py`` starts the app exactly as the browser
-test does. Nothing here imports Streamlit: the app runs in its own process, as it does for a user.
+test does. The app runs in its own process, as it does for a user; only Streamlit's message
+definitions are imported here, to read what the server tells the browser.
 """
 
 from __future__ import annotations
@@ -229,7 +230,8 @@ def after_rerun(page: Any, watcher: RunWatcher, action: Any, timeout_ms: float =
     still shown, and a radio briefly shows the clicked option before the server answers.
 
     Returns:
-        Milliseconds from the user's last click or key press to the run's end, as the page saw it.
+        Milliseconds from the last click or key press in the page to the moment this process got
+        the run's "finished" message (both read from the machine's wall clock).
     """
     before = watcher.completed
     action()
