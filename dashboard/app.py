@@ -5,6 +5,9 @@ Start it with ``mbc-navigator`` (or ``python -m streamlit run dashboard/app.py``
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -12,6 +15,7 @@ import streamlit as st
 from dashboard import packet_sidebar, sidebar, state
 
 VIEWS = Path(__file__).parent / "views"
+_run_started = time.perf_counter()
 
 st.set_page_config(page_title="MBC Navigator", page_icon="🧭", layout="wide")
 
@@ -44,3 +48,7 @@ except Exception:  # a page failing must never show a traceback to a patient
         "Sorry, something went wrong while showing this page. Your answers are kept. "
         "Try again, or change a choice in the form."
     )
+finally:  # also after st.stop() and st.rerun(), which end a run by raising
+    if os.environ.get("MBC_TIMING") == "1":  # opt-in, for bench/bench_dashboard.py; no answers logged
+        elapsed = time.perf_counter() - _run_started
+        print(f"mbc-timing page={navigation.url_path or 'home'} run_s={elapsed:.4f}", file=sys.stderr)

@@ -103,6 +103,7 @@ def _start_dashboard(extra: Sequence[str]) -> int:
         "--client.showErrorDetails=none",
         "--client.toolbarMode=viewer",
         "--browser.gatherUsageStats=false",
+        "--runner.postScriptGC=false",  # see .streamlit/config.toml
         *extra,
     ]
     return subprocess.call(command)

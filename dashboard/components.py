@@ -12,6 +12,11 @@ DISCLAIMER = (
 )
 
 
+def count(number: int, noun: str) -> str:
+    """'1 trial', '3 trials': a wrong plural reads as a glitch to someone already worried."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def disclaimer() -> None:
     st.info(DISCLAIMER, icon="ℹ️")
 

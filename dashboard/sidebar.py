@@ -28,7 +28,7 @@ NOT_SURE = "Not sure"
 
 
 def _label(labels: dict[str, str]) -> object:
-    return lambda value: NOT_SURE if value is None else labels.get(value, value)
+    return lambda value: NOT_SURE if value in (None, state.NOT_SURE_CHOICE) else labels.get(value, value)
 
 
 def render_profile_form() -> None:
@@ -46,10 +46,10 @@ def render_profile_form() -> None:
         if st.session_state.get(state.SUBTYPE) == "her2-positive":
             st.radio(
                 "Is it also hormone-receptor-positive?",
-                [None, "positive", "negative"],
+                ["positive", "negative", state.NOT_SURE_CHOICE],
                 format_func=_label({"positive": "Yes (ER or PR positive)", "negative": "No"}),  # type: ignore[arg-type]
                 key=state.HORMONE_RECEPTOR,
-                horizontal=True,
+                index=None,
             )
         st.multiselect(
             "Where has it spread?",
@@ -61,9 +61,10 @@ def render_profile_form() -> None:
         if "brain" in (st.session_state.get(state.SITES) or []):
             st.radio(
                 "Brain metastases are…",
-                [None, "stable", "active"],
+                ["stable", "active", state.NOT_SURE_CHOICE],
                 format_func=_label(BRAIN_METS_LABELS),  # type: ignore[arg-type]
                 key=state.BRAIN_METS,
+                index=None,
             )
         with st.expander("More details (optional)"):
             st.caption("Each detail helps match trials. Leave anything you are unsure of empty.")

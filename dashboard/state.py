@@ -39,6 +39,9 @@ FILTER_STATUSES = "filter_statuses"
 FILTER_MILES = "filter_miles"
 DETAIL_TRIAL = "detail_trial"
 ANY_DISTANCE = 0
+#: A radio's "Not sure" choice. A radio cannot show ``None`` as chosen, so clicking a ``None``
+#: option looked like nothing happened; this stands in for it and reads back as "not given".
+NOT_SURE_CHOICE = "not-sure"
 #: Distance filter choices on the trials page; ``ANY_DISTANCE`` shows every trial found.
 DISTANCE_FILTER_OPTIONS: tuple[int, ...] = (25, 50, 100, 250, 500, 1000, ANY_DISTANCE)
 LINK_MESSAGE = "link_message"
@@ -143,6 +146,7 @@ def current_profile() -> ProfileState:
     if not st.session_state.get(SITES):
         return ProfileState(None, "Choose at least one place where the cancer has spread.")
     values: dict[str, Any] = {field: st.session_state.get(key) for field, key in PROFILE_WIDGETS.items()}
+    values = {field: None if value == NOT_SURE_CHOICE else value for field, value in values.items()}
     if values["subtype"] != "her2-positive":
         values["hormone_receptor"] = None
     if "brain" not in values["sites"]:

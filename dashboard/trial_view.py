@@ -39,10 +39,17 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     """Filter widgets (kept across pages) and the matches they let through."""
     phases = sorted({m.phase for m in matches})
     statuses = sorted({m.status or "Not given" for m in matches})
-    columns = st.columns(4 if has_origin else 3)
-    columns[0].multiselect("Show", list(VERDICTS), format_func=verdict_text, key=state.FILTER_VERDICTS)
-    columns[1].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
-    columns[2].multiselect(
+    # A row of its own: in a narrow column the chosen verdicts scrolled out of sight.
+    st.multiselect(
+        "Show",
+        list(VERDICTS),
+        format_func=verdict_text,
+        key=state.FILTER_VERDICTS,
+        placeholder="All verdicts",
+    )
+    columns = st.columns(3 if has_origin else 2)
+    columns[0].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
+    columns[1].multiselect(
         "Status",
         statuses,
         format_func=lambda s: s.replace("_", " ").capitalize(),
@@ -50,7 +57,7 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
         placeholder="All statuses",
     )
     if has_origin:
-        columns[3].select_slider(
+        columns[2].select_slider(
             "Nearest site within (miles)",
             state.DISTANCE_FILTER_OPTIONS,
             key=state.FILTER_MILES,
@@ -94,7 +101,7 @@ def _frame(matches: Sequence[TrialMatch], starred: set[str]) -> pd.DataFrame:
 
 def table(matches: Sequence[TrialMatch]) -> None:
     """The sortable table; ticking ☆ stars a trial for the appointment packet."""
-    st.subheader(f"{len(matches)} trials shown")
+    st.subheader(f"{components.count(len(matches), 'trial')} shown")
     if not matches:
         st.info("No trials fit these filters. Try showing more verdicts, phases or a longer distance.")
         return
@@ -255,7 +262,7 @@ def _contacts(match: TrialMatch, study: Study) -> None:
 
 def _sites(study: Study, origin: tuple[float, float] | None) -> None:
     frame = _site_frame(study, origin)
-    st.markdown(f"#### Where it runs ({len(frame)} sites)")
+    st.markdown(f"#### Where it runs ({components.count(len(frame), 'site')})")
     if frame.empty:
         st.markdown("The record lists no sites.")
         return

@@ -31,7 +31,8 @@ with st.status("Looking for trials…", expanded=False) as progress:
         st.error(str(error), icon="⚠️")
         st.stop()
     progress.update(
-        label=f"Checked {len(results.matches)} trials against your answers", state="complete"
+        label=f"Checked {components.count(len(results.matches), 'trial')} against your answers",
+        state="complete",
     )
 
 if results.result.stale:

@@ -1,0 +1,228 @@
+"""End to end in a real browser: fill the form, read the guide, star a trial, download the packet.
+
+Runs ``streamlit run dashboard/app.py`` against the API stand-in and drives it with headless
+Chromium, as a patient would, then reads the downloaded PDF. Screenshots of every page land in
+``screenshots/`` (git-ignored) so a person can check what a user sees. Skipped when Chromium or
+Playwright is missing, unless ``MBC_REQUIRE_BROWSER=1`` (set in CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser_support import (
+    ROOT,
+    RunWatcher,
+    after_rerun,
+    browser_problem,
+    browser_required,
+    full_page_screenshot,
+    launch_chromium,
+    running_dashboard,
+    wait_for_app_idle,
+)
+from tests.conftest import HOSTILE_NCT, HOSTILE_TITLE, fixture_studies
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "screenshots"
+STARRED_NCT = "NCT09990002"  # the HER2-positive brain-metastases trial in the fixtures
+TIMEOUT_MS = 60_000
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    problem = browser_problem()
+    if problem is None:
+        return
+    if browser_required():
+        pytest.fail(f"browser test required (MBC_REQUIRE_BROWSER=1) but {problem}")
+    pytest.skip(f"browser test skipped: {problem}")
+
+
+@dataclass
+class Tab:
+    """The browser tab, the script runs it has seen, and any alert() that fired (there must be none)."""
+
+    page: Any
+    runs: RunWatcher
+    dialogs: list[str] = field(default_factory=list)
+
+    @property
+    def sidebar(self) -> Any:
+        return self.page.get_by_test_id("stSidebar")
+
+    @property
+    def main(self) -> Any:
+        return self.page.get_by_test_id("stMain")
+
+    def rerun(self, action: Callable[[], None]) -> None:
+        """Do something that makes the app rerun, and wait for that rerun to finish."""
+        after_rerun(self.page, self.runs, action, TIMEOUT_MS)
+
+
+@pytest.fixture
+def tab(browser_ready: None, tmp_path: Path) -> Iterator[Tab]:
+    """A browser tab on the dashboard, which runs against the stand-in with a fresh cache."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from data.ctgov_standin import StandinServer
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with (
+        StandinServer(fixture_studies()) as standin,
+        running_dashboard(standin.base_url, tmp_path / "app") as dashboard,
+        sync_playwright() as playwright,
+    ):
+        context = launch_chromium(playwright, tmp_path / "chromium-profile", viewport=VIEWPORT)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            opened = Tab(page, RunWatcher())
+            opened.runs.attach(page)
+            page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(dashboard.url)
+            wait_for_app_idle(page)
+            yield opened
+        finally:
+            context.close()
+
+
+def assert_page_clean(tab: Tab) -> None:
+    """No traceback and no 'something went wrong' box on the page now shown."""
+    from playwright.sync_api import expect
+
+    wait_for_app_idle(tab.page)
+    expect(tab.page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(tab.main).not_to_contain_text("something went wrong")
+
+
+def open_page(tab: Tab, title: str) -> None:
+    """Follow the sidebar navigation link, as a user would."""
+    from playwright.sync_api import expect
+
+    tab.rerun(tab.sidebar.get_by_test_id("stSidebarNavLink").filter(has_text=title).click)
+    expect(tab.main.get_by_role("heading", name=title, level=1)).to_be_visible()
+
+
+def choose_options(tab: Tab, combobox: Any, *labels: str | re.Pattern[str]) -> None:
+    """Pick options in a multiselect or selectbox: open its list, click each, close it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    listbox = tab.page.get_by_role("listbox")
+    # A click on the input opens a multiselect's list; a selectbox's sometimes only takes focus
+    # (seen after another drop-down just closed), and the arrow key then opens it.
+    combobox.click()
+    for _ in range(3):
+        try:
+            listbox.wait_for(state="visible", timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            combobox.press("ArrowDown")
+    expect(listbox).to_be_visible()
+    for label in labels:
+        tab.rerun(listbox.get_by_role("option", name=label).click)
+    if listbox.is_visible():
+        tab.page.keyboard.press("Escape")
+    expect(listbox).to_have_count(0)
+
+
+def shoot(tab: Tab, name: str) -> None:
+    full_page_screenshot(tab.page, SCREENSHOTS / name)
+
+
+def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    from matchers.packet import DISCLAIMER
+
+    page, form = tab.page, tab.sidebar
+    expect(tab.main).to_contain_text("Choose the type of breast cancer")
+
+    # The form: subtype, then where it has spread (a multiselect drop-down).
+    subtype = form.get_by_test_id("stRadio").filter(has_text="Type (subtype)")
+    tab.rerun(subtype.get_by_text("HER2-positive", exact=True).click)
+    choose_options(tab, form.get_by_role("combobox", name="Where has it spread?"), "Brain", "Lung")
+    sites = form.get_by_test_id("stMultiSelect").filter(has_text="Where has it spread?")
+    expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Brain")
+    expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Lung")
+    # "Not sure" is an answer too: it must show as chosen (it once looked like nothing happened).
+    hormone = form.get_by_test_id("stRadio").filter(has_text="Is it also hormone-receptor-positive?")
+    tab.rerun(hormone.get_by_text("Not sure", exact=True).click)
+    expect(hormone.get_by_role("radio", name="Not sure")).to_be_checked()
+
+    # Treatments and care: the HER2 antibody card and the brain (radiation) note.
+    guide = tab.main
+    expect(guide).to_contain_text("trastuzumab")
+    expect(guide).to_contain_text("Because the cancer has reached the brain")
+    expect(guide).to_contain_text("radiation therapy is usually part of it")
+    assert_page_clean(tab)
+    assert "subtype=her2-positive" in page.url  # the view is shareable
+    shoot(tab, "01-overview.png")
+
+    open_page(tab, "Symptoms to watch")
+    expect(tab.main).to_contain_text("two-week rule")
+    expect(tab.main).to_contain_text("Brain")
+    assert_page_clean(tab)
+    shoot(tab, "02-symptoms.png")
+
+    # Clinical trials: wait for the search, then widen the verdict filter to see every trial.
+    open_page(tab, "Clinical trials")
+    trials = tab.main
+    expect(trials).to_contain_text("Checked 3 trials against your answers", timeout=90_000)
+    expect(trials.get_by_test_id("stMetric")).to_have_count(4)
+    choose_options(tab, trials.get_by_role("combobox", name="Show"), "⛔ Likely not eligible")
+    expect(trials).to_contain_text("3 trials shown")
+    assert_page_clean(tab)
+
+    # The hostile record's markup must show as text and never run or load anything.
+    chooser = trials.get_by_role("combobox", name="Choose a trial")
+    choose_options(tab, chooser, re.compile(HOSTILE_NCT))
+    expect(trials.get_by_role("heading", name=HOSTILE_TITLE, exact=True)).to_be_visible()
+    expect(trials.locator('img[src="x"], img[src*="evil.example"]')).to_have_count(0)
+    expect(trials.locator('a[href^="javascript:"]')).to_have_count(0)
+    assert tab.dialogs == []
+    shoot(tab, "03-trials.png")
+
+    # Star the HER2 brain-metastases trial from its details.
+    choose_options(tab, chooser, re.compile(STARRED_NCT))
+    expect(chooser).to_have_value(re.compile(STARRED_NCT))
+    star = trials.get_by_role("switch", name="☆ Star this trial for my appointment packet")
+    expect(star).not_to_be_checked()
+    tab.rerun(trials.get_by_text("Star this trial for my appointment packet").click)
+    expect(star).to_be_checked()
+    expect(form).to_contain_text("1 starred trial.")
+    assert_page_clean(tab)
+    shoot(tab, "05-trials-starred.png")
+
+    # The packet: a real download through the browser, then read its text.
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        form.get_by_role("button", name="Download packet (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "mbc-appointment-packet.pdf"
+    pdf_bytes = Path(download.path()).read_bytes()
+    assert pdf_bytes.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
+    flat = " ".join(text.split())
+    assert STARRED_NCT in flat
+    assert HOSTILE_NCT not in flat  # only the starred trial goes in
+    assert " ".join(DISCLAIMER.split()[:8]) in flat, flat[:500]
+
+    open_page(tab, "Support and resources")
+    expect(tab.main).to_contain_text("organizations fit your answers")
+    assert_page_clean(tab)
+    shoot(tab, "04-resources.png")
+
+    # The choices and the star survived every page change.
+    expect(form).to_contain_text("1 starred trial.")
+    assert tab.dialogs == []
