@@ -268,10 +268,13 @@ def _sites(study: Study, origin: tuple[float, float] | None) -> None:
         return
     mapped = frame.dropna(subset=["lat", "lon"])
     if not mapped.empty:
-        st.map(mapped, latitude="lat", longitude="lon", size=2000, zoom=None)
+        # One site would otherwise be zoomed in to street level, filling the map with one dot.
+        zoom = 8 if len(mapped) == 1 else None
+        st.map(mapped, latitude="lat", longitude="lon", size=2000, zoom=zoom)
         st.caption("Each dot is a trial site. The table below lists them with their status.")
+    hidden = ["lat", "lon"] if origin is not None else ["lat", "lon", "Miles"]
     st.dataframe(
-        frame.drop(columns=["lat", "lon"]),
+        frame.drop(columns=hidden),
         hide_index=True,
         width="stretch",
         column_config={"Miles": st.column_config.NumberColumn("Miles", format="%d")},

@@ -13,6 +13,10 @@ import re
 _REGISTRY_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~^=&$%])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=>$:])")
 _SPACES = re.compile(r"[ \t]+")
+# GitHub-flavoured markdown turns bare "http://", "https://" and "www." into links even when every
+# punctuation mark is escaped; a word joiner (U+2060, invisible) after the scheme stops that.
+_AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|www)(?=\\[:.])")
+WORD_JOINER = "\u2060"
 
 
 def unescape_registry(text: str) -> str:
@@ -24,16 +28,18 @@ def escape_markdown(text: str | None) -> str:
     """Escape text so Streamlit or any CommonMark renderer shows it literally.
 
     HTML special characters become entities (so ``<script>`` is shown, not run) and every markdown
-    punctuation mark is backslash-escaped (so ``![x](http://…)`` neither renders nor loads).
+    punctuation mark is backslash-escaped (so ``![x](http://…)`` neither renders nor loads), and a
+    bare web address gets an invisible word joiner so it is not turned into a link.
 
-    >>> escape_markdown("![x](http://a/b.png) <b>hi</b>")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\://a/b\\\\.png\\\\) &lt;b&gt;hi&lt;/b&gt;'
+    >>> escape_markdown("![x](a.png) <b>hi</b>")
+    '\\\\!\\\\[x\\\\]\\\\(a\\\\.png\\\\) &lt;b&gt;hi&lt;/b&gt;'
     """
     if not text:
         return ""
     plain = unescape_registry(text)
     escaped = html.escape(plain, quote=False)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER, escaped)
     return escaped.replace("\n", "  \n")
 
 

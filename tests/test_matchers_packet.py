@@ -223,7 +223,10 @@ def test_hostile_trial_text_is_escaped_in_markdown(markdown: str) -> None:
     assert "![" not in markdown
     assert "<script>" not in markdown and "<b>" not in markdown
     assert "](http://evil" not in markdown
-    assert "\\!\\[x\\]\\(http\\://evil/x\\.png\\) &lt;script&gt;alert\\(1\\)&lt;/script&gt;" in markdown
+    assert (
+        "\\!\\[x\\]\\(http\u2060\\://evil/x\\.png\\) &lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+        in markdown
+    )
     assert "\\*stable\\*" in markdown
     assert "\\=HYPERLINK" in markdown
 
