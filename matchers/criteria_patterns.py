@@ -600,6 +600,9 @@ _NON_MEASURABLE_OK = re.compile(
 )
 
 
+_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+
+
 def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
     if "bone" in text:
@@ -613,6 +616,8 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
                 out.require(BONE_ONLY, False, quote, kind)
             elif mode == "require":
                 out.require(BONE_ONLY, True, quote, kind)
+    if kind == "inclusion" and "measurable" not in text and _EVALUABLE.search(text):
+        out.allow(ALLOW_NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
     if "measurable" in text and "residual" not in text:
         mention = _MEASURABLE.search(text)
         if kind == "inclusion" and mention is not None:
@@ -1536,7 +1541,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "receptors": _RECEPTOR_HINTS,
     "brain": _BRAIN_HINTS,
     "liver": ("liver", "hepatic"),
-    "extent": ("bone", "measurable"),
+    "extent": ("bone", "measurable", "evaluable", "assessable"),
     "lines": _LINE_HINTS + _ADVANCED_HINTS,
     "prior": _DRUG_HINTS,
     "biomarkers": _BIOMARKER_HINTS,

@@ -35,11 +35,13 @@ from matchers.findings import (
     ALLOW_BRAIN_ACTIVE,
     ALLOW_BRAIN_ANY,
     ALLOW_BRAIN_STABLE,
+    ALLOW_NON_MEASURABLE,
     ALLOW_PREMENOPAUSAL,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
+    MEASURABLE,
     MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
@@ -413,6 +415,10 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
             continue
         seen.add(key)
         kept.append(requirement)
+    if ALLOW_NON_MEASURABLE in allowed:
+        # "Measurable disease for phase 2; evaluable disease is enough in phase 1b": one path
+        # into the trial does not need measurable tumors, so it is no barrier.
+        kept = [r for r in kept if r.factor != MEASURABLE]
     if any(r.factor == HER2_LOW_OR_ULTRALOW for r in kept):
         kept = [r for r in kept if r.factor != HER2_LOW]
     both = {f for f, e in seen if (f, not e) in seen}

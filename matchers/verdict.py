@@ -390,7 +390,9 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         text = "It requires tumors that can be measured on scans (RECIST)."
         if bone_only:
             text += " Cancer only in the bones often cannot be measured this way."
-        out.ask(text + " Ask your care team whether yours can be measured.", downgrade=bone_only)
+        # Whether a tumor can be measured is not something a patient is asked, so it is an open
+        # fact like any other: the trial stays "possibly eligible" until the care team confirms.
+        out.ask(text + " Ask your care team whether yours can be measured.")
         return
     if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
         when = "after" if factor == POSTMENOPAUSAL else "before"

@@ -141,6 +141,25 @@ def test_brain_metastasis_title_makes_brain_required() -> None:
 
 
 @pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format(
+            "At least one assessable lesion in the dose escalation part; at least one measurable "
+            "lesion per RECIST 1.1 in the expansion part"
+        ),
+        "Inclusion Criteria:\n* For phase 2, patients must have measurable disease per RECIST 1.1\n"
+        "* Patients in phase 1b may have evaluable disease only\nExclusion Criteria:\n* Pregnancy",
+    ],
+)
+def test_measurable_disease_is_no_barrier_when_one_path_accepts_evaluable_disease(
+    criteria: str,
+) -> None:
+    reading = read(criteria)
+    assert ("measurable_disease", True) not in facts(reading)
+    assert "non_measurable" in allowances(reading)
+
+
+@pytest.mark.parametrize(
     ("criteria", "expected"),
     [
         (EXC.format("Liver metastases"), ("liver_mets", False)),

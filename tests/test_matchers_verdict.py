@@ -241,10 +241,15 @@ def test_bone_only_patient_vs_trial_excluding_bone_only_disease() -> None:
     assert match(profile, EXC.format("Bone-only disease")).verdict == "likely_excluded"
 
 
-def test_measurable_disease_question_downgrades_only_bone_only_patients() -> None:
+def test_measurable_disease_required_is_an_open_question_for_every_patient() -> None:
     criteria = INC.format("At least one measurable lesion per RECIST 1.1")
-    assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
-    assert match(PatientProfile("hr-positive", ("liver",)), criteria).verdict == "likely_eligible"
+    bone_only = match(PatientProfile("hr-positive", ("bone",)), criteria)
+    liver = match(PatientProfile("hr-positive", ("liver",)), criteria)
+    assert bone_only.verdict == liver.verdict == "possibly_eligible"
+    assert any("only in the bones" in q for q in bone_only.questions)
+    assert not any("only in the bones" in q for q in liver.questions)
+    evaluable = INC.format("Measurable or evaluable disease per RECIST 1.1")
+    assert match(PatientProfile("hr-positive", ("liver",)), evaluable).verdict == "likely_eligible"
 
 
 def test_brain_metastasis_trial_is_raised_for_brain_patients() -> None:
