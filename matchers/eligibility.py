@@ -23,6 +23,7 @@ from matchers.criteria_patterns import (
     read_menopause_and_sex,
     read_receptors,
     read_sentence,
+    read_standard_therapy,
     scan,
     split_sentences,
     trie_pattern,
@@ -46,6 +47,7 @@ from matchers.findings import (
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
     PRIOR_PREFIX,
+    STANDARD_THERAPY,
     SUBTYPE,
     Allowance,
     Limit,
@@ -398,6 +400,13 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     )
     kept: list[Requirement] = []
     seen: set[tuple[str, bool]] = set()
+    standard = [r for r in collector.requirements if r.factor == STANDARD_THERAPY]
+    if standard:
+        # One clause, often split over sentences or parts: the trial accepts any of the routes.
+        flags = sorted({f for r in standard for f in r.detail.split(",") if f})
+        first = standard[0]
+        kept.append(Requirement(STANDARD_THERAPY, True, first.quote, first.kind, ",".join(flags)))
+        seen.add((STANDARD_THERAPY, True))
     for requirement in collector.requirements:
         factor = requirement.factor
         if factor == BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
@@ -484,6 +493,8 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_biomarkers(text, title, "title", collector)
         if "sex" in groups:
             read_menopause_and_sex(text, title, "title", collector)
+        if "refractory" in text:
+            read_standard_therapy(text, title, "title", collector)
         if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:

@@ -31,6 +31,11 @@ PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|f
 #: A requirement's detail when parts of the trial say opposite things about a factor.
 MIXED = "mixed"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
+#: What the trial says about standard treatment; detail holds flags joined by commas.
+STANDARD_THERAPY = "standard_therapy"
+STANDARD_FAILED = "failed"  # "refractory to / progressed after standard therapy"
+STANDARD_NONE = "none"  # "no standard therapy exists / has exhausted available therapies"
+STANDARD_OPTIONAL = "optional"  # "... or standard therapy is not suitable / was declined"
 
 # Numeric factors, read as a closed range.
 ECOG = "ecog"

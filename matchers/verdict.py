@@ -42,6 +42,9 @@ from matchers.findings import (
     PRIOR_BRAIN_RADIATION,
     PRIOR_LINES,
     PRIOR_PREFIX,
+    STANDARD_FAILED,
+    STANDARD_OPTIONAL,
+    STANDARD_THERAPY,
     SUBTYPE,
     Limit,
     Requirement,
@@ -275,6 +278,9 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor == POSTMENOPAUSAL and profile.sex == "male":
         return
+    if factor == STANDARD_THERAPY:
+        _apply_standard_therapy(profile, req, out)
+        return
     if factor == SUBTYPE:
         label = subtype_words(detail_to_cells(req.detail))
         if fact is True:
@@ -450,6 +456,48 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.ask(
                 f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
             )
+
+
+def _apply_standard_therapy(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
+    """Pan-tumor trials for cancer that standard treatment no longer controls.
+
+    Someone not yet treated for advanced cancer always has a standard first treatment, so only a
+    trial that also takes people who decline or cannot have standard treatment stays open to her.
+    Whether no standard option is left is the care team's judgment, hence a question.
+    """
+    flags = set(req.detail.split(","))
+    lines = profile.prior_lines
+    if lines is None:
+        out.ask(
+            "The trial is for cancer that has grown despite standard treatment, or has no standard "
+            "treatment left. Ask your care team whether this describes your situation."
+        )
+        return
+    if lines == 0:
+        if STANDARD_OPTIONAL in flags:
+            out.ask(
+                "The trial is mainly for cancer already treated with standard therapy. It also takes "
+                "people for whom standard treatment is not suitable or who decline it. Ask your care "
+                "team whether this could apply to you."
+            )
+        else:
+            out.concern(
+                "It is for cancer that has grown despite standard treatment or has no standard "
+                "treatment left; you have not yet had treatment for advanced cancer.",
+                req.quote,
+            )
+        return
+    if STANDARD_FAILED in flags:
+        out.reason(
+            f"It is for cancer that has grown despite earlier treatment; you have had {lines} "
+            f"{'line' if lines == 1 else 'lines'} of treatment.",
+            req.quote,
+        )
+        return
+    out.ask(
+        "The trial is for people who have no standard treatment left that is known to help. Ask your "
+        "care team whether that is true for you."
+    )
 
 
 _LINE_WORDS = {

@@ -733,3 +733,82 @@ def test_more_real_world_phrasings(
     if absent is not None:
         assert not {f for f, _ in facts(reading) if f == absent}
     assert ("prior:endocrine-other|fulvestrant", False) not in facts(reading)
+
+
+def standard_flags(reading: TrialReading) -> set[str] | None:
+    rule = next((r for r in reading.requirements if r.factor == "standard_therapy"), None)
+    return None if rule is None else set(rule.detail.split(","))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Advanced solid tumor that has failed standard therapy"), {"failed"}),
+        (INC.format("Refractory advanced solid tumor"), {"failed"}),
+        (
+            INC.format("Solid tumor that progressed or recurred following standard therapy"),
+            {"failed"},
+        ),
+        (
+            INC.format("Solid tumor for which no standard therapy of proven benefit is available"),
+            {"none"},
+        ),
+        (INC.format("Patient has exhausted all available standard therapies"), {"none"}),
+        (
+            INC.format(
+                "Solid tumor for which standard therapy does not exist or is no longer effective"
+            ),
+            {"none"},
+        ),
+        (
+            INC.format(
+                "Tumor refractory to standard therapy or for which no standard of care regimen exists"
+            ),
+            {"failed", "none"},
+        ),
+        (
+            INC.format(
+                "Refractory to conventional treatment, or for which no conventional therapy exists "
+                "or is declined by the patient"
+            ),
+            {"failed", "none", "optional"},
+        ),
+        (
+            INC.format("Failed standard treatment or not suitable for standard treatment currently"),
+            {"failed", "optional"},
+        ),
+    ],
+)
+def test_standard_therapy_clauses_of_pan_tumor_trials(criteria: str, expected: set[str]) -> None:
+    assert standard_flags(read(criteria)) == expected
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("Locoregionally recurrent disease not amenable to curative therapy"),
+        INC.format("Metastatic disease for which no curative therapy exists"),
+        INC.format("Endocrine-refractory metastatic breast cancer"),
+        INC.format("Progression on standard of care endocrine therapy"),
+        INC.format("Candidates for standard chemotherapy"),
+        EXC.format("Refractory advanced solid tumor"),
+    ],
+)
+def test_curative_endocrine_or_exclusion_wording_is_not_a_standard_therapy_clause(
+    criteria: str,
+) -> None:
+    assert standard_flags(read(criteria)) is None
+
+
+def test_refractory_in_the_title_is_a_standard_therapy_clause() -> None:
+    reading = read(INC.format("Adults"), title="Drug X in Patients With Refractory Solid Tumors")
+    assert standard_flags(reading) == {"failed"}
+
+
+def test_standard_therapy_clauses_split_over_sentences_are_joined() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Solid tumor refractory to standard therapy\n"
+        "* Patients who declined standard treatment are also eligible\n"
+        "Exclusion Criteria:\n* Pregnancy"
+    )
+    assert standard_flags(read(criteria)) == {"failed", "optional"}

@@ -345,3 +345,65 @@ def test_solid_tumor_trial_says_it_takes_several_cancers() -> None:
     assert result.verdict == "likely_eligible"
     assert any("several kinds of advanced cancer" in r.text for r in result.reasons)
     assert "Breast cancer trial" not in result.fit
+
+
+PAN_TUMOR_TITLE = "Drug X in Advanced Solid Tumors"
+
+
+def pan_tumor(profile: PatientProfile, criteria: str) -> TrialMatch:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000003", "briefTitle": PAN_TUMOR_TITLE},
+                "designModule": {"phases": ["PHASE1"]},
+                "conditionsModule": {"conditions": ["Advanced Solid Tumor"]},
+                "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
+            }
+        }
+    )
+    return judge(profile, read_trial_uncached(trial), trial)
+
+
+FIRST_LINE = PatientProfile("hr-positive", ("liver",), prior_therapies=(), prior_lines=0)
+PRETREATED = PatientProfile(
+    "hr-positive",
+    ("liver",),
+    prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor"),
+    prior_lines=1,
+)
+REFRACTORY = INC.format("Solid tumor refractory to standard therapy")
+NO_STANDARD = INC.format("Solid tumor for which no standard therapy is available")
+OR_DECLINED = INC.format(
+    "Solid tumor that failed standard therapy, or for which standard therapy is not appropriate"
+)
+
+
+def test_refractory_pan_tumor_trial_excludes_a_patient_not_yet_treated() -> None:
+    result = pan_tumor(FIRST_LINE, REFRACTORY)
+    assert result.verdict == "likely_excluded"
+    assert any("standard treatment" in c.text for c in result.concerns)
+
+
+def test_refractory_pan_tumor_trial_fits_a_pretreated_patient() -> None:
+    result = pan_tumor(PRETREATED, REFRACTORY)
+    assert result.verdict == "likely_eligible"
+    assert any("grown despite earlier treatment" in r.text for r in result.reasons)
+
+
+def test_no_standard_therapy_left_is_a_question_for_pretreated_and_excludes_untreated() -> None:
+    pretreated = pan_tumor(PRETREATED, NO_STANDARD)
+    assert pretreated.verdict == "possibly_eligible"
+    assert any("no standard treatment left" in q for q in pretreated.questions)
+    assert pan_tumor(FIRST_LINE, NO_STANDARD).verdict == "likely_excluded"
+
+
+def test_standard_therapy_declined_or_unsuitable_keeps_the_trial_open_to_untreated() -> None:
+    untreated = pan_tumor(FIRST_LINE, OR_DECLINED)
+    assert untreated.verdict == "possibly_eligible"
+    assert any("decline" in q for q in untreated.questions)
+    assert pan_tumor(PRETREATED, OR_DECLINED).verdict == "likely_eligible"
+
+
+def test_standard_therapy_clause_with_unknown_lines_is_a_question() -> None:
+    result = pan_tumor(PatientProfile("hr-positive", ("liver",)), REFRACTORY)
+    assert result.verdict == "possibly_eligible"
