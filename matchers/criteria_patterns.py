@@ -459,7 +459,8 @@ _BRAIN = re.compile(
     r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
     r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
     r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
-    r"\b(?:metasta\w*|mets)\s+(?:to|in|of|involving|within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
+    r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
+    r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
     r"\bbrain[\s-]*(?:oligo)?metasta\w*"
 )
 _LEPTO = re.compile(
@@ -515,8 +516,9 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         return
     anchor = mention or lepto
     assert anchor is not None
-    if "primary" in text[max(0, anchor.start() - 25) : anchor.start()]:
-        return
+    metastatic_first = anchor.group(0).startswith(("metasta", "mets"))
+    if "primary" in text[max(0, anchor.start() - 25) : anchor.start()] and not metastatic_first:
+        return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
     mode = polarity(text, anchor.start(), anchor.end(), kind)
     not_allowed = _NOT_ALLOWED.search(text) is not None
     allowing = not not_allowed and _ALLOWING.search(text) is not None
@@ -591,6 +593,28 @@ def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
         out.require(LIVER_METS, False, quote, kind)
     elif mode == "require" and not _ALLOWING.search(text) and not _BRAIN_CONDITIONAL.search(text):
         out.require(LIVER_METS, True, quote, kind)
+
+
+_OTHER_SITE = re.compile(
+    r"\b(?:brain|cns|bones?|skeletal|lungs?|pulmonary|peritone\w*|pleura\w*|lymph|nodal|skin|"
+    r"spinal|visceral|adrenal|oligometasta\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+
+
+def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
+    """A title or condition about liver metastases alone makes them a requirement.
+
+    "Drug X in Solid Tumors and Liver Metastases" is for people whose cancer reached the liver;
+    a label naming other sites too ("bone and liver metastases") is a list, not a requirement.
+    """
+    joined = normalize(" | ".join(labels))
+    if "liver" not in joined and "hepatic" not in joined:
+        return
+    match = _LIVER.search(joined)
+    if match is None or _OTHER_SITE.search(joined):
+        return
+    quote = next((t for t in labels if _LIVER.search(normalize(t))), labels[0])
+    out.require(LIVER_METS, True, quote, kind)
 
 
 _BONE_ONLY = re.compile(
@@ -1527,6 +1551,12 @@ def read_setting(
             out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
 
 
+_BREAST_LEFT_OUT = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
+    r"\bwith\s+the\s+exception\s+of)\s+(?:[\w,/()-]+\s+){0,6}?$"
+)
+
+
 def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
     if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
@@ -1534,7 +1564,14 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     match = _BREAST.search(text)
     if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
         return
-    out.breast_mentions.append((polarity(text, match.start(), match.end(), kind), trim_quote(quote)))
+    mode = polarity(text, match.start(), match.end(), kind)
+    if (
+        kind == "inclusion"
+        and mode == "allow"
+        and _BREAST_LEFT_OUT.search(text, max(0, match.start() - 60), match.start())
+    ):
+        mode = "exclude"  # "any solid tumor other than breast": an exception to an inclusion
+    out.breast_mentions.append((mode, trim_quote(quote)))
 
 
 # ---------------------------------------------------------------------------------------------

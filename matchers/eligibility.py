@@ -20,6 +20,7 @@ from matchers.criteria_patterns import (
     read_biomarkers,
     read_brain,
     read_lines,
+    read_liver_focus,
     read_menopause_and_sex,
     read_receptors,
     read_sentence,
@@ -125,7 +126,35 @@ _ORGAN = re.compile(
     r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
     r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
     r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
-    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
+    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
+    r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*)\b"
+)
+#: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|\bnon-?)"
+    r"[\s,]*(?:(?:the|and|or|[a-z-]+,)\s*){0,4}$"
+)
+#: Pan-tumor words strong enough that another cancer named beside them is one cohort among many.
+_PAN_TUMOR = re.compile(
+    r"\bsolid\s+(?:tumou?rs?|malignan\w*|neoplasms?|cancers?)|\badvanced\s+(?:malignan\w*|cancers?|"
+    r"solid)|\b(?:any|all|various|multiple|selected)\s+(?:solid\s+)?(?:tumou?rs?|cancers?|malignan\w*)|"
+    r"\btumou?r[\s-]agnostic|\bpan[\s-]tumou?r|\bmetastatic\s+cancers?\b"
+)
+_ORGAN_NOT_LIMITING = re.compile(
+    r"\bexclud\w*|\bnot\s+(?:be\s+)?eligible|\bineligible\b|\bother\s+than\b|\bexcept\b|"
+    r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
+    r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
+)
+_RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
+_CANCER_NAME = re.compile(
+    r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
+    r"myeloma|sarcoma|mesothelioma|cholangio|neuroblastoma|retinoblastoma|hepatoblastoma|carcinoid|"
+    r"ewing|wilms|merkel|myelofibrosis|myelodysplastic|hepatocellular|urothelial|renal\s+cell|"
+    r"liver\s+cancer|head\s+and\s+neck)"
+)
+_CANCER_NOUN_AFTER = re.compile(
+    r"[\s,/-]+(?:[a-z()-]+\s+){0,3}?(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|"
+    r"malignan\w*)\b"
 )
 _SETTING_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -228,26 +257,53 @@ def _label_scope(study: Study) -> _Labels:
         t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
     ]
     joined = _joined(labelled)
+    excluded_breast: str | None = None
     if "breast" in joined or "mammary" in joined or "bc" in joined:
-        breast = _first_matching(_BREAST_CANCER, labelled, joined)
-        if breast is not None:
-            return _Labels("breast", trim_quote(breast))
+        for match in _BREAST_CANCER.finditer(joined):
+            text = labelled[joined.count("\n", 0, match.start())]
+            if _EXCLUDED_BEFORE.search(joined, max(0, match.start() - 40), match.start()):
+                excluded_breast = excluded_breast or text  # "any tumor type excluding breast"
+                continue
+            return _Labels("breast", trim_quote(text))
+    if excluded_breast is not None:
+        return _Labels("organ", trim_quote(excluded_breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     joined = _joined(candidates)
     organ = _first_matching(_ORGAN, candidates, joined)
-    if organ is not None:
-        return _Labels("organ", trim_quote(organ))
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
+    if organ is not None and (generic is None or _PAN_TUMOR.search(joined) is None):
+        return _Labels("organ", trim_quote(organ))
     if generic is not None:
+        # "Solid tumors and lymphoma": another cancer named beside a pan-tumor term does not make
+        # the trial one for that cancer only; the criteria decide.
         return _Labels("generic", trim_quote(generic))
     return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
 
 
-def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
+def _limiting_organs(inclusion_items: list[str]) -> set[str]:
+    """Other cancers the inclusion criteria restrict the trial to.
+
+    Organs named in an exclusion ("histologies X and Y are excluded"), an allowance ("patients
+    with liver cancer are eligible if ...") or a condition ("for subjects with colorectal cancer,
+    ...") do not limit who may join.
+    """
+    organs: set[str] = set()
+    for text in inclusion_items:
+        if _ORGAN_NOT_LIMITING.search(text):
+            continue
+        for match in _ORGAN.finditer(text):
+            organ = match.group(0)
+            # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
+            if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
+                organs.add(organ)
+    return organs
+
+
+def _scope(labels: _Labels, inclusion_items: list[str], collector: Collector) -> tuple[Scope, str]:
     """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
 
-    Titles and conditions decide when they name breast cancer or another organ; the criteria
-    decide for trials labelled only "solid tumors" or "cancer" (or not labelled as cancer at all).
+    Titles and conditions decide when they name breast cancer or only another organ; the criteria
+    decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all).
     """
     if labels.kind == "breast":
         return "breast", labels.quote
@@ -259,8 +315,16 @@ def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[
     excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
     if excluded is not None:
         return "other", excluded
-    if labels.kind == "generic" and len(set(_ORGAN.findall(inclusion_text))) < 2:
-        return "solid_tumor", labels.quote
+    if labels.kind == "generic":
+        organs = len(_limiting_organs(inclusion_items))
+        # One other cancer named in the criteria limits a trial labelled only "carcinoma", not
+        # one labelled "solid tumors" ("solid tumor or lymphoma").
+        if organs == 0 or (
+            organs == 1
+            and _PAN_TUMOR.search(normalize(labels.quote))
+            and any(_PAN_TUMOR.search(_RECIST.sub(" ", t)) for t in inclusion_items)
+        ):
+            return "solid_tumor", labels.quote
     return "other", labels.quote
 
 
@@ -499,6 +563,8 @@ def _read_labels(study: Study, collector: Collector) -> None:
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
+    labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    read_liver_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",
@@ -530,7 +596,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
         )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
-    inclusion_parts: list[str] = []
+    inclusion_items: list[str] = []
     parents: dict[str, str] = {}
     for item in items:
         kind: Source = as_kind(item.kind)
@@ -541,7 +607,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
         whole = normalize(item.text)
         if kind == "inclusion":
-            inclusion_parts.append(whole)
+            inclusion_items.append(whole)
         combined = parent_text + " " + whole if parent_text else whole
         found = scan(combined)
         if not found[0]:
@@ -562,7 +628,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 continue
     _read_labels(study, collector)
     _menopause(collector)
-    scope, scope_quote = _scope(labels, " ".join(inclusion_parts), collector)
+    scope, scope_quote = _scope(labels, inclusion_items, collector)
     setting, setting_quote = _setting(study, collector)
     return TrialReading(
         nct_id=study.nct_id,

@@ -119,6 +119,12 @@ def test_her2_low_is_a_requirement() -> None:
         (INC.format("At least one measurable brain metastasis"), {("brain_mets", True)}, set()),
         (EXC.format("Leptomeningeal disease"), {("leptomeningeal", False)}, set()),
         (
+            INC.format("No primary malignancies or metastatic disease of the CNS"),
+            {("brain_mets", False)},
+            set(),
+        ),
+        (EXC.format("Primary brain tumors"), set(), set()),
+        (
             "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for "
             "4 weeks",
             {("brain_mets_active", False)},
@@ -441,6 +447,47 @@ def test_disease_setting(title: str, criteria: str, setting: str) -> None:
             INC.format("Histologically confirmed breast cancer"),
             "breast",
         ),
+        (
+            "Drug X in HER2-Expressing Tumors",
+            ("HER2 Expressing Solid Tumors Excluding Breast, Gastric, Colorectal Cancer",),
+            INC.format("Metastatic HER2-expressing solid tumor"),
+            "other",
+        ),
+        (
+            "Drug X in HER2-Expressing Tumors",
+            ("Solid Tumor",),
+            INC.format("Any solid tumor other than breast cancer"),
+            "other",
+        ),
+        (
+            "Drug X in Adult Patients With Solid Tumors",
+            ("Lymphoma", "Neoplasms"),
+            INC.format("Solid tumor that has failed standard therapy; lymphomas are also eligible"),
+            "solid_tumor",
+        ),
+        (
+            "Drug X in Advanced Solid Tumors or Lymphoma",
+            ("Advanced Solid Tumors", "Lymphoma"),
+            INC.format("Advanced solid tumor or lymphoma"),
+            "solid_tumor",
+        ),
+        (
+            "Drug X in Advanced Solid Tumors With a BRAF Mutation",
+            ("Cancer", "Melanoma", "Colorectal Cancer"),
+            INC.format("Solid tumor limited to melanoma, colorectal cancer or thyroid cancer"),
+            "other",
+        ),
+        (
+            "Drug X in Advanced Malignancies",
+            ("Malignancies",),
+            "Inclusion Criteria:\n* Advanced solid tumor\n* History of esophageal bleeding treated\n"
+            "* For subjects with colorectal cancer, KRAS wild type\n"
+            "* Patients with primary liver cancer are eligible if Child-Pugh A\n"
+            "Exclusion Criteria:\n* Pregnancy",
+            "solid_tumor",
+        ),
+        ("Drug X in Carcinoma", ("Carcinoma",), INC.format("Metastatic bladder carcinoma"), "other"),
+        ("Drug X in Melanoma", ("Melanoma", "Solid Tumor"), INC.format("Melanoma"), "other"),
     ],
 )
 def test_scope(title: str, conditions: tuple[str, ...], criteria: str, scope: str) -> None:
@@ -812,3 +859,20 @@ def test_standard_therapy_clauses_split_over_sentences_are_joined() -> None:
         "Exclusion Criteria:\n* Pregnancy"
     )
     assert standard_flags(read(criteria)) == {"failed", "optional"}
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "required"),
+    [
+        ("Drug X in Advanced Solid Tumors and Liver Metastases", ("Solid Tumor",), True),
+        ("Drug X in Solid Tumors", ("Solid Tumor", "Liver Metastases"), True),
+        ("Drug X in Breast Cancer With Bone and Liver Metastases", ("Breast Cancer",), False),
+        ("Drug X in Breast Cancer", ("Breast Cancer", "Liver Metastases", "Lung Metastases"), False),
+        ("Drug X in Breast Cancer With or Without Liver Metastases", ("Breast Cancer",), False),
+    ],
+)
+def test_liver_metastases_alone_in_title_or_conditions_are_required(
+    title: str, conditions: tuple[str, ...], required: bool
+) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=conditions)
+    assert (("liver_mets", True) in facts(reading)) is required
