@@ -346,10 +346,30 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
     return found
 
 
-def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
+@dataclass(frozen=True, slots=True)
+class _LabelCues:
+    title: dict[str, str]
+    conditions: dict[str, str]
+
+    @property
+    def early_only(self) -> str | None:
+        """The title's early-stage cue when neither title nor conditions name advanced disease.
+
+        The criteria can add at most one point to the metastatic side of ``_setting`` and a title
+        cue weighs two, so such a trial is early-stage whatever its criteria say.
+        """
+        if "metastatic" in self.title or "metastatic" in self.conditions:
+            return None
+        return self.title.get("early")
+
+
+def _label_cues(study: Study) -> _LabelCues:
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
-    labels = [t for t in study.conditions if t]
-    title_cues, label_cues = _setting_cues(titles), _setting_cues(labels)
+    return _LabelCues(_setting_cues(titles), _setting_cues([t for t in study.conditions if t]))
+
+
+def _setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:
+    title_cues, label_cues = cues_of_labels.title, cues_of_labels.conditions
     title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
     title_local = title_cues.get("local")
     label_met, label_early = label_cues.get("metastatic"), label_cues.get("early")
@@ -594,6 +614,19 @@ def read_trial_uncached(study: Study) -> TrialReading:
             setting_quote="",
             healthy_volunteers=bool(study.healthy_volunteers),
         )
+    label_cues = _label_cues(study)
+    early = label_cues.early_only if labels.kind == "breast" else None
+    if early is not None:
+        # An early-stage breast study by its title: not relevant whatever the criteria say.
+        return TrialReading(
+            nct_id=study.nct_id,
+            version=study.version,
+            scope="breast",
+            scope_quote=labels.quote,
+            setting="early",
+            setting_quote=trim_quote(early),
+            healthy_volunteers=bool(study.healthy_volunteers),
+        )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
     inclusion_items: list[str] = []
@@ -629,7 +662,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
     _read_labels(study, collector)
     _menopause(collector)
     scope, scope_quote = _scope(labels, inclusion_items, collector)
-    setting, setting_quote = _setting(study, collector)
+    setting, setting_quote = _setting(label_cues, collector)
     return TrialReading(
         nct_id=study.nct_id,
         version=study.version,

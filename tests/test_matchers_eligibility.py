@@ -876,3 +876,18 @@ def test_liver_metastases_alone_in_title_or_conditions_are_required(
 ) -> None:
     reading = read(INC.format("Adults"), title=title, conditions=conditions)
     assert (("liver_mets", True) in facts(reading)) is required
+
+
+def test_early_stage_title_decides_the_setting_without_reading_the_criteria() -> None:
+    criteria = INC.format("Metastatic HER2-positive breast cancer")
+    early = read(
+        criteria, title="Neoadjuvant Drug X in Early Breast Cancer", conditions=("Breast Cancer",)
+    )
+    assert early.setting == "early" and early.item_count == 0
+    assert early.setting_quote == "Neoadjuvant Drug X in Early Breast Cancer"
+    mixed = read(
+        criteria,
+        title="Neoadjuvant Drug X in Early Breast Cancer",
+        conditions=("Metastatic Breast Cancer",),
+    )
+    assert mixed.item_count == 2 and mixed.subtype_cells == HER2_POSITIVE_CELLS
