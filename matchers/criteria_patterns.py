@@ -156,6 +156,12 @@ _POST_ALLOWED = re.compile(
 )
 
 
+_STATED_EXCLUSION = re.compile(
+    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
+    r"(?:if|who|when|whose|that|with)\b"
+)
+
+
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
     last = None
@@ -287,8 +293,13 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
             return "exclude"
         if _POST_ALLOWED.search(post):
             return "allow"
-    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     positive = kind != "exclusion"
+    if "eligib" in pre or "exclud" in pre:
+        stated = last_match(_STATED_EXCLUSION, pre)
+        if stated is not None:
+            # "Patients are not eligible who have received X": excluded in either section.
+            pre, positive = pre[stated.end() :], False
+    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     if negations % 2 == 1:
         positive = not positive
     return "require" if positive else "exclude"
@@ -807,7 +818,8 @@ _PRIOR_CONTEXT = re.compile(
     r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
     r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
     r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
-    r"administered|given)\b"
+    r"administered|given(?!\s+(?:the\s+)?(?:known|its|their|high|low|poor|limited|potential|lack|"
+    r"risk|concerns?)))\b"
 )
 _STRONG_PRIOR = re.compile(
     r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|refractory|resistant|resistance|"

@@ -422,8 +422,14 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         if expects and fact:
             out.reason(f"It is for people who already had {therapy}, as you did.", quote)
             out.add_fit("Fits your treatment history", 1)
+        elif expects and fact is False and profile.prior_lines is not None:
+            # With her number of treatment lines given, her list is her whole treatment history.
+            out.concern(
+                f"It requires earlier treatment with {therapy}, which is not in your treatment history.",
+                quote,
+            )
         elif expects and fact is False:
-            # An unlisted treatment may just have been left out of the list: ask, never exclude.
+            # Without the number of lines the list may be partial: ask, never exclude.
             out.ask(
                 f"The trial requires earlier treatment with {therapy}, which you have not listed. "
                 "Ask your care team whether you have had it."

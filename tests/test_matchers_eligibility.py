@@ -891,3 +891,33 @@ def test_early_stage_title_decides_the_setting_without_reading_the_criteria() ->
         conditions=("Metastatic Breast Cancer",),
     )
     assert mixed.item_count == 2 and mixed.subtype_cells == HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (
+            EXC.format("Patients are not eligible who have received prior PARP inhibitors"),
+            ("prior:parp-inhibitor", False),
+        ),
+        (
+            INC.format("Patients are ineligible if they received prior fulvestrant"),
+            ("prior:fulvestrant", False),
+        ),
+    ],
+)
+def test_stated_ineligibility_excludes_in_either_section(
+    criteria: str, expected: tuple[str, bool]
+) -> None:
+    found = facts(read(criteria))
+    assert expected in found
+    assert (expected[0], not expected[1]) not in found
+
+
+def test_given_in_the_sense_of_considering_is_not_treatment_history() -> None:
+    reading = read(
+        INC.format(
+            "Lung cancer and melanoma are excluded given known response to PD-1 inhibitor monotherapy"
+        )
+    )
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}

@@ -312,11 +312,23 @@ def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
     assert any("Different parts of this trial" in q for q in result.questions)
 
 
-def test_required_prior_therapy_missing_from_the_list_is_a_question() -> None:
+def test_required_prior_therapy_missing_from_a_partial_list_is_a_question() -> None:
     profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
     result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
     assert result.verdict == "possibly_eligible"
     assert any("CDK4/6" in q and "not listed" in q for q in result.questions)
+
+
+def test_required_prior_therapy_missing_from_a_complete_history_excludes() -> None:
+    criteria = INC.format("Disease progression on a prior CDK4/6 inhibitor")
+    listed = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",), prior_lines=1
+    )
+    untreated = PatientProfile("hr-positive", ("bone",), prior_therapies=(), prior_lines=0)
+    for profile in (listed, untreated):
+        result = match(profile, criteria)
+        assert result.verdict == "likely_excluded"
+        assert any("not in your treatment history" in c.text for c in result.concerns)
 
 
 def test_her2_positive_with_unknown_hormone_receptors_is_asked_about_them() -> None:
