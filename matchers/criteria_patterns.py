@@ -40,6 +40,7 @@ from matchers.findings import (
     PRIOR_BRAIN_RADIATION,
     PRIOR_LINES,
     PRIOR_PREFIX,
+    RELAPSE_INTERVAL,
     STANDARD_FAILED,
     STANDARD_NONE,
     STANDARD_OPTIONAL,
@@ -1587,6 +1588,71 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
 
 
 # ---------------------------------------------------------------------------------------------
+# How long after early-stage treatment the cancer came back
+# ---------------------------------------------------------------------------------------------
+
+_TIME_AMOUNT = r"\d+\s*(?:months?|years?|mo\b|yrs?\b)"
+_RELAPSE_INTERVAL = re.compile(
+    r"\b(?:disease[\s-]free\s+interval|dfi)\b[^;]{0,40}?\d|"
+    r"\b(?:relaps\w*|recurr\w*|recurrence|progress\w*|metastatic\s+(?:disease|diagnosis|recurrence)|"
+    r"diagnosis\s+of\s+(?:metasta\w*|advanced))[^;]{0,80}?\b(?:within|after|during|>|>=|<|<=|more\s+than|"
+    r"less\s+than|at\s+least|greater\s+than|beyond)\b[^;]{0,40}?"
+    + _TIME_AMOUNT
+    + r"|"
+    + _TIME_AMOUNT
+    + r"[^;]{0,80}?\b(?:between|since|after|from|elapsed)\b[^;]{0,80}?\b(?:adjuvant|curative|completion|"
+    r"last\s+dose|early)"
+)
+_EARLY_TREATMENT = re.compile(
+    r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
+    r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+)
+_INTERVAL_HINTS = (
+    "relaps",
+    "recurr",
+    "elapsed",
+    "disease-free",
+    "disease free",
+    "dfi",
+    "interval",
+    "completion",
+    "completing",
+)
+
+
+def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A rule on the time between early-stage treatment and relapse ("recurrence within 12 months
+    of adjuvant endocrine therapy", "disease-free interval of at least 6 months").
+
+    No profile records dates, so the verdict turns it into a question for someone whose earlier
+    treatment was early-stage. ``detail`` names the treatment class when the rule names one.
+    """
+    if kind not in ("inclusion", "exclusion") or not _EARLY_TREATMENT.search(text):
+        return
+    if _RELAPSE_INTERVAL.search(text) is None:
+        return
+    names = sorted({name for _, _, name in _drug_mentions(text) if name in _INTERVAL_CLASSES})
+    out.require(RELAPSE_INTERVAL, True, quote, kind, "|".join(names))
+
+
+_INTERVAL_CLASSES = frozenset(
+    {
+        "endocrine",
+        "chemotherapy",
+        "cdk4/6-inhibitor",
+        "aromatase-inhibitor",
+        "tamoxifen",
+        "taxane",
+        "anthracycline",
+        "trastuzumab",
+        "her2-directed",
+        "immunotherapy",
+        "platinum",
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
 # "Refractory to standard therapy" / "no standard therapy exists" (pan-tumor trials)
 # ---------------------------------------------------------------------------------------------
 
@@ -1720,6 +1786,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "setting_early": _EARLY_HINTS,
     "breast": ("breast", "mammary"),
     "standard": _STD_HINTS,
+    "interval": _INTERVAL_HINTS,
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -1851,3 +1918,5 @@ def read_sentence(
         read_breast_mention(text, quote, kind, out)
     if "standard" in groups:
         read_standard_therapy(text, quote, kind, out)
+    if "interval" in groups:
+        read_relapse_interval(text, quote, kind, out)

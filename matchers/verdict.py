@@ -42,6 +42,7 @@ from matchers.findings import (
     PRIOR_BRAIN_RADIATION,
     PRIOR_LINES,
     PRIOR_PREFIX,
+    RELAPSE_INTERVAL,
     STANDARD_FAILED,
     STANDARD_OPTIONAL,
     STANDARD_THERAPY,
@@ -281,6 +282,9 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
     if factor == STANDARD_THERAPY:
         _apply_standard_therapy(profile, req, out)
         return
+    if factor == RELAPSE_INTERVAL:
+        _apply_relapse_interval(profile, req, out)
+        return
     if factor == SUBTYPE:
         label = subtype_words(detail_to_cells(req.detail))
         if fact is True:
@@ -462,6 +466,28 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.ask(
                 f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
             )
+
+
+def _apply_relapse_interval(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
+    """A rule on how soon after early-stage treatment the cancer came back.
+
+    Profiles hold no dates, so it is a question for anyone who may have had that treatment early.
+    It lowers the verdict only when her treatment can only have been early-stage (no lines for
+    advanced disease yet); otherwise it is a note for the appointment.
+    """
+    if req.detail:
+        had = had_any(profile, PRIOR_PREFIX + req.detail)
+        therapy = therapy_words(req.detail)
+    else:
+        had = True if profile.prior_therapies else (False if profile.prior_lines == 0 else None)
+        therapy = "treatment"
+    if had is False:
+        return
+    out.ask(
+        f"The trial has a rule about how long after earlier {therapy} for early-stage cancer the "
+        "cancer came back. Ask your care team whether the timing fits.",
+        downgrade=profile.prior_lines == 0 and had is True,
+    )
 
 
 def _apply_standard_therapy(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:

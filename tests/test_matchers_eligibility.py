@@ -921,3 +921,43 @@ def test_given_in_the_sense_of_considering_is_not_treatment_history() -> None:
         )
     )
     assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+def interval_rule(reading: TrialReading) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == "relapse_interval"), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "detail"),
+    [
+        (
+            INC.format(
+                "At least 12 months between completion of adjuvant chemotherapy and the diagnosis "
+                "of metastatic disease"
+            ),
+            "chemotherapy",
+        ),
+        (
+            EXC.format(
+                "Recurrence during or within 12 months after the last dose of adjuvant endocrine therapy"
+            ),
+            "endocrine",
+        ),
+        (INC.format("Disease-free interval of at least 6 months after curative treatment"), ""),
+    ],
+)
+def test_time_from_early_treatment_to_relapse_is_read(criteria: str, detail: str) -> None:
+    assert interval_rule(read(criteria)) == detail
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXC.format("Chemotherapy within 4 weeks before the first dose"),
+        EXC.format("Radiotherapy completed less than 2 weeks before enrolment"),
+        INC.format("Relapsed metastatic breast cancer"),
+    ],
+)
+def test_washouts_and_plain_relapse_are_not_interval_rules(criteria: str) -> None:
+    assert interval_rule(read(criteria)) is None

@@ -419,3 +419,23 @@ def test_standard_therapy_declined_or_unsuitable_keeps_the_trial_open_to_untreat
 def test_standard_therapy_clause_with_unknown_lines_is_a_question() -> None:
     result = pan_tumor(PatientProfile("hr-positive", ("liver",)), REFRACTORY)
     assert result.verdict == "possibly_eligible"
+
+
+INTERVAL = INC.format(
+    "At least 12 months between completion of adjuvant chemotherapy and the diagnosis of "
+    "metastatic disease"
+)
+
+
+def test_relapse_interval_is_a_question_after_early_stage_treatment_only() -> None:
+    early_chemo = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("anthracycline", "taxane"), prior_lines=0
+    )
+    result = match(early_chemo, INTERVAL)
+    assert result.verdict == "possibly_eligible"
+    assert any("how long after earlier chemotherapy" in q for q in result.questions)
+    de_novo = PatientProfile("triple-negative", ("lung",), prior_therapies=(), prior_lines=0)
+    assert match(de_novo, INTERVAL).verdict == "likely_eligible"
+    pretreated = PatientProfile("triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1)
+    noted = match(pretreated, INTERVAL)
+    assert noted.verdict == "likely_eligible" and noted.questions
