@@ -45,6 +45,7 @@ from matchers.findings import (
     STANDARD_NONE,
     STANDARD_OPTIONAL,
     STANDARD_THERAPY,
+    SYMPTOMATIC,
     TRIPLE_NEGATIVE_CELLS,
     Allowance,
     Limit,
@@ -520,6 +521,23 @@ _WASHOUT = re.compile(
 )
 
 
+_SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
+
+
+def _symptomatic_only(text: str) -> str:
+    """``SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
+
+    "Symptomatic brain metastases" or "symptomatic uncontrolled brain metastases" need symptoms,
+    which no profile records; "symptomatic or untreated" does not (untreated alone suffices).
+    """
+    words = {m.group(0) for m in _BRAIN_ACTIVE.finditer(_BRAIN_STABLE.sub(" ", text))}
+    if "symptomatic" not in words or not words <= _SYMPTOM_WORDS:
+        return ""
+    if len(words) > 1 and re.search(r"\b(?:symptomatic|uncontrolled)\s+(?:and/)?or\b", text):
+        return ""
+    return SYMPTOMATIC
+
+
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Brain metastases required, excluded, or allowed when treated and stable; leptomeningeal."""
     mention = _BRAIN.search(text)
@@ -553,9 +571,14 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
                 out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
             else:
                 out.allow(ALLOW_BRAIN_ANY, quote, kind)
+        elif mode == "exclude" and stable and _BRAIN_CONDITIONAL.search(text):
+            # "Participants with brain metastases must be stable after local therapy", even when
+            # written among the exclusions, sets the condition under which they are accepted.
+            out.allow(ALLOW_BRAIN_STABLE, quote, kind)
+            out.require(BRAIN_METS_ACTIVE, False, quote, kind)
         elif mode == "exclude":
             if active:
-                out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+                out.require(BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(text))
             else:
                 out.require(BRAIN_METS, False, quote, kind)
         elif mode == "require":

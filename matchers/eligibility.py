@@ -50,6 +50,7 @@ from matchers.findings import (
     PRIOR_PREFIX,
     STANDARD_THERAPY,
     SUBTYPE,
+    SYMPTOMATIC,
     Allowance,
     Limit,
     Requirement,
@@ -491,7 +492,13 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
         first = standard[0]
         kept.append(Requirement(STANDARD_THERAPY, True, first.quote, first.kind, ",".join(flags)))
         seen.add((STANDARD_THERAPY, True))
-    for requirement in collector.requirements:
+    requirements = collector.requirements
+    if any(r.factor == BRAIN_METS_ACTIVE and not r.expects and not r.detail for r in requirements):
+        # A plain "untreated brain metastases" exclusion outweighs a "symptomatic" one.
+        requirements = [
+            r for r in requirements if not (r.factor == BRAIN_METS_ACTIVE and r.detail == SYMPTOMATIC)
+        ]
+    for requirement in requirements:
         factor = requirement.factor
         if factor == BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
             continue

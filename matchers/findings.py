@@ -20,6 +20,8 @@ HER2_LOW = "her2_low"
 HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
 BRAIN_METS = "brain_mets"
 BRAIN_METS_ACTIVE = "brain_mets_active"
+#: Detail of a ``brain_mets_active`` exclusion that needs symptoms ("symptomatic brain metastases").
+SYMPTOMATIC = "symptomatic"
 LEPTOMENINGEAL = "leptomeningeal"
 PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
 LIVER_METS = "liver_mets"

@@ -47,6 +47,7 @@ from matchers.findings import (
     STANDARD_OPTIONAL,
     STANDARD_THERAPY,
     SUBTYPE,
+    SYMPTOMATIC,
     Limit,
     Requirement,
     detail_to_cells,
@@ -329,7 +330,12 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor == BRAIN_METS_ACTIVE:
         if not expects:
-            if fact is True:
+            if fact is True and req.detail == SYMPTOMATIC:
+                out.ask(
+                    "It does not accept brain metastases that cause symptoms. Ask your care team "
+                    "whether yours count as symptomatic."
+                )
+            elif fact is True:
                 out.concern(
                     "It does not accept people whose brain metastases are still growing or untreated.",
                     quote,

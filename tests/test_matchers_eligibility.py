@@ -125,6 +125,14 @@ def test_her2_low_is_a_requirement() -> None:
         ),
         (EXC.format("Primary brain tumors"), set(), set()),
         (
+            EXC.format(
+                "Participants with brain metastases must have stable neurologic status following "
+                "local therapy"
+            ),
+            {("brain_mets_active", False)},
+            {"brain_mets_stable"},
+        ),
+        (
             "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for "
             "4 weeks",
             {("brain_mets_active", False)},

@@ -439,3 +439,17 @@ def test_relapse_interval_is_a_question_after_early_stage_treatment_only() -> No
     pretreated = PatientProfile("triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1)
     noted = match(pretreated, INTERVAL)
     assert noted.verdict == "likely_eligible" and noted.questions
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "verdict"),
+    [
+        ("Symptomatic brain metastases", "possibly_eligible"),
+        ("Symptomatic uncontrolled brain metastases", "possibly_eligible"),
+        ("Symptomatic or untreated brain metastases", "likely_excluded"),
+        ("Symptomatic or uncontrolled brain metastases", "likely_excluded"),
+    ],
+)
+def test_symptoms_alone_are_a_question_for_active_brain_metastases(exclusion: str, verdict: str) -> None:
+    profile = PatientProfile("triple-negative", ("brain",), brain_mets="active")
+    assert match(profile, EXC.format(exclusion)).verdict == verdict
