@@ -429,6 +429,14 @@ _ULTRALOW = re.compile(
 )
 
 
+#: Words that make what follows in a title the thing a study measures, not whom it takes.
+_TITLE_TOPIC = re.compile(
+    r"\b(?:prevalence|incidence|frequency|detection|determin\w*|testing|screening|assess\w*|"
+    r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation)\s+(?:of\s+|for\s+)?"
+    r"(?:the\s+)?$"
+)
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     mentions = [(m.start(), m.end(), m.lastgroup or "") for m in _RECEPTOR.finditer(text)]
@@ -457,8 +465,10 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     if mode == "allow":
         return
     out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind))
-    low = any(name == "her2_low" for _, _, name in mentions)
-    if low and mode == "require" and not _HER2_ZERO.search(text):
+    low = next((start for start, _, name in mentions if name == "her2_low"), None)
+    if kind == "title" and low is not None and _TITLE_TOPIC.search(text, 0, low):
+        return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
+    if low is not None and mode == "require" and not _HER2_ZERO.search(text):
         factor = HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else HER2_LOW
         out.require(factor, True, quote, kind)
 
@@ -517,7 +527,7 @@ _WASHOUT = re.compile(
     r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
     r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
     r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
-    r"completion)|\bat\s+least\s+\d+\s*(?:days?|weeks?|months?)|\bwashout\b"
+    r"completion)|\bat\s+least\s+\d+\s*(?:days?|weeks?|months?)\b(?!\s+of\s+follow)|\bwashout\b"
 )
 
 
@@ -769,6 +779,12 @@ _DRUGS: tuple[tuple[str, str], ...] = (
         r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
     ),
     (
+        "systemic",
+        r"\bsystemic\s+(?:anti-?cancer\s+|antineoplastic\s+|anti-?tumou?r\s+|cancer\s+)?"
+        r"(?:therap\w*|treatment\w*|agents?|regimens?)|\b(?:anti-?cancer|antineoplastic)\s+"
+        r"(?:systemic\s+)?(?:therap\w*|treatment\w*|agents?|drugs?)",
+    ),
+    (
         "chemotherapy",
         r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
         r"\bchemo\b",
@@ -824,6 +840,7 @@ _DRUG_KEYS: dict[str, tuple[str, ...]] = {
     "endocrine-other": ("serd", "estrant"),
     "serd": ("serd", "degrader", "downregulator"),
     "endocrine": ("endocrine", "hormon", "estrogen", "et"),
+    "systemic": ("systemic", "anticancer", "anti-cancer", "antineoplastic"),
     "chemotherapy": ("chemo", "cytotoxic"),
     "taxane": ("tax", "abraxane"),
     "anthracycline": ("anthracycl", "rubicin", "adriamycin"),
@@ -836,6 +853,8 @@ _DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple
     (name, _DRUG_KEYS[name], re.compile(pattern)) for name, pattern in _DRUGS
 )
 _DRUG_HINTS = tuple(sorted({key for keys in _DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
+_GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
 #: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
 _SERD_FACTORS = ("fulvestrant", "endocrine-other")
 _PRIOR_CONTEXT = re.compile(
@@ -864,7 +883,9 @@ _NEVER_A_PRIOR = re.compile(
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
-_NOT_HISTORY = re.compile(r"\brecover\w*|\btoxicit\w*|\bresolved\b|\badverse\b|\bside[\s-]effects?\b")
+_NOT_HISTORY = re.compile(
+    r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
+)
 _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
     r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
@@ -948,11 +969,14 @@ def read_prior_therapy(
     topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
     in_conjugate = "conjugate" in text or "adc" in text
     washed = _washout_mentions(text, mentions)
+    examples = _example_spans(text, mentions) if "(" in text else []
     required: list[tuple[int, int, str]] = []
     previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
     for index, (start, end, name) in enumerate(mentions):
-        if skip_generic and name in ("chemotherapy", "endocrine"):
+        if skip_generic and name in _GENERIC_CLASSES:
             continue
+        if any(a <= start < b for a, b in examples):
+            continue  # "any systemic therapy (e.g. endocrine therapy, CDK4/6 inhibitor)": examples
         if name == "adc" and topo1:
             name = "topo1-adc"
         if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
@@ -988,7 +1012,7 @@ def read_prior_therapy(
             mode = previous[1]
         if _NAIVE_AFTER.match(post):
             mode = "exclude" if mode == "require" else "require"
-        if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
+        if name in _GENERIC_CLASSES and _METASTATIC_SCOPE.search(_unbracketed_tail(text, end)):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
         if index in washed and (
             mode == "exclude"
@@ -1016,6 +1040,31 @@ def read_prior_therapy(
             out.require(_factor_for([name]), True, quote, kind)
     else:
         out.require(_factor_for([name for _, _, name in required]), True, quote, kind)
+
+
+_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.e\.?|for\s+example)")
+
+
+def _example_spans(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Brackets of examples ("(e.g. ..."") that follow a therapy mention: they illustrate it."""
+    spans: list[tuple[int, int]] = []
+    for match in _EXAMPLES_OPEN.finditer(text):
+        begin = match.start()
+        if not any(0 <= begin - end <= 12 for _, end, _ in mentions):
+            continue
+        close = text.find(")", begin)
+        spans.append((begin, len(text) if close == -1 else close))
+    return spans
+
+
+def _unbracketed_tail(text: str, end: int) -> str:
+    """The 60 characters after a mention, with bracketed asides left out."""
+    tail = text[end : end + 260]
+    if "(" in tail or ")" in tail:
+        tail = _BRACKETED.sub(" ", tail)
+        if ")" in tail.split("(", 1)[0]:  # the mention sat inside brackets
+            tail = tail.split(")", 1)[1]
+    return tail[:60]
 
 
 def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
@@ -1070,9 +1119,9 @@ _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
     r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
     r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
-    r"(?P<n>"
+    r"(?<![\w/-])(?P<n>"
     + _NUM
-    + r")\)?(?:\s*(?:-|to|or|(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
@@ -1228,13 +1277,19 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         out.limit(PRIOR_LINES, None, 0, quote, kind)
         found = True
     if not found and ("prior" in text or "previous" in text or "any" in text):
-        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(text)
+        plain = _BRACKETED.sub(" ", text) if "(" in text else text
+        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(plain)
+        if advanced_match is not None:
+            text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
         if advanced_match is not None and any(
-            name not in ("chemotherapy", "endocrine", "immunotherapy")
+            name not in _GENERIC_CLASSES and name != "immunotherapy"
             for _, _, name in _drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
         ):
             advanced_match = None
-        if advanced_match is not None and not _WASHOUT.search(text):
+        if advanced_match is not None and not any(
+            advanced_match.start() - 40 <= w.start() <= advanced_match.end() + 40
+            for w in _WASHOUT.finditer(text)
+        ):
             match = advanced_match
             factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
             mode = polarity(text, match.start(), match.start() + 5, kind)
@@ -1331,6 +1386,8 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
             continue
         mode = polarity(text, match.start(), match.end(), kind)
         if kind == "title":
+            if _TITLE_TOPIC.search(text, 0, match.start()):
+                continue  # "A Study of PIK3CA Mutations and Outcomes": the topic, not a rule
             mode = "require"
         if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
             mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode

@@ -57,6 +57,7 @@ from matchers.profile import (
     CHEMOTHERAPIES,
     ENDOCRINE_THERAPIES,
     HER2_THERAPIES,
+    PRIOR_THERAPIES,
     PatientProfile,
 )
 from matchers.wording import BIOMARKER_WORDS, subtype_words, therapy_words
@@ -89,6 +90,7 @@ _THERAPY_MEMBERS: dict[str, frozenset[str]] = {
     "her2-directed": HER2_THERAPIES,
     "topo1-adc": frozenset({"t-dxd", "sacituzumab-govitecan"}),
     "adc": _ADC_THERAPIES,
+    "systemic": frozenset(PRIOR_THERAPIES) - {"radiation", "surgery"},
 }
 _SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
 _RECRUITING = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})

@@ -969,3 +969,64 @@ def test_time_from_early_treatment_to_relapse_is_read(criteria: str, detail: str
 )
 def test_washouts_and_plain_relapse_are_not_interval_rules(criteria: str) -> None:
     assert interval_rule(read(criteria)) is None
+
+
+def test_other_systemic_therapy_is_its_own_class() -> None:
+    reading = read(
+        INC.format("Prior treatment with chemotherapy or other systemic antineoplastic therapy")
+    )
+    assert ("prior:chemotherapy|systemic", True) in facts(reading)
+
+
+def test_examples_in_brackets_illustrate_a_class_and_do_not_narrow_it() -> None:
+    reading = read(
+        INC.format(
+            "Must have progressed on any systemic anticancer therapy (eg, ET, chemotherapy, "
+            "CDK4/6 inhibitor, or immunotherapy) in the metastatic setting with at least 12 months "
+            "of follow-up data"
+        )
+    )
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+    assert limits(reading)["prior_lines"] == (1, None)
+
+
+def test_toxic_effects_of_prior_therapy_are_not_history() -> None:
+    reading = read(EXC.format("Non-resolution of acute toxic effects of prior anti-cancer therapy"))
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Previously treated with an anti HER-2 based regimen"), None),
+        (
+            INC.format("Progressed after >= 1, but no more than 3 regimens for metastatic disease"),
+            (1, 3),
+        ),
+    ],
+)
+def test_line_counts_need_a_free_standing_number(
+    criteria: str, expected: tuple[int, int] | None
+) -> None:
+    assert limits(read(criteria)).get("prior_lines") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "absent"),
+    [
+        ("Study Determining Prevalence of HER2-low in Metastatic Breast Cancer", "her2_low"),
+        ("A Descriptive Study of PIK3CA Mutations and Outcomes in Breast Cancer", "biomarker:pik3ca"),
+    ],
+)
+def test_what_a_title_measures_is_not_a_requirement(title: str, absent: str) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Breast Cancer",))
+    assert absent not in {f for f, _ in facts(reading)}
+
+
+def test_a_title_naming_the_population_still_requires_it() -> None:
+    reading = read(
+        INC.format("Adults"),
+        title="Alpelisib in PIK3CA-Mutated Breast Cancer",
+        conditions=("Breast Cancer",),
+    )
+    assert ("biomarker:pik3ca", True) in facts(reading)

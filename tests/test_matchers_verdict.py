@@ -453,3 +453,13 @@ def test_relapse_interval_is_a_question_after_early_stage_treatment_only() -> No
 def test_symptoms_alone_are_a_question_for_active_brain_metastases(exclusion: str, verdict: str) -> None:
     profile = PatientProfile("triple-negative", ("brain",), brain_mets="active")
     assert match(profile, EXC.format(exclusion)).verdict == verdict
+
+
+def test_any_systemic_therapy_requirement_is_met_by_hormone_therapy() -> None:
+    profile = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",), prior_lines=1
+    )
+    criteria = INC.format("Prior treatment with chemotherapy or other systemic antineoplastic therapy")
+    assert match(profile, criteria).verdict == "likely_eligible"
+    untreated = PatientProfile("hr-positive", ("bone",), prior_therapies=(), prior_lines=0)
+    assert match(untreated, criteria).verdict == "likely_excluded"
