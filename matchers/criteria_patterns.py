@@ -28,6 +28,7 @@ from matchers.findings import (
     CHEMO_LINES,
     ECOG,
     ENDOCRINE_LINES,
+    GENE_CHANGE,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_NEGATIVE_CELLS,
@@ -527,7 +528,8 @@ _WASHOUT = re.compile(
     r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
     r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
     r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
-    r"completion)|\bat\s+least\s+\d+\s*(?:days?|weeks?|months?)\b(?!\s+of\s+follow)|\bwashout\b"
+    r"completion)|\b(?:at\s+least|(?:a\s+)?minimum\s+of)\s+\d+\s*(?:days?|weeks?|wks?|months?)\b"
+    r"(?!\s+of\s+follow)|\bwashout\b|\b(?:has|have|must\s+have)\s+elapsed\b"
 )
 
 
@@ -553,6 +555,7 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     mention = _BRAIN.search(text)
     lepto = _LEPTO.search(text)
     if mention is None and lepto is None:
+        _read_brain_radiation(text, quote, kind, out)  # "Prior brain radiotherapy"
         return
     anchor = mention or lepto
     assert anchor is not None
@@ -606,6 +609,10 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
             out.require(LEPTOMENINGEAL, False, quote, kind)
         elif lepto_mode == "require" and not allowing and mention is None:
             out.require(LEPTOMENINGEAL, True, quote, kind)
+    _read_brain_radiation(text, quote, kind, out)
+
+
+def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:
     radiation = _BRAIN_RT.search(text)
     if (
         radiation is not None
@@ -1396,6 +1403,66 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
         out.require(BIOMARKER_PREFIX + marker, mode == "require", quote, kind)
 
 
+_GENE = re.compile(
+    r"\b(?:[knh]-?ras|ras|braf|raf|mek[12]?|erk[12]?|mapk|egfr|alk|ros1|ret|met|ntrk[123]?|fgfr[1-4]?|"
+    r"akt1|pten|idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
+    r"arid1a|erbb2|her2|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr)\b|\bmicrosatellite[\s-]instab\w*|"
+    r"\bmismatch[\s-]repair|\btumou?r\s+mutational\s+burden|\bhomologous\s+recombination|"
+    r"\bdna\s+(?:damage\s+)?repair"
+)
+_GENE_CHANGE = re.compile(
+    r"\b(?:mutat\w*|mutant|alteration\w*|altered|amplif\w*|fusions?|rearrang\w*|deficien\w*|"
+    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive)\b"
+)
+_GENE_HINTS = (
+    "mutat",
+    "mutant",
+    "alteration",
+    "altered",
+    "fusion",
+    "rearrang",
+    "microsatellite",
+    "mismatch",
+    "mutational",
+    "msi-h",
+    "dmmr",
+    "v600",
+)
+_OWN_MARKERS = re.compile(r"pik3ca|esr1|brca|pd-?l1")
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
+
+
+def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A tumor gene change outside the profile's vocabulary required for entry ("KRAS G12C
+    mutation", "MAPK pathway alteration", "MSI-high"): always a question, never a fit."""
+    if kind not in ("inclusion", "title") or _OWN_MARKERS.search(text):
+        return
+    if _BIOMARKER_NOT_REQUIRED.search(text) or (kind == "inclusion" and _CONDITIONAL.search(text)):
+        return
+    if _WITH_OR_WITHOUT.search(text):
+        return
+    for match in _GENE.finditer(text):
+        gene = match.group(0)
+        window = text[match.end() : match.end() + 40]
+        change = _GENE_CHANGE.search(window) or _GENE_CHANGE.search(
+            text, max(0, match.start() - 30), match.start()
+        )
+        if change is None:
+            continue
+        if gene in ("her2", "erbb2") and not change.group(0).startswith("mutat"):
+            continue  # HER2 amplification or positivity is the subtype, read elsewhere
+        if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
+            continue
+        if re.search(r"\bif\b", _pre_window(text, match.start(), 60)):
+            continue  # "any histology if known to be MSI-high": one route among others
+        if kind == "title" and _TITLE_TOPIC.search(text, 0, match.start()):
+            continue
+        if kind == "inclusion" and polarity(text, match.start(), match.end(), kind) != "require":
+            continue
+        out.require(BIOMARKER_PREFIX + GENE_CHANGE, True, quote, kind, gene)
+        return
+
+
 # ---------------------------------------------------------------------------------------------
 # Menopausal status, men, performance status
 # ---------------------------------------------------------------------------------------------
@@ -1599,6 +1666,12 @@ _EARLY_HINTS = (
 )
 
 
+_ANY_STAGE = re.compile(
+    r"\b(?:any|all|every)\s+(?:disease\s+)?stages?\b|\bregardless\s+of\s+(?:disease\s+)?stage\b|"
+    r"\bstages?\s+(?:0|i|1)\s*(?:-|to|through|and)\s*(?:iv|4)\b"
+)
+
+
 def read_setting(
     text: str,
     quote: str,
@@ -1609,6 +1682,11 @@ def read_setting(
     early_words: bool = True,
 ) -> None:
     """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
+    if kind == "inclusion" and "stage" in text and _ANY_STAGE.search(text):
+        # "Breast cancer of any stage": both settings, so the study is open to her.
+        out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
+        out.setting.append(SettingCue("early", trim_quote(quote), kind))
+        return
     if kind == "inclusion":
         metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is not None:
@@ -1867,6 +1945,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "breast": ("breast", "mammary"),
     "standard": _STD_HINTS,
     "interval": _INTERVAL_HINTS,
+    "genes": _GENE_HINTS,
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -1981,6 +2060,8 @@ def read_sentence(
         read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
     if "biomarkers" in groups:
         read_biomarkers(text, quote, kind, out)
+    if "genes" in groups:
+        read_gene_change(text, quote, kind, out)
     if "sex" in groups:
         read_menopause_and_sex(text, quote, kind, out)
     if "performance" in groups:

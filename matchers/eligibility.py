@@ -19,6 +19,7 @@ from matchers.criteria_patterns import (
     normalize,
     read_biomarkers,
     read_brain,
+    read_gene_change,
     read_lines,
     read_liver_focus,
     read_menopause_and_sex,
@@ -341,7 +342,10 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
     for match in _SETTING_WORD.finditer(joined):
         if joined[match.start() - 1].isalnum():
             continue
-        cue = _SETTING_WORDS[match.group(0)]
+        word = match.group(0)
+        if word == "in situ" and joined.startswith(" hybrid", match.end()):
+            continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        cue = _SETTING_WORDS[word]
         if cue not in found:
             found[cue] = texts[joined.count("\n", 0, match.start())]
     return found
@@ -365,8 +369,10 @@ class _LabelCues:
 
 
 def _label_cues(study: Study) -> _LabelCues:
+    """Setting cues of the titles, and of the conditions and keywords together ("Prevention")."""
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
-    return _LabelCues(_setting_cues(titles), _setting_cues([t for t in study.conditions if t]))
+    labels = [t for t in (*study.conditions, *study.keywords) if t]
+    return _LabelCues(_setting_cues(titles), _setting_cues(labels))
 
 
 def _setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:
@@ -590,6 +596,8 @@ def _read_labels(study: Study, collector: Collector) -> None:
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
+        if "genes" in groups:
+            read_gene_change(text, title, "title", collector)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     read_liver_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {

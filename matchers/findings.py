@@ -33,6 +33,8 @@ PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|f
 #: A requirement's detail when parts of the trial say opposite things about a factor.
 MIXED = "mixed"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
+#: A tumor gene change outside the profile vocabulary; the requirement's detail names the gene.
+GENE_CHANGE = "gene-change"
 #: A rule on time from early-stage treatment to relapse; detail: treatment classes "a|b" or "".
 RELAPSE_INTERVAL = "relapse_interval"
 #: What the trial says about standard treatment; detail holds flags joined by commas.

@@ -26,6 +26,7 @@ from matchers.findings import (
     CHEMO_LINES,
     ECOG,
     ENDOCRINE_LINES,
+    GENE_CHANGE,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_POSITIVE_CELLS,
@@ -459,6 +460,13 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == BIOMARKER_PREFIX + GENE_CHANGE:
+        gene = req.detail.upper() if len(req.detail) <= 6 else req.detail
+        out.ask(
+            f"The trial is for tumors with a specific gene change ({gene}), which is uncommon in "
+            "breast cancer. Ask whether your tumor was tested for it."
+        )
         return
     if factor.startswith(BIOMARKER_PREFIX):
         marker = factor[len(BIOMARKER_PREFIX) :]

@@ -1030,3 +1030,61 @@ def test_a_title_naming_the_population_still_requires_it() -> None:
         conditions=("Breast Cancer",),
     )
     assert ("biomarker:pik3ca", True) in facts(reading)
+
+
+def test_any_stage_takes_both_settings() -> None:
+    reading = read(INC.format("Breast cancer with any stage and any treatment status"))
+    assert reading.setting == "mixed"
+
+
+def test_prevention_keyword_marks_an_early_setting_but_in_situ_hybridization_does_not() -> None:
+    raw = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "Drug X Hormone Levels"},
+            "conditionsModule": {"conditions": ["Breast Cancer"], "keywords": ["Prevention"]},
+            "eligibilityModule": {"eligibilityCriteria": "Enrolled on the parent protocol"},
+        }
+    }
+    assert read_trial_uncached(Study.from_api(raw)).setting == "early"
+    raw["protocolSection"]["conditionsModule"]["keywords"] = ["ISH: in situ hybridization"]
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = "Drug X in Metastatic Breast Cancer"
+    assert read_trial_uncached(Study.from_api(raw)).setting == "metastatic"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "excluded"),
+    [
+        (EXC.format("Prior brain radiotherapy"), True),
+        (
+            EXC.format(
+                "A minimum of 2 wk must have elapsed between the end of whole brain radiotherapy "
+                "and study enrollment"
+            ),
+            False,
+        ),
+    ],
+)
+def test_prior_brain_radiation_without_a_metastasis_word(criteria: str, excluded: bool) -> None:
+    assert (("prior_brain_radiation", False) in facts(read(criteria))) is excluded
+
+
+def gene_rule(reading: TrialReading) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == "biomarker:gene-change"), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "gene"),
+    [
+        (INC.format("Solid tumor with a KRAS G12C mutation"), "kras"),
+        (INC.format("MAPK mutant (RAS/RAF/MEK/ERK mutations) advanced solid tumor"), "mapk"),
+        (INC.format("Microsatellite instability-high solid tumor"), "microsatellite instability"),
+        (INC.format("HER2-amplified metastatic breast cancer"), None),
+        (INC.format("Germline BRCA1/2 or PALB2 mutation"), None),
+        (INC.format("Any histology if known to be MSI-high"), None),
+        (INC.format("Tumors with or without DNA repair gene alterations"), None),
+        (EXC.format("Known EGFR mutation"), None),
+    ],
+)
+def test_gene_changes_outside_the_vocabulary(criteria: str, gene: str | None) -> None:
+    assert gene_rule(read(criteria)) == gene

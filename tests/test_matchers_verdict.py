@@ -463,3 +463,9 @@ def test_any_systemic_therapy_requirement_is_met_by_hormone_therapy() -> None:
     assert match(profile, criteria).verdict == "likely_eligible"
     untreated = PatientProfile("hr-positive", ("bone",), prior_therapies=(), prior_lines=0)
     assert match(untreated, criteria).verdict == "likely_excluded"
+
+
+def test_rare_gene_change_required_is_a_question() -> None:
+    result = pan_tumor(PRETREATED, INC.format("Solid tumor with a KRAS G12C mutation"))
+    assert result.verdict == "possibly_eligible"
+    assert any("KRAS" in q for q in result.questions)
