@@ -29,6 +29,7 @@ from matchers.findings import (
     ECOG,
     ENDOCRINE_LINES,
     GENE_CHANGE,
+    GENOMIC_TEST,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_NEGATIVE_CELLS,
@@ -1463,6 +1464,32 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
         return
 
 
+_PROFILING = re.compile(
+    r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
+    r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+)
+_PROFILING_DONE = re.compile(
+    r"\b(?:undergone|underwent|had|received|completed|documented|available|results?\s+(?:of|from)|"
+    r"profiled)\b"
+)
+_PROFILING_OPEN = re.compile(
+    r"\b(?:willing|consent\w*|agree\w*|optional|encouraged|will\s+be|to\s+be|not\s+required|may\s+be|"
+    r"can\s+be|if\s+available|if\s+feasible)\b"
+)
+_PROFILING_HINTS = ("ngs", "sequencing", "genomic", "profil")
+
+
+def read_profiling(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A tumor genomic test (NGS) already done is required: a fact no profile records."""
+    if kind != "inclusion":
+        return
+    match = _PROFILING.search(text)
+    if match is None or _PROFILING_OPEN.search(text):
+        return
+    if _PROFILING_DONE.search(text) and polarity(text, match.start(), match.end(), kind) == "require":
+        out.require(GENOMIC_TEST, True, quote, kind)
+
+
 # ---------------------------------------------------------------------------------------------
 # Menopausal status, men, performance status
 # ---------------------------------------------------------------------------------------------
@@ -1946,6 +1973,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "standard": _STD_HINTS,
     "interval": _INTERVAL_HINTS,
     "genes": _GENE_HINTS,
+    "profiling": _PROFILING_HINTS,
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -2062,6 +2090,8 @@ def read_sentence(
         read_biomarkers(text, quote, kind, out)
     if "genes" in groups:
         read_gene_change(text, quote, kind, out)
+    if "profiling" in groups:
+        read_profiling(text, quote, kind, out)
     if "sex" in groups:
         read_menopause_and_sex(text, quote, kind, out)
     if "performance" in groups:

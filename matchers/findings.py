@@ -35,6 +35,7 @@ MIXED = "mixed"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
 #: A tumor gene change outside the profile vocabulary; the requirement's detail names the gene.
 GENE_CHANGE = "gene-change"
+GENOMIC_TEST = "genomic_test"  # a tumor genomic (NGS) test already done
 #: A rule on time from early-stage treatment to relapse; detail: treatment classes "a|b" or "".
 RELAPSE_INTERVAL = "relapse_interval"
 #: What the trial says about standard treatment; detail holds flags joined by commas.

@@ -27,6 +27,7 @@ from matchers.findings import (
     ECOG,
     ENDOCRINE_LINES,
     GENE_CHANGE,
+    GENOMIC_TEST,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_POSITIVE_CELLS,
@@ -460,6 +461,12 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == GENOMIC_TEST:
+        out.ask(
+            "It is for people whose tumor has already had a genomic test (such as next-generation "
+            "sequencing, NGS). Ask your care team whether yours has."
+        )
         return
     if factor == BIOMARKER_PREFIX + GENE_CHANGE:
         gene = req.detail.upper() if len(req.detail) <= 6 else req.detail

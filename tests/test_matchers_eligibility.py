@@ -1088,3 +1088,16 @@ def gene_rule(reading: TrialReading) -> str | None:
 )
 def test_gene_changes_outside_the_vocabulary(criteria: str, gene: str | None) -> None:
     assert gene_rule(read(criteria)) == gene
+
+
+@pytest.mark.parametrize(
+    ("criteria", "required"),
+    [
+        (INC.format("Participant has undergone NGS testing within 3 months before enrollment"), True),
+        (INC.format("Results of comprehensive genomic profiling must be available"), True),
+        (INC.format("Willing to provide tissue for next-generation sequencing"), False),
+        (INC.format("Genomic profiling is encouraged but not required"), False),
+    ],
+)
+def test_a_genomic_test_already_done(criteria: str, required: bool) -> None:
+    assert (("genomic_test", True) in facts(read(criteria))) is required

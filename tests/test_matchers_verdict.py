@@ -469,3 +469,9 @@ def test_rare_gene_change_required_is_a_question() -> None:
     result = pan_tumor(PRETREATED, INC.format("Solid tumor with a KRAS G12C mutation"))
     assert result.verdict == "possibly_eligible"
     assert any("KRAS" in q for q in result.questions)
+
+
+def test_a_genomic_test_already_done_is_a_question() -> None:
+    result = match(HR_POSITIVE, INC.format("Patient has undergone NGS testing of the tumor"))
+    assert result.verdict == "possibly_eligible"
+    assert any("NGS" in q for q in result.questions)
