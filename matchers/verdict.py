@@ -94,6 +94,13 @@ _THERAPY_MEMBERS: dict[str, frozenset[str]] = {
     "adc": _ADC_THERAPIES,
     "systemic": frozenset(PRIOR_THERAPIES) - {"radiation", "surgery"},
 }
+#: Treatments that make a line count as chemotherapy or as hormone therapy (targeted pills such
+#: as CDK4/6 inhibitors are given with hormone therapy).
+_LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
+    "chemotherapy": CHEMOTHERAPIES,
+    "endocrine": ENDOCRINE_THERAPIES
+    | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
+}
 _SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
 _RECRUITING = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})
 
@@ -257,6 +264,9 @@ def _line_count(profile: PatientProfile, factor: str) -> int | None:
     had = had_any(profile, PRIOR_PREFIX + kind)
     if had is False:
         return 0
+    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
+    if had and systemic <= _LINE_KIND_MEMBERS[kind]:
+        return profile.prior_lines  # every treatment she had is of this kind, so every line was
     return None
 
 

@@ -475,3 +475,21 @@ def test_a_genomic_test_already_done_is_a_question() -> None:
     result = match(HR_POSITIVE, INC.format("Patient has undergone NGS testing of the tumor"))
     assert result.verdict == "possibly_eligible"
     assert any("NGS" in q for q in result.questions)
+
+
+@pytest.mark.parametrize(
+    ("therapies", "lines", "verdict"),
+    [
+        (("aromatase-inhibitor", "cdk4/6-inhibitor"), 1, "likely_eligible"),
+        (("aromatase-inhibitor", "cdk4/6-inhibitor", "taxane"), 2, "possibly_eligible"),
+        (("taxane",), 1, "likely_excluded"),
+    ],
+)
+def test_endocrine_lines_are_counted_when_every_treatment_was_hormone_based(
+    therapies: tuple[str, ...], lines: int, verdict: str
+) -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=therapies, prior_lines=lines)
+    criteria = INC.format(
+        "Progression on one or more lines of endocrine therapy for metastatic breast cancer"
+    )
+    assert match(profile, criteria).verdict == verdict
