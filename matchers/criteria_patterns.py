@@ -322,6 +322,7 @@ class ReceptorRule:
     mode: Literal["require", "exclude"]
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -342,9 +343,13 @@ class Collector:
     setting: list[SettingCue] = field(default_factory=list)
     menopause: list[tuple[str, str, Source]] = field(default_factory=list)
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+    #: The trial parts of the criterion being read; stamped on every finding.
+    parts: tuple[str, ...] = ()
 
     def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
-        self.requirements.append(Requirement(factor, expects, trim_quote(quote), kind, detail))
+        self.requirements.append(
+            Requirement(factor, expects, trim_quote(quote), kind, detail, self.parts)
+        )
 
     def limit(self, factor: str, low: int | None, high: int | None, quote: str, kind: Source) -> None:
         if low is not None and low < 0:
@@ -353,10 +358,10 @@ class Collector:
             return
         if low is None and high is None:
             return
-        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind))
+        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts))
 
     def allow(self, factor: str, quote: str, kind: Source) -> None:
-        self.allowances.append(Allowance(factor, trim_quote(quote), kind))
+        self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,7 +471,7 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
         mode = "require"
     if mode == "allow":
         return
-    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind))
+    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind, out.parts))
     low = next((start for start, _, name in mentions if name == "her2_low"), None)
     if kind == "title" and low is not None and _TITLE_TOPIC.search(text, 0, low):
         return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
@@ -1166,6 +1171,9 @@ _ADVANCED_WORDS = re.compile(
 )
 
 
+_IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
+
+
 def _number(word: str | None) -> int | None:
     if word is None:
         return None
@@ -1305,7 +1313,12 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 if not _EXCEPTION.search(text[match.start() : match.end()]):
                     out.limit(factor, None, 0, quote, kind)
                     found = True
-            elif mode == "require" and kind == "inclusion":
+            elif (
+                mode == "require"
+                and kind == "inclusion"
+                and not _IF_CLAUSE.search(_pre_window(text, match.start(), 60) + match.group(0))
+            ):
+                # not "If subjects received prior chemotherapy for metastatic disease, ..."
                 out.limit(factor, 1, None, quote, kind)
                 found = True
     if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):

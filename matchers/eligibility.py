@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from data.models import Study
+from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
     Collector,
     ReceptorRule,
@@ -89,6 +90,10 @@ class TrialReading:
     allowances: tuple[Allowance, ...] = ()
     healthy_volunteers: bool = False
     item_count: int = 0
+    #: For a trial whose parts have their own rules, one reading per part she could join.
+    parts: tuple[TrialReading, ...] = ()
+    #: The part this reading is for ("group 2/part 1"); empty for a whole trial.
+    part: str = ""
 
     def requirements_for(self, factor: str) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.factor == factor)
@@ -147,6 +152,7 @@ _ORGAN_NOT_LIMITING = re.compile(
     r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
     r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
 )
+_BREAST_WORD = re.compile(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b")
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 _CANCER_NAME = re.compile(
     r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
@@ -646,8 +652,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
     items = split_criteria(study.eligibility_criteria)
     inclusion_items: list[str] = []
     parents: dict[str, str] = {}
+    part_texts: dict[str, list[str]] = {}
     for item in items:
         kind: Source = as_kind(item.kind)
+        collector.parts = item.parts
         parent_text = ""
         if item.parent:
             parent_text = parents.get(item.parent, "")
@@ -656,6 +664,8 @@ def read_trial_uncached(study: Study) -> TrialReading:
         whole = normalize(item.text)
         if kind == "inclusion":
             inclusion_items.append(whole)
+        for path in item.parts:
+            part_texts.setdefault(path, []).append(parent_text + " " + whole)
         combined = parent_text + " " + whole if parent_text else whole
         found = scan(combined)
         if not found[0]:
@@ -674,22 +684,82 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
+    collector.parts = ()
     _read_labels(study, collector)
     _menopause(collector)
     scope, scope_quote = _scope(labels, inclusion_items, collector)
     setting, setting_quote = _setting(label_cues, collector)
-    return TrialReading(
+    reading = TrialReading(
         nct_id=study.nct_id,
         version=study.version,
         scope=scope,
         scope_quote=scope_quote,
         setting=setting,
         setting_quote=setting_quote,
+        healthy_volunteers=bool(study.healthy_volunteers),
+        item_count=len(items),
+    )
+    alternatives = _part_alternatives(collector, part_texts) if part_texts else []
+    if len(alternatives) == 1:
+        # Only one part is for breast cancer (the others name another cancer): it is the trial.
+        return _findings(reading, alternatives[0][1])
+    merged = _findings(reading, collector)
+    if len(alternatives) > 1:
+        parts = tuple(replace(_findings(reading, sub), part=leaf) for leaf, sub in alternatives)
+        return replace(merged, parts=parts)
+    return merged
+
+
+def _findings(reading: TrialReading, collector: Collector) -> TrialReading:
+    return replace(
+        reading,
         requirements=_reconcile_requirements(collector),
         limits=_reconcile_limits(collector.limits),
         allowances=_unique_allowances(collector.allowances),
-        healthy_volunteers=bool(study.healthy_volunteers),
-        item_count=len(items),
+    )
+
+
+def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
+    """Whether a part takes breast cancer, judged by the most specific criteria that say.
+
+    A part whose own criteria name another cancer and neither breast cancer nor solid tumors is
+    not hers ("Part 2 - pancreatic adenocarcinoma"); a part that names no cancer at all follows
+    the part that contains it, and takes her when none says otherwise.
+    """
+    steps = leaf.split("/")
+    for depth in range(len(steps), 0, -1):
+        joined = " ".join(part_texts.get("/".join(steps[:depth]), ()))
+        if _BREAST_WORD.search(joined) or _PAN_TUMOR.search(_RECIST.sub(" ", joined)):
+            return True
+        if _ORGAN.search(joined) is not None:
+            return False
+    return True
+
+
+def _part_alternatives(
+    collector: Collector, part_texts: dict[str, list[str]]
+) -> list[tuple[str, Collector]]:
+    """Each part a patient could join, with the findings that hold in it (shared ones included).
+
+    An empty list when the criteria name no parts; findings of parts meant for other cancers are
+    dropped. Each part's own criteria, read with those of the parts that contain it, decide
+    whether it is for breast cancer.
+    """
+    alternatives: list[tuple[str, Collector]] = []
+    for leaf in leaves(set(part_texts)):
+        if _part_is_for_breast(leaf, part_texts):
+            alternatives.append((leaf, _subset(collector, leaf)))
+    if not alternatives:
+        return []
+    return alternatives
+
+
+def _subset(collector: Collector, leaf: str) -> Collector:
+    return Collector(
+        requirements=[r for r in collector.requirements if applies(r.parts, leaf)],
+        limits=[x for x in collector.limits if applies(x.parts, leaf)],
+        allowances=[a for a in collector.allowances if applies(a.parts, leaf)],
+        receptors=[r for r in collector.receptors if applies(r.parts, leaf)],
     )
 
 

@@ -89,6 +89,7 @@ class Requirement:
 
     ``kind`` says which section the quote came from (a requirement read from the exclusion
     section usually has ``expects=False``). ``detail`` refines the factor (receptor cells).
+    ``parts`` names the trial parts it holds in while the criteria are read (empty: all parts).
     """
 
     factor: str
@@ -96,6 +97,7 @@ class Requirement:
     quote: str
     kind: Source
     detail: str = ""
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class Limit:
     high: int | None
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
 
     def contains(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
@@ -129,6 +132,7 @@ class Allowance:
     factor: str
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
 
 
 def as_kind(kind: ItemKind) -> Source:

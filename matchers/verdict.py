@@ -148,6 +148,17 @@ class _Judgement:
     excluded: bool = False
     uncertain: bool = False
 
+    def copy(self) -> _Judgement:
+        return _Judgement(
+            list(self.reasons),
+            list(self.concerns),
+            list(self.questions),
+            list(self.fit),
+            self.fit_points,
+            self.excluded,
+            self.uncertain,
+        )
+
     def reason(self, text: str, quote: str = "") -> None:
         self.reasons.append(Explanation(text, quote))
 
@@ -737,6 +748,40 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
     )
 
 
+def _judge_findings(
+    profile: PatientProfile, reading: TrialReading, study: Study, start: _Judgement
+) -> _Judgement:
+    """Apply one reading's findings on top of what relevance already said."""
+    out = start.copy()
+    for requirement in reading.requirements:
+        _apply_requirement(profile, requirement, out)
+    for limit in reading.limits:
+        _apply_limit(profile, limit, out)
+    _apply_structured(profile, study, reading, out)
+    _apply_allowances(profile, reading, out)
+    return out
+
+
+def _verdict_of(out: _Judgement) -> Verdict:
+    if out.excluded:
+        return "likely_excluded"
+    if out.uncertain:
+        return "possibly_eligible"
+    return "likely_eligible"
+
+
+def _part_words(path: str) -> str:
+    """ "group 2/part a1" -> "Group 2, Part A1"; "escalation" -> "Escalation"."""
+    words: list[str] = []
+    for atom in path.split("/"):
+        name, _, ident = atom.partition(" ")
+        if ident and " " not in ident and len(ident) <= 3:
+            words.append(f"{name.capitalize()} {ident.upper()}")
+        else:
+            words.append(atom[:1].upper() + atom[1:])
+    return ", ".join(words)
+
+
 def judge(
     profile: PatientProfile,
     reading: TrialReading,
@@ -756,22 +801,19 @@ def judge(
     """
     out = _Judgement()
     relevant = _relevance(profile, reading, out)
-    if relevant:
-        for requirement in reading.requirements:
-            _apply_requirement(profile, requirement, out)
-        for limit in reading.limits:
-            _apply_limit(profile, limit, out)
-        _apply_structured(profile, study, reading, out)
-        _apply_allowances(profile, reading, out)
-    verdict: Verdict
-    if not relevant:
-        verdict = "not_relevant"
-    elif out.excluded:
-        verdict = "likely_excluded"
-    elif out.uncertain:
-        verdict = "possibly_eligible"
-    else:
-        verdict = "likely_eligible"
+    if relevant and reading.parts:
+        # Each part has its own rules: she needs to fit one of them, so the best one counts.
+        options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]
+        out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].fit_points))
+        out.ask(
+            "This trial has parts (such as groups or cohorts) with their own rules; this match is "
+            f"for the part that fits you best ({_part_words(best)}). Ask the study team which part "
+            "you could join.",
+            downgrade=False,
+        )
+    elif relevant:
+        out = _judge_findings(profile, reading, study, out)
+    verdict: Verdict = _verdict_of(out) if relevant else "not_relevant"
     if (study.overall_status or "").upper() in _RECRUITING:
         out.add_fit("Recruiting", 1)
     # Distances only matter for trials she could join; skipping the rest keeps ranking fast.

@@ -1101,3 +1101,46 @@ def test_gene_changes_outside_the_vocabulary(criteria: str, gene: str | None) ->
 )
 def test_a_genomic_test_already_done(criteria: str, required: bool) -> None:
     assert (("genomic_test", True) in facts(read(criteria))) is required
+
+
+def test_a_condition_on_earlier_treatment_is_not_a_line_requirement() -> None:
+    reading = read(
+        INC.format(
+            "If subjects received prior chemotherapy for metastatic disease, they should have "
+            "documented progression"
+        )
+    )
+    assert "chemo_lines" not in limits(reading)
+    required = read(INC.format("Subjects must have received prior chemotherapy for metastatic disease"))
+    assert limits(required)["chemo_lines"] == (1, None)
+
+
+GROUPS = (
+    "Inclusion Criteria:\n\nGroup 1\n\n* Any advanced solid tumor\n"
+    "* Subject must have received >= 1 prior treatment regimen\n\nGroup 2\n\n"
+    "* Part 1 - Triple-negative breast cancer (second line)\n"
+    "* Part 2 - Pancreatic adenocarcinoma\n\nExclusion Criteria:\n\n* ECOG >= 2"
+)
+
+
+def test_each_part_a_patient_could_join_is_read_on_its_own() -> None:
+    reading = read(GROUPS, title="Drug X in Advanced Malignancies", conditions=("Solid Tumor",))
+    by_part = {p.part: p for p in reading.parts}
+    assert set(by_part) == {"group 1", "group 2/part 1"}  # part 2 is for pancreatic cancer
+    assert by_part["group 1"].subtype_cells is None
+    assert limits(by_part["group 1"])["prior_lines"] == (1, None)
+    assert by_part["group 2/part 1"].subtype_cells == TRIPLE_NEGATIVE_CELLS
+    assert "prior_lines" not in limits(by_part["group 2/part 1"]) or limits(by_part["group 2/part 1"])[
+        "prior_lines"
+    ] == (1, 1)
+    assert all(limits(p)["ecog"] == (None, 1) for p in reading.parts)
+
+
+def test_a_trial_whose_only_other_part_is_for_another_cancer_has_no_parts() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Part 1 - Metastatic HR-positive, HER2-negative breast cancer\n"
+        "* Part 2 - Pancreatic adenocarcinoma, no prior chemotherapy\nExclusion Criteria:\n* None"
+    )
+    reading = read(criteria)
+    assert reading.parts == () and reading.subtype_cells == frozenset({HR_POS_HER2_NEG})
+    assert "chemotherapy" not in " ".join(r.factor for r in reading.requirements)

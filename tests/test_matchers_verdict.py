@@ -301,11 +301,24 @@ def test_reasons_are_plain_sentences_followed_by_the_quote() -> None:
     assert any(r.endswith('The trial says: "HER2-positive metastatic breast cancer"') for r in rendered)
 
 
-def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
+def test_disagreeing_parts_are_judged_apart_and_the_part_she_fits_counts() -> None:
     profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
     criteria = (
         "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
         "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
+    )
+    result = match(profile, criteria)
+    assert result.verdict == "likely_eligible"
+    assert any("part that fits you best (Part A)" in q for q in result.questions)
+    naive = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
+    assert "Part B" in " ".join(match(naive, criteria).questions)
+
+
+def test_unlabelled_disagreement_is_a_question_not_an_exclusion() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
+    criteria = (
+        "Inclusion Criteria:\n* Must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Prior treatment with a CDK4/6 inhibitor"
     )
     result = match(profile, criteria)
     assert result.verdict == "possibly_eligible"
@@ -493,3 +506,15 @@ def test_endocrine_lines_are_counted_when_every_treatment_was_hormone_based(
         "Progression on one or more lines of endocrine therapy for metastatic breast cancer"
     )
     assert match(profile, criteria).verdict == verdict
+
+
+def test_the_group_she_fits_decides_and_the_part_is_named() -> None:
+    criteria = (
+        "Inclusion Criteria:\n\nGroup 1\n\n* Any advanced solid tumor\n"
+        "* Subject must have received >= 1 prior treatment regimen\n\nGroup 2\n\n"
+        "* Part 1 - Triple-negative breast cancer (second line)\n\nExclusion Criteria:\n\n* ECOG >= 2"
+    )
+    pretreated = match(PRETREATED, criteria)
+    assert pretreated.verdict == "likely_eligible"
+    assert any("(Group 1)" in q for q in pretreated.questions)
+    assert match(FIRST_LINE, criteria).verdict == "likely_excluded"

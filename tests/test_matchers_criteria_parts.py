@@ -1,0 +1,94 @@
+"""Part labels of multi-part trials: what a line names, how labels nest, which parts are leaves."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchers.criteria_parts import (
+    applies,
+    heading_parts,
+    label_line_parts,
+    leaves,
+    nest,
+    prefix_parts,
+)
+from matchers.criteria_text import split_criteria
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Part 1 - Histologically confirmed pancreatic cancer", ("part 1",)),
+        ("Cohort A: Metastatic HER2 IHC 3+ solid tumors", ("cohort a",)),
+        ("For phase Ib, any line of prior treatment is permitted", ("phase 1b",)),
+        ("For the Dose-escalation and MTD Expansion Cohorts: solid tumor", ("escalation", "expansion")),
+        ("Dose-escalation part: patients do not need measurable disease", ("escalation",)),
+        ("For the Esophageal Expansion Cohort: ESCC", ("esophageal expansion",)),
+        ("Arms 1E, 2E and 3E: ALK-positive solid tumor", ("arm 1e", "arm 2e", "arm 3e")),
+        ("In the expansion cohort only, a fresh biopsy is required", ("expansion",)),
+        ("All patients must have measurable disease", ()),
+        ("Patients with ER-positive disease: prior endocrine therapy", ()),
+        ("Part of the tumor must be accessible", ()),
+    ],
+)
+def test_a_criterion_that_starts_with_a_part_label(text: str, parts: tuple[str, ...]) -> None:
+    assert prefix_parts(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        ("Group 1", ("group 1",)),
+        ("PART B:", ("part b",)),
+        ("Group 1 and 2", ("group 1", "group 2")),
+        ("Dose escalation:", ("escalation",)),
+        ("Part", None),
+        ("Adults", None),
+        ("Hepatic:", None),
+    ],
+)
+def test_a_line_that_is_only_a_part_label(line: str, parts: tuple[str, ...] | None) -> None:
+    assert label_line_parts(line) == parts
+
+
+@pytest.mark.parametrize(
+    ("heading", "parts"),
+    [
+        ("Part A1: Monotherapy Dose Escalation Inclusion Criteria", ("part a1",)),
+        ("Exclusion criteria specific to Cohort A1:", ("cohort a1",)),
+        ("Inclusion Criteria (All Cohorts):", ()),
+        ("Key Inclusion Criteria: Study-Wide Eligibility (Across All Study Parts):", ()),
+        ("Exclusion Criteria:", ()),
+    ],
+)
+def test_headings_open_a_part_or_the_whole_trial(heading: str, parts: tuple[str, ...]) -> None:
+    assert heading_parts(heading) == parts
+
+
+def test_nesting_keeps_sub_parts_and_replaces_siblings() -> None:
+    assert nest(("group 2",), ("part 1",)) == ("group 2/part 1",)
+    assert nest(("part a",), ("part b",)) == ("part b",)
+    assert nest(("escalation", "expansion"), ("expansion",)) == ("expansion",)
+    assert nest((), ("cohort a",)) == ("cohort a",)
+    assert nest(("cohort a",), ()) == ("cohort a",)
+
+
+def test_leaves_and_what_applies_to_them() -> None:
+    found = {"group 1", "group 2", "group 2/part 1", "group 2/part 2"}
+    assert leaves(found) == ["group 1", "group 2/part 1", "group 2/part 2"]
+    assert applies(("group 2",), "group 2/part 1")
+    assert not applies(("group 1",), "group 2/part 1")
+    assert applies((), "group 1")
+
+
+def test_the_splitter_labels_items_with_their_parts() -> None:
+    text = (
+        "Inclusion Criteria:\n\nGroup 1\n\n* Any solid tumor\n* At least 1 prior regimen\n\n"
+        "Group 2\n\n* Part 1 - Triple-negative breast cancer (second line)\n"
+        "* Part 2 - Pancreatic adenocarcinoma\n\nExclusion Criteria:\n\n* ECOG >= 2"
+    )
+    items = {i.text: i.parts for i in split_criteria(text)}
+    assert items["Any solid tumor"] == ("group 1",)
+    assert items["Part 1 - Triple-negative breast cancer (second line)"] == ("group 2/part 1",)
+    assert items["Part 2 - Pancreatic adenocarcinoma"] == ("group 2/part 2",)
+    assert items["ECOG >= 2"] == ()
