@@ -975,7 +975,7 @@ def read_prior_therapy(
         return
     if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
         return
-    conditional = kind == "inclusion" and _CONDITIONAL.search(text) is not None
+    conditional: bool | None = None if kind == "inclusion" else False  # computed when needed
     # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
     # qualifies an exception, not the rule itself.
     unbracketed = _BRACKETED.sub(" ", text) if "(" in text else text
@@ -1034,6 +1034,8 @@ def read_prior_therapy(
             or _SHORT_WASHOUT.search(unbracketed)
         ):
             continue
+        if mode == "require" and conditional is None:
+            conditional = _CONDITIONAL.search(text) is not None
         if mode == "require" and conditional:
             continue
         previous = (end, mode)
@@ -1080,6 +1082,20 @@ def _unbracketed_tail(text: str, end: int) -> str:
     return tail[:60]
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _may_have_washout(text: str) -> bool:
+    """Every washout wording has a digit or one of a few words; most sentences have neither."""
+    return (
+        _DIGIT.search(text) is not None
+        or "within" in text
+        or "since" in text
+        or "washout" in text
+        or "elapsed" in text
+    )
+
+
 def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
     """Indexes of mentions a washout window ("within 14 days") applies to.
 
@@ -1088,12 +1104,13 @@ def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[in
     or after the last qualifies them all.
     Windows inside brackets qualify an exception and are ignored.
     """
-    if not mentions or not _WASHOUT.search(text):
+    if not mentions or not _may_have_washout(text):
+        return set()
+    found = [m.start() for m in _WASHOUT.finditer(text)]
+    if not found:
         return set()
     brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)] if "(" in text else []
-    windows = [
-        m.start() for m in _WASHOUT.finditer(text) if not any(a <= m.start() < b for a, b in brackets)
-    ]
+    windows = [w for w in found if not any(a <= w < b for a, b in brackets)]
     if not windows:
         return set()
     first_start, last_end = mentions[0][0], mentions[-1][1]
@@ -1171,6 +1188,7 @@ _ADVANCED_WORDS = re.compile(
 )
 
 
+_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|single)\b")
 _IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
 
 
@@ -1201,7 +1219,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
     found = False
-    for match in _LINES.finditer(text) if has_lines else ():
+    counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
+    for match in _LINES.finditer(text) if counted else ():
         n = _number(match.group("n"))
         if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
             continue
@@ -1688,7 +1707,9 @@ _METASTATIC_HINTS = (
     "recurrent",
 )
 _EARLY_HINTS = (
-    "metasta",
+    "non-metasta",
+    "nonmetasta",
+    "non metasta",
     "m0",
     "early",
     "ebc",
@@ -1825,9 +1846,11 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     No profile records dates, so the verdict turns it into a question for someone whose earlier
     treatment was early-stage. ``detail`` names the treatment class when the rule names one.
     """
-    if kind not in ("inclusion", "exclusion") or not _EARLY_TREATMENT.search(text):
+    if kind not in ("inclusion", "exclusion"):
         return
-    if _RELAPSE_INTERVAL.search(text) is None:
+    if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
+        return  # no time span, no interval rule
+    if not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None:
         return
     names = sorted({name for _, _, name in _drug_mentions(text) if name in _INTERVAL_CLASSES})
     out.require(RELAPSE_INTERVAL, True, quote, kind, "|".join(names))

@@ -127,7 +127,7 @@ def _marker_class(marker: str) -> str:
     return "bullet"
 
 
-_HEADING_HINTS = ("clus", "eligib", "criteri", "characteristics", "therapy", "following", "exclud")
+_HEADING_HINT = re.compile("clus|eligib|criteri|characteristics|therapy|following|exclud")
 
 
 def _heading_kind(body: str) -> ItemKind | None:
@@ -135,7 +135,7 @@ def _heading_kind(body: str) -> ItemKind | None:
     if len(body) > _MAX_HEADING_CHARS + 2:
         return None
     lowered = body.lower()
-    if not any(hint in lowered for hint in _HEADING_HINTS):
+    if _HEADING_HINT.search(lowered) is None:
         return None
     stripped = body.strip().rstrip(":").strip()
     if not stripped or ":" in stripped:

@@ -705,17 +705,25 @@ def read_trial_uncached(study: Study) -> TrialReading:
         return _findings(reading, alternatives[0][1])
     merged = _findings(reading, collector)
     if len(alternatives) > 1:
-        parts = tuple(replace(_findings(reading, sub), part=leaf) for leaf, sub in alternatives)
+        parts = tuple(_findings(reading, sub, leaf) for leaf, sub in alternatives)
         return replace(merged, parts=parts)
     return merged
 
 
-def _findings(reading: TrialReading, collector: Collector) -> TrialReading:
-    return replace(
-        reading,
+def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
+    return TrialReading(
+        nct_id=reading.nct_id,
+        version=reading.version,
+        scope=reading.scope,
+        scope_quote=reading.scope_quote,
+        setting=reading.setting,
+        setting_quote=reading.setting_quote,
         requirements=_reconcile_requirements(collector),
         limits=_reconcile_limits(collector.limits),
         allowances=_unique_allowances(collector.allowances),
+        healthy_volunteers=reading.healthy_volunteers,
+        item_count=reading.item_count,
+        part=part,
     )
 
 
