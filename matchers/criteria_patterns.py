@@ -393,7 +393,7 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         HR_POSITIVE_CELLS,
         r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
         r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
-        r"(?:\+|positiv\w*|pos\b)|\bluminal\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
+        r"(?:\+|positiv\w*|pos\b)|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
         r"responsive)\b",
     ),
     (
@@ -1445,9 +1445,10 @@ _GENE = re.compile(
 )
 _GENE_CHANGE = re.compile(
     r"\b(?:mutat\w*|mutant|alteration\w*|altered|amplif\w*|fusions?|rearrang\w*|deficien\w*|"
-    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive)\b"
+    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity)\b"
 )
 _GENE_HINTS = (
+    "positivity",
     "mutat",
     "mutant",
     "alteration",

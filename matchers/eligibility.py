@@ -134,7 +134,9 @@ _ORGAN = re.compile(
     r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
     r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
     r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
-    r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*)\b"
+    r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
+    r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
+    r"hepatobiliary)\b"
 )
 #: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
 _EXCLUDED_BEFORE = re.compile(

@@ -813,6 +813,9 @@ def judge(
         )
     elif relevant:
         out = _judge_findings(profile, reading, study, out)
+    if relevant and not (study.eligibility_criteria or "").strip():
+        # Nothing read is not the same as nothing against her.
+        out.ask("The listing gives no eligibility criteria. Ask the study team who can join.")
     verdict: Verdict = _verdict_of(out) if relevant else "not_relevant"
     if (study.overall_status or "").upper() in _RECRUITING:
         out.add_fit("Recruiting", 1)

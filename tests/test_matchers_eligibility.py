@@ -1144,3 +1144,21 @@ def test_a_trial_whose_only_other_part_is_for_another_cancer_has_no_parts() -> N
     reading = read(criteria)
     assert reading.parts == () and reading.subtype_cells == frozenset({HR_POS_HER2_NEG})
     assert "chemotherapy" not in " ".join(r.factor for r in reading.requirements)
+
+
+def test_luminal_organ_is_not_a_luminal_breast_cancer() -> None:
+    reading = read(EXC.format("Lesion that invades a gastrointestinal luminal organ"))
+    assert reading.subtype_cells is None
+    assert read(INC.format("Luminal A or B breast cancer")).subtype_cells is not None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Reirradiation for Abdominal and Pelvic Tumors",
+        "Drug X for Chylous Ascites After Retroperitoneal Lymphadenectomy",
+    ],
+)
+def test_body_regions_other_than_the_breast_are_other_cancers(title: str) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Abdominal Neoplasm",))
+    assert reading.scope == "other"

@@ -518,3 +518,9 @@ def test_the_group_she_fits_decides_and_the_part_is_named() -> None:
     assert pretreated.verdict == "likely_eligible"
     assert any("(Group 1)" in q for q in pretreated.questions)
     assert match(FIRST_LINE, criteria).verdict == "likely_excluded"
+
+
+def test_a_listing_without_criteria_is_never_likely_eligible() -> None:
+    result = match(HR_POSITIVE, "")
+    assert result.verdict == "possibly_eligible"
+    assert any("no eligibility criteria" in q for q in result.questions)
