@@ -136,7 +136,9 @@ _ORGAN = re.compile(
     r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
     r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
     r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
-    r"hepatobiliary)\b"
+    r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
+    r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
+    r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
 )
 #: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
 _EXCLUDED_BEFORE = re.compile(
@@ -655,6 +657,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
     inclusion_items: list[str] = []
     parents: dict[str, str] = {}
     part_texts: dict[str, list[str]] = {}
+    # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
+    pan_tumor_part = any(
+        i.parts and _PAN_TUMOR.search(_RECIST.sub(" ", normalize(i.text))) for i in items
+    )
     for item in items:
         kind: Source = as_kind(item.kind)
         collector.parts = item.parts
@@ -664,7 +670,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
             if not parent_text:
                 parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
         whole = normalize(item.text)
-        if kind == "inclusion":
+        if kind == "inclusion" and not (item.parts and pan_tumor_part):
             inclusion_items.append(whole)
         for path in item.parts:
             part_texts.setdefault(path, []).append(parent_text + " " + whole)

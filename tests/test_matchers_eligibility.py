@@ -1162,3 +1162,24 @@ def test_luminal_organ_is_not_a_luminal_breast_cancer() -> None:
 def test_body_regions_other_than_the_breast_are_other_cancers(title: str) -> None:
     reading = read(INC.format("Adults"), title=title, conditions=("Abdominal Neoplasm",))
     assert reading.scope == "other"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Levetiracetam in Brain Tumors", "Tissue Factor in Malignant Gliomas", "Registry of CNS Tumors"],
+)
+def test_plural_and_nervous_system_cancers_are_other_cancers(title: str) -> None:
+    assert read(INC.format("Adults"), title=title, conditions=("Neoplasms",)).scope == "other"
+
+
+def test_a_solid_tumor_part_keeps_the_trial_open_beside_blood_cancer_parts() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "Part 1:\n* Pathological diagnosis of a solid tumor after at least 2 lines of therapy\n"
+        "Part 2A:\n* Acute myeloid leukemia or myelodysplastic syndromes\n"
+        "Part 3A:\n* CD20+ B cell lymphoma after two lines\n"
+        "Exclusion Criteria:\n* CNS lymphomas"
+    )
+    title = "Drug X in Relapsed Advanced Malignancies"
+    reading = read(criteria, title=title, conditions=("Solid Tumor",))
+    assert reading.scope == "solid_tumor"
