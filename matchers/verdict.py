@@ -147,6 +147,7 @@ class _Judgement:
     fit_points: int = 0
     excluded: bool = False
     uncertain: bool = False
+    open_questions: int = 0  # questions that lower the verdict
 
     def copy(self) -> _Judgement:
         return _Judgement(
@@ -157,7 +158,14 @@ class _Judgement:
             self.fit_points,
             self.excluded,
             self.uncertain,
+            self.open_questions,
         )
+
+    @property
+    def rank_points(self) -> int:
+        """Fit minus open questions: among "possibly eligible" trials, the ones with fewer
+        unknowns come first."""
+        return max(0, self.fit_points - self.open_questions)
 
     def reason(self, text: str, quote: str = "") -> None:
         self.reasons.append(Explanation(text, quote))
@@ -169,6 +177,7 @@ class _Judgement:
     def ask(self, text: str, *, downgrade: bool = True) -> None:
         if text not in self.questions:
             self.questions.append(text)
+            self.open_questions += downgrade
         self.uncertain = self.uncertain or downgrade
 
     def add_fit(self, label: str, points: int) -> None:
@@ -804,7 +813,7 @@ def judge(
     if relevant and reading.parts:
         # Each part has its own rules: she needs to fit one of them, so the best one counts.
         options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]
-        out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].fit_points))
+        out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].rank_points))
         out.ask(
             "This trial has parts (such as groups or cohorts) with their own rules; this match is "
             f"for the part that fits you best ({_part_words(best)}). Ask the study team which part "
@@ -831,7 +840,7 @@ def judge(
                     f"you can travel."
                 )
             )
-    key = sort_key(verdict, out.fit_points, miles, _phase_rank(study))
+    key = sort_key(verdict, out.rank_points, miles, _phase_rank(study))
     return TrialMatch(
         nct_id=study.nct_id,
         title=study.title,
