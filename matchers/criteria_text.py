@@ -256,6 +256,15 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
             stack.clear()
             section_parts = heading_parts(body)
             continue
+        if ":" in body[:40] and heading is None:
+            rest = body.partition(":")[2]
+            named_heading = _heading_kind(rest) if rest.strip() else None
+            if named_heading is not None and prefix_parts(body):
+                # "Part A1: Dose Escalation Inclusion Criteria": a heading for one part
+                kind = named_heading
+                stack.clear()
+                section_parts = prefix_parts(body)
+                continue
         if not marker or len(body) < 25:
             named = label_line_parts(body)
             if named is not None:  # "Group 1", "PART B:": what follows belongs to that part
@@ -268,6 +277,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
             if heading is not None:
                 kind = heading
                 stack.clear()
+                section_parts = heading_parts(body)
                 body = inline.group("rest").strip()
         words = len(body.split())
         line = _Line(indent, marker, body, is_label=body.endswith(":") and words <= 4 and not marker)

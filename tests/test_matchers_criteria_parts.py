@@ -92,3 +92,24 @@ def test_the_splitter_labels_items_with_their_parts() -> None:
     assert items["Part 1 - Triple-negative breast cancer (second line)"] == ("group 2/part 1",)
     assert items["Part 2 - Pancreatic adenocarcinoma"] == ("group 2/part 2",)
     assert items["ECOG >= 2"] == ()
+
+
+def test_a_part_heading_with_a_colon_opens_the_part_and_a_study_wide_heading_closes_it() -> None:
+    text = (
+        "Key Inclusion Criteria: Study-Wide Eligibility (Across All Study Parts):\n"
+        "1. ECOG 0 or 1\n\n"
+        "Part A1: Monotherapy Dose Escalation Inclusion Criteria\n\n"
+        "1. Advanced solid malignancy refractory to standard treatment\n\n"
+        "Part A2: Biomarker-Focused Backfill Inclusion Criteria\n\n"
+        "1. Triple negative breast cancer\n\n"
+        "Key Exclusion Criteria: Study-Wide Eligibility (Across All Study Parts)\n\n"
+        "1. Known central nervous system metastasis."
+    )
+    items = {i.text: (i.kind, i.parts) for i in split_criteria(text)}
+    assert items["ECOG 0 or 1"] == ("inclusion", ())
+    assert items["Advanced solid malignancy refractory to standard treatment"] == (
+        "inclusion",
+        ("part a1",),
+    )
+    assert items["Triple negative breast cancer"] == ("inclusion", ("part a2",))
+    assert items["Known central nervous system metastasis."] == ("exclusion", ())
