@@ -43,12 +43,15 @@ from matchers.findings import (
     ALLOW_PREMENOPAUSAL,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
+    CHEMO_LINES,
+    ENDOCRINE_LINES,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     MEASURABLE,
     MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
+    PRIOR_LINES,
     PRIOR_PREFIX,
     STANDARD_THERAPY,
     SUBTYPE,
@@ -555,6 +558,10 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
 
 
 def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
+    if any(x.factor in (CHEMO_LINES, ENDOCRINE_LINES) and x.kind != "title" for x in limits):
+        # "First-line" in a title that the criteria spell out as "no prior chemotherapy for
+        # metastatic disease": the criteria's own count is the rule.
+        limits = [x for x in limits if not (x.factor == PRIOR_LINES and x.kind == "title")]
     merged: dict[str, Limit] = {}
     for limit in limits:
         current = merged.get(limit.factor)

@@ -95,9 +95,11 @@ _THERAPY_MEMBERS: dict[str, frozenset[str]] = {
     "systemic": frozenset(PRIOR_THERAPIES) - {"radiation", "surgery"},
 }
 #: Treatments that make a line count as chemotherapy or as hormone therapy (targeted pills such
-#: as CDK4/6 inhibitors are given with hormone therapy).
+#: as CDK4/6 inhibitors are given with hormone therapy). A line count is inferred only when every
+#: treatment she listed belongs to one kind.
 _LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
-    "chemotherapy": CHEMOTHERAPIES,
+    # HER2 antibodies are given with chemotherapy for advanced cancer; ADCs carry it.
+    "chemotherapy": CHEMOTHERAPIES | HER2_THERAPIES | _ADC_THERAPIES,
     "endocrine": ENDOCRINE_THERAPIES
     | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
 }

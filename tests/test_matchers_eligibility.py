@@ -1183,3 +1183,11 @@ def test_a_solid_tumor_part_keeps_the_trial_open_beside_blood_cancer_parts() -> 
     title = "Drug X in Relapsed Advanced Malignancies"
     reading = read(criteria, title=title, conditions=("Solid Tumor",))
     assert reading.scope == "solid_tumor"
+
+
+def test_a_first_line_title_yields_to_the_criteria_line_count() -> None:
+    criteria = INC.format("No prior chemotherapy for metastatic breast cancer")
+    reading = read(criteria, title="First Line Drug X for Metastatic Breast Cancer")
+    assert limits(reading) == {"chemo_lines": (None, 0)}
+    plain = read(INC.format("Adults"), title="First Line Drug X for Metastatic Breast Cancer")
+    assert limits(plain) == {"prior_lines": (None, 0)}

@@ -524,3 +524,28 @@ def test_a_listing_without_criteria_is_never_likely_eligible() -> None:
     result = match(HR_POSITIVE, "")
     assert result.verdict == "possibly_eligible"
     assert any("no eligibility criteria" in q for q in result.questions)
+
+
+def test_her2_treatment_lines_count_as_chemotherapy_lines() -> None:
+    profile = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "pertuzumab", "taxane"),
+        prior_lines=1,
+    )
+    criteria = INC.format("No prior chemotherapy for metastatic breast cancer")
+    assert match(profile, criteria).verdict == "likely_excluded"
+    endocrine_too = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "aromatase-inhibitor"),
+        prior_lines=1,
+    )
+    assert match(endocrine_too, criteria).verdict == "likely_eligible"  # no chemotherapy at all
+    mixed = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "taxane", "aromatase-inhibitor"),
+        prior_lines=1,
+    )
+    assert match(mixed, criteria).verdict == "possibly_eligible"  # which line had what is unknown
