@@ -345,6 +345,8 @@ class Collector:
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
     #: The trial parts of the criterion being read; stamped on every finding.
     parts: tuple[str, ...] = ()
+    #: The criterion is one alternative in a list that also takes any solid tumor.
+    any_subtype: bool = False
 
     def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
         self.requirements.append(
@@ -446,6 +448,8 @@ _TITLE_TOPIC = re.compile(
 
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
+    if out.any_subtype and kind in ("inclusion", "exclusion"):
+        return
     mentions = [(m.start(), m.end(), m.lastgroup or "") for m in _RECEPTOR.finditer(text)]
     if not mentions or _ANY_STATUS.search(text):
         return

@@ -33,7 +33,7 @@ from matchers.criteria_patterns import (
     triggered,
     trim_quote,
 )
-from matchers.criteria_text import split_criteria
+from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.findings import (
     ALL_CELLS,
     ALLOW_BRAIN_ACTIVE,
@@ -622,13 +622,29 @@ def _read_labels(study: Study, collector: Collector) -> None:
         "brain",
     }:
         return
+    # A subtype listed beside "Advanced Solid Tumors" is one cohort among many, not a limit.
+    pan_tumor = any(_PAN_TUMOR.search(normalize(c)) for c in study.conditions)
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)
-        if "receptors" in groups:
+        if "receptors" in groups and not pan_tumor:
             read_receptors(text, condition, "conditions", collector)
         if "brain" in groups:
             read_brain(text, condition, "conditions", collector)
+
+
+def _open_lists(items: tuple[CriteriaItem, ...]) -> set[str]:
+    """Parents of lists of alternatives ("one of the following: ... TNBC ... advanced solid
+    tumors") that include any solid tumor: a subtype named in such a list limits nothing."""
+    open_parents: set[str] = set()
+    for item in items:
+        parent = item.parent
+        if parent is None or parent in open_parents or item.kind != "inclusion":
+            continue
+        text = normalize(item.text)
+        if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
+            open_parents.add(parent)
+    return open_parents
 
 
 def read_trial_uncached(study: Study) -> TrialReading:
@@ -668,9 +684,11 @@ def read_trial_uncached(study: Study) -> TrialReading:
     pan_tumor_part = any(
         i.parts and _PAN_TUMOR.search(_RECIST.sub(" ", normalize(i.text))) for i in items
     )
+    open_lists = _open_lists(items)
     for item in items:
         kind: Source = as_kind(item.kind)
         collector.parts = item.parts
+        collector.any_subtype = item.parent in open_lists
         parent_text = ""
         if item.parent:
             parent_text = parents.get(item.parent, "")
@@ -699,7 +717,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
-    collector.parts = ()
+    collector.parts, collector.any_subtype = (), False
     _read_labels(study, collector)
     _menopause(collector)
     scope, scope_quote = _scope(labels, inclusion_items, collector)

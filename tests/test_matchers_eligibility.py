@@ -1191,3 +1191,18 @@ def test_a_first_line_title_yields_to_the_criteria_line_count() -> None:
     assert limits(reading) == {"chemo_lines": (None, 0)}
     plain = read(INC.format("Adults"), title="First Line Drug X for Metastatic Breast Cancer")
     assert limits(plain) == {"prior_lines": (None, 0)}
+
+
+def test_a_subtype_listed_beside_any_solid_tumor_limits_nothing() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Have one of the following advanced solid tumor indications:\n"
+        "  * Squamous cell cancer of head and neck\n  * Triple negative breast cancer\n"
+        "  * Advanced solid tumors\nExclusion Criteria:\n* Pregnancy"
+    )
+    conditions = ("Triple Negative Breast Cancer", "Advanced Solid Tumors")
+    assert read(criteria, conditions=conditions).subtype_cells is None
+    closed = criteria.replace("  * Advanced solid tumors\n", "")
+    assert read(closed, conditions=conditions).subtype_cells == TRIPLE_NEGATIVE_CELLS
+    assert read(closed, conditions=("Triple Negative Breast Cancer",)).subtype_cells == (
+        TRIPLE_NEGATIVE_CELLS
+    )
