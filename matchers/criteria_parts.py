@@ -32,7 +32,8 @@ _ONE_LABEL = re.compile(
 _PREFIX = re.compile(
     r"^(?:for|in)?\s*(?:the\s+)?(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
     r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?"
-    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?\s*(?::|-|–|,|\))"
+    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?"
+    r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
 )
 #: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:".
 _ONLY = re.compile(

@@ -319,7 +319,7 @@ class ReceptorRule:
     """Receptor cells a sentence restricts to (``require``) or rules out (``exclude``)."""
 
     cells: frozenset[str]
-    mode: Literal["require", "exclude"]
+    mode: Literal["require", "exclude", "prefer"]
     quote: str
     kind: Source
     parts: tuple[str, ...] = ()
@@ -347,6 +347,8 @@ class Collector:
     parts: tuple[str, ...] = ()
     #: The criterion is one alternative in a list that also takes any solid tumor.
     any_subtype: bool = False
+    #: Subtypes named here are preferred, not required ("enriched for", pan-tumor conditions).
+    soft_subtype: bool = False
 
     def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
         self.requirements.append(
@@ -474,6 +476,9 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     if kind in ("title", "conditions"):
         mode = "require"
     if mode == "allow":
+        return
+    if mode == "require" and out.soft_subtype:
+        out.receptors.append(ReceptorRule(cells, "prefer", trim_quote(quote), kind, out.parts))
         return
     out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind, out.parts))
     low = next((start for start, _, name in mentions if name == "her2_low"), None)

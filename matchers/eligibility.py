@@ -55,6 +55,7 @@ from matchers.findings import (
     PRIOR_PREFIX,
     STANDARD_THERAPY,
     SUBTYPE,
+    SUBTYPE_NAMED,
     SYMPTOMATIC,
     Allowance,
     Limit,
@@ -160,6 +161,10 @@ _ORGAN_NOT_LIMITING = re.compile(
     r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
 )
 _BREAST_WORD = re.compile(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b")
+_PREFERENCE = re.compile(
+    r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
+    r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
+)
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 _CANCER_NAME = re.compile(
     r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
@@ -440,7 +445,24 @@ def _combine_required(rules: list[ReceptorRule]) -> frozenset[str] | None:
     return cells
 
 
+def _preferred_subtype(rules: list[ReceptorRule], hard: Requirement | None) -> Requirement | None:
+    """Subtypes a pan-tumor trial names or enriches for, when they are narrower than its limit."""
+    preferred = [r for r in rules if r.mode == "prefer"]
+    if not preferred:
+        return None
+    limit = detail_to_cells(hard.detail) if hard is not None else ALL_CELLS
+    cells = frozenset().union(*(r.cells for r in preferred)) & limit
+    if not cells or cells == limit:
+        return None
+    return Requirement(
+        SUBTYPE_NAMED, True, preferred[0].quote, preferred[0].kind, cells_to_detail(cells)
+    )
+
+
 def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
+    rules = [r for r in rules if r.mode != "prefer"]
+    if not rules:
+        return None
     criteria = [r for r in rules if r.kind in ("inclusion", "exclusion")]
     required = _combine_required([r for r in criteria if r.mode == "require"])
     excluded = frozenset().union(*(r.cells for r in criteria if r.mode == "exclude"))
@@ -552,6 +574,9 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
         source = next(r for r in kept if r.factor == factor and not r.expects)
         result.append(Requirement(factor, False, source.quote, source.kind, MIXED))
     receptor = _receptor_requirement(collector.receptors)
+    preferred = _preferred_subtype(collector.receptors, receptor)
+    if preferred is not None:
+        result.insert(0, preferred)
     if receptor is not None:
         result.insert(0, receptor)
     return tuple(result)
@@ -623,28 +648,41 @@ def _read_labels(study: Study, collector: Collector) -> None:
     }:
         return
     # A subtype listed beside "Advanced Solid Tumors" is one cohort among many, not a limit.
-    pan_tumor = any(_PAN_TUMOR.search(normalize(c)) for c in study.conditions)
+    collector.soft_subtype = any(
+        _PAN_TUMOR.search(normalize(t))
+        for t in (study.brief_title, study.official_title, *study.conditions)
+        if t
+    )
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)
-        if "receptors" in groups and not pan_tumor:
+        if "receptors" in groups:
             read_receptors(text, condition, "conditions", collector)
         if "brain" in groups:
             read_brain(text, condition, "conditions", collector)
 
 
-def _open_lists(items: tuple[CriteriaItem, ...]) -> set[str]:
-    """Parents of lists of alternatives ("one of the following: ... TNBC ... advanced solid
-    tumors") that include any solid tumor: a subtype named in such a list limits nothing."""
+def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
+    """Parents of lists whose subtypes do not limit the trial.
+
+    The first set: lists of alternatives that include any solid tumor ("one of the following:
+    ... TNBC ... advanced solid tumors"). The second: lists a trial is "enriched for" or gives
+    "for example": the subtypes named there are preferences.
+    """
     open_parents: set[str] = set()
+    preferring: set[str] = set()
     for item in items:
         parent = item.parent
-        if parent is None or parent in open_parents or item.kind != "inclusion":
+        if parent is None or item.kind != "inclusion":
+            continue
+        if parent not in preferring and _PREFERENCE.search(parent.lower()):
+            preferring.add(parent)
+        if parent in open_parents:
             continue
         text = normalize(item.text)
         if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
             open_parents.add(parent)
-    return open_parents
+    return open_parents, preferring
 
 
 def read_trial_uncached(study: Study) -> TrialReading:
@@ -684,11 +722,12 @@ def read_trial_uncached(study: Study) -> TrialReading:
     pan_tumor_part = any(
         i.parts and _PAN_TUMOR.search(_RECIST.sub(" ", normalize(i.text))) for i in items
     )
-    open_lists = _open_lists(items)
+    open_lists, preferring = _open_lists(items)
     for item in items:
         kind: Source = as_kind(item.kind)
         collector.parts = item.parts
         collector.any_subtype = item.parent in open_lists
+        collector.soft_subtype = item.parent in preferring
         parent_text = ""
         if item.parent:
             parent_text = parents.get(item.parent, "")
@@ -717,7 +756,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
-    collector.parts, collector.any_subtype = (), False
+    collector.parts, collector.any_subtype, collector.soft_subtype = (), False, False
     _read_labels(study, collector)
     _menopause(collector)
     scope, scope_quote = _scope(labels, inclusion_items, collector)

@@ -16,6 +16,9 @@ Source = Literal["inclusion", "exclusion", "title", "conditions", "structured"]
 
 # Boolean factors: the patient either has the fact, has not, or we do not know.
 SUBTYPE = "subtype"  # detail holds the accepted receptor cells, e.g. "HR+/HER2-,HR-/HER2-"
+#: A subtype a pan-tumor trial names among its cancers or "enriches" for: a preference to ask
+#: about, not a limit. Detail as for ``SUBTYPE``.
+SUBTYPE_NAMED = "subtype_named"
 HER2_LOW = "her2_low"
 HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
 BRAIN_METS = "brain_mets"

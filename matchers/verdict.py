@@ -49,6 +49,7 @@ from matchers.findings import (
     STANDARD_OPTIONAL,
     STANDARD_THERAPY,
     SUBTYPE,
+    SUBTYPE_NAMED,
     SYMPTOMATIC,
     Limit,
     Requirement,
@@ -239,7 +240,7 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
     """The patient's value for a boolean factor, or ``None`` when she did not say."""
     factor = requirement.factor
     brain = profile.effective_brain_mets
-    if factor == SUBTYPE:
+    if factor in (SUBTYPE, SUBTYPE_NAMED):
         accepted = detail_to_cells(requirement.detail)
         cells = patient_cells(profile)
         if cells <= accepted:
@@ -321,6 +322,19 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor == RELAPSE_INTERVAL:
         _apply_relapse_interval(profile, req, out)
+        return
+    if factor == SUBTYPE_NAMED:
+        label = subtype_words(detail_to_cells(req.detail))
+        if fact is True:
+            out.reason(
+                f"Among the cancers it studies, it names {label} breast cancer, like yours.", quote
+            )
+            out.add_fit("Matches your subtype", 2)
+        else:
+            out.ask(
+                f"Among the cancers it studies, this trial names {label} breast cancer. Ask the study "
+                "team whether your type of breast cancer can join."
+            )
         return
     if factor == SUBTYPE:
         label = subtype_words(detail_to_cells(req.detail))

@@ -29,6 +29,7 @@ from matchers.criteria_text import split_criteria
         ("All patients must have measurable disease", ()),
         ("Patients with ER-positive disease: prior endocrine therapy", ()),
         ("Part of the tumor must be accessible", ()),
+        ("For Phase Ia (dose escalation): Enriched for patients with", ("phase 1a",)),
     ],
 )
 def test_a_criterion_that_starts_with_a_part_label(text: str, parts: tuple[str, ...]) -> None:

@@ -1206,3 +1206,30 @@ def test_a_subtype_listed_beside_any_solid_tumor_limits_nothing() -> None:
     assert read(closed, conditions=("Triple Negative Breast Cancer",)).subtype_cells == (
         TRIPLE_NEGATIVE_CELLS
     )
+
+
+def subtype_named(reading: TrialReading) -> frozenset[str] | None:
+    rule = next((r for r in reading.requirements if r.factor == "subtype_named"), None)
+    return None if rule is None else frozenset(rule.detail.split(","))
+
+
+def test_a_subtype_in_the_conditions_of_a_solid_tumor_trial_is_a_preference() -> None:
+    reading = read(
+        INC.format("Advanced solid tumor"),
+        title="Drug X in Advanced Solid Tumours",
+        conditions=("Colorectal Cancer", "Breast Cancer (Triple Negative Type)"),
+    )
+    assert reading.subtype_cells is None
+    assert subtype_named(reading) == TRIPLE_NEGATIVE_CELLS
+
+
+def test_an_enriched_list_names_preferred_subtypes() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced solid tumours\n"
+        "* Dose escalation is enriched for these tumour types:\n"
+        "   1. Colorectal cancer\n   2. Breast cancer (triple negative type)\n"
+        "Exclusion Criteria:\n* Pregnancy"
+    )
+    reading = read(criteria, title="Drug X in Advanced Solid Tumours", conditions=("Solid Tumour",))
+    assert reading.subtype_cells is None
+    assert subtype_named(reading) == TRIPLE_NEGATIVE_CELLS

@@ -549,3 +549,26 @@ def test_her2_treatment_lines_count_as_chemotherapy_lines() -> None:
         prior_lines=1,
     )
     assert match(mixed, criteria).verdict == "possibly_eligible"  # which line had what is unknown
+
+
+def test_a_named_subtype_is_a_question_for_other_subtypes_and_a_fit_for_hers() -> None:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT00000004",
+                    "briefTitle": "Drug X in Advanced Solid Tumours",
+                },
+                "conditionsModule": {
+                    "conditions": ["Colorectal Cancer", "Triple Negative Breast Cancer"]
+                },
+                "eligibilityModule": {"eligibilityCriteria": INC.format("Advanced solid tumor")},
+            }
+        }
+    )
+    reading = read_trial_uncached(trial)
+    hr = judge(HR_POSITIVE, reading, trial)
+    assert hr.verdict == "possibly_eligible"
+    assert any("names triple-negative breast cancer" in q for q in hr.questions)
+    tnbc = judge(PatientProfile("triple-negative", ("lung",)), reading, trial)
+    assert tnbc.verdict == "likely_eligible" and "Matches your subtype" in tnbc.fit
