@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from matchers.findings import (
+    ADVANCED_SETTING,
     ALL_CELLS,
     ALLOW_BONE_ONLY,
     ALLOW_BRAIN_ACTIVE,
@@ -1053,17 +1054,42 @@ def read_prior_therapy(
                 out.allow(_factor_for([name]), quote, kind)
             continue
         if mode == "exclude":
-            out.require(_factor_for([name]), False, quote, kind)
+            out.require(_factor_for([name]), False, quote, kind, _setting_of(text, end, start))
         else:
             required.append((start, end, name))
     if not required:
         return
+    setting = _setting_of(text, required[-1][1], required[0][0])
     last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
         for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
-            out.require(_factor_for([name]), True, quote, kind)
+            out.require(_factor_for([name]), True, quote, kind, setting)
     else:
-        out.require(_factor_for([name for _, _, name in required]), True, quote, kind)
+        out.require(_factor_for([name for _, _, name in required]), True, quote, kind, setting)
+
+
+_BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
+
+
+def _setting_of(text: str, end: int, start: int | None = None) -> str:
+    """``ADVANCED`` when the therapy is named for advanced disease only ("docetaxel in the
+    metastatic setting", "prior treatment in the metastatic setting with X"); empty when the
+    setting is open or includes early treatment."""
+    tail = _unbracketed_tail(text, end)
+    scope = _METASTATIC_SCOPE.search(tail)
+    if scope is not None and not _BOTH_SETTINGS.search(tail, 0, scope.end()):
+        return ADVANCED_SETTING
+    if start is not None:
+        before = _pre_window(text, start, 80)
+        setting = _SETTING_BEFORE.search(before)
+        if setting is not None and not _BOTH_SETTINGS.search(setting.group(0)):
+            return ADVANCED_SETTING
+    return ""
+
+
+_SETTING_BEFORE = re.compile(
+    r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
+)
 
 
 _EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.e\.?|for\s+example)")

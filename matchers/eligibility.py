@@ -550,7 +550,9 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
             if reduced is None:
                 continue
             if reduced != factor:
-                requirement = Requirement(reduced, False, requirement.quote, requirement.kind)
+                requirement = Requirement(
+                    reduced, False, requirement.quote, requirement.kind, requirement.detail
+                )
         key = (requirement.factor, requirement.expects)
         if key in seen:
             continue

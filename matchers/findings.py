@@ -35,6 +35,8 @@ PREMENOPAUSAL = "premenopausal"
 PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|fulvestrant"
 #: A requirement's detail when parts of the trial say opposite things about a factor.
 MIXED = "mixed"
+#: A prior-therapy requirement's detail when it counts only treatment for advanced disease.
+ADVANCED_SETTING = "advanced"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
 #: A tumor gene change outside the profile vocabulary; the requirement's detail names the gene.
 GENE_CHANGE = "gene-change"

@@ -13,6 +13,7 @@ from typing import Literal
 from data.models import Site, Study
 from matchers.eligibility import TrialReading
 from matchers.findings import (
+    ADVANCED_SETTING,
     ALL_CELLS,
     ALLOW_BONE_ONLY,
     ALLOW_BRAIN_ACTIVE,
@@ -479,6 +480,21 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor.startswith(PRIOR_PREFIX):
         therapy = therapy_words(factor[len(PRIOR_PREFIX) :])
+        if req.detail == ADVANCED_SETTING and profile.prior_lines == 0:
+            # Everything she had was before her cancer spread, so it does not count here.
+            if expects:
+                out.concern(
+                    f"It requires earlier treatment with {therapy} for advanced cancer; you have "
+                    "not yet had treatment for advanced cancer.",
+                    quote,
+                )
+            elif fact:
+                out.reason(
+                    f"It turns away only people who had {therapy} for advanced cancer; yours was "
+                    "given before the cancer spread.",
+                    quote,
+                )
+            return
         if expects and fact:
             out.reason(f"It is for people who already had {therapy}, as you did.", quote)
             out.add_fit("Fits your treatment history", 1)

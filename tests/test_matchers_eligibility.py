@@ -1233,3 +1233,29 @@ def test_an_enriched_list_names_preferred_subtypes() -> None:
     reading = read(criteria, title="Drug X in Advanced Solid Tumours", conditions=("Solid Tumour",))
     assert reading.subtype_cells is None
     assert subtype_named(reading) == TRIPLE_NEGATIVE_CELLS
+
+
+def prior_detail(reading: TrialReading, factor: str) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == factor), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "factor", "detail"),
+    [
+        (EXC.format("Already exposed to docetaxel in metastatic setting"), "prior:taxane", "advanced"),
+        (
+            EXC.format("Prior treatment in the metastatic setting with any PI3K inhibitor"),
+            "prior:pi3k-inhibitor",
+            "advanced",
+        ),
+        (
+            EXC.format("Prior fulvestrant in the adjuvant or metastatic setting"),
+            "prior:fulvestrant",
+            "",
+        ),
+        (EXC.format("Prior treatment with fulvestrant"), "prior:fulvestrant", ""),
+    ],
+)
+def test_therapy_rules_scoped_to_advanced_disease(criteria: str, factor: str, detail: str) -> None:
+    assert prior_detail(read(criteria), factor) == detail

@@ -572,3 +572,17 @@ def test_a_named_subtype_is_a_question_for_other_subtypes_and_a_fit_for_hers() -
     assert any("names triple-negative breast cancer" in q for q in hr.questions)
     tnbc = judge(PatientProfile("triple-negative", ("lung",)), reading, trial)
     assert tnbc.verdict == "likely_eligible" and "Matches your subtype" in tnbc.fit
+
+
+def test_early_stage_treatment_does_not_meet_a_rule_about_treatment_for_advanced_cancer() -> None:
+    early_taxane = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=0
+    )
+    excluded = EXC.format("Already exposed to docetaxel in metastatic setting")
+    assert match(early_taxane, excluded).verdict == "likely_eligible"
+    metastatic_taxane = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1
+    )
+    assert match(metastatic_taxane, excluded).verdict == "likely_excluded"
+    required = INC.format("Prior taxane for metastatic disease")
+    assert match(early_taxane, required).verdict == "likely_excluded"
