@@ -925,6 +925,14 @@ _METASTATIC_SCOPE = re.compile(
 )
 
 
+#: History words a title may use. Bare "after" is left out: "Phesgo after induction with Phesgo
+#: and a taxane" describes the study's own treatment sequence, not what she must have had.
+_TITLE_HISTORY = re.compile(
+    r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
+    r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+)
+
+
 def _drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int, int, str]]:
     """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins.
 
@@ -976,7 +984,9 @@ def read_prior_therapy(
     treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
     sentences already read as a line-of-therapy limit.
     """
-    if kind not in ("inclusion", "exclusion"):
+    if kind == "title" and not _TITLE_HISTORY.search(text):
+        return  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
+    if kind not in ("inclusion", "exclusion", "title"):
         return
     mentions = _drug_mentions(text, literals)
     if not mentions:
@@ -1027,7 +1037,7 @@ def read_prior_therapy(
         future = last_match(_FUTURE_CONTEXT, pre)
         if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
             future = None
-        strong = last_match(_STRONG_PRIOR, pre)
+        strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
         if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
             continue
         mode = polarity(text, start, end, kind)

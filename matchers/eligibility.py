@@ -24,6 +24,7 @@ from matchers.criteria_patterns import (
     read_lines,
     read_liver_focus,
     read_menopause_and_sex,
+    read_prior_therapy,
     read_receptors,
     read_sentence,
     read_standard_therapy,
@@ -642,6 +643,8 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_lines(text, title, "title", collector)
         if "genes" in groups:
             read_gene_change(text, title, "title", collector)
+        if "prior" in groups:
+            read_prior_therapy(text, title, "title", collector, skip_generic=False)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     read_liver_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {

@@ -1259,3 +1259,29 @@ def prior_detail(reading: TrialReading, factor: str) -> str | None:
 )
 def test_therapy_rules_scoped_to_advanced_disease(criteria: str, factor: str, detail: str) -> None:
     assert prior_detail(read(criteria), factor) == detail
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Alpelisib Plus Fulvestrant in Women Whose Disease Progressed on or After Endocrine "
+            "Treatment",
+            {("prior:endocrine", True)},
+        ),
+        ("Alpelisib Plus Fulvestrant in HR-positive Advanced Breast Cancer", set()),
+        (
+            "Giredestrant Versus Physician's Choice of Endocrine Therapy in Patients Previously "
+            "Treated With CDK4/6 Inhibitors",
+            {("prior:cdk4/6-inhibitor", True)},
+        ),
+        (
+            "Giredestrant Plus Phesgo Versus Phesgo After Induction Therapy With Phesgo + Taxane "
+            "in Previously Untreated Breast Cancer",
+            set(),
+        ),
+    ],
+)
+def test_treatment_history_in_a_title(title: str, expected: set[tuple[str, bool]]) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Breast Cancer",))
+    assert {f for f in facts(reading) if f[0].startswith("prior:")} == expected
