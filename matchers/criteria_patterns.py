@@ -356,14 +356,23 @@ class Collector:
             Requirement(factor, expects, trim_quote(quote), kind, detail, self.parts)
         )
 
-    def limit(self, factor: str, low: int | None, high: int | None, quote: str, kind: Source) -> None:
+    def limit(
+        self,
+        factor: str,
+        low: int | None,
+        high: int | None,
+        quote: str,
+        kind: Source,
+        *,
+        any_setting: bool = False,
+    ) -> None:
         if low is not None and low < 0:
             low = 0
         if high is not None and high < 0:
             return
         if low is None and high is None:
             return
-        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts))
+        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
 
     def allow(self, factor: str, quote: str, kind: Source) -> None:
         self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts))
@@ -1326,7 +1335,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 high = n
             else:
                 high = n - 1
-        out.limit(factor, low, high, quote, kind)
+        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
+        out.limit(factor, low, high, quote, kind, any_setting=any_setting)
         found = True
     if not found and "line" in text:
         for match in _ORDINAL_LINE.finditer(text):

@@ -604,7 +604,8 @@ def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
             continue  # contradictory statements (usually different cohorts): keep the first
         stricter_high = limit.high is not None and (current.high is None or limit.high < current.high)
         quote, kind = (limit.quote, limit.kind) if stricter_high else (current.quote, current.kind)
-        merged[limit.factor] = Limit(limit.factor, low, high, quote, kind)
+        any_setting = current.any_setting and limit.any_setting
+        merged[limit.factor] = Limit(limit.factor, low, high, quote, kind, any_setting=any_setting)
     return tuple(merged.values())
 
 

@@ -115,6 +115,8 @@ class Limit:
     quote: str
     kind: Source
     parts: tuple[str, ...] = ()
+    #: The count names no setting ("at least one prior regimen"), so early-stage treatment may count.
+    any_setting: bool = False
 
     def contains(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)

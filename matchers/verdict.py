@@ -661,6 +661,14 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
             return
         out.ask(f"The trial allows {words}. Ask your care team how many you have had.")
         return
+    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
+    if limit.any_setting and count == 0 and limit.low == 1 and systemic:
+        # "At least one prior regimen", no stage named: her early-stage treatment may count.
+        out.ask(
+            "It requires at least one earlier treatment without saying for which stage of cancer. "
+            "Your treatment so far was before the cancer spread; ask whether it counts."
+        )
+        return
     if limit.contains(count):
         out.reason(f"It allows {words}; you have had {count}, which fits.", quote)
         if limit.factor == PRIOR_LINES:

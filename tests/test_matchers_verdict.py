@@ -586,3 +586,17 @@ def test_early_stage_treatment_does_not_meet_a_rule_about_treatment_for_advanced
     assert match(metastatic_taxane, excluded).verdict == "likely_excluded"
     required = INC.format("Prior taxane for metastatic disease")
     assert match(early_taxane, required).verdict == "likely_excluded"
+
+
+def test_a_regimen_count_without_a_stage_may_count_early_treatment() -> None:
+    criteria = INC.format("Subject must have received at least 1 prior treatment regimen")
+    early = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("anthracycline", "taxane"), prior_lines=0
+    )
+    result = match(early, criteria)
+    assert result.verdict == "possibly_eligible"
+    assert any("before the cancer spread" in q for q in result.questions)
+    untreated = PatientProfile("triple-negative", ("lung",), prior_therapies=(), prior_lines=0)
+    assert match(untreated, criteria).verdict == "likely_excluded"
+    metastatic = INC.format("At least 1 prior regimen for metastatic disease")
+    assert match(early, metastatic).verdict == "likely_excluded"
