@@ -24,6 +24,7 @@ from matchers.findings import (
     ALLOW_NON_MEASURABLE,
     BIOMARKER_PREFIX,
     BONE_ONLY,
+    BONE_ONLY_CONDITION,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
@@ -708,11 +709,19 @@ _NON_MEASURABLE_OK = re.compile(
 _EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
 
 
+_LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
+
+
 def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
     if "bone" in text:
         mention = _BONE_ONLY.search(text)
-        if mention is not None:
+        if mention is not None and _LESION_TYPE.search(text):
+            # "Bone-only disease must be lytic or mixed", "bone-only blastic lesions are not
+            # allowed": bone-only disease is accepted on a condition no profile records.
+            out.allow(ALLOW_BONE_ONLY, quote, kind)
+            out.require(BONE_ONLY_CONDITION, True, quote, kind)
+        elif mention is not None:
             mode = polarity(text, mention.start(), mention.end(), kind)
             measurable_alt = "measurable" in text and " or " in text
             if mode == "allow" or (mode == "require" and (measurable_alt or _ALLOWING.search(text))):
@@ -1451,7 +1460,8 @@ _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
-    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
+    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\banaly[sz]\w*|"
+    r"\bmutation(?:al)?\s+status\b|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )
 _BIOMARKER_NEGATIVE = re.compile(

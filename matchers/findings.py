@@ -29,6 +29,8 @@ LEPTOMENINGEAL = "leptomeningeal"
 PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
 LIVER_METS = "liver_mets"
 BONE_ONLY = "bone_only"
+#: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
+BONE_ONLY_CONDITION = "bone_only_condition"
 MEASURABLE = "measurable_disease"
 POSTMENOPAUSAL = "postmenopausal"
 PREMENOPAUSAL = "premenopausal"

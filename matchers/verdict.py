@@ -22,6 +22,7 @@ from matchers.findings import (
     ALLOW_PREMENOPAUSAL,
     BIOMARKER_PREFIX,
     BONE_ONLY,
+    BONE_ONLY_CONDITION,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
@@ -451,6 +452,14 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.concern("It is only for cancer that has spread to the bones and nowhere else.", quote)
         elif fact:
             out.concern("It does not accept cancer that has spread only to the bones.", quote)
+        return
+    if factor == BONE_ONLY_CONDITION:
+        if profile.sites == ("bone",):
+            out.ask(
+                "It accepts cancer that is only in the bones on a condition about the kind of bone "
+                "lesions (for example lytic rather than blastic). Ask your care team whether yours "
+                "qualify."
+            )
         return
     if factor == MEASURABLE:
         bone_only = profile.sites == ("bone",)

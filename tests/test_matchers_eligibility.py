@@ -1285,3 +1285,22 @@ def test_therapy_rules_scoped_to_advanced_disease(criteria: str, factor: str, de
 def test_treatment_history_in_a_title(title: str, expected: set[tuple[str, bool]]) -> None:
     reading = read(INC.format("Adults"), title=title, conditions=("Breast Cancer",))
     assert {f for f in facts(reading) if f[0].startswith("prior:")} == expected
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("Subjects with bone only disease must have lytic or mixed lytic/blastic lesions"),
+        EXC.format("Bone only disease that is only blastic with no soft tissue component"),
+    ],
+)
+def test_bone_only_rules_about_lesion_type_are_conditions(criteria: str) -> None:
+    reading = read(criteria)
+    assert ("bone_only_condition", True) in facts(reading)
+    assert not {f for f in facts(reading) if f[0] == "bone_only"}
+
+
+def test_tissue_for_analysis_of_a_mutation_status_is_not_a_mutation_requirement() -> None:
+    reading = read(INC.format("Adequate tumor tissue for the analysis of PIK3CA mutational status"))
+    assert "biomarker:pik3ca" not in {f for f, _ in facts(reading)}
+    assert ("biomarker:pik3ca", True) in facts(read(INC.format("Documented PIK3CA mutation")))

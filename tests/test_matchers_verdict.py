@@ -600,3 +600,9 @@ def test_a_regimen_count_without_a_stage_may_count_early_treatment() -> None:
     assert match(untreated, criteria).verdict == "likely_excluded"
     metastatic = INC.format("At least 1 prior regimen for metastatic disease")
     assert match(early, metastatic).verdict == "likely_excluded"
+
+
+def test_bone_only_lesion_condition_is_a_question_only_for_bone_only_disease() -> None:
+    criteria = INC.format("Subjects with bone only disease must have lytic or mixed lesions")
+    assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
+    assert match(HR_POSITIVE, criteria).verdict == "likely_eligible"
