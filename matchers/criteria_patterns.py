@@ -459,11 +459,33 @@ _TITLE_TOPIC = re.compile(
 )
 
 
+#: Every receptor pattern starts with one of these words; the full pattern is tried only there,
+#: which costs far less than scanning every position of a long sentence with it.
+_RECEPTOR_START = re.compile(
+    r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
+    r"endocrine|(?:hr|er|pr|pgr)\b)"
+)
+
+
+def _receptor_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Receptor mentions in reading order, as ``_RECEPTOR.finditer`` would find them."""
+    found: list[tuple[int, int, str]] = []
+    last_end = 0
+    for start in _RECEPTOR_START.finditer(text):
+        if start.start() < last_end:
+            continue
+        match = _RECEPTOR.match(text, start.start())
+        if match is not None:
+            found.append((match.start(), match.end(), match.lastgroup or ""))
+            last_end = match.end()
+    return found
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     if out.any_subtype and kind in ("inclusion", "exclusion"):
         return
-    mentions = [(m.start(), m.end(), m.lastgroup or "") for m in _RECEPTOR.finditer(text)]
+    mentions = _receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text):
         return
     if kind in ("inclusion", "exclusion") and _CONDITIONAL.search(text):

@@ -1304,3 +1304,67 @@ def test_tissue_for_analysis_of_a_mutation_status_is_not_a_mutation_requirement(
     reading = read(INC.format("Adequate tumor tissue for the analysis of PIK3CA mutational status"))
     assert "biomarker:pik3ca" not in {f for f, _ in facts(reading)}
     assert ("biomarker:pik3ca", True) in facts(read(INC.format("Documented PIK3CA mutation")))
+
+
+_RECEPTOR_WORDS = [
+    "her2",
+    "her-2",
+    "her 2",
+    "erbb2",
+    "her2/neu",
+    "positive",
+    "negative",
+    "-",
+    "+",
+    "low",
+    "ultralow",
+    "ihc",
+    "1+",
+    "0",
+    "er",
+    "pr",
+    "hr",
+    "pgr",
+    "er/pr",
+    "and/or",
+    "or",
+    "hormone",
+    "receptor",
+    "estrogen",
+    "oestrogen",
+    "progesterone",
+    "triple",
+    "tnbc",
+    "mtnbc",
+    "luminal",
+    "a",
+    "b",
+    "endocrine",
+    "sensitive",
+    ">=",
+    "<",
+    "1%",
+    "10%",
+    "status",
+    ":",
+    "breast",
+    "cancer",
+    "(",
+    ")",
+    "other",
+    "prior",
+    "therapy",
+    "quadruple",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_RECEPTOR_WORDS), max_size=14), st.sampled_from([" ", "", "-"]))
+def test_receptor_mentions_found_from_start_words_equal_a_full_scan(
+    words: list[str], joiner: str
+) -> None:
+    from matchers import criteria_patterns as cp
+
+    text = joiner.join(words)
+    full = [(m.start(), m.end(), m.lastgroup or "") for m in cp._RECEPTOR.finditer(text)]
+    assert cp._receptor_mentions(text) == full
