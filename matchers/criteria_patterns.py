@@ -1752,9 +1752,10 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
 # ---------------------------------------------------------------------------------------------
 
 _METASTATIC = re.compile(
-    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|"
-    r"(?<!locally\s)\badvanced\b|\bmbc\b|\babc\b|\bm1\b|\bnot\s+amenable\s+to\s+(?:curative|local)|"
-    r"\bde\s+novo\s+stage|\bdistant\s+(?:recurrence|relapse|disease)"
+    # one word boundary first, so most positions fail after a single check
+    r"\b(?:(?<!non-)(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|stage\s*(?:iv|4)\b|unresectable\b|"
+    r"inoperable\b|(?<!locally\s)advanced\b|mbc\b|abc\b|m1\b|not\s+amenable\s+to\s+(?:curative|local)|"
+    r"de\s+novo\s+stage|distant\s+(?:recurrence|relapse|disease))"
 )
 _LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
 _EARLY = re.compile(
@@ -2138,16 +2139,98 @@ def _token_forms() -> dict[str, str]:
 _TOKEN_FORMS = _token_forms()
 
 
+#: Trigger keys only count at the start of a word (one boundary check rejects most positions of
+#: a sentence). Compounds and drug names whose key sits inside the word are listed whole here;
+#: each takes the groups of the keys it contains.
+_COMPOUNDS = (
+    "neoadjuvant",
+    "intracranial",
+    "oestrogen",
+    "antiestrogen",
+    "antioestrogen",
+    "nonhormonal",
+    "immunochemotherapy",
+    "radiochemotherapy",
+    "postmenopaus",
+    "premenopaus",
+    "perimenopaus",
+    "oligometasta",
+    "micrometasta",
+    "inoperable",
+    "unresectable",
+    "nonresectable",
+    "tdxd",
+    "tdm1",
+    "gbrca",
+    "mtnbc",
+    "palbociclib",
+    "ribociclib",
+    "abemaciclib",
+    "dalpiciclib",
+    "elacestrant",
+    "camizestrant",
+    "giredestrant",
+    "imlunestrant",
+    "amcenestrant",
+    "vepdegestrant",
+    "palazestrant",
+    "fulvestrant",
+    "everolimus",
+    "temsirolimus",
+    "sirolimus",
+    "alpelisib",
+    "inavolisib",
+    "taselisib",
+    "buparlisib",
+    "gedatolisib",
+    "olaparib",
+    "talazoparib",
+    "niraparib",
+    "rucaparib",
+    "veliparib",
+    "saruparib",
+    "carboplatin",
+    "cisplatin",
+    "oxaliplatin",
+    "doxorubicin",
+    "epirubicin",
+    "capivasertib",
+    "ipatasertib",
+    "paclitaxel",
+    "docetaxel",
+    "cabazitaxel",
+    "tucatinib",
+    "neratinib",
+    "lapatinib",
+    "pyrotinib",
+    "pembrolizumab",
+    "atezolizumab",
+    "durvalumab",
+    "nivolumab",
+    "avelumab",
+    "ipilimumab",
+    "cemiplimab",
+    "tislelizumab",
+    "toripalimab",
+    "camrelizumab",
+    "sintilimab",
+)
+
+
 def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
             groups_of.setdefault(key, set()).add(group)
-    words = sorted(groups_of)
-    closed = {word: frozenset().union(*(groups_of[k] for k in words if k in word)) for word in words}
+    words = sorted(set(groups_of) | set(_COMPOUNDS))
+    closed = {
+        word: frozenset().union(*(groups for key, groups in groups_of.items() if key in word))
+        for word in words
+    }
     for form, token in _TOKEN_FORMS.items():
         closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
-    return re.compile(trie_pattern(sorted(closed))), closed
+    pattern = r"\b(?:" + trie_pattern(words) + r")|" + trie_pattern(sorted(_TOKEN_FORMS))
+    return re.compile(pattern), closed
 
 
 _TRIGGER, _TRIGGER_GROUPS = _trigger_table()
