@@ -463,7 +463,7 @@ _TITLE_TOPIC = re.compile(
 #: which costs far less than scanning every position of a long sentence with it.
 _RECEPTOR_START = re.compile(
     r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
-    r"endocrine|(?:hr|er|pr|pgr)\b)"
+    r"endocrine|hr|er|pr|pgr)"
 )
 
 

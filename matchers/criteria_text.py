@@ -267,6 +267,14 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
                 continue
         if not marker or len(body) < 25:
             named = label_line_parts(body)
+            if named is not None and (marker or indent):
+                # "  * Part A" inside a list: only the lines nested under it belong to the part
+                label = _Line(indent, marker, body, is_label=True)
+                while stack and not _is_parent_of(stack[-1], label):
+                    stack.pop()
+                label.parts = nest(stack[-1].parts if stack else section_parts, named)
+                stack.append(label)
+                continue
             if named is not None:  # "Group 1", "PART B:": what follows belongs to that part
                 section_parts = named
                 stack.clear()

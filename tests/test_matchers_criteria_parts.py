@@ -114,3 +114,18 @@ def test_a_part_heading_with_a_colon_opens_the_part_and_a_study_wide_heading_clo
     )
     assert items["Triple negative breast cancer"] == ("inclusion", ("part a2",))
     assert items["Known central nervous system metastasis."] == ("exclusion", ())
+
+
+def test_a_part_label_inside_a_list_covers_only_its_own_sub_items() -> None:
+    text = (
+        "Inclusion Criteria:\n"
+        "* Histological confirmation of cancer.\n"
+        "  * Part A\n"
+        "    1. Stage IV disease after one line\n"
+        "  * Part B - Untreated disease\n"
+        "* ECOG performance status of 0 or 1.\n"
+    )
+    items = {i.text: i.parts for i in split_criteria(text)}
+    assert items["Stage IV disease after one line"] == ("part a",)
+    assert items["Part B - Untreated disease"] == ("part b",)
+    assert items["ECOG performance status of 0 or 1."] == ()
