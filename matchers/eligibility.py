@@ -669,6 +669,15 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_brain(text, condition, "conditions", collector)
 
 
+#: The implicit part of a trial whose criteria say some rules hold "only for" another part.
+OTHER_PART = "other part"
+_ONLY_FOR_PART = re.compile(
+    r"\bonly\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
+    r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+only\b",
+    re.IGNORECASE,
+)
+
+
 def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
     """Parents of lists whose subtypes do not limit the trial.
 
@@ -779,6 +788,9 @@ def read_trial_uncached(study: Study) -> TrialReading:
         item_count=len(items),
     )
     alternatives = _part_alternatives(collector, part_texts) if part_texts else []
+    if alternatives and _ONLY_FOR_PART.search(study.eligibility_criteria or ""):
+        # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
+        alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
     if len(alternatives) == 1:
         # Only one part is for breast cancer (the others name another cancer): it is the trial.
         return _findings(reading, alternatives[0][1])

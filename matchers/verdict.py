@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from data.models import Site, Study
-from matchers.eligibility import TrialReading
+from matchers.eligibility import OTHER_PART, TrialReading
 from matchers.findings import (
     ADVANCED_SETTING,
     ALL_CELLS,
@@ -828,8 +828,18 @@ def _verdict_of(out: _Judgement) -> Verdict:
     return "likely_eligible"
 
 
+def _is_side_part(path: str) -> bool:
+    """Dose escalation, run-in, phase 1 or the unnamed remainder of a trial."""
+    leaf = path.rsplit("/", 1)[-1]
+    return leaf in (OTHER_PART, "escalation", "run-in") or leaf.startswith(
+        ("phase 1", "phase 0", "safety")
+    )
+
+
 def _part_words(path: str) -> str:
     """ "group 2/part a1" -> "Group 2, Part A1"; "escalation" -> "Escalation"."""
+    if path == OTHER_PART:
+        return "the part without extra rules"
     words: list[str] = []
     for atom in path.split("/"):
         name, _, ident = atom.partition(" ")
@@ -863,11 +873,14 @@ def judge(
         # Each part has its own rules: she needs to fit one of them, so the best one counts.
         options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]
         out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].rank_points))
+        # A dose-escalation or unnamed side part that fits while the main part turns her away
+        # is a real but narrow door: a question, not "likely eligible".
+        narrow = _is_side_part(best) and any(option.excluded for option, _ in options)
         out.ask(
             "This trial has parts (such as groups or cohorts) with their own rules; this match is "
             f"for the part that fits you best ({_part_words(best)}). Ask the study team which part "
             "you could join.",
-            downgrade=False,
+            downgrade=narrow,
         )
     elif relevant:
         out = _judge_findings(profile, reading, study, out)

@@ -606,3 +606,25 @@ def test_bone_only_lesion_condition_is_a_question_only_for_bone_only_disease() -
     criteria = INC.format("Subjects with bone only disease must have lytic or mixed lesions")
     assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
     assert match(HR_POSITIVE, criteria).verdict == "likely_eligible"
+
+
+ONLY_PHASE_3 = (
+    "Key inclusion criteria for both phases:\n* Metastatic HR-positive, HER2-negative breast cancer\n"
+    "Key inclusion criteria only for phase III:\n"
+    "* No prior endocrine therapy for metastatic disease\n"
+    "Exclusion Criteria:\n* Pregnancy"
+)
+
+
+def test_a_side_part_that_fits_while_the_main_part_excludes_is_only_possible() -> None:
+    pretreated = PatientProfile(
+        "hr-positive",
+        ("bone", "liver"),
+        prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor"),
+        prior_lines=1,
+    )
+    result = match(pretreated, ONLY_PHASE_3)
+    assert result.verdict == "possibly_eligible"
+    assert any("the part without extra rules" in q for q in result.questions)
+    untreated = PatientProfile("hr-positive", ("bone", "liver"), prior_therapies=(), prior_lines=0)
+    assert match(untreated, ONLY_PHASE_3).verdict == "likely_eligible"
