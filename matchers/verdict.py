@@ -101,8 +101,9 @@ _THERAPY_MEMBERS: dict[str, frozenset[str]] = {
 #: as CDK4/6 inhibitors are given with hormone therapy). A line count is inferred only when every
 #: treatment she listed belongs to one kind.
 _LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
-    # HER2 antibodies are given with chemotherapy for advanced cancer; ADCs carry it.
-    "chemotherapy": CHEMOTHERAPIES | HER2_THERAPIES | _ADC_THERAPIES,
+    # HER2 antibodies and immunotherapy are given with chemotherapy for advanced breast cancer;
+    # ADCs carry it.
+    "chemotherapy": CHEMOTHERAPIES | HER2_THERAPIES | _ADC_THERAPIES | {"immunotherapy"},
     "endocrine": ENDOCRINE_THERAPIES
     | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
 }

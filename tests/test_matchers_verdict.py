@@ -549,6 +549,10 @@ def test_her2_treatment_lines_count_as_chemotherapy_lines() -> None:
         prior_lines=1,
     )
     assert match(mixed, criteria).verdict == "possibly_eligible"  # which line had what is unknown
+    chemo_immuno = PatientProfile(
+        "triple-negative", ("liver",), prior_therapies=("taxane", "immunotherapy"), prior_lines=1
+    )
+    assert match(chemo_immuno, criteria).verdict == "likely_excluded"
 
 
 def test_a_named_subtype_is_a_question_for_other_subtypes_and_a_fit_for_hers() -> None:
