@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from matchers.findings import (
+    ADVANCED_SETTING,
     ALL_CELLS,
     ALLOW_BONE_ONLY,
     ALLOW_BRAIN_ACTIVE,
@@ -23,11 +24,14 @@ from matchers.findings import (
     ALLOW_NON_MEASURABLE,
     BIOMARKER_PREFIX,
     BONE_ONLY,
+    BONE_ONLY_CONDITION,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
     ECOG,
     ENDOCRINE_LINES,
+    GENE_CHANGE,
+    GENOMIC_TEST,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_NEGATIVE_CELLS,
@@ -40,6 +44,12 @@ from matchers.findings import (
     PRIOR_BRAIN_RADIATION,
     PRIOR_LINES,
     PRIOR_PREFIX,
+    RELAPSE_INTERVAL,
+    STANDARD_FAILED,
+    STANDARD_NONE,
+    STANDARD_OPTIONAL,
+    STANDARD_THERAPY,
+    SYMPTOMATIC,
     TRIPLE_NEGATIVE_CELLS,
     Allowance,
     Limit,
@@ -149,6 +159,12 @@ _POST_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
     r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
     r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
+)
+
+
+_STATED_EXCLUSION = re.compile(
+    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
+    r"(?:if|who|when|whose|that|with)\b"
 )
 
 
@@ -283,8 +299,13 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
             return "exclude"
         if _POST_ALLOWED.search(post):
             return "allow"
-    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     positive = kind != "exclusion"
+    if "eligib" in pre or "exclud" in pre:
+        stated = last_match(_STATED_EXCLUSION, pre)
+        if stated is not None:
+            # "Patients are not eligible who have received X": excluded in either section.
+            pre, positive = pre[stated.end() :], False
+    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
     if negations % 2 == 1:
         positive = not positive
     return "require" if positive else "exclude"
@@ -300,9 +321,10 @@ class ReceptorRule:
     """Receptor cells a sentence restricts to (``require``) or rules out (``exclude``)."""
 
     cells: frozenset[str]
-    mode: Literal["require", "exclude"]
+    mode: Literal["require", "exclude", "prefer"]
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -323,21 +345,38 @@ class Collector:
     setting: list[SettingCue] = field(default_factory=list)
     menopause: list[tuple[str, str, Source]] = field(default_factory=list)
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+    #: The trial parts of the criterion being read; stamped on every finding.
+    parts: tuple[str, ...] = ()
+    #: The criterion is one alternative in a list that also takes any solid tumor.
+    any_subtype: bool = False
+    #: Subtypes named here are preferred, not required ("enriched for", pan-tumor conditions).
+    soft_subtype: bool = False
 
     def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
-        self.requirements.append(Requirement(factor, expects, trim_quote(quote), kind, detail))
+        self.requirements.append(
+            Requirement(factor, expects, trim_quote(quote), kind, detail, self.parts)
+        )
 
-    def limit(self, factor: str, low: int | None, high: int | None, quote: str, kind: Source) -> None:
+    def limit(
+        self,
+        factor: str,
+        low: int | None,
+        high: int | None,
+        quote: str,
+        kind: Source,
+        *,
+        any_setting: bool = False,
+    ) -> None:
         if low is not None and low < 0:
             low = 0
         if high is not None and high < 0:
             return
         if low is None and high is None:
             return
-        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind))
+        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
 
     def allow(self, factor: str, quote: str, kind: Source) -> None:
-        self.allowances.append(Allowance(factor, trim_quote(quote), kind))
+        self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,7 +408,7 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         HR_POSITIVE_CELLS,
         r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
         r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
-        r"(?:\+|positiv\w*|pos\b)|\bluminal\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
+        r"(?:\+|positiv\w*|pos\b)|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
         r"responsive)\b",
     ),
     (
@@ -412,9 +451,41 @@ _ULTRALOW = re.compile(
 )
 
 
+#: Words that make what follows in a title the thing a study measures, not whom it takes.
+_TITLE_TOPIC = re.compile(
+    r"\b(?:prevalence|incidence|frequency|detection|determin\w*|testing|screening|assess\w*|"
+    r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation)\s+(?:of\s+|for\s+)?"
+    r"(?:the\s+)?$"
+)
+
+
+#: Every receptor pattern starts with one of these words; the full pattern is tried only there,
+#: which costs far less than scanning every position of a long sentence with it.
+_RECEPTOR_START = re.compile(
+    r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
+    r"endocrine|hr|er|pr|pgr)"
+)
+
+
+def _receptor_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Receptor mentions in reading order, as ``_RECEPTOR.finditer`` would find them."""
+    found: list[tuple[int, int, str]] = []
+    last_end = 0
+    for start in _RECEPTOR_START.finditer(text):
+        if start.start() < last_end:
+            continue
+        match = _RECEPTOR.match(text, start.start())
+        if match is not None:
+            found.append((match.start(), match.end(), match.lastgroup or ""))
+            last_end = match.end()
+    return found
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
-    mentions = [(m.start(), m.end(), m.lastgroup or "") for m in _RECEPTOR.finditer(text)]
+    if out.any_subtype and kind in ("inclusion", "exclusion"):
+        return
+    mentions = _receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text):
         return
     if kind in ("inclusion", "exclusion") and _CONDITIONAL.search(text):
@@ -439,9 +510,14 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
         mode = "require"
     if mode == "allow":
         return
-    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind))
-    low = any(name == "her2_low" for _, _, name in mentions)
-    if low and mode == "require" and not _HER2_ZERO.search(text):
+    if mode == "require" and out.soft_subtype:
+        out.receptors.append(ReceptorRule(cells, "prefer", trim_quote(quote), kind, out.parts))
+        return
+    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind, out.parts))
+    low = next((start for start, _, name in mentions if name == "her2_low"), None)
+    if kind == "title" and low is not None and _TITLE_TOPIC.search(text, 0, low):
+        return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
+    if low is not None and mode == "require" and not _HER2_ZERO.search(text):
         factor = HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else HER2_LOW
         out.require(factor, True, quote, kind)
 
@@ -455,7 +531,8 @@ _BRAIN = re.compile(
     r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
     r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
     r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
-    r"\b(?:metasta\w*|mets)\s+(?:to|in|of|involving|within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
+    r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
+    r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
     r"\bbrain[\s-]*(?:oligo)?metasta\w*"
 )
 _LEPTO = re.compile(
@@ -499,8 +576,26 @@ _WASHOUT = re.compile(
     r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
     r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
     r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
-    r"completion)|\bat\s+least\s+\d+\s*(?:days?|weeks?|months?)|\bwashout\b"
+    r"completion)|\b(?:at\s+least|(?:a\s+)?minimum\s+of)\s+\d+\s*(?:days?|weeks?|wks?|months?)\b"
+    r"(?!\s+of\s+follow)|\bwashout\b|\b(?:has|have|must\s+have)\s+elapsed\b"
 )
+
+
+_SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
+
+
+def _symptomatic_only(text: str) -> str:
+    """``SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
+
+    "Symptomatic brain metastases" or "symptomatic uncontrolled brain metastases" need symptoms,
+    which no profile records; "symptomatic or untreated" does not (untreated alone suffices).
+    """
+    words = {m.group(0) for m in _BRAIN_ACTIVE.finditer(_BRAIN_STABLE.sub(" ", text))}
+    if "symptomatic" not in words or not words <= _SYMPTOM_WORDS:
+        return ""
+    if len(words) > 1 and re.search(r"\b(?:symptomatic|uncontrolled)\s+(?:and/)?or\b", text):
+        return ""
+    return SYMPTOMATIC
 
 
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -508,11 +603,13 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     mention = _BRAIN.search(text)
     lepto = _LEPTO.search(text)
     if mention is None and lepto is None:
+        _read_brain_radiation(text, quote, kind, out)  # "Prior brain radiotherapy"
         return
     anchor = mention or lepto
     assert anchor is not None
-    if "primary" in text[max(0, anchor.start() - 25) : anchor.start()]:
-        return
+    metastatic_first = anchor.group(0).startswith(("metasta", "mets"))
+    if "primary" in text[max(0, anchor.start() - 25) : anchor.start()] and not metastatic_first:
+        return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
     mode = polarity(text, anchor.start(), anchor.end(), kind)
     not_allowed = _NOT_ALLOWED.search(text) is not None
     allowing = not not_allowed and _ALLOWING.search(text) is not None
@@ -535,9 +632,14 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
                 out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
             else:
                 out.allow(ALLOW_BRAIN_ANY, quote, kind)
+        elif mode == "exclude" and stable and _BRAIN_CONDITIONAL.search(text):
+            # "Participants with brain metastases must be stable after local therapy", even when
+            # written among the exclusions, sets the condition under which they are accepted.
+            out.allow(ALLOW_BRAIN_STABLE, quote, kind)
+            out.require(BRAIN_METS_ACTIVE, False, quote, kind)
         elif mode == "exclude":
             if active:
-                out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+                out.require(BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(text))
             else:
                 out.require(BRAIN_METS, False, quote, kind)
         elif mode == "require":
@@ -555,6 +657,10 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
             out.require(LEPTOMENINGEAL, False, quote, kind)
         elif lepto_mode == "require" and not allowing and mention is None:
             out.require(LEPTOMENINGEAL, True, quote, kind)
+    _read_brain_radiation(text, quote, kind, out)
+
+
+def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:
     radiation = _BRAIN_RT.search(text)
     if (
         radiation is not None
@@ -589,6 +695,28 @@ def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
         out.require(LIVER_METS, True, quote, kind)
 
 
+_OTHER_SITE = re.compile(
+    r"\b(?:brain|cns|bones?|skeletal|lungs?|pulmonary|peritone\w*|pleura\w*|lymph|nodal|skin|"
+    r"spinal|visceral|adrenal|oligometasta\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+
+
+def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
+    """A title or condition about liver metastases alone makes them a requirement.
+
+    "Drug X in Solid Tumors and Liver Metastases" is for people whose cancer reached the liver;
+    a label naming other sites too ("bone and liver metastases") is a list, not a requirement.
+    """
+    joined = normalize(" | ".join(labels))
+    if "liver" not in joined and "hepatic" not in joined:
+        return
+    match = _LIVER.search(joined)
+    if match is None or _OTHER_SITE.search(joined):
+        return
+    quote = next((t for t in labels if _LIVER.search(normalize(t))), labels[0])
+    out.require(LIVER_METS, True, quote, kind)
+
+
 _BONE_ONLY = re.compile(
     r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
     r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b"
@@ -600,11 +728,22 @@ _NON_MEASURABLE_OK = re.compile(
 )
 
 
+_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+
+
+_LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
+
+
 def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
     if "bone" in text:
         mention = _BONE_ONLY.search(text)
-        if mention is not None:
+        if mention is not None and _LESION_TYPE.search(text):
+            # "Bone-only disease must be lytic or mixed", "bone-only blastic lesions are not
+            # allowed": bone-only disease is accepted on a condition no profile records.
+            out.allow(ALLOW_BONE_ONLY, quote, kind)
+            out.require(BONE_ONLY_CONDITION, True, quote, kind)
+        elif mention is not None:
             mode = polarity(text, mention.start(), mention.end(), kind)
             measurable_alt = "measurable" in text and " or " in text
             if mode == "allow" or (mode == "require" and (measurable_alt or _ALLOWING.search(text))):
@@ -613,6 +752,8 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
                 out.require(BONE_ONLY, False, quote, kind)
             elif mode == "require":
                 out.require(BONE_ONLY, True, quote, kind)
+    if kind == "inclusion" and "measurable" not in text and _EVALUABLE.search(text):
+        out.allow(ALLOW_NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
     if "measurable" in text and "residual" not in text:
         mention = _MEASURABLE.search(text)
         if kind == "inclusion" and mention is not None:
@@ -701,6 +842,12 @@ _DRUGS: tuple[tuple[str, str], ...] = (
         r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
     ),
     (
+        "systemic",
+        r"\bsystemic\s+(?:anti-?cancer\s+|antineoplastic\s+|anti-?tumou?r\s+|cancer\s+)?"
+        r"(?:therap\w*|treatment\w*|agents?|regimens?)|\b(?:anti-?cancer|antineoplastic)\s+"
+        r"(?:systemic\s+)?(?:therap\w*|treatment\w*|agents?|drugs?)",
+    ),
+    (
         "chemotherapy",
         r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
         r"\bchemo\b",
@@ -756,6 +903,7 @@ _DRUG_KEYS: dict[str, tuple[str, ...]] = {
     "endocrine-other": ("serd", "estrant"),
     "serd": ("serd", "degrader", "downregulator"),
     "endocrine": ("endocrine", "hormon", "estrogen", "et"),
+    "systemic": ("systemic", "anticancer", "anti-cancer", "antineoplastic"),
     "chemotherapy": ("chemo", "cytotoxic"),
     "taxane": ("tax", "abraxane"),
     "anthracycline": ("anthracycl", "rubicin", "adriamycin"),
@@ -768,13 +916,16 @@ _DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple
     (name, _DRUG_KEYS[name], re.compile(pattern)) for name, pattern in _DRUGS
 )
 _DRUG_HINTS = tuple(sorted({key for keys in _DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
+_GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
 #: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
 _SERD_FACTORS = ("fulvestrant", "endocrine-other")
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
     r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
     r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
-    r"administered|given)\b"
+    r"administered|given(?!\s+(?:the\s+)?(?:known|its|their|high|low|poor|limited|potential|lack|"
+    r"risk|concerns?)))\b"
 )
 _STRONG_PRIOR = re.compile(
     r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|refractory|resistant|resistance|"
@@ -795,7 +946,9 @@ _NEVER_A_PRIOR = re.compile(
     r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
-_NOT_HISTORY = re.compile(r"\brecover\w*|\btoxicit\w*|\bresolved\b|\badverse\b|\bside[\s-]effects?\b")
+_NOT_HISTORY = re.compile(
+    r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
+)
 _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
     r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
@@ -809,6 +962,14 @@ _ADJUVANT_EXCEPTION = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b
 _METASTATIC_SCOPE = re.compile(
     r"\b(?:for|in\s+the|in)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:metastatic|advanced|recurrent|unresectable|"
     r"inoperable|stage\s+iv)\b"
+)
+
+
+#: History words a title may use. Bare "after" is left out: "Phesgo after induction with Phesgo
+#: and a taxane" describes the study's own treatment sequence, not what she must have had.
+_TITLE_HISTORY = re.compile(
+    r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
+    r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
 )
 
 
@@ -863,7 +1024,9 @@ def read_prior_therapy(
     treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
     sentences already read as a line-of-therapy limit.
     """
-    if kind not in ("inclusion", "exclusion"):
+    if kind == "title" and not _TITLE_HISTORY.search(text):
+        return  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
+    if kind not in ("inclusion", "exclusion", "title"):
         return
     mentions = _drug_mentions(text, literals)
     if not mentions:
@@ -872,18 +1035,21 @@ def read_prior_therapy(
         return
     if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
         return
-    conditional = kind == "inclusion" and _CONDITIONAL.search(text) is not None
+    conditional: bool | None = None if kind == "inclusion" else False  # computed when needed
     # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
     # qualifies an exception, not the rule itself.
     unbracketed = _BRACKETED.sub(" ", text) if "(" in text else text
     topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
     in_conjugate = "conjugate" in text or "adc" in text
     washed = _washout_mentions(text, mentions)
+    examples = _example_spans(text, mentions) if "(" in text else []
     required: list[tuple[int, int, str]] = []
     previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
     for index, (start, end, name) in enumerate(mentions):
-        if skip_generic and name in ("chemotherapy", "endocrine"):
+        if skip_generic and name in _GENERIC_CLASSES:
             continue
+        if any(a <= start < b for a, b in examples):
+            continue  # "any systemic therapy (e.g. endocrine therapy, CDK4/6 inhibitor)": examples
         if name == "adc" and topo1:
             name = "topo1-adc"
         if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
@@ -911,7 +1077,7 @@ def read_prior_therapy(
         future = last_match(_FUTURE_CONTEXT, pre)
         if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
             future = None
-        strong = last_match(_STRONG_PRIOR, pre)
+        strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
         if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
             continue
         mode = polarity(text, start, end, kind)
@@ -919,7 +1085,7 @@ def read_prior_therapy(
             mode = previous[1]
         if _NAIVE_AFTER.match(post):
             mode = "exclude" if mode == "require" else "require"
-        if name in ("chemotherapy", "endocrine") and _METASTATIC_SCOPE.search(text, end, end + 60):
+        if name in _GENERIC_CLASSES and _METASTATIC_SCOPE.search(_unbracketed_tail(text, end)):
             continue  # "no prior chemotherapy for metastatic disease" is a line limit
         if index in washed and (
             mode == "exclude"
@@ -928,6 +1094,8 @@ def read_prior_therapy(
             or _SHORT_WASHOUT.search(unbracketed)
         ):
             continue
+        if mode == "require" and conditional is None:
+            conditional = _CONDITIONAL.search(text) is not None
         if mode == "require" and conditional:
             continue
         previous = (end, mode)
@@ -936,17 +1104,81 @@ def read_prior_therapy(
                 out.allow(_factor_for([name]), quote, kind)
             continue
         if mode == "exclude":
-            out.require(_factor_for([name]), False, quote, kind)
+            out.require(_factor_for([name]), False, quote, kind, _setting_of(text, end, start))
         else:
             required.append((start, end, name))
     if not required:
         return
+    setting = _setting_of(text, required[-1][1], required[0][0])
     last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
         for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
-            out.require(_factor_for([name]), True, quote, kind)
+            out.require(_factor_for([name]), True, quote, kind, setting)
     else:
-        out.require(_factor_for([name for _, _, name in required]), True, quote, kind)
+        out.require(_factor_for([name for _, _, name in required]), True, quote, kind, setting)
+
+
+_BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
+
+
+def _setting_of(text: str, end: int, start: int | None = None) -> str:
+    """``ADVANCED`` when the therapy is named for advanced disease only ("docetaxel in the
+    metastatic setting", "prior treatment in the metastatic setting with X"); empty when the
+    setting is open or includes early treatment."""
+    tail = _unbracketed_tail(text, end)
+    scope = _METASTATIC_SCOPE.search(tail)
+    if scope is not None and not _BOTH_SETTINGS.search(tail, 0, scope.end()):
+        return ADVANCED_SETTING
+    if start is not None:
+        before = _pre_window(text, start, 80)
+        setting = _SETTING_BEFORE.search(before)
+        if setting is not None and not _BOTH_SETTINGS.search(setting.group(0)):
+            return ADVANCED_SETTING
+    return ""
+
+
+_SETTING_BEFORE = re.compile(
+    r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
+)
+
+
+_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.e\.?|for\s+example)")
+
+
+def _example_spans(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Brackets of examples ("(e.g. ..."") that follow a therapy mention: they illustrate it."""
+    spans: list[tuple[int, int]] = []
+    for match in _EXAMPLES_OPEN.finditer(text):
+        begin = match.start()
+        if not any(0 <= begin - end <= 12 for _, end, _ in mentions):
+            continue
+        close = text.find(")", begin)
+        spans.append((begin, len(text) if close == -1 else close))
+    return spans
+
+
+def _unbracketed_tail(text: str, end: int) -> str:
+    """The 60 characters after a mention, with bracketed asides left out."""
+    tail = text[end : end + 260]
+    if "(" in tail or ")" in tail:
+        tail = _BRACKETED.sub(" ", tail)
+        if ")" in tail.split("(", 1)[0]:  # the mention sat inside brackets
+            tail = tail.split(")", 1)[1]
+    return tail[:60]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _may_have_washout(text: str) -> bool:
+    """Every washout wording has a digit or one of a few words; most sentences have neither."""
+    return (
+        _DIGIT.search(text) is not None
+        or "within" in text
+        or "since" in text
+        or "washout" in text
+        or "elapsed" in text
+    )
 
 
 def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
@@ -957,12 +1189,13 @@ def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[in
     or after the last qualifies them all.
     Windows inside brackets qualify an exception and are ignored.
     """
-    if not mentions or not _WASHOUT.search(text):
+    if not mentions or not _may_have_washout(text):
+        return set()
+    found = [m.start() for m in _WASHOUT.finditer(text)]
+    if not found:
         return set()
     brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)] if "(" in text else []
-    windows = [
-        m.start() for m in _WASHOUT.finditer(text) if not any(a <= m.start() < b for a, b in brackets)
-    ]
+    windows = [w for w in found if not any(a <= w < b for a, b in brackets)]
     if not windows:
         return set()
     first_start, last_end = mentions[0][0], mentions[-1][1]
@@ -1001,9 +1234,9 @@ _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
     r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
     r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
-    r"(?P<n>"
+    r"(?<![\w/-])(?P<n>"
     + _NUM
-    + r")\)?(?:\s*(?:-|to|or|(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
@@ -1040,6 +1273,10 @@ _ADVANCED_WORDS = re.compile(
 )
 
 
+_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|single)\b")
+_IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
+
+
 def _number(word: str | None) -> int | None:
     if word is None:
         return None
@@ -1067,7 +1304,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
     found = False
-    for match in _LINES.finditer(text) if has_lines else ():
+    counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
+    for match in _LINES.finditer(text) if counted else ():
         n = _number(match.group("n"))
         if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
             continue
@@ -1128,7 +1366,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 high = n
             else:
                 high = n - 1
-        out.limit(factor, low, high, quote, kind)
+        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
+        out.limit(factor, low, high, quote, kind, any_setting=any_setting)
         found = True
     if not found and "line" in text:
         for match in _ORDINAL_LINE.finditer(text):
@@ -1159,13 +1398,19 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         out.limit(PRIOR_LINES, None, 0, quote, kind)
         found = True
     if not found and ("prior" in text or "previous" in text or "any" in text):
-        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(text)
+        plain = _BRACKETED.sub(" ", text) if "(" in text else text
+        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(plain)
+        if advanced_match is not None:
+            text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
         if advanced_match is not None and any(
-            name not in ("chemotherapy", "endocrine", "immunotherapy")
+            name not in _GENERIC_CLASSES and name != "immunotherapy"
             for _, _, name in _drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
         ):
             advanced_match = None
-        if advanced_match is not None and not _WASHOUT.search(text):
+        if advanced_match is not None and not any(
+            advanced_match.start() - 40 <= w.start() <= advanced_match.end() + 40
+            for w in _WASHOUT.finditer(text)
+        ):
             match = advanced_match
             factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
             mode = polarity(text, match.start(), match.start() + 5, kind)
@@ -1173,7 +1418,12 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 if not _EXCEPTION.search(text[match.start() : match.end()]):
                     out.limit(factor, None, 0, quote, kind)
                     found = True
-            elif mode == "require" and kind == "inclusion":
+            elif (
+                mode == "require"
+                and kind == "inclusion"
+                and not _IF_CLAUSE.search(_pre_window(text, match.start(), 60) + match.group(0))
+            ):
+                # not "If subjects received prior chemotherapy for metastatic disease, ..."
                 out.limit(factor, 1, None, quote, kind)
                 found = True
     if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
@@ -1232,7 +1482,8 @@ _BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
-    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
+    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\banaly[sz]\w*|"
+    r"\bmutation(?:al)?\s+status\b|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )
 _BIOMARKER_NEGATIVE = re.compile(
@@ -1262,12 +1513,101 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
             continue
         mode = polarity(text, match.start(), match.end(), kind)
         if kind == "title":
+            if _TITLE_TOPIC.search(text, 0, match.start()):
+                continue  # "A Study of PIK3CA Mutations and Outcomes": the topic, not a rule
             mode = "require"
         if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
             mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode
         if mode == "allow":
             continue
         out.require(BIOMARKER_PREFIX + marker, mode == "require", quote, kind)
+
+
+_GENE = re.compile(
+    r"\b(?:[knh]-?ras|ras|braf|raf|mek[12]?|erk[12]?|mapk|egfr|alk|ros1|ret|met|ntrk[123]?|fgfr[1-4]?|"
+    r"akt1|pten|idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
+    r"arid1a|erbb2|her2|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr)\b|\bmicrosatellite[\s-]instab\w*|"
+    r"\bmismatch[\s-]repair|\btumou?r\s+mutational\s+burden|\bhomologous\s+recombination|"
+    r"\bdna\s+(?:damage\s+)?repair"
+)
+_GENE_CHANGE = re.compile(
+    r"\b(?:mutat\w*|mutant|alteration\w*|altered|amplif\w*|fusions?|rearrang\w*|deficien\w*|"
+    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity)\b"
+)
+_GENE_HINTS = (
+    "positivity",
+    "mutat",
+    "mutant",
+    "alteration",
+    "altered",
+    "fusion",
+    "rearrang",
+    "microsatellite",
+    "mismatch",
+    "mutational",
+    "msi-h",
+    "dmmr",
+    "v600",
+)
+_OWN_MARKERS = re.compile(r"pik3ca|esr1|brca|pd-?l1")
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
+
+
+def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A tumor gene change outside the profile's vocabulary required for entry ("KRAS G12C
+    mutation", "MAPK pathway alteration", "MSI-high"): always a question, never a fit."""
+    if kind not in ("inclusion", "title") or _OWN_MARKERS.search(text):
+        return
+    if _BIOMARKER_NOT_REQUIRED.search(text) or (kind == "inclusion" and _CONDITIONAL.search(text)):
+        return
+    if _WITH_OR_WITHOUT.search(text):
+        return
+    for match in _GENE.finditer(text):
+        gene = match.group(0)
+        window = text[match.end() : match.end() + 40]
+        change = _GENE_CHANGE.search(window) or _GENE_CHANGE.search(
+            text, max(0, match.start() - 30), match.start()
+        )
+        if change is None:
+            continue
+        if gene in ("her2", "erbb2") and not change.group(0).startswith("mutat"):
+            continue  # HER2 amplification or positivity is the subtype, read elsewhere
+        if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
+            continue
+        if re.search(r"\bif\b", _pre_window(text, match.start(), 60)):
+            continue  # "any histology if known to be MSI-high": one route among others
+        if kind == "title" and _TITLE_TOPIC.search(text, 0, match.start()):
+            continue
+        if kind == "inclusion" and polarity(text, match.start(), match.end(), kind) != "require":
+            continue
+        out.require(BIOMARKER_PREFIX + GENE_CHANGE, True, quote, kind, gene)
+        return
+
+
+_PROFILING = re.compile(
+    r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
+    r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+)
+_PROFILING_DONE = re.compile(
+    r"\b(?:undergone|underwent|had|received|completed|documented|available|results?\s+(?:of|from)|"
+    r"profiled)\b"
+)
+_PROFILING_OPEN = re.compile(
+    r"\b(?:willing|consent\w*|agree\w*|optional|encouraged|will\s+be|to\s+be|not\s+required|may\s+be|"
+    r"can\s+be|if\s+available|if\s+feasible)\b"
+)
+_PROFILING_HINTS = ("ngs", "sequencing", "genomic", "profil")
+
+
+def read_profiling(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A tumor genomic test (NGS) already done is required: a fact no profile records."""
+    if kind != "inclusion":
+        return
+    match = _PROFILING.search(text)
+    if match is None or _PROFILING_OPEN.search(text):
+        return
+    if _PROFILING_DONE.search(text) and polarity(text, match.start(), match.end(), kind) == "require":
+        out.require(GENOMIC_TEST, True, quote, kind)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1412,9 +1752,10 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
 # ---------------------------------------------------------------------------------------------
 
 _METASTATIC = re.compile(
-    r"(?<!non-)(?<!non)\b(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|\bstage\s*(?:iv|4)\b|\bunresectable\b|\binoperable\b|"
-    r"(?<!locally\s)\badvanced\b|\bmbc\b|\babc\b|\bm1\b|\bnot\s+amenable\s+to\s+(?:curative|local)|"
-    r"\bde\s+novo\s+stage|\bdistant\s+(?:recurrence|relapse|disease)"
+    # one word boundary first, so most positions fail after a single check
+    r"\b(?:(?<!non-)(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|stage\s*(?:iv|4)\b|unresectable\b|"
+    r"inoperable\b|(?<!locally\s)advanced\b|mbc\b|abc\b|m1\b|not\s+amenable\s+to\s+(?:curative|local)|"
+    r"de\s+novo\s+stage|distant\s+(?:recurrence|relapse|disease))"
 )
 _LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
 _EARLY = re.compile(
@@ -1455,7 +1796,9 @@ _METASTATIC_HINTS = (
     "recurrent",
 )
 _EARLY_HINTS = (
-    "metasta",
+    "non-metasta",
+    "nonmetasta",
+    "non metasta",
     "m0",
     "early",
     "ebc",
@@ -1473,6 +1816,12 @@ _EARLY_HINTS = (
 )
 
 
+_ANY_STAGE = re.compile(
+    r"\b(?:any|all|every)\s+(?:disease\s+)?stages?\b|\bregardless\s+of\s+(?:disease\s+)?stage\b|"
+    r"\bstages?\s+(?:0|i|1)\s*(?:-|to|through|and)\s*(?:iv|4)\b"
+)
+
+
 def read_setting(
     text: str,
     quote: str,
@@ -1483,6 +1832,11 @@ def read_setting(
     early_words: bool = True,
 ) -> None:
     """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
+    if kind == "inclusion" and "stage" in text and _ANY_STAGE.search(text):
+        # "Breast cancer of any stage": both settings, so the study is open to her.
+        out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
+        out.setting.append(SettingCue("early", trim_quote(quote), kind))
+        return
     if kind == "inclusion":
         metastatic = _METASTATIC.search(text) if metastatic_words else None
         if metastatic is not None:
@@ -1518,6 +1872,12 @@ def read_setting(
             out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
 
 
+_BREAST_LEFT_OUT = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
+    r"\bwith\s+the\s+exception\s+of)\s+(?:[\w,/()-]+\s+){0,6}?$"
+)
+
+
 def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
     if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
@@ -1525,7 +1885,188 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     match = _BREAST.search(text)
     if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
         return
-    out.breast_mentions.append((polarity(text, match.start(), match.end(), kind), trim_quote(quote)))
+    mode = polarity(text, match.start(), match.end(), kind)
+    if (
+        kind == "inclusion"
+        and mode == "allow"
+        and _BREAST_LEFT_OUT.search(text, max(0, match.start() - 60), match.start())
+    ):
+        mode = "exclude"  # "any solid tumor other than breast": an exception to an inclusion
+    out.breast_mentions.append((mode, trim_quote(quote)))
+
+
+# ---------------------------------------------------------------------------------------------
+# How long after early-stage treatment the cancer came back
+# ---------------------------------------------------------------------------------------------
+
+_TIME_AMOUNT = r"\d+\s*(?:months?|years?|mo\b|yrs?\b)"
+_RELAPSE_INTERVAL = re.compile(
+    r"\b(?:disease[\s-]free\s+interval|dfi)\b[^;]{0,40}?\d|"
+    r"\b(?:relaps\w*|recurr\w*|recurrence|progress\w*|metastatic\s+(?:disease|diagnosis|recurrence)|"
+    r"diagnosis\s+of\s+(?:metasta\w*|advanced))[^;]{0,80}?\b(?:within|after|during|>|>=|<|<=|more\s+than|"
+    r"less\s+than|at\s+least|greater\s+than|beyond)\b[^;]{0,40}?"
+    + _TIME_AMOUNT
+    + r"|"
+    + _TIME_AMOUNT
+    + r"[^;]{0,80}?\b(?:between|since|after|from|elapsed)\b[^;]{0,80}?\b(?:adjuvant|curative|completion|"
+    r"last\s+dose|early)"
+)
+_EARLY_TREATMENT = re.compile(
+    r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
+    r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+)
+_INTERVAL_HINTS = (
+    "relaps",
+    "recurr",
+    "elapsed",
+    "disease-free",
+    "disease free",
+    "dfi",
+    "interval",
+    "completion",
+    "completing",
+)
+
+
+def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A rule on the time between early-stage treatment and relapse ("recurrence within 12 months
+    of adjuvant endocrine therapy", "disease-free interval of at least 6 months").
+
+    No profile records dates, so the verdict turns it into a question for someone whose earlier
+    treatment was early-stage. ``detail`` names the treatment class when the rule names one.
+    """
+    if kind not in ("inclusion", "exclusion"):
+        return
+    if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
+        return  # no time span, no interval rule
+    if not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None:
+        return
+    names = sorted({name for _, _, name in _drug_mentions(text) if name in _INTERVAL_CLASSES})
+    out.require(RELAPSE_INTERVAL, True, quote, kind, "|".join(names))
+
+
+_INTERVAL_CLASSES = frozenset(
+    {
+        "endocrine",
+        "chemotherapy",
+        "cdk4/6-inhibitor",
+        "aromatase-inhibitor",
+        "tamoxifen",
+        "taxane",
+        "anthracycline",
+        "trastuzumab",
+        "her2-directed",
+        "immunotherapy",
+        "platinum",
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Refractory to standard therapy" / "no standard therapy exists" (pan-tumor trials)
+# ---------------------------------------------------------------------------------------------
+
+_STD_NOUN = r"(?:therap\w*|treatments?|care|regimens?|options?|measures|modalit\w*)"
+_STD_ADJ = (
+    r"(?:standard|conventional|established|approved|available|effective|existing|accepted|proven|"
+    r"recommended|life[\s-]?prolonging|anti-?cancer|cancer|anti-?tumou?r|antineoplastic|systemic|"
+    r"satisfactory|alternative|current|appropriate|reasonable|further|curative|local)"
+)
+_STD_PHRASE = re.compile(
+    r"\bstandard[\s-]+of[\s-]+care(?:[\s-]+(?:systemic\s+)?(?:therap\w*|treatments?|regimens?|"
+    r"options?)\b|(?![\s-]+(?:endocrine|hormon\w*|chemo\w*|anti|her2|targeted|cdk|immuno\w*|"
+    r"first|second|1st|2nd)))|"
+    r"\b(?:standard|conventional|established|approved|available|effective|proven|satisfactory|"
+    r"life[\s-]?prolonging)(?:[\s,/-]+(?:(?:or|and|and/or)\s+)?"
+    + _STD_ADJ
+    + r")*[\s-]+"
+    + _STD_NOUN
+    + r"\b|\b(?:therap\w*|treatments?)\s+(?:of|with)\s+(?:proven|known|established)\s+"
+    r"(?:clinical\s+)?(?:benefit|efficacy|value)"
+)
+_REFRACTORY_TUMOR = re.compile(
+    r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
+    r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
+    r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+)
+_THERAPY_CLASS_BEFORE = re.compile(
+    r"(?:endocrine|hormon\w*|platinum|chemo\w*|taxane|trastuzumab|her2|cdk4/6|anthracycline|"
+    r"tamoxifen|immuno\w*|treatment|therapy)[\s-]*$"
+)
+_STD_FAILED = re.compile(
+    r"\b(?:fail\w*|refractory|resistan\w*|intoleran\w*|progress\w*|relaps\w*|recurr\w*|after|"
+    r"following|despite|previously\s+treated|received|receiving|treated\s+with)\b"
+)
+_STD_NONE = re.compile(
+    r"\bno\b|\bnot\s+(?:\w+\s+)?(?:exist\w*|available|effective)|\bunavailable\b|\bno\s+longer\b|"
+    r"\bexhaust\w*|\black\s+of\b|\bwithout\b|\bnone\b|\bbeyond\b|\bnon-?existent\b|"
+    r"\bunlikely\s+to\s+(?:respond|benefit)"
+)
+_STD_OPTIONAL = re.compile(
+    r"\bnot\s+(?:be\s+)?(?:considered\s+|deemed\s+|currently\s+)?(?:applicable|appropriate|suitable|"
+    r"indicated|tolerat\w*|feasible|candidates?|a\s+candidate|eligible|recommended|an?\s+option|"
+    r"possible|amenable)|\bineligible\b|\bunsuitable\b|\bunwilling\b|\bdeclin\w*|\brefus\w*|"
+    r"\binappropriate\b|\bcontraindicat\w*|\bunable\s+to\s+(?:receive|tolerate)|\bunfit\b|"
+    r"\bopted\s+(?:out|not)|\bchoose\s+not\b|\bnot\s+applicable\b"
+)
+_STD_HINTS = (
+    "standard",
+    "conventional",
+    "established",
+    "approved",
+    "available",
+    "effective",
+    "proven",
+    "satisfactory",
+    "prolonging",
+    "refractory",
+)
+
+
+def _standard_flags(pre: str, post: str) -> set[str]:
+    flags: set[str] = set()
+    if _STD_FAILED.search(pre):
+        flags.add(STANDARD_FAILED)
+    if _STD_OPTIONAL.search(pre) or _STD_OPTIONAL.search(post):
+        flags.add(STANDARD_OPTIONAL)
+    if _STD_NONE.search(pre) or _STD_NONE.search(post):
+        flags.add(STANDARD_NONE)
+    return flags
+
+
+def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """What a pan-tumor trial says about standard treatment, as flags on one requirement.
+
+    "Refractory to standard therapy" (``failed``) needs treatment for advanced disease already
+    given; "no standard therapy exists" (``none``) is a clinical judgment; "or standard therapy is
+    not suitable / declined" (``optional``) opens the trial to people not yet treated. Curative
+    therapy alone is not counted: metastatic breast cancer is never curable, so "no curative
+    therapy exists" says nothing about her options.
+    """
+    if kind not in ("inclusion", "title"):
+        return
+    flags: set[str] = set()
+    for match in _REFRACTORY_TUMOR.finditer(text):
+        if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
+            flags.add(STANDARD_FAILED)
+    if kind == "inclusion":
+        previous_end = 0
+        matches = list(_STD_PHRASE.finditer(text))
+        for index, match in enumerate(matches):
+            phrase = match.group(0)
+            if "curative" in phrase and "standard" not in phrase:
+                continue  # "no available curative therapy": true of any metastatic breast cancer
+            start = max(previous_end, match.start() - 70)
+            pre = _pre_window(text, match.start(), match.start() - start)
+            following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            post = text[match.end() : min(following, match.end() + 60)]
+            boundary = _BOUNDARY.search(post) if _BOUNDARY_HINT.search(post) else None
+            if boundary is not None:
+                post = post[: boundary.start()]
+            previous_end = match.end()
+            flags |= _standard_flags(pre, post)
+    if flags:
+        out.require(STANDARD_THERAPY, True, quote, kind, ",".join(sorted(flags)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1536,7 +2077,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "receptors": _RECEPTOR_HINTS,
     "brain": _BRAIN_HINTS,
     "liver": ("liver", "hepatic"),
-    "extent": ("bone", "measurable"),
+    "extent": ("bone", "measurable", "evaluable", "assessable"),
     "lines": _LINE_HINTS + _ADVANCED_HINTS,
     "prior": _DRUG_HINTS,
     "biomarkers": _BIOMARKER_HINTS,
@@ -1554,6 +2095,10 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "setting": _METASTATIC_HINTS,
     "setting_early": _EARLY_HINTS,
     "breast": ("breast", "mammary"),
+    "standard": _STD_HINTS,
+    "interval": _INTERVAL_HINTS,
+    "genes": _GENE_HINTS,
+    "profiling": _PROFILING_HINTS,
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -1594,16 +2139,98 @@ def _token_forms() -> dict[str, str]:
 _TOKEN_FORMS = _token_forms()
 
 
+#: Trigger keys only count at the start of a word (one boundary check rejects most positions of
+#: a sentence). Compounds and drug names whose key sits inside the word are listed whole here;
+#: each takes the groups of the keys it contains.
+_COMPOUNDS = (
+    "neoadjuvant",
+    "intracranial",
+    "oestrogen",
+    "antiestrogen",
+    "antioestrogen",
+    "nonhormonal",
+    "immunochemotherapy",
+    "radiochemotherapy",
+    "postmenopaus",
+    "premenopaus",
+    "perimenopaus",
+    "oligometasta",
+    "micrometasta",
+    "inoperable",
+    "unresectable",
+    "nonresectable",
+    "tdxd",
+    "tdm1",
+    "gbrca",
+    "mtnbc",
+    "palbociclib",
+    "ribociclib",
+    "abemaciclib",
+    "dalpiciclib",
+    "elacestrant",
+    "camizestrant",
+    "giredestrant",
+    "imlunestrant",
+    "amcenestrant",
+    "vepdegestrant",
+    "palazestrant",
+    "fulvestrant",
+    "everolimus",
+    "temsirolimus",
+    "sirolimus",
+    "alpelisib",
+    "inavolisib",
+    "taselisib",
+    "buparlisib",
+    "gedatolisib",
+    "olaparib",
+    "talazoparib",
+    "niraparib",
+    "rucaparib",
+    "veliparib",
+    "saruparib",
+    "carboplatin",
+    "cisplatin",
+    "oxaliplatin",
+    "doxorubicin",
+    "epirubicin",
+    "capivasertib",
+    "ipatasertib",
+    "paclitaxel",
+    "docetaxel",
+    "cabazitaxel",
+    "tucatinib",
+    "neratinib",
+    "lapatinib",
+    "pyrotinib",
+    "pembrolizumab",
+    "atezolizumab",
+    "durvalumab",
+    "nivolumab",
+    "avelumab",
+    "ipilimumab",
+    "cemiplimab",
+    "tislelizumab",
+    "toripalimab",
+    "camrelizumab",
+    "sintilimab",
+)
+
+
 def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
             groups_of.setdefault(key, set()).add(group)
-    words = sorted(groups_of)
-    closed = {word: frozenset().union(*(groups_of[k] for k in words if k in word)) for word in words}
+    words = sorted(set(groups_of) | set(_COMPOUNDS))
+    closed = {
+        word: frozenset().union(*(groups for key, groups in groups_of.items() if key in word))
+        for word in words
+    }
     for form, token in _TOKEN_FORMS.items():
         closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
-    return re.compile(trie_pattern(sorted(closed))), closed
+    pattern = r"\b(?:" + trie_pattern(words) + r")|" + trie_pattern(sorted(_TOKEN_FORMS))
+    return re.compile(pattern), closed
 
 
 _TRIGGER, _TRIGGER_GROUPS = _trigger_table()
@@ -1668,6 +2295,10 @@ def read_sentence(
         read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
     if "biomarkers" in groups:
         read_biomarkers(text, quote, kind, out)
+    if "genes" in groups:
+        read_gene_change(text, quote, kind, out)
+    if "profiling" in groups:
+        read_profiling(text, quote, kind, out)
     if "sex" in groups:
         read_menopause_and_sex(text, quote, kind, out)
     if "performance" in groups:
@@ -1683,3 +2314,7 @@ def read_sentence(
         )
     if "breast" in groups:
         read_breast_mention(text, quote, kind, out)
+    if "standard" in groups:
+        read_standard_therapy(text, quote, kind, out)
+    if "interval" in groups:
+        read_relapse_interval(text, quote, kind, out)

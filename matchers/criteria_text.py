@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from matchers.criteria_parts import Parts, heading_parts, label_line_parts, nest, prefix_parts
+
 ItemKind = Literal["inclusion", "exclusion"]
 
 #: Longest heading line we accept; longer lines are criteria that merely mention the word.
@@ -70,12 +72,14 @@ class CriteriaItem:
     ``kind`` is the section the item came from (text with no headings counts as inclusion).
     ``parent`` is the cleaned text of the line this item is nested under, so "treated" under
     "Brain metastases are allowed if:" keeps its meaning. ``index`` counts items from 0.
+    ``parts`` names the trial parts the item belongs to ("group 2/part 1"); empty for all parts.
     """
 
     kind: ItemKind
     text: str
     parent: str | None
     index: int
+    parts: tuple[str, ...] = ()
 
     @property
     def full_text(self) -> str:
@@ -106,6 +110,7 @@ class _Line:
     marker: str
     text: str
     is_label: bool
+    parts: Parts = ()
 
 
 def _marker_class(marker: str) -> str:
@@ -122,7 +127,7 @@ def _marker_class(marker: str) -> str:
     return "bullet"
 
 
-_HEADING_HINTS = ("clus", "eligib", "criteri", "characteristics", "therapy", "following", "exclud")
+_HEADING_HINT = re.compile("clus|eligib|criteri|characteristics|therapy|following|exclud")
 
 
 def _heading_kind(body: str) -> ItemKind | None:
@@ -130,7 +135,7 @@ def _heading_kind(body: str) -> ItemKind | None:
     if len(body) > _MAX_HEADING_CHARS + 2:
         return None
     lowered = body.lower()
-    if not any(hint in lowered for hint in _HEADING_HINTS):
+    if _HEADING_HINT.search(lowered) is None:
         return None
     stripped = body.strip().rstrip(":").strip()
     if not stripped or ":" in stripped:
@@ -237,6 +242,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     kind: ItemKind = "inclusion"
     stack: list[_Line] = []
     items: list[CriteriaItem] = []
+    section_parts: Parts = ()
     for raw in text.split("\n"):
         indent, marker, body = _split_marker(raw)
         body = " ".join(body.split())
@@ -248,21 +254,49 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
         if heading is not None and (not marker or len(body) < 80):
             kind = heading
             stack.clear()
+            section_parts = heading_parts(body)
             continue
+        if ":" in body[:40] and heading is None:
+            rest = body.partition(":")[2]
+            named_heading = _heading_kind(rest) if rest.strip() else None
+            if named_heading is not None and prefix_parts(body):
+                # "Part A1: Dose Escalation Inclusion Criteria": a heading for one part
+                kind = named_heading
+                stack.clear()
+                section_parts = prefix_parts(body)
+                continue
+        if not marker or len(body) < 25:
+            named = label_line_parts(body)
+            if named is not None and (marker or indent):
+                # "  * Part A" inside a list: only the lines nested under it belong to the part
+                label = _Line(indent, marker, body, is_label=True)
+                while stack and not _is_parent_of(stack[-1], label):
+                    stack.pop()
+                label.parts = nest(stack[-1].parts if stack else section_parts, named)
+                stack.append(label)
+                continue
+            if named is not None:  # "Group 1", "PART B:": what follows belongs to that part
+                section_parts = named
+                stack.clear()
+                continue
         inline = (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body)) if ":" in body[:140] else None
         if inline and inline.group("rest").strip():
             heading = _heading_kind(body[: inline.start("rest")])
             if heading is not None:
                 kind = heading
                 stack.clear()
+                section_parts = heading_parts(body)
                 body = inline.group("rest").strip()
         words = len(body.split())
         line = _Line(indent, marker, body, is_label=body.endswith(":") and words <= 4 and not marker)
         while stack and not _is_parent_of(stack[-1], line):
             stack.pop()
         parent = stack[-1].text.rstrip(":").strip() if stack else None
+        line.parts = nest(stack[-1].parts if stack else section_parts, prefix_parts(body))
         stack.append(line)
         if line.is_label:
             continue
-        items.append(CriteriaItem(kind=kind, text=body, parent=parent or None, index=len(items)))
+        items.append(
+            CriteriaItem(kind=kind, text=body, parent=parent or None, index=len(items), parts=line.parts)
+        )
     return tuple(items)

@@ -9,42 +9,55 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from data.models import Study
+from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
     Collector,
     ReceptorRule,
     normalize,
     read_biomarkers,
     read_brain,
+    read_gene_change,
     read_lines,
+    read_liver_focus,
     read_menopause_and_sex,
+    read_prior_therapy,
     read_receptors,
     read_sentence,
+    read_standard_therapy,
     scan,
     split_sentences,
     trie_pattern,
     triggered,
     trim_quote,
 )
-from matchers.criteria_text import split_criteria
+from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.findings import (
     ALL_CELLS,
     ALLOW_BRAIN_ACTIVE,
     ALLOW_BRAIN_ANY,
     ALLOW_BRAIN_STABLE,
+    ALLOW_NON_MEASURABLE,
     ALLOW_PREMENOPAUSAL,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
+    CHEMO_LINES,
+    ENDOCRINE_LINES,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
+    MEASURABLE,
     MIXED,
     POSTMENOPAUSAL,
     PREMENOPAUSAL,
+    PRIOR_LINES,
     PRIOR_PREFIX,
+    STANDARD_THERAPY,
     SUBTYPE,
+    SUBTYPE_NAMED,
+    SYMPTOMATIC,
     Allowance,
     Limit,
     Requirement,
@@ -82,6 +95,10 @@ class TrialReading:
     allowances: tuple[Allowance, ...] = ()
     healthy_volunteers: bool = False
     item_count: int = 0
+    #: For a trial whose parts have their own rules, one reading per part she could join.
+    parts: tuple[TrialReading, ...] = ()
+    #: The part this reading is for ("group 2/part 1"); empty for a whole trial.
+    part: str = ""
 
     def requirements_for(self, factor: str) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.factor == factor)
@@ -103,15 +120,16 @@ class TrialReading:
 # Scope and setting from titles, conditions and keywords
 # ---------------------------------------------------------------------------------------------
 
+# Each pattern checks one word boundary before its alternatives: far cheaper than one per branch.
 _BREAST_CANCER = re.compile(
-    r"\b(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|adenocarcinoma|"
-    r"metasta|lesion|mass|disease|oncology)|\b(?:m?tnbc|mbc|abc)\b|\bher2[\s-]*(?:positive|\+)\s+bc\b|"
-    r"\bbreast\s*$"
+    r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
+    r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
+    r"\+)\s+bc\b|breast\s*$)"
 )
 _GENERIC_CANCER = re.compile(
-    r"\bsolid\s+tumou?rs?|\bsolid\s+(?:malignan\w*|cancers?|neoplasm\w*)|\badvanced\s+(?:malignan\w*|"
-    r"cancers?|tumou?rs?)|\bmalignan\w*|\bneoplasm\w*|\bcancers?\b|\btumou?r[\s-]agnostic|\bcarcinomas?\b|"
-    r"\bmetastatic\s+disease|\btumou?rs?\b|\boncology\b"
+    r"\b(?:solid\s+tumou?rs?|solid\s+(?:malignan\w*|cancers?|neoplasm\w*)|advanced\s+(?:malignan\w*|"
+    r"cancers?|tumou?rs?)|malignan\w*|neoplasm\w*|cancers?\b|tumou?r[\s-]agnostic|carcinomas?\b|"
+    r"metastatic\s+disease|tumou?rs?\b|oncology\b)"
 )
 _ORGAN = re.compile(
     r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
@@ -121,7 +139,44 @@ _ORGAN = re.compile(
     r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
     r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
     r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
-    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix)\b"
+    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
+    r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
+    r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
+    r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
+    r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
+    r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
+)
+#: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|\bnon-?)"
+    r"[\s,]*(?:(?:the|and|or|[a-z-]+,)\s*){0,4}$"
+)
+#: Pan-tumor words strong enough that another cancer named beside them is one cohort among many.
+_PAN_TUMOR = re.compile(
+    r"\bsolid\s+(?:tumou?rs?|malignan\w*|neoplasms?|cancers?)|\badvanced\s+(?:malignan\w*|cancers?|"
+    r"solid)|\b(?:any|all|various|multiple|selected)\s+(?:solid\s+)?(?:tumou?rs?|cancers?|malignan\w*)|"
+    r"\btumou?r[\s-]agnostic|\bpan[\s-]tumou?r|\bmetastatic\s+cancers?\b"
+)
+_ORGAN_NOT_LIMITING = re.compile(
+    r"\bexclud\w*|\bnot\s+(?:be\s+)?eligible|\bineligible\b|\bother\s+than\b|\bexcept\b|"
+    r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
+    r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
+)
+_BREAST_WORD = re.compile(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b")
+_PREFERENCE = re.compile(
+    r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
+    r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
+)
+_RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
+_CANCER_NAME = re.compile(
+    r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
+    r"myeloma|sarcoma|mesothelioma|cholangio|neuroblastoma|retinoblastoma|hepatoblastoma|carcinoid|"
+    r"ewing|wilms|merkel|myelofibrosis|myelodysplastic|hepatocellular|urothelial|renal\s+cell|"
+    r"liver\s+cancer|head\s+and\s+neck)"
+)
+_CANCER_NOUN_AFTER = re.compile(
+    r"[\s,/-]+(?:[a-z()-]+\s+){0,3}?(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|"
+    r"malignan\w*)\b"
 )
 _SETTING_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -224,26 +279,53 @@ def _label_scope(study: Study) -> _Labels:
         t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
     ]
     joined = _joined(labelled)
+    excluded_breast: str | None = None
     if "breast" in joined or "mammary" in joined or "bc" in joined:
-        breast = _first_matching(_BREAST_CANCER, labelled, joined)
-        if breast is not None:
-            return _Labels("breast", trim_quote(breast))
+        for match in _BREAST_CANCER.finditer(joined):
+            text = labelled[joined.count("\n", 0, match.start())]
+            if _EXCLUDED_BEFORE.search(joined, max(0, match.start() - 40), match.start()):
+                excluded_breast = excluded_breast or text  # "any tumor type excluding breast"
+                continue
+            return _Labels("breast", trim_quote(text))
+    if excluded_breast is not None:
+        return _Labels("organ", trim_quote(excluded_breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     joined = _joined(candidates)
     organ = _first_matching(_ORGAN, candidates, joined)
-    if organ is not None:
-        return _Labels("organ", trim_quote(organ))
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
+    if organ is not None and (generic is None or _PAN_TUMOR.search(joined) is None):
+        return _Labels("organ", trim_quote(organ))
     if generic is not None:
+        # "Solid tumors and lymphoma": another cancer named beside a pan-tumor term does not make
+        # the trial one for that cancer only; the criteria decide.
         return _Labels("generic", trim_quote(generic))
     return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
 
 
-def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[Scope, str]:
+def _limiting_organs(inclusion_items: list[str]) -> set[str]:
+    """Other cancers the inclusion criteria restrict the trial to.
+
+    Organs named in an exclusion ("histologies X and Y are excluded"), an allowance ("patients
+    with liver cancer are eligible if ...") or a condition ("for subjects with colorectal cancer,
+    ...") do not limit who may join.
+    """
+    organs: set[str] = set()
+    for text in inclusion_items:
+        if _ORGAN_NOT_LIMITING.search(text):
+            continue
+        for match in _ORGAN.finditer(text):
+            organ = match.group(0)
+            # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
+            if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
+                organs.add(organ)
+    return organs
+
+
+def _scope(labels: _Labels, inclusion_items: list[str], collector: Collector) -> tuple[Scope, str]:
     """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
 
-    Titles and conditions decide when they name breast cancer or another organ; the criteria
-    decide for trials labelled only "solid tumors" or "cancer" (or not labelled as cancer at all).
+    Titles and conditions decide when they name breast cancer or only another organ; the criteria
+    decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all).
     """
     if labels.kind == "breast":
         return "breast", labels.quote
@@ -255,8 +337,16 @@ def _scope(labels: _Labels, inclusion_text: str, collector: Collector) -> tuple[
     excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
     if excluded is not None:
         return "other", excluded
-    if labels.kind == "generic" and len(set(_ORGAN.findall(inclusion_text))) < 2:
-        return "solid_tumor", labels.quote
+    if labels.kind == "generic":
+        organs = len(_limiting_organs(inclusion_items))
+        # One other cancer named in the criteria limits a trial labelled only "carcinoma", not
+        # one labelled "solid tumors" ("solid tumor or lymphoma").
+        if organs == 0 or (
+            organs == 1
+            and _PAN_TUMOR.search(normalize(labels.quote))
+            and any(_PAN_TUMOR.search(_RECIST.sub(" ", t)) for t in inclusion_items)
+        ):
+            return "solid_tumor", labels.quote
     return "other", labels.quote
 
 
@@ -272,16 +362,41 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
     for match in _SETTING_WORD.finditer(joined):
         if joined[match.start() - 1].isalnum():
             continue
-        cue = _SETTING_WORDS[match.group(0)]
+        word = match.group(0)
+        if word == "in situ" and joined.startswith(" hybrid", match.end()):
+            continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        cue = _SETTING_WORDS[word]
         if cue not in found:
             found[cue] = texts[joined.count("\n", 0, match.start())]
     return found
 
 
-def _setting(study: Study, collector: Collector) -> tuple[Setting, str]:
+@dataclass(frozen=True, slots=True)
+class _LabelCues:
+    title: dict[str, str]
+    conditions: dict[str, str]
+
+    @property
+    def early_only(self) -> str | None:
+        """The title's early-stage cue when neither title nor conditions name advanced disease.
+
+        The criteria can add at most one point to the metastatic side of ``_setting`` and a title
+        cue weighs two, so such a trial is early-stage whatever its criteria say.
+        """
+        if "metastatic" in self.title or "metastatic" in self.conditions:
+            return None
+        return self.title.get("early")
+
+
+def _label_cues(study: Study) -> _LabelCues:
+    """Setting cues of the titles, and of the conditions and keywords together ("Prevention")."""
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
-    labels = [t for t in study.conditions if t]
-    title_cues, label_cues = _setting_cues(titles), _setting_cues(labels)
+    labels = [t for t in (*study.conditions, *study.keywords) if t]
+    return _LabelCues(_setting_cues(titles), _setting_cues(labels))
+
+
+def _setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:
+    title_cues, label_cues = cues_of_labels.title, cues_of_labels.conditions
     title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
     title_local = title_cues.get("local")
     label_met, label_early = label_cues.get("metastatic"), label_cues.get("early")
@@ -332,7 +447,24 @@ def _combine_required(rules: list[ReceptorRule]) -> frozenset[str] | None:
     return cells
 
 
+def _preferred_subtype(rules: list[ReceptorRule], hard: Requirement | None) -> Requirement | None:
+    """Subtypes a pan-tumor trial names or enriches for, when they are narrower than its limit."""
+    preferred = [r for r in rules if r.mode == "prefer"]
+    if not preferred:
+        return None
+    limit = detail_to_cells(hard.detail) if hard is not None else ALL_CELLS
+    cells = frozenset().union(*(r.cells for r in preferred)) & limit
+    if not cells or cells == limit:
+        return None
+    return Requirement(
+        SUBTYPE_NAMED, True, preferred[0].quote, preferred[0].kind, cells_to_detail(cells)
+    )
+
+
 def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
+    rules = [r for r in rules if r.mode != "prefer"]
+    if not rules:
+        return None
     criteria = [r for r in rules if r.kind in ("inclusion", "exclusion")]
     required = _combine_required([r for r in criteria if r.mode == "require"])
     excluded = frozenset().union(*(r.cells for r in criteria if r.mode == "exclude"))
@@ -396,7 +528,20 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     )
     kept: list[Requirement] = []
     seen: set[tuple[str, bool]] = set()
-    for requirement in collector.requirements:
+    standard = [r for r in collector.requirements if r.factor == STANDARD_THERAPY]
+    if standard:
+        # One clause, often split over sentences or parts: the trial accepts any of the routes.
+        flags = sorted({f for r in standard for f in r.detail.split(",") if f})
+        first = standard[0]
+        kept.append(Requirement(STANDARD_THERAPY, True, first.quote, first.kind, ",".join(flags)))
+        seen.add((STANDARD_THERAPY, True))
+    requirements = collector.requirements
+    if any(r.factor == BRAIN_METS_ACTIVE and not r.expects and not r.detail for r in requirements):
+        # A plain "untreated brain metastases" exclusion outweighs a "symptomatic" one.
+        requirements = [
+            r for r in requirements if not (r.factor == BRAIN_METS_ACTIVE and r.detail == SYMPTOMATIC)
+        ]
+    for requirement in requirements:
         factor = requirement.factor
         if factor == BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
             continue
@@ -407,12 +552,18 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
             if reduced is None:
                 continue
             if reduced != factor:
-                requirement = Requirement(reduced, False, requirement.quote, requirement.kind)
+                requirement = Requirement(
+                    reduced, False, requirement.quote, requirement.kind, requirement.detail
+                )
         key = (requirement.factor, requirement.expects)
         if key in seen:
             continue
         seen.add(key)
         kept.append(requirement)
+    if ALLOW_NON_MEASURABLE in allowed:
+        # "Measurable disease for phase 2; evaluable disease is enough in phase 1b": one path
+        # into the trial does not need measurable tumors, so it is no barrier.
+        kept = [r for r in kept if r.factor != MEASURABLE]
     if any(r.factor == HER2_LOW_OR_ULTRALOW for r in kept):
         kept = [r for r in kept if r.factor != HER2_LOW]
     both = {f for f, e in seen if (f, not e) in seen}
@@ -427,12 +578,19 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
         source = next(r for r in kept if r.factor == factor and not r.expects)
         result.append(Requirement(factor, False, source.quote, source.kind, MIXED))
     receptor = _receptor_requirement(collector.receptors)
+    preferred = _preferred_subtype(collector.receptors, receptor)
+    if preferred is not None:
+        result.insert(0, preferred)
     if receptor is not None:
         result.insert(0, receptor)
     return tuple(result)
 
 
 def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
+    if any(x.factor in (CHEMO_LINES, ENDOCRINE_LINES) and x.kind != "title" for x in limits):
+        # "First-line" in a title that the criteria spell out as "no prior chemotherapy for
+        # metastatic disease": the criteria's own count is the rule.
+        limits = [x for x in limits if not (x.factor == PRIOR_LINES and x.kind == "title")]
     merged: dict[str, Limit] = {}
     for limit in limits:
         current = merged.get(limit.factor)
@@ -447,7 +605,8 @@ def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
             continue  # contradictory statements (usually different cohorts): keep the first
         stricter_high = limit.high is not None and (current.high is None or limit.high < current.high)
         quote, kind = (limit.quote, limit.kind) if stricter_high else (current.quote, current.kind)
-        merged[limit.factor] = Limit(limit.factor, low, high, quote, kind)
+        any_setting = current.any_setting and limit.any_setting
+        merged[limit.factor] = Limit(limit.factor, low, high, quote, kind, any_setting=any_setting)
     return tuple(merged.values())
 
 
@@ -478,15 +637,29 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_biomarkers(text, title, "title", collector)
         if "sex" in groups:
             read_menopause_and_sex(text, title, "title", collector)
+        if "refractory" in text:
+            read_standard_therapy(text, title, "title", collector)
         if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
             collector.limit("prior_lines", None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
+        if "genes" in groups:
+            read_gene_change(text, title, "title", collector)
+        if "prior" in groups:
+            read_prior_therapy(text, title, "title", collector, skip_generic=False)
+    labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    read_liver_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",
     }:
         return
+    # A subtype listed beside "Advanced Solid Tumors" is one cohort among many, not a limit.
+    collector.soft_subtype = any(
+        _PAN_TUMOR.search(normalize(t))
+        for t in (study.brief_title, study.official_title, *study.conditions)
+        if t
+    )
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)
@@ -494,6 +667,38 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_receptors(text, condition, "conditions", collector)
         if "brain" in groups:
             read_brain(text, condition, "conditions", collector)
+
+
+#: The implicit part of a trial whose criteria say some rules hold "only for" another part.
+OTHER_PART = "other part"
+_ONLY_FOR_PART = re.compile(
+    r"\bonly\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
+    r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
+    """Parents of lists whose subtypes do not limit the trial.
+
+    The first set: lists of alternatives that include any solid tumor ("one of the following:
+    ... TNBC ... advanced solid tumors"). The second: lists a trial is "enriched for" or gives
+    "for example": the subtypes named there are preferences.
+    """
+    open_parents: set[str] = set()
+    preferring: set[str] = set()
+    for item in items:
+        parent = item.parent
+        if parent is None or item.kind != "inclusion":
+            continue
+        if parent not in preferring and _PREFERENCE.search(parent.lower()):
+            preferring.add(parent)
+        if parent in open_parents:
+            continue
+        text = normalize(item.text)
+        if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
+            open_parents.add(parent)
+    return open_parents, preferring
 
 
 def read_trial_uncached(study: Study) -> TrialReading:
@@ -511,20 +716,44 @@ def read_trial_uncached(study: Study) -> TrialReading:
             setting_quote="",
             healthy_volunteers=bool(study.healthy_volunteers),
         )
+    label_cues = _label_cues(study)
+    early = label_cues.early_only if labels.kind == "breast" else None
+    if early is not None:
+        # An early-stage breast study by its title: not relevant whatever the criteria say.
+        return TrialReading(
+            nct_id=study.nct_id,
+            version=study.version,
+            scope="breast",
+            scope_quote=labels.quote,
+            setting="early",
+            setting_quote=trim_quote(early),
+            healthy_volunteers=bool(study.healthy_volunteers),
+        )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
-    inclusion_parts: list[str] = []
+    inclusion_items: list[str] = []
     parents: dict[str, str] = {}
+    part_texts: dict[str, list[str]] = {}
+    # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
+    pan_tumor_part = any(
+        i.parts and _PAN_TUMOR.search(_RECIST.sub(" ", normalize(i.text))) for i in items
+    )
+    open_lists, preferring = _open_lists(items)
     for item in items:
         kind: Source = as_kind(item.kind)
+        collector.parts = item.parts
+        collector.any_subtype = item.parent in open_lists
+        collector.soft_subtype = item.parent in preferring
         parent_text = ""
         if item.parent:
             parent_text = parents.get(item.parent, "")
             if not parent_text:
                 parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
         whole = normalize(item.text)
-        if kind == "inclusion":
-            inclusion_parts.append(whole)
+        if kind == "inclusion" and not (item.parts and pan_tumor_part):
+            inclusion_items.append(whole)
+        for path in item.parts:
+            part_texts.setdefault(path, []).append(parent_text + " " + whole)
         combined = parent_text + " " + whole if parent_text else whole
         found = scan(combined)
         if not found[0]:
@@ -543,22 +772,93 @@ def read_trial_uncached(study: Study) -> TrialReading:
                 read_sentence(text, quote, kind, collector, found if single else None)
             except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
                 continue
+    collector.parts, collector.any_subtype, collector.soft_subtype = (), False, False
     _read_labels(study, collector)
     _menopause(collector)
-    scope, scope_quote = _scope(labels, " ".join(inclusion_parts), collector)
-    setting, setting_quote = _setting(study, collector)
-    return TrialReading(
+    scope, scope_quote = _scope(labels, inclusion_items, collector)
+    setting, setting_quote = _setting(label_cues, collector)
+    reading = TrialReading(
         nct_id=study.nct_id,
         version=study.version,
         scope=scope,
         scope_quote=scope_quote,
         setting=setting,
         setting_quote=setting_quote,
+        healthy_volunteers=bool(study.healthy_volunteers),
+        item_count=len(items),
+    )
+    alternatives = _part_alternatives(collector, part_texts) if part_texts else []
+    if alternatives and _ONLY_FOR_PART.search(study.eligibility_criteria or ""):
+        # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
+        alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
+    if len(alternatives) == 1:
+        # Only one part is for breast cancer (the others name another cancer): it is the trial.
+        return _findings(reading, alternatives[0][1])
+    merged = _findings(reading, collector)
+    if len(alternatives) > 1:
+        parts = tuple(_findings(reading, sub, leaf) for leaf, sub in alternatives)
+        return replace(merged, parts=parts)
+    return merged
+
+
+def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
+    return TrialReading(
+        nct_id=reading.nct_id,
+        version=reading.version,
+        scope=reading.scope,
+        scope_quote=reading.scope_quote,
+        setting=reading.setting,
+        setting_quote=reading.setting_quote,
         requirements=_reconcile_requirements(collector),
         limits=_reconcile_limits(collector.limits),
         allowances=_unique_allowances(collector.allowances),
-        healthy_volunteers=bool(study.healthy_volunteers),
-        item_count=len(items),
+        healthy_volunteers=reading.healthy_volunteers,
+        item_count=reading.item_count,
+        part=part,
+    )
+
+
+def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
+    """Whether a part takes breast cancer, judged by the most specific criteria that say.
+
+    A part whose own criteria name another cancer and neither breast cancer nor solid tumors is
+    not hers ("Part 2 - pancreatic adenocarcinoma"); a part that names no cancer at all follows
+    the part that contains it, and takes her when none says otherwise.
+    """
+    steps = leaf.split("/")
+    for depth in range(len(steps), 0, -1):
+        joined = " ".join(part_texts.get("/".join(steps[:depth]), ()))
+        if _BREAST_WORD.search(joined) or _PAN_TUMOR.search(_RECIST.sub(" ", joined)):
+            return True
+        if _ORGAN.search(joined) is not None:
+            return False
+    return True
+
+
+def _part_alternatives(
+    collector: Collector, part_texts: dict[str, list[str]]
+) -> list[tuple[str, Collector]]:
+    """Each part a patient could join, with the findings that hold in it (shared ones included).
+
+    An empty list when the criteria name no parts; findings of parts meant for other cancers are
+    dropped. Each part's own criteria, read with those of the parts that contain it, decide
+    whether it is for breast cancer.
+    """
+    alternatives: list[tuple[str, Collector]] = []
+    for leaf in leaves(set(part_texts)):
+        if _part_is_for_breast(leaf, part_texts):
+            alternatives.append((leaf, _subset(collector, leaf)))
+    if not alternatives:
+        return []
+    return alternatives
+
+
+def _subset(collector: Collector, leaf: str) -> Collector:
+    return Collector(
+        requirements=[r for r in collector.requirements if applies(r.parts, leaf)],
+        limits=[x for x in collector.limits if applies(x.parts, leaf)],
+        allowances=[a for a in collector.allowances if applies(a.parts, leaf)],
+        receptors=[r for r in collector.receptors if applies(r.parts, leaf)],
     )
 
 

@@ -16,21 +16,40 @@ Source = Literal["inclusion", "exclusion", "title", "conditions", "structured"]
 
 # Boolean factors: the patient either has the fact, has not, or we do not know.
 SUBTYPE = "subtype"  # detail holds the accepted receptor cells, e.g. "HR+/HER2-,HR-/HER2-"
+#: A subtype a pan-tumor trial names among its cancers or "enriches" for: a preference to ask
+#: about, not a limit. Detail as for ``SUBTYPE``.
+SUBTYPE_NAMED = "subtype_named"
 HER2_LOW = "her2_low"
 HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
 BRAIN_METS = "brain_mets"
 BRAIN_METS_ACTIVE = "brain_mets_active"
+#: Detail of a ``brain_mets_active`` exclusion that needs symptoms ("symptomatic brain metastases").
+SYMPTOMATIC = "symptomatic"
 LEPTOMENINGEAL = "leptomeningeal"
 PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
 LIVER_METS = "liver_mets"
 BONE_ONLY = "bone_only"
+#: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
+BONE_ONLY_CONDITION = "bone_only_condition"
 MEASURABLE = "measurable_disease"
 POSTMENOPAUSAL = "postmenopausal"
 PREMENOPAUSAL = "premenopausal"
 PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|fulvestrant"
 #: A requirement's detail when parts of the trial say opposite things about a factor.
 MIXED = "mixed"
+#: A prior-therapy requirement's detail when it counts only treatment for advanced disease.
+ADVANCED_SETTING = "advanced"
 BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
+#: A tumor gene change outside the profile vocabulary; the requirement's detail names the gene.
+GENE_CHANGE = "gene-change"
+GENOMIC_TEST = "genomic_test"  # a tumor genomic (NGS) test already done
+#: A rule on time from early-stage treatment to relapse; detail: treatment classes "a|b" or "".
+RELAPSE_INTERVAL = "relapse_interval"
+#: What the trial says about standard treatment; detail holds flags joined by commas.
+STANDARD_THERAPY = "standard_therapy"
+STANDARD_FAILED = "failed"  # "refractory to / progressed after standard therapy"
+STANDARD_NONE = "none"  # "no standard therapy exists / has exhausted available therapies"
+STANDARD_OPTIONAL = "optional"  # "... or standard therapy is not suitable / was declined"
 
 # Numeric factors, read as a closed range.
 ECOG = "ecog"
@@ -77,6 +96,7 @@ class Requirement:
 
     ``kind`` says which section the quote came from (a requirement read from the exclusion
     section usually has ``expects=False``). ``detail`` refines the factor (receptor cells).
+    ``parts`` names the trial parts it holds in while the criteria are read (empty: all parts).
     """
 
     factor: str
@@ -84,6 +104,7 @@ class Requirement:
     quote: str
     kind: Source
     detail: str = ""
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +116,9 @@ class Limit:
     high: int | None
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
+    #: The count names no setting ("at least one prior regimen"), so early-stage treatment may count.
+    any_setting: bool = False
 
     def contains(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
@@ -117,6 +141,7 @@ class Allowance:
     factor: str
     quote: str
     kind: Source
+    parts: tuple[str, ...] = ()
 
 
 def as_kind(kind: ItemKind) -> Source:

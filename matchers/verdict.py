@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from data.models import Site, Study
-from matchers.eligibility import TrialReading
+from matchers.eligibility import OTHER_PART, TrialReading
 from matchers.findings import (
+    ADVANCED_SETTING,
     ALL_CELLS,
     ALLOW_BONE_ONLY,
     ALLOW_BRAIN_ACTIVE,
@@ -21,11 +22,14 @@ from matchers.findings import (
     ALLOW_PREMENOPAUSAL,
     BIOMARKER_PREFIX,
     BONE_ONLY,
+    BONE_ONLY_CONDITION,
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
     ECOG,
     ENDOCRINE_LINES,
+    GENE_CHANGE,
+    GENOMIC_TEST,
     HER2_LOW,
     HER2_LOW_OR_ULTRALOW,
     HER2_POSITIVE_CELLS,
@@ -42,7 +46,13 @@ from matchers.findings import (
     PRIOR_BRAIN_RADIATION,
     PRIOR_LINES,
     PRIOR_PREFIX,
+    RELAPSE_INTERVAL,
+    STANDARD_FAILED,
+    STANDARD_OPTIONAL,
+    STANDARD_THERAPY,
     SUBTYPE,
+    SUBTYPE_NAMED,
+    SYMPTOMATIC,
     Limit,
     Requirement,
     detail_to_cells,
@@ -52,6 +62,7 @@ from matchers.profile import (
     CHEMOTHERAPIES,
     ENDOCRINE_THERAPIES,
     HER2_THERAPIES,
+    PRIOR_THERAPIES,
     PatientProfile,
 )
 from matchers.wording import BIOMARKER_WORDS, subtype_words, therapy_words
@@ -84,6 +95,17 @@ _THERAPY_MEMBERS: dict[str, frozenset[str]] = {
     "her2-directed": HER2_THERAPIES,
     "topo1-adc": frozenset({"t-dxd", "sacituzumab-govitecan"}),
     "adc": _ADC_THERAPIES,
+    "systemic": frozenset(PRIOR_THERAPIES) - {"radiation", "surgery"},
+}
+#: Treatments that make a line count as chemotherapy or as hormone therapy (targeted pills such
+#: as CDK4/6 inhibitors are given with hormone therapy). A line count is inferred only when every
+#: treatment she listed belongs to one kind.
+_LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
+    # HER2 antibodies and immunotherapy are given with chemotherapy for advanced breast cancer;
+    # ADCs carry it.
+    "chemotherapy": CHEMOTHERAPIES | HER2_THERAPIES | _ADC_THERAPIES | {"immunotherapy"},
+    "endocrine": ENDOCRINE_THERAPIES
+    | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
 }
 _SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
 _RECRUITING = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})
@@ -131,6 +153,25 @@ class _Judgement:
     fit_points: int = 0
     excluded: bool = False
     uncertain: bool = False
+    open_questions: int = 0  # questions that lower the verdict
+
+    def copy(self) -> _Judgement:
+        return _Judgement(
+            list(self.reasons),
+            list(self.concerns),
+            list(self.questions),
+            list(self.fit),
+            self.fit_points,
+            self.excluded,
+            self.uncertain,
+            self.open_questions,
+        )
+
+    @property
+    def rank_points(self) -> int:
+        """Fit minus open questions: among "possibly eligible" trials, the ones with fewer
+        unknowns come first."""
+        return max(0, self.fit_points - self.open_questions)
 
     def reason(self, text: str, quote: str = "") -> None:
         self.reasons.append(Explanation(text, quote))
@@ -142,6 +183,7 @@ class _Judgement:
     def ask(self, text: str, *, downgrade: bool = True) -> None:
         if text not in self.questions:
             self.questions.append(text)
+            self.open_questions += downgrade
         self.uncertain = self.uncertain or downgrade
 
     def add_fit(self, label: str, points: int) -> None:
@@ -201,7 +243,7 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
     """The patient's value for a boolean factor, or ``None`` when she did not say."""
     factor = requirement.factor
     brain = profile.effective_brain_mets
-    if factor == SUBTYPE:
+    if factor in (SUBTYPE, SUBTYPE_NAMED):
         accepted = detail_to_cells(requirement.detail)
         cells = patient_cells(profile)
         if cells <= accepted:
@@ -248,6 +290,9 @@ def _line_count(profile: PatientProfile, factor: str) -> int | None:
     had = had_any(profile, PRIOR_PREFIX + kind)
     if had is False:
         return 0
+    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
+    if had and systemic <= _LINE_KIND_MEMBERS[kind]:
+        return profile.prior_lines  # every treatment she had is of this kind, so every line was
     return None
 
 
@@ -274,6 +319,25 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         )
         return
     if factor == POSTMENOPAUSAL and profile.sex == "male":
+        return
+    if factor == STANDARD_THERAPY:
+        _apply_standard_therapy(profile, req, out)
+        return
+    if factor == RELAPSE_INTERVAL:
+        _apply_relapse_interval(profile, req, out)
+        return
+    if factor == SUBTYPE_NAMED:
+        label = subtype_words(detail_to_cells(req.detail))
+        if fact is True:
+            out.reason(
+                f"Among the cancers it studies, it names {label} breast cancer, like yours.", quote
+            )
+            out.add_fit("Matches your subtype", 2)
+        else:
+            out.ask(
+                f"Among the cancers it studies, this trial names {label} breast cancer. Ask the study "
+                "team whether your type of breast cancer can join."
+            )
         return
     if factor == SUBTYPE:
         label = subtype_words(detail_to_cells(req.detail))
@@ -319,7 +383,12 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor == BRAIN_METS_ACTIVE:
         if not expects:
-            if fact is True:
+            if fact is True and req.detail == SYMPTOMATIC:
+                out.ask(
+                    "It does not accept brain metastases that cause symptoms. Ask your care team "
+                    "whether yours count as symptomatic."
+                )
+            elif fact is True:
                 out.concern(
                     "It does not accept people whose brain metastases are still growing or untreated.",
                     quote,
@@ -385,12 +454,22 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif fact:
             out.concern("It does not accept cancer that has spread only to the bones.", quote)
         return
+    if factor == BONE_ONLY_CONDITION:
+        if profile.sites == ("bone",):
+            out.ask(
+                "It accepts cancer that is only in the bones on a condition about the kind of bone "
+                "lesions (for example lytic rather than blastic). Ask your care team whether yours "
+                "qualify."
+            )
+        return
     if factor == MEASURABLE:
         bone_only = profile.sites == ("bone",)
         text = "It requires tumors that can be measured on scans (RECIST)."
         if bone_only:
             text += " Cancer only in the bones often cannot be measured this way."
-        out.ask(text + " Ask your care team whether yours can be measured.", downgrade=bone_only)
+        # Whether a tumor can be measured is not something a patient is asked, so it is an open
+        # fact like any other: the trial stays "possibly eligible" until the care team confirms.
+        out.ask(text + " Ask your care team whether yours can be measured.")
         return
     if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
         when = "after" if factor == POSTMENOPAUSAL else "before"
@@ -411,11 +490,32 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         return
     if factor.startswith(PRIOR_PREFIX):
         therapy = therapy_words(factor[len(PRIOR_PREFIX) :])
+        if req.detail == ADVANCED_SETTING and profile.prior_lines == 0:
+            # Everything she had was before her cancer spread, so it does not count here.
+            if expects:
+                out.concern(
+                    f"It requires earlier treatment with {therapy} for advanced cancer; you have "
+                    "not yet had treatment for advanced cancer.",
+                    quote,
+                )
+            elif fact:
+                out.reason(
+                    f"It turns away only people who had {therapy} for advanced cancer; yours was "
+                    "given before the cancer spread.",
+                    quote,
+                )
+            return
         if expects and fact:
             out.reason(f"It is for people who already had {therapy}, as you did.", quote)
             out.add_fit("Fits your treatment history", 1)
+        elif expects and fact is False and profile.prior_lines is not None:
+            # With her number of treatment lines given, her list is her whole treatment history.
+            out.concern(
+                f"It requires earlier treatment with {therapy}, which is not in your treatment history.",
+                quote,
+            )
         elif expects and fact is False:
-            # An unlisted treatment may just have been left out of the list: ask, never exclude.
+            # Without the number of lines the list may be partial: ask, never exclude.
             out.ask(
                 f"The trial requires earlier treatment with {therapy}, which you have not listed. "
                 "Ask your care team whether you have had it."
@@ -434,6 +534,19 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 "you have had it."
             )
         return
+    if factor == GENOMIC_TEST:
+        out.ask(
+            "It is for people whose tumor has already had a genomic test (such as next-generation "
+            "sequencing, NGS). Ask your care team whether yours has."
+        )
+        return
+    if factor == BIOMARKER_PREFIX + GENE_CHANGE:
+        gene = req.detail.upper() if len(req.detail) <= 6 else req.detail
+        out.ask(
+            f"The trial is for tumors with a specific gene change ({gene}), which is uncommon in "
+            "breast cancer. Ask whether your tumor was tested for it."
+        )
+        return
     if factor.startswith(BIOMARKER_PREFIX):
         marker = factor[len(BIOMARKER_PREFIX) :]
         label = BIOMARKER_WORDS.get(marker, marker)
@@ -448,6 +561,70 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.ask(
                 f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
             )
+
+
+def _apply_relapse_interval(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
+    """A rule on how soon after early-stage treatment the cancer came back.
+
+    Profiles hold no dates, so it is a question for anyone who may have had that treatment early.
+    It lowers the verdict only when her treatment can only have been early-stage (no lines for
+    advanced disease yet); otherwise it is a note for the appointment.
+    """
+    if req.detail:
+        had = had_any(profile, PRIOR_PREFIX + req.detail)
+        therapy = therapy_words(req.detail)
+    else:
+        had = True if profile.prior_therapies else (False if profile.prior_lines == 0 else None)
+        therapy = "treatment"
+    if had is False:
+        return
+    out.ask(
+        f"The trial has a rule about how long after earlier {therapy} for early-stage cancer the "
+        "cancer came back. Ask your care team whether the timing fits.",
+        downgrade=profile.prior_lines == 0 and had is True,
+    )
+
+
+def _apply_standard_therapy(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
+    """Pan-tumor trials for cancer that standard treatment no longer controls.
+
+    Someone not yet treated for advanced cancer always has a standard first treatment, so only a
+    trial that also takes people who decline or cannot have standard treatment stays open to her.
+    Whether no standard option is left is the care team's judgment, hence a question.
+    """
+    flags = set(req.detail.split(","))
+    lines = profile.prior_lines
+    if lines is None:
+        out.ask(
+            "The trial is for cancer that has grown despite standard treatment, or has no standard "
+            "treatment left. Ask your care team whether this describes your situation."
+        )
+        return
+    if lines == 0:
+        if STANDARD_OPTIONAL in flags:
+            out.ask(
+                "The trial is mainly for cancer already treated with standard therapy. It also takes "
+                "people for whom standard treatment is not suitable or who decline it. Ask your care "
+                "team whether this could apply to you."
+            )
+        else:
+            out.concern(
+                "It is for cancer that has grown despite standard treatment or has no standard "
+                "treatment left; you have not yet had treatment for advanced cancer.",
+                req.quote,
+            )
+        return
+    if STANDARD_FAILED in flags:
+        out.reason(
+            f"It is for cancer that has grown despite earlier treatment; you have had {lines} "
+            f"{'line' if lines == 1 else 'lines'} of treatment.",
+            req.quote,
+        )
+        return
+    out.ask(
+        "The trial is for people who have no standard treatment left that is known to help. Ask your "
+        "care team whether that is true for you."
+    )
 
 
 _LINE_WORDS = {
@@ -493,6 +670,14 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
             out.reason(f"It allows {words}; you have had {total} in all.", quote)
             return
         out.ask(f"The trial allows {words}. Ask your care team how many you have had.")
+        return
+    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
+    if limit.any_setting and count == 0 and limit.low == 1 and systemic:
+        # "At least one prior regimen", no stage named: her early-stage treatment may count.
+        out.ask(
+            "It requires at least one earlier treatment without saying for which stage of cancer. "
+            "Your treatment so far was before the cancer spread; ask whether it counts."
+        )
         return
     if limit.contains(count):
         out.reason(f"It allows {words}; you have had {count}, which fits.", quote)
@@ -622,6 +807,50 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
     )
 
 
+def _judge_findings(
+    profile: PatientProfile, reading: TrialReading, study: Study, start: _Judgement
+) -> _Judgement:
+    """Apply one reading's findings on top of what relevance already said."""
+    out = start.copy()
+    for requirement in reading.requirements:
+        _apply_requirement(profile, requirement, out)
+    for limit in reading.limits:
+        _apply_limit(profile, limit, out)
+    _apply_structured(profile, study, reading, out)
+    _apply_allowances(profile, reading, out)
+    return out
+
+
+def _verdict_of(out: _Judgement) -> Verdict:
+    if out.excluded:
+        return "likely_excluded"
+    if out.uncertain:
+        return "possibly_eligible"
+    return "likely_eligible"
+
+
+def _is_side_part(path: str) -> bool:
+    """Dose escalation, run-in, phase 1 or the unnamed remainder of a trial."""
+    leaf = path.rsplit("/", 1)[-1]
+    return leaf in (OTHER_PART, "escalation", "run-in") or leaf.startswith(
+        ("phase 1", "phase 0", "safety")
+    )
+
+
+def _part_words(path: str) -> str:
+    """ "group 2/part a1" -> "Group 2, Part A1"; "escalation" -> "Escalation"."""
+    if path == OTHER_PART:
+        return "the part without extra rules"
+    words: list[str] = []
+    for atom in path.split("/"):
+        name, _, ident = atom.partition(" ")
+        if ident and " " not in ident and len(ident) <= 3:
+            words.append(f"{name.capitalize()} {ident.upper()}")
+        else:
+            words.append(atom[:1].upper() + atom[1:])
+    return ", ".join(words)
+
+
 def judge(
     profile: PatientProfile,
     reading: TrialReading,
@@ -641,22 +870,25 @@ def judge(
     """
     out = _Judgement()
     relevant = _relevance(profile, reading, out)
-    if relevant:
-        for requirement in reading.requirements:
-            _apply_requirement(profile, requirement, out)
-        for limit in reading.limits:
-            _apply_limit(profile, limit, out)
-        _apply_structured(profile, study, reading, out)
-        _apply_allowances(profile, reading, out)
-    verdict: Verdict
-    if not relevant:
-        verdict = "not_relevant"
-    elif out.excluded:
-        verdict = "likely_excluded"
-    elif out.uncertain:
-        verdict = "possibly_eligible"
-    else:
-        verdict = "likely_eligible"
+    if relevant and reading.parts:
+        # Each part has its own rules: she needs to fit one of them, so the best one counts.
+        options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]
+        out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].rank_points))
+        # A dose-escalation or unnamed side part that fits while the main part turns her away
+        # is a real but narrow door: a question, not "likely eligible".
+        narrow = _is_side_part(best) and any(option.excluded for option, _ in options)
+        out.ask(
+            "This trial has parts (such as groups or cohorts) with their own rules; this match is "
+            f"for the part that fits you best ({_part_words(best)}). Ask the study team which part "
+            "you could join.",
+            downgrade=narrow,
+        )
+    elif relevant:
+        out = _judge_findings(profile, reading, study, out)
+    if relevant and not (study.eligibility_criteria or "").strip():
+        # Nothing read is not the same as nothing against her.
+        out.ask("The listing gives no eligibility criteria. Ask the study team who can join.")
+    verdict: Verdict = _verdict_of(out) if relevant else "not_relevant"
     if (study.overall_status or "").upper() in _RECRUITING:
         out.add_fit("Recruiting", 1)
     # Distances only matter for trials she could join; skipping the rest keeps ranking fast.
@@ -671,7 +903,7 @@ def judge(
                     f"you can travel."
                 )
             )
-    key = sort_key(verdict, out.fit_points, miles, _phase_rank(study))
+    key = sort_key(verdict, out.rank_points, miles, _phase_rank(study))
     return TrialMatch(
         nct_id=study.nct_id,
         title=study.title,

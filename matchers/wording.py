@@ -24,6 +24,7 @@ THERAPY_WORDS: dict[str, str] = {
     "pi3k-inhibitor": "a PI3K inhibitor (alpelisib or inavolisib)",
     "akt-inhibitor": "an AKT inhibitor (capivasertib)",
     "mtor-inhibitor": "an mTOR inhibitor (everolimus)",
+    "systemic": "drug treatment for cancer (such as hormone therapy, targeted drugs or chemotherapy)",
     "chemotherapy": "chemotherapy",
     "taxane": "a taxane (paclitaxel or docetaxel)",
     "anthracycline": "an anthracycline (doxorubicin or epirubicin)",

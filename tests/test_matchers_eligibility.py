@@ -119,6 +119,20 @@ def test_her2_low_is_a_requirement() -> None:
         (INC.format("At least one measurable brain metastasis"), {("brain_mets", True)}, set()),
         (EXC.format("Leptomeningeal disease"), {("leptomeningeal", False)}, set()),
         (
+            INC.format("No primary malignancies or metastatic disease of the CNS"),
+            {("brain_mets", False)},
+            set(),
+        ),
+        (EXC.format("Primary brain tumors"), set(), set()),
+        (
+            EXC.format(
+                "Participants with brain metastases must have stable neurologic status following "
+                "local therapy"
+            ),
+            {("brain_mets_active", False)},
+            {"brain_mets_stable"},
+        ),
+        (
             "Exclusion Criteria:\n1. Brain metastases, except if:\n   a. treated\n   b. stable for "
             "4 weeks",
             {("brain_mets_active", False)},
@@ -138,6 +152,25 @@ def test_brain_metastases(
 def test_brain_metastasis_title_makes_brain_required() -> None:
     reading = read(INC.format("Adults"), title="Radiosurgery for Brain Metastases From Breast Cancer")
     assert ("brain_mets", True) in facts(reading)
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format(
+            "At least one assessable lesion in the dose escalation part; at least one measurable "
+            "lesion per RECIST 1.1 in the expansion part"
+        ),
+        "Inclusion Criteria:\n* For phase 2, patients must have measurable disease per RECIST 1.1\n"
+        "* Patients in phase 1b may have evaluable disease only\nExclusion Criteria:\n* Pregnancy",
+    ],
+)
+def test_measurable_disease_is_no_barrier_when_one_path_accepts_evaluable_disease(
+    criteria: str,
+) -> None:
+    reading = read(criteria)
+    assert ("measurable_disease", True) not in facts(reading)
+    assert "non_measurable" in allowances(reading)
 
 
 @pytest.mark.parametrize(
@@ -422,6 +455,47 @@ def test_disease_setting(title: str, criteria: str, setting: str) -> None:
             INC.format("Histologically confirmed breast cancer"),
             "breast",
         ),
+        (
+            "Drug X in HER2-Expressing Tumors",
+            ("HER2 Expressing Solid Tumors Excluding Breast, Gastric, Colorectal Cancer",),
+            INC.format("Metastatic HER2-expressing solid tumor"),
+            "other",
+        ),
+        (
+            "Drug X in HER2-Expressing Tumors",
+            ("Solid Tumor",),
+            INC.format("Any solid tumor other than breast cancer"),
+            "other",
+        ),
+        (
+            "Drug X in Adult Patients With Solid Tumors",
+            ("Lymphoma", "Neoplasms"),
+            INC.format("Solid tumor that has failed standard therapy; lymphomas are also eligible"),
+            "solid_tumor",
+        ),
+        (
+            "Drug X in Advanced Solid Tumors or Lymphoma",
+            ("Advanced Solid Tumors", "Lymphoma"),
+            INC.format("Advanced solid tumor or lymphoma"),
+            "solid_tumor",
+        ),
+        (
+            "Drug X in Advanced Solid Tumors With a BRAF Mutation",
+            ("Cancer", "Melanoma", "Colorectal Cancer"),
+            INC.format("Solid tumor limited to melanoma, colorectal cancer or thyroid cancer"),
+            "other",
+        ),
+        (
+            "Drug X in Advanced Malignancies",
+            ("Malignancies",),
+            "Inclusion Criteria:\n* Advanced solid tumor\n* History of esophageal bleeding treated\n"
+            "* For subjects with colorectal cancer, KRAS wild type\n"
+            "* Patients with primary liver cancer are eligible if Child-Pugh A\n"
+            "Exclusion Criteria:\n* Pregnancy",
+            "solid_tumor",
+        ),
+        ("Drug X in Carcinoma", ("Carcinoma",), INC.format("Metastatic bladder carcinoma"), "other"),
+        ("Drug X in Melanoma", ("Melanoma", "Solid Tumor"), INC.format("Melanoma"), "other"),
     ],
 )
 def test_scope(title: str, conditions: tuple[str, ...], criteria: str, scope: str) -> None:
@@ -714,3 +788,583 @@ def test_more_real_world_phrasings(
     if absent is not None:
         assert not {f for f, _ in facts(reading) if f == absent}
     assert ("prior:endocrine-other|fulvestrant", False) not in facts(reading)
+
+
+def standard_flags(reading: TrialReading) -> set[str] | None:
+    rule = next((r for r in reading.requirements if r.factor == "standard_therapy"), None)
+    return None if rule is None else set(rule.detail.split(","))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Advanced solid tumor that has failed standard therapy"), {"failed"}),
+        (INC.format("Refractory advanced solid tumor"), {"failed"}),
+        (
+            INC.format("Solid tumor that progressed or recurred following standard therapy"),
+            {"failed"},
+        ),
+        (
+            INC.format("Solid tumor for which no standard therapy of proven benefit is available"),
+            {"none"},
+        ),
+        (INC.format("Patient has exhausted all available standard therapies"), {"none"}),
+        (
+            INC.format(
+                "Solid tumor for which standard therapy does not exist or is no longer effective"
+            ),
+            {"none"},
+        ),
+        (
+            INC.format(
+                "Tumor refractory to standard therapy or for which no standard of care regimen exists"
+            ),
+            {"failed", "none"},
+        ),
+        (
+            INC.format(
+                "Refractory to conventional treatment, or for which no conventional therapy exists "
+                "or is declined by the patient"
+            ),
+            {"failed", "none", "optional"},
+        ),
+        (
+            INC.format("Failed standard treatment or not suitable for standard treatment currently"),
+            {"failed", "optional"},
+        ),
+    ],
+)
+def test_standard_therapy_clauses_of_pan_tumor_trials(criteria: str, expected: set[str]) -> None:
+    assert standard_flags(read(criteria)) == expected
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("Locoregionally recurrent disease not amenable to curative therapy"),
+        INC.format("Metastatic disease for which no curative therapy exists"),
+        INC.format("Endocrine-refractory metastatic breast cancer"),
+        INC.format("Progression on standard of care endocrine therapy"),
+        INC.format("Candidates for standard chemotherapy"),
+        EXC.format("Refractory advanced solid tumor"),
+    ],
+)
+def test_curative_endocrine_or_exclusion_wording_is_not_a_standard_therapy_clause(
+    criteria: str,
+) -> None:
+    assert standard_flags(read(criteria)) is None
+
+
+def test_refractory_in_the_title_is_a_standard_therapy_clause() -> None:
+    reading = read(INC.format("Adults"), title="Drug X in Patients With Refractory Solid Tumors")
+    assert standard_flags(reading) == {"failed"}
+
+
+def test_standard_therapy_clauses_split_over_sentences_are_joined() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Solid tumor refractory to standard therapy\n"
+        "* Patients who declined standard treatment are also eligible\n"
+        "Exclusion Criteria:\n* Pregnancy"
+    )
+    assert standard_flags(read(criteria)) == {"failed", "optional"}
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "required"),
+    [
+        ("Drug X in Advanced Solid Tumors and Liver Metastases", ("Solid Tumor",), True),
+        ("Drug X in Solid Tumors", ("Solid Tumor", "Liver Metastases"), True),
+        ("Drug X in Breast Cancer With Bone and Liver Metastases", ("Breast Cancer",), False),
+        ("Drug X in Breast Cancer", ("Breast Cancer", "Liver Metastases", "Lung Metastases"), False),
+        ("Drug X in Breast Cancer With or Without Liver Metastases", ("Breast Cancer",), False),
+    ],
+)
+def test_liver_metastases_alone_in_title_or_conditions_are_required(
+    title: str, conditions: tuple[str, ...], required: bool
+) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=conditions)
+    assert (("liver_mets", True) in facts(reading)) is required
+
+
+def test_early_stage_title_decides_the_setting_without_reading_the_criteria() -> None:
+    criteria = INC.format("Metastatic HER2-positive breast cancer")
+    early = read(
+        criteria, title="Neoadjuvant Drug X in Early Breast Cancer", conditions=("Breast Cancer",)
+    )
+    assert early.setting == "early" and early.item_count == 0
+    assert early.setting_quote == "Neoadjuvant Drug X in Early Breast Cancer"
+    mixed = read(
+        criteria,
+        title="Neoadjuvant Drug X in Early Breast Cancer",
+        conditions=("Metastatic Breast Cancer",),
+    )
+    assert mixed.item_count == 2 and mixed.subtype_cells == HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (
+            EXC.format("Patients are not eligible who have received prior PARP inhibitors"),
+            ("prior:parp-inhibitor", False),
+        ),
+        (
+            INC.format("Patients are ineligible if they received prior fulvestrant"),
+            ("prior:fulvestrant", False),
+        ),
+    ],
+)
+def test_stated_ineligibility_excludes_in_either_section(
+    criteria: str, expected: tuple[str, bool]
+) -> None:
+    found = facts(read(criteria))
+    assert expected in found
+    assert (expected[0], not expected[1]) not in found
+
+
+def test_given_in_the_sense_of_considering_is_not_treatment_history() -> None:
+    reading = read(
+        INC.format(
+            "Lung cancer and melanoma are excluded given known response to PD-1 inhibitor monotherapy"
+        )
+    )
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+def interval_rule(reading: TrialReading) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == "relapse_interval"), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "detail"),
+    [
+        (
+            INC.format(
+                "At least 12 months between completion of adjuvant chemotherapy and the diagnosis "
+                "of metastatic disease"
+            ),
+            "chemotherapy",
+        ),
+        (
+            EXC.format(
+                "Recurrence during or within 12 months after the last dose of adjuvant endocrine therapy"
+            ),
+            "endocrine",
+        ),
+        (INC.format("Disease-free interval of at least 6 months after curative treatment"), ""),
+    ],
+)
+def test_time_from_early_treatment_to_relapse_is_read(criteria: str, detail: str) -> None:
+    assert interval_rule(read(criteria)) == detail
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXC.format("Chemotherapy within 4 weeks before the first dose"),
+        EXC.format("Radiotherapy completed less than 2 weeks before enrolment"),
+        INC.format("Relapsed metastatic breast cancer"),
+    ],
+)
+def test_washouts_and_plain_relapse_are_not_interval_rules(criteria: str) -> None:
+    assert interval_rule(read(criteria)) is None
+
+
+def test_other_systemic_therapy_is_its_own_class() -> None:
+    reading = read(
+        INC.format("Prior treatment with chemotherapy or other systemic antineoplastic therapy")
+    )
+    assert ("prior:chemotherapy|systemic", True) in facts(reading)
+
+
+def test_examples_in_brackets_illustrate_a_class_and_do_not_narrow_it() -> None:
+    reading = read(
+        INC.format(
+            "Must have progressed on any systemic anticancer therapy (eg, ET, chemotherapy, "
+            "CDK4/6 inhibitor, or immunotherapy) in the metastatic setting with at least 12 months "
+            "of follow-up data"
+        )
+    )
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+    assert limits(reading)["prior_lines"] == (1, None)
+
+
+def test_toxic_effects_of_prior_therapy_are_not_history() -> None:
+    reading = read(EXC.format("Non-resolution of acute toxic effects of prior anti-cancer therapy"))
+    assert not {f for f, _ in facts(reading) if f.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Previously treated with an anti HER-2 based regimen"), None),
+        (
+            INC.format("Progressed after >= 1, but no more than 3 regimens for metastatic disease"),
+            (1, 3),
+        ),
+    ],
+)
+def test_line_counts_need_a_free_standing_number(
+    criteria: str, expected: tuple[int, int] | None
+) -> None:
+    assert limits(read(criteria)).get("prior_lines") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "absent"),
+    [
+        ("Study Determining Prevalence of HER2-low in Metastatic Breast Cancer", "her2_low"),
+        ("A Descriptive Study of PIK3CA Mutations and Outcomes in Breast Cancer", "biomarker:pik3ca"),
+    ],
+)
+def test_what_a_title_measures_is_not_a_requirement(title: str, absent: str) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Breast Cancer",))
+    assert absent not in {f for f, _ in facts(reading)}
+
+
+def test_a_title_naming_the_population_still_requires_it() -> None:
+    reading = read(
+        INC.format("Adults"),
+        title="Alpelisib in PIK3CA-Mutated Breast Cancer",
+        conditions=("Breast Cancer",),
+    )
+    assert ("biomarker:pik3ca", True) in facts(reading)
+
+
+def test_any_stage_takes_both_settings() -> None:
+    reading = read(INC.format("Breast cancer with any stage and any treatment status"))
+    assert reading.setting == "mixed"
+
+
+def test_prevention_keyword_marks_an_early_setting_but_in_situ_hybridization_does_not() -> None:
+    raw = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "Drug X Hormone Levels"},
+            "conditionsModule": {"conditions": ["Breast Cancer"], "keywords": ["Prevention"]},
+            "eligibilityModule": {"eligibilityCriteria": "Enrolled on the parent protocol"},
+        }
+    }
+    assert read_trial_uncached(Study.from_api(raw)).setting == "early"
+    raw["protocolSection"]["conditionsModule"]["keywords"] = ["ISH: in situ hybridization"]
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = "Drug X in Metastatic Breast Cancer"
+    assert read_trial_uncached(Study.from_api(raw)).setting == "metastatic"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "excluded"),
+    [
+        (EXC.format("Prior brain radiotherapy"), True),
+        (
+            EXC.format(
+                "A minimum of 2 wk must have elapsed between the end of whole brain radiotherapy "
+                "and study enrollment"
+            ),
+            False,
+        ),
+    ],
+)
+def test_prior_brain_radiation_without_a_metastasis_word(criteria: str, excluded: bool) -> None:
+    assert (("prior_brain_radiation", False) in facts(read(criteria))) is excluded
+
+
+def gene_rule(reading: TrialReading) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == "biomarker:gene-change"), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "gene"),
+    [
+        (INC.format("Solid tumor with a KRAS G12C mutation"), "kras"),
+        (INC.format("MAPK mutant (RAS/RAF/MEK/ERK mutations) advanced solid tumor"), "mapk"),
+        (INC.format("Microsatellite instability-high solid tumor"), "microsatellite instability"),
+        (INC.format("HER2-amplified metastatic breast cancer"), None),
+        (INC.format("Germline BRCA1/2 or PALB2 mutation"), None),
+        (INC.format("Any histology if known to be MSI-high"), None),
+        (INC.format("Tumors with or without DNA repair gene alterations"), None),
+        (EXC.format("Known EGFR mutation"), None),
+    ],
+)
+def test_gene_changes_outside_the_vocabulary(criteria: str, gene: str | None) -> None:
+    assert gene_rule(read(criteria)) == gene
+
+
+@pytest.mark.parametrize(
+    ("criteria", "required"),
+    [
+        (INC.format("Participant has undergone NGS testing within 3 months before enrollment"), True),
+        (INC.format("Results of comprehensive genomic profiling must be available"), True),
+        (INC.format("Willing to provide tissue for next-generation sequencing"), False),
+        (INC.format("Genomic profiling is encouraged but not required"), False),
+    ],
+)
+def test_a_genomic_test_already_done(criteria: str, required: bool) -> None:
+    assert (("genomic_test", True) in facts(read(criteria))) is required
+
+
+def test_a_condition_on_earlier_treatment_is_not_a_line_requirement() -> None:
+    reading = read(
+        INC.format(
+            "If subjects received prior chemotherapy for metastatic disease, they should have "
+            "documented progression"
+        )
+    )
+    assert "chemo_lines" not in limits(reading)
+    required = read(INC.format("Subjects must have received prior chemotherapy for metastatic disease"))
+    assert limits(required)["chemo_lines"] == (1, None)
+
+
+GROUPS = (
+    "Inclusion Criteria:\n\nGroup 1\n\n* Any advanced solid tumor\n"
+    "* Subject must have received >= 1 prior treatment regimen\n\nGroup 2\n\n"
+    "* Part 1 - Triple-negative breast cancer (second line)\n"
+    "* Part 2 - Pancreatic adenocarcinoma\n\nExclusion Criteria:\n\n* ECOG >= 2"
+)
+
+
+def test_each_part_a_patient_could_join_is_read_on_its_own() -> None:
+    reading = read(GROUPS, title="Drug X in Advanced Malignancies", conditions=("Solid Tumor",))
+    by_part = {p.part: p for p in reading.parts}
+    assert set(by_part) == {"group 1", "group 2/part 1"}  # part 2 is for pancreatic cancer
+    assert by_part["group 1"].subtype_cells is None
+    assert limits(by_part["group 1"])["prior_lines"] == (1, None)
+    assert by_part["group 2/part 1"].subtype_cells == TRIPLE_NEGATIVE_CELLS
+    assert "prior_lines" not in limits(by_part["group 2/part 1"]) or limits(by_part["group 2/part 1"])[
+        "prior_lines"
+    ] == (1, 1)
+    assert all(limits(p)["ecog"] == (None, 1) for p in reading.parts)
+
+
+def test_a_trial_whose_only_other_part_is_for_another_cancer_has_no_parts() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Part 1 - Metastatic HR-positive, HER2-negative breast cancer\n"
+        "* Part 2 - Pancreatic adenocarcinoma, no prior chemotherapy\nExclusion Criteria:\n* None"
+    )
+    reading = read(criteria)
+    assert reading.parts == () and reading.subtype_cells == frozenset({HR_POS_HER2_NEG})
+    assert "chemotherapy" not in " ".join(r.factor for r in reading.requirements)
+
+
+def test_luminal_organ_is_not_a_luminal_breast_cancer() -> None:
+    reading = read(EXC.format("Lesion that invades a gastrointestinal luminal organ"))
+    assert reading.subtype_cells is None
+    assert read(INC.format("Luminal A or B breast cancer")).subtype_cells is not None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Reirradiation for Abdominal and Pelvic Tumors",
+        "Drug X for Chylous Ascites After Retroperitoneal Lymphadenectomy",
+    ],
+)
+def test_body_regions_other_than_the_breast_are_other_cancers(title: str) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Abdominal Neoplasm",))
+    assert reading.scope == "other"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Levetiracetam in Brain Tumors", "Tissue Factor in Malignant Gliomas", "Registry of CNS Tumors"],
+)
+def test_plural_and_nervous_system_cancers_are_other_cancers(title: str) -> None:
+    assert read(INC.format("Adults"), title=title, conditions=("Neoplasms",)).scope == "other"
+
+
+def test_a_solid_tumor_part_keeps_the_trial_open_beside_blood_cancer_parts() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "Part 1:\n* Pathological diagnosis of a solid tumor after at least 2 lines of therapy\n"
+        "Part 2A:\n* Acute myeloid leukemia or myelodysplastic syndromes\n"
+        "Part 3A:\n* CD20+ B cell lymphoma after two lines\n"
+        "Exclusion Criteria:\n* CNS lymphomas"
+    )
+    title = "Drug X in Relapsed Advanced Malignancies"
+    reading = read(criteria, title=title, conditions=("Solid Tumor",))
+    assert reading.scope == "solid_tumor"
+
+
+def test_a_first_line_title_yields_to_the_criteria_line_count() -> None:
+    criteria = INC.format("No prior chemotherapy for metastatic breast cancer")
+    reading = read(criteria, title="First Line Drug X for Metastatic Breast Cancer")
+    assert limits(reading) == {"chemo_lines": (None, 0)}
+    plain = read(INC.format("Adults"), title="First Line Drug X for Metastatic Breast Cancer")
+    assert limits(plain) == {"prior_lines": (None, 0)}
+
+
+def test_a_subtype_listed_beside_any_solid_tumor_limits_nothing() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Have one of the following advanced solid tumor indications:\n"
+        "  * Squamous cell cancer of head and neck\n  * Triple negative breast cancer\n"
+        "  * Advanced solid tumors\nExclusion Criteria:\n* Pregnancy"
+    )
+    conditions = ("Triple Negative Breast Cancer", "Advanced Solid Tumors")
+    assert read(criteria, conditions=conditions).subtype_cells is None
+    closed = criteria.replace("  * Advanced solid tumors\n", "")
+    assert read(closed, conditions=conditions).subtype_cells == TRIPLE_NEGATIVE_CELLS
+    assert read(closed, conditions=("Triple Negative Breast Cancer",)).subtype_cells == (
+        TRIPLE_NEGATIVE_CELLS
+    )
+
+
+def subtype_named(reading: TrialReading) -> frozenset[str] | None:
+    rule = next((r for r in reading.requirements if r.factor == "subtype_named"), None)
+    return None if rule is None else frozenset(rule.detail.split(","))
+
+
+def test_a_subtype_in_the_conditions_of_a_solid_tumor_trial_is_a_preference() -> None:
+    reading = read(
+        INC.format("Advanced solid tumor"),
+        title="Drug X in Advanced Solid Tumours",
+        conditions=("Colorectal Cancer", "Breast Cancer (Triple Negative Type)"),
+    )
+    assert reading.subtype_cells is None
+    assert subtype_named(reading) == TRIPLE_NEGATIVE_CELLS
+
+
+def test_an_enriched_list_names_preferred_subtypes() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced solid tumours\n"
+        "* Dose escalation is enriched for these tumour types:\n"
+        "   1. Colorectal cancer\n   2. Breast cancer (triple negative type)\n"
+        "Exclusion Criteria:\n* Pregnancy"
+    )
+    reading = read(criteria, title="Drug X in Advanced Solid Tumours", conditions=("Solid Tumour",))
+    assert reading.subtype_cells is None
+    assert subtype_named(reading) == TRIPLE_NEGATIVE_CELLS
+
+
+def prior_detail(reading: TrialReading, factor: str) -> str | None:
+    rule = next((r for r in reading.requirements if r.factor == factor), None)
+    return None if rule is None else rule.detail
+
+
+@pytest.mark.parametrize(
+    ("criteria", "factor", "detail"),
+    [
+        (EXC.format("Already exposed to docetaxel in metastatic setting"), "prior:taxane", "advanced"),
+        (
+            EXC.format("Prior treatment in the metastatic setting with any PI3K inhibitor"),
+            "prior:pi3k-inhibitor",
+            "advanced",
+        ),
+        (
+            EXC.format("Prior fulvestrant in the adjuvant or metastatic setting"),
+            "prior:fulvestrant",
+            "",
+        ),
+        (EXC.format("Prior treatment with fulvestrant"), "prior:fulvestrant", ""),
+    ],
+)
+def test_therapy_rules_scoped_to_advanced_disease(criteria: str, factor: str, detail: str) -> None:
+    assert prior_detail(read(criteria), factor) == detail
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Alpelisib Plus Fulvestrant in Women Whose Disease Progressed on or After Endocrine "
+            "Treatment",
+            {("prior:endocrine", True)},
+        ),
+        ("Alpelisib Plus Fulvestrant in HR-positive Advanced Breast Cancer", set()),
+        (
+            "Giredestrant Versus Physician's Choice of Endocrine Therapy in Patients Previously "
+            "Treated With CDK4/6 Inhibitors",
+            {("prior:cdk4/6-inhibitor", True)},
+        ),
+        (
+            "Giredestrant Plus Phesgo Versus Phesgo After Induction Therapy With Phesgo + Taxane "
+            "in Previously Untreated Breast Cancer",
+            set(),
+        ),
+    ],
+)
+def test_treatment_history_in_a_title(title: str, expected: set[tuple[str, bool]]) -> None:
+    reading = read(INC.format("Adults"), title=title, conditions=("Breast Cancer",))
+    assert {f for f in facts(reading) if f[0].startswith("prior:")} == expected
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("Subjects with bone only disease must have lytic or mixed lytic/blastic lesions"),
+        EXC.format("Bone only disease that is only blastic with no soft tissue component"),
+    ],
+)
+def test_bone_only_rules_about_lesion_type_are_conditions(criteria: str) -> None:
+    reading = read(criteria)
+    assert ("bone_only_condition", True) in facts(reading)
+    assert not {f for f in facts(reading) if f[0] == "bone_only"}
+
+
+def test_tissue_for_analysis_of_a_mutation_status_is_not_a_mutation_requirement() -> None:
+    reading = read(INC.format("Adequate tumor tissue for the analysis of PIK3CA mutational status"))
+    assert "biomarker:pik3ca" not in {f for f, _ in facts(reading)}
+    assert ("biomarker:pik3ca", True) in facts(read(INC.format("Documented PIK3CA mutation")))
+
+
+_RECEPTOR_WORDS = [
+    "her2",
+    "her-2",
+    "her 2",
+    "erbb2",
+    "her2/neu",
+    "positive",
+    "negative",
+    "-",
+    "+",
+    "low",
+    "ultralow",
+    "ihc",
+    "1+",
+    "0",
+    "er",
+    "pr",
+    "hr",
+    "pgr",
+    "er/pr",
+    "and/or",
+    "or",
+    "hormone",
+    "receptor",
+    "estrogen",
+    "oestrogen",
+    "progesterone",
+    "triple",
+    "tnbc",
+    "mtnbc",
+    "luminal",
+    "a",
+    "b",
+    "endocrine",
+    "sensitive",
+    ">=",
+    "<",
+    "1%",
+    "10%",
+    "status",
+    ":",
+    "breast",
+    "cancer",
+    "(",
+    ")",
+    "other",
+    "prior",
+    "therapy",
+    "quadruple",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_RECEPTOR_WORDS), max_size=14), st.sampled_from([" ", "", "-"]))
+def test_receptor_mentions_found_from_start_words_equal_a_full_scan(
+    words: list[str], joiner: str
+) -> None:
+    from matchers import criteria_patterns as cp
+
+    text = joiner.join(words)
+    full = [(m.start(), m.end(), m.lastgroup or "") for m in cp._RECEPTOR.finditer(text)]
+    assert cp._receptor_mentions(text) == full

@@ -25,13 +25,14 @@ def trial(
     title: str = "Drug X in Metastatic Breast Cancer",
     phases: tuple[str, ...] = ("PHASE2",),
     sites: tuple[tuple[float, float], ...] = (),
+    conditions: tuple[str, ...] = ("Breast Cancer",),
 ) -> Study:
     raw: dict[str, Any] = {
         "protocolSection": {
             "identificationModule": {"nctId": nct_id, "briefTitle": title},
             "statusModule": {"overallStatus": "RECRUITING"},
             "designModule": {"phases": list(phases)},
-            "conditionsModule": {"conditions": ["Breast Cancer"]},
+            "conditionsModule": {"conditions": list(conditions)},
             "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
             "contactsLocationsModule": {
                 "locations": [
@@ -177,3 +178,29 @@ def test_ranking_never_raises_on_generated_trials(words: list[str], sex: str | N
     ranked = rank_trials(PatientProfile("unknown", ("other",), sex="male", age=70), studies, BOSTON)
     assert [m.rank for m in ranked] == [1, 2, 3, 4]
     json.dumps([match_to_dict(m) for m in ranked])
+
+
+def test_fewer_open_questions_rank_first_among_possibly_eligible() -> None:
+    one = trial("NCT00000031", "Inclusion Criteria:\n* Measurable disease per RECIST 1.1")
+    three = trial(
+        "NCT00000030",
+        "Inclusion Criteria:\n* Measurable disease per RECIST 1.1\n* Documented PIK3CA mutation\n"
+        "* Documented ESR1 mutation",
+    )
+    ranked = rank_trials(PATIENT, [three, one])
+    assert [m.verdict for m in ranked] == ["possibly_eligible", "possibly_eligible"]
+    assert [m.nct_id for m in ranked] == ["NCT00000031", "NCT00000030"]
+
+
+def test_a_trial_for_her_subtype_ranks_above_a_pan_tumor_trial() -> None:
+    pan_tumor = trial(
+        "NCT00000040",
+        "Inclusion Criteria:\n* Advanced solid tumor refractory to standard therapy",
+        title="Drug Y in Advanced Solid Tumors",
+        conditions=("Advanced Solid Tumor",),
+    )
+    her2 = trial("NCT00000041", "Inclusion Criteria:\n* HER2-positive metastatic breast cancer")
+    ranked = rank_trials(PATIENT, [pan_tumor, her2])
+    assert "several kinds of advanced cancer" in str(ranked[1].reasons[0])
+    assert [m.verdict for m in ranked] == ["likely_eligible", "likely_eligible"]
+    assert [m.nct_id for m in ranked] == ["NCT00000041", "NCT00000040"]

@@ -241,10 +241,15 @@ def test_bone_only_patient_vs_trial_excluding_bone_only_disease() -> None:
     assert match(profile, EXC.format("Bone-only disease")).verdict == "likely_excluded"
 
 
-def test_measurable_disease_question_downgrades_only_bone_only_patients() -> None:
+def test_measurable_disease_required_is_an_open_question_for_every_patient() -> None:
     criteria = INC.format("At least one measurable lesion per RECIST 1.1")
-    assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
-    assert match(PatientProfile("hr-positive", ("liver",)), criteria).verdict == "likely_eligible"
+    bone_only = match(PatientProfile("hr-positive", ("bone",)), criteria)
+    liver = match(PatientProfile("hr-positive", ("liver",)), criteria)
+    assert bone_only.verdict == liver.verdict == "possibly_eligible"
+    assert any("only in the bones" in q for q in bone_only.questions)
+    assert not any("only in the bones" in q for q in liver.questions)
+    evaluable = INC.format("Measurable or evaluable disease per RECIST 1.1")
+    assert match(PatientProfile("hr-positive", ("liver",)), evaluable).verdict == "likely_eligible"
 
 
 def test_brain_metastasis_trial_is_raised_for_brain_patients() -> None:
@@ -296,22 +301,47 @@ def test_reasons_are_plain_sentences_followed_by_the_quote() -> None:
     assert any(r.endswith('The trial says: "HER2-positive metastatic breast cancer"') for r in rendered)
 
 
-def test_disagreeing_parts_give_a_question_not_an_exclusion() -> None:
+def test_disagreeing_parts_are_judged_apart_and_the_part_she_fits_counts() -> None:
     profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
     criteria = (
         "Inclusion Criteria:\n* Part A: must have progressed on a prior CDK4/6 inhibitor\n"
         "Exclusion Criteria:\n* Part B: prior treatment with a CDK4/6 inhibitor"
     )
     result = match(profile, criteria)
+    assert result.verdict == "likely_eligible"
+    assert any("part that fits you best (Part A)" in q for q in result.questions)
+    naive = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
+    assert "Part B" in " ".join(match(naive, criteria).questions)
+
+
+def test_unlabelled_disagreement_is_a_question_not_an_exclusion() -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("cdk4/6-inhibitor",))
+    criteria = (
+        "Inclusion Criteria:\n* Must have progressed on a prior CDK4/6 inhibitor\n"
+        "Exclusion Criteria:\n* Prior treatment with a CDK4/6 inhibitor"
+    )
+    result = match(profile, criteria)
     assert result.verdict == "possibly_eligible"
     assert any("Different parts of this trial" in q for q in result.questions)
 
 
-def test_required_prior_therapy_missing_from_the_list_is_a_question() -> None:
+def test_required_prior_therapy_missing_from_a_partial_list_is_a_question() -> None:
     profile = PatientProfile("hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",))
     result = match(profile, INC.format("Disease progression on a prior CDK4/6 inhibitor"))
     assert result.verdict == "possibly_eligible"
     assert any("CDK4/6" in q and "not listed" in q for q in result.questions)
+
+
+def test_required_prior_therapy_missing_from_a_complete_history_excludes() -> None:
+    criteria = INC.format("Disease progression on a prior CDK4/6 inhibitor")
+    listed = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",), prior_lines=1
+    )
+    untreated = PatientProfile("hr-positive", ("bone",), prior_therapies=(), prior_lines=0)
+    for profile in (listed, untreated):
+        result = match(profile, criteria)
+        assert result.verdict == "likely_excluded"
+        assert any("not in your treatment history" in c.text for c in result.concerns)
 
 
 def test_her2_positive_with_unknown_hormone_receptors_is_asked_about_them() -> None:
@@ -340,3 +370,265 @@ def test_solid_tumor_trial_says_it_takes_several_cancers() -> None:
     assert result.verdict == "likely_eligible"
     assert any("several kinds of advanced cancer" in r.text for r in result.reasons)
     assert "Breast cancer trial" not in result.fit
+
+
+PAN_TUMOR_TITLE = "Drug X in Advanced Solid Tumors"
+
+
+def pan_tumor(profile: PatientProfile, criteria: str) -> TrialMatch:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000003", "briefTitle": PAN_TUMOR_TITLE},
+                "designModule": {"phases": ["PHASE1"]},
+                "conditionsModule": {"conditions": ["Advanced Solid Tumor"]},
+                "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
+            }
+        }
+    )
+    return judge(profile, read_trial_uncached(trial), trial)
+
+
+FIRST_LINE = PatientProfile("hr-positive", ("liver",), prior_therapies=(), prior_lines=0)
+PRETREATED = PatientProfile(
+    "hr-positive",
+    ("liver",),
+    prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor"),
+    prior_lines=1,
+)
+REFRACTORY = INC.format("Solid tumor refractory to standard therapy")
+NO_STANDARD = INC.format("Solid tumor for which no standard therapy is available")
+OR_DECLINED = INC.format(
+    "Solid tumor that failed standard therapy, or for which standard therapy is not appropriate"
+)
+
+
+def test_refractory_pan_tumor_trial_excludes_a_patient_not_yet_treated() -> None:
+    result = pan_tumor(FIRST_LINE, REFRACTORY)
+    assert result.verdict == "likely_excluded"
+    assert any("standard treatment" in c.text for c in result.concerns)
+
+
+def test_refractory_pan_tumor_trial_fits_a_pretreated_patient() -> None:
+    result = pan_tumor(PRETREATED, REFRACTORY)
+    assert result.verdict == "likely_eligible"
+    assert any("grown despite earlier treatment" in r.text for r in result.reasons)
+
+
+def test_no_standard_therapy_left_is_a_question_for_pretreated_and_excludes_untreated() -> None:
+    pretreated = pan_tumor(PRETREATED, NO_STANDARD)
+    assert pretreated.verdict == "possibly_eligible"
+    assert any("no standard treatment left" in q for q in pretreated.questions)
+    assert pan_tumor(FIRST_LINE, NO_STANDARD).verdict == "likely_excluded"
+
+
+def test_standard_therapy_declined_or_unsuitable_keeps_the_trial_open_to_untreated() -> None:
+    untreated = pan_tumor(FIRST_LINE, OR_DECLINED)
+    assert untreated.verdict == "possibly_eligible"
+    assert any("decline" in q for q in untreated.questions)
+    assert pan_tumor(PRETREATED, OR_DECLINED).verdict == "likely_eligible"
+
+
+def test_standard_therapy_clause_with_unknown_lines_is_a_question() -> None:
+    result = pan_tumor(PatientProfile("hr-positive", ("liver",)), REFRACTORY)
+    assert result.verdict == "possibly_eligible"
+
+
+INTERVAL = INC.format(
+    "At least 12 months between completion of adjuvant chemotherapy and the diagnosis of "
+    "metastatic disease"
+)
+
+
+def test_relapse_interval_is_a_question_after_early_stage_treatment_only() -> None:
+    early_chemo = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("anthracycline", "taxane"), prior_lines=0
+    )
+    result = match(early_chemo, INTERVAL)
+    assert result.verdict == "possibly_eligible"
+    assert any("how long after earlier chemotherapy" in q for q in result.questions)
+    de_novo = PatientProfile("triple-negative", ("lung",), prior_therapies=(), prior_lines=0)
+    assert match(de_novo, INTERVAL).verdict == "likely_eligible"
+    pretreated = PatientProfile("triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1)
+    noted = match(pretreated, INTERVAL)
+    assert noted.verdict == "likely_eligible" and noted.questions
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "verdict"),
+    [
+        ("Symptomatic brain metastases", "possibly_eligible"),
+        ("Symptomatic uncontrolled brain metastases", "possibly_eligible"),
+        ("Symptomatic or untreated brain metastases", "likely_excluded"),
+        ("Symptomatic or uncontrolled brain metastases", "likely_excluded"),
+    ],
+)
+def test_symptoms_alone_are_a_question_for_active_brain_metastases(exclusion: str, verdict: str) -> None:
+    profile = PatientProfile("triple-negative", ("brain",), brain_mets="active")
+    assert match(profile, EXC.format(exclusion)).verdict == verdict
+
+
+def test_any_systemic_therapy_requirement_is_met_by_hormone_therapy() -> None:
+    profile = PatientProfile(
+        "hr-positive", ("bone",), prior_therapies=("aromatase-inhibitor",), prior_lines=1
+    )
+    criteria = INC.format("Prior treatment with chemotherapy or other systemic antineoplastic therapy")
+    assert match(profile, criteria).verdict == "likely_eligible"
+    untreated = PatientProfile("hr-positive", ("bone",), prior_therapies=(), prior_lines=0)
+    assert match(untreated, criteria).verdict == "likely_excluded"
+
+
+def test_rare_gene_change_required_is_a_question() -> None:
+    result = pan_tumor(PRETREATED, INC.format("Solid tumor with a KRAS G12C mutation"))
+    assert result.verdict == "possibly_eligible"
+    assert any("KRAS" in q for q in result.questions)
+
+
+def test_a_genomic_test_already_done_is_a_question() -> None:
+    result = match(HR_POSITIVE, INC.format("Patient has undergone NGS testing of the tumor"))
+    assert result.verdict == "possibly_eligible"
+    assert any("NGS" in q for q in result.questions)
+
+
+@pytest.mark.parametrize(
+    ("therapies", "lines", "verdict"),
+    [
+        (("aromatase-inhibitor", "cdk4/6-inhibitor"), 1, "likely_eligible"),
+        (("aromatase-inhibitor", "cdk4/6-inhibitor", "taxane"), 2, "possibly_eligible"),
+        (("taxane",), 1, "likely_excluded"),
+    ],
+)
+def test_endocrine_lines_are_counted_when_every_treatment_was_hormone_based(
+    therapies: tuple[str, ...], lines: int, verdict: str
+) -> None:
+    profile = PatientProfile("hr-positive", ("bone",), prior_therapies=therapies, prior_lines=lines)
+    criteria = INC.format(
+        "Progression on one or more lines of endocrine therapy for metastatic breast cancer"
+    )
+    assert match(profile, criteria).verdict == verdict
+
+
+def test_the_group_she_fits_decides_and_the_part_is_named() -> None:
+    criteria = (
+        "Inclusion Criteria:\n\nGroup 1\n\n* Any advanced solid tumor\n"
+        "* Subject must have received >= 1 prior treatment regimen\n\nGroup 2\n\n"
+        "* Part 1 - Triple-negative breast cancer (second line)\n\nExclusion Criteria:\n\n* ECOG >= 2"
+    )
+    pretreated = match(PRETREATED, criteria)
+    assert pretreated.verdict == "likely_eligible"
+    assert any("(Group 1)" in q for q in pretreated.questions)
+    assert match(FIRST_LINE, criteria).verdict == "likely_excluded"
+
+
+def test_a_listing_without_criteria_is_never_likely_eligible() -> None:
+    result = match(HR_POSITIVE, "")
+    assert result.verdict == "possibly_eligible"
+    assert any("no eligibility criteria" in q for q in result.questions)
+
+
+def test_her2_treatment_lines_count_as_chemotherapy_lines() -> None:
+    profile = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "pertuzumab", "taxane"),
+        prior_lines=1,
+    )
+    criteria = INC.format("No prior chemotherapy for metastatic breast cancer")
+    assert match(profile, criteria).verdict == "likely_excluded"
+    endocrine_too = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "aromatase-inhibitor"),
+        prior_lines=1,
+    )
+    assert match(endocrine_too, criteria).verdict == "likely_eligible"  # no chemotherapy at all
+    mixed = PatientProfile(
+        "her2-positive",
+        ("liver",),
+        prior_therapies=("trastuzumab", "taxane", "aromatase-inhibitor"),
+        prior_lines=1,
+    )
+    assert match(mixed, criteria).verdict == "possibly_eligible"  # which line had what is unknown
+    chemo_immuno = PatientProfile(
+        "triple-negative", ("liver",), prior_therapies=("taxane", "immunotherapy"), prior_lines=1
+    )
+    assert match(chemo_immuno, criteria).verdict == "likely_excluded"
+
+
+def test_a_named_subtype_is_a_question_for_other_subtypes_and_a_fit_for_hers() -> None:
+    trial = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT00000004",
+                    "briefTitle": "Drug X in Advanced Solid Tumours",
+                },
+                "conditionsModule": {
+                    "conditions": ["Colorectal Cancer", "Triple Negative Breast Cancer"]
+                },
+                "eligibilityModule": {"eligibilityCriteria": INC.format("Advanced solid tumor")},
+            }
+        }
+    )
+    reading = read_trial_uncached(trial)
+    hr = judge(HR_POSITIVE, reading, trial)
+    assert hr.verdict == "possibly_eligible"
+    assert any("names triple-negative breast cancer" in q for q in hr.questions)
+    tnbc = judge(PatientProfile("triple-negative", ("lung",)), reading, trial)
+    assert tnbc.verdict == "likely_eligible" and "Matches your subtype" in tnbc.fit
+
+
+def test_early_stage_treatment_does_not_meet_a_rule_about_treatment_for_advanced_cancer() -> None:
+    early_taxane = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=0
+    )
+    excluded = EXC.format("Already exposed to docetaxel in metastatic setting")
+    assert match(early_taxane, excluded).verdict == "likely_eligible"
+    metastatic_taxane = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1
+    )
+    assert match(metastatic_taxane, excluded).verdict == "likely_excluded"
+    required = INC.format("Prior taxane for metastatic disease")
+    assert match(early_taxane, required).verdict == "likely_excluded"
+
+
+def test_a_regimen_count_without_a_stage_may_count_early_treatment() -> None:
+    criteria = INC.format("Subject must have received at least 1 prior treatment regimen")
+    early = PatientProfile(
+        "triple-negative", ("lung",), prior_therapies=("anthracycline", "taxane"), prior_lines=0
+    )
+    result = match(early, criteria)
+    assert result.verdict == "possibly_eligible"
+    assert any("before the cancer spread" in q for q in result.questions)
+    untreated = PatientProfile("triple-negative", ("lung",), prior_therapies=(), prior_lines=0)
+    assert match(untreated, criteria).verdict == "likely_excluded"
+    metastatic = INC.format("At least 1 prior regimen for metastatic disease")
+    assert match(early, metastatic).verdict == "likely_excluded"
+
+
+def test_bone_only_lesion_condition_is_a_question_only_for_bone_only_disease() -> None:
+    criteria = INC.format("Subjects with bone only disease must have lytic or mixed lesions")
+    assert match(PatientProfile("hr-positive", ("bone",)), criteria).verdict == "possibly_eligible"
+    assert match(HR_POSITIVE, criteria).verdict == "likely_eligible"
+
+
+ONLY_PHASE_3 = (
+    "Key inclusion criteria for both phases:\n* Metastatic HR-positive, HER2-negative breast cancer\n"
+    "Key inclusion criteria only for phase III:\n"
+    "* No prior endocrine therapy for metastatic disease\n"
+    "Exclusion Criteria:\n* Pregnancy"
+)
+
+
+def test_a_side_part_that_fits_while_the_main_part_excludes_is_only_possible() -> None:
+    pretreated = PatientProfile(
+        "hr-positive",
+        ("bone", "liver"),
+        prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor"),
+        prior_lines=1,
+    )
+    result = match(pretreated, ONLY_PHASE_3)
+    assert result.verdict == "possibly_eligible"
+    assert any("the part without extra rules" in q for q in result.questions)
+    untreated = PatientProfile("hr-positive", ("bone", "liver"), prior_therapies=(), prior_lines=0)
+    assert match(untreated, ONLY_PHASE_3).verdict == "likely_eligible"

@@ -1,0 +1,140 @@
+"""Find the parts of a multi-part trial ("Part A", "Cohort 2", "Dose escalation") in criteria lines.
+
+Phase 1 and basket trials often write separate criteria for each part: "Group 1: any solid tumor
+after one regimen; Group 2: triple-negative breast cancer, second line". Read as one list they
+contradict each other and a patient who fits one group looks excluded by the other. The splitter
+labels each criterion with the parts it belongs to, as paths of normalized atoms ("group 2",
+"group 2/part 1"), so the reader can judge each part on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ID = r"(?:\d{1,2}[a-z]?|[a-z]\d{0,2}|i{1,3}[ab]?|iv)"
+_NAMED = (
+    r"(?P<name>part|cohort|group|arm|phase|module|sub-?study|segment)s?\s*(?P<ids>" + _ID + r"\b"
+    r"(?:\s*(?:,|and|&|/|or)\s*" + _ID + r"\b)*)"
+)
+_STAGE_WORD = (
+    r"(?P<stage>(?:[a-z]+\s+){0,2}?(?:dose[\s-]+)?(?:escalation|expansion|run-?in|maintenance|"
+    r"induction|extension))(?:\s+(?:part|phase|cohorts?|stage))?"
+)
+_LABEL = r"(?:" + _NAMED + r"|" + _STAGE_WORD + r")"
+_LABEL_RE = re.compile(_LABEL)
+_ONE_LABEL = re.compile(
+    r"(?:part|cohort|group|arm|phase|module|sub-?study|segment)s?\s*" + _ID + r"\b"
+    r"(?:\s*(?:,|and|&|/|or)\s*" + _ID + r"\b)*|(?:[a-z]+\s+){0,2}?(?:dose[\s-]+)?(?:escalation|"
+    r"expansion|run-?in|maintenance|induction|extension)(?:\s+(?:part|phase|cohorts?|stage))?"
+)
+#: A criterion that starts by naming the parts it is for: "Part 1 - ...", "For the dose
+#: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...".
+_PREFIX = re.compile(
+    r"^(?:for|in)?\s*(?:the\s+)?(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
+    r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?"
+    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?"
+    r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
+)
+#: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:".
+_ONLY = re.compile(
+    r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
+)
+#: Part words factored by first letter, so most positions fail after one character.
+_HINT = re.compile(
+    r"p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:tud|egment)|e(?:scalat|xpan|xtens)|"
+    r"run-?in|induct"
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}
+_FILLER = frozenset({"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an"})
+_NAMES = {"sub-study": "substudy"}
+
+Parts = tuple[str, ...]
+
+
+def _atoms(labels: str) -> list[str]:
+    atoms: list[str] = []
+    for match in _LABEL_RE.finditer(labels):
+        if match.group("name"):
+            name = _NAMES.get(match.group("name"), match.group("name"))
+            for raw in re.split(r"\s*(?:,|and|&|/|or)\s*", match.group("ids")):
+                if raw:
+                    atoms.append(f"{name} {_ROMAN.get(raw, raw)}")
+        elif match.group("stage"):
+            words = match.group("stage").replace("-", " ").split()
+            kept = [w for w in words if w not in _FILLER]
+            if kept:
+                atoms.append(" ".join(kept).replace("run in", "run-in"))
+    return list(dict.fromkeys(atoms))
+
+
+def _hinted(lowered: str) -> bool:
+    return _HINT.search(lowered, 0, 80) is not None
+
+
+def heading_parts(text: str) -> Parts:
+    """The part a heading opens ("Part A1: Dose Escalation Inclusion Criteria" -> part a1)."""
+    lowered = text.lower()
+    if not _hinted(lowered) or re.search(
+        r"\ball\b|\bacross\b|\bstudy[\s-]wide\b|\bboth\b|\bgeneral\b", lowered
+    ):
+        return ()
+    match = _ONE_LABEL.search(lowered)
+    return tuple(_atoms(match.group(0))) if match else ()
+
+
+def label_line_parts(text: str) -> Parts | None:
+    """The parts a line that is only a part label names, or ``None`` for an ordinary line."""
+    lowered = text.lower().strip()
+    if len(lowered) > 40 or not _hinted(lowered):
+        return None
+    match = _ONLY.match(lowered)
+    if match is None:
+        return None
+    atoms = _atoms(match.group("labels"))
+    return tuple(atoms) if atoms else None
+
+
+def prefix_parts(text: str) -> Parts:
+    """The parts a criterion names at its start ("Cohort A: ...", "For phase Ib, ...")."""
+    lowered = text[:160].lower()
+    if not _hinted(lowered):
+        return ()
+    match = _PREFIX.match(lowered)
+    return tuple(_atoms(match.group("labels"))) if match else ()
+
+
+def _kind(atom: str) -> str:
+    """ "group" for "group 2", "stage" for "escalation" or "esophageal expansion"."""
+    head = atom.rsplit("/", 1)[-1].split(" ", 1)[0]
+    return (
+        head
+        if head in ("part", "cohort", "group", "arm", "phase", "module", "substudy", "segment")
+        else "stage"
+    )
+
+
+def nest(outer: Parts, inner: Parts) -> Parts:
+    """Paths for a criterion labelled ``inner`` inside a section or parent labelled ``outer``.
+
+    "Part 1" inside "Group 2" is "group 2/part 1"; "Part B" inside "Part A", or "expansion" inside
+    "escalation and expansion", is a sibling or a narrowing, so the inner label alone counts.
+    """
+    if not inner:
+        return outer
+    if not outer or {_kind(a) for a in inner} & {_kind(b) for b in outer}:
+        return inner
+    paths: list[str] = []
+    for base in outer:
+        for atom in inner:
+            paths.append(base if base.rsplit("/", 1)[-1] == atom else f"{base}/{atom}")
+    return tuple(dict.fromkeys(paths))
+
+
+def applies(parts: Parts, leaf: str) -> bool:
+    """Whether a finding labelled ``parts`` holds in the part ``leaf`` (unlabelled: everywhere)."""
+    return not parts or any(leaf == p or leaf.startswith(p + "/") for p in parts)
+
+
+def leaves(all_parts: set[str]) -> list[str]:
+    """Parts that contain no other part: the alternatives a patient can join."""
+    return sorted(p for p in all_parts if not any(q.startswith(p + "/") for q in all_parts))
