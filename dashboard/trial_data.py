@@ -80,14 +80,20 @@ def _rank(
     return tuple(rank_trials(profile, _result.studies, origin, cache=reading_cache()))
 
 
-def results_for(
+def fetch(
     profile: PatientProfile, origin: tuple[float, float] | None, *, include_not_yet_recruiting: bool
-) -> TrialResults:
-    """Search (cached) and rank (memoized) the trials for this profile. Raises ``CtgovError``."""
+) -> SearchResult:
+    """The candidate trials for this location and status choice (cached). Raises ``CtgovError``."""
     params: SearchParams = build_search(
         origin, profile.travel_miles, include_not_yet_recruiting=include_not_yet_recruiting
     )
-    result = search(params)
+    return search(params)
+
+
+def ranked(
+    profile: PatientProfile, result: SearchResult, origin: tuple[float, float] | None
+) -> TrialResults:
+    """Judge and order the fetched trials for this profile (memoized per profile and search)."""
     key = f"{result.query_url}|{result.fetched_at.isoformat()}|{len(result.studies)}"
     matches = _rank(profile, result, key, origin)
     version = data_version()
@@ -99,6 +105,14 @@ def results_for(
         stale_hours=stale_hours,
     )
     return TrialResults(matches, {s.nct_id: s for s in result.studies}, result, note)
+
+
+def results_for(
+    profile: PatientProfile, origin: tuple[float, float] | None, *, include_not_yet_recruiting: bool
+) -> TrialResults:
+    """Fetch and rank in one step. Raises ``CtgovError``."""
+    result = fetch(profile, origin, include_not_yet_recruiting=include_not_yet_recruiting)
+    return ranked(profile, result, origin)
 
 
 def age_text(moment: datetime) -> str:

@@ -21,15 +21,22 @@ if zip_problem:
 st.checkbox("Also show trials that are not recruiting yet", key=state.INCLUDE_NOT_YET)
 
 with st.status("Looking for trials…", expanded=False) as progress:
+    progress.update(label="Searching ClinicalTrials.gov…")
     try:
-        progress.update(label="Searching ClinicalTrials.gov…")
-        results = trial_data.results_for(
+        fetched = trial_data.fetch(
             profile, origin, include_not_yet_recruiting=bool(st.session_state.get(state.INCLUDE_NOT_YET))
         )
     except CtgovError as error:
         progress.update(label="Could not get trials", state="error")
         st.error(str(error), icon="⚠️")
         st.stop()
+    where = f"within {profile.travel_miles:,} miles of {profile.zip_code}" if origin else "anywhere"
+    st.write(f"Found {components.count(len(fetched.studies), 'breast cancer trial')} {where}.")
+    progress.update(
+        label=f"Reading the eligibility criteria of {components.count(len(fetched.studies), 'trial')}…"
+    )
+    results = trial_data.ranked(profile, fetched, origin)
+    st.write("Compared each trial's criteria with your answers.")
     progress.update(
         label=f"Checked {components.count(len(results.matches), 'trial')} against your answers",
         state="complete",
