@@ -152,7 +152,7 @@ class Figures:
     excluded_as_likely: tuple[int, int]
     not_relevant_as_likely: tuple[int, int]
     eligible_read_early: int
-    eligible_other_negative: int
+    eligible_not_relevant_other: int
     confusion: Counter[tuple[str, str]]
     disagreements: list[str]
 
@@ -190,14 +190,14 @@ def evaluate(ranked: Sequence[dict[str, Any]], truth: dict[str, str]) -> Figures
 
     confusion: Counter[tuple[str, str]] = Counter()
     disagreements: list[str] = []
-    read_early = other_negative = 0
+    read_early = not_relevant_other = 0
     for m in ranked:
         label, verdict = truth[m["nctId"]], m["verdict"]
         confusion[(label, verdict)] += 1
-        if label == "eligible" and verdict in ("likely_excluded", "not_relevant"):
-            early = verdict == "not_relevant" and any(EARLY_STAGE_MARK in c for c in m["concerns"])
+        if label == "eligible" and verdict == "not_relevant":
+            early = any(EARLY_STAGE_MARK in c for c in m["concerns"])
             read_early += early
-            other_negative += not early
+            not_relevant_other += not early
         if _is_disagreement(label, verdict):
             disagreements.append(
                 f"  #{m['rank']:<3} {m['nctId']} {label}->{verdict}\n"
@@ -212,7 +212,7 @@ def evaluate(ranked: Sequence[dict[str, Any]], truth: dict[str, str]) -> Figures
         excluded_as_likely=as_likely("excluded"),
         not_relevant_as_likely=as_likely("not_relevant"),
         eligible_read_early=read_early,
-        eligible_other_negative=other_negative,
+        eligible_not_relevant_other=not_relevant_other,
         confusion=confusion,
         disagreements=disagreements,
     )
@@ -237,8 +237,9 @@ def print_figures(name: str, profile: dict[str, Any], figures: Figures, errors: 
     for label, pair in rows:
         print(f"  {label:<40} {_ratio(pair)}")
     print(
-        f"  eligible-labelled called not_relevant as early-stage: {figures.eligible_read_early};"
-        f" eligible-labelled set aside for other reasons: {figures.eligible_other_negative}"
+        f"  eligible-labelled called not_relevant: {figures.eligible_read_early} read as"
+        f" early-stage/screening (see caveat), {figures.eligible_not_relevant_other} for other"
+        f" reasons; called likely_excluded: {figures.confusion[('eligible', 'likely_excluded')]}"
     )
     print("\n  label \\ verdict " + "".join(f"{v:>18}" for v in VERDICTS) + f"{'total':>8}")
     for label in LABELS:
