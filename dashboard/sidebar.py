@@ -9,6 +9,7 @@ from matchers.profile import (
     BIOMARKER_LABELS,
     BIOMARKERS,
     BRAIN_METS_LABELS,
+    ECOG_LABELS,
     PRIOR_THERAPIES,
     PRIOR_THERAPY_LABELS,
     SITE_LABELS,
@@ -17,13 +18,6 @@ from matchers.profile import (
     SUBTYPES,
 )
 
-ECOG_LABELS = {
-    0: "0 – Fully active",
-    1: "1 – Light activity; limited in strenuous activity",
-    2: "2 – Up and about more than half the day; cannot work",
-    3: "3 – In bed or chair more than half the day",
-    4: "4 – Completely disabled",
-}
 NOT_SURE = "Not sure"
 
 
@@ -86,7 +80,7 @@ def render_profile_form() -> None:
             st.selectbox(
                 "Daily activity (ECOG performance status)",
                 [None, 0, 1, 2, 3, 4],
-                format_func=lambda v: NOT_SURE if v is None else ECOG_LABELS[v],
+                format_func=lambda v: NOT_SURE if v is None else f"{v} – {ECOG_LABELS[v]}",
                 key=state.ECOG,
             )
             st.multiselect(

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 from matchers.profile import (
     BIOMARKER_LABELS,
     BRAIN_METS_LABELS,
+    ECOG_LABELS,
     PRIOR_THERAPY_LABELS,
     SITE_LABELS,
     SUBTYPE_LABELS,
@@ -43,8 +44,8 @@ SHORT_DISCLAIMER = "Not medical advice: this packet prepares a conversation with
 
 NO_TRIALS_TEXT = "No trials have been starred yet."
 NO_TRIALS_HOW = (
-    "To add some, open the trials page of MBC Navigator, press the star next to each trial you "
-    "would like to talk about, then make this packet again."
+    "To add some, open the Clinical trials page of MBC Navigator, star each trial you would "
+    "like to talk about, then make this packet again."
 )
 
 #: Headings shared by every renderer, in reading order.
@@ -74,13 +75,6 @@ CSV_JOIN = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: ECOG performance status in plain words; the number alone means little to a patient.
-ECOG_LABELS: dict[int, str] = {
-    0: "fully active, no limits",
-    1: "limited in hard physical activity, can do light work",
-    2: "up and about more than half the day, can look after oneself, cannot work",
-    3: "can look after oneself only partly, in bed or a chair more than half the day",
-    4: "cannot look after oneself, in bed or a chair all day",
-}
 _SEX_LABELS = {"female": "Female", "male": "Male"}
 _MENOPAUSE_LABELS = {"premenopausal": "Before menopause", "postmenopausal": "After menopause"}
 _HORMONE_RECEPTOR_LABELS = {"positive": "Positive", "negative": "Negative"}
@@ -333,7 +327,9 @@ def profile_lines(profile: PatientProfile, *, include_zip: bool = False) -> tupl
         lines.append(ProfileLine("Menopause", _MENOPAUSE_LABELS[profile.menopausal_status]))
     if profile.ecog is not None:
         lines.append(
-            ProfileLine("Daily activity (ECOG score)", f"{profile.ecog}: {ECOG_LABELS[profile.ecog]}")
+            ProfileLine(
+                "Daily activity (ECOG score)", f"{profile.ecog}: {ECOG_LABELS[profile.ecog].lower()}"
+            )
         )
     lines.append(
         ProfileLine(

@@ -32,6 +32,14 @@ SITE_LABELS: dict[str, str] = {
 SEXES: tuple[str, ...] = ("female", "male")
 MENOPAUSAL_STATUSES: tuple[str, ...] = ("premenopausal", "postmenopausal")
 ECOG_VALUES: tuple[int, ...] = (0, 1, 2, 3, 4)
+#: What each ECOG performance-status score means, in plain words.
+ECOG_LABELS: dict[int, str] = {
+    0: "Fully active, no limits",
+    1: "Limited in hard physical activity, can do light work",
+    2: "Up and about more than half the day, can look after oneself, cannot work",
+    3: "Can look after oneself only partly, in bed or a chair more than half the day",
+    4: "Cannot look after oneself, in bed or a chair all day",
+}
 BIOMARKERS: tuple[str, ...] = ("pik3ca", "esr1", "brca", "pd-l1", "her2-low")
 BIOMARKER_LABELS: dict[str, str] = {
     "pik3ca": "PIK3CA mutation",
