@@ -383,7 +383,16 @@ class Collector:
 # Receptor status (hormone receptors, HER2, triple-negative)
 # ---------------------------------------------------------------------------------------------
 
-_HER2 = r"(?:\bher-?\s?2(?:/neu)?|\berbb-?2|\bher2/neu)"
+_HER2 = (
+    r"(?:\bher-?\s?2(?:/neu)?|\berbb-?2|\bher2/neu|\bhuman\s+epidermal\s+growth\s+factor\s+receptor"
+    r"[\s-]*2(?:\s*\(her-?\s?2(?:/neu)?\))?)"
+)
+#: "positive"/"positve"/"postive": registries misspell it often enough to matter.
+_POSITIVE = r"(?:posi?ti?ve?\w*|pos\b)"
+_HR_WORDS = (
+    r"(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+    r"pr|pgr|progesterone[\s-]receptors?)"
+)
 _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
     (
         "her2_low",
@@ -393,14 +402,15 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
     (
         "her2_pos",
         HER2_POSITIVE_CELLS,
-        _HER2 + r"\s*(?:status\s*)?(?:-|:)?\s*(?:\+|positiv\w*|pos\b|over-?express\w*|"
-        r"(?:gene[\s-])?amplifi\w*|enriched)",
+        _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:\+|" + _POSITIVE + r"|over-?express\w*|"
+        r"(?:gene[\s-])?amplifi\w*|enriched)|\bpositive\s+(?:for\s+)?" + _HER2,
     ),
     (
         "her2_neg",
         HER2_NEGATIVE_CELLS,
-        _HER2 + r"\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b|non-?amplif\w*|not\s+amplif\w*|"
-        r"non-?over-?express\w*|0\b)|" + _HER2 + r"\s*-(?![a-z0-9+])",
+        _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b|non-?amplif\w*|not\s+amplif\w*|"
+        r"non-?over-?express\w*|0\b)|" + _HER2 + r"\s*-\s*ve\b|" + _HER2 + r"\s*-(?![a-z0-9+])|"
+        r"\bnegative\s+(?:for\s+)?" + _HER2,
     ),
     ("tnbc", TRIPLE_NEGATIVE_CELLS, r"\btriple[\s-]*negative\b|\bm?tnbc\b|\bquadruple[\s-]negative\b"),
     (
@@ -408,15 +418,17 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         HR_POSITIVE_CELLS,
         r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
         r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
-        r"(?:\+|positiv\w*|pos\b)|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|"
-        r"responsive)\b",
+        r"(?:\+|" + _POSITIVE + r")|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|"
+        r"tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|responsive)\b|"
+        r"\bpositive\s+(?:for\s+)?" + _HR_WORDS + r"\b",
     ),
     (
         "hr_neg",
         HR_NEGATIVE_CELLS,
         r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
-        r"er\s+and\s+pr)\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b)|\b(?:er|hr)\s*-(?![a-z0-9+])|"
-        r"\ber\s*<\s*(?:1|10)\s*%",
+        r"er\s+and\s+pr)\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b)|\b(?:er|hr|er/pr)\s*-\s*ve\b|"
+        r"\b(?:er|hr)\s*-(?![a-z0-9+])|\ber\s*<\s*(?:1|10)\s*%|\bnegative\s+(?:for\s+)?(?:hormone[\s-]"
+        r"receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr)\b",
     ),
 )
 _RECEPTOR = re.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _RECEPTOR_PATTERNS))
@@ -463,7 +475,7 @@ _TITLE_TOPIC = re.compile(
 #: which costs far less than scanning every position of a long sentence with it.
 _RECEPTOR_START = re.compile(
     r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
-    r"endocrine|hr|er|pr|pgr)"
+    r"endocrine|hr|er|pr|pgr|human|positive|negative)"
 )
 
 
@@ -481,6 +493,19 @@ def _receptor_mentions(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+#: A status the study only writes down ("HER2 status will be recorded") limits nobody.
+_RECORDED = re.compile(
+    r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
+    r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
+    r"registered|captured|requested|retrieved)\b"
+)
+#: A test result that could not be read ("inconclusive or equivocal HER2") is not a subtype.
+_EQUIVOCAL = re.compile(
+    r"\b(?:inconclusive|equivocal|indeterminate|undetermined|unavailable|borderline|missing|"
+    r"not\s+available|uninterpretable)\b"
+)
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     if out.any_subtype and kind in ("inclusion", "exclusion"):
@@ -488,8 +513,11 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     mentions = _receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text):
         return
-    if kind in ("inclusion", "exclusion") and _CONDITIONAL.search(text):
-        return
+    if kind in ("inclusion", "exclusion"):
+        if _CONDITIONAL.search(text) or _RECORDED.search(text):
+            return
+        if _EQUIVOCAL.search(text, max(0, mentions[0][0] - 60), mentions[0][0]):
+            return  # "inconclusive, equivocal or unavailable HER2 result": about the test
     groups: list[frozenset[str]] = []
     current = ALL_CELLS
     previous_end: int | None = None

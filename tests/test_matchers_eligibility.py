@@ -1355,6 +1355,14 @@ _RECEPTOR_WORDS = [
     "prior",
     "therapy",
     "quadruple",
+    "human",
+    "epidermal",
+    "growth",
+    "factor",
+    "2",
+    "ve",
+    "for",
+    "positve",
 ]
 
 
@@ -1368,3 +1376,51 @@ def test_receptor_mentions_found_from_start_words_equal_a_full_scan(
     text = joiner.join(words)
     full = [(m.start(), m.end(), m.lastgroup or "") for m in cp._RECEPTOR.finditer(text)]
     assert cp._receptor_mentions(text) == full
+
+
+# ---------------------------------------------------------------------------------------------
+# Round 2: readings that must generalize beyond the tuned set
+# ---------------------------------------------------------------------------------------------
+
+HR_POSITIVE = frozenset({"HR+/HER2-", "HR+/HER2+"})
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ("Histologically confirmed HER2-ve breast cancer", HER2_NEGATIVE_CELLS),
+        ("HER2+ve metastatic breast cancer", HER2_POSITIVE_CELLS),
+        ("ER+ve, HER2-ve disease", frozenset({HR_POS_HER2_NEG})),
+        ("HR+ metastatic breast cancer", HR_POSITIVE),
+        ("positive hormone receptor status", HR_POSITIVE),
+        ("hormone receptor positive breast cancer", HR_POSITIVE),
+        ("Human epidermal growth factor receptor 2 (HER2) overexpression", HER2_POSITIVE_CELLS),
+        ("tumour negative for HER2", HER2_NEGATIVE_CELLS),
+    ],
+)
+def test_receptor_wordings_that_registries_use(criterion: str, expected: frozenset[str]) -> None:
+    assert read(INC.format(criterion)).subtype_cells == expected
+
+
+def test_triple_negative_or_her2_positive_is_the_union_even_misspelled() -> None:
+    for spelling in ("positive", "positve", "postive"):
+        reading = read(INC.format(f"Triple-negative or HER2-{spelling} invasive breast cancer"))
+        assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS | HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("HER2, estrogen and progesterone receptor positivity will be recorded."),
+        INC.format("HER2 status is to be documented from the most recent biopsy"),
+        EXC.format("Inconclusive, equivocal or unavailable result of HER2 overexpression by IHC"),
+        EXC.format("Indeterminate HER2 status"),
+    ],
+)
+def test_a_status_only_recorded_or_an_unreadable_test_is_no_subtype_rule(criteria: str) -> None:
+    assert read(criteria).subtype_cells is None
+
+
+def test_a_status_that_must_be_documented_is_still_a_rule() -> None:
+    reading = read(INC.format("HER2-positive status must be documented by IHC 3+ or ISH"))
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
