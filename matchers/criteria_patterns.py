@@ -127,7 +127,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         piece = text[start : match.start()]
-        if _ABBREVIATION_END.search(piece):
+        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
             continue
         pieces.append(piece)
         start = match.end()
@@ -139,7 +139,8 @@ _BOUNDARY = re.compile(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b")
 _NOT_A_NEGATION = re.compile(
     r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
     r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
-    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b"
+    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
+    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
 )
 _NEGATOR = re.compile(
     r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
@@ -148,7 +149,8 @@ _NEGATOR = re.compile(
 _EXCEPTION = re.compile(
     r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
     r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
-    r"may\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated))\b|(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
+    r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
 )
 _POST_NOT_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
@@ -220,6 +222,8 @@ _NOT_A_NEGATION_HINTS = (
     "or not",
     "applicable",
     "if not",
+    "amenable",
+    "candidate",
 )
 _NEGATOR_HINTS = ("no", "without", "never", "free of", "absence", "negative for", "lack", "n't")
 _EXCEPTION_HINTS = (
@@ -235,6 +239,8 @@ _EXCEPTION_HINTS = (
     "restriction",
     "limit",
     "may",
+    "can",
+    "could",
     "permitted",
     "allowed",
 )
@@ -451,7 +457,7 @@ _ANY_STATUS = re.compile(
 _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
     r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
-    r"may\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
     r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
     r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
     r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
@@ -969,9 +975,33 @@ _FUTURE_CONTEXT = re.compile(
 _NOT_A_PRIOR = re.compile(
     r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
 )
+#: Allergy, reaction, dose and pregnancy wording: never a rule about treatment history. Plain
+#: words go in a prefix tree, which rejects most positions of a sentence after one character.
 _NEVER_A_PRIOR = re.compile(
-    r"hypersensitiv|allerg|contraindicat|excipient|cumulative|\bdoses?\s+of\b|childbearing|contracept|"
-    r"pregnan|abstinen|sperm|condom|lactat|breast-?\s?feeding"
+    trie_pattern(
+        [
+            "hypersensitiv",
+            "allerg",
+            "contraindicat",
+            "excipient",
+            "cumulative",
+            "childbearing",
+            "contracept",
+            "pregnan",
+            "abstinen",
+            "sperm",
+            "condom",
+            "lactat",
+            "breastfeeding",
+            "breast-feeding",
+            "breast feeding",
+            "reaction to",
+            "reactions to",
+            "premedicat",
+            "pre-medicat",
+        ]
+    )
+    + r"|\bdoses?\s+of\b"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(
@@ -1267,14 +1297,16 @@ _LINES = re.compile(
     + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
-    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|treatments|therapies)\b"
+    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|(?:treatments?|therapy|therapies)(?!\s+(?:lines?|regimens?)\b))\b"
 )
 _ALLOWED_LATER = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\b")
+_CLAUSE_END = re.compile(r"[.;:]\s")
 _NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
 _ORDINAL_LINE = re.compile(
     r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
     r"(?P<later>\s*(?:or\s+(?:later|beyond|greater|higher|more)|and\s+beyond|\+|or\s+subsequent))?"
 )
+_EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
     r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
@@ -1314,10 +1346,20 @@ def _number(word: str | None) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
+_ENDOCRINE_LINE_WORDS = re.compile(
+    r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
+    r"fulvestrant|\bserds?\b"
+)
+
+
 def _line_factor(context: str) -> str:
-    if re.search(r"non-?(?:hormonal|endocrine)|chemo|cytotoxic", context):
+    chemo = re.search(r"non-?(?:hormonal|endocrine)|chemo|cytotoxic", context)
+    endocrine = _ENDOCRINE_LINE_WORDS.search(context)
+    if chemo and endocrine and not chemo.group(0).startswith("non"):
+        return PRIOR_LINES  # "lines of prior therapy (chemo or hormonal)": either kind counts
+    if chemo:
         return CHEMO_LINES
-    if re.search(r"endocrine|hormon|\bet\b", context):
+    if endocrine:
         return ENDOCRINE_LINES
     return PRIOR_LINES
 
@@ -1331,13 +1373,15 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     has_lines = _LINE_HINT.search(text) is not None
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
+    if not has_lines and ("prior" in text or "previous" in text):
+        has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
     found = False
     counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
     for match in _LINES.finditer(text) if counted else ():
         n = _number(match.group("n"))
         if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
             continue
-        if match.group("unit") in ("treatments", "therapies") and not re.search(
+        if match.group("unit") in ("treatment", "treatments", "therapy", "therapies") and not re.search(
             r"prior|previous|line|systemic|chemo|endocrine", match.group("words")
         ):
             continue
@@ -1350,11 +1394,18 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         cmp = " ".join((match.group("cmp") or "").split())
         tail = " ".join((match.group("tail") or "").split())
         mode = polarity(text, match.start(), match.end(), kind)
-        later = text[match.end() :]
-        if mode == "exclude" and _ALLOWED_LATER.search(later) and not _NOT_ALLOWED.search(later):
-            mode = "allow"
-        if mode == "allow":
+        if mode == "exclude" and kind == "exclusion":
+            # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
+            # count is accepted. Text after a full stop or semicolon is another statement.
+            later = _CLAUSE_END.split(text[match.end() : match.end() + 120], 1)[0]
+            if _ALLOWED_LATER.search(later) and not _NOT_ALLOWED.search(later):
+                mode = "allow"
+        permitted = mode == "allow"
+        if permitted:
             mode = "require"
+        if mode == "require" and kind == "inclusion" and _CONDITIONAL.search(text):
+            found = True  # "HR-positive patients must have had one endocrine line": not everyone
+            continue
         low: int | None = None
         high: int | None = None
         if mode == "require":
@@ -1378,6 +1429,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 high = n - 1
             elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
                 low = n + 1
+            elif permitted and not cmp and not tail:
+                high = n  # "may have received one prior regimen": up to one, none is fine too
             else:
                 low = n
         else:
@@ -1400,6 +1453,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     if not found and "line" in text:
         for match in _ORDINAL_LINE.finditer(text):
             word = match.group("ord")
+            if _EITHER_WAY.match(text, match.end()):
+                continue  # "anti-HER2 treatment as first-line or not": either is accepted
             pre = text[max(0, match.start() - 60) : match.start()]
             if word == "later":
                 out.limit(PRIOR_LINES, 1, None, quote, kind)
@@ -1785,6 +1840,44 @@ _METASTATIC = re.compile(
     r"inoperable\b|(?<!locally\s)advanced\b|mbc\b|abc\b|m1\b|not\s+amenable\s+to\s+(?:curative|local)|"
     r"de\s+novo\s+stage|distant\s+(?:recurrence|relapse|disease))"
 )
+#: Words before "metastases" that make it regional spread (stage II-III), not distant disease.
+_NODAL_BEFORE = re.compile(
+    r"\b(?:axillary|axilla|nodal|lymph[\s-]?nodes?|nodes?|regional|sentinel|ipsilateral|"
+    r"supraclavicular|infraclavicular|internal\s+mammary)\s+(?:lymph\s+)?(?:nodes?\s+)?(?:\w+\s+)?$"
+)
+_NODAL_AFTER = re.compile(
+    r"\s*(?:(?:disease|spread|involvement|deposits?)\s+)?(?:to|in|of|within|involving)\s+(?:the\s+)?"
+    r"(?:(?:\d+|one|two|three|four)(?:\s*(?:-|to|or)\s*\d+)?(?:\s+or\s+more)?\s+|"
+    r"more\s+than\s+\d+\s+)?"
+    r"(?:(?:ipsilateral|regional|axillary)\s+)*(?:axilla|axillary|lymph|nodes?|regional|"
+    r"(?:supra|infra)clavicular|internal\s+mammary)\b|"
+    r"\s+(?:(?:axillary|regional|ipsilateral)\s+)*(?:lymph[\s-]?)?nodes?\b|\s+axillary\b|"
+    r"\s*(?:(?:greater|larger|smaller|less|more)\s+than|>|<|>=|<=)\s*\d+(?:\.\d+)?\s*mm\b"
+)
+
+
+def is_nodal(text: str, start: int, end: int) -> bool:
+    """Whether the "metastases" at ``text[start:end]`` means spread to nearby lymph nodes.
+
+    "Axillary metastases" or "metastatic lymph nodes" describe stage II-III cancer that can still
+    be operated on, not cancer that has spread to distant organs.
+    """
+    return (
+        _NODAL_BEFORE.search(text, max(0, start - 40), start) is not None
+        or _NODAL_AFTER.match(text, end) is not None
+    )
+
+
+def distant_metastasis(text: str) -> re.Match[str] | None:
+    """The first mention of advanced or metastatic disease that is not only nodal spread."""
+    for match in _METASTATIC.finditer(text):
+        if not match.group(0).startswith(("metasta", "oligo")) or not is_nodal(
+            text, match.start(), match.end()
+        ):
+            return match
+    return None
+
+
 _LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
 _EARLY = re.compile(
     r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
@@ -1798,6 +1891,21 @@ _HISTORY_CONTEXT = re.compile(
     r"\b(?:prior|previous\w*|history|relaps\w*|recurr\w*|progress\w*|completed|received|after|"
     r"following|diagnosed\s+with|initially|original|primary\s+diagnosis)\b"
 )
+_RECURRENT_BESIDE = re.compile(r"^(?:recurrent|relapsed)\s*(?:(?:or|and/or|and|/|,)\s*)?$")
+
+
+def _in_history(text: str, start: int) -> bool:
+    """Whether the advanced-disease word at ``start`` names past events ("history of metastatic
+    disease"), not the disease she has now; "recurrent or metastatic" is the disease now."""
+    pre = text[max(0, start - 40) : start]
+    history = last_match(_HISTORY_CONTEXT, pre)
+    if history is None:
+        return False
+    if _RECURRENT_BESIDE.match(pre[history.start() :]):
+        return _HISTORY_CONTEXT.search(pre, 0, history.start()) is not None
+    return True
+
+
 _SITE_WORDS = re.compile(
     r"\b(?:brain|cns|central\s+nervous|leptomening\w*|liver|hepatic|bone|lung|visceral|spinal|meningeal|"
     r"symptomatic|uncontrolled|active|untreated|intracranial|cerebral|known|untreatable)\b"
@@ -1848,6 +1956,25 @@ _ANY_STAGE = re.compile(
     r"\b(?:any|all|every)\s+(?:disease\s+)?stages?\b|\bregardless\s+of\s+(?:disease\s+)?stage\b|"
     r"\bstages?\s+(?:0|i|1)\s*(?:-|to|through|and)\s*(?:iv|4)\b"
 )
+_STAGE_ID = r"(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b"
+#: A whole list of stages, read greedily: "stage I, II, III or IV", "stages IIIB-IV".
+_STAGE_LIST = re.compile(
+    r"\bstages?\s*"
+    + _STAGE_ID
+    + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
+    + _STAGE_ID
+    + r")+"
+)
+_STAGE_TOKEN = re.compile(r"(?<=[\s,/&-])" + _STAGE_ID + r"|(?<=stage)" + _STAGE_ID)
+
+
+def _stages_span_both(text: str) -> bool:
+    """Whether a list of stages runs from operable stages (0-III) to stage IV."""
+    for match in _STAGE_LIST.finditer(text):
+        tokens = {t.group(0) for t in _STAGE_TOKEN.finditer(match.group(0))}
+        if tokens & {"iv", "4"} and tokens - {"iv", "4"}:
+            return True
+    return False
 
 
 def read_setting(
@@ -1860,16 +1987,16 @@ def read_setting(
     early_words: bool = True,
 ) -> None:
     """Cues for metastatic versus early (curative, pre-operative, screening) disease."""
-    if kind == "inclusion" and "stage" in text and _ANY_STAGE.search(text):
+    if kind == "inclusion" and "stage" in text and (_ANY_STAGE.search(text) or _stages_span_both(text)):
         # "Breast cancer of any stage": both settings, so the study is open to her.
         out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
         out.setting.append(SettingCue("early", trim_quote(quote), kind))
         return
     if kind == "inclusion":
-        metastatic = _METASTATIC.search(text) if metastatic_words else None
+        metastatic = distant_metastasis(text) if metastatic_words else None
         if metastatic is not None:
             mode = polarity(text, metastatic.start(), metastatic.end(), kind)
-            if mode == "require" and not _HISTORY_CONTEXT.search(text[: metastatic.start()][-40:]):
+            if mode == "require" and not _in_history(text, metastatic.start()):
                 out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
             elif (
                 mode == "exclude"
@@ -1890,7 +2017,7 @@ def read_setting(
                 SettingCue("early_strong" if strong else "early", trim_quote(quote), kind)
             )
     elif kind == "exclusion":
-        metastatic = _METASTATIC.search(text) if metastatic_words else None
+        metastatic = distant_metastasis(text) if metastatic_words else None
         if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
             return
         window = text[max(0, metastatic.start() - 40) : metastatic.end() + 25]

@@ -17,6 +17,7 @@ from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
     Collector,
     ReceptorRule,
+    is_nodal,
     normalize,
     read_biomarkers,
     read_brain,
@@ -167,6 +168,10 @@ _PREFERENCE = re.compile(
     r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
     r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
 )
+_ANY_SUBTYPE = re.compile(
+    r"\b(?:any|all)\s+(?:breast\s+cancer\s+)?(?:subtypes?|receptor\s+status|hormone[\s-]receptor\s+"
+    r"status|her2\s+status|molecular\s+subtypes?)\b"
+)
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 _CANCER_NAME = re.compile(
     r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
@@ -252,6 +257,16 @@ _SETTING_WORDS: dict[str, str] = {
     ),
 }
 _SETTING_WORD = re.compile(trie_pattern(sorted(_SETTING_WORDS)))
+_WORD_REST = re.compile(r"\w*")
+#: Words before an early-stage cue that give it another meaning.
+_NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
+    "screening": re.compile(
+        r"(?:molecular|genomic|biomarker|ngs|sequencing|profiling|target\w*|pre-?)[\s-]*(?:[a-z]+\s+)?$"
+    ),
+    "biopsy": re.compile(r"\bliquid[\s-]+$"),
+}
+#: A criterion that names distant disease itself, not only "advanced" or "inoperable".
+_DISTANT = re.compile(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b")
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
@@ -365,6 +380,14 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
         word = match.group(0)
         if word == "in situ" and joined.startswith(" hybrid", match.end()):
             continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        if word in _NOT_EARLY_AFTER and _NOT_EARLY_AFTER[word].search(
+            joined, max(0, match.start() - 30), match.start()
+        ):
+            continue  # "molecular screening" profiles a tumor; "liquid biopsy" is a blood test
+        if word == "metasta":
+            rest = _WORD_REST.match(joined, match.end())
+            if is_nodal(joined, match.start(), rest.end() if rest else match.end()):
+                continue  # "axillary metastases": regional spread, not distant disease
         cue = _SETTING_WORDS[word]
         if cue not in found:
             found[cue] = texts[joined.count("\n", 0, match.start())]
@@ -410,6 +433,13 @@ def _setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting,
     early_score = 2 * bool(title_early) + bool(label_early) + bool(crit_early) + 2 * bool(strong_early)
     met_quote = title_met or label_met or crit_met or ""
     early_quote = strong_early or title_early or label_early or crit_early or ""
+    distant = next(
+        (c.quote for c in cues if c.cue == "metastatic" and _DISTANT.search(normalize(c.quote))), None
+    )
+    if strong_early and distant:
+        # "No distant metastases" and "metastatic disease proven by imaging" both required: two
+        # cohorts (a registry with an early and a metastatic arm), so the study is open to her.
+        return "mixed", trim_quote(distant)
     if strong_early and not title_met:
         return "early", trim_quote(early_quote)
     if met_score:
@@ -671,11 +701,29 @@ def _read_labels(study: Study, collector: Collector) -> None:
 
 #: The implicit part of a trial whose criteria say some rules hold "only for" another part.
 OTHER_PART = "other part"
-_ONLY_FOR_PART = re.compile(
-    r"\bonly\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
-    r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+only\b",
-    re.IGNORECASE,
+_ONLY_AFTER = re.compile(
+    r"\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
+    r"\s*\((?:for\s+)?(?:phase|part|cohort|arm|group)\b"
 )
+_ONLY_BEFORE = re.compile(r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+$")
+
+
+def _only_for_part(criteria: str) -> bool:
+    """Whether some rules hold "only for phase III" / "(phase II) only": looked up around each
+    "only", which is far cheaper than a case-blind search of the whole text."""
+    text = criteria.lower()
+    position = text.find("only")
+    while position != -1:
+        end = position + 4
+        whole_word = (position == 0 or not text[position - 1].isalnum()) and not text[
+            end : end + 1
+        ].isalnum()
+        if whole_word and (
+            _ONLY_AFTER.match(text, end) or _ONLY_BEFORE.search(text, max(0, position - 24), position)
+        ):
+            return True
+        position = text.find("only", end)
+    return False
 
 
 def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
@@ -698,6 +746,8 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
         text = normalize(item.text)
         if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
             open_parents.add(parent)
+        elif _ANY_SUBTYPE.search(text):
+            open_parents.add(parent)  # "... or late relapse (any subtype)": the list limits nothing
     return open_parents, preferring
 
 
@@ -788,7 +838,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
         item_count=len(items),
     )
     alternatives = _part_alternatives(collector, part_texts) if part_texts else []
-    if alternatives and _ONLY_FOR_PART.search(study.eligibility_criteria or ""):
+    if alternatives and _only_for_part(study.eligibility_criteria or ""):
         # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
         alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
     if len(alternatives) == 1:

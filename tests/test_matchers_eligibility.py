@@ -1424,3 +1424,150 @@ def test_a_status_only_recorded_or_an_unreadable_test_is_no_subtype_rule(criteri
 def test_a_status_that_must_be_documented_is_still_a_rule() -> None:
     reading = read(INC.format("HER2-positive status must be documented by IHC 3+ or ISH"))
     assert reading.subtype_cells == HER2_POSITIVE_CELLS
+
+
+NEUTRAL = {"title": "A Study in Breast Cancer", "conditions": ("Breast Cancer",)}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "setting"),
+    [
+        (
+            INC.format("Stage II breast cancer with documented axillary metastases, before surgery"),
+            "early",
+        ),
+        (INC.format("Invasive breast cancer with axillary lymph node metastasis"), "unknown"),
+        (INC.format("Breast cancer with metastatic axillary lymph nodes"), "unknown"),
+        (INC.format("Metastatic breast cancer with lymph node metastases"), "metastatic"),
+        (INC.format("Initial diagnosis of Stage I, II, III or IV invasive breast cancer"), "mixed"),
+        (INC.format("Stage IIIB-IV breast cancer"), "mixed"),
+        (INC.format("Stage II or III breast cancer"), "early"),
+        (INC.format("First treated or recurrent metastatic breast cancer"), "metastatic"),
+        (INC.format("History of metastatic disease treated with curative intent"), "unknown"),
+        (
+            "Inclusion Criteria for the early setting:\n* Breast cancer and no evidence of distant "
+            "metastases\nInclusion Criteria for the metastatic setting:\n* Metastatic breast cancer "
+            "proven by imaging",
+            "mixed",
+        ),
+    ],
+)
+def test_disease_setting_from_the_criteria(criteria: str, setting: str) -> None:
+    assert read(criteria, **NEUTRAL).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("title", "setting"),
+    [
+        ("Molecular Screening Program for Patients With Breast Cancer", "unknown"),
+        ("Breast Cancer Liquid Biopsy Stratification", "unknown"),
+        ("Upper Extremity Mapping in Breast Cancer With Axillary Metastases", "unknown"),
+        ("Breast MRI Screening and Diagnosis", "early"),
+        ("Core Biopsy of Suspicious Breast Lesions", "early"),
+    ],
+)
+def test_title_words_that_look_early_but_are_not(title: str, setting: str) -> None:
+    assert (
+        read("Inclusion Criteria:\n* Adults", title=title, conditions=("Breast Cancer",)).setting
+        == setting
+    )
+
+
+def test_a_list_with_an_any_subtype_alternative_limits_no_subtype() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced breast cancer not amenable to curative treatment with:\n"
+        "  * triple-negative breast cancer\n  * invasive lobular cancer\n"
+        "  * late relapse (any subtype)"
+    )
+    assert read(criteria).subtype_cells is None
+
+
+def test_not_amenable_to_curative_treatment_does_not_negate_what_follows() -> None:
+    reading = read(INC.format("Advanced disease not amenable to curative therapy, HER2-positive"))
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (
+            EXC.format("More than 1 prior line of chemotherapy for metastatic disease"),
+            {"chemo_lines": (None, 1)},
+        ),
+        (
+            EXC.format("More than one prior endocrine treatment for advanced breast cancer"),
+            {"endocrine_lines": (None, 1)},
+        ),
+        (
+            INC.format(
+                "Patients who have not received more than 1 line of systemic therapy in the metastatic "
+                "setting.\n  Under protocol 4, eligible patients will be limited to X"
+            ),
+            {"prior_lines": (None, 1)},
+        ),
+        (
+            INC.format("0-1 prior treatment in the metastatic setting (hormone or chemotherapy)"),
+            {"prior_lines": (0, 1)},
+        ),
+        (
+            INC.format(
+                "Patients may have received one prior chemotherapy regimen for metastatic disease"
+            ),
+            {"chemo_lines": (None, 1)},
+        ),
+        (
+            INC.format("A maximum of two hormone therapy lines for metastatic disease"),
+            {"endocrine_lines": (None, 2)},
+        ),
+        (
+            INC.format(
+                "Two or more lines of prior therapy (chemo or hormonal) in the metastatic setting"
+            ),
+            {"prior_lines": (2, None)},
+        ),
+        (
+            INC.format("No more than 2 prior aromatase inhibitor regimens for advanced disease"),
+            {"endocrine_lines": (None, 2)},
+        ),
+        (
+            EXC.format("Up to one line of endocrine therapy for metastatic disease is allowed"),
+            {"endocrine_lines": (None, 1)},
+        ),
+        (INC.format("Anti-HER2 treatment as first-line or not, for metastatic disease"), {}),
+        (
+            INC.format(
+                "HR-positive patients must have received at least one endocrine therapy for "
+                "metastatic disease"
+            ),
+            {},
+        ),
+        (INC.format("Metastatic disease diagnosed after 08-Jun-2012 with 2 or more sites"), {}),
+        (INC.format("Treated in 2012 or later for metastatic disease, at least 3 cycles"), {}),
+    ],
+)
+def test_line_counts_generalize(
+    criteria: str, expected: dict[str, tuple[int | None, int | None]]
+) -> None:
+    assert limits(read(criteria)) == expected
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Corticosteroid premedication can be dropped after no asthma-like reaction to paclitaxel",
+        "HER2-positive patients can be treated with adjuvant therapy containing trastuzumab",
+        "Patients may have received adjuvant trastuzumab",
+    ],
+)
+def test_reactions_and_permissions_are_not_required_history(criterion: str) -> None:
+    reading = read(INC.format(criterion))
+    assert not any(f.startswith("prior:") and expects for f, expects in facts(reading))
+
+
+def test_only_for_a_part_found_around_the_word_only() -> None:
+    from matchers.eligibility import _only_for_part
+
+    assert _only_for_part("Measurable disease only for phase II study")
+    assert _only_for_part("Triple-negative disease only (phase II)")
+    assert _only_for_part("Cohort B only: HER2-low")
+    assert not _only_for_part("Only patients with measurable disease; commonly seen")
