@@ -23,6 +23,7 @@ from matchers.findings import (
     ALLOW_MALE,
     ALLOW_NON_MEASURABLE,
     BIOMARKER_PREFIX,
+    BONE_METS,
     BONE_ONLY,
     BONE_ONLY_CONDITION,
     BRAIN_METS,
@@ -277,13 +278,25 @@ def _pre_window(text: str, start: int, width: int = 110) -> str:
     return pre
 
 
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|must|should|shall|will|may|can|has|have|had|do|does)\b"
+)
+
+
 def _post_window(text: str, end: int) -> str:
+    """The rest of a mention's clause: "(T-DM1) therapy is allowed" reads past the bracket, and
+    ", and/or effusion-only disease are excluded" is one list sharing its verb, not a new clause."""
     post = text[end : end + 70]
+    if "(" in post:
+        post = _BRACKETED.sub(" ", post).split("(", 1)[0]
     if _BOUNDARY_HINT.search(post):
-        boundary = _BOUNDARY.search(post)
-        if boundary:
+        for boundary in _BOUNDARY.finditer(post):
+            joins_a_list = boundary.group(0)[0] == "," and "and" in boundary.group(0)
+            if joins_a_list and not _VERB.search(post, 0, boundary.start()):
+                continue  # a list: the verb after it applies to every member
             post = post[: boundary.start()]
-    return post.split("(", 1)[0]
+            break
+    return post
 
 
 def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
@@ -711,8 +724,8 @@ _LIVER = re.compile(
 )
 _LAB_CONTEXT = re.compile(
     r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
-    r"child-?pugh|enzymes|function|%|>\s*\d|\bextensive\b|\bdiffuse\b|\bmajority\b|\breplac\w+|"
-    r"\bmore\s+than\b|\bburden\b"
+    r"child-?pugh|enzymes|function|%|>\s*\d|>=\s*\d|\bextensive\b|\bdiffuse\b|\bmajority\b|\breplac\w+|"
+    r"\bmore\s+than\b|\bburden\b|\d\s*(?:mm|cm)\b|\bdiameter\b"
 )
 
 
@@ -751,9 +764,70 @@ def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
     out.require(LIVER_METS, True, quote, kind)
 
 
+_OTHER_THAN_BONE = re.compile(
+    r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|skin|spinal\s+cord|"
+    r"visceral|adrenal|soft[\s-]tissue|oligometasta\w*|prevent\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+
+
+def read_bone_focus(labels: list[str], kind: Source, out: Collector) -> None:
+    """A title or condition about bone metastases alone ("Breast Cancer With Bone Metastasis",
+    "Patients With Metastatic Bone Lesions") makes them a requirement."""
+    joined = normalize(" | ".join(labels))
+    if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
+        return
+    match = _BONE_METS.search(joined)
+    if match is None or _BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined):
+        return
+    quote = next((t for t in labels if _BONE_METS.search(normalize(t))), labels[0])
+    out.require(BONE_METS, True, quote, kind)
+
+
+_BONE_METS = re.compile(
+    r"(?<!non-)(?<!non\s)\b(?:bone|bony|skeletal|osseous)[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|"
+    r"lesions?\b|involvement\b|deposits?\b)|\bmetasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+"
+    r"(?:the\s+)?(?:bones?|skeleton)\b|\bmetastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+)
+#: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
+_BESIDE_BONE = re.compile(
+    r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|nodes?|skin|"
+    r"visceral|viscera|adrenal|soft[\s-]tissue|measurable|evaluable|any\s+site|other\s+sites?)\b|"
+    r"\bwith\s+or\s+without\b|\bregardless\b|\bincluding\b|\bsuch\s+as\b|\bif\s+(?:present|any)\b"
+)
+#: Conditions on bone metastases that an exclusion turns away, not bone metastases as such.
+_BONE_CONDITION = re.compile(
+    r"symptom|pain|fractur|compression|impending|requir|radiat|radiother|unstable|untreated|"
+    r"uncontrolled|progress|hypercalc|skeletal[\s-]related|\bsres?\b|surgery|only|sole|exclusive|"
+    r"\bwho\b|\bwhose\b|\bthat\b|\bwhich\b|initiat|denosumab|bisphosph|zoledron|treat|therap"
+)
+
+
+def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Bone metastases required ("at least one bone lesion") or, rarely, excluded outright.
+
+    Only a sentence that names bone as the one site counts: "lung, liver or bone metastases" is a
+    list of places, "measurable disease or bone lesions" a choice, and an exclusion of "symptomatic
+    bone metastases needing radiation" is about their state, not their presence.
+    """
+    mention = _BONE_METS.search(text)
+    if mention is None or _BONE_ONLY.search(text) or _BESIDE_BONE.search(text):
+        return
+    if _LAB_CONTEXT.search(text):
+        return  # "alkaline phosphatase <= 5 x ULN for patients with bone metastases"
+    if _BRAIN_CONDITIONAL.search(text) or _ALLOWING.search(text):
+        return  # "patients with bone metastases must ...", "bone metastases are allowed"
+    mode = polarity(text, mention.start(), mention.end(), kind)
+    if mode == "require":
+        out.require(BONE_METS, True, quote, kind)
+    elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
+        out.require(BONE_METS, False, quote, kind)
+
+
 _BONE_ONLY = re.compile(
     r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
-    r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b"
+    r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
+    r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
+    r"(?:site|manifestation|evidence|location)"
 )
 _MEASURABLE = re.compile(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b")
 _NON_MEASURABLE_OK = re.compile(
@@ -1373,7 +1447,7 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     has_lines = _LINE_HINT.search(text) is not None
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
-    if not has_lines and ("prior" in text or "previous" in text):
+    if not has_lines and ("prior" in text or "previous" in text or "received" in text):
         has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
     found = False
     counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
@@ -2232,7 +2306,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "receptors": _RECEPTOR_HINTS,
     "brain": _BRAIN_HINTS,
     "liver": ("liver", "hepatic"),
-    "extent": ("bone", "measurable", "evaluable", "assessable"),
+    "extent": ("bone", "bony", "skeletal", "osseous", "measurable", "evaluable", "assessable"),
     "lines": _LINE_HINTS + _ADVANCED_HINTS,
     "prior": _DRUG_HINTS,
     "biomarkers": _BIOMARKER_HINTS,
@@ -2426,6 +2500,14 @@ def triggered(text: str) -> set[str]:
     return scan(text)[0]
 
 
+_LESION_DEFINITION = re.compile(
+    r"\bnon-?\s?measurable\s+(?:lesions?|disease)\s+(?:are|is|include\w*|consists?|defined|such\s+as)\b|"
+    r"\bconsidered\s+(?:as\s+)?(?:non-?\s?|not\s+)measurable\b|\b(?:are|is)\s+(?:considered\s+)?"
+    r"(?:non-?\s?measurable|not\s+measurable)\b|\bmeasurable\s+(?:lesions?|disease)\s+(?:is|are)\s+"
+    r"defined\b|\btruly\s+non-?\s?measurable\b"
+)
+
+
 def read_sentence(
     text: str,
     quote: str,
@@ -2439,12 +2521,17 @@ def read_sentence(
         return
     if "receptors" in groups:
         read_receptors(text, quote, kind, out)
-    if "brain" in groups:
+    # "Non-measurable lesions include bone lesions, leptomeningeal disease, ...": a definition
+    # from the response criteria names sites without requiring or excluding any of them.
+    defining = "measurable" in text and _LESION_DEFINITION.search(text) is not None
+    if "brain" in groups and not defining:
         read_brain(text, quote, kind, out)
-    if "liver" in groups:
+    if "liver" in groups and not defining:
         read_liver(text, quote, kind, out)
     if "extent" in groups:
         read_disease_extent(text, quote, kind, out)
+        if not defining and ("bone" in text or "skeletal" in text or "osseous" in text):
+            read_bone(text, quote, kind, out)
     lines = "lines" in groups and read_lines(text, quote, kind, out)
     if "prior" in groups:
         read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)

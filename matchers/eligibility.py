@@ -20,6 +20,7 @@ from matchers.criteria_patterns import (
     is_nodal,
     normalize,
     read_biomarkers,
+    read_bone_focus,
     read_brain,
     read_gene_change,
     read_lines,
@@ -679,6 +680,7 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_prior_therapy(text, title, "title", collector, skip_generic=False)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     read_liver_focus(labels, "title", collector)
+    read_bone_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",

@@ -28,6 +28,7 @@ SYMPTOMATIC = "symptomatic"
 LEPTOMENINGEAL = "leptomeningeal"
 PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
 LIVER_METS = "liver_mets"
+BONE_METS = "bone_mets"
 BONE_ONLY = "bone_only"
 #: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
 BONE_ONLY_CONDITION = "bone_only_condition"

@@ -21,6 +21,7 @@ from matchers.findings import (
     ALLOW_MALE,
     ALLOW_PREMENOPAUSAL,
     BIOMARKER_PREFIX,
+    BONE_METS,
     BONE_ONLY,
     BONE_ONLY_CONDITION,
     BRAIN_METS,
@@ -265,6 +266,8 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
         return False if brain == "none" else None
     if factor == LIVER_METS:
         return "liver" in profile.sites
+    if factor == BONE_METS:
+        return "bone" in profile.sites  # her list of sites is a stated fact
     if factor == BONE_ONLY:
         return profile.sites == ("bone",)
     if factor == MEASURABLE:
@@ -444,6 +447,15 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
             out.concern("It is only for people whose cancer has spread to the liver.", quote)
         elif fact:
             out.concern("It does not accept people whose cancer has spread to the liver.", quote)
+        return
+    if factor == BONE_METS:
+        if expects and fact:
+            out.reason("It is for cancer that has spread to the bones, like yours.", quote)
+            out.add_fit("Bone metastasis trial", 3)
+        elif expects:
+            out.concern("It is only for people whose cancer has spread to the bones.", quote)
+        elif fact:
+            out.concern("It does not accept people whose cancer has spread to the bones.", quote)
         return
     if factor == BONE_ONLY:
         if expects and fact:

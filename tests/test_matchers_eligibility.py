@@ -1571,3 +1571,82 @@ def test_only_for_a_part_found_around_the_word_only() -> None:
     assert _only_for_part("Triple-negative disease only (phase II)")
     assert _only_for_part("Cohort B only: HER2-low")
     assert not _only_for_part("Only patients with measurable disease; commonly seen")
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXC.format("Bone-only disease excluded"),
+        EXC.format("Bone metastases as the only site of disease"),
+        INC.format("Patients with bone-only disease are not eligible"),
+        INC.format(
+            "Measurable disease. Patients with bone-only, and/or effusion-only disease are excluded."
+        ),
+    ],
+)
+def test_bone_only_disease_turned_away_is_an_exclusion(criteria: str) -> None:
+    assert ("bone_only", False) in facts(read(criteria))
+    assert ("bone_only", True) not in facts(read(criteria))
+
+
+def test_a_bracket_after_a_drug_does_not_hide_that_it_is_allowed() -> None:
+    reading = read(INC.format("Prior ado-trastuzumab (T-DM1) therapy is allowed."))
+    assert ("prior:t-dm1", True) not in facts(reading)
+    assert "prior:t-dm1" in allowances(reading)
+
+
+def test_a_list_of_drugs_shares_the_verb_after_it() -> None:
+    reading = read(INC.format("Prior anthracycline, paclitaxel, and trastuzumab are allowed"))
+    assert not any(expects for f, expects in facts(reading) if f.startswith("prior:"))
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Non-measurable lesions are all other lesions, including bony metastases, leptomeningeal "
+        "disease, ascites and lesions in the liver",
+        "Lesions that are considered non-measurable include the following: leptomeningeal disease",
+        "At least one measurable lesion of >= 10 mm for liver lesions and >= 15 mm for lymph nodes",
+    ],
+)
+def test_response_criteria_definitions_name_sites_without_rules(criterion: str) -> None:
+    found = {f for f, _ in facts(read(INC.format(criterion)))}
+    assert not found & {"leptomeningeal", "bone_mets", "liver_mets", "brain_mets"}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Metastatic breast cancer with lytic, sclerotic or mixed bone lesions"), True),
+        (INC.format("At least one bone metastasis"), True),
+        (INC.format("Breast cancer with at least one cancer-related bone lesion"), True),
+        (EXC.format("Patients who do not have at least one bone lesion on plain radiographs"), True),
+        (EXC.format("Bone metastases"), False),
+        (INC.format("Metastases to lung, liver or bone"), None),
+        (INC.format("Measurable disease or bone lesions"), None),
+        (INC.format("Patients with bone metastases must have received a bisphosphonate"), None),
+        (EXC.format("Symptomatic bone metastases requiring radiotherapy"), None),
+        (EXC.format("Patients with bone metastases who initiated denosumab within 30 days"), None),
+        (INC.format("Alkaline phosphatase <= 5 x ULN for patients with bone metastases"), None),
+        (INC.format("At least one measurable non-bone lesion"), None),
+    ],
+)
+def test_bone_metastases_required_or_excluded(criteria: str, expected: bool | None) -> None:
+    bone = {e for f, e in facts(read(criteria)) if f == "bone_mets"}
+    assert bone == (set() if expected is None else {expected})
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "required"),
+    [
+        ("Zoledronic Acid in Metastatic Breast Cancer With Bone Lesions", ("Breast Cancer",), True),
+        ("Drug X in Breast Cancer", ("Breast Cancer With Bone Metastasis",), True),
+        ("Denosumab in Breast Cancer With Bone and Liver Metastases", ("Breast Cancer",), False),
+        ("Drug X in Metastatic Breast Cancer", ("Breast Cancer",), False),
+    ],
+)
+def test_a_label_about_bone_metastases_alone_requires_them(
+    title: str, conditions: tuple[str, ...], required: bool
+) -> None:
+    reading = read("Inclusion Criteria:\n* Adults", title=title, conditions=conditions)
+    assert (("bone_mets", True) in facts(reading)) is required

@@ -632,3 +632,31 @@ def test_a_side_part_that_fits_while_the_main_part_excludes_is_only_possible() -
     assert any("the part without extra rules" in q for q in result.questions)
     untreated = PatientProfile("hr-positive", ("bone", "liver"), prior_therapies=(), prior_lines=0)
     assert match(untreated, ONLY_PHASE_3).verdict == "likely_eligible"
+
+
+BONE_TRIAL = INC.format("Metastatic breast cancer with at least one bone metastasis")
+
+
+def test_a_bone_metastasis_trial_turns_away_a_patient_whose_sites_leave_out_bone() -> None:
+    result = match(PatientProfile("her2-positive", ("lung", "lymph-nodes")), BONE_TRIAL)
+    assert result.verdict == "likely_excluded"
+    assert any("spread to the bones" in c.text for c in result.concerns)
+
+
+def test_a_bone_metastasis_trial_fits_a_patient_with_bone_metastases() -> None:
+    result = match(HR_POSITIVE, BONE_TRIAL)
+    assert result.verdict == "likely_eligible"
+    assert "Bone metastasis trial" in result.fit
+
+
+@pytest.mark.parametrize(
+    ("criteria", "sites"),
+    [
+        (INC.format("Metastatic breast cancer with liver metastases"), ("bone",)),
+        (INC.format("Metastatic breast cancer with untreated brain metastases"), ("lung",)),
+    ],
+)
+def test_site_requirements_use_the_site_list_as_a_stated_fact(
+    criteria: str, sites: tuple[str, ...]
+) -> None:
+    assert match(PatientProfile("hr-positive", sites), criteria).verdict == "likely_excluded"
