@@ -470,7 +470,9 @@ _ANY_STATUS = re.compile(
 _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
     r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|the\s+tumou?r|positive|negative)\b|"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
+    r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
+    r"received))\b|"
     r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
     r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
     r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
@@ -620,6 +622,7 @@ _BRAIN_CONDITIONAL = re.compile(
 )
 _WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|six)\b|"
+    r"\b(?:in|during)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*(?:days?|weeks?|months?)\b|"
     r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
     r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
     r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
@@ -1044,7 +1047,7 @@ _FUTURE_CONTEXT = re.compile(
     r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
     r"able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
     r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
-    r"to\s+be\s+(?:treated|given|administered))\b"
+    r"to\s+be\s+(?:treated|given|administered)|intent(?:ion)?\s+to\s+treat|intended|planned\s+for)\b"
 )
 _NOT_A_PRIOR = re.compile(
     r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
@@ -1088,6 +1091,8 @@ _SHORT_WASHOUT = re.compile(
 #: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
 _LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
+_BECAUSE_BEFORE = re.compile(r"(?<!such\s)(?<!well\s)\b(?:as|because|since|given\s+that)\s+$")
+_IS_AFTER = re.compile(r"\s+(?:is|are|may|can|could|might|has|have)\b")
 _NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
 _AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
 _ADJUVANT_EXCEPTION = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
@@ -1192,6 +1197,8 @@ def read_prior_therapy(
         post = text[end : end + 40]
         if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
             continue
+        if _BECAUSE_BEFORE.search(pre) and _IS_AFTER.match(post):
+            continue  # "... excluded, as paclitaxel is hepatotoxic": a reason, not a rule
         inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
         prior_match = last_match(_PRIOR_CONTEXT, pre)
         prior_after = re.match(

@@ -1650,3 +1650,38 @@ def test_a_label_about_bone_metastases_alone_requires_them(
 ) -> None:
     reading = read("Inclusion Criteria:\n* Adults", title=title, conditions=conditions)
     assert (("bone_mets", True) in facts(reading)) is required
+
+
+def test_a_subtype_tagged_to_one_phase_does_not_limit_the_whole_trial() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Any ER, PR or HER2 level (positive or negative) acceptable (phase I)\n"
+        "* Triple-negative disease only (phase II)"
+    )
+    by_part = {part.part: part.subtype_cells for part in reading.parts}
+    assert by_part["phase 2"] == TRIPLE_NEGATIVE_CELLS
+    assert by_part["phase 1"] is None
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "If the patient has one trastuzumab-based treatment in the metastatic setting, it counts as one",
+        "If tumor is HER2+, treatment with chemotherapy or HER2-directed therapy per standard of care",
+        "Stage IV breast cancer with intent to treat with taxane-based chemotherapy",
+        "Patients who received chemotherapy or pertuzumab in the prior 3 weeks",
+    ],
+)
+def test_conditions_plans_and_washouts_require_no_history(criterion: str) -> None:
+    assert not any(f.startswith("prior:") for f, _ in facts(read(INC.format(criterion))))
+
+
+def test_a_washout_in_the_prior_weeks_is_no_exclusion_of_history() -> None:
+    criteria = EXC.format("Patients who received chemotherapy or pertuzumab in the prior 3 weeks")
+    assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
+
+
+def test_a_reason_given_with_as_is_not_a_rule_about_a_drug() -> None:
+    criteria = EXC.format("Chronic hepatitis B, as paclitaxel is potentially hepatotoxic")
+    assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
+    assert ("prior:taxane", True) in facts(read(INC.format("Prior therapy such as paclitaxel")))
