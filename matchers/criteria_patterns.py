@@ -1086,6 +1086,7 @@ _NOT_HISTORY = re.compile(
 )
 _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
+    r"\b(?:in|during)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*(?:days?|weeks?)\b|"
     r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
 )
 #: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
