@@ -1684,4 +1684,4 @@ def test_a_washout_in_the_prior_weeks_is_no_exclusion_of_history() -> None:
 def test_a_reason_given_with_as_is_not_a_rule_about_a_drug() -> None:
     criteria = EXC.format("Chronic hepatitis B, as paclitaxel is potentially hepatotoxic")
     assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
-    assert ("prior:taxane", True) in facts(read(INC.format("Prior therapy with paclitaxel")))
+    assert ("prior:taxane", True) in facts(read(INC.format("Prior treatment with paclitaxel")))
