@@ -1032,7 +1032,8 @@ _GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
 #: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
 _SERD_FACTORS = ("fulvestrant", "endocrine-other")
 _PRIOR_CONTEXT = re.compile(
-    r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
+    r"\b(?:prior(?!\s+to\s+(?:the\s+)?(?:initiation|start|beginning|first|study|enrol|registration|"
+    r"randomi|surgery|entry))|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
     r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
     r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
     r"administered|given(?!\s+(?:the\s+)?(?:known|its|their|high|low|poor|limited|potential|lack|"
@@ -1092,6 +1093,9 @@ _SHORT_WASHOUT = re.compile(
 #: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
 _LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
+_FOR_SOME_PATIENTS = re.compile(
+    r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b"
+)
 _BECAUSE_BEFORE = re.compile(r"(?<!such\s)(?<!well\s)\b(?:as|because|since|given\s+that)\s+$")
 _IS_AFTER = re.compile(r"\s+(?:is|are|may|can|could|might|has|have)\b")
 _NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
@@ -1238,6 +1242,8 @@ def read_prior_therapy(
             conditional = _CONDITIONAL.search(text) is not None
         if mode == "require" and conditional:
             continue
+        if mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end):
+            continue  # "no prior chemotherapy for patients with stage I-III disease": not for her
         previous = (end, mode)
         if mode == "allow":
             if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
@@ -1969,6 +1975,20 @@ _EARLY = re.compile(
     r"developing|\bstage\s*(?:0|i{1,3}[abc]?|[123][abc]?)\b(?:\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?"
     r"(?:i{1,3}[abc]?|[123][abc]?)\b)*(?!\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?(?:iv|4))"
 )
+_IN_SITU = frozenset({"dcis", "ductal carcinoma in situ"})
+_INVASIVE_OR_IN_SITU = re.compile(
+    r"(?<!non-)(?<!non)\binvasive\b[^.;]{0,80}?(?:\bor|\band|,)\s+(?:[\w()-]+\s+){0,3}?(?:non-?invasive|"
+    r"\(?dcis\b|(?:ductal\s+|lobular\s+)?carcinoma\s+in\s+situ|in\s+situ)|"
+    r"\b(?:dcis|in\s+situ)\b[^.;]{0,40}?\b(?:or|and)\s+(?:\w+\s+){0,2}?invasive\b"
+)
+
+
+def invasive_or_in_situ(text: str) -> bool:
+    """Whether carcinoma in situ is named beside invasive cancer as an alternative ("invasive
+    breast cancer or DCIS"), which takes any breast cancer rather than only early disease."""
+    return "invasive" in text and _INVASIVE_OR_IN_SITU.search(text) is not None
+
+
 _HISTORY_CONTEXT = re.compile(
     r"\b(?:prior|previous\w*|history|relaps\w*|recurr\w*|progress\w*|completed|received|after|"
     r"following|diagnosed\s+with|initially|original|primary\s+diagnosis)\b"
@@ -2089,6 +2109,9 @@ def read_setting(
         elif _LOCALLY_ADVANCED.search(text) and not _HISTORY_CONTEXT.search(text):
             out.setting.append(SettingCue("locally_advanced", trim_quote(quote), kind))
         early = _EARLY.search(text) if early_words else None
+        if early is not None and early.group(0) in _IN_SITU and invasive_or_in_situ(text):
+            # "invasive breast cancer or DCIS" takes any breast cancer, not only early disease
+            early = next((m for m in _EARLY.finditer(text) if m.group(0) not in _IN_SITU), None)
         if (
             early is not None
             and not _HISTORY_CONTEXT.search(text)

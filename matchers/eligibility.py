@@ -17,6 +17,7 @@ from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
     Collector,
     ReceptorRule,
+    invasive_or_in_situ,
     is_nodal,
     normalize,
     read_biomarkers,
@@ -366,6 +367,13 @@ def _scope(labels: _Labels, inclusion_items: list[str], collector: Collector) ->
     return "other", labels.quote
 
 
+def _line_at(joined: str, position: int) -> str:
+    """The one label (line) of ``joined`` that ``position`` falls in."""
+    start = joined.rfind("\n", 0, position) + 1
+    end = joined.find("\n", position)
+    return joined[start : end if end != -1 else len(joined)]
+
+
 def _setting_cues(texts: list[str]) -> dict[str, str]:
     """For each label cue (metastatic, local, early), the first text that shows it.
 
@@ -381,6 +389,8 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
         word = match.group(0)
         if word == "in situ" and joined.startswith(" hybrid", match.end()):
             continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        if word in ("in situ", "dcis") and invasive_or_in_situ(_line_at(joined, match.start())):
+            continue  # "Invasive Breast Cancer, Ductal or Lobular Carcinoma in Situ": any cancer
         if word in _NOT_EARLY_AFTER and _NOT_EARLY_AFTER[word].search(
             joined, max(0, match.start() - 30), match.start()
         ):

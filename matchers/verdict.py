@@ -763,7 +763,18 @@ def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judg
         out.reason("It accepts cancer that has spread only to the bones.", bone.quote)
 
 
-def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> bool:
+def tests_a_treatment(study: Study) -> bool:
+    """Whether a study tests a treatment for the cancer (an unknown purpose counts as one).
+
+    Observational studies and interventional ones for supportive care, diagnosis, screening or
+    other purposes do not, which matters when they take every stage of breast cancer.
+    """
+    if (study.study_type or "").upper() == "OBSERVATIONAL":
+        return False
+    return (study.primary_purpose or "TREATMENT").upper() == "TREATMENT"
+
+
+def _relevance(profile: PatientProfile, reading: TrialReading, study: Study, out: _Judgement) -> bool:
     if reading.scope == "other":
         out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
         return False
@@ -787,10 +798,23 @@ def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) 
         )
     else:
         out.add_fit("Breast cancer trial", 2)
-    if reading.setting in ("metastatic", "mixed"):
-        disease = "breast cancer" if reading.scope == "breast" else "cancer"
+    disease = "breast cancer" if reading.scope == "breast" else "cancer"
+    if reading.setting == "metastatic":
         out.reason(f"It is for metastatic or advanced {disease}.", reading.setting_quote)
         out.add_fit("For metastatic disease", 1)
+    elif reading.setting == "mixed":
+        out.reason(
+            f"It takes {disease} that has spread as well as earlier stages.", reading.setting_quote
+        )
+        out.add_fit("For metastatic disease", 1)
+        if not tests_a_treatment(study):
+            # A registry, tissue bank, imaging or support study open to every stage: whether it
+            # suits her depends on details of her care that the listing and profile do not hold.
+            out.ask(
+                "This study takes people with breast cancer at any stage and does not test a "
+                "cancer treatment (it looks at care, tests or samples). Ask the study team whether "
+                "it fits your situation."
+            )
     else:
         out.ask(
             "The listing does not say clearly whether it takes people whose cancer has spread. Ask "
@@ -881,7 +905,7 @@ def judge(
         A ``TrialMatch`` with verdict, score, reasons, concerns and questions (rank left at 0).
     """
     out = _Judgement()
-    relevant = _relevance(profile, reading, out)
+    relevant = _relevance(profile, reading, study, out)
     if relevant and reading.parts:
         # Each part has its own rules: she needs to fit one of them, so the best one counts.
         options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]

@@ -1685,3 +1685,36 @@ def test_a_reason_given_with_as_is_not_a_rule_about_a_drug() -> None:
     criteria = EXC.format("Chronic hepatitis B, as paclitaxel is potentially hepatotoxic")
     assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
     assert ("prior:taxane", True) in facts(read(INC.format("Prior treatment with paclitaxel")))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "setting"),
+    [
+        ("Diagnosis of invasive breast cancer or DCIS", "unknown"),
+        ("Women with a unilateral invasive or noninvasive (DCIS) breast cancer", "unknown"),
+        ("Ductal carcinoma in situ", "early"),
+        ("DCIS or early invasive breast cancer scheduled for surgery", "early"),
+    ],
+)
+def test_in_situ_beside_invasive_cancer_is_any_breast_cancer(criterion: str, setting: str) -> None:
+    assert read(INC.format(criterion), **NEUTRAL).setting == setting
+
+
+def test_a_title_listing_invasive_and_in_situ_cancer_is_not_early_only() -> None:
+    title = (
+        "Blood and Tissue Samples in Women With Invasive Breast Cancer, Ductal or Lobular "
+        "Carcinoma in Situ"
+    )
+    assert (
+        read("Inclusion Criteria:\n* Adults", title=title, conditions=("Breast Cancer",)).setting
+        == "unknown"
+    )
+
+
+def test_rules_for_other_patients_and_prior_to_as_before_are_not_her_history() -> None:
+    reading = read(
+        INC.format("No prior chemotherapy or hormonal therapy for patients with stage I-III disease")
+    )
+    assert not any(f.startswith("prior:") for f, _ in facts(reading))
+    reading = read(INC.format("Scheduled for biopsy prior to initiation of systemic treatment"))
+    assert not any(f.startswith("prior:") for f, _ in facts(reading))

@@ -660,3 +660,42 @@ def test_site_requirements_use_the_site_list_as_a_stated_fact(
     criteria: str, sites: tuple[str, ...]
 ) -> None:
     assert match(PatientProfile("hr-positive", sites), criteria).verdict == "likely_excluded"
+
+
+def any_stage_study(study_type: str, purpose: str | None) -> Study:
+    design: dict[str, Any] = {"studyType": study_type}
+    if purpose:
+        design["designInfo"] = {"primaryPurpose": purpose}
+    return Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000003", "briefTitle": "A Breast Cancer Study"},
+                "designModule": design,
+                "conditionsModule": {"conditions": ["Breast Cancer"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria:\n* Breast cancer of any stage",
+                    "sex": "ALL",
+                },
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("study_type", "purpose", "verdict"),
+    [
+        ("OBSERVATIONAL", None, "possibly_eligible"),
+        ("INTERVENTIONAL", "SUPPORTIVE_CARE", "possibly_eligible"),
+        ("INTERVENTIONAL", "DIAGNOSTIC", "possibly_eligible"),
+        ("INTERVENTIONAL", "TREATMENT", "likely_eligible"),
+        ("INTERVENTIONAL", None, "likely_eligible"),
+    ],
+)
+def test_a_study_open_to_every_stage_that_tests_no_treatment_is_at_most_possibly(
+    study_type: str, purpose: str | None, verdict: str
+) -> None:
+    trial = any_stage_study(study_type, purpose)
+    assert trial.primary_purpose == purpose
+    result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
+    assert result.verdict == verdict
+    assert any("as well as earlier stages" in r.text for r in result.reasons)
