@@ -46,10 +46,10 @@ _SUFFIX = re.compile(
 _ONLY = re.compile(
     r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
 )
-#: Part words factored by first letter, each at a word start, so most positions fail at once.
+#: Part words factored by first letter, so most positions fail after one character.
 _HINT = re.compile(
-    r"\b(?:p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:ub|tud|egment)|e(?:scalat|xpan|xtens)|"
-    r"run-?in|induct)"
+    r"p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:tud|egment)|e(?:scalat|xpan|xtens)|"
+    r"run-?in|induct"
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}
 _FILLER = frozenset({"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an"})
@@ -112,9 +112,19 @@ def prefix_parts(text: str) -> Parts:
 
 def suffix_parts(text: str) -> Parts:
     """The part a criterion names at its end ("... only (phase II)"), when it names no other."""
+    # Every ending label is bracketed or follows "for": most lines stop at these cheap checks.
+    end = text.rstrip(" .:;")
+    if end[-1:] == ")":
+        opening = end.rfind("(", max(0, len(end) - 40))
+        if opening == -1 or not _HINT.search(end[opening:].lower()):
+            return ()
+    else:
+        start = max(0, len(end) - 60)
+        if end.find("for ", start) == -1 and end.find("For ", start) == -1:
+            return ()
+        if not _HINT.search(end[start:].lower()):
+            return ()
     lowered = text[-80:].lower()
-    if not _hinted(lowered[-40:]):
-        return ()
     match = _SUFFIX.search(lowered)
     if match is None:
         return ()

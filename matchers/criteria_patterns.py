@@ -110,7 +110,7 @@ def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
 # Sentences and polarity
 # ---------------------------------------------------------------------------------------------
 
-_SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9)\]%\"'])[.!?]\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
+_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
 
 
@@ -205,6 +205,44 @@ def trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+def first_letter_pattern(pattern: str) -> str:
+    r"""``\b(?:lung|liver|...)tail`` regrouped by first letter: ``(?:l(?<!\wl)(?:ung|iver)|...)tail``.
+
+    Same matches, but the regex engine can skip every position whose character starts no
+    alternative, which a leading ``\b`` prevents; for long lists of cancer names about 40%
+    faster. Every top-level alternative must start with a plain letter.
+    """
+    head = r"\b(?:"
+    if not pattern.startswith(head):
+        raise ValueError("expected a pattern starting with \\b(?:")
+    alternatives: list[str] = []
+    current: list[str] = []
+    depth, index = 0, len(head)
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == ")" and depth == 0:
+            break
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            alternatives.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    alternatives.append("".join(current))
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        if not alternative[:1].isalpha():
+            raise ValueError(f"alternative {alternative!r} does not start with a letter")
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    grouped = "|".join(f"{c}(?<!\\w{c})(?:{'|'.join(rest)})" for c, rest in groups.items())
+    return f"(?:{grouped}){pattern[index + 1 :]}"
+
+
 def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
     """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
     return re.compile(trie_pattern(list(hints)))
@@ -240,7 +278,8 @@ _EXCEPTION_HINTS = (
     "restriction",
     "limit",
     "may",
-    "can",
+    "can be",
+    "can have",
     "could",
     "permitted",
     "allowed",
@@ -620,14 +659,18 @@ _BRAIN_CONDITIONAL = re.compile(
     r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
     r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b"
 )
+#: Each alternative starts with a plain character and checks the word boundary just after it
+#: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the
+#: positions no alternative can start at, which a leading "\b" prevents (about 30% faster).
 _WASHOUT = re.compile(
-    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|six)\b|"
-    r"\b(?:in|during)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*(?:days?|weeks?|months?)\b|"
-    r"(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|half[\s-]lives)|"
-    r"\b\d+\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+(?:the\s+)?"
-    r"(?:first|start|study|randomi|enrol|initiation|day))|\bsince\s+(?:the\s+)?(?:last|prior|previous|"
-    r"completion)|\b(?:at\s+least|(?:a\s+)?minimum\s+of)\s+\d+\s*(?:days?|weeks?|wks?|months?)\b"
-    r"(?!\s+of\s+follow)|\bwashout\b|\b(?:has|have|must\s+have)\s+elapsed\b"
+    r"w(?<!\ww)ithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|"
+    r"six)\b|(?:i(?<!\wi)n|d(?<!\wd)uring)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*"
+    r"(?:days?|weeks?|months?)\b|(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|"
+    r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+"
+    r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
+    r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
+    r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"
+    r"m(?<!\wm)ust\s+have)\s+elapsed\b"
 )
 
 
@@ -786,10 +829,13 @@ def read_bone_focus(labels: list[str], kind: Source, out: Collector) -> None:
     out.require(BONE_METS, True, quote, kind)
 
 
+#: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
+#: word start, not after "non-"), so the engine skips positions by first character.
 _BONE_METS = re.compile(
-    r"(?<!non-)(?<!non\s)\b(?:bone|bony|skeletal|osseous)[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|"
-    r"lesions?\b|involvement\b|deposits?\b)|\bmetasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+"
-    r"(?:the\s+)?(?:bones?|skeleton)\b|\bmetastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
+    r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
+    r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
+    r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
 )
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
 _BESIDE_BONE = re.compile(
@@ -1079,7 +1125,7 @@ _NEVER_A_PRIOR = re.compile(
             "pre-medicat",
         ]
     )
-    + r"|\bdoses?\s+of\b"
+    + r"|d(?<!\wd)oses?\s+of\b"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(
@@ -1202,7 +1248,7 @@ def read_prior_therapy(
         post = text[end : end + 40]
         if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
             continue
-        if _BECAUSE_BEFORE.search(pre) and _IS_AFTER.match(post):
+        if _IS_AFTER.match(post) and _BECAUSE_BEFORE.search(pre):
             continue  # "... excluded, as paclitaxel is hepatotoxic": a reason, not a rule
         inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
         prior_match = last_match(_PRIOR_CONTEXT, pre)
@@ -1923,10 +1969,12 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
 # ---------------------------------------------------------------------------------------------
 
 _METASTATIC = re.compile(
-    # one word boundary first, so most positions fail after a single check
-    r"\b(?:(?<!non-)(?:oligo-?)?metasta(?:tic|ses|sis|size\w*)\b|stage\s*(?:iv|4)\b|unresectable\b|"
-    r"inoperable\b|(?<!locally\s)advanced\b|mbc\b|abc\b|m1\b|not\s+amenable\s+to\s+(?:curative|local)|"
-    r"de\s+novo\s+stage|distant\s+(?:recurrence|relapse|disease))"
+    # Each word boundary is checked just after the first letter ("m(?<!\wm)bc" is "\bmbc"), so the
+    # engine skips positions by first character; a leading "\b" would prevent that.
+    r"o(?<!\wo)(?<!non-o)ligo-?metasta(?:tic|ses|sis|size\w*)\b|m(?<!\wm)(?:(?<!non-m)etasta(?:tic|"
+    r"ses|sis|size\w*)\b|bc\b|1\b)|s(?<!\ws)tage\s*(?:iv|4)\b|u(?<!\wu)nresectable\b|"
+    r"i(?<!\wi)noperable\b|a(?<!\wa)(?:(?<!locally\sa)dvanced|bc)\b|n(?<!\wn)ot\s+amenable\s+to\s+"
+    r"(?:curative|local)|d(?<!\wd)(?:e\s+novo\s+stage|istant\s+(?:recurrence|relapse|disease))"
 )
 #: Words before "metastases" that make it regional spread (stage II-III), not distant disease.
 _NODAL_BEFORE = re.compile(
@@ -1958,11 +2006,13 @@ def is_nodal(text: str, start: int, end: int) -> bool:
 
 def distant_metastasis(text: str) -> re.Match[str] | None:
     """The first mention of advanced or metastatic disease that is not only nodal spread."""
-    for match in _METASTATIC.finditer(text):
+    match = _METASTATIC.search(text)
+    while match is not None:
         if not match.group(0).startswith(("metasta", "oligo")) or not is_nodal(
             text, match.start(), match.end()
         ):
             return match
+        match = _METASTATIC.search(text, match.end())
     return None
 
 

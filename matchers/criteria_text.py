@@ -299,7 +299,9 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
         while stack and not _is_parent_of(stack[-1], line):
             stack.pop()
         parent = stack[-1].text.rstrip(":").strip() if stack else None
-        own = prefix_parts(body) or suffix_parts(body)
+        own = prefix_parts(body)
+        if not own and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
+            own = suffix_parts(body)  # "... only (phase II)": cheap tests first, most lines stop
         line.parts = nest(stack[-1].parts if stack else section_parts, own)
         stack.append(line)
         if line.is_label:

@@ -1718,3 +1718,25 @@ def test_rules_for_other_patients_and_prior_to_as_before_are_not_her_history() -
     assert not any(f.startswith("prior:") for f, _ in facts(reading))
     reading = read(INC.format("Scheduled for biopsy prior to initiation of systemic treatment"))
     assert not any(f.startswith("prior:") for f, _ in facts(reading))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["lung", "liver cancer", "xlung", "lungs", "nsclc", "-lung", "breast", " ", ","]
+        ),
+        max_size=8,
+    )
+)
+def test_first_letter_grouping_matches_exactly_what_a_leading_boundary_matches(words: list[str]) -> None:
+    import re
+
+    from matchers.criteria_patterns import first_letter_pattern
+
+    pattern = r"\b(?:lung|liver\s+cancer|nsclc|lymphoma)s?\b"
+    text = " ".join(words)
+    fast = re.compile(first_letter_pattern(pattern))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+    with pytest.raises(ValueError):
+        first_letter_pattern(r"(?:lung)")
