@@ -50,6 +50,7 @@ from matchers.findings import (
     STANDARD_NONE,
     STANDARD_OPTIONAL,
     STANDARD_THERAPY,
+    SYMPTOM,
     SYMPTOMATIC,
     TRIPLE_NEGATIVE_CELLS,
     Allowance,
@@ -808,6 +809,23 @@ def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
         return
     quote = next((t for t in labels if _LIVER.search(normalize(t))), labels[0])
     out.require(LIVER_METS, True, quote, kind)
+
+
+_SYMPTOM_NAMES = re.compile(
+    r"\b(?<!non-)(?:pain|fatigue|hot\s+fl(?:ash|ush)e?s|nausea|vomiting|neuropath(?:y|ies)|"
+    r"lymph(?:o)?edema|insomnia|anxiety|depression|distress|cachexia|mucositis|alopecia|hair\s+loss|"
+    r"dyspn(?:o)?ea|constipation|diarrh(?:o)?ea|hypercalc(?:a)?emia|dermatitis|arthralgias?)\b"
+)
+
+
+def read_symptom_focus(labels: list[str], kind: Source, out: Collector) -> None:
+    """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
+    Flashes") makes having it (or being at risk of it) a condition no profile records."""
+    for label in labels:
+        match = _SYMPTOM_NAMES.search(normalize(label))
+        if match is not None:
+            out.require(SYMPTOM, True, label, kind, " ".join(match.group(0).split()))
+            return
 
 
 _OTHER_THAN_BONE = re.compile(

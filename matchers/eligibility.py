@@ -32,6 +32,7 @@ from matchers.criteria_patterns import (
     read_receptors,
     read_sentence,
     read_standard_therapy,
+    read_symptom_focus,
     scan,
     split_sentences,
     trie_pattern,
@@ -694,6 +695,7 @@ def _read_labels(study: Study, collector: Collector) -> None:
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     read_liver_focus(labels, "title", collector)
     read_bone_focus(labels, "title", collector)
+    read_symptom_focus(labels, "title", collector)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",

@@ -53,6 +53,7 @@ from matchers.findings import (
     STANDARD_THERAPY,
     SUBTYPE,
     SUBTYPE_NAMED,
+    SYMPTOM,
     SYMPTOMATIC,
     Limit,
     Requirement,
@@ -545,6 +546,12 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == SYMPTOM:
+        out.ask(
+            f"This study is about {req.detail}. It may be only for people who have it or are likely "
+            "to get it. Ask the study team whether it fits you."
+        )
         return
     if factor == GENOMIC_TEST:
         out.ask(

@@ -699,3 +699,17 @@ def test_a_study_open_to_every_stage_that_tests_no_treatment_is_at_most_possibly
     result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
     assert result.verdict == verdict
     assert any("as well as earlier stages" in r.text for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "verdict"),
+    [
+        ("Spousal Relationships and Pain in Metastatic Breast Cancer", "possibly_eligible"),
+        ("Hypnotherapy for Hot Flashes in Metastatic Breast Cancer", "possibly_eligible"),
+        ("Drug X in Non-symptomatic Metastatic Breast Cancer", "likely_eligible"),
+    ],
+)
+def test_a_study_about_a_symptom_asks_whether_she_has_it(title: str, verdict: str) -> None:
+    result = match(HR_POSITIVE, INC.format("Metastatic breast cancer"), title=title)
+    assert result.verdict == verdict
+    assert any("This study is about" in q for q in result.questions) is (verdict != "likely_eligible")
