@@ -1461,7 +1461,9 @@ def test_disease_setting_from_the_criteria(criteria: str, setting: str) -> None:
     [
         ("Molecular Screening Program for Patients With Breast Cancer", "unknown"),
         ("Breast Cancer Liquid Biopsy Stratification", "unknown"),
-        ("Upper Extremity Mapping in Breast Cancer With Axillary Metastases", "unknown"),
+        ("Imaging of Breast Cancer With Lymph Node Metastases", "unknown"),
+        ("Upper Extremity Mapping in Breast Cancer With Axillary Metastases", "early"),
+        ("Radiomics of Pathological Complete Response (ypN0)", "early"),
         ("Breast MRI Screening and Diagnosis", "early"),
         ("Core Biopsy of Suspicious Breast Lesions", "early"),
     ],
