@@ -1458,6 +1458,7 @@ _ORDINAL_LINE = re.compile(
     r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
     r"(?P<later>\s*(?:or\s+(?:later|beyond|greater|higher|more)|and\s+beyond|\+|or\s+subsequent))?"
 )
+_APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b|\bstandard\s+of\s+care\b")
 _EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
@@ -1608,6 +1609,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             if _EITHER_WAY.match(text, match.end()):
                 continue  # "anti-HER2 treatment as first-line or not": either is accepted
             pre = text[max(0, match.start() - 60) : match.start()]
+            if _APPROVAL.search(pre):
+                continue  # "FDA approval of pertuzumab for first-line treatment": a drug's label
             if word == "later":
                 out.limit(PRIOR_LINES, 1, None, quote, kind)
             elif word in ("first", "1st"):

@@ -1742,3 +1742,14 @@ def test_first_letter_grouping_matches_exactly_what_a_leading_boundary_matches(w
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
     with pytest.raises(ValueError):
         first_letter_pattern(r"(?:lung)")
+
+
+def test_a_drug_label_naming_first_line_use_is_no_line_rule() -> None:
+    criterion = (
+        "Heavily pretreated prior to FDA approval of pertuzumab (08-Jun-2012) for first line "
+        "treatment of HER2+ metastatic breast cancer"
+    )
+    assert limits(read(INC.format(criterion))) == {}
+    assert limits(read(INC.format("First-line treatment for metastatic disease"))) == {
+        "prior_lines": (0, 0)
+    }
