@@ -1464,6 +1464,7 @@ def test_disease_setting_from_the_criteria(criteria: str, setting: str) -> None:
         ("Imaging of Breast Cancer With Lymph Node Metastases", "unknown"),
         ("Upper Extremity Mapping in Breast Cancer With Axillary Metastases", "early"),
         ("Radiomics of Pathological Complete Response (ypN0)", "early"),
+        ("Breast Imaging in Women at High Genetic Risk of Breast Cancer", "early"),
         ("Breast MRI Screening and Diagnosis", "early"),
         ("Core Biopsy of Suspicious Breast Lesions", "early"),
     ],
