@@ -2046,6 +2046,9 @@ _EARLY = re.compile(
     r"developing|\bstage\s*(?:0|i{1,3}[abc]?|[123][abc]?)\b(?:\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?"
     r"(?:i{1,3}[abc]?|[123][abc]?)\b)*(?!\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?(?:iv|4))"
 )
+_TNM_EARLY = re.compile(
+    r"\b[cpy]?t(?:is|[0-4])[a-d]?\b(?:\s*(?:-|to|or|,)\s*t?[0-4][a-d]?\b)*[^.;]{0,60}?\b[cpy]?n[0-3][a-c]?\b"
+)
 _IN_SITU = frozenset({"dcis", "ductal carcinoma in situ"})
 _INVASIVE_OR_IN_SITU = re.compile(
     r"(?<!non-)(?<!non)\binvasive\b[^.;]{0,80}?(?:\bor|\band|,)\s+(?:[\w()-]+\s+){0,3}?(?:non-?invasive|"
@@ -2183,6 +2186,8 @@ def read_setting(
         if early is not None and early.group(0) in _IN_SITU and invasive_or_in_situ(text):
             # "invasive breast cancer or DCIS" takes any breast cancer, not only early disease
             early = next((m for m in _EARLY.finditer(text) if m.group(0) not in _IN_SITU), None)
+        if early is None and early_words and "m1" not in text:
+            early = _TNM_EARLY.search(text)  # "T1-2 N0-1": tumour and node stages of operable cancer
         if (
             early is not None
             and not _HISTORY_CONTEXT.search(text)
@@ -2445,6 +2450,9 @@ _TRIGGER_TOKENS: dict[str, str] = {
     "men": "sex",
     "ps": "performance",
     "m0": "setting_early",
+    "n0": "setting_early",
+    "n1": "setting_early",
+    "n2": "setting_early",
     "m1": "setting",
 }
 

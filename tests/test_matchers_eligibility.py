@@ -1442,6 +1442,9 @@ NEUTRAL = {"title": "A Study in Breast Cancer", "conditions": ("Breast Cancer",)
         (INC.format("Initial diagnosis of Stage I, II, III or IV invasive breast cancer"), "mixed"),
         (INC.format("Stage IIIB-IV breast cancer"), "mixed"),
         (INC.format("Stage II or III breast cancer"), "early"),
+        (INC.format("Biopsy proven cT1-2 N0-2 MX invasive breast cancer"), "early"),
+        (INC.format("Invasive cancer or DCIS, Tis, T1 or T2 < 3 cm, N0 or N1"), "early"),
+        (INC.format("Any T, any N, M1 breast cancer"), "metastatic"),
         (INC.format("First treated or recurrent metastatic breast cancer"), "metastatic"),
         (INC.format("History of metastatic disease treated with curative intent"), "unknown"),
         (
