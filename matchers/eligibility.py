@@ -877,7 +877,32 @@ def read_trial_uncached(study: Study) -> TrialReading:
     return merged
 
 
+#: A broad therapy class and the line count that counts it.
+_CLASS_LINES = {
+    PRIOR_PREFIX + "chemotherapy": CHEMO_LINES,
+    PRIOR_PREFIX + "endocrine": ENDOCRINE_LINES,
+    PRIOR_PREFIX + "systemic": PRIOR_LINES,
+}
+
+
+def _against_counts(
+    requirements: tuple[Requirement, ...], limits: tuple[Limit, ...]
+) -> tuple[Requirement, ...]:
+    """An outright "no prior chemotherapy" beside a count that allows chemotherapy lines ("no more
+    than 2 chemotherapy regimens") describes two groups or two settings: a question, not a bar."""
+    allowing = {x.factor for x in limits if x.high is None or x.high >= 1}
+    if not allowing:
+        return requirements
+    return tuple(
+        replace(r, detail=MIXED)
+        if not r.expects and not r.detail and _CLASS_LINES.get(r.factor) in allowing
+        else r
+        for r in requirements
+    )
+
+
 def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
+    limits = _reconcile_limits(collector.limits)
     return TrialReading(
         nct_id=reading.nct_id,
         version=reading.version,
@@ -885,8 +910,8 @@ def _findings(reading: TrialReading, collector: Collector, part: str = "") -> Tr
         scope_quote=reading.scope_quote,
         setting=reading.setting,
         setting_quote=reading.setting_quote,
-        requirements=_reconcile_requirements(collector),
-        limits=_reconcile_limits(collector.limits),
+        requirements=_against_counts(_reconcile_requirements(collector), limits),
+        limits=limits,
         allowances=_unique_allowances(collector.allowances),
         healthy_volunteers=reading.healthy_volunteers,
         item_count=reading.item_count,

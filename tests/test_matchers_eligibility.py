@@ -1757,3 +1757,14 @@ def test_a_drug_label_naming_first_line_use_is_no_line_rule() -> None:
     assert limits(read(INC.format("First-line treatment for metastatic disease"))) == {
         "prior_lines": (0, 0)
     }
+
+
+def test_no_prior_chemotherapy_beside_a_count_allowing_chemotherapy_is_a_question() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Patients with de novo malignancies and no previous chemotherapy\n"
+        "* Patients with advanced malignancies who received no more than 2 chemotherapy regimens"
+    )
+    chemo = [r for r in reading.requirements if r.factor == "prior:chemotherapy"]
+    assert [(r.expects, r.detail) for r in chemo] == [(False, "mixed")]
+    plain = read(INC.format("No previous chemotherapy"))
+    assert [(r.expects, r.detail) for r in plain.requirements] == [(False, "")]
