@@ -39,6 +39,7 @@ from matchers.findings import (
     HER2_POSITIVE_CELLS,
     HR_NEGATIVE_CELLS,
     HR_POSITIVE_CELLS,
+    INFLAMMATORY,
     LEPTOMENINGEAL,
     LIVER_METS,
     MEASURABLE,
@@ -809,6 +810,26 @@ def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
         return
     quote = next((t for t in labels if _LIVER.search(normalize(t))), labels[0])
     out.require(LIVER_METS, True, quote, kind)
+
+
+_IBC = re.compile(r"\binflammatory\s+(?:breast\s+)?(?:cancer|carcinoma|disease)\b|\bibc\b")
+_ANY_IBC = re.compile(
+    r"\bnon-?\s?(?:ibc|inflammatory)\b|\bwith\s+or\s+without\b|\bmay\s+(?:also\s+)?(?:have|include|be)\b|"
+    r"\b(?:is|are)\s+(?:defined|determined|diagnosed|confirmed)\b"
+)
+
+
+def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Inflammatory breast cancer required ("stage III IBC or stage IV IBC"): a type no profile
+    records, so the verdict asks. "IBC or non-IBC", "IBC is eligible" and exclusions are skipped
+    (a fact not given never excludes)."""
+    if kind != "inclusion":
+        return
+    mention = _IBC.search(text)
+    if mention is None or _ANY_IBC.search(text):
+        return
+    if polarity(text, mention.start(), mention.end(), kind) == "require":
+        out.require(INFLAMMATORY, True, quote, kind)
 
 
 _SYMPTOM_NAMES = re.compile(
@@ -2435,6 +2456,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "interval": _INTERVAL_HINTS,
     "genes": _GENE_HINTS,
     "profiling": _PROFILING_HINTS,
+    "inflammatory": ("inflammatory", "ibc"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -2670,3 +2692,5 @@ def read_sentence(
         read_standard_therapy(text, quote, kind, out)
     if "interval" in groups:
         read_relapse_interval(text, quote, kind, out)
+    if "inflammatory" in groups and not defining:
+        read_inflammatory(text, quote, kind, out)

@@ -38,6 +38,7 @@ from matchers.findings import (
     HR_NEG_HER2_POS,
     HR_POS_HER2_NEG,
     HR_POS_HER2_POS,
+    INFLAMMATORY,
     LEPTOMENINGEAL,
     LIVER_METS,
     MEASURABLE,
@@ -546,6 +547,12 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == INFLAMMATORY:
+        out.ask(
+            "It is for inflammatory breast cancer (a type that makes the breast red and swollen). "
+            "Ask your care team whether yours is this type."
+        )
         return
     if factor == SYMPTOM:
         out.ask(

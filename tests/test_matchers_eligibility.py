@@ -1768,3 +1768,18 @@ def test_no_prior_chemotherapy_beside_a_count_allowing_chemotherapy_is_a_questio
     assert [(r.expects, r.detail) for r in chemo] == [(False, "mixed")]
     plain = read(INC.format("No previous chemotherapy"))
     assert [(r.expects, r.detail) for r in plain.requirements] == [(False, "")]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "required"),
+    [
+        (INC.format("Patient must have stage III IBC or stage IV IBC"), True),
+        (INC.format("Metastatic or locally advanced breast cancer (IBC or non-IBC)"), False),
+        (INC.format("Patients may have inflammatory breast cancer."), False),
+        (INC.format("Inflammatory breast cancer is eligible"), False),
+        (EXC.format("Inflammatory breast cancer"), False),
+        (INC.format("Non-measurable lesions include inflammatory breast cancer and ascites"), False),
+    ],
+)
+def test_inflammatory_breast_cancer_required(criteria: str, required: bool) -> None:
+    assert (("inflammatory", True) in facts(read(criteria))) is required
