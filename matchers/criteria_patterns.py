@@ -833,20 +833,25 @@ def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> No
 
 
 _SYMPTOM_NAMES = re.compile(
-    r"\b(?<!non-)(?:pain|fatigue|hot\s+fl(?:ash|ush)e?s|nausea|vomiting|neuropath(?:y|ies)|"
-    r"lymph(?:o)?edema|insomnia|anxiety|depression|distress|cachexia|mucositis|alopecia|hair\s+loss|"
-    r"dyspn(?:o)?ea|constipation|diarrh(?:o)?ea|hypercalc(?:a)?emia|dermatitis|arthralgias?)\b"
+    first_letter_pattern(
+        r"\b(?:pain|fatigue|hot\s+fl(?:ash|ush)e?s|nausea|vomiting|neuropath(?:y|ies)|"
+        r"lymph(?:o)?edema|insomnia|anxiety|depression|distress|cachexia|mucositis|alopecia|"
+        r"hair\s+loss|dyspn(?:o)?ea|constipation|diarrh(?:o)?ea|hypercalc(?:a)?emia|dermatitis|"
+        r"arthralgias?)\b"
+    )
 )
 
 
 def read_symptom_focus(labels: list[str], kind: Source, out: Collector) -> None:
     """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
     Flashes") makes having it (or being at risk of it) a condition no profile records."""
-    for label in labels:
-        match = _SYMPTOM_NAMES.search(normalize(label))
-        if match is not None:
-            out.require(SYMPTOM, True, label, kind, " ".join(match.group(0).split()))
-            return
+    joined = normalize("\n".join(" ".join(label.split()) for label in labels))
+    for match in _SYMPTOM_NAMES.finditer(joined):
+        if joined.endswith("non-", 0, match.start()):
+            continue  # "non-painful"
+        label = labels[joined.count("\n", 0, match.start())]
+        out.require(SYMPTOM, True, label, kind, " ".join(match.group(0).split()))
+        return
 
 
 _OTHER_THAN_BONE = re.compile(
