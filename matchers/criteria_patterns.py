@@ -796,13 +796,14 @@ _OTHER_SITE = re.compile(
 )
 
 
-def read_liver_focus(labels: list[str], kind: Source, out: Collector) -> None:
+def read_liver_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
     """A title or condition about liver metastases alone makes them a requirement.
 
     "Drug X in Solid Tumors and Liver Metastases" is for people whose cancer reached the liver;
     a label naming other sites too ("bone and liver metastases") is a list, not a requirement.
+    ``joined`` is the labels already normalized and joined with " | ", when the caller has it.
     """
-    joined = normalize(" | ".join(labels))
+    joined = joined or normalize(" | ".join(labels))
     if "liver" not in joined and "hepatic" not in joined:
         return
     match = _LIVER.search(joined)
@@ -832,26 +833,65 @@ def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> No
         out.require(INFLAMMATORY, True, quote, kind)
 
 
+#: Symptom names as plain words in a prefix tree; word boundaries are checked on each match.
 _SYMPTOM_NAMES = re.compile(
-    first_letter_pattern(
-        r"\b(?:pain|fatigue|hot\s+fl(?:ash|ush)e?s|nausea|vomiting|neuropath(?:y|ies)|"
-        r"lymph(?:o)?edema|insomnia|anxiety|depression|distress|cachexia|mucositis|alopecia|"
-        r"hair\s+loss|dyspn(?:o)?ea|constipation|diarrh(?:o)?ea|hypercalc(?:a)?emia|dermatitis|"
-        r"arthralgias?)\b"
+    trie_pattern(
+        [
+            "pain",
+            "fatigue",
+            "hot flash",
+            "hot flashes",
+            "hot flush",
+            "hot flushes",
+            "nausea",
+            "vomiting",
+            "neuropathy",
+            "neuropathies",
+            "lymphedema",
+            "lymphoedema",
+            "insomnia",
+            "anxiety",
+            "depression",
+            "distress",
+            "cachexia",
+            "mucositis",
+            "alopecia",
+            "hair loss",
+            "dyspnea",
+            "dyspnoea",
+            "constipation",
+            "diarrhea",
+            "diarrhoea",
+            "hypercalcemia",
+            "hypercalcaemia",
+            "dermatitis",
+            "arthralgia",
+            "arthralgias",
+        ]
     )
 )
 
 
-def read_symptom_focus(labels: list[str], kind: Source, out: Collector) -> None:
+def _symptom_in(text: str) -> str | None:
+    """The first whole-word symptom name in ``text`` (not "non-painful" or "painless")."""
+    for match in _SYMPTOM_NAMES.finditer(text):
+        start, end = match.span()
+        before = text[start - 1 : start]
+        if (before.isalnum() or text.endswith("non-", 0, start)) or text[end : end + 1].isalnum():
+            continue
+        return match.group(0)
+    return None
+
+
+def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
     """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
     Flashes") makes having it (or being at risk of it) a condition no profile records."""
-    joined = normalize("\n".join(" ".join(label.split()) for label in labels))
-    for match in _SYMPTOM_NAMES.finditer(joined):
-        if joined.endswith("non-", 0, match.start()):
-            continue  # "non-painful"
-        label = labels[joined.count("\n", 0, match.start())]
-        out.require(SYMPTOM, True, label, kind, " ".join(match.group(0).split()))
+    joined = joined or normalize(" | ".join(labels))
+    symptom = _symptom_in(joined)
+    if symptom is None:
         return
+    quote = next((t for t in labels if _symptom_in(normalize(t))), labels[0])
+    out.require(SYMPTOM, True, quote, kind, symptom)
 
 
 _OTHER_THAN_BONE = re.compile(
@@ -860,10 +900,10 @@ _OTHER_THAN_BONE = re.compile(
 )
 
 
-def read_bone_focus(labels: list[str], kind: Source, out: Collector) -> None:
+def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
     """A title or condition about bone metastases alone ("Breast Cancer With Bone Metastasis",
     "Patients With Metastatic Bone Lesions") makes them a requirement."""
-    joined = normalize(" | ".join(labels))
+    joined = joined or normalize(" | ".join(labels))
     if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
         return
     match = _BONE_METS.search(joined)

@@ -702,9 +702,10 @@ def _read_labels(study: Study, collector: Collector) -> None:
         if "prior" in groups:
             read_prior_therapy(text, title, "title", collector, skip_generic=False)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    read_liver_focus(labels, "title", collector)
-    read_bone_focus(labels, "title", collector)
-    read_symptom_focus(labels, "title", collector)
+    joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
+    read_liver_focus(labels, "title", collector, joined)
+    read_bone_focus(labels, "title", collector, joined)
+    read_symptom_focus(labels, "title", collector, joined)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",
