@@ -935,6 +935,14 @@ _BONE_CONDITION = re.compile(
 )
 
 
+#: Care of bone metastases ("radiotherapy to bone metastases must be completed", "denosumab for
+#: bone metastases may continue"): a rule about that care, not a need to have bone metastases.
+_BONE_CARE = re.compile(
+    r"radiat|radiother|\btreat|therap|denosumab|bisphosph|zoledron|receiv|surg|fractur|compression|"
+    r"pain|symptom|requir|continu|\buse\b|\bpalliat"
+)
+
+
 def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone metastases required ("at least one bone lesion") or, rarely, excluded outright.
 
@@ -950,7 +958,7 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
     if _BRAIN_CONDITIONAL.search(text) or _ALLOWING.search(text):
         return  # "patients with bone metastases must ...", "bone metastases are allowed"
     mode = polarity(text, mention.start(), mention.end(), kind)
-    if mode == "require":
+    if mode == "require" and not _BONE_CARE.search(text):
         out.require(BONE_METS, True, quote, kind)
     elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
         out.require(BONE_METS, False, quote, kind)

@@ -1635,6 +1635,8 @@ def test_response_criteria_definitions_name_sites_without_rules(criterion: str) 
         (EXC.format("Patients with bone metastases who initiated denosumab within 30 days"), None),
         (INC.format("Alkaline phosphatase <= 5 x ULN for patients with bone metastases"), None),
         (INC.format("At least one measurable non-bone lesion"), None),
+        (INC.format("Radiotherapy to bone metastases must be completed 2 weeks before entry"), None),
+        (INC.format("Patients receiving denosumab for bone metastases may continue"), None),
     ],
 )
 def test_bone_metastases_required_or_excluded(criteria: str, expected: bool | None) -> None:
