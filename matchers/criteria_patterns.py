@@ -561,6 +561,7 @@ _RECORDED = re.compile(
     r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
     r"registered|captured|requested|retrieved)\b"
 )
+_REQUIRING = re.compile(r"\bmust\b|\brequired?\b|\bshould\b|\beligib\w*|\bonly\b|\bhave\b|\bhas\b")
 #: A test result that could not be read ("inconclusive or equivocal HER2") is not a subtype.
 _EQUIVOCAL = re.compile(
     r"\b(?:inconclusive|equivocal|indeterminate|undetermined|unavailable|borderline|missing|"
@@ -576,8 +577,13 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     if not mentions or _ANY_STATUS.search(text):
         return
     if kind in ("inclusion", "exclusion"):
-        if _CONDITIONAL.search(text) or _RECORDED.search(text):
+        if _CONDITIONAL.search(text):
             return
+        recorded = _RECORDED.search(text)
+        if recorded is not None:
+            own = text.rfind(". ", 0, mentions[0][0]) + 1  # its own sentence, not a parent line's
+            if not _REQUIRING.search(text, own, recorded.end()):
+                return  # "HER2 ... positivity will be recorded", not "must be HER2+ (tested centrally)"
         if _EQUIVOCAL.search(text, max(0, mentions[0][0] - 60), mentions[0][0]):
             return  # "inconclusive, equivocal or unavailable HER2 result": about the test
     groups: list[frozenset[str]] = []
@@ -1532,7 +1538,8 @@ _ORDINAL_LINE = re.compile(
     r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
     r"(?P<later>\s*(?:or\s+(?:later|beyond|greater|higher|more)|and\s+beyond|\+|or\s+subsequent))?"
 )
-_APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b|\bstandard\s+of\s+care\b")
+_IF_BEFORE = re.compile(r"\bif\b|\bfor\s+(?:patients|participants|subjects|those)\s+with\b")
+_APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b")
 _EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
@@ -1685,6 +1692,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             pre = text[max(0, match.start() - 60) : match.start()]
             if _APPROVAL.search(pre):
                 continue  # "FDA approval of pertuzumab for first-line treatment": a drug's label
+            if kind == "inclusion" and _IF_BEFORE.search(_pre_window(text, match.start(), 140)):
+                continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
             if word == "later":
                 out.limit(PRIOR_LINES, 1, None, quote, kind)
             elif word in ("first", "1st"):

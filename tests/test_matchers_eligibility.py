@@ -1424,6 +1424,15 @@ def test_a_status_only_recorded_or_an_unreadable_test_is_no_subtype_rule(criteri
 def test_a_status_that_must_be_documented_is_still_a_rule() -> None:
     reading = read(INC.format("HER2-positive status must be documented by IHC 3+ or ISH"))
     assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    reading = read(
+        INC.format("Patients must have HER2-positive disease, which will be tested centrally")
+    )
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    recorded_under_a_rule = (
+        "Inclusion Criteria:\n1. Metastatic disease must be biopsy proven.\n"
+        "   a. Slides will be requested. HER2 and estrogen receptor positivity will be recorded."
+    )
+    assert read(recorded_under_a_rule).subtype_cells is None
 
 
 NEUTRAL = {"title": "A Study in Breast Cancer", "conditions": ("Breast Cancer",)}
@@ -1785,3 +1794,15 @@ def test_no_prior_chemotherapy_beside_a_count_allowing_chemotherapy_is_a_questio
 )
 def test_inflammatory_breast_cancer_required(criteria: str, required: bool) -> None:
     assert (("inflammatory", True) in facts(read(criteria))) is required
+
+
+def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
+    criterion = (
+        "If tumor is triple-negative, treatment with chemotherapy as per standard of care in the "
+        "first-line setting for metastatic disease"
+    )
+    assert limits(read(INC.format(criterion))) == {}
+    criterion = (
+        "Initiated 1st line chemotherapy for metastatic disease (hormone options exhausted if HR+)"
+    )
+    assert limits(read(INC.format(criterion))) == {"prior_lines": (0, 0)}
