@@ -135,6 +135,7 @@ def to_api_study(trial: dict[str, Any]) -> dict[str, Any]:
             "designModule": {
                 "studyType": trial.get("study_type", ""),
                 "phases": trial.get("phases") or [],
+                "designInfo": {"primaryPurpose": trial.get("primary_purpose") or ""},
             },
             "eligibilityModule": eligibility,
         }

@@ -185,6 +185,7 @@ STUDY_FIELDS: tuple[str, ...] = (
     "Condition",
     "Keyword",
     "StudyType",
+    "DesignPrimaryPurpose",
     "Phase",
     "InterventionType",
     "InterventionName",

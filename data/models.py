@@ -181,6 +181,8 @@ class Study:
     overall_status: str | None = None
     phases: tuple[str, ...] = ()
     study_type: str | None = None
+    #: What an interventional study is for: TREATMENT, SUPPORTIVE_CARE, DIAGNOSTIC, ... (or None).
+    primary_purpose: str | None = None
     conditions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     interventions: tuple[Intervention, ...] = ()
@@ -240,6 +242,7 @@ class Study:
             overall_status=_text(status.get("overallStatus")),
             phases=_texts(design.get("phases")),
             study_type=_text(design.get("studyType")),
+            primary_purpose=_text(_map(design.get("designInfo")).get("primaryPurpose")),
             conditions=_texts(conditions.get("conditions")),
             keywords=_texts(conditions.get("keywords")),
             interventions=interventions,

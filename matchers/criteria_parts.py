@@ -35,6 +35,13 @@ _PREFIX = re.compile(
     r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?"
     r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
 )
+#: A criterion that ends by naming the part it is for: "Triple-negative disease only (phase II)",
+#: "Measurable disease only for phase II study", "ER and PR negative (cohort B only)".
+_SUFFIX = re.compile(
+    r"(?:\(\s*(?:for\s+|in\s+)?(?:the\s+)?(?P<bracketed>" + _ONE_LABEL.pattern + r")(?:\s+only)?\s*\)|"
+    r"\bfor\s+(?:the\s+)?(?P<plain>" + _ONE_LABEL.pattern + r")(?:\s+(?:only|study|portion|part|"
+    r"patients|participants|cohorts?))?)\s*[.:;]?\s*$"
+)
 #: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:".
 _ONLY = re.compile(
     r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
@@ -101,6 +108,30 @@ def prefix_parts(text: str) -> Parts:
         return ()
     match = _PREFIX.match(lowered)
     return tuple(_atoms(match.group("labels"))) if match else ()
+
+
+def suffix_parts(text: str) -> Parts:
+    """The part a criterion names at its end ("... only (phase II)"), when it names no other."""
+    # Every ending label is bracketed or follows "for": most lines stop at these cheap checks.
+    end = text.rstrip(" .:;")
+    if end[-1:] == ")":
+        opening = end.rfind("(", max(0, len(end) - 40))
+        if opening == -1 or not _HINT.search(end[opening:].lower()):
+            return ()
+    else:
+        start = max(0, len(end) - 60)
+        if end.find("for ", start) == -1 and end.find("For ", start) == -1:
+            return ()
+        if not _HINT.search(end[start:].lower()):
+            return ()
+    lowered = text[-80:].lower()
+    match = _SUFFIX.search(lowered)
+    if match is None:
+        return ()
+    labels = match.group("bracketed") or match.group("plain")
+    if _ONE_LABEL.search(text.lower(), 0, len(text) - len(lowered) + match.start()):
+        return ()  # "ECOG 0-1 (phase I) or 0-2 (phase II)": each part has its own value
+    return tuple(_atoms(labels))
 
 
 def _kind(atom: str) -> str:

@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from matchers.criteria_parts import Parts, heading_parts, label_line_parts, nest, prefix_parts
+from matchers.criteria_parts import (
+    Parts,
+    heading_parts,
+    label_line_parts,
+    nest,
+    prefix_parts,
+    suffix_parts,
+)
 
 ItemKind = Literal["inclusion", "exclusion"]
 
@@ -292,7 +299,10 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
         while stack and not _is_parent_of(stack[-1], line):
             stack.pop()
         parent = stack[-1].text.rstrip(":").strip() if stack else None
-        line.parts = nest(stack[-1].parts if stack else section_parts, prefix_parts(body))
+        own = prefix_parts(body)
+        if not own and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
+            own = suffix_parts(body)  # "... only (phase II)": cheap tests first, most lines stop
+        line.parts = nest(stack[-1].parts if stack else section_parts, own)
         stack.append(line)
         if line.is_label:
             continue

@@ -17,8 +17,12 @@ from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
     Collector,
     ReceptorRule,
+    first_letter_pattern,
+    invasive_or_in_situ,
+    is_nodal,
     normalize,
     read_biomarkers,
+    read_bone_focus,
     read_brain,
     read_gene_change,
     read_lines,
@@ -28,6 +32,7 @@ from matchers.criteria_patterns import (
     read_receptors,
     read_sentence,
     read_standard_therapy,
+    read_symptom_focus,
     scan,
     split_sentences,
     trie_pattern,
@@ -132,19 +137,21 @@ _GENERIC_CANCER = re.compile(
     r"metastatic\s+disease|tumou?rs?\b|oncology\b)"
 )
 _ORGAN = re.compile(
-    r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
-    r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
-    r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
-    r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
-    r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
-    r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
-    r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
-    r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
-    r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
-    r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
-    r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
-    r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
-    r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
+    first_letter_pattern(
+        r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
+        r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
+        r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
+        r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
+        r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
+        r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
+        r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
+        r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
+        r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
+        r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
+        r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
+        r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
+        r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
+    )
 )
 #: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
 _EXCLUDED_BEFORE = re.compile(
@@ -166,6 +173,10 @@ _BREAST_WORD = re.compile(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b")
 _PREFERENCE = re.compile(
     r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
     r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
+)
+_ANY_SUBTYPE = re.compile(
+    r"\b(?:any|all)\s+(?:breast\s+cancer\s+)?(?:subtypes?|receptor\s+status|hormone[\s-]receptor\s+"
+    r"status|her2\s+status|molecular\s+subtypes?)\b"
 )
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 _CANCER_NAME = re.compile(
@@ -237,9 +248,18 @@ _SETTING_WORDS: dict[str, str] = {
             "family history",
             "high risk women",
             "high-risk women",
+            "genetic risk",
+            "risk of breast",
+            "risk for breast",
+            "risk of developing",
             "clinical breast exam",
             "flap",
             "cosmesis",
+            "axill",
+            "pathologic complete",
+            "pathological complete",
+            "ypn0",
+            "ypt0",
             "stage i",
             "stage ii",
             "stage iii",
@@ -252,6 +272,16 @@ _SETTING_WORDS: dict[str, str] = {
     ),
 }
 _SETTING_WORD = re.compile(trie_pattern(sorted(_SETTING_WORDS)))
+_WORD_REST = re.compile(r"\w*")
+#: Words before an early-stage cue that give it another meaning.
+_NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
+    "screening": re.compile(
+        r"(?:molecular|genomic|biomarker|ngs|sequencing|profiling|target\w*|pre-?)[\s-]*(?:[a-z]+\s+)?$"
+    ),
+    "biopsy": re.compile(r"\bliquid[\s-]+$"),
+}
+#: A criterion that names distant disease itself, not only "advanced" or "inoperable".
+_DISTANT = re.compile(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b")
 _FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
 
 
@@ -350,6 +380,13 @@ def _scope(labels: _Labels, inclusion_items: list[str], collector: Collector) ->
     return "other", labels.quote
 
 
+def _line_at(joined: str, position: int) -> str:
+    """The one label (line) of ``joined`` that ``position`` falls in."""
+    start = joined.rfind("\n", 0, position) + 1
+    end = joined.find("\n", position)
+    return joined[start : end if end != -1 else len(joined)]
+
+
 def _setting_cues(texts: list[str]) -> dict[str, str]:
     """For each label cue (metastatic, local, early), the first text that shows it.
 
@@ -365,6 +402,16 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
         word = match.group(0)
         if word == "in situ" and joined.startswith(" hybrid", match.end()):
             continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        if word in ("in situ", "dcis") and invasive_or_in_situ(_line_at(joined, match.start())):
+            continue  # "Invasive Breast Cancer, Ductal or Lobular Carcinoma in Situ": any cancer
+        if word in _NOT_EARLY_AFTER and _NOT_EARLY_AFTER[word].search(
+            joined, max(0, match.start() - 30), match.start()
+        ):
+            continue  # "molecular screening" profiles a tumor; "liquid biopsy" is a blood test
+        if word == "metasta":
+            rest = _WORD_REST.match(joined, match.end())
+            if is_nodal(joined, match.start(), rest.end() if rest else match.end()):
+                continue  # "axillary metastases": regional spread, not distant disease
         cue = _SETTING_WORDS[word]
         if cue not in found:
             found[cue] = texts[joined.count("\n", 0, match.start())]
@@ -410,6 +457,13 @@ def _setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting,
     early_score = 2 * bool(title_early) + bool(label_early) + bool(crit_early) + 2 * bool(strong_early)
     met_quote = title_met or label_met or crit_met or ""
     early_quote = strong_early or title_early or label_early or crit_early or ""
+    distant = next(
+        (c.quote for c in cues if c.cue == "metastatic" and _DISTANT.search(normalize(c.quote))), None
+    )
+    if strong_early and distant:
+        # "No distant metastases" and "metastatic disease proven by imaging" both required: two
+        # cohorts (a registry with an early and a metastatic arm), so the study is open to her.
+        return "mixed", trim_quote(distant)
     if strong_early and not title_met:
         return "early", trim_quote(early_quote)
     if met_score:
@@ -648,7 +702,10 @@ def _read_labels(study: Study, collector: Collector) -> None:
         if "prior" in groups:
             read_prior_therapy(text, title, "title", collector, skip_generic=False)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    read_liver_focus(labels, "title", collector)
+    joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
+    read_liver_focus(labels, "title", collector, joined)
+    read_bone_focus(labels, "title", collector, joined)
+    read_symptom_focus(labels, "title", collector, joined)
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",
@@ -671,11 +728,29 @@ def _read_labels(study: Study, collector: Collector) -> None:
 
 #: The implicit part of a trial whose criteria say some rules hold "only for" another part.
 OTHER_PART = "other part"
-_ONLY_FOR_PART = re.compile(
-    r"\bonly\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
-    r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+only\b",
-    re.IGNORECASE,
+_ONLY_AFTER = re.compile(
+    r"\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"
+    r"\s*\((?:for\s+)?(?:phase|part|cohort|arm|group)\b"
 )
+_ONLY_BEFORE = re.compile(r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+$")
+
+
+def _only_for_part(criteria: str) -> bool:
+    """Whether some rules hold "only for phase III" / "(phase II) only": looked up around each
+    "only", which is far cheaper than a case-blind search of the whole text."""
+    text = criteria.lower()
+    position = text.find("only")
+    while position != -1:
+        end = position + 4
+        whole_word = (position == 0 or not text[position - 1].isalnum()) and not text[
+            end : end + 1
+        ].isalnum()
+        if whole_word and (
+            _ONLY_AFTER.match(text, end) or _ONLY_BEFORE.search(text, max(0, position - 24), position)
+        ):
+            return True
+        position = text.find("only", end)
+    return False
 
 
 def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
@@ -698,6 +773,8 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
         text = normalize(item.text)
         if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
             open_parents.add(parent)
+        elif ("any" in text or "all" in text) and _ANY_SUBTYPE.search(text):
+            open_parents.add(parent)  # "... or late relapse (any subtype)": the list limits nothing
     return open_parents, preferring
 
 
@@ -788,7 +865,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
         item_count=len(items),
     )
     alternatives = _part_alternatives(collector, part_texts) if part_texts else []
-    if alternatives and _ONLY_FOR_PART.search(study.eligibility_criteria or ""):
+    if alternatives and _only_for_part(study.eligibility_criteria or ""):
         # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
         alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
     if len(alternatives) == 1:
@@ -801,7 +878,32 @@ def read_trial_uncached(study: Study) -> TrialReading:
     return merged
 
 
+#: A broad therapy class and the line count that counts it.
+_CLASS_LINES = {
+    PRIOR_PREFIX + "chemotherapy": CHEMO_LINES,
+    PRIOR_PREFIX + "endocrine": ENDOCRINE_LINES,
+    PRIOR_PREFIX + "systemic": PRIOR_LINES,
+}
+
+
+def _against_counts(
+    requirements: tuple[Requirement, ...], limits: tuple[Limit, ...]
+) -> tuple[Requirement, ...]:
+    """An outright "no prior chemotherapy" beside a count that allows chemotherapy lines ("no more
+    than 2 chemotherapy regimens") describes two groups or two settings: a question, not a bar."""
+    allowing = {x.factor for x in limits if x.high is None or x.high >= 1}
+    if not allowing:
+        return requirements
+    return tuple(
+        replace(r, detail=MIXED)
+        if not r.expects and not r.detail and _CLASS_LINES.get(r.factor) in allowing
+        else r
+        for r in requirements
+    )
+
+
 def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
+    limits = _reconcile_limits(collector.limits)
     return TrialReading(
         nct_id=reading.nct_id,
         version=reading.version,
@@ -809,8 +911,8 @@ def _findings(reading: TrialReading, collector: Collector, part: str = "") -> Tr
         scope_quote=reading.scope_quote,
         setting=reading.setting,
         setting_quote=reading.setting_quote,
-        requirements=_reconcile_requirements(collector),
-        limits=_reconcile_limits(collector.limits),
+        requirements=_against_counts(_reconcile_requirements(collector), limits),
+        limits=limits,
         allowances=_unique_allowances(collector.allowances),
         healthy_volunteers=reading.healthy_volunteers,
         item_count=reading.item_count,

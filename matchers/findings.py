@@ -28,6 +28,11 @@ SYMPTOMATIC = "symptomatic"
 LEPTOMENINGEAL = "leptomeningeal"
 PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
 LIVER_METS = "liver_mets"
+BONE_METS = "bone_mets"
+#: A symptom a study is about ("pain", "fatigue"): detail names it; no profile records symptoms.
+SYMPTOM = "symptom"
+#: Inflammatory breast cancer (IBC), a clinical type no profile records.
+INFLAMMATORY = "inflammatory"
 BONE_ONLY = "bone_only"
 #: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
 BONE_ONLY_CONDITION = "bone_only_condition"

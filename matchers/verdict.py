@@ -21,6 +21,7 @@ from matchers.findings import (
     ALLOW_MALE,
     ALLOW_PREMENOPAUSAL,
     BIOMARKER_PREFIX,
+    BONE_METS,
     BONE_ONLY,
     BONE_ONLY_CONDITION,
     BRAIN_METS,
@@ -37,6 +38,7 @@ from matchers.findings import (
     HR_NEG_HER2_POS,
     HR_POS_HER2_NEG,
     HR_POS_HER2_POS,
+    INFLAMMATORY,
     LEPTOMENINGEAL,
     LIVER_METS,
     MEASURABLE,
@@ -52,6 +54,7 @@ from matchers.findings import (
     STANDARD_THERAPY,
     SUBTYPE,
     SUBTYPE_NAMED,
+    SYMPTOM,
     SYMPTOMATIC,
     Limit,
     Requirement,
@@ -265,6 +268,8 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
         return False if brain == "none" else None
     if factor == LIVER_METS:
         return "liver" in profile.sites
+    if factor == BONE_METS:
+        return "bone" in profile.sites  # her list of sites is a stated fact
     if factor == BONE_ONLY:
         return profile.sites == ("bone",)
     if factor == MEASURABLE:
@@ -445,6 +450,15 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
         elif fact:
             out.concern("It does not accept people whose cancer has spread to the liver.", quote)
         return
+    if factor == BONE_METS:
+        if expects and fact:
+            out.reason("It is for cancer that has spread to the bones, like yours.", quote)
+            out.add_fit("Bone metastasis trial", 3)
+        elif expects:
+            out.concern("It is only for people whose cancer has spread to the bones.", quote)
+        elif fact:
+            out.concern("It does not accept people whose cancer has spread to the bones.", quote)
+        return
     if factor == BONE_ONLY:
         if expects and fact:
             out.reason("It is for cancer that has spread only to the bones, like yours.", quote)
@@ -533,6 +547,18 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == INFLAMMATORY:
+        out.ask(
+            "It is for inflammatory breast cancer (a type that makes the breast red and swollen). "
+            "Ask your care team whether yours is this type."
+        )
+        return
+    if factor == SYMPTOM:
+        out.ask(
+            f"This study is about {req.detail}. It may be only for people who have it or are likely "
+            "to get it. Ask the study team whether it fits you."
+        )
         return
     if factor == GENOMIC_TEST:
         out.ask(
@@ -751,7 +777,18 @@ def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judg
         out.reason("It accepts cancer that has spread only to the bones.", bone.quote)
 
 
-def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> bool:
+def tests_a_treatment(study: Study) -> bool:
+    """Whether a study tests a treatment for the cancer (an unknown purpose counts as one).
+
+    Observational studies and interventional ones for supportive care, diagnosis, screening or
+    other purposes do not, which matters when they take every stage of breast cancer.
+    """
+    if (study.study_type or "").upper() == "OBSERVATIONAL":
+        return False
+    return (study.primary_purpose or "TREATMENT").upper() == "TREATMENT"
+
+
+def _relevance(profile: PatientProfile, reading: TrialReading, study: Study, out: _Judgement) -> bool:
     if reading.scope == "other":
         out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
         return False
@@ -775,10 +812,23 @@ def _relevance(profile: PatientProfile, reading: TrialReading, out: _Judgement) 
         )
     else:
         out.add_fit("Breast cancer trial", 2)
-    if reading.setting in ("metastatic", "mixed"):
-        disease = "breast cancer" if reading.scope == "breast" else "cancer"
+    disease = "breast cancer" if reading.scope == "breast" else "cancer"
+    if reading.setting == "metastatic":
         out.reason(f"It is for metastatic or advanced {disease}.", reading.setting_quote)
         out.add_fit("For metastatic disease", 1)
+    elif reading.setting == "mixed":
+        out.reason(
+            f"It takes {disease} that has spread as well as earlier stages.", reading.setting_quote
+        )
+        out.add_fit("For metastatic disease", 1)
+        if not tests_a_treatment(study):
+            # A registry, tissue bank, imaging or support study open to every stage: whether it
+            # suits her depends on details of her care that the listing and profile do not hold.
+            out.ask(
+                "This study takes people with breast cancer at any stage and does not test a "
+                "cancer treatment (it looks at care, tests or samples). Ask the study team whether "
+                "it fits your situation."
+            )
     else:
         out.ask(
             "The listing does not say clearly whether it takes people whose cancer has spread. Ask "
@@ -869,7 +919,7 @@ def judge(
         A ``TrialMatch`` with verdict, score, reasons, concerns and questions (rank left at 0).
     """
     out = _Judgement()
-    relevant = _relevance(profile, reading, out)
+    relevant = _relevance(profile, reading, study, out)
     if relevant and reading.parts:
         # Each part has its own rules: she needs to fit one of them, so the best one counts.
         options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]

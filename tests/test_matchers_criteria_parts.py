@@ -11,6 +11,7 @@ from matchers.criteria_parts import (
     leaves,
     nest,
     prefix_parts,
+    suffix_parts,
 )
 from matchers.criteria_text import split_criteria
 
@@ -129,3 +130,32 @@ def test_a_part_label_inside_a_list_covers_only_its_own_sub_items() -> None:
     assert items["Stage IV disease after one line"] == ("part a",)
     assert items["Part B - Untreated disease"] == ("part b",)
     assert items["ECOG performance status of 0 or 1."] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Triple-negative disease only (phase II)", ("phase 2",)),
+        ("Measurable disease only for phase II study", ("phase 2",)),
+        ("ER and PR negative (cohort B only)", ("cohort b",)),
+        ("HER2-low disease for the expansion cohort", ("expansion",)),
+        ("Prior treatments allowed (phase II):", ("phase 2",)),
+        ("ECOG performance status 0-1 (phase I) or 0-2 (phase II)", ()),
+        ("Prior participation in a phase 1 study", ()),
+        ("Measurable disease (RECIST 1.1)", ()),
+    ],
+)
+def test_a_part_named_at_the_end_of_a_criterion(text: str, parts: tuple[str, ...]) -> None:
+    assert suffix_parts(text) == parts
+
+
+def test_a_restriction_tagged_to_one_phase_holds_only_there() -> None:
+    items = split_criteria(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Any ER, PR or HER2 status (phase I)\n"
+        "* Triple-negative disease only (phase II)\n* Prior treatments allowed (phase II):\n"
+        "  * 0 or 1 prior chemotherapy regimens"
+    )
+    parts = {item.text: item.parts for item in items}
+    assert parts["Metastatic breast cancer"] == ()
+    assert parts["Triple-negative disease only (phase II)"] == ("phase 2",)
+    assert parts["0 or 1 prior chemotherapy regimens"] == ("phase 2",)

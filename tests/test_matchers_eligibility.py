@@ -1355,6 +1355,14 @@ _RECEPTOR_WORDS = [
     "prior",
     "therapy",
     "quadruple",
+    "human",
+    "epidermal",
+    "growth",
+    "factor",
+    "2",
+    "ve",
+    "for",
+    "positve",
 ]
 
 
@@ -1368,3 +1376,433 @@ def test_receptor_mentions_found_from_start_words_equal_a_full_scan(
     text = joiner.join(words)
     full = [(m.start(), m.end(), m.lastgroup or "") for m in cp._RECEPTOR.finditer(text)]
     assert cp._receptor_mentions(text) == full
+
+
+# ---------------------------------------------------------------------------------------------
+# Round 2: readings that must generalize beyond the tuned set
+# ---------------------------------------------------------------------------------------------
+
+HR_POSITIVE = frozenset({"HR+/HER2-", "HR+/HER2+"})
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ("Histologically confirmed HER2-ve breast cancer", HER2_NEGATIVE_CELLS),
+        ("HER2+ve metastatic breast cancer", HER2_POSITIVE_CELLS),
+        ("ER+ve, HER2-ve disease", frozenset({HR_POS_HER2_NEG})),
+        ("HR+ metastatic breast cancer", HR_POSITIVE),
+        ("positive hormone receptor status", HR_POSITIVE),
+        ("hormone receptor positive breast cancer", HR_POSITIVE),
+        ("Human epidermal growth factor receptor 2 (HER2) overexpression", HER2_POSITIVE_CELLS),
+        ("tumour negative for HER2", HER2_NEGATIVE_CELLS),
+    ],
+)
+def test_receptor_wordings_that_registries_use(criterion: str, expected: frozenset[str]) -> None:
+    assert read(INC.format(criterion)).subtype_cells == expected
+
+
+def test_triple_negative_or_her2_positive_is_the_union_even_misspelled() -> None:
+    for spelling in ("positive", "positve", "postive"):
+        reading = read(INC.format(f"Triple-negative or HER2-{spelling} invasive breast cancer"))
+        assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS | HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INC.format("HER2, estrogen and progesterone receptor positivity will be recorded."),
+        INC.format("HER2 status is to be documented from the most recent biopsy"),
+        EXC.format("Inconclusive, equivocal or unavailable result of HER2 overexpression by IHC"),
+        EXC.format("Indeterminate HER2 status"),
+    ],
+)
+def test_a_status_only_recorded_or_an_unreadable_test_is_no_subtype_rule(criteria: str) -> None:
+    assert read(criteria).subtype_cells is None
+
+
+def test_a_status_that_must_be_documented_is_still_a_rule() -> None:
+    reading = read(INC.format("HER2-positive status must be documented by IHC 3+ or ISH"))
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    reading = read(
+        INC.format("Patients must have HER2-positive disease, which will be tested centrally")
+    )
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    recorded_under_a_rule = (
+        "Inclusion Criteria:\n1. Metastatic disease must be biopsy proven.\n"
+        "   a. Slides will be requested. HER2 and estrogen receptor positivity will be recorded."
+    )
+    assert read(recorded_under_a_rule).subtype_cells is None
+
+
+NEUTRAL = {"title": "A Study in Breast Cancer", "conditions": ("Breast Cancer",)}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "setting"),
+    [
+        (
+            INC.format("Stage II breast cancer with documented axillary metastases, before surgery"),
+            "early",
+        ),
+        (INC.format("Invasive breast cancer with axillary lymph node metastasis"), "unknown"),
+        (INC.format("Breast cancer with metastatic axillary lymph nodes"), "unknown"),
+        (INC.format("Metastatic breast cancer with lymph node metastases"), "metastatic"),
+        (INC.format("Initial diagnosis of Stage I, II, III or IV invasive breast cancer"), "mixed"),
+        (INC.format("Stage IIIB-IV breast cancer"), "mixed"),
+        (INC.format("Stage II or III breast cancer"), "early"),
+        (INC.format("Biopsy proven cT1-2 N0-2 MX invasive breast cancer"), "early"),
+        (INC.format("Invasive cancer or DCIS, Tis, T1 or T2 < 3 cm, N0 or N1"), "early"),
+        (INC.format("Any T, any N, M1 breast cancer"), "metastatic"),
+        (INC.format("First treated or recurrent metastatic breast cancer"), "metastatic"),
+        (INC.format("History of metastatic disease treated with curative intent"), "unknown"),
+        (
+            "Inclusion Criteria for the early setting:\n* Breast cancer and no evidence of distant "
+            "metastases\nInclusion Criteria for the metastatic setting:\n* Metastatic breast cancer "
+            "proven by imaging",
+            "mixed",
+        ),
+    ],
+)
+def test_disease_setting_from_the_criteria(criteria: str, setting: str) -> None:
+    assert read(criteria, **NEUTRAL).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("title", "setting"),
+    [
+        ("Molecular Screening Program for Patients With Breast Cancer", "unknown"),
+        ("Breast Cancer Liquid Biopsy Stratification", "unknown"),
+        ("Imaging of Breast Cancer With Lymph Node Metastases", "unknown"),
+        ("Upper Extremity Mapping in Breast Cancer With Axillary Metastases", "early"),
+        ("Radiomics of Pathological Complete Response (ypN0)", "early"),
+        ("Breast Imaging in Women at High Genetic Risk of Breast Cancer", "early"),
+        ("Breast MRI Screening and Diagnosis", "early"),
+        ("Core Biopsy of Suspicious Breast Lesions", "early"),
+    ],
+)
+def test_title_words_that_look_early_but_are_not(title: str, setting: str) -> None:
+    assert (
+        read("Inclusion Criteria:\n* Adults", title=title, conditions=("Breast Cancer",)).setting
+        == setting
+    )
+
+
+def test_a_list_with_an_any_subtype_alternative_limits_no_subtype() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced breast cancer not amenable to curative treatment with:\n"
+        "  * triple-negative breast cancer\n  * invasive lobular cancer\n"
+        "  * late relapse (any subtype)"
+    )
+    assert read(criteria).subtype_cells is None
+
+
+def test_not_amenable_to_curative_treatment_does_not_negate_what_follows() -> None:
+    reading = read(INC.format("Advanced disease not amenable to curative therapy, HER2-positive"))
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (
+            EXC.format("More than 1 prior line of chemotherapy for metastatic disease"),
+            {"chemo_lines": (None, 1)},
+        ),
+        (
+            EXC.format("More than one prior endocrine treatment for advanced breast cancer"),
+            {"endocrine_lines": (None, 1)},
+        ),
+        (
+            INC.format(
+                "Patients who have not received more than 1 line of systemic therapy in the metastatic "
+                "setting.\n  Under protocol 4, eligible patients will be limited to X"
+            ),
+            {"prior_lines": (None, 1)},
+        ),
+        (
+            INC.format("0-1 prior treatment in the metastatic setting (hormone or chemotherapy)"),
+            {"prior_lines": (0, 1)},
+        ),
+        (
+            INC.format(
+                "Patients may have received one prior chemotherapy regimen for metastatic disease"
+            ),
+            {"chemo_lines": (None, 1)},
+        ),
+        (
+            INC.format("A maximum of two hormone therapy lines for metastatic disease"),
+            {"endocrine_lines": (None, 2)},
+        ),
+        (
+            INC.format(
+                "Two or more lines of prior therapy (chemo or hormonal) in the metastatic setting"
+            ),
+            {"prior_lines": (2, None)},
+        ),
+        (
+            INC.format("No more than 2 prior aromatase inhibitor regimens for advanced disease"),
+            {"endocrine_lines": (None, 2)},
+        ),
+        (
+            EXC.format("Up to one line of endocrine therapy for metastatic disease is allowed"),
+            {"endocrine_lines": (None, 1)},
+        ),
+        (INC.format("Anti-HER2 treatment as first-line or not, for metastatic disease"), {}),
+        (
+            INC.format(
+                "HR-positive patients must have received at least one endocrine therapy for "
+                "metastatic disease"
+            ),
+            {},
+        ),
+        (INC.format("Metastatic disease diagnosed after 08-Jun-2012 with 2 or more sites"), {}),
+        (INC.format("Treated in 2012 or later for metastatic disease, at least 3 cycles"), {}),
+    ],
+)
+def test_line_counts_generalize(
+    criteria: str, expected: dict[str, tuple[int | None, int | None]]
+) -> None:
+    assert limits(read(criteria)) == expected
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Corticosteroid premedication can be dropped after no asthma-like reaction to paclitaxel",
+        "HER2-positive patients can be treated with adjuvant therapy containing trastuzumab",
+        "Patients may have received adjuvant trastuzumab",
+    ],
+)
+def test_reactions_and_permissions_are_not_required_history(criterion: str) -> None:
+    reading = read(INC.format(criterion))
+    assert not any(f.startswith("prior:") and expects for f, expects in facts(reading))
+
+
+def test_only_for_a_part_found_around_the_word_only() -> None:
+    from matchers.eligibility import _only_for_part
+
+    assert _only_for_part("Measurable disease only for phase II study")
+    assert _only_for_part("Triple-negative disease only (phase II)")
+    assert _only_for_part("Cohort B only: HER2-low")
+    assert not _only_for_part("Only patients with measurable disease; commonly seen")
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXC.format("Bone-only disease excluded"),
+        EXC.format("Bone metastases as the only site of disease"),
+        INC.format("Patients with bone-only disease are not eligible"),
+        INC.format(
+            "Measurable disease. Patients with bone-only, and/or effusion-only disease are excluded."
+        ),
+    ],
+)
+def test_bone_only_disease_turned_away_is_an_exclusion(criteria: str) -> None:
+    assert ("bone_only", False) in facts(read(criteria))
+    assert ("bone_only", True) not in facts(read(criteria))
+
+
+def test_a_bracket_after_a_drug_does_not_hide_that_it_is_allowed() -> None:
+    reading = read(INC.format("Prior ado-trastuzumab (T-DM1) therapy is allowed."))
+    assert ("prior:t-dm1", True) not in facts(reading)
+    assert "prior:t-dm1" in allowances(reading)
+
+
+def test_a_list_of_drugs_shares_the_verb_after_it() -> None:
+    reading = read(INC.format("Prior anthracycline, paclitaxel, and trastuzumab are allowed"))
+    assert not any(expects for f, expects in facts(reading) if f.startswith("prior:"))
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Non-measurable lesions are all other lesions, including bony metastases, leptomeningeal "
+        "disease, ascites and lesions in the liver",
+        "Lesions that are considered non-measurable include the following: leptomeningeal disease",
+        "At least one measurable lesion of >= 10 mm for liver lesions and >= 15 mm for lymph nodes",
+    ],
+)
+def test_response_criteria_definitions_name_sites_without_rules(criterion: str) -> None:
+    found = {f for f, _ in facts(read(INC.format(criterion)))}
+    assert not found & {"leptomeningeal", "bone_mets", "liver_mets", "brain_mets"}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (INC.format("Metastatic breast cancer with lytic, sclerotic or mixed bone lesions"), True),
+        (INC.format("At least one bone metastasis"), True),
+        (INC.format("Breast cancer with at least one cancer-related bone lesion"), True),
+        (EXC.format("Patients who do not have at least one bone lesion on plain radiographs"), True),
+        (EXC.format("Bone metastases"), False),
+        (INC.format("Metastases to lung, liver or bone"), None),
+        (INC.format("Measurable disease or bone lesions"), None),
+        (INC.format("Patients with bone metastases must have received a bisphosphonate"), None),
+        (EXC.format("Symptomatic bone metastases requiring radiotherapy"), None),
+        (EXC.format("Patients with bone metastases who initiated denosumab within 30 days"), None),
+        (INC.format("Alkaline phosphatase <= 5 x ULN for patients with bone metastases"), None),
+        (INC.format("At least one measurable non-bone lesion"), None),
+        (INC.format("Radiotherapy to bone metastases must be completed 2 weeks before entry"), None),
+        (INC.format("Patients receiving denosumab for bone metastases may continue"), None),
+    ],
+)
+def test_bone_metastases_required_or_excluded(criteria: str, expected: bool | None) -> None:
+    bone = {e for f, e in facts(read(criteria)) if f == "bone_mets"}
+    assert bone == (set() if expected is None else {expected})
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "required"),
+    [
+        ("Zoledronic Acid in Metastatic Breast Cancer With Bone Lesions", ("Breast Cancer",), True),
+        ("Drug X in Breast Cancer", ("Breast Cancer With Bone Metastasis",), True),
+        ("Denosumab in Breast Cancer With Bone and Liver Metastases", ("Breast Cancer",), False),
+        ("Drug X in Metastatic Breast Cancer", ("Breast Cancer",), False),
+    ],
+)
+def test_a_label_about_bone_metastases_alone_requires_them(
+    title: str, conditions: tuple[str, ...], required: bool
+) -> None:
+    reading = read("Inclusion Criteria:\n* Adults", title=title, conditions=conditions)
+    assert (("bone_mets", True) in facts(reading)) is required
+
+
+def test_a_subtype_tagged_to_one_phase_does_not_limit_the_whole_trial() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Any ER, PR or HER2 level (positive or negative) acceptable (phase I)\n"
+        "* Triple-negative disease only (phase II)"
+    )
+    by_part = {part.part: part.subtype_cells for part in reading.parts}
+    assert by_part["phase 2"] == TRIPLE_NEGATIVE_CELLS
+    assert by_part["phase 1"] is None
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "If the patient has one trastuzumab-based treatment in the metastatic setting, it counts as one",
+        "If tumor is HER2+, treatment with chemotherapy or HER2-directed therapy per standard of care",
+        "Stage IV breast cancer with intent to treat with taxane-based chemotherapy",
+        "Patients who received chemotherapy or pertuzumab in the prior 3 weeks",
+    ],
+)
+def test_conditions_plans_and_washouts_require_no_history(criterion: str) -> None:
+    assert not any(f.startswith("prior:") for f, _ in facts(read(INC.format(criterion))))
+
+
+def test_a_washout_in_the_prior_weeks_is_no_exclusion_of_history() -> None:
+    criteria = EXC.format("Patients who received chemotherapy or pertuzumab in the prior 3 weeks")
+    assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
+
+
+def test_a_reason_given_with_as_is_not_a_rule_about_a_drug() -> None:
+    criteria = EXC.format("Chronic hepatitis B, as paclitaxel is potentially hepatotoxic")
+    assert not any(f.startswith("prior:") for f, _ in facts(read(criteria)))
+    assert ("prior:taxane", True) in facts(read(INC.format("Prior treatment with paclitaxel")))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "setting"),
+    [
+        ("Diagnosis of invasive breast cancer or DCIS", "unknown"),
+        ("Women with a unilateral invasive or noninvasive (DCIS) breast cancer", "unknown"),
+        ("Ductal carcinoma in situ", "early"),
+        ("DCIS or early invasive breast cancer scheduled for surgery", "early"),
+    ],
+)
+def test_in_situ_beside_invasive_cancer_is_any_breast_cancer(criterion: str, setting: str) -> None:
+    assert read(INC.format(criterion), **NEUTRAL).setting == setting
+
+
+def test_a_title_listing_invasive_and_in_situ_cancer_is_not_early_only() -> None:
+    title = (
+        "Blood and Tissue Samples in Women With Invasive Breast Cancer, Ductal or Lobular "
+        "Carcinoma in Situ"
+    )
+    assert (
+        read("Inclusion Criteria:\n* Adults", title=title, conditions=("Breast Cancer",)).setting
+        == "unknown"
+    )
+
+
+def test_rules_for_other_patients_and_prior_to_as_before_are_not_her_history() -> None:
+    reading = read(
+        INC.format("No prior chemotherapy or hormonal therapy for patients with stage I-III disease")
+    )
+    assert not any(f.startswith("prior:") for f, _ in facts(reading))
+    reading = read(INC.format("Scheduled for biopsy prior to initiation of systemic treatment"))
+    assert not any(f.startswith("prior:") for f, _ in facts(reading))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["lung", "liver cancer", "xlung", "lungs", "nsclc", "-lung", "breast", " ", ","]
+        ),
+        max_size=8,
+    )
+)
+def test_first_letter_grouping_matches_exactly_what_a_leading_boundary_matches(words: list[str]) -> None:
+    import re
+
+    from matchers.criteria_patterns import first_letter_pattern
+
+    pattern = r"\b(?:lung|liver\s+cancer|nsclc|lymphoma)s?\b"
+    text = " ".join(words)
+    fast = re.compile(first_letter_pattern(pattern))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+    with pytest.raises(ValueError):
+        first_letter_pattern(r"(?:lung)")
+
+
+def test_a_drug_label_naming_first_line_use_is_no_line_rule() -> None:
+    criterion = (
+        "Heavily pretreated prior to FDA approval of pertuzumab (08-Jun-2012) for first line "
+        "treatment of HER2+ metastatic breast cancer"
+    )
+    assert limits(read(INC.format(criterion))) == {}
+    assert limits(read(INC.format("First-line treatment for metastatic disease"))) == {
+        "prior_lines": (0, 0)
+    }
+
+
+def test_no_prior_chemotherapy_beside_a_count_allowing_chemotherapy_is_a_question() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Patients with de novo malignancies and no previous chemotherapy\n"
+        "* Patients with advanced malignancies who received no more than 2 chemotherapy regimens"
+    )
+    chemo = [r for r in reading.requirements if r.factor == "prior:chemotherapy"]
+    assert [(r.expects, r.detail) for r in chemo] == [(False, "mixed")]
+    plain = read(INC.format("No previous chemotherapy"))
+    assert [(r.expects, r.detail) for r in plain.requirements] == [(False, "")]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "required"),
+    [
+        (INC.format("Patient must have stage III IBC or stage IV IBC"), True),
+        (INC.format("Metastatic or locally advanced breast cancer (IBC or non-IBC)"), False),
+        (INC.format("Patients may have inflammatory breast cancer."), False),
+        (INC.format("Inflammatory breast cancer is eligible"), False),
+        (EXC.format("Inflammatory breast cancer"), False),
+        (INC.format("Non-measurable lesions include inflammatory breast cancer and ascites"), False),
+    ],
+)
+def test_inflammatory_breast_cancer_required(criteria: str, required: bool) -> None:
+    assert (("inflammatory", True) in facts(read(criteria))) is required
+
+
+def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
+    criterion = (
+        "If tumor is triple-negative, treatment with chemotherapy as per standard of care in the "
+        "first-line setting for metastatic disease"
+    )
+    assert limits(read(INC.format(criterion))) == {}
+    criterion = (
+        "Initiated 1st line chemotherapy for metastatic disease (hormone options exhausted if HR+)"
+    )
+    assert limits(read(INC.format(criterion))) == {"prior_lines": (0, 0)}

@@ -632,3 +632,84 @@ def test_a_side_part_that_fits_while_the_main_part_excludes_is_only_possible() -
     assert any("the part without extra rules" in q for q in result.questions)
     untreated = PatientProfile("hr-positive", ("bone", "liver"), prior_therapies=(), prior_lines=0)
     assert match(untreated, ONLY_PHASE_3).verdict == "likely_eligible"
+
+
+BONE_TRIAL = INC.format("Metastatic breast cancer with at least one bone metastasis")
+
+
+def test_a_bone_metastasis_trial_turns_away_a_patient_whose_sites_leave_out_bone() -> None:
+    result = match(PatientProfile("her2-positive", ("lung", "lymph-nodes")), BONE_TRIAL)
+    assert result.verdict == "likely_excluded"
+    assert any("spread to the bones" in c.text for c in result.concerns)
+
+
+def test_a_bone_metastasis_trial_fits_a_patient_with_bone_metastases() -> None:
+    result = match(HR_POSITIVE, BONE_TRIAL)
+    assert result.verdict == "likely_eligible"
+    assert "Bone metastasis trial" in result.fit
+
+
+@pytest.mark.parametrize(
+    ("criteria", "sites"),
+    [
+        (INC.format("Metastatic breast cancer with liver metastases"), ("bone",)),
+        (INC.format("Metastatic breast cancer with untreated brain metastases"), ("lung",)),
+    ],
+)
+def test_site_requirements_use_the_site_list_as_a_stated_fact(
+    criteria: str, sites: tuple[str, ...]
+) -> None:
+    assert match(PatientProfile("hr-positive", sites), criteria).verdict == "likely_excluded"
+
+
+def any_stage_study(study_type: str, purpose: str | None) -> Study:
+    design: dict[str, Any] = {"studyType": study_type}
+    if purpose:
+        design["designInfo"] = {"primaryPurpose": purpose}
+    return Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000003", "briefTitle": "A Breast Cancer Study"},
+                "designModule": design,
+                "conditionsModule": {"conditions": ["Breast Cancer"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria:\n* Breast cancer of any stage",
+                    "sex": "ALL",
+                },
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("study_type", "purpose", "verdict"),
+    [
+        ("OBSERVATIONAL", None, "possibly_eligible"),
+        ("INTERVENTIONAL", "SUPPORTIVE_CARE", "possibly_eligible"),
+        ("INTERVENTIONAL", "DIAGNOSTIC", "possibly_eligible"),
+        ("INTERVENTIONAL", "TREATMENT", "likely_eligible"),
+        ("INTERVENTIONAL", None, "likely_eligible"),
+    ],
+)
+def test_a_study_open_to_every_stage_that_tests_no_treatment_is_at_most_possibly(
+    study_type: str, purpose: str | None, verdict: str
+) -> None:
+    trial = any_stage_study(study_type, purpose)
+    assert trial.primary_purpose == purpose
+    result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
+    assert result.verdict == verdict
+    assert any("as well as earlier stages" in r.text for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "verdict"),
+    [
+        ("Spousal Relationships and Pain in Metastatic Breast Cancer", "possibly_eligible"),
+        ("Hypnotherapy for Hot Flashes in Metastatic Breast Cancer", "possibly_eligible"),
+        ("Drug X in Non-symptomatic Metastatic Breast Cancer", "likely_eligible"),
+    ],
+)
+def test_a_study_about_a_symptom_asks_whether_she_has_it(title: str, verdict: str) -> None:
+    result = match(HR_POSITIVE, INC.format("Metastatic breast cancer"), title=title)
+    assert result.verdict == verdict
+    assert any("This study is about" in q for q in result.questions) is (verdict != "likely_eligible")
