@@ -2640,7 +2640,16 @@ _COMPOUNDS = (
 )
 
 
-def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+    """The trigger search, the trigger words alone (for a word right after a match), and groups.
+
+    A trigger word starts a word and each short-token form starts with a space or bracket, so
+    every match begins right after, or at, a non-word character. Consuming that character first
+    (``\\W``) lets the regex engine skip every letter inside a word with a fast character-class
+    test instead of trying the alternatives there; that is most positions of a sentence. A token
+    form is tried before a word at the same character, as the ``\\b(?:words)|tokens`` scan it
+    replaces did.
+    """
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
@@ -2652,11 +2661,16 @@ def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     }
     for form, token in _TOKEN_FORMS.items():
         closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
-    pattern = r"\b(?:" + trie_pattern(words) + r")|" + trie_pattern(sorted(_TOKEN_FORMS))
-    return re.compile(pattern), closed
+    if not all(re.match(r"\w", word) for word in words):
+        raise ValueError("every trigger word must start with a letter or digit")
+    words_pattern = trie_pattern(words)
+    befores = re.escape("".join(_TOKEN_BEFORE))
+    tokens = trie_pattern(sorted({form[1:] for form in _TOKEN_FORMS}))
+    pattern = r"\W(?:(?<=[" + befores + "])" + tokens + r"|(?P<word>" + words_pattern + "))"
+    return re.compile(pattern), re.compile(words_pattern), closed
 
 
-_TRIGGER, _TRIGGER_GROUPS = _trigger_table()
+_TRIGGER, _TRIGGER_WORD, _TRIGGER_GROUPS = _trigger_table()
 
 
 def _literal_drugs() -> dict[str, frozenset[str]]:
@@ -2682,10 +2696,24 @@ def scan(text: str) -> tuple[set[str], set[str]]:
     """The extractors worth running on a normalized sentence and the key words that called them."""
     groups: set[str] = set()
     literals: set[str] = set()
-    for match in _TRIGGER.finditer(f" {text} "):
-        word = match.group(0)
+    padded = f" {text} "
+    match = _TRIGGER.search(padded)
+    while match is not None:
+        word = match.group("word") or match.group(0)
         literals.add(word)
         groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+        end = match.end()
+        # A match that ends in punctuation (" er+", "pd-") used up the character a word right
+        # after it would consume: look for that word here, as a word-boundary scan would.
+        while not (padded[end - 1].isalnum() or padded[end - 1] == "_"):
+            follow = _TRIGGER_WORD.match(padded, end)
+            if follow is None:
+                break
+            word = follow.group(0)
+            literals.add(word)
+            groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+            end = follow.end()
+        match = _TRIGGER.search(padded, end)
     return groups, literals
 
 
