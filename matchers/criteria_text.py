@@ -26,7 +26,8 @@ ItemKind = Literal["inclusion", "exclusion"]
 #: Longest heading line we accept; longer lines are criteria that merely mention the word.
 _MAX_HEADING_CHARS = 130
 
-_ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!<>=^~|&'\"%$:/])")
+_ESCAPABLE = "\\`*_{}[]()#+-.!<>=^~|&'\"%$:/"
+_ESCAPE = re.compile(r"\\+([" + re.escape(_ESCAPABLE) + "])")
 _BOLD = re.compile(r"\*\*|__")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _ENTITIES = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&ge;": "≥", "&le;": "≤", "&nbsp;": " "}
@@ -100,10 +101,26 @@ def _unescape(text: str) -> str:
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
     if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
+        text = _drop_escapes(text)
     if "**" in text or "__" in text:
         text = _BOLD.sub("", text)
     return text
+
+
+def _drop_escapes(text: str) -> str:
+    """Remove the backslash before an escaped character ("\\>" -> ">").
+
+    Registries escape most punctuation, so a text can hold hundreds of these; splitting on the
+    backslashes is several times cheaper than a regex substitution with a template. Runs of
+    backslashes are rare and left to the regex, which reads them the same way.
+    """
+    if "\\\\" in text:
+        return _ESCAPE.sub(r"\1", text)
+    pieces = text.split("\\")
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        kept.append(piece if piece[:1] and piece[0] in _ESCAPABLE else "\\" + piece)
+    return "".join(kept)
 
 
 def clean_text(text: str) -> str:
@@ -251,6 +268,8 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     items: list[CriteriaItem] = []
     section_parts: Parts = ()
     for raw in text.split("\n"):
+        if not raw or raw.isspace():
+            continue  # a blank line changes nothing (about one line in five)
         indent, marker, body = _split_marker(raw)
         body = " ".join(body.split())
         if body and body[0] in ".:;,)] ":
@@ -294,8 +313,8 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
                 stack.clear()
                 section_parts = heading_parts(body)
                 body = inline.group("rest").strip()
-        words = len(body.split())
-        line = _Line(indent, marker, body, is_label=body.endswith(":") and words <= 4 and not marker)
+        is_label = not marker and body[-1] == ":" and len(body.split()) <= 4
+        line = _Line(indent, marker, body, is_label=is_label)
         while stack and not _is_parent_of(stack[-1], line):
             stack.pop()
         parent = stack[-1].text.rstrip(":").strip() if stack else None
