@@ -250,6 +250,96 @@ def first_letter_pattern(pattern: str) -> str:
     return f"(?:{grouped}){pattern[index + 1 :]}"
 
 
+def _scan_pattern(pattern: str, start: int = 0) -> list[tuple[int, str]]:
+    """Positions and characters of ``pattern`` that are syntax: not escaped, not in a class."""
+    tokens: list[tuple[int, str]] = []
+    index, in_class = start, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":  # "[]...]": a literal bracket, not the end
+                index += 1
+            continue
+        elif char in "()|":
+            tokens.append((index, char))
+        index += 1
+    return tokens
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (``|`` outside groups and character classes)."""
+    alternatives: list[str] = []
+    start = depth = 0
+    for index, char in _scan_pattern(pattern):
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        else:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group that opens ``pattern`` ends (just after its closing bracket)."""
+    depth = 0
+    for index, char in _scan_pattern(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _plain_starts(alternative: str, boundary: bool = False) -> list[str]:
+    r"""``alternative`` (after ``\b`` when ``boundary``) rewritten as alternatives that each start
+    with a plain letter or digit, in the order the regex engine would try them."""
+    if alternative.startswith("\\b"):
+        return _plain_starts(alternative[2:], True)
+    if alternative.startswith("(?:"):  # "(?:any|all)\s+x" -> "any\s+x", "all\s+x"
+        end = _group_end(alternative)
+        inner, rest = alternative[3 : end - 1], alternative[end:]
+        optional = rest[:1] == "?"
+        if optional:
+            rest = rest[1:]
+        if rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"alternative {alternative!r} repeats its first group")
+        starts = [s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary)]
+        return starts + _plain_starts(rest, boundary) if optional else starts
+    first, rest = alternative[:1], alternative[1:]
+    if not (first.isascii() and first.isalnum()):
+        raise ValueError(f"alternative {alternative!r} does not start with a letter or digit")
+    if rest[:1] == "?" and rest[1:2] != "?":  # "m?tnbc" -> "mtnbc", "tnbc"
+        return _plain_starts(first + rest[1:], boundary) + _plain_starts(rest[1:], boundary)
+    if rest[:1] in ("?", "*", "+", "{"):
+        raise ValueError(f"alternative {alternative!r} repeats its first character")
+    return [f"{first}(?<!\\w{first}){rest}" if boundary else alternative]
+
+
+def word_start_pattern(pattern: str) -> str:
+    r"""The same regex with every alternative starting with a plain letter or digit.
+
+    ``\bchemo\w*|\bcytotoxic`` becomes ``(?:c(?<!\wc)hemo\w*|c(?<!\wc)ytotoxic)``: "\b" before a
+    letter is "no word character before it", checked just after the letter. The regex engine can
+    then skip, with one table look-up, every position whose character starts no alternative,
+    where a leading ``\b`` makes it try each alternative at each position. Groups at the start
+    are spread over the alternatives in order (``\b(?:ns)?ais`` -> ``nsais``, ``ais``), so each
+    position finds the same match as before. Worth it when the alternatives start with few,
+    rarer letters; patterns with capturing groups are refused (spreading would renumber them).
+    """
+    if re.compile(pattern).groups:
+        raise ValueError("patterns with capturing groups cannot be rewritten")
+    return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
+
+
 def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
     """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
     return re.compile(trie_pattern(list(hints)))
@@ -510,8 +600,10 @@ _RECEPTOR_HINTS = (
     "endocrine",
 )
 _ANY_STATUS = re.compile(
-    r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
-    r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+    word_start_pattern(
+        r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
+        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+    )
 )
 _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
@@ -562,9 +654,11 @@ def _receptor_mentions(text: str) -> list[tuple[int, int, str]]:
 
 #: A status the study only writes down ("HER2 status will be recorded") limits nobody.
 _RECORDED = re.compile(
-    r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
-    r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
-    r"registered|captured|requested|retrieved)\b"
+    word_start_pattern(
+        r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
+        r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
+        r"registered|captured|requested|retrieved)\b"
+    )
 )
 _REQUIRING = re.compile(r"\bmust\b|\brequired?\b|\bshould\b|\beligib\w*|\bonly\b|\bhave\b|\bhas\b")
 #: A test result that could not be read ("inconclusive or equivocal HER2") is not a subtype.
@@ -637,8 +731,10 @@ _BRAIN = re.compile(
     r"\bbrain[\s-]*(?:oligo)?metasta\w*"
 )
 _LEPTO = re.compile(
-    r"\blepto-?meningeal\b|\bmeningeal\s+(?:carcinomatosis|disease|metasta\w*|involvement|spread)|"
-    r"\bcarcinomatous\s+meningitis\b|\bneoplastic\s+meningitis\b"
+    word_start_pattern(
+        r"\blepto-?meningeal\b|\bmeningeal\s+(?:carcinomatosis|disease|metasta\w*|involvement|spread)|"
+        r"\bcarcinomatous\s+meningitis\b|\bneoplastic\s+meningitis\b"
+    )
 )
 _BRAIN_STABLE = re.compile(
     r"\b(?:previously\s+|definitively\s+|adequately\s+|locally\s+)?(?:treated|irradiated|resected)\b|"
@@ -665,8 +761,10 @@ _NOT_ALLOWED = re.compile(
     r"\bineligible\b|\bexcluded\b|\bprohibited\b"
 )
 _BRAIN_RT = re.compile(
-    r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"
-    r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
+    word_start_pattern(
+        r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"
+        r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
+    )
 )
 _BRAIN_CONDITIONAL = re.compile(
     r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
@@ -778,8 +876,10 @@ def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -
 
 
 _LIVER = re.compile(
-    r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
-    r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+    word_start_pattern(
+        r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
+        r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+    )
 )
 _LAB_CONTEXT = re.compile(
     r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
@@ -927,10 +1027,12 @@ def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str
 #: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
 #: word start, not after "non-"), so the engine skips positions by first character.
 _BONE_METS = re.compile(
-    r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
-    r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
-    r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
-    r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    word_start_pattern(
+        r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
+        r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
+        r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
+        r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    )
 )
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
 _BESIDE_BONE = re.compile(
@@ -976,10 +1078,12 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 
 _BONE_ONLY = re.compile(
-    r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
-    r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
-    r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
-    r"(?:site|manifestation|evidence|location)"
+    word_start_pattern(
+        r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
+        r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
+        r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
+        r"(?:site|manifestation|evidence|location)"
+    )
 )
 _MEASURABLE = re.compile(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b")
 _NON_MEASURABLE_OK = re.compile(
@@ -988,7 +1092,9 @@ _NON_MEASURABLE_OK = re.compile(
 )
 
 
-_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+_EVALUABLE = re.compile(
+    word_start_pattern(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+)
 
 
 _LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
@@ -1172,10 +1278,19 @@ _DRUG_KEYS: dict[str, tuple[str, ...]] = {
     "immunotherapy": ("immun", "checkpoint", "pd-", "pd1", "ctla", "mab", "keytruda"),
     "parp-inhibitor": ("parp", "parib", "lynparza", "talzenna"),
 }
+#: Therapy patterns whose words start with letters so common that the word-start rewrite is slower.
+_COMMON_FIRST_LETTERS = frozenset({"immunotherapy", "endocrine-other"})
 _DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (name, _DRUG_KEYS[name], re.compile(pattern)) for name, pattern in _DRUGS
+    (
+        name,
+        _DRUG_KEYS[name],
+        re.compile(pattern if name in _COMMON_FIRST_LETTERS else word_start_pattern(pattern)),
+    )
+    for name, pattern in _DRUGS
 )
 _DRUG_HINTS = tuple(sorted({key for keys in _DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: Each therapy pattern's place in ``_DRUG_PATTERNS``: mentions are collected in that order.
+_DRUG_ORDER = {name: index for index, (name, _, _) in enumerate(_DRUG_PATTERNS)}
 #: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
 _GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
 #: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
@@ -1200,35 +1315,39 @@ _FUTURE_CONTEXT = re.compile(
     r"to\s+be\s+(?:treated|given|administered)|intent(?:ion)?\s+to\s+treat|intended|planned\s+for)\b"
 )
 _NOT_A_PRIOR = re.compile(
-    r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+    word_start_pattern(
+        r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+    )
 )
 #: Allergy, reaction, dose and pregnancy wording: never a rule about treatment history. Plain
 #: words go in a prefix tree, which rejects most positions of a sentence after one character.
 _NEVER_A_PRIOR = re.compile(
-    trie_pattern(
-        [
-            "hypersensitiv",
-            "allerg",
-            "contraindicat",
-            "excipient",
-            "cumulative",
-            "childbearing",
-            "contracept",
-            "pregnan",
-            "abstinen",
-            "sperm",
-            "condom",
-            "lactat",
-            "breastfeeding",
-            "breast-feeding",
-            "breast feeding",
-            "reaction to",
-            "reactions to",
-            "premedicat",
-            "pre-medicat",
-        ]
+    word_start_pattern(
+        trie_pattern(
+            [
+                "hypersensitiv",
+                "allerg",
+                "contraindicat",
+                "excipient",
+                "cumulative",
+                "childbearing",
+                "contracept",
+                "pregnan",
+                "abstinen",
+                "sperm",
+                "condom",
+                "lactat",
+                "breastfeeding",
+                "breast-feeding",
+                "breast feeding",
+                "reaction to",
+                "reactions to",
+                "premedicat",
+                "pre-medicat",
+            ]
+        )
+        + r"|d(?<!\wd)oses?\s+of\b"
     )
-    + r"|d(?<!\wd)oses?\s+of\b"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(
@@ -1243,7 +1362,7 @@ _SHORT_WASHOUT = re.compile(
 _LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
 _FOR_SOME_PATIENTS = re.compile(
-    r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b"
+    word_start_pattern(r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b")
 )
 _BECAUSE_BEFORE = re.compile(r"(?<!such\s)(?<!well\s)\b(?:as|because|since|given\s+that)\s+$")
 _IS_AFTER = re.compile(r"\s+(?:is|are|may|can|could|might|has|have)\b")
@@ -1259,8 +1378,10 @@ _METASTATIC_SCOPE = re.compile(
 #: History words a title may use. Bare "after" is left out: "Phesgo after induction with Phesgo
 #: and a taxane" describes the study's own treatment sequence, not what she must have had.
 _TITLE_HISTORY = re.compile(
-    r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
-    r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+    word_start_pattern(
+        r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
+        r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+    )
 )
 
 
@@ -1274,13 +1395,15 @@ def _drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[in
         names: set[str] = set()
         for literal in literals:
             names |= _LITERAL_DRUGS.get(literal, _NO_GROUPS)
-        for name, _, pattern in _DRUG_PATTERNS:
-            if name in names:
-                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+        for name in sorted(names, key=_DRUG_ORDER.__getitem__):  # usually one or two patterns
+            pattern = _DRUG_PATTERNS[_DRUG_ORDER[name]][2]
+            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     else:
         for name, keys, pattern in _DRUG_PATTERNS:
-            if any(key in text for key in keys):
-                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+            for key in keys:
+                if key in text:
+                    found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+                    break
     if len(found) < 2:
         return found
     found.sort(key=lambda m: (m[0], -m[1]))
@@ -1548,9 +1671,11 @@ _APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b")
 _EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
-    r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
-    r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
-    r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+    word_start_pattern(
+        r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
+        r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
+        r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+    )
 )
 _UNTREATED_ADVANCED = re.compile(
     r"\b(?:previously\s+untreated|treatment[\s-]na[iï]ve|untreated|no\s+prior\s+(?:systemic\s+)?"
@@ -1586,8 +1711,10 @@ def _number(word: str | None) -> int | None:
 
 
 _ENDOCRINE_LINE_WORDS = re.compile(
-    r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
-    r"fulvestrant|\bserds?\b"
+    word_start_pattern(
+        r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
+        r"fulvestrant|\bserds?\b"
+    )
 )
 
 
@@ -1946,15 +2073,19 @@ _PRE = re.compile(
     r"(?:peri)?-?\s?menopaus\w*|\bpre-\s*/\s*peri-"
 )
 _OVARIAN_SUPPRESSION = re.compile(
-    r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
-    r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
-    r"\blhrha\b"
+    word_start_pattern(
+        r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
+        r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
+        r"\blhrha\b"
+    )
 )
 _REPRODUCTIVE = re.compile(
-    r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|fertile|\bwocbp\b|reproductive|"
-    r"\bpotential\b|abstinen|sperm|condom|sexual|donat|amenorrh|steril|\bhrt\b|hormone\s+replacement"
+    word_start_pattern(
+        r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|fertile|\bwocbp\b|reproductive|"
+        r"\bpotential\b|abstinen|sperm|condom|sexual|donat|amenorrh|steril|\bhrt\b|hormone\s+replacement"
+    )
 )
-_MALE = re.compile(r"\b(?:men|males?|male\s+patients)\b")
+_MALE = re.compile(word_start_pattern(r"\b(?:men|males?|male\s+patients)\b"))
 
 
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -2178,7 +2309,7 @@ _THERAPY_CONTEXT = re.compile(
     r"therap|treatment|chemo|\bline|regimen|setting|received|prior|previous|malignan|another|"
     r"second\s+primary|other\s+(?:primary|cancer)|biopsy|lesion"
 )
-_BREAST = re.compile(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b")
+_BREAST = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b"))
 
 
 _METASTATIC_HINTS = (
@@ -2223,11 +2354,13 @@ _ANY_STAGE = re.compile(
 _STAGE_ID = r"(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b"
 #: A whole list of stages, read greedily: "stage I, II, III or IV", "stages IIIB-IV".
 _STAGE_LIST = re.compile(
-    r"\bstages?\s*"
-    + _STAGE_ID
-    + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
-    + _STAGE_ID
-    + r")+"
+    word_start_pattern(
+        r"\bstages?\s*"
+        + _STAGE_ID
+        + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
+        + _STAGE_ID
+        + r")+"
+    )
 )
 _STAGE_TOKEN = re.compile(r"(?<=[\s,/&-])" + _STAGE_ID + r"|(?<=stage)" + _STAGE_ID)
 
