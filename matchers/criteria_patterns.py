@@ -114,76 +114,8 @@ def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Sentences and polarity
+# Patterns the regex engine can scan quickly
 # ---------------------------------------------------------------------------------------------
-
-_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
-_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
-    if (
-        ". " not in text
-        and "; " not in text
-        and "? " not in text
-        and "! " not in text
-        and "However" not in text
-    ):
-        return [text.strip()] if text.strip() else []
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        piece = text[start : match.start()]
-        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
-            continue
-        pieces.append(piece)
-        start = match.end()
-    pieces.append(text[start:])
-    return [p.strip() for p in pieces if p.strip()]
-
-
-_BOUNDARY = re.compile(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b")
-_NOT_A_NEGATION = re.compile(
-    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
-    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
-    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
-    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
-)
-_NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
-    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
-)
-_EXCEPTION = re.compile(
-    r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
-    r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
-    r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
-)
-_POST_NOT_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
-    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
-    r"exclusionary|will\s+exclude)\b"
-)
-_POST_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
-)
-
-
-_STATED_EXCLUSION = re.compile(
-    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
-    r"(?:if|who|when|whose|that|with)\b"
-)
-
-
-def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
-    last = None
-    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
-        pass
-    return last
 
 
 def trie_pattern(words: list[str]) -> str:
@@ -299,11 +231,18 @@ def _group_end(pattern: str) -> int:
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
-def _plain_starts(alternative: str, boundary: bool = False) -> list[str]:
-    r"""``alternative`` (after ``\b`` when ``boundary``) rewritten as alternatives that each start
-    with a plain letter or digit, in the order the regex engine would try them."""
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _plain_starts(alternative: str, boundary: bool = False, behind: tuple[str, ...] = ()) -> list[str]:
+    r"""``alternative`` rewritten as alternatives that each start with a plain character, in the
+    order the regex engine would try them. ``boundary`` stands for a ``\b`` and ``behind`` for
+    look-behinds (``(?<!non-)``) that came before it; both are checked after that character."""
     if alternative.startswith("\\b"):
-        return _plain_starts(alternative[2:], True)
+        return _plain_starts(alternative[2:], True, behind)
+    if alternative.startswith(("(?<!", "(?<=")):  # "(?<!non-)x" -> "x(?<!(?:non-)x)"
+        end = _group_end(alternative)
+        return _plain_starts(alternative[end:], boundary, (*behind, alternative[:end]))
     if alternative.startswith("(?:"):  # "(?:any|all)\s+x" -> "any\s+x", "all\s+x"
         end = _group_end(alternative)
         inner, rest = alternative[3 : end - 1], alternative[end:]
@@ -312,20 +251,30 @@ def _plain_starts(alternative: str, boundary: bool = False) -> list[str]:
             rest = rest[1:]
         if rest[:1] in ("?", "*", "+", "{"):
             raise ValueError(f"alternative {alternative!r} repeats its first group")
-        starts = [s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary)]
-        return starts + _plain_starts(rest, boundary) if optional else starts
-    first, rest = alternative[:1], alternative[1:]
-    if not (first.isascii() and first.isalnum()):
-        raise ValueError(f"alternative {alternative!r} does not start with a letter or digit")
+        starts = [
+            s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary, behind)
+        ]
+        return starts + _plain_starts(rest, boundary, behind) if optional else starts
+    # The first character: a letter, a digit or punctuation ("<", "\\(").
+    size = 2 if alternative[:1] == "\\" and not alternative[1:2].isalnum() else 1
+    first, rest = alternative[:size], alternative[size:]
+    if not first or (size == 1 and first in _SPECIAL):
+        raise ValueError(f"alternative {alternative!r} does not start with a plain character")
     if rest[:1] == "?" and rest[1:2] != "?":  # "m?tnbc" -> "mtnbc", "tnbc"
-        return _plain_starts(first + rest[1:], boundary) + _plain_starts(rest[1:], boundary)
+        return _plain_starts(first + rest[1:], boundary, behind) + _plain_starts(
+            rest[1:], boundary, behind
+        )
     if rest[:1] in ("?", "*", "+", "{"):
         raise ValueError(f"alternative {alternative!r} repeats its first character")
-    return [f"{first}(?<!\\w{first}){rest}" if boundary else alternative]
+    checks = [f"{group[:4]}(?:{group[4:-1]}){first})" for group in behind]
+    if boundary:  # "\\b" before a letter: no word character before it; before "-": one is
+        word = first.isascii() and first.isalnum()
+        checks.append(f"(?<!\\w{first})" if word else f"(?<=\\w{first})")
+    return [first + "".join(checks) + rest]
 
 
 def word_start_pattern(pattern: str) -> str:
-    r"""The same regex with every alternative starting with a plain letter or digit.
+    r"""The same regex with every alternative starting with a plain character.
 
     ``\bchemo\w*|\bcytotoxic`` becomes ``(?:c(?<!\wc)hemo\w*|c(?<!\wc)ytotoxic)``: "\b" before a
     letter is "no word character before it", checked just after the letter. The regex engine can
@@ -338,6 +287,81 @@ def word_start_pattern(pattern: str) -> str:
     if re.compile(pattern).groups:
         raise ValueError("patterns with capturing groups cannot be rewritten")
     return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and polarity
+# ---------------------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
+    if (
+        ". " not in text
+        and "; " not in text
+        and "? " not in text
+        and "! " not in text
+        and "However" not in text
+    ):
+        return [text.strip()] if text.strip() else []
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
+            continue
+        pieces.append(piece)
+        start = match.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+_BOUNDARY = re.compile(word_start_pattern(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b"))
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
+    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
+    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
+    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
+)
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
+    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
+)
+_EXCEPTION = re.compile(
+    word_start_pattern(
+        r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
+        r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
+        r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
+    )
+)
+_POST_NOT_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
+    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
+    r"exclusionary|will\s+exclude)\b"
+)
+_POST_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
+)
+
+
+_STATED_EXCLUSION = re.compile(
+    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
+    r"(?:if|who|when|whose|that|with)\b"
+)
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
+        pass
+    return last
 
 
 def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
@@ -615,7 +639,7 @@ _CONDITIONAL = re.compile(
     r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
     r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
 )
-_OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
+_OR_BETWEEN = re.compile(word_start_pattern(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;"))
 _HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
 _ULTRALOW = re.compile(
     r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)"
@@ -723,12 +747,14 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 _BRAIN_HINTS = ("brain", "cns", "central nervous", "cranial", "cerebral", "leptomening", "mening")
 _BRAIN = re.compile(
-    r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
-    r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
-    r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
-    r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
-    r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
-    r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+    word_start_pattern(
+        r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
+        r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
+        r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
+        r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
+        r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
+        r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+    )
 )
 _LEPTO = re.compile(
     word_start_pattern(
@@ -1085,7 +1111,7 @@ _BONE_ONLY = re.compile(
         r"(?:site|manifestation|evidence|location)"
     )
 )
-_MEASURABLE = re.compile(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b")
+_MEASURABLE = re.compile(word_start_pattern(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b"))
 _NON_MEASURABLE_OK = re.compile(
     r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
     r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
@@ -1589,13 +1615,17 @@ _DIGIT = re.compile(r"\d")
 
 
 def _may_have_washout(text: str) -> bool:
-    """Every washout wording has a digit or one of a few words; most sentences have neither."""
+    """Every washout wording has one of a few words, or a digit and a unit of time ("4 weeks");
+    most sentences have neither."""
     return (
-        _DIGIT.search(text) is not None
-        or "within" in text
+        "within" in text
         or "since" in text
         or "washout" in text
         or "elapsed" in text
+        or (
+            ("day" in text or "week" in text or "wk" in text or "month" in text or "half" in text)
+            and _DIGIT.search(text) is not None
+        )
     )
 
 
@@ -1691,7 +1721,7 @@ _LINE_HINTS = ("line", "regimen", "treatments", "therapies")
 _ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
 _LINE_HINT = hint_pattern(_LINE_HINTS)
 _ADVANCED_HINT = hint_pattern(_ADVANCED_HINTS)
-_EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
+_EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
 )
@@ -2038,8 +2068,10 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
 
 
 _PROFILING = re.compile(
-    r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
-    r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+    word_start_pattern(
+        r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
+        r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+    )
 )
 _PROFILING_DONE = re.compile(
     r"\b(?:undergone|underwent|had|received|completed|documented|available|results?\s+(?:of|from)|"
@@ -2256,7 +2288,9 @@ def distant_metastasis(text: str) -> re.Match[str] | None:
     return None
 
 
-_LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
+_LOCALLY_ADVANCED = re.compile(
+    word_start_pattern(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
+)
 _EARLY = re.compile(
     r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
     r"breast\s+cancer\b|\bebc\b|\boperable\b|\bresectable\b|\bductal\s+carcinoma\s+in\s+situ\b|\bdcis\b|"
@@ -2469,8 +2503,10 @@ _RELAPSE_INTERVAL = re.compile(
     r"last\s+dose|early)"
 )
 _EARLY_TREATMENT = re.compile(
-    r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
-    r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+    word_start_pattern(
+        r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
+        r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+    )
 )
 _INTERVAL_HINTS = (
     "relaps",
@@ -2542,9 +2578,11 @@ _STD_PHRASE = re.compile(
     r"(?:clinical\s+)?(?:benefit|efficacy|value)"
 )
 _REFRACTORY_TUMOR = re.compile(
-    r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
-    r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
-    r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+    word_start_pattern(
+        r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
+        r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
+        r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+    )
 )
 _THERAPY_CLASS_BEFORE = re.compile(
     r"(?:endocrine|hormon\w*|platinum|chemo\w*|taxane|trastuzumab|her2|cdk4/6|anthracycline|"

@@ -286,7 +286,7 @@ _NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
     "biopsy": re.compile(r"\bliquid[\s-]+$"),
 }
 #: A criterion that names distant disease itself, not only "advanced" or "inoperable".
-_DISTANT = re.compile(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b")
+_DISTANT = re.compile(word_start_pattern(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b"))
 _FIRST_LINE_TITLE = re.compile(word_start_pattern(r"\bfirst[\s-]line\b|\b1st[\s-]line\b"))
 
 
@@ -767,12 +767,15 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
     """
     open_parents: set[str] = set()
     preferring: set[str] = set()
+    read_parents: set[str] = set()
     for item in items:
         parent = item.parent
         if parent is None or item.kind != "inclusion":
             continue
-        if parent not in preferring and _PREFERENCE.search(parent.lower()):
-            preferring.add(parent)
+        if parent not in read_parents:  # a parent heads several items: read it once
+            read_parents.add(parent)
+            if _PREFERENCE.search(parent.lower()):
+                preferring.add(parent)
         if parent in open_parents:
             continue
         text = normalize(item.text)

@@ -1823,6 +1823,10 @@ def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
                 "cyclin",
                 "xcyclin",
                 "chemo",
+                "neo",
+                "adj",
+                "<=",
+                "3",
                 "-",
                 "/",
                 " ",
@@ -1838,7 +1842,10 @@ def test_word_start_rewrite_matches_exactly_what_the_pattern_matches(words: list
 
     from matchers.criteria_patterns import word_start_pattern
 
-    pattern = r"\bm?tnbc\b|\b(?:ns)?ais?\b|cyclin\w*|\bcdk\s?4\s?/\s?6|\b(?:chemo|cyto)(?:therapy)?"
+    pattern = (
+        r"\bm?tnbc\b|\b(?:ns)?ais?\b|cyclin\w*|\bcdk\s?4\s?/\s?6|\b(?:chemo|cyto)(?:therapy)?|"
+        r"(?<![-/])\b(?:neo)?-?adj|<=\s*\d"
+    )
     text = "".join(words)
     fast = re.compile(word_start_pattern(pattern))
     slow = re.compile(pattern)
