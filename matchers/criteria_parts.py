@@ -47,10 +47,11 @@ _ONLY = re.compile(
     r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
 )
 #: Part words factored by first letter, so most positions fail after one character.
-_HINT = re.compile(
+PART_HINT = (
     r"p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:tud|egment)|e(?:scalat|xpan|xtens)|"
     r"run-?in|induct"
 )
+_HINT = re.compile(PART_HINT)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}
 _FILLER = frozenset({"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an"})
 _NAMES = {"sub-study": "substudy"}

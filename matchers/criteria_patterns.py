@@ -66,37 +66,42 @@ _NO_GROUPS: frozenset[str] = frozenset()
 #: Quotes longer than this are cut at a word boundary with an ellipsis.
 MAX_QUOTE_CHARS = 220
 
-_TRANSLATE = str.maketrans(
-    {
-        "≥": ">=",
-        "≤": "<=",
-        "≧": ">=",
-        "≦": "<=",
-        "⩾": ">=",
-        "⩽": "<=",
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "‐": "-",
-        "‑": "-",
-        "ï": "i",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "＋": "+",
-        "⁺": "+",
-        "ⁿ": "n",
-        "\u00a0": " ",
-    }
-)
+_SPELLINGS = {
+    "≥": ">=",
+    "≤": "<=",
+    "≧": ">=",
+    "≦": "<=",
+    "⩾": ">=",
+    "⩽": "<=",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+    "‑": "-",
+    "ï": "i",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "＋": "+",
+    "⁺": "+",
+    "ⁿ": "n",
+    "\u00a0": " ",
+}
+_SPELLING = re.compile("[" + re.escape("".join(_SPELLINGS)) + "]")
 
 
 def normalize(text: str) -> str:
     """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
-    if text.isascii():  # most criteria: skip the character table
+    if text.isascii():  # most criteria: nothing to respell
         return text.lower()
-    return text.translate(_TRANSLATE).lower()
+    # One search for the few characters to respell: far cheaper than ``str.translate`` with a
+    # table, which looks up every character of the text.
+    return _SPELLING.sub(_respell, text).lower()
+
+
+def _respell(match: re.Match[str]) -> str:
+    return _SPELLINGS[match.group(0)]
 
 
 def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
@@ -109,76 +114,8 @@ def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Sentences and polarity
+# Patterns the regex engine can scan quickly
 # ---------------------------------------------------------------------------------------------
-
-_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
-_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
-    if (
-        ". " not in text
-        and "; " not in text
-        and "? " not in text
-        and "! " not in text
-        and "However" not in text
-    ):
-        return [text.strip()] if text.strip() else []
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        piece = text[start : match.start()]
-        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
-            continue
-        pieces.append(piece)
-        start = match.end()
-    pieces.append(text[start:])
-    return [p.strip() for p in pieces if p.strip()]
-
-
-_BOUNDARY = re.compile(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b")
-_NOT_A_NEGATION = re.compile(
-    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
-    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
-    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
-    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
-)
-_NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
-    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
-)
-_EXCEPTION = re.compile(
-    r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
-    r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
-    r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
-)
-_POST_NOT_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
-    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
-    r"exclusionary|will\s+exclude)\b"
-)
-_POST_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
-)
-
-
-_STATED_EXCLUSION = re.compile(
-    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
-    r"(?:if|who|when|whose|that|with)\b"
-)
-
-
-def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
-    last = None
-    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
-        pass
-    return last
 
 
 def trie_pattern(words: list[str]) -> str:
@@ -243,6 +180,188 @@ def first_letter_pattern(pattern: str) -> str:
         groups.setdefault(alternative[0], []).append(alternative[1:])
     grouped = "|".join(f"{c}(?<!\\w{c})(?:{'|'.join(rest)})" for c, rest in groups.items())
     return f"(?:{grouped}){pattern[index + 1 :]}"
+
+
+def _scan_pattern(pattern: str, start: int = 0) -> list[tuple[int, str]]:
+    """Positions and characters of ``pattern`` that are syntax: not escaped, not in a class."""
+    tokens: list[tuple[int, str]] = []
+    index, in_class = start, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":  # "[]...]": a literal bracket, not the end
+                index += 1
+            continue
+        elif char in "()|":
+            tokens.append((index, char))
+        index += 1
+    return tokens
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (``|`` outside groups and character classes)."""
+    alternatives: list[str] = []
+    start = depth = 0
+    for index, char in _scan_pattern(pattern):
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        else:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group that opens ``pattern`` ends (just after its closing bracket)."""
+    depth = 0
+    for index, char in _scan_pattern(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _plain_starts(alternative: str, boundary: bool = False, behind: tuple[str, ...] = ()) -> list[str]:
+    r"""``alternative`` rewritten as alternatives that each start with a plain character, in the
+    order the regex engine would try them. ``boundary`` stands for a ``\b`` and ``behind`` for
+    look-behinds (``(?<!non-)``) that came before it; both are checked after that character."""
+    if alternative.startswith("\\b"):
+        return _plain_starts(alternative[2:], True, behind)
+    if alternative.startswith(("(?<!", "(?<=")):  # "(?<!non-)x" -> "x(?<!(?:non-)x)"
+        end = _group_end(alternative)
+        return _plain_starts(alternative[end:], boundary, (*behind, alternative[:end]))
+    if alternative.startswith("(?:"):  # "(?:any|all)\s+x" -> "any\s+x", "all\s+x"
+        end = _group_end(alternative)
+        inner, rest = alternative[3 : end - 1], alternative[end:]
+        optional = rest[:1] == "?"
+        if optional:
+            rest = rest[1:]
+        if rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"alternative {alternative!r} repeats its first group")
+        starts = [
+            s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary, behind)
+        ]
+        return starts + _plain_starts(rest, boundary, behind) if optional else starts
+    # The first character: a letter, a digit or punctuation ("<", "\\(").
+    size = 2 if alternative[:1] == "\\" and not alternative[1:2].isalnum() else 1
+    first, rest = alternative[:size], alternative[size:]
+    if not first or (size == 1 and first in _SPECIAL):
+        raise ValueError(f"alternative {alternative!r} does not start with a plain character")
+    if rest[:1] == "?" and rest[1:2] != "?":  # "m?tnbc" -> "mtnbc", "tnbc"
+        return _plain_starts(first + rest[1:], boundary, behind) + _plain_starts(
+            rest[1:], boundary, behind
+        )
+    if rest[:1] in ("?", "*", "+", "{"):
+        raise ValueError(f"alternative {alternative!r} repeats its first character")
+    checks = [f"{group[:4]}(?:{group[4:-1]}){first})" for group in behind]
+    if boundary:  # "\\b" before a letter: no word character before it; before "-": one is
+        word = first.isascii() and first.isalnum()
+        checks.append(f"(?<!\\w{first})" if word else f"(?<=\\w{first})")
+    return [first + "".join(checks) + rest]
+
+
+def word_start_pattern(pattern: str) -> str:
+    r"""The same regex with every alternative starting with a plain character.
+
+    ``\bchemo\w*|\bcytotoxic`` becomes ``(?:c(?<!\wc)hemo\w*|c(?<!\wc)ytotoxic)``: "\b" before a
+    letter is "no word character before it", checked just after the letter. The regex engine can
+    then skip, with one table look-up, every position whose character starts no alternative,
+    where a leading ``\b`` makes it try each alternative at each position. Groups at the start
+    are spread over the alternatives in order (``\b(?:ns)?ais`` -> ``nsais``, ``ais``), so each
+    position finds the same match as before. Worth it when the alternatives start with few,
+    rarer letters; patterns with capturing groups are refused (spreading would renumber them).
+    """
+    if re.compile(pattern).groups:
+        raise ValueError("patterns with capturing groups cannot be rewritten")
+    return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and polarity
+# ---------------------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
+    if (
+        ". " not in text
+        and "; " not in text
+        and "? " not in text
+        and "! " not in text
+        and "However" not in text
+    ):
+        return [text.strip()] if text.strip() else []
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
+            continue
+        pieces.append(piece)
+        start = match.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+_BOUNDARY = re.compile(word_start_pattern(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b"))
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
+    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
+    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
+    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
+)
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
+    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
+)
+_EXCEPTION = re.compile(
+    word_start_pattern(
+        r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
+        r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
+        r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
+    )
+)
+_POST_NOT_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
+    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
+    r"exclusionary|will\s+exclude)\b"
+)
+_POST_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
+)
+
+
+_STATED_EXCLUSION = re.compile(
+    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
+    r"(?:if|who|when|whose|that|with)\b"
+)
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
+        pass
+    return last
 
 
 def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
@@ -505,8 +624,10 @@ _RECEPTOR_HINTS = (
     "endocrine",
 )
 _ANY_STATUS = re.compile(
-    r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
-    r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+    word_start_pattern(
+        r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
+        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+    )
 )
 _CONDITIONAL = re.compile(
     r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
@@ -518,7 +639,7 @@ _CONDITIONAL = re.compile(
     r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
     r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
 )
-_OR_BETWEEN = re.compile(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;")
+_OR_BETWEEN = re.compile(word_start_pattern(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;"))
 _HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
 _ULTRALOW = re.compile(
     r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)"
@@ -557,9 +678,11 @@ def _receptor_mentions(text: str) -> list[tuple[int, int, str]]:
 
 #: A status the study only writes down ("HER2 status will be recorded") limits nobody.
 _RECORDED = re.compile(
-    r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
-    r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
-    r"registered|captured|requested|retrieved)\b"
+    word_start_pattern(
+        r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
+        r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
+        r"registered|captured|requested|retrieved)\b"
+    )
 )
 _REQUIRING = re.compile(r"\bmust\b|\brequired?\b|\bshould\b|\beligib\w*|\bonly\b|\bhave\b|\bhas\b")
 #: A test result that could not be read ("inconclusive or equivocal HER2") is not a subtype.
@@ -624,16 +747,20 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 _BRAIN_HINTS = ("brain", "cns", "central nervous", "cranial", "cerebral", "leptomening", "mening")
 _BRAIN = re.compile(
-    r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
-    r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
-    r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
-    r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
-    r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
-    r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+    word_start_pattern(
+        r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
+        r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
+        r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
+        r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
+        r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
+        r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+    )
 )
 _LEPTO = re.compile(
-    r"\blepto-?meningeal\b|\bmeningeal\s+(?:carcinomatosis|disease|metasta\w*|involvement|spread)|"
-    r"\bcarcinomatous\s+meningitis\b|\bneoplastic\s+meningitis\b"
+    word_start_pattern(
+        r"\blepto-?meningeal\b|\bmeningeal\s+(?:carcinomatosis|disease|metasta\w*|involvement|spread)|"
+        r"\bcarcinomatous\s+meningitis\b|\bneoplastic\s+meningitis\b"
+    )
 )
 _BRAIN_STABLE = re.compile(
     r"\b(?:previously\s+|definitively\s+|adequately\s+|locally\s+)?(?:treated|irradiated|resected)\b|"
@@ -660,8 +787,10 @@ _NOT_ALLOWED = re.compile(
     r"\bineligible\b|\bexcluded\b|\bprohibited\b"
 )
 _BRAIN_RT = re.compile(
-    r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"
-    r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
+    word_start_pattern(
+        r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"
+        r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
+    )
 )
 _BRAIN_CONDITIONAL = re.compile(
     r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
@@ -773,8 +902,10 @@ def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -
 
 
 _LIVER = re.compile(
-    r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
-    r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+    word_start_pattern(
+        r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
+        r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+    )
 )
 _LAB_CONTEXT = re.compile(
     r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
@@ -922,10 +1053,12 @@ def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str
 #: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
 #: word start, not after "non-"), so the engine skips positions by first character.
 _BONE_METS = re.compile(
-    r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
-    r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
-    r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
-    r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    word_start_pattern(
+        r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
+        r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
+        r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
+        r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    )
 )
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
 _BESIDE_BONE = re.compile(
@@ -971,19 +1104,23 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 
 _BONE_ONLY = re.compile(
-    r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
-    r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
-    r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
-    r"(?:site|manifestation|evidence|location)"
+    word_start_pattern(
+        r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
+        r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
+        r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
+        r"(?:site|manifestation|evidence|location)"
+    )
 )
-_MEASURABLE = re.compile(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b")
+_MEASURABLE = re.compile(word_start_pattern(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b"))
 _NON_MEASURABLE_OK = re.compile(
     r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
     r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
 )
 
 
-_EVALUABLE = re.compile(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+_EVALUABLE = re.compile(
+    word_start_pattern(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+)
 
 
 _LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
@@ -1167,10 +1304,19 @@ _DRUG_KEYS: dict[str, tuple[str, ...]] = {
     "immunotherapy": ("immun", "checkpoint", "pd-", "pd1", "ctla", "mab", "keytruda"),
     "parp-inhibitor": ("parp", "parib", "lynparza", "talzenna"),
 }
+#: Therapy patterns whose words start with letters so common that the word-start rewrite is slower.
+_COMMON_FIRST_LETTERS = frozenset({"immunotherapy", "endocrine-other"})
 _DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (name, _DRUG_KEYS[name], re.compile(pattern)) for name, pattern in _DRUGS
+    (
+        name,
+        _DRUG_KEYS[name],
+        re.compile(pattern if name in _COMMON_FIRST_LETTERS else word_start_pattern(pattern)),
+    )
+    for name, pattern in _DRUGS
 )
 _DRUG_HINTS = tuple(sorted({key for keys in _DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: Each therapy pattern's place in ``_DRUG_PATTERNS``: mentions are collected in that order.
+_DRUG_ORDER = {name: index for index, (name, _, _) in enumerate(_DRUG_PATTERNS)}
 #: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
 _GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
 #: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
@@ -1195,35 +1341,39 @@ _FUTURE_CONTEXT = re.compile(
     r"to\s+be\s+(?:treated|given|administered)|intent(?:ion)?\s+to\s+treat|intended|planned\s+for)\b"
 )
 _NOT_A_PRIOR = re.compile(
-    r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+    word_start_pattern(
+        r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+    )
 )
 #: Allergy, reaction, dose and pregnancy wording: never a rule about treatment history. Plain
 #: words go in a prefix tree, which rejects most positions of a sentence after one character.
 _NEVER_A_PRIOR = re.compile(
-    trie_pattern(
-        [
-            "hypersensitiv",
-            "allerg",
-            "contraindicat",
-            "excipient",
-            "cumulative",
-            "childbearing",
-            "contracept",
-            "pregnan",
-            "abstinen",
-            "sperm",
-            "condom",
-            "lactat",
-            "breastfeeding",
-            "breast-feeding",
-            "breast feeding",
-            "reaction to",
-            "reactions to",
-            "premedicat",
-            "pre-medicat",
-        ]
+    word_start_pattern(
+        trie_pattern(
+            [
+                "hypersensitiv",
+                "allerg",
+                "contraindicat",
+                "excipient",
+                "cumulative",
+                "childbearing",
+                "contracept",
+                "pregnan",
+                "abstinen",
+                "sperm",
+                "condom",
+                "lactat",
+                "breastfeeding",
+                "breast-feeding",
+                "breast feeding",
+                "reaction to",
+                "reactions to",
+                "premedicat",
+                "pre-medicat",
+            ]
+        )
+        + r"|d(?<!\wd)oses?\s+of\b"
     )
-    + r"|d(?<!\wd)oses?\s+of\b"
 )
 _BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(
@@ -1238,7 +1388,7 @@ _SHORT_WASHOUT = re.compile(
 _LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
 _INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
 _FOR_SOME_PATIENTS = re.compile(
-    r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b"
+    word_start_pattern(r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b")
 )
 _BECAUSE_BEFORE = re.compile(r"(?<!such\s)(?<!well\s)\b(?:as|because|since|given\s+that)\s+$")
 _IS_AFTER = re.compile(r"\s+(?:is|are|may|can|could|might|has|have)\b")
@@ -1254,8 +1404,10 @@ _METASTATIC_SCOPE = re.compile(
 #: History words a title may use. Bare "after" is left out: "Phesgo after induction with Phesgo
 #: and a taxane" describes the study's own treatment sequence, not what she must have had.
 _TITLE_HISTORY = re.compile(
-    r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
-    r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+    word_start_pattern(
+        r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
+        r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+    )
 )
 
 
@@ -1269,13 +1421,15 @@ def _drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[in
         names: set[str] = set()
         for literal in literals:
             names |= _LITERAL_DRUGS.get(literal, _NO_GROUPS)
-        for name, _, pattern in _DRUG_PATTERNS:
-            if name in names:
-                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+        for name in sorted(names, key=_DRUG_ORDER.__getitem__):  # usually one or two patterns
+            pattern = _DRUG_PATTERNS[_DRUG_ORDER[name]][2]
+            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     else:
         for name, keys, pattern in _DRUG_PATTERNS:
-            if any(key in text for key in keys):
-                found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+            for key in keys:
+                if key in text:
+                    found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+                    break
     if len(found) < 2:
         return found
     found.sort(key=lambda m: (m[0], -m[1]))
@@ -1461,13 +1615,17 @@ _DIGIT = re.compile(r"\d")
 
 
 def _may_have_washout(text: str) -> bool:
-    """Every washout wording has a digit or one of a few words; most sentences have neither."""
+    """Every washout wording has one of a few words, or a digit and a unit of time ("4 weeks");
+    most sentences have neither."""
     return (
-        _DIGIT.search(text) is not None
-        or "within" in text
+        "within" in text
         or "since" in text
         or "washout" in text
         or "elapsed" in text
+        or (
+            ("day" in text or "week" in text or "wk" in text or "month" in text or "half" in text)
+            and _DIGIT.search(text) is not None
+        )
     )
 
 
@@ -1543,9 +1701,11 @@ _APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b")
 _EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
-    r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
-    r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
-    r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+    word_start_pattern(
+        r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
+        r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
+        r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+    )
 )
 _UNTREATED_ADVANCED = re.compile(
     r"\b(?:previously\s+untreated|treatment[\s-]na[iï]ve|untreated|no\s+prior\s+(?:systemic\s+)?"
@@ -1561,7 +1721,7 @@ _LINE_HINTS = ("line", "regimen", "treatments", "therapies")
 _ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
 _LINE_HINT = hint_pattern(_LINE_HINTS)
 _ADVANCED_HINT = hint_pattern(_ADVANCED_HINTS)
-_EARLY_SETTING_ONLY = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
+_EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
 )
@@ -1581,8 +1741,10 @@ def _number(word: str | None) -> int | None:
 
 
 _ENDOCRINE_LINE_WORDS = re.compile(
-    r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
-    r"fulvestrant|\bserds?\b"
+    word_start_pattern(
+        r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
+        r"fulvestrant|\bserds?\b"
+    )
 )
 
 
@@ -1906,8 +2068,10 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
 
 
 _PROFILING = re.compile(
-    r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
-    r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+    word_start_pattern(
+        r"\bngs\b|\bnext[\s-]generation\s+sequencing|\b(?:comprehensive\s+)?genomic\s+(?:profil\w*|testing|"
+        r"sequencing|test)|\bmolecular\s+profil\w*|\btumou?r\s+(?:genomic\s+)?profil\w*"
+    )
 )
 _PROFILING_DONE = re.compile(
     r"\b(?:undergone|underwent|had|received|completed|documented|available|results?\s+(?:of|from)|"
@@ -1941,15 +2105,19 @@ _PRE = re.compile(
     r"(?:peri)?-?\s?menopaus\w*|\bpre-\s*/\s*peri-"
 )
 _OVARIAN_SUPPRESSION = re.compile(
-    r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
-    r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
-    r"\blhrha\b"
+    word_start_pattern(
+        r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
+        r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
+        r"\blhrha\b"
+    )
 )
 _REPRODUCTIVE = re.compile(
-    r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|fertile|\bwocbp\b|reproductive|"
-    r"\bpotential\b|abstinen|sperm|condom|sexual|donat|amenorrh|steril|\bhrt\b|hormone\s+replacement"
+    word_start_pattern(
+        r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|fertile|\bwocbp\b|reproductive|"
+        r"\bpotential\b|abstinen|sperm|condom|sexual|donat|amenorrh|steril|\bhrt\b|hormone\s+replacement"
+    )
 )
-_MALE = re.compile(r"\b(?:men|males?|male\s+patients)\b")
+_MALE = re.compile(word_start_pattern(r"\b(?:men|males?|male\s+patients)\b"))
 
 
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -2120,7 +2288,9 @@ def distant_metastasis(text: str) -> re.Match[str] | None:
     return None
 
 
-_LOCALLY_ADVANCED = re.compile(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
+_LOCALLY_ADVANCED = re.compile(
+    word_start_pattern(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
+)
 _EARLY = re.compile(
     r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
     r"breast\s+cancer\b|\bebc\b|\boperable\b|\bresectable\b|\bductal\s+carcinoma\s+in\s+situ\b|\bdcis\b|"
@@ -2173,7 +2343,7 @@ _THERAPY_CONTEXT = re.compile(
     r"therap|treatment|chemo|\bline|regimen|setting|received|prior|previous|malignan|another|"
     r"second\s+primary|other\s+(?:primary|cancer)|biopsy|lesion"
 )
-_BREAST = re.compile(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b")
+_BREAST = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b"))
 
 
 _METASTATIC_HINTS = (
@@ -2218,11 +2388,13 @@ _ANY_STAGE = re.compile(
 _STAGE_ID = r"(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b"
 #: A whole list of stages, read greedily: "stage I, II, III or IV", "stages IIIB-IV".
 _STAGE_LIST = re.compile(
-    r"\bstages?\s*"
-    + _STAGE_ID
-    + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
-    + _STAGE_ID
-    + r")+"
+    word_start_pattern(
+        r"\bstages?\s*"
+        + _STAGE_ID
+        + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
+        + _STAGE_ID
+        + r")+"
+    )
 )
 _STAGE_TOKEN = re.compile(r"(?<=[\s,/&-])" + _STAGE_ID + r"|(?<=stage)" + _STAGE_ID)
 
@@ -2331,8 +2503,10 @@ _RELAPSE_INTERVAL = re.compile(
     r"last\s+dose|early)"
 )
 _EARLY_TREATMENT = re.compile(
-    r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
-    r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+    word_start_pattern(
+        r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
+        r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+    )
 )
 _INTERVAL_HINTS = (
     "relaps",
@@ -2404,9 +2578,11 @@ _STD_PHRASE = re.compile(
     r"(?:clinical\s+)?(?:benefit|efficacy|value)"
 )
 _REFRACTORY_TUMOR = re.compile(
-    r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
-    r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
-    r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+    word_start_pattern(
+        r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
+        r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
+        r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+    )
 )
 _THERAPY_CLASS_BEFORE = re.compile(
     r"(?:endocrine|hormon\w*|platinum|chemo\w*|taxane|trastuzumab|her2|cdk4/6|anthracycline|"
@@ -2640,7 +2816,16 @@ _COMPOUNDS = (
 )
 
 
-def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+    """The trigger search, the trigger words alone (for a word right after a match), and groups.
+
+    A trigger word starts a word and each short-token form starts with a space or bracket, so
+    every match begins right after, or at, a non-word character. Consuming that character first
+    (``\\W``) lets the regex engine skip every letter inside a word with a fast character-class
+    test instead of trying the alternatives there; that is most positions of a sentence. A token
+    form is tried before a word at the same character, as the ``\\b(?:words)|tokens`` scan it
+    replaces did.
+    """
     groups_of: dict[str, set[str]] = {}
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
@@ -2652,11 +2837,16 @@ def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     }
     for form, token in _TOKEN_FORMS.items():
         closed[form] = closed.get(form, frozenset()) | {_TRIGGER_TOKENS[token]}
-    pattern = r"\b(?:" + trie_pattern(words) + r")|" + trie_pattern(sorted(_TOKEN_FORMS))
-    return re.compile(pattern), closed
+    if not all(re.match(r"\w", word) for word in words):
+        raise ValueError("every trigger word must start with a letter or digit")
+    words_pattern = trie_pattern(words)
+    befores = re.escape("".join(_TOKEN_BEFORE))
+    tokens = trie_pattern(sorted({form[1:] for form in _TOKEN_FORMS}))
+    pattern = r"\W(?:(?<=[" + befores + "])" + tokens + r"|(?P<word>" + words_pattern + "))"
+    return re.compile(pattern), re.compile(words_pattern), closed
 
 
-_TRIGGER, _TRIGGER_GROUPS = _trigger_table()
+_TRIGGER, _TRIGGER_WORD, _TRIGGER_GROUPS = _trigger_table()
 
 
 def _literal_drugs() -> dict[str, frozenset[str]]:
@@ -2682,10 +2872,24 @@ def scan(text: str) -> tuple[set[str], set[str]]:
     """The extractors worth running on a normalized sentence and the key words that called them."""
     groups: set[str] = set()
     literals: set[str] = set()
-    for match in _TRIGGER.finditer(f" {text} "):
-        word = match.group(0)
+    padded = f" {text} "
+    match = _TRIGGER.search(padded)
+    while match is not None:
+        word = match.group("word") or match.group(0)
         literals.add(word)
         groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+        end = match.end()
+        # A match that ends in punctuation (" er+", "pd-") used up the character a word right
+        # after it would consume: look for that word here, as a word-boundary scan would.
+        while not (padded[end - 1].isalnum() or padded[end - 1] == "_"):
+            follow = _TRIGGER_WORD.match(padded, end)
+            if follow is None:
+                break
+            word = follow.group(0)
+            literals.add(word)
+            groups |= _TRIGGER_GROUPS.get(word, _NO_GROUPS)
+            end = follow.end()
+        match = _TRIGGER.search(padded, end)
     return groups, literals
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from matchers.criteria_parts import (
+    PART_HINT,
     Parts,
     heading_parts,
     label_line_parts,
@@ -26,7 +27,8 @@ ItemKind = Literal["inclusion", "exclusion"]
 #: Longest heading line we accept; longer lines are criteria that merely mention the word.
 _MAX_HEADING_CHARS = 130
 
-_ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!<>=^~|&'\"%$:/])")
+_ESCAPABLE = "\\`*_{}[]()#+-.!<>=^~|&'\"%$:/"
+_ESCAPE = re.compile(r"\\+([" + re.escape(_ESCAPABLE) + "])")
 _BOLD = re.compile(r"\*\*|__")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _ENTITIES = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&ge;": "≥", "&le;": "≤", "&nbsp;": " "}
@@ -100,10 +102,26 @@ def _unescape(text: str) -> str:
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
     if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
+        text = _drop_escapes(text)
     if "**" in text or "__" in text:
         text = _BOLD.sub("", text)
     return text
+
+
+def _drop_escapes(text: str) -> str:
+    """Remove the backslash before an escaped character ("\\>" -> ">").
+
+    Registries escape most punctuation, so a text can hold hundreds of these; splitting on the
+    backslashes is several times cheaper than a regex substitution with a template. Runs of
+    backslashes are rare and left to the regex, which reads them the same way.
+    """
+    if "\\\\" in text:
+        return _ESCAPE.sub(r"\1", text)
+    pieces = text.split("\\")
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        kept.append(piece if piece[:1] and piece[0] in _ESCAPABLE else "\\" + piece)
+    return "".join(kept)
 
 
 def clean_text(text: str) -> str:
@@ -135,6 +153,8 @@ def _marker_class(marker: str) -> str:
 
 
 _HEADING_HINT = re.compile("clus|eligib|criteri|characteristics|therapy|following|exclud")
+#: A line with none of these words can be neither a heading nor a part label, nor name a part.
+_ANY_HINT = re.compile(_HEADING_HINT.pattern + "|" + PART_HINT)
 
 
 def _heading_kind(body: str) -> ItemKind | None:
@@ -251,19 +271,24 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     items: list[CriteriaItem] = []
     section_parts: Parts = ()
     for raw in text.split("\n"):
+        if not raw or raw.isspace():
+            continue  # a blank line changes nothing (about one line in five)
         indent, marker, body = _split_marker(raw)
         body = " ".join(body.split())
         if body and body[0] in ".:;,)] ":
             body = _LEADING_PUNCT.sub("", body)
         if not body:
             continue
-        heading = _heading_kind(body)
+        # Most lines name no section and no part: one search lets them skip those readers, each
+        # of which needs one of these words somewhere in the line.
+        hinted = _ANY_HINT.search(body.lower()) is not None
+        heading = _heading_kind(body) if hinted else None
         if heading is not None and (not marker or len(body) < 80):
             kind = heading
             stack.clear()
             section_parts = heading_parts(body)
             continue
-        if ":" in body[:40] and heading is None:
+        if hinted and ":" in body[:40] and heading is None:
             rest = body.partition(":")[2]
             named_heading = _heading_kind(rest) if rest.strip() else None
             if named_heading is not None and prefix_parts(body):
@@ -272,7 +297,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
                 stack.clear()
                 section_parts = prefix_parts(body)
                 continue
-        if not marker or len(body) < 25:
+        if hinted and (not marker or len(body) < 25):
             named = label_line_parts(body)
             if named is not None and (marker or indent):
                 # "  * Part A" inside a list: only the lines nested under it belong to the part
@@ -286,7 +311,11 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
                 section_parts = named
                 stack.clear()
                 continue
-        inline = (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body)) if ":" in body[:140] else None
+        inline = (
+            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body))
+            if hinted and ":" in body[:140]
+            else None
+        )
         if inline and inline.group("rest").strip():
             heading = _heading_kind(body[: inline.start("rest")])
             if heading is not None:
@@ -294,13 +323,13 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
                 stack.clear()
                 section_parts = heading_parts(body)
                 body = inline.group("rest").strip()
-        words = len(body.split())
-        line = _Line(indent, marker, body, is_label=body.endswith(":") and words <= 4 and not marker)
+        is_label = not marker and body[-1] == ":" and len(body.split()) <= 4
+        line = _Line(indent, marker, body, is_label=is_label)
         while stack and not _is_parent_of(stack[-1], line):
             stack.pop()
         parent = stack[-1].text.rstrip(":").strip() if stack else None
-        own = prefix_parts(body)
-        if not own and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
+        own = prefix_parts(body) if hinted else ()
+        if not own and hinted and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
             own = suffix_parts(body)  # "... only (phase II)": cheap tests first, most lines stop
         line.parts = nest(stack[-1].parts if stack else section_parts, own)
         stack.append(line)

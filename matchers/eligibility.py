@@ -38,6 +38,7 @@ from matchers.criteria_patterns import (
     trie_pattern,
     triggered,
     trim_quote,
+    word_start_pattern,
 )
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.findings import (
@@ -127,9 +128,11 @@ class TrialReading:
 
 # Each pattern checks one word boundary before its alternatives: far cheaper than one per branch.
 _BREAST_CANCER = re.compile(
-    r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
-    r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
-    r"\+)\s+bc\b|breast\s*$)"
+    word_start_pattern(
+        r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
+        r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
+        r"\+)\s+bc\b|breast\s*$)"
+    )
 )
 _GENERIC_CANCER = re.compile(
     r"\b(?:solid\s+tumou?rs?|solid\s+(?:malignan\w*|cancers?|neoplasm\w*)|advanced\s+(?:malignan\w*|"
@@ -169,14 +172,16 @@ _ORGAN_NOT_LIMITING = re.compile(
     r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
     r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
 )
-_BREAST_WORD = re.compile(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b")
+_BREAST_WORD = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b"))
 _PREFERENCE = re.compile(
     r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
     r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
 )
 _ANY_SUBTYPE = re.compile(
-    r"\b(?:any|all)\s+(?:breast\s+cancer\s+)?(?:subtypes?|receptor\s+status|hormone[\s-]receptor\s+"
-    r"status|her2\s+status|molecular\s+subtypes?)\b"
+    word_start_pattern(
+        r"\b(?:any|all)\s+(?:breast\s+cancer\s+)?(?:subtypes?|receptor\s+status|hormone[\s-]receptor\s+"
+        r"status|her2\s+status|molecular\s+subtypes?)\b"
+    )
 )
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 _CANCER_NAME = re.compile(
@@ -281,8 +286,8 @@ _NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
     "biopsy": re.compile(r"\bliquid[\s-]+$"),
 }
 #: A criterion that names distant disease itself, not only "advanced" or "inoperable".
-_DISTANT = re.compile(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b")
-_FIRST_LINE_TITLE = re.compile(r"\bfirst[\s-]line\b|\b1st[\s-]line\b")
+_DISTANT = re.compile(word_start_pattern(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b"))
+_FIRST_LINE_TITLE = re.compile(word_start_pattern(r"\bfirst[\s-]line\b|\b1st[\s-]line\b"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,12 +767,15 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
     """
     open_parents: set[str] = set()
     preferring: set[str] = set()
+    read_parents: set[str] = set()
     for item in items:
         parent = item.parent
         if parent is None or item.kind != "inclusion":
             continue
-        if parent not in preferring and _PREFERENCE.search(parent.lower()):
-            preferring.add(parent)
+        if parent not in read_parents:  # a parent heads several items: read it once
+            read_parents.add(parent)
+            if _PREFERENCE.search(parent.lower()):
+                preferring.add(parent)
         if parent in open_parents:
             continue
         text = normalize(item.text)

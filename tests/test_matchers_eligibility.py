@@ -1806,3 +1806,110 @@ def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
         "Initiated 1st line chemotherapy for metastatic disease (hormone options exhausted if HR+)"
     )
     assert limits(read(INC.format(criterion))) == {"prior_lines": (0, 0)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "mtnbc",
+                "tnbc",
+                "xtnbc",
+                "nsai",
+                "ais",
+                "ai",
+                "cdk4/6",
+                "cyclin",
+                "xcyclin",
+                "chemo",
+                "neo",
+                "adj",
+                "<=",
+                "3",
+                "-",
+                "/",
+                " ",
+                ",",
+            ]
+        ),
+        max_size=10,
+    ),
+    st.integers(min_value=0, max_value=12),
+)
+def test_word_start_rewrite_matches_exactly_what_the_pattern_matches(words: list[str], pos: int) -> None:
+    import re
+
+    from matchers.criteria_patterns import word_start_pattern
+
+    pattern = (
+        r"\bm?tnbc\b|\b(?:ns)?ais?\b|cyclin\w*|\bcdk\s?4\s?/\s?6|\b(?:chemo|cyto)(?:therapy)?|"
+        r"(?<![-/])\b(?:neo)?-?adj|<=\s*\d"
+    )
+    text = "".join(words)
+    fast = re.compile(word_start_pattern(pattern))
+    slow = re.compile(pattern)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+    found, expected = fast.search(text, pos), slow.search(text, pos)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_word_start_rewrite_refuses_what_it_cannot_keep_exact() -> None:
+    from matchers.criteria_patterns import word_start_pattern
+
+    for pattern in (r"(?P<n>\d)", r"\bfoo|[ab]c", r"\b(?:a|b)+c", r"x*y"):
+        with pytest.raises(ValueError):
+            word_start_pattern(pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "er",
+                "ai",
+                "pr",
+                "men",
+                "letrozole",
+                "breast",
+                "pd-",
+                "l1",
+                "stage",
+                "iv",
+                "metastatic",
+                " ",
+                " ",
+                "-",
+                "/",
+                "(",
+                ")",
+                "+",
+                ",",
+                "x",
+                "_",
+                "é",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_trigger_scan_finds_what_a_word_boundary_scan_finds(words: list[str]) -> None:
+    import re
+
+    from matchers import criteria_patterns as cp
+
+    text = "".join(words)
+    keys = sorted(w for w in cp._TRIGGER_GROUPS if w not in cp._TOKEN_FORMS)
+    reference = re.compile(
+        r"\b(?:" + cp.trie_pattern(keys) + r")|" + cp.trie_pattern(sorted(cp._TOKEN_FORMS))
+    )
+    literals = {m.group(0) for m in reference.finditer(f" {text} ")}
+    groups = set().union(*(cp._TRIGGER_GROUPS[w] for w in literals)) if literals else set()
+    assert cp.scan(text) == (groups, literals)
+
+
+def test_trigger_scan_reads_a_word_right_after_a_short_token() -> None:
+    from matchers.criteria_patterns import scan
+
+    assert {" ai/", "letrozole"} <= scan("prior ai/letrozole")[1]
