@@ -10,6 +10,11 @@ Prints, over the nine labelled profiles:
 plus the label x verdict confusion table and every serious disagreement, for error analysis.
 
 Usage:  python bench/bench_quality.py [--shared ../shared] [--cli] [--errors]
+                                     [--labels DIR] [--studies FILE]
+``--labels`` reads another labelled set in the same layout (``profiles.json`` and every
+``labels*.jsonl`` in the folder), and ``--studies`` the file its trials come from: API v2 study
+objects, or TrialGPT's flat records (converted as in ``bench_trec.py``). This is how the blind
+second set over the TREC trials is scored (see ``bench/TREC.md``).
 ``--cli`` runs ``mbc-navigator trials ... --studies FILE --all-statuses --json`` in a subprocess per
 profile (the exact contract the held-out evaluation uses) instead of calling the matcher in-process.
 """
@@ -50,17 +55,32 @@ CLI_OPTIONS = {
 }
 
 
-def load_labelled(shared: Path) -> tuple[list[dict], dict[str, dict[str, str]], list[dict]]:
-    profiles = json.loads((LABELS / "profiles.json").read_text())
+def read_api_studies(path: Path) -> list[dict]:
+    """API v2 study objects; TrialGPT flat records (``nctid`` and ``raw_criteria``) are converted."""
+    from bench_trec import to_api_study
+
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if rows and "nctid" in rows[0]:
+            return [to_api_study(row) for row in rows]
+    return read_raw_studies(path)
+
+
+def load_labelled(
+    labels_dir: Path, studies_file: Path
+) -> tuple[list[dict], dict[str, dict[str, str]], list[dict]]:
+    profiles = json.loads((labels_dir / "profiles.json").read_text())
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for line in (LABELS / "labels.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        labels[row["profile"]][row["nctId"]] = row["label"]
+    for labels_file in sorted(labels_dir.glob("labels*.jsonl")):
+        for line in labels_file.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                labels[row["profile"]][row["nctId"]] = row["label"]
     wanted = {nct for per_profile in labels.values() for nct in per_profile}
-    raw = {
-        s["protocolSection"]["identificationModule"]["nctId"]: s
-        for s in read_raw_studies(shared / "ctgov" / "studies.jsonl")
+    by_id = {
+        s["protocolSection"]["identificationModule"]["nctId"]: s for s in read_api_studies(studies_file)
     }
+    raw = by_id
     missing = wanted - set(raw)
     if missing:
         raise SystemExit(f"labelled studies missing from the shared file: {sorted(missing)[:5]}")
@@ -92,11 +112,14 @@ def main() -> int:
     )
     parser.add_argument("--cli", action="store_true", help="go through the CLI in a subprocess")
     parser.add_argument("--errors", action="store_true", help="list every serious disagreement")
+    parser.add_argument("--labels", type=Path, default=LABELS, help="a labelled set's folder")
+    parser.add_argument("--studies", type=Path, help="the studies it labels (default: the shared file)")
     args = parser.parse_args()
-    if not (args.shared / "ctgov" / "studies.jsonl").exists():
-        print(f"skipped: {args.shared}/ctgov/studies.jsonl not found (set MBC_SHARED_DIR)")
+    studies_file = args.studies or args.shared / "ctgov" / "studies.jsonl"
+    if not studies_file.exists() or not (args.labels / "profiles.json").exists():
+        print(f"skipped: {studies_file} or {args.labels}/profiles.json not found (set MBC_SHARED_DIR)")
         return 0
-    profiles, labels, raw = load_labelled(args.shared)
+    profiles, labels, raw = load_labelled(args.labels, studies_file)
     studies = [Study.from_api(s) for s in raw]
     tmp = None
     if args.cli:
