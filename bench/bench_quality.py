@@ -77,13 +77,12 @@ def load_labelled(
                 row = json.loads(line)
                 labels[row["profile"]][row["nctId"]] = row["label"]
     wanted = {nct for per_profile in labels.values() for nct in per_profile}
-    by_id = {
+    raw = {
         s["protocolSection"]["identificationModule"]["nctId"]: s for s in read_api_studies(studies_file)
     }
-    raw = by_id
     missing = wanted - set(raw)
     if missing:
-        raise SystemExit(f"labelled studies missing from the shared file: {sorted(missing)[:5]}")
+        raise SystemExit(f"labelled studies missing from {studies_file}: {sorted(missing)[:5]}")
     return profiles, labels, [raw[n] for n in sorted(wanted)]
 
 
