@@ -564,7 +564,7 @@ class Collector:
 
 _HER2 = (
     r"(?:\bher-?\s?2(?:/neu)?|\berbb-?2|\bher2/neu|\bhuman\s+epidermal\s+growth\s+factor\s+receptor"
-    r"[\s-]*2(?:\s*\(her-?\s?2(?:/neu)?\))?)"
+    r"[\s-]*2(?:\s*\(her-?\s?2(?:/neu)?\)(?:/neu)?)?)"
 )
 #: "positive"/"positve"/"postive": registries misspell it often enough to matter.
 _POSITIVE = r"(?:posi?ti?ve?\w*|pos\b)"
@@ -582,7 +582,8 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         "her2_pos",
         HER2_POSITIVE_CELLS,
         _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:\+|" + _POSITIVE + r"|over-?express\w*|"
-        r"(?:gene[\s-])?amplifi\w*|enriched)|\bpositive\s+(?:for\s+)?" + _HER2,
+        r"(?:gene[\s-])?amplifi\w*|enriched|(?:(?:by\s+)?(?:ihc|ich)\s*(?:score\s*)?(?:of\s*)?)?3\s*\+)|"
+        r"\bpositive\s+(?:for\s+)?" + _HER2,
     ),
     (
         "her2_neg",
@@ -626,7 +627,9 @@ _RECEPTOR_HINTS = (
 _ANY_STATUS = re.compile(
     word_start_pattern(
         r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
-        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive|unknown)\b"
+        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive)\b|"
+        # "positive, negative or unknown" lists every status; "negative or unknown" alone does not
+        r"\b(?:positive|negative)\s*,\s*(?:or\s+)?(?:negative|positive)\b"
     )
 )
 _CONDITIONAL = re.compile(
@@ -2158,6 +2161,7 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
 _ECOG = re.compile(
     r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|who\s+(?:performance|ps)|world\s+health\s+organi[sz]ation|"
     r"zubrod|performance\s+status|\bps)\b"
+    r"(?:\s*\([^()0-9]{0,60}\))?"  # "ECOG (Eastern Cooperative Group) performance score of 0 or 1"
     r"[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|less\s+than|greater\s+than|more\s+than|at\s+most|up\s+to|"
     r"no\s+more\s+than|of|=|:|is)?\s*(?P<nums>[0-4](?:\s*(?:-|to|or|,|and|/)\s*(?:or\s+)?[0-4])*)\b(?!\s*%)"
     r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"

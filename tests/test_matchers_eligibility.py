@@ -76,6 +76,19 @@ EXC = "Inclusion Criteria:\n* Adults\nExclusion Criteria:\n* {}"
         (EXC.format("HER2-positive disease"), HER2_NEGATIVE_CELLS),
         (INC.format("Patients with HER2-positive disease are not eligible"), HER2_NEGATIVE_CELLS),
         (INC.format("HER2-low (IHC 1+ or IHC 2+/ISH-) breast cancer"), HER2_NEGATIVE_CELLS),
+        (INC.format("Primary tumor or metastases are HER2 IHC 3+ or FISH+"), HER2_POSITIVE_CELLS),
+        (INC.format("Tumour is HER2-ICH3+ (a common misspelling)"), HER2_POSITIVE_CELLS),
+        (
+            INC.format("No human epidermal growth factor receptor 2 (HER2)/neu overexpression"),
+            HER2_NEGATIVE_CELLS,
+        ),
+        # "negative or unknown" still turns HER2-positive cancer away; only a list of every status
+        # ("positive, negative or unknown") is no restriction
+        (INC.format("No HER2 overexpression, or unknown HER2/neu status"), HER2_NEGATIVE_CELLS),
+        (
+            EXC.format("HER-2 positive or with unknown HER-2 status are not eligible"),
+            HER2_NEGATIVE_CELLS,
+        ),
     ],
 )
 def test_receptor_status(criteria: str, expected: frozenset[str]) -> None:
@@ -90,8 +103,16 @@ def test_cohorts_of_different_subtypes_accept_either() -> None:
     assert reading.subtype_cells == HER2_NEGATIVE_CELLS
 
 
-def test_receptor_status_regardless_is_no_restriction() -> None:
-    assert read(INC.format("Metastatic breast cancer regardless of HER2 status")).subtype_cells is None
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Metastatic breast cancer regardless of HER2 status",
+        "Patients with HER2 positive, negative or unknown disease are eligible",
+        "ER and/or PR negative, positive, or unknown tumors are eligible",
+    ],
+)
+def test_receptor_status_regardless_is_no_restriction(criterion: str) -> None:
+    assert read(INC.format(criterion)).subtype_cells is None
 
 
 def test_her2_low_is_a_requirement() -> None:
@@ -400,6 +421,7 @@ def test_men_allowed() -> None:
     ("criteria", "expected"),
     [
         (INC.format("ECOG performance status 0-1"), (None, 1)),
+        (INC.format("ECOG (Eastern Cooperative Group) Performance Score of 0 or 1."), (None, 1)),
         (INC.format("ECOG 0, 1 or 2"), (None, 2)),
         (INC.format("ECOG PS <= 1"), (None, 1)),
         (INC.format("WHO performance status of 0 or 1"), (None, 1)),
