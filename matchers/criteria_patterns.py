@@ -1126,6 +1126,13 @@ _EVALUABLE = re.compile(
 )
 
 
+#: "At least one lesion >= 1.0 cm on imaging", "target lesion diameter of >= 15 mm": a size rule
+#: is a measurable-disease rule under another name.
+_SIZED_LESION = re.compile(
+    r"\b(?:target\s+)?lesions?\b[^;.]{0,40}?(?:>=|>|at\s+least|greater\s+than|more\s+than|of)\s*"
+    r"\d+(?:\.\d+)?\s*(?:cm|mm)\b|(?:>=|>|at\s+least)\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^;.]{0,30}?"
+    r"\blesions?\b|\bat\s+least\s+(?:one|1|two|2)\s+(?:\w+\s+){0,3}?target\s+lesions?\b"
+)
 _LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
 
 
@@ -1149,6 +1156,10 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
                 out.require(BONE_ONLY, True, quote, kind)
     if kind == "inclusion" and "measurable" not in text and _EVALUABLE.search(text):
         out.allow(ALLOW_NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
+    elif kind == "inclusion" and "lesion" in text and "measurable" not in text:
+        sized = _SIZED_LESION.search(text)
+        if sized is not None and polarity(text, sized.start(), sized.end(), kind) == "require":
+            out.require(MEASURABLE, True, quote, kind)
     if "measurable" in text and "residual" not in text:
         mention = _MEASURABLE.search(text)
         if kind == "inclusion" and mention is not None:
@@ -1382,6 +1393,10 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 _NOT_HISTORY = re.compile(
     r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
 )
+_DEMANDS = re.compile(
+    r"\bmust\b|\brequired?\b|\b(?:have|has)\s+(?:\w+\s+)?(?:received|had|completed)\b|"
+    r"\bresist\w*|\brelaps\w*|\bprogress\w*|\brefractory\b|\brecurr\w*|\bfail\w*"
+)
 _SHORT_WASHOUT = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
     r"\b(?:in|during)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*(?:days?|weeks?)\b|"
@@ -1537,6 +1552,9 @@ def read_prior_therapy(
             or "since" in unbracketed
             or not _STRONG_PRIOR.search(pre)
             or _SHORT_WASHOUT.search(unbracketed)
+            # "previous adjuvant hormone therapy > 12 months prior to enrolment": when adjuvant
+            # treatment was given, it must have ended long enough ago; nobody is required to have had it
+            or ("adjuvant" in pre and not _DEMANDS.search(pre))
         ):
             continue
         if mode == "require" and conditional is None:
@@ -2676,7 +2694,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "receptors": _RECEPTOR_HINTS,
     "brain": _BRAIN_HINTS,
     "liver": ("liver", "hepatic"),
-    "extent": ("bone", "bony", "skeletal", "osseous", "measurable", "evaluable", "assessable"),
+    "extent": ("bone", "bony", "skeletal", "osseous", "measurable", "evaluable", "assessable", "lesion"),
     "lines": _LINE_HINTS + _ADVANCED_HINTS,
     "prior": _DRUG_HINTS,
     "biomarkers": _BIOMARKER_HINTS,

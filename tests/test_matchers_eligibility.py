@@ -195,6 +195,20 @@ def test_measurable_disease_is_no_barrier_when_one_path_accepts_evaluable_diseas
 
 
 @pytest.mark.parametrize(
+    ("criterion", "required"),
+    [
+        ("At least one lesion >= 1.0 cm that is seen on standard imaging", True),
+        ("Target lesion diameter of ≥15mm that has not been previously irradiated.", True),
+        ("At least one target lesion not previously irradiated", True),
+        ("At least one evaluable lesion >= 1 cm", False),
+        ("No lesion larger than 3 cm", False),
+    ],
+)
+def test_a_lesion_size_rule_is_a_measurable_disease_rule(criterion: str, required: bool) -> None:
+    assert (("measurable_disease", True) in facts(read(INC.format(criterion)))) is required
+
+
+@pytest.mark.parametrize(
     ("criteria", "expected"),
     [
         (EXC.format("Liver metastases"), ("liver_mets", False)),
@@ -278,6 +292,13 @@ def test_prior_therapy_allowed_is_not_excluded(criteria: str, factor: str | None
         assert factor in allowances(reading)
 
 
+def test_resistance_to_adjuvant_therapy_within_a_window_is_still_required() -> None:
+    criterion = (
+        "Resistance to prior adjuvant endocrine therapy, relapsed within 12 months of completing it"
+    )
+    assert ("prior:endocrine", True) in facts(read(INC.format(criterion)))
+
+
 def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
     assert facts(read(EXC.format("Prior SERD other than fulvestrant"))) == {
         ("prior:endocrine-other", False)
@@ -295,6 +316,7 @@ def test_serd_other_than_fulvestrant_excludes_only_oral_serds() -> None:
         INC.format("Prior treatment with chemotherapy within 21 days"),
         INC.format("HR-positive patients must have progressed on prior endocrine therapy"),
         EXC.format("Cumulative doxorubicin dose > 450 mg/m2"),
+        INC.format("previous adjuvant hormone therapy > 12 months prior to enrolment"),
     ],
 )
 def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: str) -> None:
