@@ -1723,7 +1723,8 @@ _EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _NO_PRIOR_FOR_ADVANCED = re.compile(
     word_start_pattern(
-        r"\b(?:prior|previous|any)\s+(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
+        r"\b(?:prior|previous|any|(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:received|had|given))\s+"
+        r"(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
         r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
         r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
     )
@@ -1901,7 +1902,7 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     if not found and kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
         out.limit(PRIOR_LINES, None, 0, quote, kind)
         found = True
-    if not found and ("prior" in text or "previous" in text or "any" in text):
+    if not found and any(word in text for word in ("prior", "previous", "any", "received", "had")):
         plain = _BRACKETED.sub(" ", text) if "(" in text else text
         advanced_match = _NO_PRIOR_FOR_ADVANCED.search(plain)
         if advanced_match is not None:
@@ -1918,6 +1919,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             match = advanced_match
             factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
             mode = polarity(text, match.start(), match.start() + 5, kind)
+            if match.group(0).startswith(("not", "never")):  # "who have not received chemotherapy"
+                mode = "exclude" if mode == "require" else "allow"
             if mode == "exclude":
                 if not _EXCEPTION.search(text[match.start() : match.end()]):
                     out.limit(factor, None, 0, quote, kind)

@@ -288,6 +288,18 @@ _NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
 #: A criterion that names distant disease itself, not only "advanced" or "inoperable".
 _DISTANT = re.compile(word_start_pattern(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b"))
 _FIRST_LINE_TITLE = re.compile(word_start_pattern(r"\bfirst[\s-]line\b|\b1st[\s-]line\b"))
+#: A summary sentence that may say the study is for first treatment of advanced disease.
+_SUMMARY_LINE_CUE = re.compile(
+    r"\bfirst[\s-]line\b|\b1st[\s-]line\b|\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:received|had)\b"
+)
+#: ... but not when it tells a history or a sequence ("after first-line", "maintenance after
+#: induction"), or when it is about early-stage treatment.
+_SUMMARY_LINE_NOISE = re.compile(
+    r"\b(?:after|following|progressed|progressing|progression\s+(?:on|after|during|following|while|despite)|"
+    r"second|beyond|refractory|relaps\w*|pretreated|maintenance|"
+    r"induction|candidates?|standard|approved|(?:neo)?-?adjuvant|operable|early)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,10 +658,11 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
 
 
 def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
-    if any(x.factor in (CHEMO_LINES, ENDOCRINE_LINES) and x.kind != "title" for x in limits):
-        # "First-line" in a title that the criteria spell out as "no prior chemotherapy for
-        # metastatic disease": the criteria's own count is the rule.
-        limits = [x for x in limits if not (x.factor == PRIOR_LINES and x.kind == "title")]
+    line_factors = (PRIOR_LINES, CHEMO_LINES, ENDOCRINE_LINES)
+    if any(x.factor in line_factors and x.kind != "title" for x in limits):
+        # "First-line" in a title or summary that the criteria spell out ("no prior chemotherapy
+        # for metastatic disease", "at most 2 prior lines"): the criteria's own count is the rule.
+        limits = [x for x in limits if not (x.factor in line_factors and x.kind == "title")]
     merged: dict[str, Limit] = {}
     for limit in limits:
         current = merged.get(limit.factor)
@@ -681,6 +694,40 @@ def _unique_allowances(allowances: list[Allowance]) -> tuple[Allowance, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _read_summary_lines(summary: str | None, collector: Collector) -> None:
+    """A first-line study often says so only in its summary ("administered as first-line
+    treatment", "in patients who have not received prior chemotherapy for metastatic breast
+    cancer"); such a sentence counts like the title. A line limit in the criteria still wins."""
+    if not summary or not _SUMMARY_LINE_CUE.search(summary.lower()):
+        return
+    for sentence in _SENTENCE_END.split(summary):
+        text = normalize(sentence)
+        if not _SUMMARY_LINE_CUE.search(text) or _SUMMARY_LINE_NOISE.search(text):
+            continue
+        if not re.search(r"\bmetasta|\badvanced\b|\bstage\s+iv\b|\brecurrent\b", text):
+            continue
+        quote = _clause_around(sentence, _SUMMARY_LINE_CUE.search(sentence.lower()))
+        if _FIRST_LINE_TITLE.search(text):
+            collector.limit("prior_lines", None, 0, quote, "title")
+        else:
+            read_lines(text, quote, "title", collector)
+
+
+def _clause_around(sentence: str, cue: re.Match[str] | None, reach: int = 90) -> str:
+    """The words around a cue, so a long summary sentence is quoted by its point."""
+    if cue is None or len(sentence) <= 2 * reach:
+        return sentence
+    start = max(0, cue.start() - reach)
+    end = min(len(sentence), cue.end() + reach)
+    if start > 0:
+        start = sentence.find(" ", start) + 1
+    if end < len(sentence):
+        end = max(sentence.rfind(" ", 0, end), cue.end())
+    return (
+        ("… " if start > 0 else "") + sentence[start:end].strip() + (" …" if end < len(sentence) else "")
+    )
+
+
 def _read_labels(study: Study, collector: Collector) -> None:
     """Titles and conditions often state the subtype, the brain focus or the line of therapy."""
     for title in (study.brief_title, study.official_title):
@@ -706,6 +753,7 @@ def _read_labels(study: Study, collector: Collector) -> None:
             read_gene_change(text, title, "title", collector)
         if "prior" in groups:
             read_prior_therapy(text, title, "title", collector, skip_generic=False)
+    _read_summary_lines(study.brief_summary, collector)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
     read_liver_focus(labels, "title", collector, joined)

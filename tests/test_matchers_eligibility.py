@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -330,6 +331,16 @@ def test_washout_allergy_and_planned_treatment_are_not_history_rules(criteria: s
             INC.format("No more than 2 prior lines of chemotherapy for metastatic disease"),
             "chemo_lines",
             (None, 2),
+        ),
+        (
+            INC.format("Patients who have not received chemotherapy in the advanced disease setting"),
+            "chemo_lines",
+            (None, 0),
+        ),
+        (
+            INC.format("Patients who have never had treatment for metastatic disease"),
+            "prior_lines",
+            (None, 0),
         ),
         (INC.format("≤ 2 prior chemotherapy regimens for advanced disease"), "chemo_lines", (None, 2)),
         (INC.format("Up to 3 prior lines of systemic therapy"), "prior_lines", (None, 3)),
@@ -1957,3 +1968,50 @@ def test_trigger_scan_reads_a_word_right_after_a_short_token() -> None:
     from matchers.criteria_patterns import scan
 
     assert {" ai/", "letrozole"} <= scan("prior ai/letrozole")[1]
+
+
+def read_with_summary(
+    summary: str, criteria: str = INC.format("Metastatic breast cancer")
+) -> TrialReading:
+    study = make_study(criteria)
+    return read_trial_uncached(replace(study, brief_summary=summary))
+
+
+@pytest.mark.parametrize(
+    ("summary", "factor"),
+    [
+        (
+            "This phase 3 trial compares sunitinib with docetaxel, administered as first-line "
+            "treatment, in patients with metastatic breast cancer.",
+            "prior_lines",
+        ),
+        (
+            "The purpose is to compare X and docetaxel with docetaxel alone in patients who have not "
+            "received prior chemotherapy for metastatic breast cancer.",
+            "chemo_lines",
+        ),
+    ],
+)
+def test_a_first_line_summary_counts_like_the_title(summary: str, factor: str) -> None:
+    reading = read_with_summary(summary)
+    assert limits(reading)[factor] == (None, 0)
+    assert all(limit.quote in summary or limit.quote.startswith("…") for limit in reading.limits)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Patients whose metastatic cancer progressed after first-line therapy receive drug X.",
+        "Drug X as maintenance therapy after induction in previously untreated advanced breast cancer.",
+        "Taxanes are the standard first-line treatment of metastatic breast cancer. We test drug Y.",
+        "Women who have not received adjuvant chemotherapy for early breast cancer are eligible.",
+    ],
+)
+def test_a_summary_telling_a_history_or_a_sequence_sets_no_line_limit(summary: str) -> None:
+    assert not {"prior_lines", "chemo_lines"} & set(limits(read_with_summary(summary)))
+
+
+def test_a_line_limit_in_the_criteria_wins_over_the_summary() -> None:
+    summary = "Drug X given as first-line treatment for metastatic breast cancer."
+    criteria = INC.format("No more than 2 prior chemotherapy regimens for metastatic disease")
+    assert limits(read_with_summary(summary, criteria)) == {"chemo_lines": (None, 2)}
