@@ -788,6 +788,12 @@ def tests_a_treatment(study: Study) -> bool:
     return (study.primary_purpose or "TREATMENT").upper() == "TREATMENT"
 
 
+_NOT_A_TREATMENT = (
+    "It does not test a cancer treatment: it looks at care, tests or samples, so taking part would "
+    "not change your cancer treatment."
+)
+
+
 def _relevance(profile: PatientProfile, reading: TrialReading, study: Study, out: _Judgement) -> bool:
     if reading.scope == "other":
         out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
@@ -820,15 +826,12 @@ def _relevance(profile: PatientProfile, reading: TrialReading, study: Study, out
         out.reason(
             f"It takes {disease} that has spread as well as earlier stages.", reading.setting_quote
         )
-        out.add_fit("For metastatic disease", 1)
-        if not tests_a_treatment(study):
-            # A registry, tissue bank, imaging or support study open to every stage: whether it
-            # suits her depends on details of her care that the listing and profile do not hold.
-            out.ask(
-                "This study takes people with breast cancer at any stage and does not test a "
-                "cancer treatment (it looks at care, tests or samples). Ask the study team whether "
-                "it fits your situation."
-            )
+        if tests_a_treatment(study):
+            out.add_fit("For metastatic disease", 1)
+        else:
+            # A registry, tissue bank, imaging or support study open to every stage takes her,
+            # but it was not made for metastatic disease: no fit point, so it ranks below those.
+            out.reason(_NOT_A_TREATMENT)
     else:
         out.ask(
             "The listing does not say clearly whether it takes people whose cancer has spread. Ask "

@@ -682,23 +682,28 @@ def any_stage_study(study_type: str, purpose: str | None) -> Study:
 
 
 @pytest.mark.parametrize(
-    ("study_type", "purpose", "verdict"),
+    ("study_type", "purpose", "tests_treatment"),
     [
-        ("OBSERVATIONAL", None, "possibly_eligible"),
-        ("INTERVENTIONAL", "SUPPORTIVE_CARE", "possibly_eligible"),
-        ("INTERVENTIONAL", "DIAGNOSTIC", "possibly_eligible"),
-        ("INTERVENTIONAL", "TREATMENT", "likely_eligible"),
-        ("INTERVENTIONAL", None, "likely_eligible"),
+        ("OBSERVATIONAL", None, False),
+        ("INTERVENTIONAL", "SUPPORTIVE_CARE", False),
+        ("INTERVENTIONAL", "DIAGNOSTIC", False),
+        ("INTERVENTIONAL", "TREATMENT", True),
+        ("INTERVENTIONAL", None, True),
     ],
 )
-def test_a_study_open_to_every_stage_that_tests_no_treatment_is_at_most_possibly(
-    study_type: str, purpose: str | None, verdict: str
+def test_a_study_open_to_every_stage_takes_her_but_ranks_below_studies_made_for_mbc(
+    study_type: str, purpose: str | None, tests_treatment: bool
 ) -> None:
+    """Both labelled sets call such studies eligible; what sets them apart is fit, not verdict."""
     trial = any_stage_study(study_type, purpose)
     assert trial.primary_purpose == purpose
     result = judge(HR_POSITIVE, read_trial_uncached(trial), trial)
-    assert result.verdict == verdict
+    assert result.verdict == "likely_eligible"
     assert any("as well as earlier stages" in r.text for r in result.reasons)
+    assert ("For metastatic disease" in result.fit) is tests_treatment
+    assert (
+        any("does not test a cancer treatment" in r.text for r in result.reasons) is not tests_treatment
+    )
 
 
 @pytest.mark.parametrize(
