@@ -1782,6 +1782,30 @@ def _line_factor(context: str) -> str:
     return PRIOR_LINES
 
 
+_NEW_DIAGNOSIS = re.compile(
+    r"\b(?:newly|recently)\s+diagnosed\s+(?:with\s+)?(?:an?\s+)?(?:[a-z/+-]+\s+){0,5}?"
+    r"(?:breast|cancer|carcinoma|mbc|stage)\b|"
+    r"\binitial\s+diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?(?:breast|cancer|carcinoma|stage)\b"
+)
+#: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis.
+_NOT_A_FIRST_DIAGNOSIS = re.compile(
+    r"\bbrain\b|\bcns\b|lepto|mening|\bor\s+(?:\w+\s+)?(?:recurrent|relapsed|progressive|previously|"
+    r"pre-?treated|refractory)"
+)
+
+
+def read_new_diagnosis(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A study of newly diagnosed cancer ("newly diagnosed stage I-IV breast cancer") is not for
+    someone already treated for metastatic disease: read as no prior line for advanced cancer."""
+    if kind != "inclusion":
+        return
+    match = _NEW_DIAGNOSIS.search(text)
+    if match is None or _NOT_A_FIRST_DIAGNOSIS.search(text, match.start()):
+        return
+    if polarity(text, match.start(), match.end(), kind) == "require":
+        out.limit(PRIOR_LINES, None, 0, quote, kind)
+
+
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Limits on the number of prior treatment lines for advanced disease.
 
@@ -2720,6 +2744,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "genes": _GENE_HINTS,
     "profiling": _PROFILING_HINTS,
     "inflammatory": ("inflammatory", "ibc"),
+    "new_diagnosis": ("newly diagnosed", "recently diagnosed", "initial diagnosis"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
@@ -2956,6 +2981,8 @@ def read_sentence(
         if not defining and ("bone" in text or "skeletal" in text or "osseous" in text):
             read_bone(text, quote, kind, out)
     lines = "lines" in groups and read_lines(text, quote, kind, out)
+    if "new_diagnosis" in groups and not lines:
+        read_new_diagnosis(text, quote, kind, out)
     if "prior" in groups:
         read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
     if "biomarkers" in groups:

@@ -2015,3 +2015,20 @@ def test_a_line_limit_in_the_criteria_wins_over_the_summary() -> None:
     summary = "Drug X given as first-line treatment for metastatic breast cancer."
     criteria = INC.format("No more than 2 prior chemotherapy regimens for metastatic disease")
     assert limits(read_with_summary(summary, criteria)) == {"chemo_lines": (None, 2)}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "limited"),
+    [
+        ("Newly diagnosed stage I-IV breast cancer", True),
+        ("Initial diagnosis of Stage I, II, III or IV invasive breast cancer", True),
+        ("Patients with recently diagnosed metastatic breast cancer", True),
+        ("Newly diagnosed brain metastases from breast cancer", False),
+        ("Newly diagnosed or recurrent metastatic breast cancer", False),
+        ("Initially diagnosed with breast cancer in 2003 or later", False),
+    ],
+)
+def test_a_study_of_newly_diagnosed_cancer_is_not_for_pretreated_disease(
+    criterion: str, limited: bool
+) -> None:
+    assert (limits(read(INC.format(criterion))).get("prior_lines") == (None, 0)) is limited
