@@ -29,6 +29,8 @@ from matchers.findings import (
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
+    DE_NOVO,
+    DISEASE_STATE,
     ECOG,
     ENDOCRINE_LINES,
     GENE_CHANGE,
@@ -47,6 +49,7 @@ from matchers.findings import (
     PRIOR_LINES,
     PRIOR_PREFIX,
     RELAPSE_INTERVAL,
+    STABLE_DISEASE,
     STANDARD_FAILED,
     STANDARD_NONE,
     STANDARD_OPTIONAL,
@@ -958,6 +961,35 @@ _ANY_IBC = re.compile(
     r"\bnon-?\s?(?:ibc|inflammatory)\b|\bwith\s+or\s+without\b|\bmay\s+(?:also\s+)?(?:have|include|be)\b|"
     r"\b(?:is|are)\s+(?:defined|determined|diagnosed|confirmed)\b"
 )
+
+
+_DE_NOVO = re.compile(
+    r"\bde\s+novo\s+(?:[a-z]+\s+){0,2}?(?:stage\s+iv|metasta\w*|m1|advanced)|"
+    r"\bprimary\s+(?:confirmed\s+)?(?:distant\s+)?metastatic\b|\bsynchronous(?:ly)?\s+metasta\w*|"
+    r"\bmetasta\w*\s+(?:disease\s+)?(?:at|upon)\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+)?"
+    r"(?:diagnosis|presentation)"
+)
+_STABLE_DISEASE = re.compile(
+    r"\bwith\s+stable\s+disease\b|\b(?:stable|non-?progressive)\s+disease\s+(?:on|with|while|for|after|"
+    r"following|during)\b|\b(?:partial\s+response|response)\s+or\s+stable\s+disease\b|"
+    r"\bdisease\s+(?:must\s+be\s+|that\s+is\s+|is\s+)stable\b"
+)
+#: Brain lesions' own stability, "de novo or recurrent", "... is not eligible": not a state required.
+_NOT_HER_DISEASE = re.compile(
+    r"\bbrain\b|\bcns\b|intra-?cranial|\blesions?\b|\bor\s+(?:recurrent|relapsed)|\bnot\s+eligible|"
+    r"\bineligible\b|\bexcluded\b"
+)
+
+
+def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)") or
+    disease stable on treatment required: states no profile records, so the verdict asks."""
+    if kind != "inclusion" or _NOT_HER_DISEASE.search(text):
+        return
+    for detail, pattern in ((DE_NOVO, _DE_NOVO), (STABLE_DISEASE, _STABLE_DISEASE)):
+        mention = pattern.search(text)
+        if mention is not None and polarity(text, mention.start(), mention.end(), kind) == "require":
+            out.require(DISEASE_STATE, True, quote, kind, detail)
 
 
 def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -2744,6 +2776,20 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "genes": _GENE_HINTS,
     "profiling": _PROFILING_HINTS,
     "inflammatory": ("inflammatory", "ibc"),
+    "disease_state": (
+        "de novo",
+        "primary confirmed",
+        "primary metastatic",
+        "primary distant",
+        "synchronous",
+        "stable disease",
+        "disease must be stable",
+        "disease is stable",
+        "at diagnosis",
+        "at initial diagnosis",
+        "at presentation",
+        "time of diagnosis",
+    ),
     "new_diagnosis": ("newly diagnosed", "recently diagnosed", "initial diagnosis"),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
@@ -3012,3 +3058,5 @@ def read_sentence(
         read_relapse_interval(text, quote, kind, out)
     if "inflammatory" in groups and not defining:
         read_inflammatory(text, quote, kind, out)
+    if "disease_state" in groups:
+        read_disease_state(text, quote, kind, out)

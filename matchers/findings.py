@@ -33,6 +33,10 @@ BONE_METS = "bone_mets"
 SYMPTOM = "symptom"
 #: Inflammatory breast cancer (IBC), a clinical type no profile records.
 INFLAMMATORY = "inflammatory"
+#: A state of her disease no profile records; detail says which (DE_NOVO or STABLE_DISEASE).
+DISEASE_STATE = "disease_state"
+DE_NOVO = "de_novo"  # cancer that had already spread when first found
+STABLE_DISEASE = "stable"  # cancer stable (or responding) on current treatment
 BONE_ONLY = "bone_only"
 #: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
 BONE_ONLY_CONDITION = "bone_only_condition"

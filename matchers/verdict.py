@@ -27,6 +27,8 @@ from matchers.findings import (
     BRAIN_METS,
     BRAIN_METS_ACTIVE,
     CHEMO_LINES,
+    DE_NOVO,
+    DISEASE_STATE,
     ECOG,
     ENDOCRINE_LINES,
     GENE_CHANGE,
@@ -547,6 +549,15 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 f"whether "
                 "you have had it."
             )
+        return
+    if factor == DISEASE_STATE:
+        out.ask(
+            "It is only for cancer that had already spread when it was first found (de novo "
+            "metastatic disease). Ask your care team whether that was so for you."
+            if req.detail == DE_NOVO
+            else "It is for cancer that is stable or shrinking on current treatment. Ask your care "
+            "team whether yours is."
+        )
         return
     if factor == INFLAMMATORY:
         out.ask(

@@ -2032,3 +2032,20 @@ def test_a_study_of_newly_diagnosed_cancer_is_not_for_pretreated_disease(
     criterion: str, limited: bool
 ) -> None:
     assert (limits(read(INC.format(criterion))).get("prior_lines") == (None, 0)) is limited
+
+
+@pytest.mark.parametrize(
+    ("criterion", "detail"),
+    [
+        ("Primary confirmed distant metastatic breast cancer (M1)", "de_novo"),
+        ("De novo stage IV breast cancer with an intact primary tumour", "de_novo"),
+        ("Metastatic disease at initial diagnosis", "de_novo"),
+        ("Stage IV breast cancer with stable disease (scans within the past 2 months)", "stable"),
+        ("Complete response, partial response or stable disease after 6 cycles of induction", "stable"),
+        ("De novo or recurrent metastatic breast cancer", None),
+        ("Brain metastases must be stable for 4 weeks", None),
+    ],
+)
+def test_disease_states_no_profile_records(criterion: str, detail: str | None) -> None:
+    found = {r.detail for r in read(INC.format(criterion)).requirements if r.factor == "disease_state"}
+    assert found == ({detail} if detail else set())

@@ -718,3 +718,21 @@ def test_a_study_about_a_symptom_asks_whether_she_has_it(title: str, verdict: st
     result = match(HR_POSITIVE, INC.format("Metastatic breast cancer"), title=title)
     assert result.verdict == verdict
     assert any("This study is about" in q for q in result.questions) is (verdict != "likely_eligible")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "words"),
+    [
+        (
+            "Primary confirmed distant metastatic breast cancer (M1)",
+            "already spread when it was first found",
+        ),
+        ("Metastatic breast cancer with stable disease on current treatment", "stable or shrinking"),
+    ],
+)
+def test_a_disease_state_no_profile_records_is_a_question_not_an_exclusion(
+    criterion: str, words: str
+) -> None:
+    result = match(HR_POSITIVE, f"Inclusion Criteria:\n* {criterion}")
+    assert result.verdict == "possibly_eligible"
+    assert any(words in q for q in result.questions)
