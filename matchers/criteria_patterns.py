@@ -655,7 +655,8 @@ _ULTRALOW = re.compile(
 #: Words that make what follows in a title the thing a study measures, not whom it takes.
 _TITLE_TOPIC = re.compile(
     r"\b(?:prevalence|incidence|frequency|detection|determin\w*|testing|screening|assess\w*|"
-    r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation)\s+(?:of\s+|for\s+)?"
+    r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation|monitoring|tracking|"
+    r"quantification|measurement)\s+(?:of\s+|for\s+)?"
     r"(?:the\s+)?$"
 )
 
@@ -1822,7 +1823,8 @@ _NEW_DIAGNOSIS = re.compile(
 #: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis.
 _NOT_A_FIRST_DIAGNOSIS = re.compile(
     r"\bbrain\b|\bcns\b|lepto|mening|\bor\s+(?:\w+\s+)?(?:recurrent|relapsed|progressive|previously|"
-    r"pre-?treated|refractory)"
+    r"pre-?treated|refractory)|\blung\b|nsclc|prostat|colo|ovar|pancrea|gastric|melanoma|lymphoma|leuk|"
+    r"myeloma|glio|renal|bladder|head\s+and\s+neck"
 )
 
 

@@ -1071,6 +1071,10 @@ def test_line_counts_need_a_free_standing_number(
     [
         ("Study Determining Prevalence of HER2-low in Metastatic Breast Cancer", "her2_low"),
         ("A Descriptive Study of PIK3CA Mutations and Outcomes in Breast Cancer", "biomarker:pik3ca"),
+        (
+            "Dynamic Monitoring of HER2 and ctDNA Specific Mutations in Metastatic Breast Cancer",
+            "biomarker:gene-change",
+        ),
     ],
 )
 def test_what_a_title_measures_is_not_a_requirement(title: str, absent: str) -> None:
@@ -2026,6 +2030,7 @@ def test_a_line_limit_in_the_criteria_wins_over_the_summary() -> None:
         ("Newly diagnosed brain metastases from breast cancer", False),
         ("Newly diagnosed or recurrent metastatic breast cancer", False),
         ("Initially diagnosed with breast cancer in 2003 or later", False),
+        ("Patients with newly diagnosed non-small cell lung cancer (NSCLC)", False),
     ],
 )
 def test_a_study_of_newly_diagnosed_cancer_is_not_for_pretreated_disease(
