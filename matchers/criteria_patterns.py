@@ -1815,16 +1815,34 @@ def _line_factor(context: str) -> str:
     return PRIOR_LINES
 
 
+#: A cancer of another organ ("non-small cell lung cancer", "glioma"): the reader's and the scope's.
+ORGAN = re.compile(
+    first_letter_pattern(
+        r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
+        r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
+        r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
+        r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
+        r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
+        r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
+        r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
+        r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
+        r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
+        r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
+        r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
+        r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
+        r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
+    )
+)
+
 _NEW_DIAGNOSIS = re.compile(
     r"\b(?:newly|recently)\s+diagnosed\s+(?:with\s+)?(?:an?\s+)?(?:[a-z/+-]+\s+){0,5}?"
     r"(?:breast|cancer|carcinoma|mbc|stage)\b|"
     r"\binitial\s+diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?(?:breast|cancer|carcinoma|stage)\b"
 )
-#: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis.
+#: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis of it.
 _NOT_A_FIRST_DIAGNOSIS = re.compile(
     r"\bbrain\b|\bcns\b|lepto|mening|\bor\s+(?:\w+\s+)?(?:recurrent|relapsed|progressive|previously|"
-    r"pre-?treated|refractory)|\blung\b|nsclc|prostat|colo|ovar|pancrea|gastric|melanoma|lymphoma|leuk|"
-    r"myeloma|glio|renal|bladder|head\s+and\s+neck"
+    r"pre-?treated|refractory)"
 )
 
 
@@ -1834,7 +1852,11 @@ def read_new_diagnosis(text: str, quote: str, kind: Source, out: Collector) -> N
     if kind != "inclusion":
         return
     match = _NEW_DIAGNOSIS.search(text)
-    if match is None or _NOT_A_FIRST_DIAGNOSIS.search(text, match.start()):
+    if (
+        match is None
+        or _NOT_A_FIRST_DIAGNOSIS.search(text, match.start())
+        or ORGAN.search(match.group(0))
+    ):
         return
     if polarity(text, match.start(), match.end(), kind) == "require":
         out.limit(PRIOR_LINES, None, 0, quote, kind)

@@ -15,9 +15,9 @@ from typing import Literal
 from data.models import Study
 from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
+    ORGAN,
     Collector,
     ReceptorRule,
-    first_letter_pattern,
     invasive_or_in_situ,
     is_nodal,
     normalize,
@@ -138,23 +138,6 @@ _GENERIC_CANCER = re.compile(
     r"\b(?:solid\s+tumou?rs?|solid\s+(?:malignan\w*|cancers?|neoplasm\w*)|advanced\s+(?:malignan\w*|"
     r"cancers?|tumou?rs?)|malignan\w*|neoplasm\w*|cancers?\b|tumou?r[\s-]agnostic|carcinomas?\b|"
     r"metastatic\s+disease|tumou?rs?\b|oncology\b)"
-)
-_ORGAN = re.compile(
-    first_letter_pattern(
-        r"\b(?:lung|nsclc|sclc|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
-        r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
-        r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
-        r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
-        r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
-        r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
-        r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
-        r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
-        r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
-        r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
-        r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
-        r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
-        r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
-    )
 )
 #: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
 _EXCLUDED_BEFORE = re.compile(
@@ -299,6 +282,7 @@ _SUMMARY_LINE_NOISE = re.compile(
     r"second|beyond|refractory|relaps\w*|pretreated|maintenance|"
     r"induction|candidates?|standard|approved|(?:neo)?-?adjuvant|operable|early)\b"
 )
+_ADVANCED_SUMMARY = re.compile(r"\bmetasta|\badvanced\b|\bstage\s+iv\b|\brecurrent\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -338,7 +322,7 @@ def _label_scope(study: Study) -> _Labels:
         return _Labels("organ", trim_quote(excluded_breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     joined = _joined(candidates)
-    organ = _first_matching(_ORGAN, candidates, joined)
+    organ = _first_matching(ORGAN, candidates, joined)
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
     if organ is not None and (generic is None or _PAN_TUMOR.search(joined) is None):
         return _Labels("organ", trim_quote(organ))
@@ -360,7 +344,7 @@ def _limiting_organs(inclusion_items: list[str]) -> set[str]:
     for text in inclusion_items:
         if _ORGAN_NOT_LIMITING.search(text):
             continue
-        for match in _ORGAN.finditer(text):
+        for match in ORGAN.finditer(text):
             organ = match.group(0)
             # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
             if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
@@ -701,21 +685,22 @@ def _read_summary_lines(summary: str | None, collector: Collector) -> None:
     if not summary or not _SUMMARY_LINE_CUE.search(summary.lower()):
         return
     for sentence in _SENTENCE_END.split(summary):
+        cue = _SUMMARY_LINE_CUE.search(sentence.lower())
+        if cue is None:
+            continue
         text = normalize(sentence)
-        if not _SUMMARY_LINE_CUE.search(text) or _SUMMARY_LINE_NOISE.search(text):
+        if _SUMMARY_LINE_NOISE.search(text) or not _ADVANCED_SUMMARY.search(text):
             continue
-        if not re.search(r"\bmetasta|\badvanced\b|\bstage\s+iv\b|\brecurrent\b", text):
-            continue
-        quote = _clause_around(sentence, _SUMMARY_LINE_CUE.search(sentence.lower()))
+        quote = _clause_around(sentence, cue)
         if _FIRST_LINE_TITLE.search(text):
             collector.limit("prior_lines", None, 0, quote, "title")
         else:
             read_lines(text, quote, "title", collector)
 
 
-def _clause_around(sentence: str, cue: re.Match[str] | None, reach: int = 90) -> str:
+def _clause_around(sentence: str, cue: re.Match[str], reach: int = 90) -> str:
     """The words around a cue, so a long summary sentence is quoted by its point."""
-    if cue is None or len(sentence) <= 2 * reach:
+    if len(sentence) <= 2 * reach:
         return sentence
     start = max(0, cue.start() - reach)
     end = min(len(sentence), cue.end() + reach)
@@ -827,7 +812,7 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
         if parent in open_parents:
             continue
         text = normalize(item.text)
-        if len(text) < 60 and _PAN_TUMOR.search(text) and not _ORGAN.search(text):
+        if len(text) < 60 and _PAN_TUMOR.search(text) and not ORGAN.search(text):
             open_parents.add(parent)
         elif ("any" in text or "all" in text) and _ANY_SUBTYPE.search(text):
             open_parents.add(parent)  # "... or late relapse (any subtype)": the list limits nothing
@@ -988,7 +973,7 @@ def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
         joined = " ".join(part_texts.get("/".join(steps[:depth]), ()))
         if _BREAST_WORD.search(joined) or _PAN_TUMOR.search(_RECIST.sub(" ", joined)):
             return True
-        if _ORGAN.search(joined) is not None:
+        if ORGAN.search(joined) is not None:
             return False
     return True
 

@@ -312,6 +312,30 @@ def _subtype_label(profile: PatientProfile) -> str:
     return subtype_words(patient_cells(profile))
 
 
+#: Rules on where the cancer has spread, all known from her site list: what to say when the
+#: trial is for her sites, is only for sites she lacks, or refuses hers; and the fit it earns.
+_SITE_RULES: dict[str, tuple[str, str, str, str]] = {
+    LIVER_METS: (
+        "It is for cancer that has spread to the liver, like yours.",
+        "It is only for people whose cancer has spread to the liver.",
+        "It does not accept people whose cancer has spread to the liver.",
+        "Liver metastasis trial",
+    ),
+    BONE_METS: (
+        "It is for cancer that has spread to the bones, like yours.",
+        "It is only for people whose cancer has spread to the bones.",
+        "It does not accept people whose cancer has spread to the bones.",
+        "Bone metastasis trial",
+    ),
+    BONE_ONLY: (
+        "It is for cancer that has spread only to the bones, like yours.",
+        "It is only for cancer that has spread to the bones and nowhere else.",
+        "It does not accept cancer that has spread only to the bones.",
+        "For bone-only disease",
+    ),
+}
+
+
 def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
     fact = patient_fact(profile, req)
     factor, expects, quote = req.factor, req.expects, req.quote
@@ -443,32 +467,15 @@ def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgemen
                 "metastases were treated with radiation."
             )
         return
-    if factor == LIVER_METS:
+    if factor in _SITE_RULES:
+        fits, only, refused, fit_label = _SITE_RULES[factor]
         if expects and fact:
-            out.reason("It is for cancer that has spread to the liver, like yours.", quote)
-            out.add_fit("Liver metastasis trial", 3)
+            out.reason(fits, quote)
+            out.add_fit(fit_label, 3)
         elif expects:
-            out.concern("It is only for people whose cancer has spread to the liver.", quote)
+            out.concern(only, quote)
         elif fact:
-            out.concern("It does not accept people whose cancer has spread to the liver.", quote)
-        return
-    if factor == BONE_METS:
-        if expects and fact:
-            out.reason("It is for cancer that has spread to the bones, like yours.", quote)
-            out.add_fit("Bone metastasis trial", 3)
-        elif expects:
-            out.concern("It is only for people whose cancer has spread to the bones.", quote)
-        elif fact:
-            out.concern("It does not accept people whose cancer has spread to the bones.", quote)
-        return
-    if factor == BONE_ONLY:
-        if expects and fact:
-            out.reason("It is for cancer that has spread only to the bones, like yours.", quote)
-            out.add_fit("For bone-only disease", 3)
-        elif expects:
-            out.concern("It is only for cancer that has spread to the bones and nowhere else.", quote)
-        elif fact:
-            out.concern("It does not accept cancer that has spread only to the bones.", quote)
+            out.concern(refused, quote)
         return
     if factor == BONE_ONLY_CONDITION:
         if profile.sites == ("bone",):
