@@ -9,14 +9,14 @@ problem raises ``KnowledgeError`` naming the file and the entry so an editor can
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import yaml
 
+from data.yaml_files import ID_PATTERN, load_strict
 from matchers.profile import BIOMARKERS, PRIOR_THERAPIES, SITES, SUBTYPES
 
 #: Where the shipped knowledge files live; found from this file so an installed package works too.
@@ -49,9 +49,6 @@ REQUIRED_IDS: dict[tuple[str, str], frozenset[str]] = {
         }
     ),
 }
-
-
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class KnowledgeError(ValueError):
@@ -259,25 +256,6 @@ def _load_default() -> KnowledgeBase:
 # --- YAML reading ---------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate mapping keys, which plain YAML silently overwrites."""
-
-
-def _construct_unique_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
 def _read_yaml(directory: Path, file: str) -> Mapping[str, object]:
     path = directory / file
     try:
@@ -287,7 +265,7 @@ def _read_yaml(directory: Path, file: str) -> Mapping[str, object]:
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeError(file, None, f"cannot be read: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = load_strict(text)
     except yaml.YAMLError as exc:
         raise KnowledgeError(file, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, Mapping):
@@ -382,7 +360,7 @@ def _entries(data: Mapping[str, object], file: str, group: str) -> list[tuple[st
         entry_id = item["id"]
         if not isinstance(entry_id, str) or not entry_id.strip():
             raise KnowledgeError(file, label, f"'id' must be non-empty text, got {entry_id!r}")
-        if not _ID_PATTERN.match(entry_id):
+        if not ID_PATTERN.match(entry_id):
             raise KnowledgeError(
                 file, repr(entry_id), "malformed id (use lower-case words joined by hyphens)"
             )

@@ -7,6 +7,7 @@ message naming the file and the entry instead of showing a wrong phone number to
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from matchers.profile import BIOMARKERS, SITES, SUBTYPES
+from data.knowledge import KNOWN_SUBTYPES
+from data.yaml_files import ID_PATTERN, load_strict
+from matchers.profile import BIOMARKERS, SITES
 
 RESOURCES_PATH = Path(__file__).resolve().parent / "resources" / "resources.yaml"
 
@@ -37,8 +40,6 @@ RESOURCE_KINDS: tuple[str, ...] = (
 )
 ANY = "any"
 
-# "unknown" is a patient's answer, not a group an organization serves.
-_RESOURCE_SUBTYPES: tuple[str, ...] = tuple(s for s in SUBTYPES if s != "unknown")
 _REQUIRED_KEYS = (
     "id",
     "name",
@@ -54,7 +55,6 @@ _REQUIRED_KEYS = (
 _OPTIONAL_KEYS = ("named_in",)
 _SERVES_REQUIRED = ("countries", "subtypes", "sites")
 _SERVES_OPTIONAL = ("biomarkers",)
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 _PHONE_PATTERN = re.compile(r"^\+?[0-9A-Z][0-9A-Z ()\-]*$")
 
@@ -206,7 +206,7 @@ class _Entry:
     def build(self, today: date) -> Resource:
         self.check_keys(self.raw, _REQUIRED_KEYS, _OPTIONAL_KEYS, "")
         resource_id = self.raw["id"]
-        if not isinstance(resource_id, str) or not _ID_PATTERN.match(resource_id):
+        if not isinstance(resource_id, str) or not ID_PATTERN.match(resource_id):
             self.fail(f"id {resource_id!r} must be lower-case words joined by hyphens")
         serves = self.raw["serves"]
         if not isinstance(serves, Mapping):
@@ -230,7 +230,7 @@ class _Entry:
             phone=self.phone(),
             url=self.url(),
             countries=self.countries(serves),
-            subtypes=self.choices(serves, "subtypes", _RESOURCE_SUBTYPES, label="serves.subtypes"),
+            subtypes=self.choices(serves, "subtypes", KNOWN_SUBTYPES, label="serves.subtypes"),
             sites=self.choices(serves, "sites", SITES, label="serves.sites"),
             biomarkers=self.choices(serves, "biomarkers", BIOMARKERS, label="serves.biomarkers"),
             needs=needs or (),
@@ -256,14 +256,24 @@ def load_resources(path: Path | str | None = None, *, today: date | None = None)
         ResourceError: the file is missing, is not YAML, or an entry is wrong; the message names the
             file and the entry.
     """
-    file = Path(path) if path is not None else RESOURCES_PATH
-    limit = today or date.today()
+    if path is None and today is None:
+        return _load_shipped(date.today())
+    return _load(Path(path) if path is not None else RESOURCES_PATH, today or date.today())
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shipped(today: date) -> tuple[Resource, ...]:
+    """The shipped file, read and checked once a day rather than on every page rerun."""
+    return _load(RESOURCES_PATH, today)
+
+
+def _load(file: Path, limit: date) -> tuple[Resource, ...]:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ResourceError(file, None, f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        document = yaml.safe_load(text)
+        document = load_strict(text)
     except yaml.YAMLError as exc:
         raise ResourceError(file, None, f"is not valid YAML ({exc})") from exc
     if not isinstance(document, Mapping) or not isinstance(document.get("resources"), list):

@@ -172,6 +172,7 @@ def test_entry_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
         ("resources: [unclosed", "is not valid YAML"),
         ("- id: a\n", "top-level 'resources:' list"),
         ("resources: []\n", "lists no resources"),
+        ("resources:\n  - id: a\n    phone: '1'\n    phone: '2'\n", "duplicate key 'phone'"),
     ],
 )
 def test_malformed_file_is_refused_naming_the_file(tmp_path: Path, content: str, expected: str) -> None:
@@ -187,6 +188,10 @@ def test_missing_file_is_refused_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(ResourceError, match="cannot be read") as caught:
         load_resources(path)
     assert caught.value.path == str(path)
+
+
+def test_the_shipped_file_is_read_once_per_day() -> None:
+    assert load_resources() is load_resources()
 
 
 def test_round_trip_copy_loads_identically(tmp_path: Path) -> None:
