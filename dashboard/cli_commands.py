@@ -88,7 +88,7 @@ def _search(
             result = client.search(params)
     except CtgovError as error:
         raise CommandFailed(str(error)) from None
-    if result.stale and result.stale_age is not None:
+    if result.stale_age is not None:
         hours = result.stale_age.total_seconds() / 3600
         print(
             "mbc-navigator: ClinicalTrials.gov could not be reached; "

@@ -97,7 +97,7 @@ def ranked(
     key = f"{result.query_url}|{result.fetched_at.isoformat()}|{len(result.studies)}"
     matches = _rank(profile, result, key, origin)
     version = data_version()
-    stale_hours = result.stale_age.total_seconds() / 3600 if result.stale and result.stale_age else None
+    stale_hours = result.stale_age.total_seconds() / 3600 if result.stale_age is not None else None
     note = trial_data_note(
         source="ClinicalTrials.gov",
         fetched_at=result.fetched_at,

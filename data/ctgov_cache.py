@@ -88,7 +88,3 @@ class ResponseCache:
     def clear(self) -> None:
         clear: Callable[[], None] = self.session.cache.clear  # untyped in requests-cache
         clear()
-
-    def close(self) -> None:
-        close: Callable[[], None] = self.session.close  # untyped in requests-cache
-        close()

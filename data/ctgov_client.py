@@ -36,7 +36,7 @@ from requests.adapters import HTTPAdapter
 from data.ctgov_cache import ResponseCache, resolve_cache_dir
 from data.ctgov_fields import DETAIL_FIELDS, STUDY_FIELDS
 from data.ctgov_import import paused_gc
-from data.ctgov_query import OPEN_STATUSES, SearchParams, Status, round_coordinate
+from data.ctgov_query import SearchParams, Status
 from data.ctgov_retry import RetryPolicy, parse_retry_after
 from data.errors import (
     ApiRequestError,
@@ -46,7 +46,7 @@ from data.errors import (
     RateLimited,
     StudyNotFound,
 )
-from data.models import Study
+from data.models import Study, canonical_nct
 from data.settings import (
     BASE_URL_ENV,
     CONNECT_TIMEOUT_S,
@@ -58,8 +58,6 @@ from data.settings import (
 )
 
 __all__ = [
-    "DETAIL_FIELDS",
-    "OPEN_STATUSES",
     "STUDY_FIELDS",
     "CtgovClient",
     "CtgovError",
@@ -68,12 +66,10 @@ __all__ = [
     "SearchParams",
     "SearchResult",
     "Status",
-    "round_coordinate",
 ]
 
 log = logging.getLogger(__name__)
 
-_NCT = re.compile(r"^NCT0*([1-9]\d{0,7})$")
 _NCT_IN_PATH = re.compile(r"NCT\d+", re.IGNORECASE)
 
 
@@ -119,8 +115,8 @@ class SearchResult:
         truncated: more studies existed beyond what was fetched (page cap, or a later page failed).
         fetched_at: UTC time of the original network fetch (the oldest page), even from cache.
         from_cache: every page came from the saved copy, none from the network.
-        stale: at least one page is an expired saved copy, served because the service failed.
-        stale_age: age of the oldest stale page, when ``stale``.
+        stale_age: age of the oldest page that is an expired saved copy, served because the
+            service failed (``stale`` is then true); None when every page is fresh.
         skipped: records dropped because they had no NCT ID.
         query_url: the first page's request URL.
         incomplete: a later page could not be fetched, so fewer studies than available are shown.
@@ -132,11 +128,15 @@ class SearchResult:
     truncated: bool
     fetched_at: datetime
     from_cache: bool
-    stale: bool = False
     stale_age: timedelta | None = None
     skipped: int = 0
     query_url: str = ""
     incomplete: bool = False
+
+    @property
+    def stale(self) -> bool:
+        """Served from a saved copy because the service failed; ``stale_age`` says how old."""
+        return self.stale_age is not None
 
 
 @dataclass(frozen=True)
@@ -346,7 +346,6 @@ class CtgovClient:
             truncated=token is not None,
             fetched_at=min(p.fetched_at for p in payloads),
             from_cache=all(p.from_cache for p in payloads),
-            stale=bool(stale_ages),
             stale_age=max(stale_ages) if stale_ages else None,
             skipped=skipped,
             query_url=payloads[0].url,
@@ -360,10 +359,9 @@ class CtgovClient:
             StudyNotFound: no such study, or ``nct_id`` is not an NCT number.
             ApiUnavailable: the service failed and no saved copy exists.
         """
-        match = _NCT.match(nct_id.strip().upper())
-        if match is None:
+        canonical = canonical_nct(nct_id)
+        if canonical is None:
             raise StudyNotFound(nct_id.strip(), malformed=True)
-        canonical = f"NCT{int(match.group(1)):08d}"
         try:
             payload = self._fetch(
                 f"/studies/{canonical}", {"fields": ",".join(DETAIL_FIELDS)}, what="this study"

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from data.ctgov_fields import PIECE_PATHS, path_values
+from data.ctgov_query import Status
 from data.models import age_in_years
 
 SEARCH_AREAS: dict[str, tuple[str, ...]] = {
@@ -93,26 +94,23 @@ SEARCH_AREAS: dict[str, tuple[str, ...]] = {
 }
 """Search areas and the pieces they search (after the official Search Areas page, simplified)."""
 
-STATUS_VALUES = (
-    "ACTIVE_NOT_RECRUITING",
-    "COMPLETED",
-    "ENROLLING_BY_INVITATION",
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "WITHDRAWN",
-    "AVAILABLE",
-    "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE",
-    "APPROVED_FOR_MARKETING",
-    "WITHHELD",
-    "UNKNOWN",
+STATUS_VALUES: tuple[str, ...] = tuple(status.value for status in Status)
+#: A site's status: the first eight study statuses (recruitment states) and AVAILABLE.
+_SITE_STATUSES = (
+    Status.ACTIVE_NOT_RECRUITING,
+    Status.COMPLETED,
+    Status.ENROLLING_BY_INVITATION,
+    Status.NOT_YET_RECRUITING,
+    Status.RECRUITING,
+    Status.SUSPENDED,
+    Status.TERMINATED,
+    Status.WITHDRAWN,
+    Status.AVAILABLE,
 )
 ENUM_VALUES: dict[str, tuple[str, ...]] = {
     "OverallStatus": STATUS_VALUES,
     "LastKnownStatus": STATUS_VALUES,
-    "LocationStatus": (*STATUS_VALUES[:8], "AVAILABLE"),
+    "LocationStatus": tuple(status.value for status in _SITE_STATUSES),
     "Phase": ("NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4"),
     "StudyType": ("EXPANDED_ACCESS", "INTERVENTIONAL", "OBSERVATIONAL"),
     "Sex": ("FEMALE", "MALE", "ALL"),

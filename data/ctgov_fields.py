@@ -238,12 +238,12 @@ class UnknownField(ValueError):
         self.name = name
 
 
-def field_path(name: str, extra_paths: Iterable[str] = ()) -> str:
+def field_path(name: str) -> str:
     """The dotted JSON path for a piece name or a dotted path; raise :class:`UnknownField`."""
     path = PIECE_PATHS.get(name)
     if path is not None:
         return path
-    if name in _KNOWN_PREFIXES or name in extra_paths:
+    if name in _KNOWN_PREFIXES:
         return name
     raise UnknownField(name)
 

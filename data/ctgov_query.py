@@ -30,15 +30,6 @@ class Status(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
-OPEN_STATUSES: tuple[Status, ...] = (
-    Status.RECRUITING,
-    Status.NOT_YET_RECRUITING,
-    Status.ENROLLING_BY_INVITATION,
-    Status.AVAILABLE,
-)
-"""Statuses under which a patient could still join or get access."""
-
-
 def round_coordinate(value: float) -> float:
     """Round a latitude or longitude to about 1 km, the most precision that may leave the machine."""
     rounded = round(float(value), GEO_DECIMALS)

@@ -29,6 +29,7 @@ from data.ctgov_essie import (
     parse,
 )
 from data.ctgov_fields import PIECE_PATHS, UnknownField, field_path, prune_study
+from data.models import canonical_nct
 
 API_PREFIX = "/api/v2"
 DEFAULT_API_VERSION = "2.0.5"
@@ -68,7 +69,6 @@ STUDY_PARAMETERS = frozenset({"format", "markupFormat", "fields"})
 _PAGING = frozenset({"countTotal", "pageSize", "pageToken"})
 
 GEO_PATTERN = re.compile(r"^distance\((-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(km|mi)?\)$")
-NCT_PATTERN = re.compile(r"^[Nn][Cc][Tt]0*([1-9]\d{0,7})$")
 _SORT_ITEM = re.compile(r"^(@relevance|[A-Za-z][A-Za-z0-9.]*)(:(asc|desc))?$")
 _SPLIT = re.compile(r"[,|]")
 _EARTH_RADIUS = {"mi": 3958.7613, "km": 6371.0088}
@@ -104,11 +104,6 @@ class Reply:
 
 def _split(value: str) -> list[str]:
     return [item.strip() for item in _SPLIT.split(value) if item.strip()]
-
-
-def _canonical_nct(text: str) -> str | None:
-    match = NCT_PATTERN.match(text.strip())
-    return f"NCT{int(match.group(1)):08d}" if match else None
 
 
 def _distance(lat1: float, lon1: float, lat2: float, lon2: float, unit: str) -> float:
@@ -202,7 +197,7 @@ class StandinApi:
     def _study(self, raw_id: str, params: dict[str, str], query: str) -> Reply:
         self._check_unknown(params, STUDY_PARAMETERS)
         self._check_format(params)
-        nct = _canonical_nct(raw_id)
+        nct = canonical_nct(raw_id)
         if nct is None:
             raise BadRequest(f"The NCT number `{raw_id}` has incorrect format")
         if nct not in self.by_id and nct in self.aliases:
@@ -316,7 +311,7 @@ class StandinApi:
             if ids is not None:
                 wanted_ids = set()
                 for item in _split(ids):
-                    canonical = _canonical_nct(item)
+                    canonical = canonical_nct(item)
                     if canonical is None:
                         raise BadRequest(f"Value `{item}` in parameter `ids` has incorrect format")
                     wanted_ids.add(canonical)

@@ -2,15 +2,15 @@
 
 The ``zipcodes`` package bundles the US ZIP table with a latitude and longitude for every code. Its
 first lookup loads that table (about a third of a second); later lookups are sub-millisecond, and
-answers are cached here as well. ``rounded`` coarsens a place to about a kilometre and must be applied
-before a coordinate leaves the machine (for example in a request or a shared link).
+answers are cached here as well. A coordinate leaves the machine only in the search's ``filter.geo``,
+rounded there to about a kilometre (``data.ctgov_query.round_coordinate``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -86,16 +86,3 @@ def _lookup(zip5: str) -> Place:
             state=str(row.get("state") or ""),
         )
     raise not_found
-
-
-def rounded(place: Place, decimals: int = 2) -> Place:
-    """The same place with coordinates rounded; 2 decimals is about 1 km, enough to rank trial sites.
-
-    Round before any coordinate leaves the machine, so that what is sent cannot point to a home.
-
-    >>> rounded(Place("02215", 42.3471, -71.1027, "Boston", "MA"))
-    Place(zip_code='02215', lat=42.35, lon=-71.1, city='Boston', state='MA')
-    """
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise ValueError(f"decimals must be a whole number from 0 to 6, not {decimals!r}")
-    return replace(place, lat=round(place.lat, decimals), lon=round(place.lon, decimals))

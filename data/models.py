@@ -14,6 +14,15 @@ from typing import Any
 
 STUDY_URL_TEMPLATE = "https://clinicaltrials.gov/study/{nct_id}"
 
+_NCT = re.compile(r"^NCT0*([1-9]\d{0,7})$", re.I)
+
+
+def canonical_nct(text: str) -> str | None:
+    """An NCT number in the registry's own spelling ("nct123" -> "NCT00000123"), or None."""
+    match = _NCT.match(text.strip())
+    return f"NCT{int(match.group(1)):08d}" if match else None
+
+
 _AGE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
 _UNIT_IN_YEARS = {
     "year": 1.0,
@@ -95,6 +104,12 @@ class Contact:
         return not (self.name or self.phone or self.email)
 
 
+def _contacts(value: Any) -> tuple[Contact, ...]:
+    """The contacts of a list in a record, leaving out entries that hold nothing."""
+    found = (Contact.from_api(x) for x in value or () if isinstance(x, Mapping))
+    return tuple(c for c in found if not c.is_empty)
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     """One place a study runs, with its own recruitment status and contacts."""
@@ -116,11 +131,7 @@ class Site:
         lat, lon = _float(geo.get("lat")), _float(geo.get("lon"))
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             lat = lon = None
-        contacts = tuple(
-            c
-            for c in (Contact.from_api(x) for x in data.get("contacts") or () if isinstance(x, Mapping))
-            if not c.is_empty
-        )
+        contacts = _contacts(data.get("contacts"))
         return cls(
             facility=_text(data.get("facility")),
             status=_text(data.get("status")),
@@ -225,15 +236,7 @@ class Study:
         healthy = eligibility.get("healthyVolunteers")
         minimum_age = _text(eligibility.get("minimumAge"))
         maximum_age = _text(eligibility.get("maximumAge"))
-        central = tuple(
-            c
-            for c in (
-                Contact.from_api(x)
-                for x in contacts.get("centralContacts") or ()
-                if isinstance(x, Mapping)
-            )
-            if not c.is_empty
-        )
+        central = _contacts(contacts.get("centralContacts"))
         return cls(
             nct_id=(_text(ident.get("nctId")) or "").upper(),
             brief_title=_text(ident.get("briefTitle")),

@@ -63,7 +63,7 @@ BACKOFF_BASE_S = 0.5
 """First backoff delay; later ones double: 0.5, 1, 2, 4 seconds (plus jitter, capped below)."""
 
 BACKOFF_MAX_S = 8.0
-"""Longest single backoff delay, and the longest ``Retry-After`` we will honour."""
+"""Longest single backoff delay. A ``Retry-After`` is honoured as given, within the total wait cap."""
 
 BACKOFF_JITTER = 0.25
 """Up to this fraction is added at random so that many clients do not retry in lockstep."""

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from data.geocode import Place, UnknownZipError, geocode_zip, rounded
+from data.ctgov_query import round_coordinate
+from data.geocode import UnknownZipError, geocode_zip
 
 UNKNOWN_00000 = (
     "We could not find the ZIP code 00000. Check the five digits, "
@@ -66,26 +67,12 @@ def test_unknown_zip_error_is_a_value_error() -> None:
     assert issubclass(UnknownZipError, ValueError)
 
 
-def test_rounding_to_two_decimals_keeps_the_rest() -> None:
+def test_the_coordinates_sent_are_rounded_to_about_a_kilometre() -> None:
+    """The rounding the client applies before a location leaves the machine (``filter.geo``)."""
     place = geocode_zip("02215")
-    coarse = rounded(place)
-    assert (coarse.lat, coarse.lon) == (42.35, -71.1)
-    assert (coarse.zip_code, coarse.city, coarse.state) == ("02215", "Boston", "MA")
+    assert (round_coordinate(place.lat), round_coordinate(place.lon)) == (42.35, -71.1)
     assert (place.lat, place.lon) == (42.3471, -71.1027)
-
-
-@pytest.mark.parametrize(
-    ("decimals", "lat", "lon"), [(0, 42.0, -71.0), (1, 42.3, -71.1), (3, 42.347, -71.103)]
-)
-def test_rounding_to_other_precisions(decimals: int, lat: float, lon: float) -> None:
-    coarse = rounded(Place("02215", 42.3471, -71.1027, "Boston", "MA"), decimals=decimals)
-    assert (coarse.lat, coarse.lon) == (lat, lon)
-
-
-@pytest.mark.parametrize("decimals", [-1, 7, 2.5, True])
-def test_rounding_refuses_odd_precisions(decimals: object) -> None:
-    with pytest.raises(ValueError, match="decimals"):
-        rounded(geocode_zip("02215"), decimals=decimals)  # type: ignore[arg-type]
+    assert str(round_coordinate(-0.001)) == "0.0"
 
 
 def test_place_is_frozen() -> None:
