@@ -26,6 +26,7 @@ from matchers.packet_pdf import packet_to_pdf
 from matchers.profile import PatientProfile, ProfileError, parse_list, profile_from_mapping
 from matchers.ranking import match_to_dict, rank_trials
 from matchers.resources import match_resources
+from matchers.safe_text import one_line
 from matchers.selection import format_guidance_text, guidance_to_dict, select_guidance
 from matchers.shortlist import shortlisted_trials, trial_data_note
 from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
@@ -98,26 +99,24 @@ def _search(
     return result
 
 
-def _candidates(args: argparse.Namespace, profile: PatientProfile) -> tuple[list[Study], str]:
-    """The studies to match and a sentence saying where they came from."""
-    origin = _origin(profile)
-    if args.studies is not None:
-        studies = _read_file(args.studies)
-        statuses = statuses_to_keep(
-            include_not_yet_recruiting=args.not_yet_recruiting, all_statuses=args.all_statuses
-        )
-        studies = keep_statuses(studies, statuses)
-        if origin is not None and profile.travel_miles:
-            studies = keep_within(studies, origin, profile.travel_miles)
-        return studies, trial_data_note(source=f"the file {args.studies.name}")
-    result = _search(profile, origin, not_yet=args.not_yet_recruiting)
-    note = trial_data_note(source="ClinicalTrials.gov", fetched_at=result.fetched_at)
-    return list(result.studies), note
+def _candidates(
+    args: argparse.Namespace, profile: PatientProfile, origin: tuple[float, float] | None
+) -> list[Study]:
+    """The studies to match: from ``--studies`` (filtered as the search would) or the registry."""
+    if args.studies is None:
+        return list(_search(profile, origin, not_yet=args.not_yet_recruiting).studies)
+    statuses = statuses_to_keep(
+        include_not_yet_recruiting=args.not_yet_recruiting, all_statuses=args.all_statuses
+    )
+    studies = keep_statuses(_read_file(args.studies), statuses)
+    if origin is not None and profile.travel_miles:
+        studies = keep_within(studies, origin, profile.travel_miles)
+    return studies
 
 
 def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
-    studies, _ = _candidates(args, profile)
-    matches = rank_trials(profile, studies, _origin(profile))
+    origin = _origin(profile)
+    matches = rank_trials(profile, _candidates(args, profile, origin), origin)
     if args.json:
         for match in matches:
             print(json.dumps(match_to_dict(match), ensure_ascii=False))
@@ -125,7 +124,8 @@ def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
     if not matches:
         print("No trials matched the search.")
     for match in matches:
-        print(f"{match.rank:>3}. {match.nct_id}  {VERDICT_LABELS[match.verdict]:<32} {match.title}")
+        title = one_line(match.title, limit=None)  # registry text: no control characters to the terminal
+        print(f"{match.rank:>3}. {match.nct_id}  {VERDICT_LABELS[match.verdict]:<32} {title}")
     return 0
 
 

@@ -28,7 +28,7 @@ from matchers.profile import (
     PatientProfile,
 )
 from matchers.resources import ResourceMatch
-from matchers.safe_text import escape_markdown, unescape_registry
+from matchers.safe_text import escape_markdown, one_line
 from matchers.selection import Citation, Guidance, GuidanceNote
 
 PACKET_TITLE = "Appointment packet"
@@ -362,13 +362,7 @@ def guide_source_label(section: str) -> str:
 def clean_text(text: str | None) -> str:
     """One line of untrusted text: registry escapes undone, whitespace collapsed, and invisible
     control or formatting characters (a right-to-left override can disguise text) removed."""
-    if not text:
-        return ""
-    plain = unescape_registry(text)
-    kept = "".join(
-        " " if ch.isspace() else ch for ch in plain if unicodedata.category(ch)[0] != "C" or ch.isspace()
-    )
-    return _SPACES.sub(" ", kept).strip()
+    return one_line(text, limit=None)
 
 
 def safe_url(url: str | None) -> str | None:

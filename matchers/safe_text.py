@@ -24,6 +24,14 @@ def unescape_registry(text: str) -> str:
     return _REGISTRY_ESCAPE.sub(r"\1", text)
 
 
+def strip_invisible(text: str) -> str:
+    """Remove control and formatting characters (NUL, zero-width spaces, a right-to-left override
+    that can disguise text); other whitespace becomes a plain space, line breaks stay."""
+    if text.isprintable():  # nearly every text: one fast check
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else " " if ch.isspace() else "" for ch in text)
+
+
 def escape_markdown(text: str | None) -> str:
     """Escape text so Streamlit or any CommonMark renderer shows it literally.
 
@@ -36,19 +44,20 @@ def escape_markdown(text: str | None) -> str:
     """
     if not text:
         return ""
-    plain = unescape_registry(text)
+    plain = strip_invisible(unescape_registry(text))
     escaped = html.escape(plain, quote=False)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
     escaped = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER, escaped)
     return escaped.replace("\n", "  \n")
 
 
-def one_line(text: str | None, limit: int = 240) -> str:
-    """Collapse whitespace and cut to ``limit`` characters at a word boundary, for tables and lists."""
+def one_line(text: str | None, limit: int | None = 240) -> str:
+    """Collapse whitespace, drop invisible characters and cut to ``limit`` characters at a word
+    boundary (``None``: no cut), for tables, lists and the terminal."""
     if not text:
         return ""
-    flat = _SPACES.sub(" ", unescape_registry(text).replace("\n", " ")).strip()
-    if len(flat) <= limit:
+    flat = _SPACES.sub(" ", strip_invisible(unescape_registry(text)).replace("\n", " ")).strip()
+    if limit is None or len(flat) <= limit:
         return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchers.safe_text import WORD_JOINER, escape_markdown, one_line, unescape_registry
+from matchers.safe_text import WORD_JOINER, escape_markdown, one_line, strip_invisible, unescape_registry
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,11 @@ def test_one_line_collapses_and_cuts_at_a_word() -> None:
     assert "\n" not in line and "  " not in line
     assert len(line) <= 40 and line.endswith("…")
     assert one_line("short") == "short"
+
+
+def test_invisible_characters_are_dropped_wherever_registry_text_is_shown() -> None:
+    disguised = "Trial\u202e A\u200b  B\x00\nnext"
+    assert strip_invisible(disguised) == "Trial A  B\nnext"
+    assert "\u202e" not in escape_markdown(disguised) and "\x00" not in escape_markdown(disguised)
+    assert one_line(disguised) == "Trial A B next"
+    assert strip_invisible("plain text") == "plain text"
