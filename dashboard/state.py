@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from matchers.profile import PatientProfile, ProfileError, profile_from_mapping
+from matchers.profile import PatientProfile, ProfileError, is_zip_code, profile_from_mapping
 from matchers.share_link import profile_from_query, profile_to_query
 
 SUBTYPE = "subtype"
@@ -153,7 +153,7 @@ def current_profile() -> ProfileState:
         values["brain_mets"] = None
     location_problem = None
     zip_code = str(values["zip_code"] or "").strip()
-    if zip_code and not (len(zip_code) == 5 and zip_code.isdigit()):
+    if zip_code and not is_zip_code(zip_code):
         location_problem = (
             f"“{zip_code}” is not a 5-digit US ZIP code, so distances are not shown. "
             "Check the ZIP code, or leave it empty to see trials anywhere."

@@ -13,7 +13,7 @@ from dashboard import components, state
 from data.models import Study
 from matchers.geo import haversine_miles, is_recruiting
 from matchers.safe_text import one_line
-from matchers.shortlist import describe_contact, nearest_site_line
+from matchers.shortlist import nearest_site_line, status_words, trial_contacts
 from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
 
 VERDICT_ICONS = {
@@ -52,7 +52,7 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     columns[1].multiselect(
         "Status",
         statuses,
-        format_func=lambda s: s.replace("_", " ").capitalize(),
+        format_func=status_words,
         key=state.FILTER_STATUSES,
         placeholder="All statuses",
     )
@@ -92,7 +92,7 @@ def _frame(matches: Sequence[TrialMatch], starred: set[str]) -> pd.DataFrame:
                 one_line(nearest_site_line(m) or "No recruiting site listed", 90) for m in matches
             ],
             "Miles": [None if m.distance_miles is None else round(m.distance_miles) for m in matches],
-            "Status": [(m.status or "Not given").replace("_", " ").capitalize() for m in matches],
+            "Status": [status_words(m.status) for m in matches],
             "Trial page": [m.url for m in matches],
             "NCT ID": [m.nct_id for m in matches],
         }
@@ -206,7 +206,7 @@ def details(
         st.markdown(f"### {components.escaped(match.title)}")
         st.markdown(
             f"**{verdict_text(match.verdict)}** · {match.phase} · "
-            f"{(match.status or 'Status not given').replace('_', ' ').capitalize()} · "
+            f"{status_words(match.status, missing='Status not given')} · "
             f"{match.nct_id} · last updated {study.last_update or 'date not given'}"
         )
         st.toggle(
@@ -253,11 +253,11 @@ def _contacts(match: TrialMatch, study: Study) -> None:
     st.markdown("#### Whom to contact")
     if match.nearest_site is not None:
         st.markdown("**Nearest recruiting site:** " + components.escaped(nearest_site_line(match) or ""))
-    people = [*(match.nearest_site.contacts if match.nearest_site else ()), *study.central_contacts]
+    people = trial_contacts(match, study)
     if not people:
         st.markdown("The record lists no contact. Use the trial page's contact section.")
-    for contact in people:
-        st.markdown("- " + components.escaped(describe_contact(contact)))
+    for line in people:
+        st.markdown("- " + components.escaped(line))
 
 
 def _sites(study: Study, origin: tuple[float, float] | None) -> None:

@@ -8,7 +8,6 @@ rounded there to about a kilometre (``data.ctgov_query.round_coordinate``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +15,8 @@ from typing import Any
 
 import zipcodes
 
-_ZIP_PATTERN = re.compile(r"^\d{5}$")
+from matchers.profile import is_zip_code
+
 _CACHE_SIZE = 4096
 # zipcodes.matching is untyped in its package; this gives it the signature its stub documents.
 _matching: Callable[[str], list[dict[str, Any]]] = zipcodes.matching
@@ -53,7 +53,7 @@ def geocode_zip(zip_code: str) -> Place:
     'Boston'
     """
     text = zip_code.strip() if isinstance(zip_code, str) else ""
-    if not _ZIP_PATTERN.match(text):
+    if not is_zip_code(text):
         raise UnknownZipError(
             "A ZIP code must be 5 digits, for example 02215. "
             "Check it, or leave it empty to see trials anywhere."

@@ -112,7 +112,12 @@ BRAIN_METS_LABELS: dict[str, str] = {
     "active": "Active or untreated",
 }
 MAX_TRAVEL_MILES = 3000
-_ZIP_PATTERN = re.compile(r"^\d{5}$")
+_ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
+
+
+def is_zip_code(text: str) -> bool:
+    """Whether text is a 5-digit US ZIP code (ASCII digits only: "０２２１５" or "0221²" are not)."""
+    return _ZIP_PATTERN.match(text) is not None
 
 
 class ProfileError(ValueError):
@@ -200,7 +205,7 @@ class PatientProfile:
                 )
             if self.brain_mets in ("stable", "active") and "brain" not in sites:
                 sites = _subset("sites", (*sites, "brain"), SITES)
-        if self.zip_code is not None and not _ZIP_PATTERN.match(self.zip_code):
+        if self.zip_code is not None and not is_zip_code(self.zip_code):
             raise ProfileError("zip_code", self.zip_code, "a 5-digit US ZIP code")
         if self.travel_miles is not None:
             _int_in_range("travel_miles", self.travel_miles, 1, MAX_TRAVEL_MILES)

@@ -26,6 +26,11 @@ def describe_contact(contact: Contact) -> str:
     return " · ".join(part for part in (name, phone, contact.email) if part)
 
 
+def status_words(status: str | None, missing: str = "Not given") -> str:
+    """A registry status in plain words: "NOT_YET_RECRUITING" reads "Not yet recruiting"."""
+    return status.replace("_", " ").capitalize() if status else missing
+
+
 def trial_contacts(match: TrialMatch, study: Study) -> tuple[str, ...]:
     """The nearest recruiting site's contacts first, then the study's central contacts."""
     people: list[Contact] = []
@@ -60,7 +65,7 @@ def to_packet_trial(match: TrialMatch, study: Study) -> PacketTrial:
         reasons=tuple(str(r) for r in match.reasons),
         concerns=tuple(str(c) for c in match.concerns),
         questions=match.questions,
-        status=(match.status or "Not given").replace("_", " ").capitalize(),
+        status=status_words(match.status),
         phase=match.phase,
         last_update=study.last_update,
         nearest_site=nearest_site_line(match),

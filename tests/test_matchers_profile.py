@@ -5,6 +5,7 @@ import pytest
 from matchers.profile import (
     PatientProfile,
     ProfileError,
+    is_zip_code,
     profile_from_mapping,
 )
 
@@ -99,3 +100,10 @@ def test_profile_from_mapping_reports_non_numeric_age() -> None:
 def test_to_dict_leaves_out_what_was_not_given() -> None:
     data = PatientProfile("hr-positive", ("bone",), age=61).to_dict()
     assert data == {"subtype": "hr-positive", "sites": ["bone"], "age": 61}
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"), [("02215", True), ("0221²", False), ("０２２１５", False), ("2215", False)]
+)
+def test_one_zip_code_check_for_form_profile_and_geocoder(text: str, ok: bool) -> None:
+    assert is_zip_code(text) is ok
