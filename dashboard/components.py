@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
+from matchers.profile import PatientProfile
 from matchers.safe_text import escape_markdown
 
 DISCLAIMER = (
@@ -47,3 +49,17 @@ def profile_prompt(problem: str) -> None:
     """Shown instead of page content while the form is incomplete or has a problem."""
     st.warning(problem, icon="✍️")
     st.markdown("Use the form on the left. Your answers stay on this computer.")
+
+
+def page(title: str) -> tuple[PatientProfile, str | None]:
+    """Every page's head: title, disclaimer, then the profile and any problem with its location.
+
+    The page stops at a prompt until the form is complete, so what follows always has a profile.
+    """
+    st.title(title)
+    disclaimer()
+    profile_state = state.current_profile()
+    if profile_state.profile is None:
+        profile_prompt(profile_state.problem or "")
+        st.stop()
+    return profile_state.profile, profile_state.location_problem

@@ -2,15 +2,10 @@
 
 import streamlit as st
 
-from dashboard import components, guide, state
+from dashboard import components, guide
 
-st.title("Treatments and care")
-components.disclaimer()
-profile_state = state.current_profile()
-if profile_state.profile is None:
-    components.profile_prompt(profile_state.problem or "")
-    st.stop()
-guidance = guide.guidance_for(profile_state.profile)
+profile, _ = components.page("Treatments and care")
+guidance = guide.guidance_for(profile)
 
 if guidance.subtype_guidance is not None:
     with st.container(border=True):

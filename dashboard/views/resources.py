@@ -8,12 +8,7 @@ from matchers.resources import NEED_LABELS, NEEDS, match_resources
 
 COUNTRIES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom"}
 
-st.title("Support and resources")
-components.disclaimer()
-profile_state = state.current_profile()
-if profile_state.profile is None:
-    components.profile_prompt(profile_state.problem or "")
-    st.stop()
+profile, _ = components.page("Support and resources")
 
 left, right = st.columns([3, 1])
 left.multiselect(
@@ -26,7 +21,7 @@ left.multiselect(
 right.selectbox("Country", list(COUNTRIES), format_func=COUNTRIES.get, key=state.COUNTRY)
 
 matches = match_resources(
-    profile_state.profile,
+    profile,
     load_resources(),
     needs=st.session_state.get(state.NEEDS) or (),
     country=st.session_state.get(state.COUNTRY, "US"),

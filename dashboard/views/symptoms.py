@@ -2,15 +2,10 @@
 
 import streamlit as st
 
-from dashboard import components, guide, state
+from dashboard import components, guide
 
-st.title("Symptoms to watch")
-components.disclaimer()
-profile_state = state.current_profile()
-if profile_state.profile is None:
-    components.profile_prompt(profile_state.problem or "")
-    st.stop()
-guidance = guide.guidance_for(profile_state.profile)
+profile, _ = components.page("Symptoms to watch")
+guidance = guide.guidance_for(profile)
 
 with st.container(border=True):
     st.markdown("### ⏱️ The two-week rule")

@@ -5,15 +5,9 @@ import streamlit as st
 from dashboard import components, state, trial_data, trial_view
 from data.errors import CtgovError
 
-st.title("Clinical trials")
-components.disclaimer()
-profile_state = state.current_profile()
-if profile_state.profile is None:
-    components.profile_prompt(profile_state.problem or "")
-    st.stop()
-profile = profile_state.profile
-if profile_state.location_problem:
-    st.warning(profile_state.location_problem, icon="📍")
+profile, location_problem = components.page("Clinical trials")
+if location_problem:
+    st.warning(location_problem, icon="📍")
 origin, zip_problem = trial_data.origin_for(profile)
 if zip_problem:
     st.warning(zip_problem + " Showing trials anywhere.", icon="📍")
