@@ -11,15 +11,13 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import state, trial_data
+from dashboard import components, guide, state, trial_data
 from data.errors import CtgovError
-from data.knowledge import load_knowledge
 from data.resources import load_resources
 from matchers.packet import Packet, build_packet, packet_to_markdown, packet_trials_csv
 from matchers.packet_pdf import packet_to_pdf
 from matchers.profile import PatientProfile
 from matchers.resources import match_resources
-from matchers.selection import select_guidance
 from matchers.shortlist import shortlisted_trials
 
 
@@ -45,7 +43,7 @@ def _packet_builder(profile: PatientProfile) -> Callable[[], Packet]:
                 note = f"Trial details could not be included: {error}"
         return build_packet(
             profile,
-            select_guidance(profile, load_knowledge()),
+            guide.guidance_for(profile),
             trials,
             match_resources(profile, load_resources(), needs=needs, country=country),
             trial_data_note=note,
@@ -64,7 +62,7 @@ def render(profile: PatientProfile | None) -> None:
             return
         starred = len(state.shortlist())
         st.caption(
-            f"{starred} starred trial{'s' if starred != 1 else ''}. Star trials on the "
+            f"{components.count(starred, 'starred trial')}. Star trials on the "
             "Clinical trials page to add them. The packet holds your answers, never your name."
         )
         build = _packet_builder(profile)

@@ -10,8 +10,13 @@ from matchers.profile import (
     BIOMARKERS,
     BRAIN_METS_LABELS,
     ECOG_LABELS,
+    ECOG_VALUES,
+    MENOPAUSAL_STATUSES,
+    MENOPAUSE_LABELS,
     PRIOR_THERAPIES,
     PRIOR_THERAPY_LABELS,
+    SEX_LABELS,
+    SEXES,
     SITE_LABELS,
     SITES,
     SUBTYPE_LABELS,
@@ -65,21 +70,19 @@ def render_profile_form() -> None:
             st.number_input("Age", min_value=18, max_value=120, step=1, value=None, key=state.AGE)
             st.selectbox(
                 "Sex",
-                [None, "female", "male"],
-                format_func=_label({"female": "Female", "male": "Male"}),
+                [None, *SEXES],
+                format_func=_label(SEX_LABELS),
                 key=state.SEX,
             )  # type: ignore[arg-type]
             st.selectbox(
                 "Menopausal status",
-                [None, "premenopausal", "postmenopausal"],
-                format_func=_label(  # type: ignore[arg-type]
-                    {"premenopausal": "Before menopause", "postmenopausal": "After menopause"}
-                ),
+                [None, *MENOPAUSAL_STATUSES],
+                format_func=_label(MENOPAUSE_LABELS),  # type: ignore[arg-type]
                 key=state.MENOPAUSAL,
             )
             st.selectbox(
                 "Daily activity (ECOG performance status)",
-                [None, 0, 1, 2, 3, 4],
+                [None, *ECOG_VALUES],
                 format_func=lambda v: NOT_SURE if v is None else f"{v} – {ECOG_LABELS[v]}",
                 key=state.ECOG,
             )

@@ -30,10 +30,6 @@ def is_recruiting(site: Site) -> bool:
     return site.status is None or site.status.upper() in RECRUITING_STATUSES
 
 
-def recruiting_sites(study: Study) -> tuple[Site, ...]:
-    return tuple(site for site in study.sites if is_recruiting(site))
-
-
 _Key = tuple[str, str, int, int, float, float]
 #: Each entry keeps the sites tuple it was computed for, so a recycled object id never matches.
 _nearest_cache: OrderedDict[_Key, tuple[tuple[Site, ...], tuple[Site, float] | None]] = OrderedDict()
@@ -86,21 +82,3 @@ def nearest_recruiting_site(study: Study, origin: Origin | None) -> tuple[Site, 
 def first_recruiting_site(study: Study) -> Site | None:
     """A site to show when no place was given: the first open one in the record."""
     return next((site for site in study.sites if is_recruiting(site)), None)
-
-
-def origin_for_zip(zip_code: str | None) -> Origin | None:
-    """Latitude and longitude of a US ZIP code from the offline ``zipcodes`` table, if known."""
-    if not zip_code:
-        return None
-    try:
-        import zipcodes
-
-        matches = zipcodes.matching(zip_code)  # type: ignore[no-untyped-call]
-    except (ImportError, ValueError, TypeError):
-        return None
-    if not matches:
-        return None
-    try:
-        return float(matches[0]["lat"]), float(matches[0]["long"])
-    except (KeyError, TypeError, ValueError):
-        return None

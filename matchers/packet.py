@@ -22,7 +22,9 @@ from matchers.profile import (
     BIOMARKER_LABELS,
     BRAIN_METS_LABELS,
     ECOG_LABELS,
+    MENOPAUSE_LABELS,
     PRIOR_THERAPY_LABELS,
+    SEX_LABELS,
     SITE_LABELS,
     SUBTYPE_LABELS,
     PatientProfile,
@@ -74,9 +76,6 @@ CSV_JOIN = " | "
 #: What a spreadsheet reads as the start of a formula (tab and carriage return too, per OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-#: ECOG performance status in plain words; the number alone means little to a patient.
-_SEX_LABELS = {"female": "Female", "male": "Male"}
-_MENOPAUSE_LABELS = {"premenopausal": "Before menopause", "postmenopausal": "After menopause"}
 _HORMONE_RECEPTOR_LABELS = {"positive": "Positive", "negative": "Negative"}
 _SPACES = re.compile(r"\s+")
 
@@ -322,9 +321,9 @@ def profile_lines(profile: PatientProfile, *, include_zip: bool = False) -> tupl
     if profile.age is not None:
         lines.append(ProfileLine("Age", str(profile.age)))
     if profile.sex is not None:
-        lines.append(ProfileLine("Sex", _SEX_LABELS[profile.sex]))
+        lines.append(ProfileLine("Sex", SEX_LABELS[profile.sex]))
     if profile.menopausal_status is not None:
-        lines.append(ProfileLine("Menopause", _MENOPAUSE_LABELS[profile.menopausal_status]))
+        lines.append(ProfileLine("Menopause", MENOPAUSE_LABELS[profile.menopausal_status]))
     if profile.ecog is not None:
         lines.append(
             ProfileLine(
@@ -457,7 +456,8 @@ def _md(text: str) -> str:
     return escape_markdown(text)
 
 
-def _trial_facts(trial: PacketTrial) -> str:
+def trial_facts(trial: PacketTrial) -> str:
+    """Status, phase and last update on one line, as both the Markdown and the PDF print them."""
     facts = [trial.status, trial.phase]
     if trial.last_update:
         facts.append(f"last updated {trial.last_update}")
@@ -516,7 +516,7 @@ def packet_to_markdown(packet: Packet) -> str:
     for trial in p.trials:
         lines += [f"### {_md(trial.nct_id)}: {_md(trial.title)}", ""]
         lines.append(f"- **What we found:** {_md(trial.verdict_label)}")
-        facts = _trial_facts(trial)
+        facts = trial_facts(trial)
         if facts:
             lines.append(f"- **Status:** {_md(facts)}")
         lines.append(f"- **Nearest site:** {_md(trial.nearest_site or 'not listed')}")

@@ -33,6 +33,7 @@ from matchers.packet import (
     format_date,
     guide_source_label,
     safe_url,
+    trial_facts,
 )
 
 #: Where DejaVu Sans (regular, bold) is looked for, in order: Debian/Ubuntu, Fedora, Arch, BSD, macOS.
@@ -314,11 +315,8 @@ def _note(w: _Writer, note: PacketNote) -> None:
 def _trial(w: _Writer, trial: PacketTrial) -> None:
     w.heading(f"{trial.nct_id}: {trial.title}", level=3)
     w.paragraph(trial.verdict_label, label="What we found:")
-    facts = [f for f in (trial.status, trial.phase) if f]
-    if trial.last_update:
-        facts.append(f"last updated {trial.last_update}")
-    if facts:
-        w.paragraph(" · ".join(facts), label="Status:")
+    if facts := trial_facts(trial):
+        w.paragraph(facts, label="Status:")
     w.paragraph(trial.nearest_site or "not listed", label="Nearest site:")
     w.bullets(trial.reasons, label="Why it may fit")
     w.bullets(trial.concerns, label="Things to check")

@@ -30,7 +30,12 @@ SITE_LABELS: dict[str, str] = {
     "other": "Other places",
 }
 SEXES: tuple[str, ...] = ("female", "male")
+SEX_LABELS: dict[str, str] = {"female": "Female", "male": "Male"}
 MENOPAUSAL_STATUSES: tuple[str, ...] = ("premenopausal", "postmenopausal")
+MENOPAUSE_LABELS: dict[str, str] = {
+    "premenopausal": "Before menopause",
+    "postmenopausal": "After menopause",
+}
 ECOG_VALUES: tuple[int, ...] = (0, 1, 2, 3, 4)
 #: What each ECOG performance-status score means, in plain words.
 ECOG_LABELS: dict[int, str] = {

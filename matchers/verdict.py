@@ -62,7 +62,7 @@ from matchers.findings import (
     Requirement,
     detail_to_cells,
 )
-from matchers.geo import first_recruiting_site, nearest_recruiting_site
+from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_recruiting_site
 from matchers.profile import (
     CHEMOTHERAPIES,
     ENDOCRINE_THERAPIES,
@@ -113,7 +113,6 @@ _LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
     | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
 }
 _SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
-_RECRUITING = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +228,6 @@ def _had_one(profile: PatientProfile, therapy: str) -> bool | None:
         return True
     if therapy in _SPECIFIC_CHEMO and profile.had("chemotherapy"):
         return None  # "chemotherapy" without details may have included it
-    if therapy == "her2-tki" or therapy in _THERAPY_MEMBERS or therapy in _SPECIFIC_CHEMO:
-        return False if _history_known(profile) else None
     return False if _history_known(profile) else None
 
 
@@ -738,9 +735,8 @@ def _apply_structured(
     if profile.sex == "male":
         if sex == "FEMALE":
             out.concern("This trial is only for women.", "Sex: female")
-        elif reading.allowance(ALLOW_MALE) is not None:
-            allowance = reading.allowance(ALLOW_MALE)
-            out.reason("It accepts men.", allowance.quote if allowance else "")
+        elif (allowance := reading.allowance(ALLOW_MALE)) is not None:
+            out.reason("It accepts men.", allowance.quote)
     elif profile.sex == "female" and sex == "MALE":
         out.concern("This trial is only for men.", "Sex: male")
     elif profile.sex is None and sex == "MALE":
@@ -812,7 +808,7 @@ _NOT_A_TREATMENT = (
 )
 
 
-def _relevance(profile: PatientProfile, reading: TrialReading, study: Study, out: _Judgement) -> bool:
+def _relevance(reading: TrialReading, study: Study, out: _Judgement) -> bool:
     if reading.scope == "other":
         out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
         return False
@@ -940,7 +936,7 @@ def judge(
         A ``TrialMatch`` with verdict, score, reasons, concerns and questions (rank left at 0).
     """
     out = _Judgement()
-    relevant = _relevance(profile, reading, study, out)
+    relevant = _relevance(reading, study, out)
     if relevant and reading.parts:
         # Each part has its own rules: she needs to fit one of them, so the best one counts.
         options = [(_judge_findings(profile, part, study, out), part.part) for part in reading.parts]
@@ -960,7 +956,7 @@ def judge(
         # Nothing read is not the same as nothing against her.
         out.ask("The listing gives no eligibility criteria. Ask the study team who can join.")
     verdict: Verdict = _verdict_of(out) if relevant else "not_relevant"
-    if (study.overall_status or "").upper() in _RECRUITING:
+    if (study.overall_status or "").upper() in RECRUITING_STATUSES:
         out.add_fit("Recruiting", 1)
     # Distances only matter for trials she could join; skipping the rest keeps ranking fast.
     nearest = nearest_recruiting_site(study, origin) if relevant else None

@@ -3,7 +3,7 @@
 import pytest
 
 from data.models import Study
-from matchers.geo import first_recruiting_site, haversine_miles, nearest_recruiting_site, origin_for_zip
+from matchers.geo import first_recruiting_site, haversine_miles, nearest_recruiting_site
 
 
 def test_haversine_known_distance_boston_to_new_york() -> None:
@@ -51,10 +51,3 @@ def test_no_origin_or_no_open_site_gives_none() -> None:
     assert nearest_recruiting_site(study, None) is None
     assert nearest_recruiting_site(study, BOSTON) is None
     assert first_recruiting_site(study) is None
-
-
-def test_origin_for_zip() -> None:
-    origin = origin_for_zip("02115")
-    assert origin is not None and origin[0] == pytest.approx(42.34, abs=0.05)
-    assert origin_for_zip(None) is None
-    assert origin_for_zip("00000") is None
