@@ -430,6 +430,14 @@ _EXCEPTION_HINT = hint_pattern(_EXCEPTION_HINTS)
 _POST_HINT = hint_pattern(_POST_HINTS)
 
 
+#: A carve-out word a few words before the mention, not "except for patients with X, who ...".
+_LEFT_OUT = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
+    r"\bwith\s+the\s+exception\s+of)\s+"
+    r"(?:(?!(?:patients|participants|subjects|those|people|women|who|with|if|when)\b)[\w,/()-]+\s+){0,6}?$"
+)
+
+
 def _pre_window(text: str, start: int, width: int = 110) -> str:
     """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
     begin = max(0, start - width)
@@ -474,6 +482,14 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     if _NOT_A_NEGATION_HINT.search(pre):
         pre = _NOT_A_NEGATION.sub(" ", pre)
     if _EXCEPTION_HINT.search(pre) and _EXCEPTION.search(pre):
+        # An exception lets something back in where the clause shuts things out ("no prior hormonal
+        # agent except tamoxifen", any exclusion); where an inclusion lets things in, a carve-out
+        # right before the mention leaves it out ("any solid tumour other than breast").
+        carve = _LEFT_OUT.search(pre) if kind == "inclusion" else None
+        if carve is not None:
+            head = pre[: carve.start()]
+            negated = _NEGATOR_HINT.search(head) is not None and len(_NEGATOR.findall(head)) % 2 == 1
+            return "allow" if negated else "exclude"
         return "allow"
     post = _post_window(text, end)
     if _POST_HINT.search(post):
@@ -2568,12 +2584,6 @@ def read_setting(
             out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))
 
 
-_BREAST_LEFT_OUT = re.compile(
-    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
-    r"\bwith\s+the\s+exception\s+of)\s+(?:[\w,/()-]+\s+){0,6}?$"
-)
-
-
 def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
     if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
@@ -2582,12 +2592,8 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
         return
     mode = polarity(text, match.start(), match.end(), kind)
-    if (
-        kind == "inclusion"
-        and mode == "allow"
-        and _BREAST_LEFT_OUT.search(text, max(0, match.start() - 60), match.start())
-    ):
-        mode = "exclude"  # "any solid tumor other than breast": an exception to an inclusion
+    if mode == "exclude" and _receptor_mentions(text[max(0, match.start() - 40) : match.start()]):
+        return  # "excluding HER2-positive breast cancer" turns one subtype away, read as a receptor rule
     out.breast_mentions.append((mode, trim_quote(quote)))
 
 

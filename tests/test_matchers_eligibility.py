@@ -2054,3 +2054,24 @@ def test_a_study_of_newly_diagnosed_cancer_is_not_for_pretreated_disease(
 def test_disease_states_no_profile_records(criterion: str, detail: str | None) -> None:
     found = {r.detail for r in read(INC.format(criterion)).requirements if r.factor == "disease_state"}
     assert found == ({detail} if detail else set())
+
+
+def test_a_carve_out_in_an_inclusion_leaves_the_drug_out() -> None:
+    criterion = "Prior investigational agents are allowed, with the exception of anti-HER-2 therapy"
+    assert ("prior:her2-directed", False) in facts(read(INC.format(criterion)))
+
+
+def test_an_exception_to_a_negated_inclusion_lets_the_drug_back_in() -> None:
+    reading = read(INC.format("No other prior hormonal agent (except tamoxifen)"))
+    assert "prior:tamoxifen" in allowances(reading)
+    assert ("prior:tamoxifen", False) not in facts(reading)
+
+
+def test_a_pan_tumour_trial_leaving_out_one_breast_subtype_still_takes_breast_cancer() -> None:
+    reading = read(
+        INC.format("Advanced solid tumors, excluding HER2-positive breast cancer"),
+        title="Drug X in Advanced Solid Tumors",
+        conditions=("Solid Tumor",),
+    )
+    assert reading.scope == "solid_tumor"
+    assert reading.subtype_cells == HER2_NEGATIVE_CELLS
