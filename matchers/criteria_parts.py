@@ -22,11 +22,8 @@ _STAGE_WORD = (
 )
 _LABEL = r"(?:" + _NAMED + r"|" + _STAGE_WORD + r")"
 _LABEL_RE = re.compile(_LABEL)
-_ONE_LABEL = re.compile(
-    r"(?:part|cohort|group|arm|phase|module|sub-?study|segment)s?\s*" + _ID + r"\b"
-    r"(?:\s*(?:,|and|&|/|or)\s*" + _ID + r"\b)*|(?:[a-z]+\s+){0,2}?(?:dose[\s-]+)?(?:escalation|"
-    r"expansion|run-?in|maintenance|induction|extension)(?:\s+(?:part|phase|cohorts?|stage))?"
-)
+#: ``_LABEL`` without its group names, so it can be repeated inside one pattern.
+_ONE_LABEL = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _LABEL))
 #: A criterion that starts by naming the parts it is for: "Part 1 - ...", "For the dose
 #: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...".
 _PREFIX = re.compile(

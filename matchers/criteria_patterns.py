@@ -1841,7 +1841,7 @@ ORGAN = re.compile(
         r"cholangio\w*|neuroendocrine|testicular|germ\s+cell|myelofibrosis|myelodysplastic|nasopharyn\w*|"
         r"gastro-?esophageal|gej|anal|penile|vulvar|merkel|carcinoid|periampullary|ampullary|duoden\w*|"
         r"giant\s+cell|bone\s+tumou?r|osteo\w*|ewing|wilms|neuroblastoma|retinoblastoma|hepatoblastoma|gist|"
-        r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|cervix|gall\s?bladder|laryn\w*|uveal|"
+        r"adrenal|thym\w*|appendi\w*|peritoneal|fallopian|bowel|gall\s?bladder|laryn\w*|uveal|"
         r"salivary|oropharyn\w*|hypopharyn\w*|tongue|vagina\w*|hodgkin\w*|abdominal|abdomen|pelvic|pelvis|"
         r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
         r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
@@ -2464,7 +2464,8 @@ _THERAPY_CONTEXT = re.compile(
     r"therap|treatment|chemo|\bline|regimen|setting|received|prior|previous|malignan|another|"
     r"second\s+primary|other\s+(?:primary|cancer)|biopsy|lesion"
 )
-_BREAST = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bmbc\b|\btnbc\b"))
+#: Breast cancer named in a text (also "mbc", "tnbc", "mtnbc").
+BREAST = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b"))
 
 
 _METASTATIC_HINTS = (
@@ -2588,7 +2589,7 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     """Whether the criteria name breast cancer positively (a pan-tumor trial that takes it)."""
     if kind not in ("inclusion", "exclusion") or ("breast" not in text and "mammary" not in text):
         return
-    match = _BREAST.search(text)
+    match = BREAST.search(text)
     if match is None or re.search(r"breast[\s-]?feeding|nursing", text):
         return
     mode = polarity(text, match.start(), match.end(), kind)

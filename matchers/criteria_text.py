@@ -30,7 +30,6 @@ _MAX_HEADING_CHARS = 130
 _ESCAPABLE = "\\`*_{}[]()#+-.!<>=^~|&'\"%$:/"
 _ESCAPE = re.compile(r"\\+([" + re.escape(_ESCAPABLE) + "])")
 _BOLD = re.compile(r"\*\*|__")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _ENTITIES = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&ge;": "≥", "&le;": "≤", "&nbsp;": " "}
 _ENTITY = re.compile("|".join(map(re.escape, _ENTITIES)))
 

@@ -15,6 +15,7 @@ from typing import Literal
 from data.models import Study
 from matchers.criteria_parts import applies, leaves
 from matchers.criteria_patterns import (
+    BREAST,
     ORGAN,
     Collector,
     ReceptorRule,
@@ -68,7 +69,6 @@ from matchers.findings import (
     Limit,
     Requirement,
     Source,
-    as_kind,
     cells_to_detail,
     detail_to_cells,
 )
@@ -105,12 +105,6 @@ class TrialReading:
     parts: tuple[TrialReading, ...] = ()
     #: The part this reading is for ("group 2/part 1"); empty for a whole trial.
     part: str = ""
-
-    def requirements_for(self, factor: str) -> tuple[Requirement, ...]:
-        return tuple(r for r in self.requirements if r.factor == factor)
-
-    def limit_for(self, factor: str) -> Limit | None:
-        return next((limit for limit in self.limits if limit.factor == factor), None)
 
     def allowance(self, factor: str) -> Allowance | None:
         return next((a for a in self.allowances if a.factor == factor), None)
@@ -155,7 +149,6 @@ _ORGAN_NOT_LIMITING = re.compile(
     r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
     r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
 )
-_BREAST_WORD = re.compile(word_start_pattern(r"\bbreast\b|\bmammary\b|\bm?tnbc\b|\bmbc\b"))
 _PREFERENCE = re.compile(
     r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
     r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
@@ -167,6 +160,14 @@ _ANY_SUBTYPE = re.compile(
     )
 )
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
+
+
+def _names_solid_tumours(text: str) -> bool:
+    """Whether normalized text takes solid tumours in general ("Response Evaluation Criteria in
+    Solid Tumors" does not count)."""
+    return _PAN_TUMOR.search(_RECIST.sub(" ", text)) is not None
+
+
 _CANCER_NAME = re.compile(
     r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
     r"myeloma|sarcoma|mesothelioma|cholangio|neuroblastoma|retinoblastoma|hepatoblastoma|carcinoid|"
@@ -375,7 +376,7 @@ def _scope(labels: _Labels, inclusion_items: list[str], collector: Collector) ->
         if organs == 0 or (
             organs == 1
             and _PAN_TUMOR.search(normalize(labels.quote))
-            and any(_PAN_TUMOR.search(_RECIST.sub(" ", t)) for t in inclusion_items)
+            and any(_names_solid_tumours(t) for t in inclusion_items)
         ):
             return "solid_tumor", labels.quote
     return "other", labels.quote
@@ -693,7 +694,7 @@ def _read_summary_lines(summary: str | None, collector: Collector) -> None:
             continue
         quote = _clause_around(sentence, cue)
         if _FIRST_LINE_TITLE.search(text):
-            collector.limit("prior_lines", None, 0, quote, "title")
+            collector.limit(PRIOR_LINES, None, 0, quote, "title")
         else:
             read_lines(text, quote, "title", collector)
 
@@ -731,7 +732,7 @@ def _read_labels(study: Study, collector: Collector) -> None:
         if "refractory" in text:
             read_standard_therapy(text, title, "title", collector)
         if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
-            collector.limit("prior_lines", None, 0, title, "title")
+            collector.limit(PRIOR_LINES, None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
         if "genes" in groups:
@@ -853,12 +854,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
     parents: dict[str, str] = {}
     part_texts: dict[str, list[str]] = {}
     # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
-    pan_tumor_part = any(
-        i.parts and _PAN_TUMOR.search(_RECIST.sub(" ", normalize(i.text))) for i in items
-    )
+    pan_tumor_part = any(i.parts and _names_solid_tumours(normalize(i.text)) for i in items)
     open_lists, preferring = _open_lists(items)
     for item in items:
-        kind: Source = as_kind(item.kind)
+        kind: Source = item.kind
         collector.parts = item.parts
         collector.any_subtype = item.parent in open_lists
         collector.soft_subtype = item.parent in preferring
@@ -945,18 +944,12 @@ def _against_counts(
 
 def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
     limits = _reconcile_limits(collector.limits)
-    return TrialReading(
-        nct_id=reading.nct_id,
-        version=reading.version,
-        scope=reading.scope,
-        scope_quote=reading.scope_quote,
-        setting=reading.setting,
-        setting_quote=reading.setting_quote,
+    return replace(
+        reading,
         requirements=_against_counts(_reconcile_requirements(collector), limits),
         limits=limits,
         allowances=_unique_allowances(collector.allowances),
-        healthy_volunteers=reading.healthy_volunteers,
-        item_count=reading.item_count,
+        parts=(),
         part=part,
     )
 
@@ -971,7 +964,7 @@ def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
     steps = leaf.split("/")
     for depth in range(len(steps), 0, -1):
         joined = " ".join(part_texts.get("/".join(steps[:depth]), ()))
-        if _BREAST_WORD.search(joined) or _PAN_TUMOR.search(_RECIST.sub(" ", joined)):
+        if BREAST.search(joined) or _names_solid_tumours(joined):
             return True
         if ORGAN.search(joined) is not None:
             return False
@@ -991,8 +984,6 @@ def _part_alternatives(
     for leaf in leaves(set(part_texts)):
         if _part_is_for_breast(leaf, part_texts):
             alternatives.append((leaf, _subset(collector, leaf)))
-    if not alternatives:
-        return []
     return alternatives
 
 

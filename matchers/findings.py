@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from matchers.criteria_text import ItemKind
-
 Source = Literal["inclusion", "exclusion", "title", "conditions", "structured"]
 
 # Boolean factors: the patient either has the fact, has not, or we do not know.
@@ -151,8 +149,3 @@ class Allowance:
     quote: str
     kind: Source
     parts: tuple[str, ...] = ()
-
-
-def as_kind(kind: ItemKind) -> Source:
-    """Narrow a criteria item's kind to a finding source (they share names)."""
-    return "exclusion" if kind == "exclusion" else "inclusion"
