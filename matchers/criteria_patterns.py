@@ -956,21 +956,25 @@ _OTHER_SITE = re.compile(
 )
 
 
-def read_liver_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
+def _require_site_focus(
+    labels: list[str], kind: Source, out: Collector, factor: str, mention: re.Pattern[str]
+) -> None:
+    """Record that the labels are about one site, quoting the first label that names it."""
+    quote = next((t for t in labels if mention.search(normalize(t))), labels[0])
+    out.require(factor, True, quote, kind)
+
+
+def read_liver_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
     """A title or condition about liver metastases alone makes them a requirement.
 
     "Drug X in Solid Tumors and Liver Metastases" is for people whose cancer reached the liver;
     a label naming other sites too ("bone and liver metastases") is a list, not a requirement.
-    ``joined`` is the labels already normalized and joined with " | ", when the caller has it.
+    ``joined`` is the labels normalized and joined with " | ".
     """
-    joined = joined or normalize(" | ".join(labels))
     if "liver" not in joined and "hepatic" not in joined:
         return
-    match = _LIVER.search(joined)
-    if match is None or _OTHER_SITE.search(joined):
-        return
-    quote = next((t for t in labels if _LIVER.search(normalize(t))), labels[0])
-    out.require(LIVER_METS, True, quote, kind)
+    if _LIVER.search(joined) and not _OTHER_SITE.search(joined):
+        _require_site_focus(labels, kind, out, LIVER_METS, _LIVER)
 
 
 _IBC = re.compile(r"\binflammatory\s+(?:breast\s+)?(?:cancer|carcinoma|disease)\b|\bibc\b")
@@ -1072,10 +1076,9 @@ def _symptom_in(text: str) -> str | None:
     return None
 
 
-def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
+def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
     """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
     Flashes") makes having it (or being at risk of it) a condition no profile records."""
-    joined = joined or normalize(" | ".join(labels))
     symptom = _symptom_in(joined)
     if symptom is None:
         return
@@ -1089,17 +1092,13 @@ _OTHER_THAN_BONE = re.compile(
 )
 
 
-def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str = "") -> None:
+def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
     """A title or condition about bone metastases alone ("Breast Cancer With Bone Metastasis",
     "Patients With Metastatic Bone Lesions") makes them a requirement."""
-    joined = joined or normalize(" | ".join(labels))
     if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
         return
-    match = _BONE_METS.search(joined)
-    if match is None or _BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined):
-        return
-    quote = next((t for t in labels if _BONE_METS.search(normalize(t))), labels[0])
-    out.require(BONE_METS, True, quote, kind)
+    if _BONE_METS.search(joined) and not (_BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined)):
+        _require_site_focus(labels, kind, out, BONE_METS, _BONE_METS)
 
 
 #: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
