@@ -341,15 +341,22 @@ _EXCEPTION = re.compile(
         r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
     )
 )
+#: Words that let people in, and that keep them out, shared by the readers that look for them.
+_ALLOWED_WORDS = (
+    r"allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
+    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|particip\w*)"
+)
+_NOT_ALLOWED_WORDS = (
+    r"not\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)|ineligible|"
+    r"excluded|prohibited"
+)
 _POST_NOT_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:not\s+(?:be\s+)?(?:allowed|permitted|"
-    r"eligible|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited|disallowed|"
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:" + _NOT_ALLOWED_WORDS + r"|disallowed|"
     r"exclusionary|will\s+exclude)\b"
 )
 _POST_ALLOWED = re.compile(
-    r"^[^;.]{0,60}?\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
-    r"(?:enroll\w*|includ\w*|particip\w*)|is\s+acceptable|are\s+acceptable)\b"
+    r"^[^;.]{0,60}?\b(?:" + _ALLOWED_WORDS + r"|is\s+acceptable|are\s+acceptable)\b"
 )
 
 
@@ -799,16 +806,11 @@ _BRAIN_ACTIVE = re.compile(
     r"requir\w*|need\w*\s+(?:immediate|urgent)|impending)\b"
 )
 _ALLOWING = re.compile(
-    r"\b(?:allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
-    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?(?:enroll\w*|"
-    r"includ\w*|particip\w*)|unless|except|provided|as\s+long\s+as|if\s+(?:they|the|all|patients|"
+    r"\b(?:" + _ALLOWED_WORDS + r"|unless|except|provided|as\s+long\s+as|if\s+(?:they|the|all|patients|"
     r"participants|subjects|there|lesions|metastases)|are\s+included|will\s+be\s+included|qualif\w*|"
     r"with\s+or\s+without)\b"
 )
-_NOT_ALLOWED = re.compile(
-    r"\bnot\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)\b|"
-    r"\bineligible\b|\bexcluded\b|\bprohibited\b"
-)
+_NOT_ALLOWED = re.compile(r"\b(?:" + _NOT_ALLOWED_WORDS + r")\b")
 _BRAIN_RT = re.compile(
     word_start_pattern(
         r"\b(?:whole[\s-]brain|brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|"

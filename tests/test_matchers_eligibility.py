@@ -2075,3 +2075,15 @@ def test_a_pan_tumour_trial_leaving_out_one_breast_subtype_still_takes_breast_ca
     )
     assert reading.scope == "solid_tumor"
     assert reading.subtype_cells == HER2_NEGATIVE_CELLS
+
+
+def test_every_drug_name_the_prior_therapy_reader_knows_also_triggers_it() -> None:
+    """The drug patterns and the trigger words (``_DRUG_KEYS``, ``_COMPOUNDS``) are kept by hand:
+    a name missing from the triggers would never reach the prior-therapy reader."""
+    import re
+
+    from matchers import criteria_patterns as cp
+
+    names = {w for _, pattern in cp._DRUGS for w in re.findall(r"\\b([a-z]{4,})\\b", pattern)}
+    assert len(names) > 50
+    assert [name for name in sorted(names) if "prior" not in cp.triggered(name)] == []
