@@ -792,17 +792,17 @@ def _only_for_part(criteria: str) -> bool:
     return False
 
 
-def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
+def _open_lists(items: tuple[CriteriaItem, ...], texts: list[str]) -> tuple[set[str], set[str]]:
     """Parents of lists whose subtypes do not limit the trial.
 
     The first set: lists of alternatives that include any solid tumor ("one of the following:
     ... TNBC ... advanced solid tumors"). The second: lists a trial is "enriched for" or gives
-    "for example": the subtypes named there are preferences.
+    "for example": the subtypes named there are preferences. ``texts`` are the items normalized.
     """
     open_parents: set[str] = set()
     preferring: set[str] = set()
     read_parents: set[str] = set()
-    for item in items:
+    for item, text in zip(items, texts, strict=True):
         parent = item.parent
         if parent is None or item.kind != "inclusion":
             continue
@@ -812,7 +812,6 @@ def _open_lists(items: tuple[CriteriaItem, ...]) -> tuple[set[str], set[str]]:
                 preferring.add(parent)
         if parent in open_parents:
             continue
-        text = normalize(item.text)
         if len(text) < 60 and _PAN_TUMOR.search(text) and not ORGAN.search(text):
             open_parents.add(parent)
         elif ("any" in text or "all" in text) and _ANY_SUBTYPE.search(text):
@@ -854,9 +853,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
     parents: dict[str, str] = {}
     part_texts: dict[str, list[str]] = {}
     # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
-    pan_tumor_part = any(i.parts and _names_solid_tumours(normalize(i.text)) for i in items)
-    open_lists, preferring = _open_lists(items)
-    for item in items:
+    texts = [normalize(item.text) for item in items]  # each item normalized once
+    pan_tumor_part = any(i.parts and _names_solid_tumours(t) for i, t in zip(items, texts, strict=True))
+    open_lists, preferring = _open_lists(items, texts)
+    for item, whole in zip(items, texts, strict=True):
         kind: Source = item.kind
         collector.parts = item.parts
         collector.any_subtype = item.parent in open_lists
@@ -866,7 +866,6 @@ def read_trial_uncached(study: Study) -> TrialReading:
             parent_text = parents.get(item.parent, "")
             if not parent_text:
                 parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
-        whole = normalize(item.text)
         if kind == "inclusion" and not (item.parts and pan_tumor_part):
             inclusion_items.append(whole)
         for path in item.parts:
