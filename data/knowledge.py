@@ -557,14 +557,7 @@ def _load_note_file(
 ) -> tuple[tuple[Note, ...], ...]:
     data = _read_yaml(directory, file)
     _top_level(data, file, frozenset(groups))
-    loaded = tuple(_notes(data, file, group, sections) for group in groups)
-    seen: set[str] = set()
-    for notes in loaded:
-        for note in notes:
-            if note.id in seen:
-                raise KnowledgeError(file, repr(note.id), "duplicate id")
-            seen.add(note.id)
-    return loaded
+    return tuple(_notes(data, file, group, sections) for group in groups)
 
 
 def _load(directory: Path) -> KnowledgeBase:
@@ -611,13 +604,13 @@ _NOTE_FILES: tuple[tuple[str, str], ...] = (
 
 
 def _check_unique_note_ids(kb: KnowledgeBase) -> None:
-    """Note ids must be unique across files because ``KnowledgeBase.note`` looks them up globally."""
+    """Note ids must be unique across groups and files because ``KnowledgeBase.note`` looks them
+    up globally (a repeat inside one group is caught earlier, as the group is read)."""
     owner: dict[str, str] = {}
     for attribute, file in _NOTE_FILES:
         notes: tuple[Note, ...] = getattr(kb, attribute)
         for note in notes:
-            if note.id in owner and owner[note.id] != file:
-                raise KnowledgeError(
-                    file, repr(note.id), f"duplicate id (also used in {owner[note.id]})"
-                )
+            if note.id in owner:
+                elsewhere = f" (also used in {owner[note.id]})" if owner[note.id] != file else ""
+                raise KnowledgeError(file, repr(note.id), "duplicate id" + elsewhere)
             owner[note.id] = file
