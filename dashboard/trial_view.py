@@ -220,10 +220,22 @@ def details(
         _explanations(match)
         st.markdown("#### In plain words")
         components.untrusted_text(study.brief_summary)
+        _what_it_tests(study)
         _contacts(match, study)
         _sites(study, origin)
         with st.expander("Full eligibility criteria, as the trial lists them"):
             components.untrusted_text(study.eligibility_criteria)
+
+
+def _what_it_tests(study: Study) -> None:
+    """The treatments or procedures the study tests, and who runs it (registry text, escaped)."""
+    if study.interventions:
+        st.markdown("#### What it tests")
+        for item in study.interventions:
+            kind = f" ({item.type.replace('_', ' ').lower()})" if item.type else ""
+            st.markdown("- " + components.escaped(one_line(item.name + kind)))
+    if study.lead_sponsor:
+        st.caption("Run by " + components.escaped(one_line(study.lead_sponsor)))
 
 
 def _toggle_star(nct_id: str) -> None:

@@ -155,6 +155,19 @@ def test_trials_filters_narrow_the_table(app: Any) -> None:
     assert "3 trials shown" in all_text(app)  # the recruiting ones
 
 
+def test_trial_detail_says_what_it_tests_and_who_runs_it(app: Any) -> None:
+    fill(app, subtype="her2-positive", sites=["brain"], brain_mets="stable")
+    open_page(app, "views/trials.py")
+    app.multiselect(key="filter_verdicts").set_value(
+        ["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
+    ).run()
+    app.selectbox(key="detail_trial").set_value("NCT09990002").run()
+    assert_clean(app)
+    text = all_text(app)
+    assert "What it tests" in text and "Trastuzumab exampletecan" in text
+    assert "Run by Gulf Coast Cancer Hospital" in text
+
+
 def test_starring_a_trial_keeps_it_across_pages(app: Any) -> None:
     fill(app, subtype="her2-positive", sites=["brain"], brain_mets="stable")
     open_page(app, "views/trials.py")
