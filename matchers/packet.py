@@ -31,7 +31,7 @@ from matchers.profile import (
 )
 from matchers.resources import ResourceMatch
 from matchers.safe_text import escape_markdown, one_line
-from matchers.selection import Citation, Guidance, GuidanceNote
+from matchers.selection import Citation, Guidance, GuidanceNote, SiteSymptoms, TherapyCard
 
 PACKET_TITLE = "Appointment packet"
 
@@ -113,36 +113,6 @@ class ProfileLine:
 
 
 @dataclass(frozen=True, slots=True)
-class PacketNote:
-    """A passage from the guide; ``section`` is the guide section it comes from."""
-
-    title: str
-    text: str
-    items: tuple[str, ...]
-    section: str
-
-
-@dataclass(frozen=True, slots=True)
-class TherapyTopic:
-    """A therapy from the guide to talk about, with why it is shown for this profile."""
-
-    title: str
-    summary: str
-    why: tuple[str, ...]
-    section: str
-
-
-@dataclass(frozen=True, slots=True)
-class SymptomList:
-    """Symptoms to watch for one site; ``note`` is set when the guide lists none for it."""
-
-    site_label: str
-    symptoms: tuple[str, ...]
-    note: str | None
-    section: str
-
-
-@dataclass(frozen=True, slots=True)
 class PacketQuestion:
     """A question for the care team and where it comes from.
 
@@ -183,12 +153,12 @@ class Packet:
     created: date
     disclaimer: str
     profile: tuple[ProfileLine, ...]
-    therapy_notes: tuple[PacketNote, ...]
-    therapy_topics: tuple[TherapyTopic, ...]
-    brain_note: PacketNote | None
-    symptoms: tuple[SymptomList, ...]
-    two_week_rule: PacketNote
-    when_to_call: PacketNote
+    therapy_notes: tuple[GuidanceNote, ...]
+    therapy_topics: tuple[TherapyCard, ...]
+    brain_note: GuidanceNote | None
+    symptoms: tuple[SiteSymptoms, ...]
+    two_week_rule: GuidanceNote
+    when_to_call: GuidanceNote
     trials: tuple[PacketTrial, ...]
     questions: tuple[PacketQuestion, ...]
     resources: tuple[PacketResource, ...]
@@ -264,33 +234,29 @@ def build_packet(
     """
     document = guidance.document
     cleaned = tuple(_clean_trial(t) for t in trials)
-    therapy_notes: list[PacketNote] = []
+    therapy_notes: list[GuidanceNote] = []
     if guidance.subtype_guidance is not None:
         sg = guidance.subtype_guidance
         therapy_notes.append(
-            PacketNote(
+            GuidanceNote(
+                "subtype-unknown",
                 "Your subtype is not known yet",
                 f"{sg.text} Why it matters: {sg.why_it_matters}",
-                (),
-                sg.source.section,
+                sg.source,
             )
         )
-    therapy_notes.append(_note(guidance.biology_note))
+    therapy_notes.append(guidance.biology_note)
     return Packet(
         title=PACKET_TITLE,
         created=created,
         disclaimer=DISCLAIMER,
         profile=profile_lines(profile, include_zip=include_zip),
         therapy_notes=tuple(therapy_notes),
-        therapy_topics=tuple(
-            TherapyTopic(c.title, c.summary, c.why, c.source.section) for c in guidance.therapy_cards
-        ),
-        brain_note=_note(guidance.brain_note) if guidance.brain_note is not None else None,
-        symptoms=tuple(
-            SymptomList(s.label, s.symptoms, s.note, s.source.section) for s in guidance.symptoms
-        ),
-        two_week_rule=_note(guidance.two_week_rule),
-        when_to_call=_note(guidance.when_to_call),
+        therapy_topics=guidance.therapy_cards,
+        brain_note=guidance.brain_note,
+        symptoms=guidance.symptoms,
+        two_week_rule=guidance.two_week_rule,
+        when_to_call=guidance.when_to_call,
         trials=cleaned,
         questions=_questions(guidance, cleaned),
         resources=tuple(_resource(m) for m in resources),
@@ -385,10 +351,6 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _note(note: GuidanceNote) -> PacketNote:
-    return PacketNote(note.title, note.text, note.items, note.source.section)
-
-
 def _clean_trial(trial: PacketTrial) -> PacketTrial:
     def many(values: Sequence[str]) -> tuple[str, ...]:
         return tuple(c for c in (clean_text(v) for v in values) if c)
@@ -464,10 +426,10 @@ def trial_facts(trial: PacketTrial) -> str:
     return " · ".join(f for f in facts if f)
 
 
-def _md_note(note: PacketNote, lines: list[str]) -> None:
+def _md_note(note: GuidanceNote, lines: list[str]) -> None:
     lines.append(f"**{note.title}:** {note.text}")
     lines.extend(f"- {item}" for item in note.items)
-    lines += ["", f"*Source: {guide_source_label(note.section)}*", ""]
+    lines += ["", f"*Source: {guide_source_label(note.source.section)}*", ""]
 
 
 def _md_link(url: str, shown: str | None = None) -> str:
@@ -498,15 +460,15 @@ def packet_to_markdown(packet: Packet) -> str:
     for topic in p.therapy_topics:
         lines += [f"### {topic.title}", "", topic.summary, ""]
         lines += [f"- Why this is shown: {why}" for why in topic.why]
-        lines += ["", f"*Source: {guide_source_label(topic.section)}*", ""]
+        lines += ["", f"*Source: {guide_source_label(topic.source.section)}*", ""]
 
     lines += [f"## {SECTION_SYMPTOMS}", ""]
     for site in p.symptoms:
-        lines += [f"### {site.site_label}", ""]
+        lines += [f"### {site.label}", ""]
         lines += [f"- {symptom}" for symptom in site.symptoms]
         if site.note:
             lines.append(site.note)
-        lines += ["", f"*Source: {guide_source_label(site.section)}*", ""]
+        lines += ["", f"*Source: {guide_source_label(site.source.section)}*", ""]
     _md_note(p.two_week_rule, lines)
     _md_note(p.when_to_call, lines)
 

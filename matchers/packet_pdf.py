@@ -28,13 +28,13 @@ from matchers.packet import (
     SECTION_TRIALS,
     SHORT_DISCLAIMER,
     Packet,
-    PacketNote,
     PacketTrial,
     format_date,
     guide_source_label,
     safe_url,
     trial_facts,
 )
+from matchers.selection import GuidanceNote
 
 #: Where DejaVu Sans (regular, bold) is looked for, in order: Debian/Ubuntu, Fedora, Arch, BSD, macOS.
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -306,10 +306,10 @@ def _keep_covered(text: str, covered: set[int]) -> str:
     return "".join(ch if ord(ch) in covered or ch in "\n\t" else "?" for ch in text)
 
 
-def _note(w: _Writer, note: PacketNote) -> None:
+def _note(w: _Writer, note: GuidanceNote) -> None:
     w.paragraph(note.text, label=f"{note.title}:")
     w.bullets(note.items)
-    w.source(note.section)
+    w.source(note.source.section)
 
 
 def _trial(w: _Writer, trial: PacketTrial) -> None:
@@ -360,15 +360,15 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
         w.heading(topic.title, level=3)
         w.paragraph(topic.summary)
         w.bullets(topic.why, label="Why this is shown")
-        w.source(topic.section)
+        w.source(topic.source.section)
 
     w.heading(SECTION_SYMPTOMS)
     for site in p.symptoms:
-        w.heading(site.site_label, level=3)
+        w.heading(site.label, level=3)
         w.bullets(site.symptoms)
         if site.note:
             w.paragraph(site.note)
-        w.source(site.section)
+        w.source(site.source.section)
     _note(w, p.two_week_rule)
     _note(w, p.when_to_call)
 
