@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from dashboard.cli_errors import CommandFailed, UsageError
+from dashboard.cli_errors import PROFILE_OPTIONS, CommandFailed, UsageError
 
 USAGE_ERROR = 2
 APP = Path(__file__).resolve().parent / "app.py"
@@ -77,19 +77,7 @@ def _build_parser() -> _Parser:
 
 def _profile_values(args: argparse.Namespace) -> dict[str, str | None]:
     return {
-        "subtype": args.subtype,
-        "hormone_receptor": args.hormone_receptor,
-        "sites": args.sites,
-        "brain_mets": args.brain_mets,
-        "age": args.age,
-        "sex": args.sex,
-        "menopausal_status": args.menopausal_status,
-        "ecog": args.ecog,
-        "biomarkers": args.biomarkers,
-        "prior_therapies": args.prior_therapies,
-        "prior_lines": args.lines,
-        "zip_code": args.zip,
-        "travel_miles": args.miles,
+        field: getattr(args, option[2:].replace("-", "_")) for field, option in PROFILE_OPTIONS.items()
     }
 
 

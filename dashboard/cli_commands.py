@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from dashboard.cli_errors import CommandFailed, UsageError
+from dashboard.cli_errors import PROFILE_OPTIONS, CommandFailed, UsageError
 from data.ctgov_client import CtgovClient, SearchResult
 from data.ctgov_import import load_studies_file
 from data.errors import CtgovError, StudyFileError
@@ -48,9 +48,7 @@ def _profile(values: Mapping[str, str | None]) -> PatientProfile:
     try:
         return profile_from_mapping(values)
     except ProfileError as error:
-        option = "--" + {"prior_lines": "lines", "zip_code": "zip", "travel_miles": "miles"}.get(
-            error.field_name, error.field_name.replace("_", "-")
-        )
+        option = PROFILE_OPTIONS.get(error.field_name, "--" + error.field_name.replace("_", "-"))
         raise UsageError(f"{option}: {error.value!r} is not allowed; expected {error.allowed}") from None
 
 
