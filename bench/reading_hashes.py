@@ -52,13 +52,22 @@ def _records(shared: Path, trec: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield "trec", to_api_study(json.loads(line))
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, bool | int | float | type(None)) else str(value)
+
+
 def _finding(item: Any) -> list[Any]:
-    """A finding as plain values, in a form that does not depend on how findings are typed."""
-    return [str(getattr(item, "key", None) or item.factor)] + [
-        str(v) if not isinstance(v, (bool, int, type(None), tuple)) else list(v) if isinstance(v, tuple) else v
-        for name, v in sorted(_fields(item).items())
-        if name not in ("factor", "key")
-    ]
+    """A finding as plain values: its factor, then its other fields in name order.
+
+    Typed findings say how they were written before they were typed (``legacy()``), so a
+    fingerprint taken before the typing compares equal to one taken after.
+    """
+    if hasattr(item, "legacy"):
+        return list(item.legacy())
+    fields = _fields(item)
+    return [str(fields.pop("factor"))] + [_plain(v) for _, v in sorted(fields.items())]
 
 
 def _fields(item: Any) -> dict[str, Any]:
@@ -125,7 +134,9 @@ def _compare(old_path: Path, new: dict[str, dict[str, Any]]) -> None:
                 for x in added:
                     print(f"  + {field}: {json.dumps(x)[:230]}")
             else:
-                print(f"  {field}: {json.dumps(before[field])[:200]} -> {json.dumps(after[field])[:200]}")
+                print(
+                    f"  {field}: {json.dumps(before[field])[:200]} -> {json.dumps(after[field])[:200]}"
+                )
 
 
 def main() -> int:

@@ -5,9 +5,11 @@ Start it with ``mbc-navigator`` (or ``python -m streamlit run dashboard/app.py``
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import streamlit as st
@@ -15,6 +17,7 @@ import streamlit as st
 from dashboard import packet_sidebar, sidebar, state
 
 VIEWS = Path(__file__).parent / "views"
+log = logging.getLogger("mbc_navigator.dashboard")
 _run_started = time.perf_counter()
 
 st.set_page_config(page_title="MBC Navigator", page_icon="🧭", layout="wide")
@@ -43,7 +46,14 @@ if message := st.session_state.pop(state.LINK_MESSAGE, None):
 
 try:
     navigation.run()
-except Exception:  # a page failing must never show a traceback to a patient
+except Exception as error:  # a page failing must never show a traceback to a patient
+    # Logged for whoever runs the app: where it failed and the kind of error. The error's own
+    # message and the source lines are left out because they may quote what the patient entered.
+    stack = "\n".join(
+        f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}'
+        for frame in traceback.extract_tb(error.__traceback__)
+    )
+    log.error("page %s failed with %s\n%s", navigation.url_path or "home", type(error).__name__, stack)
     st.error(
         "Sorry, something went wrong while showing this page. Your answers are kept. "
         "Try again, or change a choice in the form."

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from dashboard import state
@@ -26,7 +29,7 @@ from matchers.profile import (
 NOT_SURE = "Not sure"
 
 
-def _label(labels: dict[str, str]) -> object:
+def _label(labels: dict[str, str]) -> Callable[[Any], str]:
     return lambda value: NOT_SURE if value in (None, state.NOT_SURE_CHOICE) else labels.get(value, value)
 
 
@@ -37,7 +40,7 @@ def render_profile_form() -> None:
         st.radio(
             "Type (subtype) of breast cancer",
             SUBTYPES,
-            format_func=_label(SUBTYPE_LABELS),  # type: ignore[arg-type]
+            format_func=_label(SUBTYPE_LABELS),
             key=state.SUBTYPE,
             index=None,
             help="Your pathology report or care team can tell you. Choose “Not sure” if you don’t know.",
@@ -46,14 +49,14 @@ def render_profile_form() -> None:
             st.radio(
                 "Is it also hormone-receptor-positive?",
                 ["positive", "negative", state.NOT_SURE_CHOICE],
-                format_func=_label({"positive": "Yes (ER or PR positive)", "negative": "No"}),  # type: ignore[arg-type]
+                format_func=_label({"positive": "Yes (ER or PR positive)", "negative": "No"}),
                 key=state.HORMONE_RECEPTOR,
                 index=None,
             )
         st.multiselect(
             "Where has it spread?",
             SITES,
-            format_func=_label(SITE_LABELS),  # type: ignore[arg-type]
+            format_func=_label(SITE_LABELS),
             key=state.SITES,
             placeholder="Choose one or more places",
         )
@@ -61,7 +64,7 @@ def render_profile_form() -> None:
             st.radio(
                 "Brain metastases are…",
                 ["stable", "active", state.NOT_SURE_CHOICE],
-                format_func=_label(BRAIN_METS_LABELS),  # type: ignore[arg-type]
+                format_func=_label(BRAIN_METS_LABELS),
                 key=state.BRAIN_METS,
                 index=None,
             )
@@ -73,11 +76,11 @@ def render_profile_form() -> None:
                 [None, *SEXES],
                 format_func=_label(SEX_LABELS),
                 key=state.SEX,
-            )  # type: ignore[arg-type]
+            )
             st.selectbox(
                 "Menopausal status",
                 [None, *MENOPAUSAL_STATUSES],
-                format_func=_label(MENOPAUSE_LABELS),  # type: ignore[arg-type]
+                format_func=_label(MENOPAUSE_LABELS),
                 key=state.MENOPAUSAL,
             )
             st.selectbox(
@@ -89,14 +92,14 @@ def render_profile_form() -> None:
             st.multiselect(
                 "Test results known to be positive",
                 BIOMARKERS,
-                format_func=_label(BIOMARKER_LABELS),  # type: ignore[arg-type]
+                format_func=_label(BIOMARKER_LABELS),
                 key=state.BIOMARKERS,
                 help="Only list results you know are positive. Anything not listed counts as unknown.",
             )
             st.multiselect(
                 "Treatments already received",
                 PRIOR_THERAPIES,
-                format_func=_label(PRIOR_THERAPY_LABELS),  # type: ignore[arg-type]
+                format_func=_label(PRIOR_THERAPY_LABELS),
                 key=state.PRIOR_THERAPIES,
             )
             st.number_input(

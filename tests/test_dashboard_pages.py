@@ -271,3 +271,23 @@ def test_form_choices_are_written_to_the_link_without_zip_by_default(app: Any) -
         or app.query_params["subtype"] == "triple-negative"
     )
     assert "zip" not in app.query_params
+
+
+def test_a_failing_page_is_logged_with_its_traceback_and_never_shown(
+    app: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dashboard import guide
+
+    def broken(*args: Any) -> Any:
+        raise ValueError("the patient's ZIP 02215 would be in this message")
+
+    monkeypatch.setattr(guide, "select_guidance", broken)
+    fill(app, subtype="hr-positive", sites=["bone"])
+    with caplog.at_level("ERROR", logger="mbc_navigator.dashboard"):
+        open_page(app, "views/overview.py")
+    assert not app.exception
+    assert any(FAILURE_TEXT in str(e.value) for e in app.error)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "failed with ValueError" in logged
+    assert "select_guidance" in logged or "guidance_for" in logged  # the stack is there
+    assert "02215" not in logged  # the error's own message may quote what she entered

@@ -6,7 +6,7 @@ from dashboard import components, state
 from data.resources import load_resources
 from matchers.resources import NEED_LABELS, NEEDS, match_resources
 
-COUNTRIES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom"}
+COUNTRIES: dict[str, str] = {"US": "United States", "CA": "Canada", "GB": "United Kingdom"}
 
 profile, _ = components.page("Support and resources")
 
@@ -14,11 +14,13 @@ left, right = st.columns([3, 1])
 left.multiselect(
     "What would help most right now?",
     NEEDS,
-    format_func=NEED_LABELS.get,
+    format_func=lambda need: NEED_LABELS.get(need, need),
     key=state.NEEDS,
     placeholder="Choose any that apply",
 )
-right.selectbox("Country", list(COUNTRIES), format_func=COUNTRIES.get, key=state.COUNTRY)
+right.selectbox(
+    "Country", list(COUNTRIES), format_func=lambda code: COUNTRIES.get(code, code), key=state.COUNTRY
+)
 
 matches = match_resources(
     profile,
