@@ -12,7 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from matchers.profile import PatientProfile, ProfileError, is_zip_code, profile_from_mapping
+from data.geocode import is_zip_code
+from matchers.profile import PatientProfile, ProfileError, profile_from_mapping
 from matchers.share_link import profile_from_query, profile_to_query
 
 SUBTYPE = "subtype"

@@ -8,6 +8,7 @@ rounded there to about a kilometre (``data.ctgov_query.round_coordinate``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,11 +16,15 @@ from typing import Any
 
 import zipcodes
 
-from matchers.profile import is_zip_code
-
 _CACHE_SIZE = 4096
+_ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
 # zipcodes.matching is untyped in its package; this gives it the signature its stub documents.
 _matching: Callable[[str], list[dict[str, Any]]] = zipcodes.matching
+
+
+def is_zip_code(text: str) -> bool:
+    """Whether text is a 5-digit US ZIP code (ASCII digits only: "０２２１５" or "0221²" are not)."""
+    return _ZIP_PATTERN.match(text) is not None
 
 
 class UnknownZipError(ValueError):

@@ -16,8 +16,12 @@ from typing import NoReturn, TypeVar
 
 import yaml
 
+from data.vocabulary import load_vocabulary
 from data.yaml_files import ID_PATTERN, load_strict
-from matchers.profile import BIOMARKERS, PRIOR_THERAPIES, SITES, SUBTYPES
+
+_VOCABULARY = load_vocabulary()
+SUBTYPES, SITES = _VOCABULARY.subtype_ids, _VOCABULARY.site_ids
+BIOMARKERS, PRIOR_THERAPIES = _VOCABULARY.biomarker_ids, _VOCABULARY.form_therapy_ids
 
 #: Where the shipped knowledge files live; found from this file so an installed package works too.
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "knowledge"

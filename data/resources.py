@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from data.knowledge import KNOWN_SUBTYPES
+from data.vocabulary import load_vocabulary
 from data.yaml_files import ID_PATTERN, load_strict
-from matchers.profile import BIOMARKERS, SITES
+
+_VOCABULARY = load_vocabulary()
 
 RESOURCES_PATH = Path(__file__).resolve().parent / "resources" / "resources.yaml"
 
@@ -231,8 +233,10 @@ class _Entry:
             url=self.url(),
             countries=self.countries(serves),
             subtypes=self.choices(serves, "subtypes", KNOWN_SUBTYPES, label="serves.subtypes"),
-            sites=self.choices(serves, "sites", SITES, label="serves.sites"),
-            biomarkers=self.choices(serves, "biomarkers", BIOMARKERS, label="serves.biomarkers"),
+            sites=self.choices(serves, "sites", _VOCABULARY.site_ids, label="serves.sites"),
+            biomarkers=self.choices(
+                serves, "biomarkers", _VOCABULARY.biomarker_ids, label="serves.biomarkers"
+            ),
             needs=needs or (),
             kind=str(kind),
             last_checked=self.checked_date(today),

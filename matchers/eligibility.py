@@ -14,33 +14,6 @@ from typing import Literal
 
 from data.models import Study
 from matchers.criteria_parts import applies, leaves
-from matchers.criteria_patterns import (
-    BREAST,
-    ORGAN,
-    Collector,
-    ReceptorRule,
-    invasive_or_in_situ,
-    is_nodal,
-    normalize,
-    read_biomarkers,
-    read_bone_focus,
-    read_brain,
-    read_gene_change,
-    read_lines,
-    read_liver_focus,
-    read_menopause_and_sex,
-    read_prior_therapy,
-    read_receptors,
-    read_sentence,
-    read_standard_therapy,
-    read_symptom_focus,
-    scan,
-    split_sentences,
-    trie_pattern,
-    triggered,
-    trim_quote,
-    word_start_pattern,
-)
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.findings import (
     ALL_CELLS,
@@ -72,6 +45,21 @@ from matchers.findings import (
     cells_to_detail,
     detail_to_cells,
 )
+from matchers.reader.biomarkers import read_biomarkers, read_gene_change
+from matchers.reader.brain import read_brain
+from matchers.reader.collector import Collector, ReceptorRule
+from matchers.reader.demographics import read_menopause_and_sex
+from matchers.reader.disease import read_symptom_focus
+from matchers.reader.lines import read_lines
+from matchers.reader.receptors import read_receptors
+from matchers.reader.regex_tools import trie_pattern, word_start_pattern
+from matchers.reader.sentence import read_sentence
+from matchers.reader.setting import BREAST, ORGAN, invasive_or_in_situ, is_nodal
+from matchers.reader.sites import read_bone_focus, read_liver_focus
+from matchers.reader.standard import read_standard_therapy
+from matchers.reader.text import normalize, split_sentences, trim_quote
+from matchers.reader.therapy import read_prior_therapy
+from matchers.reader.triggers import scan, triggered
 
 Scope = Literal["breast", "solid_tumor", "other"]
 Setting = Literal["metastatic", "mixed", "early", "unknown"]

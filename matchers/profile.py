@@ -7,122 +7,38 @@ from "no". An unknown fact must never exclude a trial; it becomes a question for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-SUBTYPES: tuple[str, ...] = ("hr-positive", "her2-positive", "triple-negative", "unknown")
-SUBTYPE_LABELS: dict[str, str] = {
-    "hr-positive": "Hormone-receptor-positive, HER2-negative",
-    "her2-positive": "HER2-positive",
-    "triple-negative": "Triple-negative",
-    "unknown": "Not sure",
-}
-HORMONE_RECEPTOR_VALUES: tuple[str, ...] = ("positive", "negative")
-SITES: tuple[str, ...] = ("lung", "bone", "brain", "liver", "lymph-nodes", "other")
-SITE_LABELS: dict[str, str] = {
-    "lung": "Lung",
-    "bone": "Bone",
-    "brain": "Brain",
-    "liver": "Liver",
-    "lymph-nodes": "Lymph nodes",
-    "other": "Other places",
-}
-SEXES: tuple[str, ...] = ("female", "male")
-SEX_LABELS: dict[str, str] = {"female": "Female", "male": "Male"}
-MENOPAUSAL_STATUSES: tuple[str, ...] = ("premenopausal", "postmenopausal")
-MENOPAUSE_LABELS: dict[str, str] = {
-    "premenopausal": "Before menopause",
-    "postmenopausal": "After menopause",
-}
-ECOG_VALUES: tuple[int, ...] = (0, 1, 2, 3, 4)
+from data.geocode import is_zip_code
+from data.vocabulary import load_vocabulary
+
+_VOCABULARY = load_vocabulary()
+
+SUBTYPES: tuple[str, ...] = _VOCABULARY.subtype_ids
+SUBTYPE_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.subtypes}
+HORMONE_RECEPTOR_VALUES: tuple[str, ...] = tuple(c.id for c in _VOCABULARY.hormone_receptor_values)
+HORMONE_RECEPTOR_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.hormone_receptor_values}
+SITES: tuple[str, ...] = _VOCABULARY.site_ids
+SITE_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.sites}
+SEXES: tuple[str, ...] = tuple(c.id for c in _VOCABULARY.sexes)
+SEX_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.sexes}
+MENOPAUSAL_STATUSES: tuple[str, ...] = tuple(c.id for c in _VOCABULARY.menopausal_statuses)
+MENOPAUSE_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.menopausal_statuses}
+ECOG_VALUES: tuple[int, ...] = tuple(value for value, _ in _VOCABULARY.ecog)
 #: What each ECOG performance-status score means, in plain words.
-ECOG_LABELS: dict[int, str] = {
-    0: "Fully active, no limits",
-    1: "Limited in hard physical activity, can do light work",
-    2: "Up and about more than half the day, can look after oneself, cannot work",
-    3: "Can look after oneself only partly, in bed or a chair more than half the day",
-    4: "Cannot look after oneself, in bed or a chair all day",
-}
-BIOMARKERS: tuple[str, ...] = ("pik3ca", "esr1", "brca", "pd-l1", "her2-low")
-BIOMARKER_LABELS: dict[str, str] = {
-    "pik3ca": "PIK3CA mutation",
-    "esr1": "ESR1 mutation",
-    "brca": "BRCA1 or BRCA2 mutation",
-    "pd-l1": "PD-L1 positive",
-    "her2-low": "HER2-low",
-}
-PRIOR_THERAPIES: tuple[str, ...] = (
-    "aromatase-inhibitor",
-    "tamoxifen",
-    "fulvestrant",
-    "endocrine-other",
-    "cdk4/6-inhibitor",
-    "pi3k-inhibitor",
-    "mtor-inhibitor",
-    "akt-inhibitor",
-    "chemotherapy",
-    "taxane",
-    "anthracycline",
-    "capecitabine",
-    "platinum",
-    "trastuzumab",
-    "pertuzumab",
-    "t-dm1",
-    "t-dxd",
-    "her2-tki",
-    "sacituzumab-govitecan",
-    "immunotherapy",
-    "parp-inhibitor",
-    "radiation",
-    "surgery",
-)
-PRIOR_THERAPY_LABELS: dict[str, str] = {
-    "aromatase-inhibitor": "Aromatase inhibitor (letrozole, anastrozole, exemestane)",
-    "tamoxifen": "Tamoxifen",
-    "fulvestrant": "Fulvestrant",
-    "endocrine-other": "Other hormonal (endocrine) therapy",
-    "cdk4/6-inhibitor": "CDK4/6 inhibitor (palbociclib, ribociclib, abemaciclib)",
-    "pi3k-inhibitor": "PI3K inhibitor (alpelisib, inavolisib)",
-    "mtor-inhibitor": "mTOR inhibitor (everolimus)",
-    "akt-inhibitor": "AKT inhibitor (capivasertib)",
-    "chemotherapy": "Chemotherapy (any)",
-    "taxane": "Taxane (paclitaxel, docetaxel, nab-paclitaxel)",
-    "anthracycline": "Anthracycline (doxorubicin, epirubicin)",
-    "capecitabine": "Capecitabine",
-    "platinum": "Platinum (carboplatin, cisplatin)",
-    "trastuzumab": "Trastuzumab (Herceptin)",
-    "pertuzumab": "Pertuzumab (Perjeta)",
-    "t-dm1": "T-DM1 (trastuzumab emtansine, Kadcyla)",
-    "t-dxd": "T-DXd (trastuzumab deruxtecan, Enhertu)",
-    "her2-tki": "HER2 tyrosine kinase inhibitor (tucatinib, neratinib, lapatinib)",
-    "sacituzumab-govitecan": "Sacituzumab govitecan (Trodelvy)",
-    "immunotherapy": "Immunotherapy (pembrolizumab, atezolizumab)",
-    "parp-inhibitor": "PARP inhibitor (olaparib, talazoparib)",
-    "radiation": "Radiation therapy",
-    "surgery": "Surgery",
-}
-ENDOCRINE_THERAPIES: frozenset[str] = frozenset(
-    {"aromatase-inhibitor", "tamoxifen", "fulvestrant", "endocrine-other"}
-)
-CHEMOTHERAPIES: frozenset[str] = frozenset(
-    {"chemotherapy", "taxane", "anthracycline", "capecitabine", "platinum"}
-)
-HER2_THERAPIES: frozenset[str] = frozenset({"trastuzumab", "pertuzumab", "t-dm1", "t-dxd", "her2-tki"})
-BRAIN_METS_STATUSES: tuple[str, ...] = ("none", "stable", "active")
-BRAIN_METS_LABELS: dict[str, str] = {
-    "none": "No brain metastasis",
-    "stable": "Treated and stable",
-    "active": "Active or untreated",
-}
+ECOG_LABELS: dict[int, str] = dict(_VOCABULARY.ecog)
+BIOMARKERS: tuple[str, ...] = _VOCABULARY.biomarker_ids
+BIOMARKER_LABELS: dict[str, str] = {b.id: b.label for b in _VOCABULARY.biomarkers}
+PRIOR_THERAPIES: tuple[str, ...] = _VOCABULARY.form_therapy_ids
+PRIOR_THERAPY_LABELS: dict[str, str] = {t.id: t.label for t in _VOCABULARY.therapies if t.form}
+ENDOCRINE_THERAPIES: frozenset[str] = _VOCABULARY.kinds_of("endocrine")
+CHEMOTHERAPIES: frozenset[str] = _VOCABULARY.kinds_of("chemotherapy")
+HER2_THERAPIES: frozenset[str] = _VOCABULARY.kinds_of("her2-directed")
+BRAIN_METS_STATUSES: tuple[str, ...] = tuple(c.id for c in _VOCABULARY.brain_statuses)
+BRAIN_METS_LABELS: dict[str, str] = {c.id: c.label for c in _VOCABULARY.brain_statuses}
 MAX_TRAVEL_MILES = 3000
-_ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
-
-
-def is_zip_code(text: str) -> bool:
-    """Whether text is a 5-digit US ZIP code (ASCII digits only: "０２２１５" or "0221²" are not)."""
-    return _ZIP_PATTERN.match(text) is not None
 
 
 class ProfileError(ValueError):

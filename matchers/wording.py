@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data.vocabulary import load_vocabulary
 from matchers.findings import (
     ALL_CELLS,
     HER2_NEGATIVE_CELLS,
@@ -14,41 +15,23 @@ from matchers.findings import (
     HR_POSITIVE_CELLS,
 )
 
-THERAPY_WORDS: dict[str, str] = {
-    "cdk4/6-inhibitor": "a CDK4/6 inhibitor (palbociclib, ribociclib or abemaciclib)",
-    "endocrine": "hormone (endocrine) therapy",
-    "aromatase-inhibitor": "an aromatase inhibitor (letrozole, anastrozole or exemestane)",
-    "fulvestrant": "fulvestrant",
-    "tamoxifen": "tamoxifen",
-    "endocrine-other": "an oral SERD or another newer hormone pill",
-    "pi3k-inhibitor": "a PI3K inhibitor (alpelisib or inavolisib)",
-    "akt-inhibitor": "an AKT inhibitor (capivasertib)",
-    "mtor-inhibitor": "an mTOR inhibitor (everolimus)",
-    "systemic": "drug treatment for cancer (such as hormone therapy, targeted drugs or chemotherapy)",
-    "chemotherapy": "chemotherapy",
-    "taxane": "a taxane (paclitaxel or docetaxel)",
-    "anthracycline": "an anthracycline (doxorubicin or epirubicin)",
-    "capecitabine": "capecitabine",
-    "platinum": "platinum chemotherapy (carboplatin or cisplatin)",
-    "trastuzumab": "trastuzumab (Herceptin)",
-    "pertuzumab": "pertuzumab (Perjeta)",
-    "t-dm1": "T-DM1 (trastuzumab emtansine, Kadcyla)",
-    "t-dxd": "T-DXd (trastuzumab deruxtecan, Enhertu)",
-    "her2-tki": "a HER2 pill such as tucatinib, neratinib or lapatinib",
-    "her2-directed": "HER2-targeted treatment",
-    "sacituzumab-govitecan": "sacituzumab govitecan (Trodelvy) or a similar TROP2 drug",
-    "topo1-adc": "an antibody-drug conjugate such as T-DXd (Enhertu) or sacituzumab (Trodelvy)",
-    "adc": "an antibody-drug conjugate (such as T-DM1, T-DXd or sacituzumab)",
-    "immunotherapy": "immunotherapy (such as pembrolizumab)",
-    "parp-inhibitor": "a PARP inhibitor (olaparib or talazoparib)",
-}
+_VOCABULARY = load_vocabulary()
+#: How each therapy is named in a sentence ("a taxane (paclitaxel or docetaxel)").
+THERAPY_WORDS: dict[str, str] = {t.id: t.words for t in _VOCABULARY.therapies}
+#: How each biomarker is named after an article ("ESR1 mutation").
+BIOMARKER_WORDS: dict[str, str] = {b.id: b.noun for b in _VOCABULARY.biomarkers}
 
-BIOMARKER_WORDS: dict[str, str] = {
-    "pik3ca": "PIK3CA mutation",
-    "esr1": "ESR1 mutation",
-    "brca": "BRCA1 or BRCA2 mutation",
-    "pd-l1": "PD-L1-positive result",
-}
+
+def biomarker_words(marker: str) -> str:
+    """ "an ESR1 mutation": the marker with the article its sound takes."""
+    return _VOCABULARY.biomarker(marker).words
+
+
+def biomarkers_words(markers: tuple[str, ...]) -> str:
+    """ "a PIK3CA mutation, an AKT1 mutation or a PTEN alteration" for an any-of rule."""
+    names = [biomarker_words(m) for m in markers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
 
 _CELL_SETS: tuple[tuple[frozenset[str], str], ...] = (
     (HER2_POSITIVE_CELLS, "HER2-positive"),

@@ -1363,11 +1363,11 @@ _RECEPTOR_WORDS = [
 def test_receptor_mentions_found_from_start_words_equal_a_full_scan(
     words: list[str], joiner: str
 ) -> None:
-    from matchers import criteria_patterns as cp
+    from matchers.reader import receptors
 
     text = joiner.join(words)
-    full = [(m.start(), m.end(), m.lastgroup or "") for m in cp._RECEPTOR.finditer(text)]
-    assert cp._receptor_mentions(text) == full
+    full = [(m.start(), m.end(), m.lastgroup or "") for m in receptors._RECEPTOR.finditer(text)]
+    assert receptors.receptor_mentions(text) == full
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1741,7 +1741,7 @@ def test_rules_for_other_patients_and_prior_to_as_before_are_not_her_history() -
 def test_first_letter_grouping_matches_exactly_what_a_leading_boundary_matches(words: list[str]) -> None:
     import re
 
-    from matchers.criteria_patterns import first_letter_pattern
+    from matchers.reader.regex_tools import first_letter_pattern
 
     pattern = r"\b(?:lung|liver\s+cancer|nsclc|lymphoma)s?\b"
     text = " ".join(words)
@@ -1832,7 +1832,7 @@ def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
 def test_word_start_rewrite_matches_exactly_what_the_pattern_matches(words: list[str], pos: int) -> None:
     import re
 
-    from matchers.criteria_patterns import word_start_pattern
+    from matchers.reader.regex_tools import word_start_pattern
 
     pattern = (
         r"\bm?tnbc\b|\b(?:ns)?ais?\b|cyclin\w*|\bcdk\s?4\s?/\s?6|\b(?:chemo|cyto)(?:therapy)?|"
@@ -1847,7 +1847,7 @@ def test_word_start_rewrite_matches_exactly_what_the_pattern_matches(words: list
 
 
 def test_word_start_rewrite_refuses_what_it_cannot_keep_exact() -> None:
-    from matchers.criteria_patterns import word_start_pattern
+    from matchers.reader.regex_tools import word_start_pattern
 
     for pattern in (r"(?P<n>\d)", r"\bfoo|[ab]c", r"\b(?:a|b)+c", r"x*y"):
         with pytest.raises(ValueError):
@@ -1889,20 +1889,19 @@ def test_word_start_rewrite_refuses_what_it_cannot_keep_exact() -> None:
 def test_trigger_scan_finds_what_a_word_boundary_scan_finds(words: list[str]) -> None:
     import re
 
-    from matchers import criteria_patterns as cp
+    from matchers.reader import triggers as cp
+    from matchers.reader.regex_tools import trie_pattern
 
     text = "".join(words)
     keys = sorted(w for w in cp._TRIGGER_GROUPS if w not in cp._TOKEN_FORMS)
-    reference = re.compile(
-        r"\b(?:" + cp.trie_pattern(keys) + r")|" + cp.trie_pattern(sorted(cp._TOKEN_FORMS))
-    )
+    reference = re.compile(r"\b(?:" + trie_pattern(keys) + r")|" + trie_pattern(sorted(cp._TOKEN_FORMS)))
     literals = {m.group(0) for m in reference.finditer(f" {text} ")}
     groups = set().union(*(cp._TRIGGER_GROUPS[w] for w in literals)) if literals else set()
     assert cp.scan(text) == (groups, literals)
 
 
 def test_trigger_scan_reads_a_word_right_after_a_short_token() -> None:
-    from matchers.criteria_patterns import scan
+    from matchers.reader.triggers import scan
 
     assert {" ai/", "letrozole"} <= scan("prior ai/letrozole")[1]
 
@@ -2015,8 +2014,9 @@ def test_every_drug_name_the_prior_therapy_reader_knows_also_triggers_it() -> No
     a name missing from the triggers would never reach the prior-therapy reader."""
     import re
 
-    from matchers import criteria_patterns as cp
+    from matchers.reader.therapy import _DRUGS
+    from matchers.reader.triggers import triggered
 
-    names = {w for _, pattern in cp._DRUGS for w in re.findall(r"\\b([a-z]{4,})\\b", pattern)}
+    names = {w for _, pattern in _DRUGS for w in re.findall(r"\\b([a-z]{4,})\\b", pattern)}
     assert len(names) > 50
-    assert [name for name in sorted(names) if "prior" not in cp.triggered(name)] == []
+    assert [name for name in sorted(names) if "prior" not in triggered(name)] == []

@@ -2,10 +2,10 @@
 
 import pytest
 
+from data.geocode import is_zip_code
 from matchers.profile import (
     PatientProfile,
     ProfileError,
-    is_zip_code,
     profile_from_mapping,
 )
 

@@ -1,0 +1,77 @@
+"""The collector: raw findings from every sentence, before they are reconciled into a reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from matchers.findings import (
+    Allowance,
+    Limit,
+    Requirement,
+    Source,
+)
+from matchers.reader.text import Polarity, trim_quote
+
+
+@dataclass(slots=True)
+class ReceptorRule:
+    """Receptor cells a sentence restricts to (``require``) or rules out (``exclude``)."""
+
+    cells: frozenset[str]
+    mode: Literal["require", "exclude", "prefer"]
+    quote: str
+    kind: Source
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class SettingCue:
+    cue: Literal["metastatic", "locally_advanced", "early", "early_strong"]
+    quote: str
+    kind: Source
+
+
+@dataclass(slots=True)
+class Collector:
+    """Raw findings from every sentence, before they are reconciled into one reading."""
+
+    requirements: list[Requirement] = field(default_factory=list)
+    limits: list[Limit] = field(default_factory=list)
+    allowances: list[Allowance] = field(default_factory=list)
+    receptors: list[ReceptorRule] = field(default_factory=list)
+    setting: list[SettingCue] = field(default_factory=list)
+    menopause: list[tuple[str, str, Source]] = field(default_factory=list)
+    breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+    #: The trial parts of the criterion being read; stamped on every finding.
+    parts: tuple[str, ...] = ()
+    #: The criterion is one alternative in a list that also takes any solid tumor.
+    any_subtype: bool = False
+    #: Subtypes named here are preferred, not required ("enriched for", pan-tumor conditions).
+    soft_subtype: bool = False
+
+    def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
+        self.requirements.append(
+            Requirement(factor, expects, trim_quote(quote), kind, detail, self.parts)
+        )
+
+    def limit(
+        self,
+        factor: str,
+        low: int | None,
+        high: int | None,
+        quote: str,
+        kind: Source,
+        *,
+        any_setting: bool = False,
+    ) -> None:
+        if low is not None and low < 0:
+            low = 0
+        if high is not None and high < 0:
+            return
+        if low is None and high is None:
+            return
+        self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
+
+    def allow(self, factor: str, quote: str, kind: Source) -> None:
+        self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts))

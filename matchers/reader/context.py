@@ -1,0 +1,235 @@
+"""The context of a mention: required, excluded or allowed, and the clause words shared by readers."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    Source,
+)
+from matchers.reader.regex_tools import hint_pattern, last_match, word_start_pattern
+from matchers.reader.text import Polarity
+
+BOUNDARY = re.compile(word_start_pattern(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b"))
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:no|not)\s+(?:more|greater|less|fewer|later|earlier|longer|sooner)\s+than\b|"
+    r"\bno\s+longer\b|\bnot\s+(?:only|limited\s+to|necessarily|otherwise)\b|\bnon-?small\b|"
+    r"\bwhether\s+or\s+not\b|\bor\s+not\b|\bnot\s+applicable\b|\bif\s+not\b|"
+    r"\bnot\s+amenable\b|\bnot\s+(?:an?\s+)?candidates?\b"
+)
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|neither|nor|free\s+of|absence\s+of|negative\s+for|lack\s+of|"
+    r"cannot|can't|won't|didn't|haven't|hasn't|don't|doesn't|must\s+not|should\s+not)\b"
+)
+EXCEPTION = re.compile(
+    word_start_pattern(
+        r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
+        r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
+        r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
+    )
+)
+#: Words that let people in, and that keep them out, shared by the readers that look for them.
+_ALLOWED_WORDS = (
+    r"allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
+    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"(?:enroll\w*|includ\w*|particip\w*)"
+)
+_NOT_ALLOWED_WORDS = (
+    r"not\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)|ineligible|"
+    r"excluded|prohibited"
+)
+_POST_NOT_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:" + _NOT_ALLOWED_WORDS + r"|disallowed|"
+    r"exclusionary|will\s+exclude)\b"
+)
+_POST_ALLOWED = re.compile(
+    r"^[^;.]{0,60}?\b(?:" + _ALLOWED_WORDS + r"|is\s+acceptable|are\s+acceptable)\b"
+)
+_STATED_EXCLUSION = re.compile(
+    r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
+    r"(?:if|who|when|whose|that|with)\b"
+)
+_BOUNDARY_HINTS = (";", ", and", ",and", ", but", "but", "however", "whereas")
+_NOT_A_NEGATION_HINTS = (
+    "than",
+    "longer",
+    "only",
+    "limited",
+    "necessarily",
+    "otherwise",
+    "small",
+    "whether",
+    "or not",
+    "applicable",
+    "if not",
+    "amenable",
+    "candidate",
+)
+_NEGATOR_HINTS = ("no", "without", "never", "free of", "absence", "negative for", "lack", "n't")
+_EXCEPTION_HINTS = (
+    "except",
+    "unless",
+    "other than",
+    "excluding",
+    "apart",
+    "besides",
+    "but not",
+    "aside",
+    "without",
+    "restriction",
+    "limit",
+    "may",
+    "can be",
+    "can have",
+    "could",
+    "permitted",
+    "allowed",
+)
+_POST_HINTS = (
+    "allow",
+    "permit",
+    "eligib",
+    "accept",
+    "includ",
+    "enrol",
+    "exclud",
+    "prohibit",
+    "may",
+    "can",
+    "consider",
+)
+BOUNDARY_HINT = hint_pattern(_BOUNDARY_HINTS)
+_NOT_A_NEGATION_HINT = hint_pattern(_NOT_A_NEGATION_HINTS)
+_NEGATOR_HINT = hint_pattern(_NEGATOR_HINTS)
+_EXCEPTION_HINT = hint_pattern(_EXCEPTION_HINTS)
+_POST_HINT = hint_pattern(_POST_HINTS)
+#: A carve-out word a few words before the mention, not "except for patients with X, who ...".
+_LEFT_OUT = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
+    r"\bwith\s+the\s+exception\s+of)\s+"
+    r"(?:(?!(?:patients|participants|subjects|those|people|women|who|with|if|when)\b)[\w,/()-]+\s+){0,6}?$"
+)
+
+
+def pre_window(text: str, start: int, width: int = 110) -> str:
+    """The clause before a mention: from the last boundary (or ``width`` chars) to the mention."""
+    begin = max(0, start - width)
+    pre = text[begin:start]
+    if BOUNDARY_HINT.search(pre):
+        last = last_match(BOUNDARY, pre)
+        if last is not None:
+            pre = pre[last.end() :]
+    return pre
+
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|must|should|shall|will|may|can|has|have|had|do|does)\b"
+)
+
+
+def _post_window(text: str, end: int) -> str:
+    """The rest of a mention's clause: "(T-DM1) therapy is allowed" reads past the bracket, and
+    ", and/or effusion-only disease are excluded" is one list sharing its verb, not a new clause."""
+    post = text[end : end + 70]
+    if "(" in post:
+        post = BRACKETED.sub(" ", post).split("(", 1)[0]
+    if BOUNDARY_HINT.search(post):
+        for boundary in BOUNDARY.finditer(post):
+            joins_a_list = boundary.group(0)[0] == "," and "and" in boundary.group(0)
+            if joins_a_list and not _VERB.search(post, 0, boundary.start()):
+                continue  # a list: the verb after it applies to every member
+            post = post[: boundary.start()]
+            break
+    return post
+
+
+def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
+    """Whether the mention at ``text[start:end]`` is required, excluded or explicitly allowed.
+
+    The section sets the default (inclusion requires, exclusion excludes); each negation before the
+    mention in its clause flips it; an exception word ("unless", "except", "other than") before it,
+    or "is allowed" after it, makes it an allowance; "is not permitted" after it excludes.
+    Cheap substring checks guard every pattern: most clauses contain none of these words.
+    """
+    pre = pre_window(text, start)
+    if _NOT_A_NEGATION_HINT.search(pre):
+        pre = _NOT_A_NEGATION.sub(" ", pre)
+    if _EXCEPTION_HINT.search(pre) and EXCEPTION.search(pre):
+        # An exception lets something back in where the clause shuts things out ("no prior hormonal
+        # agent except tamoxifen", any exclusion); where an inclusion lets things in, a carve-out
+        # right before the mention leaves it out ("any solid tumour other than breast").
+        carve = _LEFT_OUT.search(pre) if kind == "inclusion" else None
+        if carve is not None:
+            head = pre[: carve.start()]
+            negated = _NEGATOR_HINT.search(head) is not None and len(_NEGATOR.findall(head)) % 2 == 1
+            return "allow" if negated else "exclude"
+        return "allow"
+    post = _post_window(text, end)
+    if _POST_HINT.search(post):
+        if _POST_NOT_ALLOWED.search(post):
+            return "exclude"
+        if _POST_ALLOWED.search(post):
+            return "allow"
+    positive = kind != "exclusion"
+    if "eligib" in pre or "exclud" in pre:
+        stated = last_match(_STATED_EXCLUSION, pre)
+        if stated is not None:
+            # "Patients are not eligible who have received X": excluded in either section.
+            pre, positive = pre[stated.end() :], False
+    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
+    if negations % 2 == 1:
+        positive = not positive
+    return "require" if positive else "exclude"
+
+
+CONDITIONAL = re.compile(
+    r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
+    r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
+    r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
+    r"received))\b|"
+    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
+    r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
+    r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+)
+#: Words that make what follows in a title the thing a study measures, not whom it takes.
+TITLE_TOPIC = re.compile(
+    r"\b(?:prevalence|incidence|frequency|detection|determin\w*|testing|screening|assess\w*|"
+    r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation|monitoring|tracking|"
+    r"quantification|measurement)\s+(?:of\s+|for\s+)?"
+    r"(?:the\s+)?$"
+)
+ALLOWING = re.compile(
+    r"\b(?:" + _ALLOWED_WORDS + r"|unless|except|provided|as\s+long\s+as|if\s+(?:they|the|all|patients|"
+    r"participants|subjects|there|lesions|metastases)|are\s+included|will\s+be\s+included|qualif\w*|"
+    r"with\s+or\s+without)\b"
+)
+NOT_ALLOWED = re.compile(r"\b(?:" + _NOT_ALLOWED_WORDS + r")\b")
+BRAIN_CONDITIONAL = re.compile(
+    r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
+    r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b"
+)
+#: Each alternative starts with a plain character and checks the word boundary just after it
+#: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the
+#: positions no alternative can start at, which a leading "\b" prevents (about 30% faster).
+WASHOUT = re.compile(
+    r"w(?<!\ww)ithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|"
+    r"six)\b|(?:i(?<!\wi)n|d(?<!\wd)uring)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*"
+    r"(?:days?|weeks?|months?)\b|(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|"
+    r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+"
+    r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
+    r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
+    r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"
+    r"m(?<!\wm)ust\s+have)\s+elapsed\b"
+)
+LAB_CONTEXT = re.compile(
+    r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
+    r"child-?pugh|enzymes|function|%|>\s*\d|>=\s*\d|\bextensive\b|\bdiffuse\b|\bmajority\b|\breplac\w+|"
+    r"\bmore\s+than\b|\bburden\b|\d\s*(?:mm|cm)\b|\bdiameter\b"
+)
+BRACKETED = re.compile(r"\([^()]*\)")
+METASTATIC_SCOPE = re.compile(
+    r"\b(?:for|in\s+the|in)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:metastatic|advanced|recurrent|unresectable|"
+    r"inoperable|stage\s+iv)\b"
+)

@@ -1,0 +1,154 @@
+"""States of her disease no profile records: de novo, stable, inflammatory, newly diagnosed, symptoms."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    DE_NOVO,
+    DISEASE_STATE,
+    INFLAMMATORY,
+    PRIOR_LINES,
+    STABLE_DISEASE,
+    SYMPTOM,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import polarity
+from matchers.reader.regex_tools import trie_pattern
+from matchers.reader.setting import ORGAN
+from matchers.reader.text import normalize
+
+_IBC = re.compile(r"\binflammatory\s+(?:breast\s+)?(?:cancer|carcinoma|disease)\b|\bibc\b")
+_ANY_IBC = re.compile(
+    r"\bnon-?\s?(?:ibc|inflammatory)\b|\bwith\s+or\s+without\b|\bmay\s+(?:also\s+)?(?:have|include|be)\b|"
+    r"\b(?:is|are)\s+(?:defined|determined|diagnosed|confirmed)\b"
+)
+_DE_NOVO = re.compile(
+    r"\bde\s+novo\s+(?:[a-z]+\s+){0,2}?(?:stage\s+iv|metasta\w*|m1|advanced)|"
+    r"\bprimary\s+(?:confirmed\s+)?(?:distant\s+)?metastatic\b|\bsynchronous(?:ly)?\s+metasta\w*|"
+    r"\bmetasta\w*\s+(?:disease\s+)?(?:at|upon)\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+)?"
+    r"(?:diagnosis|presentation)"
+)
+_STABLE_DISEASE = re.compile(
+    r"\bwith\s+stable\s+disease\b|\b(?:stable|non-?progressive)\s+disease\s+(?:on|with|while|for|after|"
+    r"following|during)\b|\b(?:partial\s+response|response)\s+or\s+stable\s+disease\b|"
+    r"\bdisease\s+(?:must\s+be\s+|that\s+is\s+|is\s+)stable\b"
+)
+#: Brain lesions' own stability, "de novo or recurrent", "... is not eligible": not a state required.
+_NOT_HER_DISEASE = re.compile(
+    r"\bbrain\b|\bcns\b|intra-?cranial|\blesions?\b|\bor\s+(?:recurrent|relapsed)|\bnot\s+eligible|"
+    r"\bineligible\b|\bexcluded\b"
+)
+
+
+def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)") or
+    disease stable on treatment required: states no profile records, so the verdict asks."""
+    if kind != "inclusion" or _NOT_HER_DISEASE.search(text):
+        return
+    for detail, pattern in ((DE_NOVO, _DE_NOVO), (STABLE_DISEASE, _STABLE_DISEASE)):
+        mention = pattern.search(text)
+        if mention is not None and polarity(text, mention.start(), mention.end(), kind) == "require":
+            out.require(DISEASE_STATE, True, quote, kind, detail)
+
+
+def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Inflammatory breast cancer required ("stage III IBC or stage IV IBC"): a type no profile
+    records, so the verdict asks. "IBC or non-IBC", "IBC is eligible" and exclusions are skipped
+    (a fact not given never excludes)."""
+    if kind != "inclusion":
+        return
+    mention = _IBC.search(text)
+    if mention is None or _ANY_IBC.search(text):
+        return
+    if polarity(text, mention.start(), mention.end(), kind) == "require":
+        out.require(INFLAMMATORY, True, quote, kind)
+
+
+#: Symptom names as plain words in a prefix tree; word boundaries are checked on each match.
+_SYMPTOM_NAMES = re.compile(
+    trie_pattern(
+        [
+            "pain",
+            "fatigue",
+            "hot flash",
+            "hot flashes",
+            "hot flush",
+            "hot flushes",
+            "nausea",
+            "vomiting",
+            "neuropathy",
+            "neuropathies",
+            "lymphedema",
+            "lymphoedema",
+            "insomnia",
+            "anxiety",
+            "depression",
+            "distress",
+            "cachexia",
+            "mucositis",
+            "alopecia",
+            "hair loss",
+            "dyspnea",
+            "dyspnoea",
+            "constipation",
+            "diarrhea",
+            "diarrhoea",
+            "hypercalcemia",
+            "hypercalcaemia",
+            "dermatitis",
+            "arthralgia",
+            "arthralgias",
+        ]
+    )
+)
+
+
+def _symptom_in(text: str) -> str | None:
+    """The first whole-word symptom name in ``text`` (not "non-painful" or "painless")."""
+    for match in _SYMPTOM_NAMES.finditer(text):
+        start, end = match.span()
+        before = text[start - 1 : start]
+        if (before.isalnum() or text.endswith("non-", 0, start)) or text[end : end + 1].isalnum():
+            continue
+        return match.group(0)
+    return None
+
+
+def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
+    """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
+    Flashes") makes having it (or being at risk of it) a condition no profile records."""
+    symptom = _symptom_in(joined)
+    if symptom is None:
+        return
+    quote = next((t for t in labels if _symptom_in(normalize(t))), labels[0])
+    out.require(SYMPTOM, True, quote, kind, symptom)
+
+
+_NEW_DIAGNOSIS = re.compile(
+    r"\b(?:newly|recently)\s+diagnosed\s+(?:with\s+)?(?:an?\s+)?(?:[a-z/+-]+\s+){0,5}?"
+    r"(?:breast|cancer|carcinoma|mbc|stage)\b|"
+    r"\binitial\s+diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?(?:breast|cancer|carcinoma|stage)\b"
+)
+#: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis of it.
+_NOT_A_FIRST_DIAGNOSIS = re.compile(
+    r"\bbrain\b|\bcns\b|lepto|mening|\bor\s+(?:\w+\s+)?(?:recurrent|relapsed|progressive|previously|"
+    r"pre-?treated|refractory)"
+)
+
+
+def read_new_diagnosis(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A study of newly diagnosed cancer ("newly diagnosed stage I-IV breast cancer") is not for
+    someone already treated for metastatic disease: read as no prior line for advanced cancer."""
+    if kind != "inclusion":
+        return
+    match = _NEW_DIAGNOSIS.search(text)
+    if (
+        match is None
+        or _NOT_A_FIRST_DIAGNOSIS.search(text, match.start())
+        or ORGAN.search(match.group(0))
+    ):
+        return
+    if polarity(text, match.start(), match.end(), kind) == "require":
+        out.limit(PRIOR_LINES, None, 0, quote, kind)

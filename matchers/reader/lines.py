@@ -1,0 +1,276 @@
+"""Limits on the number of earlier lines of treatment for advanced disease."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    CHEMO_LINES,
+    ENDOCRINE_LINES,
+    PRIOR_LINES,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import (
+    BRACKETED,
+    CONDITIONAL,
+    EXCEPTION,
+    NOT_ALLOWED,
+    WASHOUT,
+    polarity,
+    pre_window,
+)
+from matchers.reader.regex_tools import hint_pattern, word_start_pattern
+from matchers.reader.therapy import GENERIC_CLASSES, drug_mentions
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "single": 1,
+    "a single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single)"
+_LINES = re.compile(
+    r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
+    r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
+    r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
+    r"(?<![\w/-])(?P<n>"
+    + _NUM
+    + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    r"(?P<n2>" + _NUM + r"))?\s*"
+    r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
+    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|(?:treatments?|therapy|therapies)(?!\s+(?:lines?|regimens?)\b))\b"
+)
+_ALLOWED_LATER = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\b")
+_CLAUSE_END = re.compile(r"[.;:]\s")
+_NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
+_ORDINAL_LINE = re.compile(
+    r"\b(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|later)[\s-]+line\b"
+    r"(?P<later>\s*(?:or\s+(?:later|beyond|greater|higher|more)|and\s+beyond|\+|or\s+subsequent))?"
+)
+_IF_BEFORE = re.compile(r"\bif\b|\bfor\s+(?:patients|participants|subjects|those)\s+with\b")
+_APPROVAL = re.compile(r"\bapprov\w*|\bindicat\w*|\blabel(?:l?ed)?\b")
+_EITHER_WAY = re.compile(r"\s*(?:treatment|therapy|setting)?\s*(?:,\s*)?or\s+not\b")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_NO_PRIOR_FOR_ADVANCED = re.compile(
+    word_start_pattern(
+        r"\b(?:prior|previous|any|(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:received|had|given))\s+"
+        r"(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|"
+        r"regimens?|lines?)\b[^.;]{0,90}?\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?"
+        r"(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv)\b"
+    )
+)
+_UNTREATED_ADVANCED = re.compile(
+    r"\b(?:previously\s+untreated|treatment[\s-]na[iï]ve|untreated|no\s+prior\s+(?:systemic\s+)?"
+    r"(?:therapy|treatment))\s+(?:[a-z/-]+\s+){0,9}?(?:metastatic|advanced|stage\s+iv|recurrent)\b|"
+    r"\b(?:metastatic|advanced)\s+(?:[a-z/-]+\s+){0,4}?(?:previously\s+untreated|treatment[\s-]na[iï]ve)"
+)
+_PREVIOUSLY_TREATED = re.compile(
+    r"\bpreviously[\s-]treated\s+(?:[a-z/+-]+\s+){0,6}?(?:metastatic|advanced|unresectable|recurrent)|"
+    r"\b(?:metastatic|advanced)\s+(?:[a-z/+-]+\s+){0,6}?(?:previously[\s-]treated|pretreated|"
+    r"pre-treated)\b"
+)
+LINE_HINTS = ("line", "regimen", "treatments", "therapies")
+ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", "stage iv", "mbc")
+_LINE_HINT = hint_pattern(LINE_HINTS)
+_ADVANCED_HINT = hint_pattern(ADVANCED_HINTS)
+_EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
+_ADVANCED_WORDS = re.compile(
+    r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
+)
+_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|single)\b")
+_IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    word = " ".join(word.split())
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+_ENDOCRINE_LINE_WORDS = re.compile(
+    word_start_pattern(
+        r"endocrine|hormon|\bet\b|aromatase|\bais?\b|letrozole|anastrozole|exemestane|tamoxifen|"
+        r"fulvestrant|\bserds?\b"
+    )
+)
+
+
+def _line_factor(context: str) -> str:
+    chemo = re.search(r"non-?(?:hormonal|endocrine)|chemo|cytotoxic", context)
+    endocrine = _ENDOCRINE_LINE_WORDS.search(context)
+    if chemo and endocrine and not chemo.group(0).startswith("non"):
+        return PRIOR_LINES  # "lines of prior therapy (chemo or hormonal)": either kind counts
+    if chemo:
+        return CHEMO_LINES
+    if endocrine:
+        return ENDOCRINE_LINES
+    return PRIOR_LINES
+
+
+def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    """Limits on the number of prior treatment lines for advanced disease.
+
+    Returns whether the sentence was read as a line limit, so the prior-therapy reader does not
+    also take "no more than 2 prior chemotherapy regimens" as "must have had chemotherapy".
+    """
+    has_lines = _LINE_HINT.search(text) is not None
+    if not has_lines and not _ADVANCED_HINT.search(text):
+        return False
+    if not has_lines and ("prior" in text or "previous" in text or "received" in text):
+        has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
+    found = False
+    counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
+    for match in _LINES.finditer(text) if counted else ():
+        n = _number(match.group("n"))
+        if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
+            continue
+        if match.group("unit") in ("treatment", "treatments", "therapy", "therapies") and not re.search(
+            r"prior|previous|line|systemic|chemo|endocrine", match.group("words")
+        ):
+            continue
+        after = text[match.end() : match.end() + 70]
+        context = match.group("words") + " " + after
+        if _EARLY_SETTING_ONLY.search(after) and not _ADVANCED_WORDS.search(after):
+            continue
+        factor = _line_factor(context)
+        n2 = _number(match.group("n2"))
+        cmp = " ".join((match.group("cmp") or "").split())
+        tail = " ".join((match.group("tail") or "").split())
+        mode = polarity(text, match.start(), match.end(), kind)
+        if mode == "exclude" and kind == "exclusion":
+            # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
+            # count is accepted. Text after a full stop or semicolon is another statement.
+            later = _CLAUSE_END.split(text[match.end() : match.end() + 120], 1)[0]
+            if _ALLOWED_LATER.search(later) and not NOT_ALLOWED.search(later):
+                mode = "allow"
+        permitted = mode == "allow"
+        if permitted:
+            mode = "require"
+        if mode == "require" and kind == "inclusion" and CONDITIONAL.search(text):
+            found = True  # "HR-positive patients must have had one endocrine line": not everyone
+            continue
+        low: int | None = None
+        high: int | None = None
+        if mode == "require":
+            if n2 is not None and n2 >= n:
+                low, high = n, n2
+            elif cmp in (
+                "no more than",
+                "not more than",
+                "up to",
+                "at most",
+                "a maximum of",
+                "maximum of",
+                "max",
+                "max.",
+                "maximum",
+                "<=",
+                "=<",
+            ) or tail in ("or fewer", "or less"):
+                high = n
+            elif cmp in ("<", "less than", "fewer than"):
+                high = n - 1
+            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
+                low = n + 1
+            elif permitted and not cmp and not tail:
+                high = n  # "may have received one prior regimen": up to one, none is fine too
+            else:
+                low = n
+        else:
+            if n2 is not None and n2 >= n:
+                high = n - 1
+            elif cmp in ("<", "less than", "fewer than"):
+                low = n
+            elif cmp in ("no more than", "not more than", "up to", "at most", "<=", "=<") or tail in (
+                "or fewer",
+                "or less",
+            ):
+                low = n + 1
+            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
+                high = n
+            else:
+                high = n - 1
+        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
+        out.limit(factor, low, high, quote, kind, any_setting=any_setting)
+        found = True
+    if not found and "line" in text:
+        for match in _ORDINAL_LINE.finditer(text):
+            word = match.group("ord")
+            if _EITHER_WAY.match(text, match.end()):
+                continue  # "anti-HER2 treatment as first-line or not": either is accepted
+            pre = text[max(0, match.start() - 60) : match.start()]
+            if _APPROVAL.search(pre):
+                continue  # "FDA approval of pertuzumab for first-line treatment": a drug's label
+            if kind == "inclusion" and _IF_BEFORE.search(pre_window(text, match.start(), 140)):
+                continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
+            if word == "later":
+                out.limit(PRIOR_LINES, 1, None, quote, kind)
+            elif word in ("first", "1st"):
+                if kind == "exclusion":
+                    continue
+                if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
+                    out.limit(PRIOR_LINES, 1, None, quote, kind)
+                elif polarity(text, match.start(), match.end(), kind) == "require":
+                    out.limit(PRIOR_LINES, 0, 0, quote, kind)
+            else:
+                lines_before = _ORDINALS[word] - 1
+                upper = None if match.group("later") else lines_before
+                if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
+                    lines_before = 0
+                if kind != "exclusion":
+                    out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
+            found = True
+    advanced = _ADVANCED_HINT.search(text) is not None
+    if not advanced:
+        return found
+    untreated = "untreated" in text or "naive" in text or "no prior" in text
+    if not found and kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
+        out.limit(PRIOR_LINES, None, 0, quote, kind)
+        found = True
+    if not found and any(word in text for word in ("prior", "previous", "any", "received", "had")):
+        plain = BRACKETED.sub(" ", text) if "(" in text else text
+        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(plain)
+        if advanced_match is not None:
+            text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
+        if advanced_match is not None and any(
+            name not in GENERIC_CLASSES and name != "immunotherapy"
+            for _, _, name in drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
+        ):
+            advanced_match = None
+        if advanced_match is not None and not any(
+            advanced_match.start() - 40 <= w.start() <= advanced_match.end() + 40
+            for w in WASHOUT.finditer(text)
+        ):
+            match = advanced_match
+            factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
+            mode = polarity(text, match.start(), match.start() + 5, kind)
+            if match.group(0).startswith(("not", "never")):  # "who have not received chemotherapy"
+                mode = "exclude" if mode == "require" else "allow"
+            if mode == "exclude":
+                if not EXCEPTION.search(text[match.start() : match.end()]):
+                    out.limit(factor, None, 0, quote, kind)
+                    found = True
+            elif (
+                mode == "require"
+                and kind == "inclusion"
+                and not _IF_CLAUSE.search(pre_window(text, match.start(), 60) + match.group(0))
+            ):
+                # not "If subjects received prior chemotherapy for metastatic disease, ..."
+                out.limit(factor, 1, None, quote, kind)
+                found = True
+    if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
+        out.limit(PRIOR_LINES, 1, None, quote, kind)
+        found = True
+    return found

@@ -1,0 +1,93 @@
+"""Performance status (ECOG, WHO, Zubrod; Karnofsky mapped to ECOG)."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    ECOG,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import polarity
+
+_ECOG = re.compile(
+    r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|who\s+(?:performance|ps)|world\s+health\s+organi[sz]ation|"
+    r"zubrod|performance\s+status|\bps)\b"
+    r"(?:\s*\([^()0-9]{0,60}\))?"  # "ECOG (Eastern Cooperative Group) performance score of 0 or 1"
+    r"[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|less\s+than|greater\s+than|more\s+than|at\s+most|up\s+to|"
+    r"no\s+more\s+than|of|=|:|is)?\s*(?P<nums>[0-4](?:\s*(?:-|to|or|,|and|/)\s*(?:or\s+)?[0-4])*)\b(?!\s*%)"
+    r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"
+)
+_KPS = re.compile(
+    r"\b(?:karnofsky|kps|lansky)\b[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|at\s+least|greater\s+than|"
+    r"more\s+than|of|=|:|less\s+than)?\s*(?P<n>\d{2,3})\s*%?(?:\s*(?:-|to)\s*(?P<n2>\d{2,3}))?"
+    r"(?P<tail>\s*%?\s*or\s+(?:more|higher|greater|above|less|lower))?"
+)
+
+
+def _ecog_from_kps(kps: int) -> int:
+    """Highest ECOG grade that a minimum Karnofsky score corresponds to."""
+    if kps >= 90:
+        return 0
+    if kps >= 70:
+        return 1
+    if kps >= 50:
+        return 2
+    if kps >= 30:
+        return 3
+    return 4
+
+
+def read_performance(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """ECOG (or WHO, Zubrod) range; Karnofsky scores mapped to ECOG."""
+    if kind not in ("inclusion", "exclusion"):
+        return
+    match = _ECOG.search(text)
+    if match is not None:
+        nums = [int(d) for d in re.findall(r"[0-4]", match.group("nums"))]
+        cmp = " ".join((match.group("cmp") or "").split())
+        tail = (match.group("tail") or "").strip()
+        mode = polarity(text, match.start(), match.end(), kind)
+        low, high = min(nums), max(nums)
+        if len(nums) == 1:
+            n = nums[0]
+            if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(
+                r"less|lower|better|below", tail
+            ):
+                low, high = 0, n
+            elif cmp in ("<", "less than"):
+                low, high = 0, n - 1
+            elif cmp in (">=", "=>") or re.search(r"higher|more|greater|worse", tail):
+                low, high = n, 4
+            elif cmp in (">", "greater than", "more than"):
+                low, high = n + 1, 4
+            else:
+                low, high = (0, n) if mode == "require" else (n, 4)
+        if mode == "exclude":
+            if low == 0 and high < 4:
+                out.limit(ECOG, high + 1, None, quote, kind)
+            elif low > 0:
+                out.limit(ECOG, None, low - 1, quote, kind)
+        elif mode == "require":
+            out.limit(ECOG, low if low > 0 else None, high, quote, kind)
+        return
+    kps = _KPS.search(text)
+    if kps is None:
+        return
+    n = int(kps.group("n"))
+    n2 = int(kps.group("n2")) if kps.group("n2") else None
+    if n > 100:
+        return
+    cmp = " ".join((kps.group("cmp") or "").split())
+    tail = (kps.group("tail") or "").strip()
+    mode = polarity(text, kps.start(), kps.end(), kind)
+    below = cmp in ("<", "less than", "<=", "=<") or re.search(r"less|lower", tail)
+    if mode == "exclude" and below:
+        minimum = n if cmp in ("<", "less than") or "less" in tail else n + 10
+        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)
+    elif mode == "require" and not below:
+        minimum = min(n, n2) if n2 is not None else n
+        if cmp in (">", "greater than", "more than"):
+            minimum = n + 10
+        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)

@@ -1,0 +1,182 @@
+"""Receptor status (hormone receptors, HER2, triple-negative) required or ruled out."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    ALL_CELLS,
+    HER2_LOW,
+    HER2_LOW_OR_ULTRALOW,
+    HER2_NEGATIVE_CELLS,
+    HER2_POSITIVE_CELLS,
+    HR_NEGATIVE_CELLS,
+    HR_POSITIVE_CELLS,
+    TRIPLE_NEGATIVE_CELLS,
+    Source,
+)
+from matchers.reader.collector import Collector, ReceptorRule
+from matchers.reader.context import CONDITIONAL, TITLE_TOPIC, polarity
+from matchers.reader.regex_tools import word_start_pattern
+from matchers.reader.text import trim_quote
+
+_HER2 = (
+    r"(?:\bher-?\s?2(?:/neu)?|\berbb-?2|\bher2/neu|\bhuman\s+epidermal\s+growth\s+factor\s+receptor"
+    r"[\s-]*2(?:\s*\(her-?\s?2(?:/neu)?\)(?:/neu)?)?)"
+)
+#: "positive"/"positve"/"postive": registries misspell it often enough to matter.
+_POSITIVE = r"(?:posi?ti?ve?\w*|pos\b)"
+_HR_WORDS = (
+    r"(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+    r"pr|pgr|progesterone[\s-]receptors?)"
+)
+_RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
+    (
+        "her2_low",
+        HER2_NEGATIVE_CELLS,
+        _HER2 + r"[\s-]*(?:low|ultra-?low)\b|\blow[\s-]her2\b|\bher2[\s-]*(?:ihc\s*)?1\+",
+    ),
+    (
+        "her2_pos",
+        HER2_POSITIVE_CELLS,
+        _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:\+|" + _POSITIVE + r"|over-?express\w*|"
+        r"(?:gene[\s-])?amplifi\w*|enriched|(?:(?:by\s+)?(?:ihc|ich)\s*(?:score\s*)?(?:of\s*)?)?3\s*\+)|"
+        r"\bpositive\s+(?:for\s+)?" + _HER2,
+    ),
+    (
+        "her2_neg",
+        HER2_NEGATIVE_CELLS,
+        _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b|non-?amplif\w*|not\s+amplif\w*|"
+        r"non-?over-?express\w*|0\b)|" + _HER2 + r"\s*-\s*ve\b|" + _HER2 + r"\s*-(?![a-z0-9+])|"
+        r"\bnegative\s+(?:for\s+)?" + _HER2,
+    ),
+    ("tnbc", TRIPLE_NEGATIVE_CELLS, r"\btriple[\s-]*negative\b|\bm?tnbc\b|\bquadruple[\s-]negative\b"),
+    (
+        "hr_pos",
+        HR_POSITIVE_CELLS,
+        r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+        r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
+        r"(?:\+|" + _POSITIVE + r")|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|"
+        r"tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|responsive)\b|"
+        r"\bpositive\s+(?:for\s+)?" + _HR_WORDS + r"\b",
+    ),
+    (
+        "hr_neg",
+        HR_NEGATIVE_CELLS,
+        r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+        r"er\s+and\s+pr)\s*(?:status\s*)?(?:-|:)?\s*(?:negativ\w*|neg\b)|\b(?:er|hr|er/pr)\s*-\s*ve\b|"
+        r"\b(?:er|hr)\s*-(?![a-z0-9+])|\ber\s*<\s*(?:1|10)\s*%|\bnegative\s+(?:for\s+)?(?:hormone[\s-]"
+        r"receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr)\b",
+    ),
+)
+_RECEPTOR = re.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _RECEPTOR_PATTERNS))
+_RECEPTOR_CELLS = {name: cells for name, cells, _ in _RECEPTOR_PATTERNS}
+RECEPTOR_HINTS = (
+    "her2",
+    "her-2",
+    "her 2",
+    "erbb",
+    "receptor",
+    "triple",
+    "tnbc",
+    "luminal",
+    "endocrine",
+)
+_ANY_STATUS = re.compile(
+    word_start_pattern(
+        r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
+        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive)\b|"
+        # "positive, negative or unknown" lists every status; "negative or unknown" alone does not
+        r"\b(?:positive|negative)\s*,\s*(?:or\s+)?(?:negative|positive)\b"
+    )
+)
+_OR_BETWEEN = re.compile(word_start_pattern(r"\bor\b|\bcohort\b|\barm\b|\bpart\b|\beither\b|;"))
+_HER2_ZERO = re.compile(r"\bihc\s*(?:score\s*(?:of\s*)?)?0\b|\b0\s*,\s*1\+|\bher2[\s-]*0\b")
+_ULTRALOW = re.compile(
+    r"ultra-?low|\bihc\s*>\s*0\b|\b0\s*<\s*ihc|ihc\s*0\s*\+?\s*with\s+(?:faint|membran)"
+)
+#: Every receptor pattern starts with one of these words; the full pattern is tried only there,
+#: which costs far less than scanning every position of a long sentence with it.
+_RECEPTOR_START = re.compile(
+    r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
+    r"endocrine|hr|er|pr|pgr|human|positive|negative)"
+)
+
+
+def receptor_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Receptor mentions in reading order, as ``_RECEPTOR.finditer`` would find them."""
+    found: list[tuple[int, int, str]] = []
+    last_end = 0
+    for start in _RECEPTOR_START.finditer(text):
+        if start.start() < last_end:
+            continue
+        match = _RECEPTOR.match(text, start.start())
+        if match is not None:
+            found.append((match.start(), match.end(), match.lastgroup or ""))
+            last_end = match.end()
+    return found
+
+
+#: A status the study only writes down ("HER2 status will be recorded") limits nobody.
+_RECORDED = re.compile(
+    word_start_pattern(
+        r"\b(?:will|shall|would|is\s+to|are\s+to)\s+(?:also\s+)?be\s+(?:recorded|documented|collected|"
+        r"noted|assessed|determined|evaluated|tested|measured|analy[sz]ed|reported|obtained|reviewed|"
+        r"registered|captured|requested|retrieved)\b"
+    )
+)
+_REQUIRING = re.compile(r"\bmust\b|\brequired?\b|\bshould\b|\beligib\w*|\bonly\b|\bhave\b|\bhas\b")
+#: A test result that could not be read ("inconclusive or equivocal HER2") is not a subtype.
+_EQUIVOCAL = re.compile(
+    r"\b(?:inconclusive|equivocal|indeterminate|undetermined|unavailable|borderline|missing|"
+    r"not\s+available|uninterpretable)\b"
+)
+
+
+def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
+    if out.any_subtype and kind in ("inclusion", "exclusion"):
+        return
+    mentions = receptor_mentions(text)
+    if not mentions or _ANY_STATUS.search(text):
+        return
+    if kind in ("inclusion", "exclusion"):
+        if CONDITIONAL.search(text):
+            return
+        recorded = _RECORDED.search(text)
+        if recorded is not None:
+            own = text.rfind(". ", 0, mentions[0][0]) + 1  # its own sentence, not a parent line's
+            if not _REQUIRING.search(text, own, recorded.end()):
+                return  # "HER2 ... positivity will be recorded", not "must be HER2+ (tested centrally)"
+        if _EQUIVOCAL.search(text, max(0, mentions[0][0] - 60), mentions[0][0]):
+            return  # "inconclusive, equivocal or unavailable HER2 result": about the test
+    groups: list[frozenset[str]] = []
+    current = ALL_CELLS
+    previous_end: int | None = None
+    for start, end, name in mentions:
+        if previous_end is not None and _OR_BETWEEN.search(text, previous_end, start):
+            groups.append(current)
+            current = ALL_CELLS
+        narrowed = current & _RECEPTOR_CELLS[name]
+        current = narrowed if narrowed else current
+        previous_end = end
+    groups.append(current)
+    cells = frozenset().union(*groups)
+    if cells == ALL_CELLS:
+        return
+    first_start, first_end, _ = mentions[0]
+    mode = polarity(text, first_start, first_end, kind)
+    if kind in ("title", "conditions"):
+        mode = "require"
+    if mode == "allow":
+        return
+    if mode == "require" and out.soft_subtype:
+        out.receptors.append(ReceptorRule(cells, "prefer", trim_quote(quote), kind, out.parts))
+        return
+    out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind, out.parts))
+    low = next((start for start, _, name in mentions if name == "her2_low"), None)
+    if kind == "title" and low is not None and TITLE_TOPIC.search(text, 0, low):
+        return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
+    if low is not None and mode == "require" and not _HER2_ZERO.search(text):
+        factor = HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else HER2_LOW
+        out.require(factor, True, quote, kind)

@@ -1,0 +1,190 @@
+"""Building regular expressions the regex engine can scan quickly."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, factored by common prefix.
+
+    Python's regex engine tries alternatives one by one at every position; a prefix tree lets it
+    reject most positions after one character, which makes a 150-word scan about six times faster.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(node[char]) for char in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if optional else group
+
+    return build(trie)
+
+
+def first_letter_pattern(pattern: str) -> str:
+    r"""``\b(?:lung|liver|...)tail`` regrouped by first letter: ``(?:l(?<!\wl)(?:ung|iver)|...)tail``.
+
+    Same matches, but the regex engine can skip every position whose character starts no
+    alternative, which a leading ``\b`` prevents; for long lists of cancer names about 40%
+    faster. Every top-level alternative must start with a plain letter.
+    """
+    head = r"\b(?:"
+    if not pattern.startswith(head):
+        raise ValueError("expected a pattern starting with \\b(?:")
+    alternatives: list[str] = []
+    current: list[str] = []
+    depth, index = 0, len(head)
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == ")" and depth == 0:
+            break
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            alternatives.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    alternatives.append("".join(current))
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        if not alternative[:1].isalpha():
+            raise ValueError(f"alternative {alternative!r} does not start with a letter")
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    grouped = "|".join(f"{c}(?<!\\w{c})(?:{'|'.join(rest)})" for c, rest in groups.items())
+    return f"(?:{grouped}){pattern[index + 1 :]}"
+
+
+def _scan_pattern(pattern: str, start: int = 0) -> list[tuple[int, str]]:
+    """Positions and characters of ``pattern`` that are syntax: not escaped, not in a class."""
+    tokens: list[tuple[int, str]] = []
+    index, in_class = start, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":  # "[]...]": a literal bracket, not the end
+                index += 1
+            continue
+        elif char in "()|":
+            tokens.append((index, char))
+        index += 1
+    return tokens
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (``|`` outside groups and character classes)."""
+    alternatives: list[str] = []
+    start = depth = 0
+    for index, char in _scan_pattern(pattern):
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        else:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group that opens ``pattern`` ends (just after its closing bracket)."""
+    depth = 0
+    for index, char in _scan_pattern(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _plain_starts(alternative: str, boundary: bool = False, behind: tuple[str, ...] = ()) -> list[str]:
+    r"""``alternative`` rewritten as alternatives that each start with a plain character, in the
+    order the regex engine would try them. ``boundary`` stands for a ``\b`` and ``behind`` for
+    look-behinds (``(?<!non-)``) that came before it; both are checked after that character."""
+    if alternative.startswith("\\b"):
+        return _plain_starts(alternative[2:], True, behind)
+    if alternative.startswith(("(?<!", "(?<=")):  # "(?<!non-)x" -> "x(?<!(?:non-)x)"
+        end = _group_end(alternative)
+        return _plain_starts(alternative[end:], boundary, (*behind, alternative[:end]))
+    if alternative.startswith("(?:"):  # "(?:any|all)\s+x" -> "any\s+x", "all\s+x"
+        end = _group_end(alternative)
+        inner, rest = alternative[3 : end - 1], alternative[end:]
+        optional = rest[:1] == "?"
+        if optional:
+            rest = rest[1:]
+        if rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"alternative {alternative!r} repeats its first group")
+        starts = [
+            s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary, behind)
+        ]
+        return starts + _plain_starts(rest, boundary, behind) if optional else starts
+    # The first character: a letter, a digit or punctuation ("<", "\\(").
+    size = 2 if alternative[:1] == "\\" and not alternative[1:2].isalnum() else 1
+    first, rest = alternative[:size], alternative[size:]
+    if not first or (size == 1 and first in _SPECIAL):
+        raise ValueError(f"alternative {alternative!r} does not start with a plain character")
+    if rest[:1] == "?" and rest[1:2] != "?":  # "m?tnbc" -> "mtnbc", "tnbc"
+        return _plain_starts(first + rest[1:], boundary, behind) + _plain_starts(
+            rest[1:], boundary, behind
+        )
+    if rest[:1] in ("?", "*", "+", "{"):
+        raise ValueError(f"alternative {alternative!r} repeats its first character")
+    checks = [f"{group[:4]}(?:{group[4:-1]}){first})" for group in behind]
+    if boundary:  # "\\b" before a letter: no word character before it; before "-": one is
+        word = first.isascii() and first.isalnum()
+        checks.append(f"(?<!\\w{first})" if word else f"(?<=\\w{first})")
+    return [first + "".join(checks) + rest]
+
+
+def word_start_pattern(pattern: str) -> str:
+    r"""The same regex with every alternative starting with a plain character.
+
+    ``\bchemo\w*|\bcytotoxic`` becomes ``(?:c(?<!\wc)hemo\w*|c(?<!\wc)ytotoxic)``: "\b" before a
+    letter is "no word character before it", checked just after the letter. The regex engine can
+    then skip, with one table look-up, every position whose character starts no alternative,
+    where a leading ``\b`` makes it try each alternative at each position. Groups at the start
+    are spread over the alternatives in order (``\b(?:ns)?ais`` -> ``nsais``, ``ais``), so each
+    position finds the same match as before. Worth it when the alternatives start with few,
+    rarer letters; patterns with capturing groups are refused (spreading would renumber them).
+    """
+    if re.compile(pattern).groups:
+        raise ValueError("patterns with capturing groups cannot be rewritten")
+    return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the one nearest a mention that follows)."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - only the final match is wanted
+        pass
+    return last
+
+
+def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
+    return re.compile(trie_pattern(list(hints)))

@@ -1,0 +1,199 @@
+"""Liver and bone metastases, bone-only and measurable disease."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    ALLOW_BONE_ONLY,
+    ALLOW_NON_MEASURABLE,
+    BONE_METS,
+    BONE_ONLY,
+    BONE_ONLY_CONDITION,
+    LIVER_METS,
+    MEASURABLE,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import ALLOWING, BRAIN_CONDITIONAL, LAB_CONTEXT, polarity
+from matchers.reader.regex_tools import word_start_pattern
+from matchers.reader.text import normalize
+
+_LIVER = re.compile(
+    word_start_pattern(
+        r"\b(?:liver|hepatic)\s+(?:metasta\w*|mets\b|lesions?\b|involvement)|"
+        r"\bmetasta\w*\s+(?:to|in|of|involving)\s+(?:the\s+)?liver\b"
+    )
+)
+
+
+def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
+    if "liver" not in text and "hepatic" not in text:
+        return
+    mention = _LIVER.search(text)
+    if mention is None or LAB_CONTEXT.search(text):
+        return
+    mode = polarity(text, mention.start(), mention.end(), kind)
+    if mode == "exclude":
+        out.require(LIVER_METS, False, quote, kind)
+    elif mode == "require" and not ALLOWING.search(text) and not BRAIN_CONDITIONAL.search(text):
+        out.require(LIVER_METS, True, quote, kind)
+
+
+_OTHER_SITE = re.compile(
+    r"\b(?:brain|cns|bones?|skeletal|lungs?|pulmonary|peritone\w*|pleura\w*|lymph|nodal|skin|"
+    r"spinal|visceral|adrenal|oligometasta\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+
+
+def _require_site_focus(
+    labels: list[str], kind: Source, out: Collector, factor: str, mention: re.Pattern[str]
+) -> None:
+    """Record that the labels are about one site, quoting the first label that names it."""
+    quote = next((t for t in labels if mention.search(normalize(t))), labels[0])
+    out.require(factor, True, quote, kind)
+
+
+def read_liver_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
+    """A title or condition about liver metastases alone makes them a requirement.
+
+    "Drug X in Solid Tumors and Liver Metastases" is for people whose cancer reached the liver;
+    a label naming other sites too ("bone and liver metastases") is a list, not a requirement.
+    ``joined`` is the labels normalized and joined with " | ".
+    """
+    if "liver" not in joined and "hepatic" not in joined:
+        return
+    if _LIVER.search(joined) and not _OTHER_SITE.search(joined):
+        _require_site_focus(labels, kind, out, LIVER_METS, _LIVER)
+
+
+_OTHER_THAN_BONE = re.compile(
+    r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|skin|spinal\s+cord|"
+    r"visceral|adrenal|soft[\s-]tissue|oligometasta\w*|prevent\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+
+
+def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
+    """A title or condition about bone metastases alone ("Breast Cancer With Bone Metastasis",
+    "Patients With Metastatic Bone Lesions") makes them a requirement."""
+    if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
+        return
+    if _BONE_METS.search(joined) and not (_BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined)):
+        _require_site_focus(labels, kind, out, BONE_METS, _BONE_METS)
+
+
+#: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
+#: word start, not after "non-"), so the engine skips positions by first character.
+_BONE_METS = re.compile(
+    word_start_pattern(
+        r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
+        r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
+        r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
+        r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+    )
+)
+#: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
+_BESIDE_BONE = re.compile(
+    r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|nodes?|skin|"
+    r"visceral|viscera|adrenal|soft[\s-]tissue|measurable|evaluable|any\s+site|other\s+sites?)\b|"
+    r"\bwith\s+or\s+without\b|\bregardless\b|\bincluding\b|\bsuch\s+as\b|\bif\s+(?:present|any)\b"
+)
+#: Conditions on bone metastases that an exclusion turns away, not bone metastases as such.
+_BONE_CONDITION = re.compile(
+    r"symptom|pain|fractur|compression|impending|requir|radiat|radiother|unstable|untreated|"
+    r"uncontrolled|progress|hypercalc|skeletal[\s-]related|\bsres?\b|surgery|only|sole|exclusive|"
+    r"\bwho\b|\bwhose\b|\bthat\b|\bwhich\b|initiat|denosumab|bisphosph|zoledron|treat|therap"
+)
+#: Care of bone metastases ("radiotherapy to bone metastases must be completed", "denosumab for
+#: bone metastases may continue"): a rule about that care, not a need to have bone metastases.
+_BONE_CARE = re.compile(
+    r"radiat|radiother|\btreat|therap|denosumab|bisphosph|zoledron|receiv|surg|fractur|compression|"
+    r"pain|symptom|requir|continu|\buse\b|\bpalliat"
+)
+
+
+def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Bone metastases required ("at least one bone lesion") or, rarely, excluded outright.
+
+    Only a sentence that names bone as the one site counts: "lung, liver or bone metastases" is a
+    list of places, "measurable disease or bone lesions" a choice, and an exclusion of "symptomatic
+    bone metastases needing radiation" is about their state, not their presence.
+    """
+    mention = _BONE_METS.search(text)
+    if mention is None or _BONE_ONLY.search(text) or _BESIDE_BONE.search(text):
+        return
+    if LAB_CONTEXT.search(text):
+        return  # "alkaline phosphatase <= 5 x ULN for patients with bone metastases"
+    if BRAIN_CONDITIONAL.search(text) or ALLOWING.search(text):
+        return  # "patients with bone metastases must ...", "bone metastases are allowed"
+    mode = polarity(text, mention.start(), mention.end(), kind)
+    if mode == "require" and not _BONE_CARE.search(text):
+        out.require(BONE_METS, True, quote, kind)
+    elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
+        out.require(BONE_METS, False, quote, kind)
+
+
+_BONE_ONLY = re.compile(
+    word_start_pattern(
+        r"\bbone[\s-]only\b|\bonly\s+(?:\w+\s+){0,2}?bone\b|\b(?:limited|confined|restricted)\s+to\s+(?:the\s+)?"
+        r"(?:bones?|skeleton|skeletal)|\bexclusively\s+(?:in\s+)?(?:the\s+)?bones?\b|\bbone[\s-]limited\b|"
+        r"\bbone\s+(?:metasta\w*|lesions?|disease)\s+(?:as\s+)?(?:the\s+|their\s+)?(?:only|sole)\s+"
+        r"(?:site|manifestation|evidence|location)"
+    )
+)
+_MEASURABLE = re.compile(word_start_pattern(r"(?<!non-)(?<!non )(?<!not )\bmeasurable\b"))
+_NON_MEASURABLE_OK = re.compile(
+    r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
+    r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
+)
+_EVALUABLE = re.compile(
+    word_start_pattern(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
+)
+#: "At least one lesion >= 1.0 cm on imaging", "target lesion diameter of >= 15 mm": a size rule
+#: is a measurable-disease rule under another name.
+_SIZED_LESION = re.compile(
+    r"\b(?:target\s+)?lesions?\b[^;.]{0,40}?(?:>=|>|at\s+least|greater\s+than|more\s+than|of)\s*"
+    r"\d+(?:\.\d+)?\s*(?:cm|mm)\b|(?:>=|>|at\s+least)\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^;.]{0,30}?"
+    r"\blesions?\b|\bat\s+least\s+(?:one|1|two|2)\s+(?:\w+\s+){0,3}?target\s+lesions?\b"
+)
+_LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
+
+
+def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
+    if "bone" in text:
+        mention = _BONE_ONLY.search(text)
+        if mention is not None and _LESION_TYPE.search(text):
+            # "Bone-only disease must be lytic or mixed", "bone-only blastic lesions are not
+            # allowed": bone-only disease is accepted on a condition no profile records.
+            out.allow(ALLOW_BONE_ONLY, quote, kind)
+            out.require(BONE_ONLY_CONDITION, True, quote, kind)
+        elif mention is not None:
+            mode = polarity(text, mention.start(), mention.end(), kind)
+            measurable_alt = "measurable" in text and " or " in text
+            if mode == "allow" or (mode == "require" and (measurable_alt or ALLOWING.search(text))):
+                out.allow(ALLOW_BONE_ONLY, quote, kind)
+            elif mode == "exclude":
+                out.require(BONE_ONLY, False, quote, kind)
+            elif mode == "require":
+                out.require(BONE_ONLY, True, quote, kind)
+    if kind == "inclusion" and "measurable" not in text and _EVALUABLE.search(text):
+        out.allow(ALLOW_NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
+    elif kind == "inclusion" and "lesion" in text and "measurable" not in text:
+        sized = _SIZED_LESION.search(text)
+        if sized is not None and polarity(text, sized.start(), sized.end(), kind) == "require":
+            out.require(MEASURABLE, True, quote, kind)
+    if "measurable" in text and "residual" not in text:
+        mention = _MEASURABLE.search(text)
+        if kind == "inclusion" and mention is not None:
+            mode = polarity(text, mention.start(), mention.end(), kind)
+            if _NON_MEASURABLE_OK.search(text) or mode == "allow":
+                out.allow(ALLOW_NON_MEASURABLE, quote, kind)
+            elif mode == "require":
+                out.require(MEASURABLE, True, quote, kind)
+        elif (
+            kind == "exclusion"
+            and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
+            and not re.search(r"\bbone\b|\bevaluable\b", text)
+        ):
+            out.require(MEASURABLE, True, quote, kind)

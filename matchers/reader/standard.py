@@ -1,0 +1,185 @@
+"""Pan-tumour rules on standard therapy, and rules on time from early treatment to relapse."""
+
+from __future__ import annotations
+
+import re
+
+from matchers.findings import (
+    RELAPSE_INTERVAL,
+    STANDARD_FAILED,
+    STANDARD_NONE,
+    STANDARD_OPTIONAL,
+    STANDARD_THERAPY,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import BOUNDARY, BOUNDARY_HINT, pre_window
+from matchers.reader.regex_tools import word_start_pattern
+from matchers.reader.therapy import drug_mentions
+
+_TIME_AMOUNT = r"\d+\s*(?:months?|years?|mo\b|yrs?\b)"
+_RELAPSE_INTERVAL = re.compile(
+    r"\b(?:disease[\s-]free\s+interval|dfi)\b[^;]{0,40}?\d|"
+    r"\b(?:relaps\w*|recurr\w*|recurrence|progress\w*|metastatic\s+(?:disease|diagnosis|recurrence)|"
+    r"diagnosis\s+of\s+(?:metasta\w*|advanced))[^;]{0,80}?\b(?:within|after|during|>|>=|<|<=|more\s+than|"
+    r"less\s+than|at\s+least|greater\s+than|beyond)\b[^;]{0,40}?"
+    + _TIME_AMOUNT
+    + r"|"
+    + _TIME_AMOUNT
+    + r"[^;]{0,80}?\b(?:between|since|after|from|elapsed)\b[^;]{0,80}?\b(?:adjuvant|curative|completion|"
+    r"last\s+dose|early)"
+)
+_EARLY_TREATMENT = re.compile(
+    word_start_pattern(
+        r"\b(?:neo)?-?adjuvant\b|\(neo\)adjuvant|\bcurative\b|\bearly[\s-]stage\b|\bearly\s+breast|"
+        r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
+    )
+)
+INTERVAL_HINTS = (
+    "relaps",
+    "recurr",
+    "elapsed",
+    "disease-free",
+    "disease free",
+    "dfi",
+    "interval",
+    "completion",
+    "completing",
+)
+
+
+def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A rule on the time between early-stage treatment and relapse ("recurrence within 12 months
+    of adjuvant endocrine therapy", "disease-free interval of at least 6 months").
+
+    No profile records dates, so the verdict turns it into a question for someone whose earlier
+    treatment was early-stage. ``detail`` names the treatment class when the rule names one.
+    """
+    if kind not in ("inclusion", "exclusion"):
+        return
+    if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
+        return  # no time span, no interval rule
+    if not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None:
+        return
+    names = sorted({name for _, _, name in drug_mentions(text) if name in _INTERVAL_CLASSES})
+    out.require(RELAPSE_INTERVAL, True, quote, kind, "|".join(names))
+
+
+_INTERVAL_CLASSES = frozenset(
+    {
+        "endocrine",
+        "chemotherapy",
+        "cdk4/6-inhibitor",
+        "aromatase-inhibitor",
+        "tamoxifen",
+        "taxane",
+        "anthracycline",
+        "trastuzumab",
+        "her2-directed",
+        "immunotherapy",
+        "platinum",
+    }
+)
+_STD_NOUN = r"(?:therap\w*|treatments?|care|regimens?|options?|measures|modalit\w*)"
+_STD_ADJ = (
+    r"(?:standard|conventional|established|approved|available|effective|existing|accepted|proven|"
+    r"recommended|life[\s-]?prolonging|anti-?cancer|cancer|anti-?tumou?r|antineoplastic|systemic|"
+    r"satisfactory|alternative|current|appropriate|reasonable|further|curative|local)"
+)
+_STD_PHRASE = re.compile(
+    r"\bstandard[\s-]+of[\s-]+care(?:[\s-]+(?:systemic\s+)?(?:therap\w*|treatments?|regimens?|"
+    r"options?)\b|(?![\s-]+(?:endocrine|hormon\w*|chemo\w*|anti|her2|targeted|cdk|immuno\w*|"
+    r"first|second|1st|2nd)))|"
+    r"\b(?:standard|conventional|established|approved|available|effective|proven|satisfactory|"
+    r"life[\s-]?prolonging)(?:[\s,/-]+(?:(?:or|and|and/or)\s+)?"
+    + _STD_ADJ
+    + r")*[\s-]+"
+    + _STD_NOUN
+    + r"\b|\b(?:therap\w*|treatments?)\s+(?:of|with)\s+(?:proven|known|established)\s+"
+    r"(?:clinical\s+)?(?:benefit|efficacy|value)"
+)
+_REFRACTORY_TUMOR = re.compile(
+    word_start_pattern(
+        r"(?<![-/])\b(?:relapsed\s*(?:/|or|and/or)\s*)?refractory\s+(?:(?:advanced|metastatic|solid|"
+        r"malignant|recurrent|relapsed|unresectable|locally|or|and|/|,)\s*){0,5}(?:tumou?rs?|"
+        r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
+    )
+)
+_THERAPY_CLASS_BEFORE = re.compile(
+    r"(?:endocrine|hormon\w*|platinum|chemo\w*|taxane|trastuzumab|her2|cdk4/6|anthracycline|"
+    r"tamoxifen|immuno\w*|treatment|therapy)[\s-]*$"
+)
+_STD_FAILED = re.compile(
+    r"\b(?:fail\w*|refractory|resistan\w*|intoleran\w*|progress\w*|relaps\w*|recurr\w*|after|"
+    r"following|despite|previously\s+treated|received|receiving|treated\s+with)\b"
+)
+_STD_NONE = re.compile(
+    r"\bno\b|\bnot\s+(?:\w+\s+)?(?:exist\w*|available|effective)|\bunavailable\b|\bno\s+longer\b|"
+    r"\bexhaust\w*|\black\s+of\b|\bwithout\b|\bnone\b|\bbeyond\b|\bnon-?existent\b|"
+    r"\bunlikely\s+to\s+(?:respond|benefit)"
+)
+_STD_OPTIONAL = re.compile(
+    r"\bnot\s+(?:be\s+)?(?:considered\s+|deemed\s+|currently\s+)?(?:applicable|appropriate|suitable|"
+    r"indicated|tolerat\w*|feasible|candidates?|a\s+candidate|eligible|recommended|an?\s+option|"
+    r"possible|amenable)|\bineligible\b|\bunsuitable\b|\bunwilling\b|\bdeclin\w*|\brefus\w*|"
+    r"\binappropriate\b|\bcontraindicat\w*|\bunable\s+to\s+(?:receive|tolerate)|\bunfit\b|"
+    r"\bopted\s+(?:out|not)|\bchoose\s+not\b|\bnot\s+applicable\b"
+)
+STD_HINTS = (
+    "standard",
+    "conventional",
+    "established",
+    "approved",
+    "available",
+    "effective",
+    "proven",
+    "satisfactory",
+    "prolonging",
+    "refractory",
+)
+
+
+def _standard_flags(pre: str, post: str) -> set[str]:
+    flags: set[str] = set()
+    if _STD_FAILED.search(pre):
+        flags.add(STANDARD_FAILED)
+    if _STD_OPTIONAL.search(pre) or _STD_OPTIONAL.search(post):
+        flags.add(STANDARD_OPTIONAL)
+    if _STD_NONE.search(pre) or _STD_NONE.search(post):
+        flags.add(STANDARD_NONE)
+    return flags
+
+
+def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """What a pan-tumor trial says about standard treatment, as flags on one requirement.
+
+    "Refractory to standard therapy" (``failed``) needs treatment for advanced disease already
+    given; "no standard therapy exists" (``none``) is a clinical judgment; "or standard therapy is
+    not suitable / declined" (``optional``) opens the trial to people not yet treated. Curative
+    therapy alone is not counted: metastatic breast cancer is never curable, so "no curative
+    therapy exists" says nothing about her options.
+    """
+    if kind not in ("inclusion", "title"):
+        return
+    flags: set[str] = set()
+    for match in _REFRACTORY_TUMOR.finditer(text):
+        if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
+            flags.add(STANDARD_FAILED)
+    if kind == "inclusion":
+        previous_end = 0
+        matches = list(_STD_PHRASE.finditer(text))
+        for index, match in enumerate(matches):
+            phrase = match.group(0)
+            if "curative" in phrase and "standard" not in phrase:
+                continue  # "no available curative therapy": true of any metastatic breast cancer
+            start = max(previous_end, match.start() - 70)
+            pre = pre_window(text, match.start(), match.start() - start)
+            following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            post = text[match.end() : min(following, match.end() + 60)]
+            boundary = BOUNDARY.search(post) if BOUNDARY_HINT.search(post) else None
+            if boundary is not None:
+                post = post[: boundary.start()]
+            previous_end = match.end()
+            flags |= _standard_flags(pre, post)
+    if flags:
+        out.require(STANDARD_THERAPY, True, quote, kind, ",".join(sorted(flags)))

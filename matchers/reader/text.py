@@ -1,0 +1,81 @@
+"""Text helpers every criterion reader shares: one spelling for matching, quotes, sentences."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Polarity = Literal["require", "exclude", "allow"]
+#: Quotes longer than this are cut at a word boundary with an ellipsis.
+MAX_QUOTE_CHARS = 220
+_SPELLINGS = {
+    "≥": ">=",
+    "≤": "<=",
+    "≧": ">=",
+    "≦": "<=",
+    "⩾": ">=",
+    "⩽": "<=",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+    "‑": "-",
+    "ï": "i",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "＋": "+",
+    "⁺": "+",
+    "ⁿ": "n",
+    "\u00a0": " ",
+}
+_SPELLING = re.compile("[" + re.escape("".join(_SPELLINGS)) + "]")
+
+
+def normalize(text: str) -> str:
+    """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
+    if text.isascii():  # most criteria: nothing to respell
+        return text.lower()
+    # One search for the few characters to respell: far cheaper than ``str.translate`` with a
+    # table, which looks up every character of the text.
+    return _SPELLING.sub(_respell, text).lower()
+
+
+def _respell(match: re.Match[str]) -> str:
+    return _SPELLINGS[match.group(0)]
+
+
+def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """Cut a criterion to a readable length at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:-(")
+    return cut + " …"
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
+    if (
+        ". " not in text
+        and "; " not in text
+        and "? " not in text
+        and "! " not in text
+        and "However" not in text
+    ):
+        return [text.strip()] if text.strip() else []
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
+            continue
+        pieces.append(piece)
+        start = match.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]

@@ -1,0 +1,531 @@
+"""Prior treatments required, excluded or allowed, found through the vocabulary of therapies."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from matchers.findings import (
+    ADVANCED_SETTING,
+    PRIOR_PREFIX,
+    Source,
+)
+from matchers.reader.collector import Collector
+from matchers.reader.context import (
+    BRACKETED,
+    CONDITIONAL,
+    METASTATIC_SCOPE,
+    WASHOUT,
+    polarity,
+    pre_window,
+)
+from matchers.reader.regex_tools import last_match, trie_pattern, word_start_pattern
+from matchers.reader.text import Polarity
+
+_DRUGS: tuple[tuple[str, str], ...] = (
+    ("t-dxd", r"\bt-?dxd\b|trastuzumab[\s-]+deruxtecan|fam-trastuzumab|\benhertu\b|\bds-?8201\w*"),
+    ("t-dm1", r"\bt-?dm-?1\b|trastuzumab[\s-]+emtansine|ado-trastuzumab|\bkadcyla\b"),
+    (
+        "sacituzumab-govitecan",
+        r"\bsacituzumab\b(?:[\s-]+govitecan)?|\btrodelvy\b|\banti-?trop-?2\b|"
+        r"\btrop-?2[\s-]*(?:directed|targeted|targeting|adcs?|antibody)",
+    ),
+    (
+        "topo1-adc",
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
+        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan|"
+        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*inhibitors?\b",
+    ),
+    ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
+    (
+        "trastuzumab",
+        r"\btrastuzumab\b(?![\s-]+(?:deruxtecan|emtansine|duocarmazine|rezetecan))|"
+        r"\bherceptin\b|\bphesgo\b",
+    ),
+    ("pertuzumab", r"\bpertuzumab\b|\bperjeta\b"),
+    (
+        "her2-tki",
+        r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
+        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b|\banti-?her-?2\b[\w\s/-]{0,30}?"
+        r"(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
+    ),
+    (
+        "her2-directed",
+        r"\banti-?her-?2\b|\bher-?2[\s-]*(?:directed|targeted|targeting|based|blocking)\b",
+    ),
+    (
+        "cdk4/6-inhibitor",
+        r"\bcdk\s?4\s?/\s?6|\bcdk4/6i?\b|\bcdk\s?4\s+and\s+6\b|cyclin[\s-]dependent\s+"
+        r"kinase\s+(?:4/6|4\s+and\s+6)|\bpalbociclib\b|\bribociclib\b|\babemaciclib\b|\bdalpiciclib\b|"
+        r"\bibrance\b|\bkisqali\b|\bverzenio\b",
+    ),
+    (
+        "pi3k-inhibitor",
+        r"\bpi3k(?:alpha|\u03b1|a)?\b|\bpi3-kinase\b|\balpelisib\b|\binavolisib\b|"
+        r"\btaselisib\b|\bbuparlisib\b|\bpiqray\b|\bgedatolisib\b",
+    ),
+    (
+        "akt-inhibitor",
+        r"\bakt1?\b(?!\s*(?:1\s*)?(?:mutat|alter|e17k|/\s*pten|pathway\s+alter))|"
+        r"\bcapivasertib\b|\bipatasertib\b|\btruqap\b",
+    ),
+    ("mtor-inhibitor", r"\bmtor\b|\beverolimus\b|\bafinitor\b|\btemsirolimus\b"),
+    (
+        "aromatase-inhibitor",
+        r"\baromatase[\s-]+inhibitors?\b|\b(?:ns)?ais?\b|\bletrozole\b|\banastrozole\b|"
+        r"\bexemestane\b|\bfemara\b|\barimidex\b|\baromasin\b",
+    ),
+    ("tamoxifen", r"\btamoxifen\b|\bserms?\b|\btoremifene\b"),
+    ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
+    (
+        "endocrine-other",
+        r"\b(?:oral|investigational|novel|next[\s-]generation|other)\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
+        r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
+    ),
+    ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
+    (
+        "endocrine",
+        r"\bendocrine[\s-]*(?:based\s+)?(?:therap\w*|treatment\w*|agents?|monotherapy|regimens?)|"
+        r"\bhormon(?:e|al)\s+(?:therap\w*|treatment\w*|agents?)|\banti-?(?:o)?estrogen\w*|"
+        r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
+    ),
+    (
+        "systemic",
+        r"\bsystemic\s+(?:anti-?cancer\s+|antineoplastic\s+|anti-?tumou?r\s+|cancer\s+)?"
+        r"(?:therap\w*|treatment\w*|agents?|regimens?)|\b(?:anti-?cancer|antineoplastic)\s+"
+        r"(?:systemic\s+)?(?:therap\w*|treatment\w*|agents?|drugs?)",
+    ),
+    (
+        "chemotherapy",
+        r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
+        r"\bchemo\b",
+    ),
+    (
+        "taxane",
+        r"\btaxanes?\b|\bpaclitaxel\b|\bdocetaxel\b|\bnab-paclitaxel\b|\babraxane\b|\btaxol\b|"
+        r"\btaxotere\b",
+    ),
+    ("anthracycline", r"\banthracycline\w*|\bdoxorubicin\b|\bepirubicin\b|\badriamycin\b"),
+    ("capecitabine", r"\bcapecitabine\b|\bxeloda\b"),
+    ("platinum", r"\bplatinum\b|\bcarboplatin\b|\bcisplatin\b|\boxaliplatin\b"),
+    (
+        "immunotherapy",
+        r"\bimmunotherap\w*|\bimmune[\s-]+checkpoint|\bcheckpoint\s+inhibitor\w*|"
+        r"\banti-?pd-?l?1\b|\banti-?ctla-?4\b|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted)\w*|"
+        r"\bpembrolizumab\b|\batezolizumab\b|\bdurvalumab\b|\bnivolumab\b|\bavelumab\b|\bipilimumab\b|"
+        r"\bcemiplimab\b|\bkeytruda\b|\btislelizumab\b|\btoripalimab\b|\bcamrelizumab\b|\bsintilimab\b",
+    ),
+    (
+        "parp-inhibitor",
+        r"\bparp(?:[\s-]*inhibitor\w*|i\b|\s*inhibition)?\b|\bolaparib\b|\btalazoparib\b|"
+        r"\bniraparib\b|\brucaparib\b|\bveliparib\b|\bsaruparib\b|\blynparza\b|\btalzenna\b",
+    ),
+)
+#: Cheap substrings that must appear before a drug's pattern is worth running.
+DRUG_KEYS: dict[str, tuple[str, ...]] = {
+    "t-dxd": ("dxd", "deruxtecan", "enhertu", "8201"),
+    "t-dm1": ("dm1", "dm-1", "emtansine", "kadcyla"),
+    "sacituzumab-govitecan": ("sacituzumab", "trodelvy", "trop"),
+    "topo1-adc": ("topoisomerase", "topo", "exatecan"),
+    "adc": ("conjugate", "adc"),
+    "trastuzumab": ("trastuzumab", "herceptin", "phesgo"),
+    "pertuzumab": ("pertuzumab", "perjeta"),
+    "her2-tki": ("tinib", "tki", "tyrosine"),
+    "her2-directed": ("her2", "her-2", "her 2"),
+    "cdk4/6-inhibitor": ("cdk", "ciclib", "cyclin", "ibrance", "kisqali", "verzenio"),
+    "pi3k-inhibitor": ("pi3", "lisib", "piqray"),
+    "akt-inhibitor": ("akt", "sertib", "truqap"),
+    "mtor-inhibitor": ("mtor", "limus", "afinitor"),
+    "aromatase-inhibitor": (
+        "aromatase",
+        "ai",
+        "letrozole",
+        "anastrozole",
+        "exemestane",
+        "femara",
+        "arimidex",
+        "aromasin",
+    ),
+    "tamoxifen": ("tamoxifen", "serm", "toremifene"),
+    "fulvestrant": ("fulvestrant", "faslodex"),
+    "endocrine-other": ("serd", "estrant"),
+    "serd": ("serd", "degrader", "downregulator"),
+    "endocrine": ("endocrine", "hormon", "estrogen", "et"),
+    "systemic": ("systemic", "anticancer", "anti-cancer", "antineoplastic"),
+    "chemotherapy": ("chemo", "cytotoxic"),
+    "taxane": ("tax", "abraxane"),
+    "anthracycline": ("anthracycl", "rubicin", "adriamycin"),
+    "capecitabine": ("capecitabine", "xeloda"),
+    "platinum": ("platin",),
+    "immunotherapy": ("immun", "checkpoint", "pd-", "pd1", "ctla", "mab", "keytruda"),
+    "parp-inhibitor": ("parp", "parib", "lynparza", "talzenna"),
+}
+#: Therapy patterns whose words start with letters so common that the word-start rewrite is slower.
+_COMMON_FIRST_LETTERS = frozenset({"immunotherapy", "endocrine-other"})
+_DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (
+        name,
+        DRUG_KEYS[name],
+        re.compile(pattern if name in _COMMON_FIRST_LETTERS else word_start_pattern(pattern)),
+    )
+    for name, pattern in _DRUGS
+)
+DRUG_HINTS = tuple(sorted({key for keys in DRUG_KEYS.values() for key in keys if len(key) > 2}))
+#: Each therapy pattern's place in ``_DRUG_PATTERNS``: mentions are collected in that order.
+_DRUG_ORDER = {name: index for index, (name, _, _) in enumerate(_DRUG_PATTERNS)}
+#: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
+GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
+#: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
+_SERD_FACTORS = ("fulvestrant", "endocrine-other")
+_PRIOR_CONTEXT = re.compile(
+    r"\b(?:prior(?!\s+to\s+(?:the\s+)?(?:initiation|start|beginning|first|study|enrol|registration|"
+    r"randomi|surgery|entry))|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
+    r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
+    r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
+    r"administered|given(?!\s+(?:the\s+)?(?:known|its|their|high|low|poor|limited|potential|lack|"
+    r"risk|concerns?)))\b"
+)
+_STRONG_PRIOR = re.compile(
+    r"\b(?:prior|previous\w*|received|pretreated|pre-treated|progress\w*|refractory|resistant|resistance|"
+    r"fail\w*|relaps\w*|recurr\w*|exposed|exposure)\b"
+)
+_FUTURE_CONTEXT = re.compile(
+    r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
+    r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
+    r"able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
+    r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
+    r"to\s+be\s+(?:treated|given|administered)|intent(?:ion)?\s+to\s+treat|intended|planned\s+for)\b"
+)
+_NOT_A_PRIOR = re.compile(
+    word_start_pattern(
+        r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
+    )
+)
+#: Allergy, reaction, dose and pregnancy wording: never a rule about treatment history. Plain
+#: words go in a prefix tree, which rejects most positions of a sentence after one character.
+_NEVER_A_PRIOR = re.compile(
+    word_start_pattern(
+        trie_pattern(
+            [
+                "hypersensitiv",
+                "allerg",
+                "contraindicat",
+                "excipient",
+                "cumulative",
+                "childbearing",
+                "contracept",
+                "pregnan",
+                "abstinen",
+                "sperm",
+                "condom",
+                "lactat",
+                "breastfeeding",
+                "breast-feeding",
+                "breast feeding",
+                "reaction to",
+                "reactions to",
+                "premedicat",
+                "pre-medicat",
+            ]
+        )
+        + r"|d(?<!\wd)oses?\s+of\b"
+    )
+)
+_NOT_HISTORY = re.compile(
+    r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
+)
+_DEMANDS = re.compile(
+    r"\bmust\b|\brequired?\b|\b(?:have|has)\s+(?:\w+\s+)?(?:received|had|completed)\b|"
+    r"\bresist\w*|\brelaps\w*|\bprogress\w*|\brefractory\b|\brecurr\w*|\bfail\w*"
+)
+_SHORT_WASHOUT = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+\s*(?:days?|weeks?)\b|"
+    r"\b(?:in|during)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*(?:days?|weeks?)\b|"
+    r"(?:<=|<|less\s+than)\s*\d+\s*(?:days?|weeks?)\b|\b\d+\s*(?:days?|weeks?)\s+(?:prior|before)\b"
+)
+#: What may stand between two drugs of one list ("trastuzumab, pertuzumab, and T-DM1").
+_LIST_JOIN = re.compile(r"[\s,/]*(?:and/or|and|or|&|as\s+well\s+as)?[\s,/]*(?:an?\s+|the\s+|prior\s+)?$")
+_INDUCED_AFTER = re.compile(r"^\s*-?\s*(?:induced|related|associated|naive\s+cohort)\b")
+_FOR_SOME_PATIENTS = re.compile(
+    word_start_pattern(r"\bfor\s+(?:patients|participants|subjects|those|women)\s+(?:with|who)\b")
+)
+_BECAUSE_BEFORE = re.compile(r"(?<!such\s)(?<!well\s)\b(?:as|because|since|given\s+that)\s+$")
+_IS_AFTER = re.compile(r"\s+(?:is|are|may|can|could|might|has|have)\b")
+_NAIVE_AFTER = re.compile(r"^\s*(?:inhibitors?|therapy|treatment|agents?)?\s*-?\s*(?:na[iï]ve|free)\b")
+_AND_BETWEEN = re.compile(r"\band\b|\bplus\b|\bfollowed\s+by\b|\bboth\b")
+_ADJUVANT_EXCEPTION = re.compile(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b")
+#: History words a title may use. Bare "after" is left out: "Phesgo after induction with Phesgo
+#: and a taxane" describes the study's own treatment sequence, not what she must have had.
+_TITLE_HISTORY = re.compile(
+    word_start_pattern(
+        r"\b(?:progress\w*\s+(?:on|after|following|during)(?:\s+or\s+after)?|pretreated|pre-treated|"
+        r"previously\s+treated|refractory|resistant|failed|failure\s+of)\b"
+    )
+)
+
+
+_AI_TOKENS = frozenset({"ai", "ais", "nsai", "nsais"})
+
+
+@functools.lru_cache(maxsize=4096)
+def therapies_for_literal(literal: str) -> frozenset[str]:
+    """The therapy patterns worth trying for one trigger literal found by ``scan``: those whose
+    keys it contains; a short token (" ai)", "(et ") stands for its own class."""
+    if literal[:1] in " ([/":
+        token = literal[1:-1]
+        if token in _AI_TOKENS:
+            return frozenset({"aromatase-inhibitor"})
+        if token == "et":
+            return frozenset({"endocrine"})
+    return frozenset(
+        name for name, keys in DRUG_KEYS.items() if any(k in literal for k in keys if len(k) > 2)
+    )
+
+
+def drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins.
+
+    ``literals`` (from ``scan``) narrows the patterns to those whose key words were seen.
+    """
+    found: list[tuple[int, int, str]] = []
+    if literals is not None:
+        names: set[str] = set()
+        for literal in literals:
+            names |= therapies_for_literal(literal)
+        for name in sorted(names, key=_DRUG_ORDER.__getitem__):  # usually one or two patterns
+            pattern = _DRUG_PATTERNS[_DRUG_ORDER[name]][2]
+            found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    else:
+        for name, keys, pattern in _DRUG_PATTERNS:
+            for key in keys:
+                if key in text:
+                    found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+                    break
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda m: (m[0], -m[1]))
+    mentions: list[tuple[int, int, str]] = []
+    for mention in found:
+        if mentions and mention[0] < mentions[-1][1]:
+            continue
+        mentions.append(mention)
+    return mentions
+
+
+def _factor_for(names: list[str]) -> str:
+    expanded: list[str] = []
+    for name in names:
+        expanded.extend(_SERD_FACTORS if name == "serd" else (name,))
+    return PRIOR_PREFIX + "|".join(sorted(set(expanded)))
+
+
+def read_prior_therapy(
+    text: str,
+    quote: str,
+    kind: Source,
+    out: Collector,
+    *,
+    skip_generic: bool,
+    literals: set[str] | None = None,
+) -> None:
+    """Prior treatments required ("must have progressed on a CDK4/6 inhibitor"), excluded ("no
+    prior fulvestrant") or allowed ("prior capecitabine is allowed").
+
+    Washout rules ("no chemotherapy within 3 weeks") and allergy or current-use rules are not about
+    treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
+    sentences already read as a line-of-therapy limit.
+    """
+    if kind == "title" and not _TITLE_HISTORY.search(text):
+        return  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
+    if kind not in ("inclusion", "exclusion", "title"):
+        return
+    mentions = drug_mentions(text, literals)
+    if not mentions:
+        return
+    if _NEVER_A_PRIOR.search(text):
+        return
+    if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
+        return
+    conditional: bool | None = None if kind == "inclusion" else False  # computed when needed
+    # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
+    # qualifies an exception, not the rule itself.
+    unbracketed = BRACKETED.sub(" ", text) if "(" in text else text
+    topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
+    in_conjugate = "conjugate" in text or "adc" in text
+    washed = _washout_mentions(text, mentions)
+    examples = _example_spans(text, mentions) if "(" in text else []
+    required: list[tuple[int, int, str]] = []
+    previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
+    for index, (start, end, name) in enumerate(mentions):
+        if skip_generic and name in GENERIC_CLASSES:
+            continue
+        if any(a <= start < b for a, b in examples):
+            continue  # "any systemic therapy (e.g. endocrine therapy, CDK4/6 inhibitor)": examples
+        if name == "adc" and topo1:
+            name = "topo1-adc"
+        if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
+            continue
+        pre = pre_window(text, start, 90)
+        if "of which" in pre or "which must" in pre:  # "... lines, one of which must include X"
+            pre = pre_window(text, start, 170)
+        post = text[end : end + 40]
+        if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
+            continue
+        if _IS_AFTER.match(post) and _BECAUSE_BEFORE.search(pre):
+            continue  # "... excluded, as paclitaxel is hepatotoxic": a reason, not a rule
+        inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
+        prior_match = last_match(_PRIOR_CONTEXT, pre)
+        prior_after = re.match(
+            r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
+            r"exposed|experienced|failure|progression)\b",
+            post,
+        )
+        if (
+            prior_match is None
+            and prior_after is None
+            and not _NAIVE_AFTER.match(post)
+            and not inherited
+        ):
+            continue
+        future = last_match(_FUTURE_CONTEXT, pre)
+        if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
+            future = None
+        strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
+        if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
+            continue
+        mode = polarity(text, start, end, kind)
+        if inherited and previous is not None and mode != "allow":
+            mode = previous[1]
+        if _NAIVE_AFTER.match(post):
+            mode = "exclude" if mode == "require" else "require"
+        if name in GENERIC_CLASSES and METASTATIC_SCOPE.search(_unbracketed_tail(text, end)):
+            continue  # "no prior chemotherapy for metastatic disease" is a line limit
+        if index in washed and (
+            mode == "exclude"
+            or "since" in unbracketed
+            or not _STRONG_PRIOR.search(pre)
+            or _SHORT_WASHOUT.search(unbracketed)
+            # "previous adjuvant hormone therapy > 12 months prior to enrolment": when adjuvant
+            # treatment was given, it must have ended long enough ago; nobody is required to have had it
+            or ("adjuvant" in pre and not _DEMANDS.search(pre))
+        ):
+            continue
+        if mode == "require" and conditional is None:
+            conditional = CONDITIONAL.search(text) is not None
+        if mode == "require" and conditional:
+            continue
+        if mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end):
+            continue  # "no prior chemotherapy for patients with stage I-III disease": not for her
+        previous = (end, mode)
+        if mode == "allow":
+            if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
+                out.allow(_factor_for([name]), quote, kind)
+            continue
+        if mode == "exclude":
+            out.require(_factor_for([name]), False, quote, kind, _setting_of(text, end, start))
+        else:
+            required.append((start, end, name))
+    if not required:
+        return
+    setting = _setting_of(text, required[-1][1], required[0][0])
+    last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
+    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
+        for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
+            out.require(_factor_for([name]), True, quote, kind, setting)
+    else:
+        out.require(_factor_for([name for _, _, name in required]), True, quote, kind, setting)
+
+
+_BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
+
+
+def _setting_of(text: str, end: int, start: int | None = None) -> str:
+    """``ADVANCED`` when the therapy is named for advanced disease only ("docetaxel in the
+    metastatic setting", "prior treatment in the metastatic setting with X"); empty when the
+    setting is open or includes early treatment."""
+    tail = _unbracketed_tail(text, end)
+    scope = METASTATIC_SCOPE.search(tail)
+    if scope is not None and not _BOTH_SETTINGS.search(tail, 0, scope.end()):
+        return ADVANCED_SETTING
+    if start is not None:
+        before = pre_window(text, start, 80)
+        setting = _SETTING_BEFORE.search(before)
+        if setting is not None and not _BOTH_SETTINGS.search(setting.group(0)):
+            return ADVANCED_SETTING
+    return ""
+
+
+_SETTING_BEFORE = re.compile(
+    r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
+)
+_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.e\.?|for\s+example)")
+
+
+def _example_spans(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Brackets of examples ("(e.g. ..."") that follow a therapy mention: they illustrate it."""
+    spans: list[tuple[int, int]] = []
+    for match in _EXAMPLES_OPEN.finditer(text):
+        begin = match.start()
+        if not any(0 <= begin - end <= 12 for _, end, _ in mentions):
+            continue
+        close = text.find(")", begin)
+        spans.append((begin, len(text) if close == -1 else close))
+    return spans
+
+
+def _unbracketed_tail(text: str, end: int) -> str:
+    """The 60 characters after a mention, with bracketed asides left out."""
+    tail = text[end : end + 260]
+    if "(" in tail or ")" in tail:
+        tail = BRACKETED.sub(" ", tail)
+        if ")" in tail.split("(", 1)[0]:  # the mention sat inside brackets
+            tail = tail.split(")", 1)[1]
+    return tail[:60]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _may_have_washout(text: str) -> bool:
+    """Every washout wording has one of a few words, or a digit and a unit of time ("4 weeks");
+    most sentences have neither."""
+    return (
+        "within" in text
+        or "since" in text
+        or "washout" in text
+        or "elapsed" in text
+        or (
+            ("day" in text or "week" in text or "wk" in text or "month" in text or "half" in text)
+            and _DIGIT.search(text) is not None
+        )
+    )
+
+
+def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of mentions a washout window ("within 14 days") applies to.
+
+    A window qualifies the drug just before it ("lapatinib within 12 months, neratinib or afatinib")
+    and a drug a few words after it ("4 weeks since prior chemotherapy"); one before the first drug
+    or after the last qualifies them all.
+    Windows inside brackets qualify an exception and are ignored.
+    """
+    if not mentions or not _may_have_washout(text):
+        return set()
+    found = [m.start() for m in WASHOUT.finditer(text)]
+    if not found:
+        return set()
+    brackets = [(m.start(), m.end()) for m in BRACKETED.finditer(text)] if "(" in text else []
+    windows = [w for w in found if not any(a <= w < b for a, b in brackets)]
+    if not windows:
+        return set()
+    first_start, last_end = mentions[0][0], mentions[-1][1]
+    if any(w < first_start or w >= last_end for w in windows):
+        return set(range(len(mentions)))
+    washed: set[int] = set()
+    for window in windows:
+        before = max(i for i, (_, end, _) in enumerate(mentions) if end <= window)
+        washed.add(before)
+        after = before + 1
+        if after < len(mentions) and mentions[after][0] - window <= 35:  # "4 weeks since prior X"
+            washed.add(after)
+    return washed
