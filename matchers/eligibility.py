@@ -17,33 +17,14 @@ from matchers.criteria_parts import applies, leaves
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.findings import (
     ALL_CELLS,
-    ALLOW_BRAIN_ACTIVE,
-    ALLOW_BRAIN_ANY,
-    ALLOW_BRAIN_STABLE,
-    ALLOW_NON_MEASURABLE,
-    ALLOW_PREMENOPAUSAL,
-    BRAIN_METS,
-    BRAIN_METS_ACTIVE,
-    CHEMO_LINES,
-    ENDOCRINE_LINES,
-    HER2_LOW,
-    HER2_LOW_OR_ULTRALOW,
-    MEASURABLE,
-    MIXED,
-    POSTMENOPAUSAL,
-    PREMENOPAUSAL,
-    PRIOR_LINES,
-    PRIOR_PREFIX,
-    STANDARD_THERAPY,
-    SUBTYPE,
-    SUBTYPE_NAMED,
-    SYMPTOMATIC,
     Allowance,
+    Allowed,
+    Factor,
     Limit,
+    LimitFactor,
+    Qualifier,
     Requirement,
     Source,
-    cells_to_detail,
-    detail_to_cells,
 )
 from matchers.reader.biomarkers import read_biomarkers, read_gene_change
 from matchers.reader.brain import read_brain
@@ -94,14 +75,14 @@ class TrialReading:
     #: The part this reading is for ("group 2/part 1"); empty for a whole trial.
     part: str = ""
 
-    def allowance(self, factor: str) -> Allowance | None:
+    def allowance(self, factor: Allowed) -> Allowance | None:
         return next((a for a in self.allowances if a.factor == factor), None)
 
     @property
     def subtype_cells(self) -> frozenset[str] | None:
         """Receptor cells the trial accepts, or ``None`` when it takes any subtype."""
-        rule = next((r for r in self.requirements if r.factor == SUBTYPE), None)
-        return detail_to_cells(rule.detail) if rule else None
+        rule = next((r for r in self.requirements if r.factor == Factor.SUBTYPE), None)
+        return rule.cells if rule else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,13 +477,12 @@ def _preferred_subtype(rules: list[ReceptorRule], hard: Requirement | None) -> R
     preferred = [r for r in rules if r.mode == "prefer"]
     if not preferred:
         return None
-    limit = detail_to_cells(hard.detail) if hard is not None else ALL_CELLS
+    limit = hard.cells if hard is not None else ALL_CELLS
     cells = frozenset().union(*(r.cells for r in preferred)) & limit
     if not cells or cells == limit:
         return None
-    return Requirement(
-        SUBTYPE_NAMED, True, preferred[0].quote, preferred[0].kind, cells_to_detail(cells)
-    )
+    first = preferred[0]
+    return Requirement(Factor.SUBTYPE_NAMED, True, first.quote, first.kind, items=tuple(sorted(cells)))
 
 
 def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
@@ -537,7 +517,7 @@ def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
         ),
         None,
     ) or next((r for r in (*criteria, *title_rules, *condition_rules) if final & r.cells), rules[0])
-    return Requirement(SUBTYPE, True, source.quote, source.kind, cells_to_detail(final))
+    return Requirement(Factor.SUBTYPE, True, source.quote, source.kind, items=tuple(sorted(final)))
 
 
 def _menopause(collector: Collector) -> None:
@@ -546,81 +526,101 @@ def _menopause(collector: Collector) -> None:
     post = next(((q, k) for cue, q, k in cues if cue in ("require_post", "exclude_pre")), None)
     pre = next(((q, k) for cue, q, k in cues if cue == "require_pre"), None)
     if allow_pre is not None:
-        collector.allow(ALLOW_PREMENOPAUSAL, allow_pre, "inclusion")
+        collector.allow(Allowed.PREMENOPAUSAL, allow_pre, "inclusion")
     elif post is not None and pre is None:
-        collector.require(POSTMENOPAUSAL, True, post[0], post[1])
+        collector.require(Factor.POSTMENOPAUSAL, True, post[0], post[1])
     elif pre is not None and post is None:
-        collector.require(PREMENOPAUSAL, True, pre[0], pre[1])
+        collector.require(Factor.PREMENOPAUSAL, True, pre[0], pre[1])
 
 
-def _without_allowed_members(factor: str, allowed: set[str]) -> str | None:
+def _without_allowed_members(requirement: Requirement, allowed: set[str]) -> Requirement | None:
     """Drop therapies the trial explicitly allows from an any-of exclusion ("SERD other than
     fulvestrant"); ``None`` when nothing is left."""
-    members = factor[len(PRIOR_PREFIX) :].split("|")
+    members = requirement.items
     if len(members) == 1:
-        return factor  # "not in the metastatic setting, allowed as adjuvant" still excludes her
-    kept = [m for m in members if PRIOR_PREFIX + m not in allowed]
-    return PRIOR_PREFIX + "|".join(kept) if kept else None
+        return requirement  # "not in the metastatic setting, allowed as adjuvant" still excludes her
+    kept = tuple(m for m in members if m not in allowed)
+    if kept == members:
+        return requirement
+    if not kept:
+        return None
+    return Requirement(
+        Factor.PRIOR_THERAPY, False, requirement.quote, requirement.kind, requirement.qualifier, kept
+    )
 
 
 def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
-    allowed = {a.factor for a in collector.allowances}
-    brain_allowed = bool(allowed & {ALLOW_BRAIN_STABLE, ALLOW_BRAIN_ANY, ALLOW_BRAIN_ACTIVE})
+    allowed = {a.key for a in collector.allowances}
+    allowed_therapies = {
+        a.items[0]
+        for a in collector.allowances
+        if a.factor == Allowed.PRIOR_THERAPY and len(a.items) == 1
+    }
+    brain_allowed = bool(allowed & {Allowed.BRAIN_STABLE, Allowed.BRAIN_ANY, Allowed.BRAIN_ACTIVE})
     labelled_brain = any(
-        r.factor == BRAIN_METS and r.expects and r.kind in ("title", "conditions")
+        r.factor == Factor.BRAIN_METS and r.expects and r.kind in ("title", "conditions")
         for r in collector.requirements
     )
     kept: list[Requirement] = []
     seen: set[tuple[str, bool]] = set()
-    standard = [r for r in collector.requirements if r.factor == STANDARD_THERAPY]
+    standard = [r for r in collector.requirements if r.factor == Factor.STANDARD_THERAPY]
     if standard:
         # One clause, often split over sentences or parts: the trial accepts any of the routes.
-        flags = sorted({f for r in standard for f in r.detail.split(",") if f})
+        flags = tuple(sorted({f for r in standard for f in r.items}))
         first = standard[0]
-        kept.append(Requirement(STANDARD_THERAPY, True, first.quote, first.kind, ",".join(flags)))
-        seen.add((STANDARD_THERAPY, True))
+        kept.append(Requirement(Factor.STANDARD_THERAPY, True, first.quote, first.kind, items=flags))
+        seen.add((Factor.STANDARD_THERAPY, True))
     requirements = collector.requirements
-    if any(r.factor == BRAIN_METS_ACTIVE and not r.expects and not r.detail for r in requirements):
+    if any(
+        r.factor == Factor.BRAIN_METS_ACTIVE and not r.expects and not r.qualifier for r in requirements
+    ):
         # A plain "untreated brain metastases" exclusion outweighs a "symptomatic" one.
         requirements = [
-            r for r in requirements if not (r.factor == BRAIN_METS_ACTIVE and r.detail == SYMPTOMATIC)
+            r
+            for r in requirements
+            if not (r.factor == Factor.BRAIN_METS_ACTIVE and r.qualifier == Qualifier.SYMPTOMATIC)
         ]
     for requirement in requirements:
         factor = requirement.factor
-        if factor == BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
+        if factor == Factor.BRAIN_METS and not requirement.expects and (brain_allowed or labelled_brain):
             continue
-        if factor == BRAIN_METS_ACTIVE and not requirement.expects and ALLOW_BRAIN_ACTIVE in allowed:
+        if (
+            factor == Factor.BRAIN_METS_ACTIVE
+            and not requirement.expects
+            and Allowed.BRAIN_ACTIVE in allowed
+        ):
             continue
-        if factor.startswith(PRIOR_PREFIX) and not requirement.expects:
-            reduced = _without_allowed_members(factor, allowed)
+        if factor == Factor.PRIOR_THERAPY and not requirement.expects:
+            reduced = _without_allowed_members(requirement, allowed_therapies)
             if reduced is None:
                 continue
-            if reduced != factor:
-                requirement = Requirement(
-                    reduced, False, requirement.quote, requirement.kind, requirement.detail
-                )
-        key = (requirement.factor, requirement.expects)
+            requirement = reduced
+        key = (requirement.key, requirement.expects)
         if key in seen:
             continue
         seen.add(key)
         kept.append(requirement)
-    if ALLOW_NON_MEASURABLE in allowed:
+    if Allowed.NON_MEASURABLE in allowed:
         # "Measurable disease for phase 2; evaluable disease is enough in phase 1b": one path
         # into the trial does not need measurable tumors, so it is no barrier.
-        kept = [r for r in kept if r.factor != MEASURABLE]
-    if any(r.factor == HER2_LOW_OR_ULTRALOW for r in kept):
-        kept = [r for r in kept if r.factor != HER2_LOW]
+        kept = [r for r in kept if r.factor != Factor.MEASURABLE]
+    if any(r.factor == Factor.HER2_LOW_OR_ULTRALOW for r in kept):
+        kept = [r for r in kept if r.factor != Factor.HER2_LOW]
     both = {f for f, e in seen if (f, not e) in seen}
-    brain_required = (BRAIN_METS, True) in seen
+    brain_required = (Factor.BRAIN_METS, True) in seen
     result = [
         r
         for r in kept
-        if r.factor not in both or (r.factor == BRAIN_METS and brain_required and r.expects)
+        if r.key not in both or (r.factor == Factor.BRAIN_METS and brain_required and r.expects)
     ]
-    for factor in sorted(both - {BRAIN_METS}):
+    for mixed in sorted(both - {Factor.BRAIN_METS}):
         # Usually two parts or cohorts of one trial that differ; the verdict turns it into a question.
-        source = next(r for r in kept if r.factor == factor and not r.expects)
-        result.append(Requirement(factor, False, source.quote, source.kind, MIXED))
+        source = next(r for r in kept if r.key == mixed and not r.expects)
+        result.append(
+            Requirement(
+                source.factor, False, source.quote, source.kind, Qualifier.MIXED, items=source.items
+            )
+        )
     receptor = _receptor_requirement(collector.receptors)
     preferred = _preferred_subtype(collector.receptors, receptor)
     if preferred is not None:
@@ -631,7 +631,7 @@ def _reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
 
 
 def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
-    line_factors = (PRIOR_LINES, CHEMO_LINES, ENDOCRINE_LINES)
+    line_factors = (LimitFactor.PRIOR_LINES, LimitFactor.CHEMO_LINES, LimitFactor.ENDOCRINE_LINES)
     if any(x.factor in line_factors and x.kind != "title" for x in limits):
         # "First-line" in a title or summary that the criteria spell out ("no prior chemotherapy
         # for metastatic disease", "at most 2 prior lines"): the criteria's own count is the rule.
@@ -658,7 +658,7 @@ def _reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:
 def _unique_allowances(allowances: list[Allowance]) -> tuple[Allowance, ...]:
     seen: dict[str, Allowance] = {}
     for allowance in allowances:
-        seen.setdefault(allowance.factor, allowance)
+        seen.setdefault(allowance.key, allowance)
     return tuple(seen.values())
 
 
@@ -682,7 +682,7 @@ def _read_summary_lines(summary: str | None, collector: Collector) -> None:
             continue
         quote = _clause_around(sentence, cue)
         if _FIRST_LINE_TITLE.search(text):
-            collector.limit(PRIOR_LINES, None, 0, quote, "title")
+            collector.limit(LimitFactor.PRIOR_LINES, None, 0, quote, "title")
         else:
             read_lines(text, quote, "title", collector)
 
@@ -720,7 +720,7 @@ def _read_labels(study: Study, collector: Collector) -> None:
         if "refractory" in text:
             read_standard_therapy(text, title, "title", collector)
         if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
-            collector.limit(PRIOR_LINES, None, 0, title, "title")
+            collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
         elif "lines" in groups:
             read_lines(text, title, "title", collector)
         if "genes" in groups:
@@ -907,9 +907,9 @@ def read_trial_uncached(study: Study) -> TrialReading:
 
 #: A broad therapy class and the line count that counts it.
 _CLASS_LINES = {
-    PRIOR_PREFIX + "chemotherapy": CHEMO_LINES,
-    PRIOR_PREFIX + "endocrine": ENDOCRINE_LINES,
-    PRIOR_PREFIX + "systemic": PRIOR_LINES,
+    "chemotherapy": LimitFactor.CHEMO_LINES,
+    "endocrine": LimitFactor.ENDOCRINE_LINES,
+    "systemic": LimitFactor.PRIOR_LINES,
 }
 
 
@@ -922,8 +922,12 @@ def _against_counts(
     if not allowing:
         return requirements
     return tuple(
-        replace(r, detail=MIXED)
-        if not r.expects and not r.detail and _CLASS_LINES.get(r.factor) in allowing
+        replace(r, qualifier=Qualifier.MIXED)
+        if not r.expects
+        and not r.qualifier
+        and r.factor == Factor.PRIOR_THERAPY
+        and len(r.items) == 1
+        and _CLASS_LINES.get(r.items[0]) in allowing
         else r
         for r in requirements
     )

@@ -1,77 +1,107 @@
-"""The small vocabulary of facts the eligibility reader finds in a trial's criteria.
+"""What the eligibility reader finds in a trial's criteria, as typed records.
 
 Every finding names a *factor* (a fact about a patient) and carries the criterion text it came
-from, so the verdict can be computed by looking each factor up in the patient's profile and every
-explanation can quote the trial. Factor names are plain strings so new ones need no new types.
+from, so the verdict can look each factor up in the patient's profile and every explanation can
+quote the trial. Factors are enums and their arguments (therapies, markers, receptor cells) are
+fields, so nothing downstream parses a string back apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 Source = Literal["inclusion", "exclusion", "title", "conditions", "structured"]
 
-# Boolean factors: the patient either has the fact, has not, or we do not know.
-SUBTYPE = "subtype"  # detail holds the accepted receptor cells, e.g. "HR+/HER2-,HR-/HER2-"
-#: A subtype a pan-tumor trial names among its cancers or "enriches" for: a preference to ask
-#: about, not a limit. Detail as for ``SUBTYPE``.
-SUBTYPE_NAMED = "subtype_named"
-HER2_LOW = "her2_low"
-HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
-BRAIN_METS = "brain_mets"
-BRAIN_METS_ACTIVE = "brain_mets_active"
-#: Detail of a ``brain_mets_active`` exclusion that needs symptoms ("symptomatic brain metastases").
-SYMPTOMATIC = "symptomatic"
-LEPTOMENINGEAL = "leptomeningeal"
-PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
-LIVER_METS = "liver_mets"
-BONE_METS = "bone_mets"
-#: A symptom a study is about ("pain", "fatigue"): detail names it; no profile records symptoms.
-SYMPTOM = "symptom"
-#: Inflammatory breast cancer (IBC), a clinical type no profile records.
-INFLAMMATORY = "inflammatory"
-#: A state of her disease no profile records; detail says which (DE_NOVO or STABLE_DISEASE).
-DISEASE_STATE = "disease_state"
-DE_NOVO = "de_novo"  # cancer that had already spread when first found
-STABLE_DISEASE = "stable"  # cancer stable (or responding) on current treatment
-BONE_ONLY = "bone_only"
-#: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
-BONE_ONLY_CONDITION = "bone_only_condition"
-MEASURABLE = "measurable_disease"
-POSTMENOPAUSAL = "postmenopausal"
-PREMENOPAUSAL = "premenopausal"
-PRIOR_PREFIX = "prior:"  # "prior:taxane" or any-of "prior:aromatase-inhibitor|fulvestrant"
-#: A requirement's detail when parts of the trial say opposite things about a factor.
-MIXED = "mixed"
-#: A prior-therapy requirement's detail when it counts only treatment for advanced disease.
-ADVANCED_SETTING = "advanced"
-BIOMARKER_PREFIX = "biomarker:"  # "biomarker:pik3ca", "biomarker:esr1", ...
-#: A tumor gene change outside the profile vocabulary; the requirement's detail names the gene.
-GENE_CHANGE = "gene-change"
-GENOMIC_TEST = "genomic_test"  # a tumor genomic (NGS) test already done
-#: A rule on time from early-stage treatment to relapse; detail: treatment classes "a|b" or "".
-RELAPSE_INTERVAL = "relapse_interval"
-#: What the trial says about standard treatment; detail holds flags joined by commas.
-STANDARD_THERAPY = "standard_therapy"
-STANDARD_FAILED = "failed"  # "refractory to / progressed after standard therapy"
-STANDARD_NONE = "none"  # "no standard therapy exists / has exhausted available therapies"
-STANDARD_OPTIONAL = "optional"  # "... or standard therapy is not suitable / was declined"
 
-# Numeric factors, read as a closed range.
-ECOG = "ecog"
-PRIOR_LINES = "prior_lines"
-CHEMO_LINES = "chemo_lines"
-ENDOCRINE_LINES = "endocrine_lines"
+class Factor(StrEnum):
+    """A yes-or-no fact about a patient that a trial requires or rules out."""
 
-# Allowances: the trial says out loud that something is accepted.
-ALLOW_BRAIN_STABLE = "brain_mets_stable"
-ALLOW_BRAIN_ACTIVE = "brain_mets_active"
-ALLOW_BRAIN_ANY = "brain_mets_any"
-ALLOW_PREMENOPAUSAL = "premenopausal"
-ALLOW_MALE = "male"
-ALLOW_BONE_ONLY = "bone_only"
-ALLOW_NON_MEASURABLE = "non_measurable"
+    #: The receptor cells the trial accepts (``items`` holds them).
+    SUBTYPE = "subtype"
+    #: Cells a pan-tumour trial names or "enriches" for: a preference to ask about, not a limit.
+    SUBTYPE_NAMED = "subtype_named"
+    HER2_LOW = "her2_low"
+    HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
+    BRAIN_METS = "brain_mets"
+    BRAIN_METS_ACTIVE = "brain_mets_active"
+    LEPTOMENINGEAL = "leptomeningeal"
+    PRIOR_BRAIN_RADIATION = "prior_brain_radiation"
+    LIVER_METS = "liver_mets"
+    BONE_METS = "bone_mets"
+    #: A symptom a study is about ("pain"); ``note`` names it; no profile records symptoms.
+    SYMPTOM = "symptom"
+    #: Inflammatory breast cancer (IBC), a clinical type no profile records.
+    INFLAMMATORY = "inflammatory"
+    #: A state of her disease no profile records; ``qualifier`` says which.
+    DISEASE_STATE = "disease_state"
+    BONE_ONLY = "bone_only"
+    #: Bone-only disease accepted only on a lesion condition ("must be lytic or mixed").
+    BONE_ONLY_CONDITION = "bone_only_condition"
+    MEASURABLE = "measurable_disease"
+    POSTMENOPAUSAL = "postmenopausal"
+    PREMENOPAUSAL = "premenopausal"
+    #: Earlier treatment with any of ``items`` (vocabulary therapy ids).
+    PRIOR_THERAPY = "prior"
+    #: A tumour finding: any of ``items`` (vocabulary biomarker ids).
+    BIOMARKER = "biomarker"
+    #: A tumour gene change outside the vocabulary; ``note`` names the gene.
+    GENE_CHANGE = "gene-change"
+    #: A tumour genomic (NGS) test already done.
+    GENOMIC_TEST = "genomic_test"
+    #: A rule on time from early-stage treatment to relapse; ``items``: therapy classes named.
+    RELAPSE_INTERVAL = "relapse_interval"
+    #: What a pan-tumour trial says about standard treatment; ``items``: ``Standard`` flags.
+    STANDARD_THERAPY = "standard_therapy"
+
+
+class Qualifier(StrEnum):
+    """A refinement of a requirement."""
+
+    NONE = ""
+    #: Parts of the trial say opposite things about the factor.
+    MIXED = "mixed"
+    #: A prior-therapy rule that counts only treatment for advanced disease.
+    ADVANCED_SETTING = "advanced"
+    #: A brain-metastasis exclusion that needs symptoms ("symptomatic brain metastases").
+    SYMPTOMATIC = "symptomatic"
+    #: Cancer that had already spread when first found.
+    DE_NOVO = "de_novo"
+    #: Cancer stable (or responding) on current treatment.
+    STABLE_DISEASE = "stable"
+
+
+class Standard(StrEnum):
+    """What a pan-tumour trial says about standard treatment."""
+
+    FAILED = "failed"  # "refractory to / progressed after standard therapy"
+    NONE = "none"  # "no standard therapy exists / has exhausted available therapies"
+    OPTIONAL = "optional"  # "... or standard therapy is not suitable / was declined"
+
+
+class LimitFactor(StrEnum):
+    """A numeric fact about a patient, read as a closed range."""
+
+    ECOG = "ecog"
+    PRIOR_LINES = "prior_lines"
+    CHEMO_LINES = "chemo_lines"
+    ENDOCRINE_LINES = "endocrine_lines"
+
+
+class Allowed(StrEnum):
+    """Something the trial says out loud it accepts, which patients often fear rules them out."""
+
+    BRAIN_STABLE = "brain_mets_stable"
+    BRAIN_ACTIVE = "brain_mets_active"
+    BRAIN_ANY = "brain_mets_any"
+    PREMENOPAUSAL = "premenopausal"
+    MALE = "male"
+    BONE_ONLY = "bone_only"
+    NON_MEASURABLE = "non_measurable"
+    #: Earlier treatment with any of ``items`` is accepted ("prior capecitabine is allowed").
+    PRIOR_THERAPY = "prior"
+
 
 # Receptor cells: every breast cancer falls in exactly one.
 HR_POS_HER2_NEG = "HR+/HER2-"
@@ -87,14 +117,8 @@ HR_POSITIVE_CELLS: frozenset[str] = frozenset({HR_POS_HER2_NEG, HR_POS_HER2_POS}
 HR_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_NEG_HER2_POS, HR_NEG_HER2_NEG})
 TRIPLE_NEGATIVE_CELLS: frozenset[str] = frozenset({HR_NEG_HER2_NEG})
 
-
-def cells_to_detail(cells: frozenset[str]) -> str:
-    """A stable text form of a cell set, used as a requirement's detail."""
-    return ",".join(sorted(cells))
-
-
-def detail_to_cells(detail: str) -> frozenset[str]:
-    return frozenset(c for c in detail.split(",") if c in ALL_CELLS)
+#: Factors whose ``items`` are an any-of list written, before typing, after a prefix.
+_PREFIXED = {Factor.PRIOR_THERAPY: "prior:", Factor.BIOMARKER: "biomarker:"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +126,49 @@ class Requirement:
     """The trial wants ``factor`` to be ``expects`` for the patient.
 
     ``kind`` says which section the quote came from (a requirement read from the exclusion
-    section usually has ``expects=False``). ``detail`` refines the factor (receptor cells).
-    ``parts`` names the trial parts it holds in while the criteria are read (empty: all parts).
+    section usually has ``expects=False``). ``items`` are the factor's arguments: therapies or
+    markers (any of them), receptor cells, relapse classes or standard-therapy flags. ``note``
+    names a gene or a symptom. ``parts`` names the trial parts it holds in (empty: all parts).
     """
 
-    factor: str
+    factor: Factor
     expects: bool
     quote: str
     kind: Source
-    detail: str = ""
+    qualifier: Qualifier = Qualifier.NONE
+    items: tuple[str, ...] = ()
+    note: str = ""
     parts: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> frozenset[str]:
+        """The receptor cells of a subtype requirement."""
+        return frozenset(self.items)
+
+    @property
+    def key(self) -> str:
+        """One text naming the factor and its any-of items ("prior:anthracycline|taxane")."""
+        if self.factor == Factor.GENE_CHANGE:
+            return "biomarker:gene-change"
+        prefix = _PREFIXED.get(self.factor)
+        return prefix + "|".join(self.items) if prefix else str(self.factor)
+
+    def legacy(self) -> list[object]:
+        """The finding as it was written before findings were typed, for reading fingerprints."""
+        if self.factor in (Factor.SUBTYPE, Factor.SUBTYPE_NAMED, Factor.STANDARD_THERAPY):
+            detail = ",".join(sorted(self.items))
+        elif self.factor == Factor.RELAPSE_INTERVAL:
+            detail = "|".join(self.items)
+        else:
+            detail = self.note or str(self.qualifier)
+        return [self.key, detail, self.expects, self.kind, list(self.parts), self.quote]
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
     """The trial accepts a numeric factor (ECOG, prior lines) only within ``low..high``."""
 
-    factor: str
+    factor: LimitFactor
     low: int | None
     high: int | None
     quote: str
@@ -145,7 +195,18 @@ class Limit:
 class Allowance:
     """The trial explicitly accepts something that patients often fear rules them out."""
 
-    factor: str
+    factor: Allowed
     quote: str
     kind: Source
     parts: tuple[str, ...] = ()
+    #: The therapies of a ``PRIOR_THERAPY`` allowance.
+    items: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return (
+            "prior:" + "|".join(self.items) if self.factor == Allowed.PRIOR_THERAPY else str(self.factor)
+        )
+
+    def legacy(self) -> list[object]:
+        return [self.key, self.kind, list(self.parts), self.quote]

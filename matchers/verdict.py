@@ -7,70 +7,21 @@ requirement contradicted by what the patient did say makes a trial "likely exclu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from data.models import Site, Study
 from matchers.eligibility import OTHER_PART, TrialReading
 from matchers.findings import (
-    ADVANCED_SETTING,
-    ALL_CELLS,
-    ALLOW_BONE_ONLY,
-    ALLOW_BRAIN_ACTIVE,
-    ALLOW_BRAIN_STABLE,
-    ALLOW_MALE,
-    ALLOW_PREMENOPAUSAL,
-    BIOMARKER_PREFIX,
-    BONE_METS,
-    BONE_ONLY,
-    BONE_ONLY_CONDITION,
-    BRAIN_METS,
-    BRAIN_METS_ACTIVE,
-    CHEMO_LINES,
-    DE_NOVO,
-    DISEASE_STATE,
-    ECOG,
-    ENDOCRINE_LINES,
-    GENE_CHANGE,
-    GENOMIC_TEST,
-    HER2_LOW,
-    HER2_LOW_OR_ULTRALOW,
-    HER2_POSITIVE_CELLS,
-    HR_NEG_HER2_NEG,
-    HR_NEG_HER2_POS,
-    HR_POS_HER2_NEG,
-    HR_POS_HER2_POS,
-    INFLAMMATORY,
-    LEPTOMENINGEAL,
-    LIVER_METS,
-    MEASURABLE,
-    MIXED,
-    POSTMENOPAUSAL,
-    PREMENOPAUSAL,
-    PRIOR_BRAIN_RADIATION,
-    PRIOR_LINES,
-    PRIOR_PREFIX,
-    RELAPSE_INTERVAL,
-    STANDARD_FAILED,
-    STANDARD_OPTIONAL,
-    STANDARD_THERAPY,
-    SUBTYPE,
-    SUBTYPE_NAMED,
-    SYMPTOM,
-    SYMPTOMATIC,
+    Allowed,
     Limit,
-    Requirement,
-    detail_to_cells,
+    LimitFactor,
 )
 from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_recruiting_site
-from matchers.profile import (
-    CHEMOTHERAPIES,
-    ENDOCRINE_THERAPIES,
-    HER2_THERAPIES,
-    PRIOR_THERAPIES,
-    PatientProfile,
-)
-from matchers.wording import BIOMARKER_WORDS, subtype_words, therapy_words
+from matchers.judgement import Explanation, Judgement
+from matchers.patient_facts import line_count, systemic_therapies
+from matchers.profile import PatientProfile
+from matchers.verdict_rules import apply_requirement
 
 Verdict = Literal["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
 VERDICTS: tuple[Verdict, ...] = (
@@ -92,38 +43,6 @@ VERDICT_LABELS: dict[str, str] = {
     "not_relevant": "Not for metastatic breast cancer",
 }
 _PHASE_RANK = {"PHASE4": 4, "PHASE3": 3, "PHASE2": 2, "PHASE1": 1, "EARLY_PHASE1": 0, "NA": 0}
-_ADC_THERAPIES = frozenset({"t-dm1", "t-dxd", "sacituzumab-govitecan"})
-#: Which profile therapies count as having had a therapy class named in criteria.
-_THERAPY_MEMBERS: dict[str, frozenset[str]] = {
-    "endocrine": ENDOCRINE_THERAPIES | {"cdk4/6-inhibitor"},
-    "chemotherapy": CHEMOTHERAPIES | _ADC_THERAPIES,
-    "her2-directed": HER2_THERAPIES,
-    "topo1-adc": frozenset({"t-dxd", "sacituzumab-govitecan"}),
-    "adc": _ADC_THERAPIES,
-    "systemic": frozenset(PRIOR_THERAPIES) - {"radiation", "surgery"},
-}
-#: Treatments that make a line count as chemotherapy or as hormone therapy (targeted pills such
-#: as CDK4/6 inhibitors are given with hormone therapy). A line count is inferred only when every
-#: treatment she listed belongs to one kind.
-_LINE_KIND_MEMBERS: dict[str, frozenset[str]] = {
-    # HER2 antibodies and immunotherapy are given with chemotherapy for advanced breast cancer;
-    # ADCs carry it.
-    "chemotherapy": CHEMOTHERAPIES | HER2_THERAPIES | _ADC_THERAPIES | {"immunotherapy"},
-    "endocrine": ENDOCRINE_THERAPIES
-    | {"cdk4/6-inhibitor", "pi3k-inhibitor", "akt-inhibitor", "mtor-inhibitor"},
-}
-_SPECIFIC_CHEMO = frozenset({"taxane", "anthracycline", "capecitabine", "platinum"})
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """One plain sentence and the trial text it rests on."""
-
-    text: str
-    quote: str = ""
-
-    def __str__(self) -> str:
-        return f'{self.text} The trial says: "{self.quote}"' if self.quote else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,530 +67,10 @@ class TrialMatch:
     rank: int = 0
 
 
-@dataclass(slots=True)
-class _Judgement:
-    reasons: list[Explanation] = field(default_factory=list)
-    concerns: list[Explanation] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    fit: list[str] = field(default_factory=list)
-    fit_points: int = 0
-    excluded: bool = False
-    uncertain: bool = False
-    open_questions: int = 0  # questions that lower the verdict
-
-    def copy(self) -> _Judgement:
-        return _Judgement(
-            list(self.reasons),
-            list(self.concerns),
-            list(self.questions),
-            list(self.fit),
-            self.fit_points,
-            self.excluded,
-            self.uncertain,
-            self.open_questions,
-        )
-
-    @property
-    def rank_points(self) -> int:
-        """Fit minus open questions: among "possibly eligible" trials, the ones with fewer
-        unknowns come first."""
-        return max(0, self.fit_points - self.open_questions)
-
-    def reason(self, text: str, quote: str = "") -> None:
-        self.reasons.append(Explanation(text, quote))
-
-    def concern(self, text: str, quote: str = "") -> None:
-        self.concerns.append(Explanation(text, quote))
-        self.excluded = True
-
-    def ask(self, text: str, *, downgrade: bool = True) -> None:
-        if text not in self.questions:
-            self.questions.append(text)
-            self.open_questions += downgrade
-        self.uncertain = self.uncertain or downgrade
-
-    def add_fit(self, label: str, points: int) -> None:
-        if label not in self.fit:
-            self.fit.append(label)
-        self.fit_points += points
-
-
-# ---------------------------------------------------------------------------------------------
-# What the profile says about each factor: True, False or None (not given)
-# ---------------------------------------------------------------------------------------------
-
-
-def patient_cells(profile: PatientProfile) -> frozenset[str]:
-    """The receptor cells the patient's cancer may be in, given what she told us."""
-    if profile.subtype == "hr-positive":
-        return frozenset({HR_POS_HER2_NEG})
-    if profile.subtype == "triple-negative":
-        return frozenset({HR_NEG_HER2_NEG})
-    if profile.subtype == "her2-positive":
-        if profile.hormone_receptor == "positive":
-            return frozenset({HR_POS_HER2_POS})
-        if profile.hormone_receptor == "negative":
-            return frozenset({HR_NEG_HER2_POS})
-        return HER2_POSITIVE_CELLS
-    return ALL_CELLS
-
-
-def _history_known(profile: PatientProfile) -> bool:
-    """Whether an unlisted therapy can be taken as not received: the patient gave a list, or
-    said she has had no treatment lines."""
-    return bool(profile.prior_therapies) or profile.prior_lines == 0
-
-
-def _had_one(profile: PatientProfile, therapy: str) -> bool | None:
-    members = _THERAPY_MEMBERS.get(therapy, frozenset({therapy}))
-    if any(profile.had(m) for m in members):
-        return True
-    if therapy in _SPECIFIC_CHEMO and profile.had("chemotherapy"):
-        return None  # "chemotherapy" without details may have included it
-    return False if _history_known(profile) else None
-
-
-def had_any(profile: PatientProfile, factor: str) -> bool | None:
-    """Whether the patient had any of the therapies in a ``prior:a|b`` factor."""
-    answers = [_had_one(profile, t) for t in factor[len(PRIOR_PREFIX) :].split("|") if t]
-    if any(a is True for a in answers):
-        return True
-    if answers and all(a is False for a in answers):
-        return False
-    return None
-
-
-def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
-    """The patient's value for a boolean factor, or ``None`` when she did not say."""
-    factor = requirement.factor
-    brain = profile.effective_brain_mets
-    if factor in (SUBTYPE, SUBTYPE_NAMED):
-        accepted = detail_to_cells(requirement.detail)
-        cells = patient_cells(profile)
-        if cells <= accepted:
-            return True
-        if not cells & accepted:
-            return False
-        return None
-    if factor in (HER2_LOW, HER2_LOW_OR_ULTRALOW):
-        if "her2-low" in profile.biomarkers:
-            return True
-        return False if profile.her2_status == "positive" else None
-    if factor == BRAIN_METS:
-        return brain != "none"
-    if factor == BRAIN_METS_ACTIVE:
-        if brain in ("none", "stable"):
-            return False
-        return True if brain == "active" else None
-    if factor in (LEPTOMENINGEAL, PRIOR_BRAIN_RADIATION):
-        return False if brain == "none" else None
-    if factor == LIVER_METS:
-        return "liver" in profile.sites
-    if factor == BONE_METS:
-        return "bone" in profile.sites  # her list of sites is a stated fact
-    if factor == BONE_ONLY:
-        return profile.sites == ("bone",)
-    if factor == MEASURABLE:
-        return None
-    if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
-        if profile.menopausal_status is None:
-            return None
-        return profile.menopausal_status == factor
-    if factor.startswith(PRIOR_PREFIX):
-        return had_any(profile, factor)
-    if factor.startswith(BIOMARKER_PREFIX):
-        return True if factor[len(BIOMARKER_PREFIX) :] in profile.biomarkers else None
-    return None
-
-
-def _line_count(profile: PatientProfile, factor: str) -> int | None:
-    """How many earlier lines of a kind the patient had, when it can be told."""
-    if profile.prior_lines is None:
-        return None
-    if factor == PRIOR_LINES or profile.prior_lines == 0:
-        return profile.prior_lines
-    kind = "chemotherapy" if factor == CHEMO_LINES else "endocrine"
-    had = had_any(profile, PRIOR_PREFIX + kind)
-    if had is False:
-        return 0
-    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
-    if had and systemic <= _LINE_KIND_MEMBERS[kind]:
-        return profile.prior_lines  # every treatment she had is of this kind, so every line was
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences
-# ---------------------------------------------------------------------------------------------
-
-
-def _subtype_label(profile: PatientProfile) -> str:
-    return subtype_words(patient_cells(profile))
-
-
-#: Rules on where the cancer has spread, all known from her site list: what to say when the
-#: trial is for her sites, is only for sites she lacks, or refuses hers; and the fit it earns.
-_SITE_RULES: dict[str, tuple[str, str, str, str]] = {
-    LIVER_METS: (
-        "It is for cancer that has spread to the liver, like yours.",
-        "It is only for people whose cancer has spread to the liver.",
-        "It does not accept people whose cancer has spread to the liver.",
-        "Liver metastasis trial",
-    ),
-    BONE_METS: (
-        "It is for cancer that has spread to the bones, like yours.",
-        "It is only for people whose cancer has spread to the bones.",
-        "It does not accept people whose cancer has spread to the bones.",
-        "Bone metastasis trial",
-    ),
-    BONE_ONLY: (
-        "It is for cancer that has spread only to the bones, like yours.",
-        "It is only for cancer that has spread to the bones and nowhere else.",
-        "It does not accept cancer that has spread only to the bones.",
-        "For bone-only disease",
-    ),
-}
-
-
-def _apply_requirement(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
-    fact = patient_fact(profile, req)
-    factor, expects, quote = req.factor, req.expects, req.quote
-    if req.detail == MIXED:
-        if factor.startswith(PRIOR_PREFIX):
-            subject = "earlier treatment with " + therapy_words(factor[len(PRIOR_PREFIX) :])
-        else:
-            subject = "this point"
-        out.ask(
-            f"Different parts of this trial treat {subject} differently. Ask the study team which "
-            "part you could join."
-        )
-        return
-    if factor == POSTMENOPAUSAL and profile.sex == "male":
-        return
-    if factor == STANDARD_THERAPY:
-        _apply_standard_therapy(profile, req, out)
-        return
-    if factor == RELAPSE_INTERVAL:
-        _apply_relapse_interval(profile, req, out)
-        return
-    if factor == SUBTYPE_NAMED:
-        label = subtype_words(detail_to_cells(req.detail))
-        if fact is True:
-            out.reason(
-                f"Among the cancers it studies, it names {label} breast cancer, like yours.", quote
-            )
-            out.add_fit("Matches your subtype", 2)
-        else:
-            out.ask(
-                f"Among the cancers it studies, this trial names {label} breast cancer. Ask the study "
-                "team whether your type of breast cancer can join."
-            )
-        return
-    if factor == SUBTYPE:
-        label = subtype_words(detail_to_cells(req.detail))
-        if fact is True:
-            out.reason(f"This trial is for {label} breast cancer, like yours.", quote)
-            out.add_fit("Matches your subtype", 4)
-        elif fact is False:
-            out.concern(
-                f"This trial is for {label} breast cancer; yours is {_subtype_label(profile)}.", quote
-            )
-        elif profile.her2_status is not None:
-            out.ask(
-                f"The trial is for {label} breast cancer. Ask your care team whether your cancer is "
-                "hormone-receptor-positive."
-            )
-        else:
-            out.ask(
-                f"The trial is for {label} breast cancer. Ask your care team to confirm your cancer's "
-                "hormone-receptor and HER2 status."
-            )
-        return
-    if factor in (HER2_LOW, HER2_LOW_OR_ULTRALOW):
-        label = "HER2-low" if factor == HER2_LOW else "HER2-low or HER2-ultralow"
-        if fact is True:
-            out.reason(f"It is for {label} cancer, like yours.", quote)
-            out.add_fit("Matches your HER2-low result", 3)
-        elif fact is False:
-            out.concern(f"It is for {label} cancer, not HER2-positive cancer.", quote)
-        else:
-            out.ask(
-                f"The trial is for {label} cancer (a low HER2 test result such as IHC 1+ or 2+ without "
-                "gene amplification). Ask whether your tumor's HER2 result counts as HER2-low."
-            )
-        return
-    if factor == BRAIN_METS:
-        if expects and fact:
-            out.reason("This trial is for people with brain metastases, like you.", quote)
-            out.add_fit("Brain metastasis trial", 4)
-        elif expects:
-            out.concern("It is only for people whose cancer has spread to the brain.", quote)
-        elif fact:
-            out.concern("It does not accept people with brain metastases, even treated ones.", quote)
-        return
-    if factor == BRAIN_METS_ACTIVE:
-        if not expects:
-            if fact is True and req.detail == SYMPTOMATIC:
-                out.ask(
-                    "It does not accept brain metastases that cause symptoms. Ask your care team "
-                    "whether yours count as symptomatic."
-                )
-            elif fact is True:
-                out.concern(
-                    "It does not accept people whose brain metastases are still growing or untreated.",
-                    quote,
-                )
-            elif fact is None:
-                out.ask(
-                    "It accepts brain metastases only if they were treated and are stable. Ask your "
-                    "care "
-                    "team whether yours count as treated and stable."
-                )
-            elif profile.effective_brain_mets == "stable":
-                out.reason(
-                    "It turns away only brain metastases that are untreated or growing; yours are "
-                    "treated and "
-                    "stable.",
-                    quote,
-                )
-        elif fact is True:
-            out.reason("It is for brain metastases that are untreated or growing, like yours.", quote)
-            out.add_fit("For active brain metastases", 2)
-        elif fact is False:
-            out.concern("It is for brain metastases that are untreated or growing.", quote)
-        else:
-            out.ask(
-                "It is for brain metastases that are untreated or growing. Ask your care team whether "
-                "yours count as active."
-            )
-        return
-    if factor == LEPTOMENINGEAL:
-        if expects and fact is False:
-            out.concern("It is only for cancer in the lining of the brain and spinal cord.", quote)
-        elif fact is None:
-            verb = "is for" if expects else "does not accept"
-            out.ask(
-                f"It {verb} cancer in the lining of the brain and spinal cord (leptomeningeal disease). "
-                "Ask your care team whether you have this.",
-                downgrade=expects,
-            )
-        return
-    if factor == PRIOR_BRAIN_RADIATION:
-        if fact is None:
-            out.ask(
-                "It does not accept people who already had radiation to the brain. Ask whether your "
-                "brain "
-                "metastases were treated with radiation."
-            )
-        return
-    if factor in _SITE_RULES:
-        fits, only, refused, fit_label = _SITE_RULES[factor]
-        if expects and fact:
-            out.reason(fits, quote)
-            out.add_fit(fit_label, 3)
-        elif expects:
-            out.concern(only, quote)
-        elif fact:
-            out.concern(refused, quote)
-        return
-    if factor == BONE_ONLY_CONDITION:
-        if profile.sites == ("bone",):
-            out.ask(
-                "It accepts cancer that is only in the bones on a condition about the kind of bone "
-                "lesions (for example lytic rather than blastic). Ask your care team whether yours "
-                "qualify."
-            )
-        return
-    if factor == MEASURABLE:
-        bone_only = profile.sites == ("bone",)
-        text = "It requires tumors that can be measured on scans (RECIST)."
-        if bone_only:
-            text += " Cancer only in the bones often cannot be measured this way."
-        # Whether a tumor can be measured is not something a patient is asked, so it is an open
-        # fact like any other: the trial stays "possibly eligible" until the care team confirms.
-        out.ask(text + " Ask your care team whether yours can be measured.")
-        return
-    if factor in (POSTMENOPAUSAL, PREMENOPAUSAL):
-        when = "after" if factor == POSTMENOPAUSAL else "before"
-        if fact is True:
-            out.reason(f"It is for women {when} menopause, like you.", quote)
-        elif fact is False:
-            extra = (
-                ""
-                if factor == PREMENOPAUSAL
-                else " Ask whether treatment that stops the ovaries could change this."
-            )
-            out.concern(f"It is only for women {when} menopause.{extra}", quote)
-        else:
-            out.ask(
-                f"The trial is for women {when} menopause. Ask your care team whether this applies "
-                f"to you."
-            )
-        return
-    if factor.startswith(PRIOR_PREFIX):
-        therapy = therapy_words(factor[len(PRIOR_PREFIX) :])
-        if req.detail == ADVANCED_SETTING and profile.prior_lines == 0:
-            # Everything she had was before her cancer spread, so it does not count here.
-            if expects:
-                out.concern(
-                    f"It requires earlier treatment with {therapy} for advanced cancer; you have "
-                    "not yet had treatment for advanced cancer.",
-                    quote,
-                )
-            elif fact:
-                out.reason(
-                    f"It turns away only people who had {therapy} for advanced cancer; yours was "
-                    "given before the cancer spread.",
-                    quote,
-                )
-            return
-        if expects and fact:
-            out.reason(f"It is for people who already had {therapy}, as you did.", quote)
-            out.add_fit("Fits your treatment history", 1)
-        elif expects and fact is False and profile.prior_lines is not None:
-            # With her number of treatment lines given, her list is her whole treatment history.
-            out.concern(
-                f"It requires earlier treatment with {therapy}, which is not in your treatment history.",
-                quote,
-            )
-        elif expects and fact is False:
-            # Without the number of lines the list may be partial: ask, never exclude.
-            out.ask(
-                f"The trial requires earlier treatment with {therapy}, which you have not listed. "
-                "Ask your care team whether you have had it."
-            )
-        elif expects:
-            out.ask(
-                f"The trial requires earlier treatment with {therapy}. Ask your care team whether "
-                f"you have had it."
-            )
-        elif fact:
-            out.concern(f"It does not accept people who already had {therapy}.", quote)
-        elif fact is None:
-            out.ask(
-                f"The trial does not accept people who already had {therapy}. Ask your care team "
-                f"whether "
-                "you have had it."
-            )
-        return
-    if factor == DISEASE_STATE:
-        out.ask(
-            "It is only for cancer that had already spread when it was first found (de novo "
-            "metastatic disease). Ask your care team whether that was so for you."
-            if req.detail == DE_NOVO
-            else "It is for cancer that is stable or shrinking on current treatment. Ask your care "
-            "team whether yours is."
-        )
-        return
-    if factor == INFLAMMATORY:
-        out.ask(
-            "It is for inflammatory breast cancer (a type that makes the breast red and swollen). "
-            "Ask your care team whether yours is this type."
-        )
-        return
-    if factor == SYMPTOM:
-        out.ask(
-            f"This study is about {req.detail}. It may be only for people who have it or are likely "
-            "to get it. Ask the study team whether it fits you."
-        )
-        return
-    if factor == GENOMIC_TEST:
-        out.ask(
-            "It is for people whose tumor has already had a genomic test (such as next-generation "
-            "sequencing, NGS). Ask your care team whether yours has."
-        )
-        return
-    if factor == BIOMARKER_PREFIX + GENE_CHANGE:
-        gene = req.detail.upper() if len(req.detail) <= 6 else req.detail
-        out.ask(
-            f"The trial is for tumors with a specific gene change ({gene}), which is uncommon in "
-            "breast cancer. Ask whether your tumor was tested for it."
-        )
-        return
-    if factor.startswith(BIOMARKER_PREFIX):
-        marker = factor[len(BIOMARKER_PREFIX) :]
-        label = BIOMARKER_WORDS.get(marker, marker)
-        if expects and fact:
-            out.reason(f"It is for tumors with a {label}, which yours has.", quote)
-            out.add_fit(f"Matches your {label}", 3)
-        elif expects:
-            out.ask(f"The trial requires a {label}. Ask whether your tumor was tested.")
-        elif fact:
-            out.concern(f"It does not accept tumors with a {label}.", quote)
-        else:
-            out.ask(
-                f"The trial does not accept tumors with a {label}. Ask whether your tumor was tested."
-            )
-
-
-def _apply_relapse_interval(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
-    """A rule on how soon after early-stage treatment the cancer came back.
-
-    Profiles hold no dates, so it is a question for anyone who may have had that treatment early.
-    It lowers the verdict only when her treatment can only have been early-stage (no lines for
-    advanced disease yet); otherwise it is a note for the appointment.
-    """
-    if req.detail:
-        had = had_any(profile, PRIOR_PREFIX + req.detail)
-        therapy = therapy_words(req.detail)
-    else:
-        had = True if profile.prior_therapies else (False if profile.prior_lines == 0 else None)
-        therapy = "treatment"
-    if had is False:
-        return
-    out.ask(
-        f"The trial has a rule about how long after earlier {therapy} for early-stage cancer the "
-        "cancer came back. Ask your care team whether the timing fits.",
-        downgrade=profile.prior_lines == 0 and had is True,
-    )
-
-
-def _apply_standard_therapy(profile: PatientProfile, req: Requirement, out: _Judgement) -> None:
-    """Pan-tumor trials for cancer that standard treatment no longer controls.
-
-    Someone not yet treated for advanced cancer always has a standard first treatment, so only a
-    trial that also takes people who decline or cannot have standard treatment stays open to her.
-    Whether no standard option is left is the care team's judgment, hence a question.
-    """
-    flags = set(req.detail.split(","))
-    lines = profile.prior_lines
-    if lines is None:
-        out.ask(
-            "The trial is for cancer that has grown despite standard treatment, or has no standard "
-            "treatment left. Ask your care team whether this describes your situation."
-        )
-        return
-    if lines == 0:
-        if STANDARD_OPTIONAL in flags:
-            out.ask(
-                "The trial is mainly for cancer already treated with standard therapy. It also takes "
-                "people for whom standard treatment is not suitable or who decline it. Ask your care "
-                "team whether this could apply to you."
-            )
-        else:
-            out.concern(
-                "It is for cancer that has grown despite standard treatment or has no standard "
-                "treatment left; you have not yet had treatment for advanced cancer.",
-                req.quote,
-            )
-        return
-    if STANDARD_FAILED in flags:
-        out.reason(
-            f"It is for cancer that has grown despite earlier treatment; you have had {lines} "
-            f"{'line' if lines == 1 else 'lines'} of treatment.",
-            req.quote,
-        )
-        return
-    out.ask(
-        "The trial is for people who have no standard treatment left that is known to help. Ask your "
-        "care team whether that is true for you."
-    )
-
-
 _LINE_WORDS = {
-    PRIOR_LINES: "lines of treatment for advanced cancer",
-    CHEMO_LINES: "lines of chemotherapy for advanced cancer",
-    ENDOCRINE_LINES: "lines of hormone therapy for advanced cancer",
+    LimitFactor.PRIOR_LINES: "lines of treatment for advanced cancer",
+    LimitFactor.CHEMO_LINES: "lines of chemotherapy for advanced cancer",
+    LimitFactor.ENDOCRINE_LINES: "lines of hormone therapy for advanced cancer",
 }
 
 
@@ -682,9 +81,9 @@ def _limit_words(limit: Limit) -> str:
     return f"{limit.describe()} earlier {what}"
 
 
-def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None:
+def _apply_limit(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
     quote = limit.quote
-    if limit.factor == ECOG:
+    if limit.factor == LimitFactor.ECOG:
         allowed = limit.describe()
         if profile.ecog is None:
             typical = limit.contains(0) and limit.contains(1)
@@ -696,14 +95,16 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
             )
         elif limit.contains(profile.ecog):
             out.reason(
-                f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).", quote
+                f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).",
+                quote,
             )
         else:
             out.concern(
-                f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.", quote
+                f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.",
+                quote,
             )
         return
-    count = _line_count(profile, limit.factor)
+    count = line_count(profile, limit.factor)
     words = _limit_words(limit)
     if count is None:
         total = profile.prior_lines
@@ -712,8 +113,7 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
             return
         out.ask(f"The trial allows {words}. Ask your care team how many you have had.")
         return
-    systemic = set(profile.prior_therapies) - {"radiation", "surgery"}
-    if limit.any_setting and count == 0 and limit.low == 1 and systemic:
+    if limit.any_setting and count == 0 and limit.low == 1 and systemic_therapies(profile):
         # "At least one prior regimen", no stage named: her early-stage treatment may count.
         out.ask(
             "It requires at least one earlier treatment without saying for which stage of cancer. "
@@ -722,20 +122,20 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: _Judgement) -> None
         return
     if limit.contains(count):
         out.reason(f"It allows {words}; you have had {count}, which fits.", quote)
-        if limit.factor == PRIOR_LINES:
+        if limit.factor == LimitFactor.PRIOR_LINES:
             out.add_fit("Fits your treatment line", 1)
     else:
         out.concern(f"It allows {words}; you have had {count}.", quote)
 
 
 def _apply_structured(
-    profile: PatientProfile, study: Study, reading: TrialReading, out: _Judgement
+    profile: PatientProfile, study: Study, reading: TrialReading, out: Judgement
 ) -> None:
     sex = (study.sex or "ALL").upper()
     if profile.sex == "male":
         if sex == "FEMALE":
             out.concern("This trial is only for women.", "Sex: female")
-        elif (allowance := reading.allowance(ALLOW_MALE)) is not None:
+        elif (allowance := reading.allowance(Allowed.MALE)) is not None:
             out.reason("It accepts men.", allowance.quote)
     elif profile.sex == "female" and sex == "MALE":
         out.concern("This trial is only for men.", "Sex: male")
@@ -763,10 +163,10 @@ def _apply_structured(
         )
 
 
-def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judgement) -> None:
+def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: Judgement) -> None:
     brain = profile.effective_brain_mets
-    stable = reading.allowance(ALLOW_BRAIN_STABLE)
-    active = reading.allowance(ALLOW_BRAIN_ACTIVE)
+    stable = reading.allowance(Allowed.BRAIN_STABLE)
+    active = reading.allowance(Allowed.BRAIN_ACTIVE)
     if active is not None and brain in ("active", None):
         out.reason("It accepts some brain metastases that are untreated or growing.", active.quote)
         out.ask(
@@ -780,13 +180,13 @@ def _apply_allowances(profile: PatientProfile, reading: TrialReading, out: _Judg
         out.reason(
             "It accepts brain metastases that were treated and are stable, like yours.", stable.quote
         )
-    premenopausal = reading.allowance(ALLOW_PREMENOPAUSAL)
+    premenopausal = reading.allowance(Allowed.PREMENOPAUSAL)
     if premenopausal is not None and profile.menopausal_status == "premenopausal":
         out.reason(
             "It also takes women before menopause (usually with medicine that pauses the ovaries).",
             premenopausal.quote,
         )
-    bone = reading.allowance(ALLOW_BONE_ONLY)
+    bone = reading.allowance(Allowed.BONE_ONLY)
     if bone is not None and profile.sites == ("bone",):
         out.reason("It accepts cancer that has spread only to the bones.", bone.quote)
 
@@ -808,7 +208,7 @@ _NOT_A_TREATMENT = (
 )
 
 
-def _relevance(reading: TrialReading, study: Study, out: _Judgement) -> bool:
+def _relevance(reading: TrialReading, study: Study, out: Judgement) -> bool:
     if reading.scope == "other":
         out.concerns.append(Explanation("This trial is not for breast cancer.", reading.scope_quote))
         return False
@@ -875,12 +275,12 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
 
 
 def _judge_findings(
-    profile: PatientProfile, reading: TrialReading, study: Study, start: _Judgement
-) -> _Judgement:
+    profile: PatientProfile, reading: TrialReading, study: Study, start: Judgement
+) -> Judgement:
     """Apply one reading's findings on top of what relevance already said."""
     out = start.copy()
     for requirement in reading.requirements:
-        _apply_requirement(profile, requirement, out)
+        apply_requirement(profile, requirement, out)
     for limit in reading.limits:
         _apply_limit(profile, limit, out)
     _apply_structured(profile, study, reading, out)
@@ -888,7 +288,7 @@ def _judge_findings(
     return out
 
 
-def _verdict_of(out: _Judgement) -> Verdict:
+def _verdict_of(out: Judgement) -> Verdict:
     if out.excluded:
         return "likely_excluded"
     if out.uncertain:
@@ -935,7 +335,7 @@ def judge(
     Returns:
         A ``TrialMatch`` with verdict, score, reasons, concerns and questions (rank left at 0).
     """
-    out = _Judgement()
+    out = Judgement()
     relevant = _relevance(reading, study, out)
     if relevant and reading.parts:
         # Each part has its own rules: she needs to fit one of them, so the best one counts.

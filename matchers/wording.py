@@ -51,9 +51,9 @@ _CELL_WORDS = {
 }
 
 
-def therapy_words(factor_members: str) -> str:
-    """ "a taxane or an anthracycline" for the members of an any-of therapy factor."""
-    names = [THERAPY_WORDS.get(m, m) for m in factor_members.split("|") if m]
+def therapy_words(therapies: tuple[str, ...]) -> str:
+    """ "a taxane or an anthracycline" for the therapies of an any-of rule."""
+    names = [THERAPY_WORDS.get(m, m) for m in therapies]
     if len(names) <= 1:
         return names[0] if names else "this treatment"
     return ", ".join(names[:-1]) + " or " + names[-1]

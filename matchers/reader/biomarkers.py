@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    BIOMARKER_PREFIX,
-    GENE_CHANGE,
-    GENOMIC_TEST,
+    Factor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -98,7 +96,7 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
             mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode
         if mode == "allow":
             continue
-        out.require(BIOMARKER_PREFIX + marker, mode == "require", quote, kind)
+        out.require(Factor.BIOMARKER, mode == "require", quote, kind, items=(marker,))
 
 
 _GENE = re.compile(
@@ -158,7 +156,7 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
             continue
         if kind == "inclusion" and polarity(text, match.start(), match.end(), kind) != "require":
             continue
-        out.require(BIOMARKER_PREFIX + GENE_CHANGE, True, quote, kind, gene)
+        out.require(Factor.GENE_CHANGE, True, quote, kind, note=gene)
         return
 
 
@@ -187,4 +185,4 @@ def read_profiling(text: str, quote: str, kind: Source, out: Collector) -> None:
     if match is None or _PROFILING_OPEN.search(text):
         return
     if _PROFILING_DONE.search(text) and polarity(text, match.start(), match.end(), kind) == "require":
-        out.require(GENOMIC_TEST, True, quote, kind)
+        out.require(Factor.GENOMIC_TEST, True, quote, kind)

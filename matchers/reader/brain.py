@@ -5,14 +5,9 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    ALLOW_BRAIN_ACTIVE,
-    ALLOW_BRAIN_ANY,
-    ALLOW_BRAIN_STABLE,
-    BRAIN_METS,
-    BRAIN_METS_ACTIVE,
-    LEPTOMENINGEAL,
-    PRIOR_BRAIN_RADIATION,
-    SYMPTOMATIC,
+    Allowed,
+    Factor,
+    Qualifier,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -65,18 +60,18 @@ _BRAIN_RT = re.compile(
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
 
 
-def _symptomatic_only(text: str) -> str:
-    """``SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
+def _symptomatic_only(text: str) -> Qualifier:
+    """``Qualifier.SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
 
     "Symptomatic brain metastases" or "symptomatic uncontrolled brain metastases" need symptoms,
     which no profile records; "symptomatic or untreated" does not (untreated alone suffices).
     """
     words = {m.group(0) for m in _BRAIN_ACTIVE.finditer(_BRAIN_STABLE.sub(" ", text))}
     if "symptomatic" not in words or not words <= _SYMPTOM_WORDS:
-        return ""
+        return Qualifier.NONE
     if len(words) > 1 and re.search(r"\b(?:symptomatic|uncontrolled)\s+(?:and/)?or\b", text):
-        return ""
-    return SYMPTOMATIC
+        return Qualifier.NONE
+    return Qualifier.SYMPTOMATIC
 
 
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -99,45 +94,45 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     if mention is not None:
         if kind in ("title", "conditions"):
             if allowing:
-                out.allow(ALLOW_BRAIN_ANY, quote, kind)
+                out.allow(Allowed.BRAIN_ANY, quote, kind)
             elif not EXCEPTION.search(text):
-                out.require(BRAIN_METS, True, quote, kind)
+                out.require(Factor.BRAIN_METS, True, quote, kind)
         elif allowing:
             if stable:
-                out.allow(ALLOW_BRAIN_STABLE, quote, kind)
+                out.allow(Allowed.BRAIN_STABLE, quote, kind)
                 if not (active and "or" in text and kind == "inclusion"):
-                    out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+                    out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
                 else:
-                    out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
+                    out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
             elif active:
-                out.allow(ALLOW_BRAIN_ACTIVE, quote, kind)
+                out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
             else:
-                out.allow(ALLOW_BRAIN_ANY, quote, kind)
+                out.allow(Allowed.BRAIN_ANY, quote, kind)
         elif mode == "exclude" and stable and BRAIN_CONDITIONAL.search(text):
             # "Participants with brain metastases must be stable after local therapy", even when
             # written among the exclusions, sets the condition under which they are accepted.
-            out.allow(ALLOW_BRAIN_STABLE, quote, kind)
-            out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+            out.allow(Allowed.BRAIN_STABLE, quote, kind)
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
         elif mode == "exclude":
             if active:
-                out.require(BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(text))
+                out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(text))
             else:
-                out.require(BRAIN_METS, False, quote, kind)
+                out.require(Factor.BRAIN_METS, False, quote, kind)
         elif mode == "require":
             if BRAIN_CONDITIONAL.search(text) and (stable or not active):
-                out.allow(ALLOW_BRAIN_STABLE if stable else ALLOW_BRAIN_ANY, quote, kind)
+                out.allow(Allowed.BRAIN_STABLE if stable else Allowed.BRAIN_ANY, quote, kind)
                 if stable:
-                    out.require(BRAIN_METS_ACTIVE, False, quote, kind)
+                    out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
             else:
-                out.require(BRAIN_METS, True, quote, kind)
+                out.require(Factor.BRAIN_METS, True, quote, kind)
                 if active and not stable:
-                    out.require(BRAIN_METS_ACTIVE, True, quote, kind)
+                    out.require(Factor.BRAIN_METS_ACTIVE, True, quote, kind)
     if lepto is not None and kind in ("inclusion", "exclusion"):
         lepto_mode = polarity(text, lepto.start(), lepto.end(), kind)
         if lepto_mode == "exclude" and not allowing:
-            out.require(LEPTOMENINGEAL, False, quote, kind)
+            out.require(Factor.LEPTOMENINGEAL, False, quote, kind)
         elif lepto_mode == "require" and not allowing and mention is None:
-            out.require(LEPTOMENINGEAL, True, quote, kind)
+            out.require(Factor.LEPTOMENINGEAL, True, quote, kind)
     _read_brain_radiation(text, quote, kind, out)
 
 
@@ -149,4 +144,4 @@ def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -
         and not WASHOUT.search(text)
         and polarity(text, radiation.start(), radiation.end(), kind) == "exclude"
     ):
-        out.require(PRIOR_BRAIN_RADIATION, False, quote, kind)
+        out.require(Factor.PRIOR_BRAIN_RADIATION, False, quote, kind)

@@ -7,7 +7,11 @@ from typing import Literal
 
 from matchers.findings import (
     Allowance,
+    Allowed,
+    Factor,
     Limit,
+    LimitFactor,
+    Qualifier,
     Requirement,
     Source,
 )
@@ -50,14 +54,24 @@ class Collector:
     #: Subtypes named here are preferred, not required ("enriched for", pan-tumor conditions).
     soft_subtype: bool = False
 
-    def require(self, factor: str, expects: bool, quote: str, kind: Source, detail: str = "") -> None:
+    def require(
+        self,
+        factor: Factor,
+        expects: bool,
+        quote: str,
+        kind: Source,
+        qualifier: Qualifier = Qualifier.NONE,
+        *,
+        items: tuple[str, ...] = (),
+        note: str = "",
+    ) -> None:
         self.requirements.append(
-            Requirement(factor, expects, trim_quote(quote), kind, detail, self.parts)
+            Requirement(factor, expects, trim_quote(quote), kind, qualifier, items, note, self.parts)
         )
 
     def limit(
         self,
-        factor: str,
+        factor: LimitFactor,
         low: int | None,
         high: int | None,
         quote: str,
@@ -73,5 +87,5 @@ class Collector:
             return
         self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
 
-    def allow(self, factor: str, quote: str, kind: Source) -> None:
-        self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts))
+    def allow(self, factor: Allowed, quote: str, kind: Source, items: tuple[str, ...] = ()) -> None:
+        self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts, items))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    ALLOW_MALE,
+    Allowed,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -43,7 +43,7 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
             and polarity(text, match.start(), match.end(), "inclusion") != "exclude"
             and not _REPRODUCTIVE.search(text)
         ):
-            out.allow(ALLOW_MALE, quote, kind)
+            out.allow(Allowed.MALE, quote, kind)
     if "menopaus" not in text or kind not in ("inclusion", "exclusion", "title"):
         return
     if _REPRODUCTIVE.search(text) or text.startswith(("or ", "and ")):

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    DE_NOVO,
-    DISEASE_STATE,
-    INFLAMMATORY,
-    PRIOR_LINES,
-    STABLE_DISEASE,
-    SYMPTOM,
+    Factor,
+    LimitFactor,
+    Qualifier,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -47,10 +44,10 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
     disease stable on treatment required: states no profile records, so the verdict asks."""
     if kind != "inclusion" or _NOT_HER_DISEASE.search(text):
         return
-    for detail, pattern in ((DE_NOVO, _DE_NOVO), (STABLE_DISEASE, _STABLE_DISEASE)):
+    for detail, pattern in ((Qualifier.DE_NOVO, _DE_NOVO), (Qualifier.STABLE_DISEASE, _STABLE_DISEASE)):
         mention = pattern.search(text)
         if mention is not None and polarity(text, mention.start(), mention.end(), kind) == "require":
-            out.require(DISEASE_STATE, True, quote, kind, detail)
+            out.require(Factor.DISEASE_STATE, True, quote, kind, detail)
 
 
 def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -63,7 +60,7 @@ def read_inflammatory(text: str, quote: str, kind: Source, out: Collector) -> No
     if mention is None or _ANY_IBC.search(text):
         return
     if polarity(text, mention.start(), mention.end(), kind) == "require":
-        out.require(INFLAMMATORY, True, quote, kind)
+        out.require(Factor.INFLAMMATORY, True, quote, kind)
 
 
 #: Symptom names as plain words in a prefix tree; word boundaries are checked on each match.
@@ -123,7 +120,7 @@ def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: 
     if symptom is None:
         return
     quote = next((t for t in labels if _symptom_in(normalize(t))), labels[0])
-    out.require(SYMPTOM, True, quote, kind, symptom)
+    out.require(Factor.SYMPTOM, True, quote, kind, note=symptom)
 
 
 _NEW_DIAGNOSIS = re.compile(
@@ -151,4 +148,4 @@ def read_new_diagnosis(text: str, quote: str, kind: Source, out: Collector) -> N
     ):
         return
     if polarity(text, match.start(), match.end(), kind) == "require":
-        out.limit(PRIOR_LINES, None, 0, quote, kind)
+        out.limit(LimitFactor.PRIOR_LINES, None, 0, quote, kind)

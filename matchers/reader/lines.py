@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    CHEMO_LINES,
-    ENDOCRINE_LINES,
-    PRIOR_LINES,
+    LimitFactor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -21,7 +19,8 @@ from matchers.reader.context import (
     pre_window,
 )
 from matchers.reader.regex_tools import hint_pattern, word_start_pattern
-from matchers.reader.therapy import GENERIC_CLASSES, drug_mentions
+from matchers.reader.therapy import drug_mentions
+from matchers.reader.therapy_table import GENERIC_CLASSES
 
 _NUMBER_WORDS = {
     "one": 1,
@@ -107,16 +106,17 @@ _ENDOCRINE_LINE_WORDS = re.compile(
 )
 
 
-def _line_factor(context: str) -> str:
+def _line_factor(context: str) -> LimitFactor:
     chemo = re.search(r"non-?(?:hormonal|endocrine)|chemo|cytotoxic", context)
     endocrine = _ENDOCRINE_LINE_WORDS.search(context)
     if chemo and endocrine and not chemo.group(0).startswith("non"):
-        return PRIOR_LINES  # "lines of prior therapy (chemo or hormonal)": either kind counts
+        # "lines of prior therapy (chemo or hormonal)": either kind counts
+        return LimitFactor.PRIOR_LINES
     if chemo:
-        return CHEMO_LINES
+        return LimitFactor.CHEMO_LINES
     if endocrine:
-        return ENDOCRINE_LINES
-    return PRIOR_LINES
+        return LimitFactor.ENDOCRINE_LINES
+    return LimitFactor.PRIOR_LINES
 
 
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
@@ -216,28 +216,28 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
             if kind == "inclusion" and _IF_BEFORE.search(pre_window(text, match.start(), 140)):
                 continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
             if word == "later":
-                out.limit(PRIOR_LINES, 1, None, quote, kind)
+                out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
             elif word in ("first", "1st"):
                 if kind == "exclusion":
                     continue
                 if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
-                    out.limit(PRIOR_LINES, 1, None, quote, kind)
+                    out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
                 elif polarity(text, match.start(), match.end(), kind) == "require":
-                    out.limit(PRIOR_LINES, 0, 0, quote, kind)
+                    out.limit(LimitFactor.PRIOR_LINES, 0, 0, quote, kind)
             else:
                 lines_before = _ORDINALS[word] - 1
                 upper = None if match.group("later") else lines_before
                 if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
                     lines_before = 0
                 if kind != "exclusion":
-                    out.limit(PRIOR_LINES, lines_before, upper, quote, kind)
+                    out.limit(LimitFactor.PRIOR_LINES, lines_before, upper, quote, kind)
             found = True
     advanced = _ADVANCED_HINT.search(text) is not None
     if not advanced:
         return found
     untreated = "untreated" in text or "naive" in text or "no prior" in text
     if not found and kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
-        out.limit(PRIOR_LINES, None, 0, quote, kind)
+        out.limit(LimitFactor.PRIOR_LINES, None, 0, quote, kind)
         found = True
     if not found and any(word in text for word in ("prior", "previous", "any", "received", "had")):
         plain = BRACKETED.sub(" ", text) if "(" in text else text
@@ -271,6 +271,6 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 out.limit(factor, 1, None, quote, kind)
                 found = True
     if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
-        out.limit(PRIOR_LINES, 1, None, quote, kind)
+        out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
         found = True
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    ECOG,
+    LimitFactor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -66,11 +66,11 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
                 low, high = (0, n) if mode == "require" else (n, 4)
         if mode == "exclude":
             if low == 0 and high < 4:
-                out.limit(ECOG, high + 1, None, quote, kind)
+                out.limit(LimitFactor.ECOG, high + 1, None, quote, kind)
             elif low > 0:
-                out.limit(ECOG, None, low - 1, quote, kind)
+                out.limit(LimitFactor.ECOG, None, low - 1, quote, kind)
         elif mode == "require":
-            out.limit(ECOG, low if low > 0 else None, high, quote, kind)
+            out.limit(LimitFactor.ECOG, low if low > 0 else None, high, quote, kind)
         return
     kps = _KPS.search(text)
     if kps is None:
@@ -85,9 +85,9 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
     below = cmp in ("<", "less than", "<=", "=<") or re.search(r"less|lower", tail)
     if mode == "exclude" and below:
         minimum = n if cmp in ("<", "less than") or "less" in tail else n + 10
-        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)
+        out.limit(LimitFactor.ECOG, None, _ecog_from_kps(minimum), quote, kind)
     elif mode == "require" and not below:
         minimum = min(n, n2) if n2 is not None else n
         if cmp in (">", "greater than", "more than"):
             minimum = n + 10
-        out.limit(ECOG, None, _ecog_from_kps(minimum), quote, kind)
+        out.limit(LimitFactor.ECOG, None, _ecog_from_kps(minimum), quote, kind)

@@ -6,13 +6,12 @@ import re
 
 from matchers.findings import (
     ALL_CELLS,
-    HER2_LOW,
-    HER2_LOW_OR_ULTRALOW,
     HER2_NEGATIVE_CELLS,
     HER2_POSITIVE_CELLS,
     HR_NEGATIVE_CELLS,
     HR_POSITIVE_CELLS,
     TRIPLE_NEGATIVE_CELLS,
+    Factor,
     Source,
 )
 from matchers.reader.collector import Collector, ReceptorRule
@@ -178,5 +177,5 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     if kind == "title" and low is not None and TITLE_TOPIC.search(text, 0, low):
         return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
     if low is not None and mode == "require" and not _HER2_ZERO.search(text):
-        factor = HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else HER2_LOW
+        factor = Factor.HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else Factor.HER2_LOW
         out.require(factor, True, quote, kind)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from matchers.findings import (
     Source,
@@ -29,6 +31,108 @@ _LESION_DEFINITION = re.compile(
 )
 
 
+@dataclass(slots=True)
+class Sentence:
+    """One normalized sentence being read, and what readers tell the ones after them."""
+
+    text: str
+    quote: str
+    kind: Source
+    out: Collector
+    groups: set[str]
+    literals: set[str]
+    #: "Non-measurable lesions include bone lesions, leptomeningeal disease, ...": a definition
+    #: from the response criteria names sites without requiring or excluding any of them.
+    defining: bool = False
+    #: The sentence was read as a line-of-treatment limit.
+    lines: bool = False
+
+
+def _plain(reader: Callable[[str, str, Source, Collector], object]) -> Callable[[Sentence], None]:
+    """A reader that needs only the sentence, its quote, its section and the collector."""
+
+    def run(sentence: Sentence) -> None:
+        reader(sentence.text, sentence.quote, sentence.kind, sentence.out)
+
+    return run
+
+
+def _bone(sentence: Sentence) -> None:
+    read_disease_extent(sentence.text, sentence.quote, sentence.kind, sentence.out)
+    if not sentence.defining and any(w in sentence.text for w in ("bone", "skeletal", "osseous")):
+        read_bone(sentence.text, sentence.quote, sentence.kind, sentence.out)
+
+
+def _lines(sentence: Sentence) -> None:
+    sentence.lines = read_lines(sentence.text, sentence.quote, sentence.kind, sentence.out)
+
+
+def _new_diagnosis(sentence: Sentence) -> None:
+    if not sentence.lines:
+        read_new_diagnosis(sentence.text, sentence.quote, sentence.kind, sentence.out)
+
+
+def _prior(sentence: Sentence) -> None:
+    read_prior_therapy(
+        sentence.text,
+        sentence.quote,
+        sentence.kind,
+        sentence.out,
+        skip_generic=sentence.lines,
+        literals=sentence.literals,
+    )
+
+
+def _setting(sentence: Sentence) -> None:
+    read_setting(
+        sentence.text,
+        sentence.quote,
+        sentence.kind,
+        sentence.out,
+        metastatic_words="setting" in sentence.groups,
+        early_words="setting_early" in sentence.groups,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One kind of criterion: the trigger groups that call it and how it reads a sentence."""
+
+    name: str
+    groups: frozenset[str]
+    run: Callable[[Sentence], None]
+    #: Skipped for definitions of lesions, which name sites without a rule about them.
+    not_for_definitions: bool = False
+
+
+def _reader(name: str, run: Callable[[Sentence], None], *groups: str, defs: bool = True) -> Reader:
+    return Reader(name, frozenset(groups or (name,)), run, not_for_definitions=not defs)
+
+
+#: Every reader, in the order they read a sentence (later ones use what earlier ones found).
+READERS: tuple[Reader, ...] = (
+    _reader("receptors", _plain(read_receptors)),
+    _reader("brain", _plain(read_brain), defs=False),
+    _reader("liver", _plain(read_liver), defs=False),
+    _reader("extent", _bone),
+    _reader("lines", _lines),
+    _reader("new_diagnosis", _new_diagnosis),
+    _reader("prior", _prior),
+    _reader("biomarkers", _plain(read_biomarkers)),
+    _reader("genes", _plain(read_gene_change)),
+    _reader("profiling", _plain(read_profiling)),
+    _reader("sex", _plain(read_menopause_and_sex)),
+    _reader("performance", _plain(read_performance)),
+    _reader("setting", _setting, "setting", "setting_early"),
+    _reader("breast", _plain(read_breast_mention)),
+    _reader("standard", _plain(read_standard_therapy)),
+    _reader("interval", _plain(read_relapse_interval)),
+    _reader("inflammatory", _plain(read_inflammatory), defs=False),
+    _reader("disease_state", _plain(read_disease_state)),
+)
+READER_NAMES: frozenset[str] = frozenset(r.name for r in READERS)
+
+
 def read_sentence(
     text: str,
     quote: str,
@@ -36,54 +140,12 @@ def read_sentence(
     out: Collector,
     found: tuple[set[str], set[str]] | None = None,
 ) -> None:
-    """Run the extractors a normalized sentence can concern (``found`` is its ``scan`` if known)."""
+    """Run the readers a normalized sentence can concern (``found`` is its ``scan`` if known)."""
     groups, literals = found if found is not None else scan(text)
     if not groups:
         return
-    if "receptors" in groups:
-        read_receptors(text, quote, kind, out)
-    # "Non-measurable lesions include bone lesions, leptomeningeal disease, ...": a definition
-    # from the response criteria names sites without requiring or excluding any of them.
-    defining = "measurable" in text and _LESION_DEFINITION.search(text) is not None
-    if "brain" in groups and not defining:
-        read_brain(text, quote, kind, out)
-    if "liver" in groups and not defining:
-        read_liver(text, quote, kind, out)
-    if "extent" in groups:
-        read_disease_extent(text, quote, kind, out)
-        if not defining and ("bone" in text or "skeletal" in text or "osseous" in text):
-            read_bone(text, quote, kind, out)
-    lines = "lines" in groups and read_lines(text, quote, kind, out)
-    if "new_diagnosis" in groups and not lines:
-        read_new_diagnosis(text, quote, kind, out)
-    if "prior" in groups:
-        read_prior_therapy(text, quote, kind, out, skip_generic=lines, literals=literals)
-    if "biomarkers" in groups:
-        read_biomarkers(text, quote, kind, out)
-    if "genes" in groups:
-        read_gene_change(text, quote, kind, out)
-    if "profiling" in groups:
-        read_profiling(text, quote, kind, out)
-    if "sex" in groups:
-        read_menopause_and_sex(text, quote, kind, out)
-    if "performance" in groups:
-        read_performance(text, quote, kind, out)
-    if "setting" in groups or "setting_early" in groups:
-        read_setting(
-            text,
-            quote,
-            kind,
-            out,
-            metastatic_words="setting" in groups,
-            early_words="setting_early" in groups,
-        )
-    if "breast" in groups:
-        read_breast_mention(text, quote, kind, out)
-    if "standard" in groups:
-        read_standard_therapy(text, quote, kind, out)
-    if "interval" in groups:
-        read_relapse_interval(text, quote, kind, out)
-    if "inflammatory" in groups and not defining:
-        read_inflammatory(text, quote, kind, out)
-    if "disease_state" in groups:
-        read_disease_state(text, quote, kind, out)
+    sentence = Sentence(text, quote, kind, out, groups, literals)
+    sentence.defining = "measurable" in text and _LESION_DEFINITION.search(text) is not None
+    for reader in READERS:
+        if reader.groups & groups and not (reader.not_for_definitions and sentence.defining):
+            reader.run(sentence)

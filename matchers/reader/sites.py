@@ -5,13 +5,8 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    ALLOW_BONE_ONLY,
-    ALLOW_NON_MEASURABLE,
-    BONE_METS,
-    BONE_ONLY,
-    BONE_ONLY_CONDITION,
-    LIVER_METS,
-    MEASURABLE,
+    Allowed,
+    Factor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -35,9 +30,9 @@ def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
         return
     mode = polarity(text, mention.start(), mention.end(), kind)
     if mode == "exclude":
-        out.require(LIVER_METS, False, quote, kind)
+        out.require(Factor.LIVER_METS, False, quote, kind)
     elif mode == "require" and not ALLOWING.search(text) and not BRAIN_CONDITIONAL.search(text):
-        out.require(LIVER_METS, True, quote, kind)
+        out.require(Factor.LIVER_METS, True, quote, kind)
 
 
 _OTHER_SITE = re.compile(
@@ -47,7 +42,7 @@ _OTHER_SITE = re.compile(
 
 
 def _require_site_focus(
-    labels: list[str], kind: Source, out: Collector, factor: str, mention: re.Pattern[str]
+    labels: list[str], kind: Source, out: Collector, factor: Factor, mention: re.Pattern[str]
 ) -> None:
     """Record that the labels are about one site, quoting the first label that names it."""
     quote = next((t for t in labels if mention.search(normalize(t))), labels[0])
@@ -64,7 +59,7 @@ def read_liver_focus(labels: list[str], kind: Source, out: Collector, joined: st
     if "liver" not in joined and "hepatic" not in joined:
         return
     if _LIVER.search(joined) and not _OTHER_SITE.search(joined):
-        _require_site_focus(labels, kind, out, LIVER_METS, _LIVER)
+        _require_site_focus(labels, kind, out, Factor.LIVER_METS, _LIVER)
 
 
 _OTHER_THAN_BONE = re.compile(
@@ -79,7 +74,7 @@ def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str
     if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
         return
     if _BONE_METS.search(joined) and not (_BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined)):
-        _require_site_focus(labels, kind, out, BONE_METS, _BONE_METS)
+        _require_site_focus(labels, kind, out, Factor.BONE_METS, _BONE_METS)
 
 
 #: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
@@ -128,9 +123,9 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
         return  # "patients with bone metastases must ...", "bone metastases are allowed"
     mode = polarity(text, mention.start(), mention.end(), kind)
     if mode == "require" and not _BONE_CARE.search(text):
-        out.require(BONE_METS, True, quote, kind)
+        out.require(Factor.BONE_METS, True, quote, kind)
     elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
-        out.require(BONE_METS, False, quote, kind)
+        out.require(Factor.BONE_METS, False, quote, kind)
 
 
 _BONE_ONLY = re.compile(
@@ -166,34 +161,34 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
         if mention is not None and _LESION_TYPE.search(text):
             # "Bone-only disease must be lytic or mixed", "bone-only blastic lesions are not
             # allowed": bone-only disease is accepted on a condition no profile records.
-            out.allow(ALLOW_BONE_ONLY, quote, kind)
-            out.require(BONE_ONLY_CONDITION, True, quote, kind)
+            out.allow(Allowed.BONE_ONLY, quote, kind)
+            out.require(Factor.BONE_ONLY_CONDITION, True, quote, kind)
         elif mention is not None:
             mode = polarity(text, mention.start(), mention.end(), kind)
             measurable_alt = "measurable" in text and " or " in text
             if mode == "allow" or (mode == "require" and (measurable_alt or ALLOWING.search(text))):
-                out.allow(ALLOW_BONE_ONLY, quote, kind)
+                out.allow(Allowed.BONE_ONLY, quote, kind)
             elif mode == "exclude":
-                out.require(BONE_ONLY, False, quote, kind)
+                out.require(Factor.BONE_ONLY, False, quote, kind)
             elif mode == "require":
-                out.require(BONE_ONLY, True, quote, kind)
+                out.require(Factor.BONE_ONLY, True, quote, kind)
     if kind == "inclusion" and "measurable" not in text and _EVALUABLE.search(text):
-        out.allow(ALLOW_NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
+        out.allow(Allowed.NON_MEASURABLE, quote, kind)  # "at least one evaluable lesion"
     elif kind == "inclusion" and "lesion" in text and "measurable" not in text:
         sized = _SIZED_LESION.search(text)
         if sized is not None and polarity(text, sized.start(), sized.end(), kind) == "require":
-            out.require(MEASURABLE, True, quote, kind)
+            out.require(Factor.MEASURABLE, True, quote, kind)
     if "measurable" in text and "residual" not in text:
         mention = _MEASURABLE.search(text)
         if kind == "inclusion" and mention is not None:
             mode = polarity(text, mention.start(), mention.end(), kind)
             if _NON_MEASURABLE_OK.search(text) or mode == "allow":
-                out.allow(ALLOW_NON_MEASURABLE, quote, kind)
+                out.allow(Allowed.NON_MEASURABLE, quote, kind)
             elif mode == "require":
-                out.require(MEASURABLE, True, quote, kind)
+                out.require(Factor.MEASURABLE, True, quote, kind)
         elif (
             kind == "exclusion"
             and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
             and not re.search(r"\bbone\b|\bevaluable\b", text)
         ):
-            out.require(MEASURABLE, True, quote, kind)
+            out.require(Factor.MEASURABLE, True, quote, kind)

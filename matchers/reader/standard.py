@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 
 from matchers.findings import (
-    RELAPSE_INTERVAL,
-    STANDARD_FAILED,
-    STANDARD_NONE,
-    STANDARD_OPTIONAL,
-    STANDARD_THERAPY,
+    Factor,
     Source,
+    Standard,
 )
 from matchers.reader.collector import Collector
 from matchers.reader.context import BOUNDARY, BOUNDARY_HINT, pre_window
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.therapy import drug_mentions
+from matchers.reader.therapy_table import EARLY_SETTING_CLASSES
 
 _TIME_AMOUNT = r"\d+\s*(?:months?|years?|mo\b|yrs?\b)"
 _RELAPSE_INTERVAL = re.compile(
@@ -61,25 +59,10 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
         return  # no time span, no interval rule
     if not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None:
         return
-    names = sorted({name for _, _, name in drug_mentions(text) if name in _INTERVAL_CLASSES})
-    out.require(RELAPSE_INTERVAL, True, quote, kind, "|".join(names))
+    names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
+    out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
 
 
-_INTERVAL_CLASSES = frozenset(
-    {
-        "endocrine",
-        "chemotherapy",
-        "cdk4/6-inhibitor",
-        "aromatase-inhibitor",
-        "tamoxifen",
-        "taxane",
-        "anthracycline",
-        "trastuzumab",
-        "her2-directed",
-        "immunotherapy",
-        "platinum",
-    }
-)
 _STD_NOUN = r"(?:therap\w*|treatments?|care|regimens?|options?|measures|modalit\w*)"
 _STD_ADJ = (
     r"(?:standard|conventional|established|approved|available|effective|existing|accepted|proven|"
@@ -142,11 +125,11 @@ STD_HINTS = (
 def _standard_flags(pre: str, post: str) -> set[str]:
     flags: set[str] = set()
     if _STD_FAILED.search(pre):
-        flags.add(STANDARD_FAILED)
+        flags.add(Standard.FAILED)
     if _STD_OPTIONAL.search(pre) or _STD_OPTIONAL.search(post):
-        flags.add(STANDARD_OPTIONAL)
+        flags.add(Standard.OPTIONAL)
     if _STD_NONE.search(pre) or _STD_NONE.search(post):
-        flags.add(STANDARD_NONE)
+        flags.add(Standard.NONE)
     return flags
 
 
@@ -164,7 +147,7 @@ def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -
     flags: set[str] = set()
     for match in _REFRACTORY_TUMOR.finditer(text):
         if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
-            flags.add(STANDARD_FAILED)
+            flags.add(Standard.FAILED)
     if kind == "inclusion":
         previous_end = 0
         matches = list(_STD_PHRASE.finditer(text))
@@ -182,4 +165,4 @@ def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -
             previous_end = match.end()
             flags |= _standard_flags(pre, post)
     if flags:
-        out.require(STANDARD_THERAPY, True, quote, kind, ",".join(sorted(flags)))
+        out.require(Factor.STANDARD_THERAPY, True, quote, kind, items=tuple(sorted(flags)))

@@ -6,8 +6,9 @@ import functools
 import re
 
 from matchers.findings import (
-    ADVANCED_SETTING,
-    PRIOR_PREFIX,
+    Allowed,
+    Factor,
+    Qualifier,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -21,162 +22,16 @@ from matchers.reader.context import (
 )
 from matchers.reader.regex_tools import last_match, trie_pattern, word_start_pattern
 from matchers.reader.text import Polarity
+from matchers.reader.therapy_table import (
+    DRUG_KEYS,
+    EXPANSIONS,
+    GENERIC_CLASSES,
+    ORDER,
+    THERAPY_PATTERNS,
+)
 
-_DRUGS: tuple[tuple[str, str], ...] = (
-    ("t-dxd", r"\bt-?dxd\b|trastuzumab[\s-]+deruxtecan|fam-trastuzumab|\benhertu\b|\bds-?8201\w*"),
-    ("t-dm1", r"\bt-?dm-?1\b|trastuzumab[\s-]+emtansine|ado-trastuzumab|\bkadcyla\b"),
-    (
-        "sacituzumab-govitecan",
-        r"\bsacituzumab\b(?:[\s-]+govitecan)?|\btrodelvy\b|\banti-?trop-?2\b|"
-        r"\btrop-?2[\s-]*(?:directed|targeted|targeting|adcs?|antibody)",
-    ),
-    (
-        "topo1-adc",
-        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*(?:inhibitor)?[\s-]*(?:based\s+|payload\s+)?"
-        r"(?:adcs?|antibody[\s-]drug\s+conjugates?|payload)|\btopo-?1\s+adc|\bexatecan|"
-        r"topoisomerase[\s-]*(?:i|1)\b[\s-]*inhibitors?\b",
-    ),
-    ("adc", r"\bantibody[\s-]+drug[\s-]+conjugates?|\badcs?\b"),
-    (
-        "trastuzumab",
-        r"\btrastuzumab\b(?![\s-]+(?:deruxtecan|emtansine|duocarmazine|rezetecan))|"
-        r"\bherceptin\b|\bphesgo\b",
-    ),
-    ("pertuzumab", r"\bpertuzumab\b|\bperjeta\b"),
-    (
-        "her2-tki",
-        r"\btucatinib\b|\bneratinib\b|\blapatinib\b|\bpyrotinib\b|\bher2[\s-]*(?:directed\s+|"
-        r"targeted\s+)?(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b|\banti-?her-?2\b[\w\s/-]{0,30}?"
-        r"(?:tyrosine[\s-]kinase\s+inhibitors?|tkis?)\b",
-    ),
-    (
-        "her2-directed",
-        r"\banti-?her-?2\b|\bher-?2[\s-]*(?:directed|targeted|targeting|based|blocking)\b",
-    ),
-    (
-        "cdk4/6-inhibitor",
-        r"\bcdk\s?4\s?/\s?6|\bcdk4/6i?\b|\bcdk\s?4\s+and\s+6\b|cyclin[\s-]dependent\s+"
-        r"kinase\s+(?:4/6|4\s+and\s+6)|\bpalbociclib\b|\bribociclib\b|\babemaciclib\b|\bdalpiciclib\b|"
-        r"\bibrance\b|\bkisqali\b|\bverzenio\b",
-    ),
-    (
-        "pi3k-inhibitor",
-        r"\bpi3k(?:alpha|\u03b1|a)?\b|\bpi3-kinase\b|\balpelisib\b|\binavolisib\b|"
-        r"\btaselisib\b|\bbuparlisib\b|\bpiqray\b|\bgedatolisib\b",
-    ),
-    (
-        "akt-inhibitor",
-        r"\bakt1?\b(?!\s*(?:1\s*)?(?:mutat|alter|e17k|/\s*pten|pathway\s+alter))|"
-        r"\bcapivasertib\b|\bipatasertib\b|\btruqap\b",
-    ),
-    ("mtor-inhibitor", r"\bmtor\b|\beverolimus\b|\bafinitor\b|\btemsirolimus\b"),
-    (
-        "aromatase-inhibitor",
-        r"\baromatase[\s-]+inhibitors?\b|\b(?:ns)?ais?\b|\bletrozole\b|\banastrozole\b|"
-        r"\bexemestane\b|\bfemara\b|\barimidex\b|\baromasin\b",
-    ),
-    ("tamoxifen", r"\btamoxifen\b|\bserms?\b|\btoremifene\b"),
-    ("fulvestrant", r"\bfulvestrant\b|\bfaslodex\b"),
-    (
-        "endocrine-other",
-        r"\b(?:oral|investigational|novel|next[\s-]generation|other)\s+serds?\b|\belacestrant\b|\bcamizestrant\b|\bgiredestrant\b|"
-        r"\bimlunestrant\b|\bamcenestrant\b|\bvepdegestrant\b|\bpalazestrant\b",
-    ),
-    ("serd", r"\bserds?\b|\bselective\s+(?:o)?estrogen\s+receptor\s+(?:degrader|downregulator)s?\b"),
-    (
-        "endocrine",
-        r"\bendocrine[\s-]*(?:based\s+)?(?:therap\w*|treatment\w*|agents?|monotherapy|regimens?)|"
-        r"\bhormon(?:e|al)\s+(?:therap\w*|treatment\w*|agents?)|\banti-?(?:o)?estrogen\w*|"
-        r"\bet\b(?=\s*[(,)]|\s+(?:regimen|agent|therapy|alone|monotherapy))",
-    ),
-    (
-        "systemic",
-        r"\bsystemic\s+(?:anti-?cancer\s+|antineoplastic\s+|anti-?tumou?r\s+|cancer\s+)?"
-        r"(?:therap\w*|treatment\w*|agents?|regimens?)|\b(?:anti-?cancer|antineoplastic)\s+"
-        r"(?:systemic\s+)?(?:therap\w*|treatment\w*|agents?|drugs?)",
-    ),
-    (
-        "chemotherapy",
-        r"\bchemotherap\w*|\bcytotoxic\s+(?:therap\w*|agents?|chemo\w*|treatment\w*|drugs?)|"
-        r"\bchemo\b",
-    ),
-    (
-        "taxane",
-        r"\btaxanes?\b|\bpaclitaxel\b|\bdocetaxel\b|\bnab-paclitaxel\b|\babraxane\b|\btaxol\b|"
-        r"\btaxotere\b",
-    ),
-    ("anthracycline", r"\banthracycline\w*|\bdoxorubicin\b|\bepirubicin\b|\badriamycin\b"),
-    ("capecitabine", r"\bcapecitabine\b|\bxeloda\b"),
-    ("platinum", r"\bplatinum\b|\bcarboplatin\b|\bcisplatin\b|\boxaliplatin\b"),
-    (
-        "immunotherapy",
-        r"\bimmunotherap\w*|\bimmune[\s-]+checkpoint|\bcheckpoint\s+inhibitor\w*|"
-        r"\banti-?pd-?l?1\b|\banti-?ctla-?4\b|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted)\w*|"
-        r"\bpembrolizumab\b|\batezolizumab\b|\bdurvalumab\b|\bnivolumab\b|\bavelumab\b|\bipilimumab\b|"
-        r"\bcemiplimab\b|\bkeytruda\b|\btislelizumab\b|\btoripalimab\b|\bcamrelizumab\b|\bsintilimab\b",
-    ),
-    (
-        "parp-inhibitor",
-        r"\bparp(?:[\s-]*inhibitor\w*|i\b|\s*inhibition)?\b|\bolaparib\b|\btalazoparib\b|"
-        r"\bniraparib\b|\brucaparib\b|\bveliparib\b|\bsaruparib\b|\blynparza\b|\btalzenna\b",
-    ),
-)
-#: Cheap substrings that must appear before a drug's pattern is worth running.
-DRUG_KEYS: dict[str, tuple[str, ...]] = {
-    "t-dxd": ("dxd", "deruxtecan", "enhertu", "8201"),
-    "t-dm1": ("dm1", "dm-1", "emtansine", "kadcyla"),
-    "sacituzumab-govitecan": ("sacituzumab", "trodelvy", "trop"),
-    "topo1-adc": ("topoisomerase", "topo", "exatecan"),
-    "adc": ("conjugate", "adc"),
-    "trastuzumab": ("trastuzumab", "herceptin", "phesgo"),
-    "pertuzumab": ("pertuzumab", "perjeta"),
-    "her2-tki": ("tinib", "tki", "tyrosine"),
-    "her2-directed": ("her2", "her-2", "her 2"),
-    "cdk4/6-inhibitor": ("cdk", "ciclib", "cyclin", "ibrance", "kisqali", "verzenio"),
-    "pi3k-inhibitor": ("pi3", "lisib", "piqray"),
-    "akt-inhibitor": ("akt", "sertib", "truqap"),
-    "mtor-inhibitor": ("mtor", "limus", "afinitor"),
-    "aromatase-inhibitor": (
-        "aromatase",
-        "ai",
-        "letrozole",
-        "anastrozole",
-        "exemestane",
-        "femara",
-        "arimidex",
-        "aromasin",
-    ),
-    "tamoxifen": ("tamoxifen", "serm", "toremifene"),
-    "fulvestrant": ("fulvestrant", "faslodex"),
-    "endocrine-other": ("serd", "estrant"),
-    "serd": ("serd", "degrader", "downregulator"),
-    "endocrine": ("endocrine", "hormon", "estrogen", "et"),
-    "systemic": ("systemic", "anticancer", "anti-cancer", "antineoplastic"),
-    "chemotherapy": ("chemo", "cytotoxic"),
-    "taxane": ("tax", "abraxane"),
-    "anthracycline": ("anthracycl", "rubicin", "adriamycin"),
-    "capecitabine": ("capecitabine", "xeloda"),
-    "platinum": ("platin",),
-    "immunotherapy": ("immun", "checkpoint", "pd-", "pd1", "ctla", "mab", "keytruda"),
-    "parp-inhibitor": ("parp", "parib", "lynparza", "talzenna"),
-}
-#: Therapy patterns whose words start with letters so common that the word-start rewrite is slower.
-_COMMON_FIRST_LETTERS = frozenset({"immunotherapy", "endocrine-other"})
-_DRUG_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (
-        name,
-        DRUG_KEYS[name],
-        re.compile(pattern if name in _COMMON_FIRST_LETTERS else word_start_pattern(pattern)),
-    )
-    for name, pattern in _DRUGS
-)
-DRUG_HINTS = tuple(sorted({key for keys in DRUG_KEYS.values() for key in keys if len(key) > 2}))
-#: Each therapy pattern's place in ``_DRUG_PATTERNS``: mentions are collected in that order.
-_DRUG_ORDER = {name: index for index, (name, _, _) in enumerate(_DRUG_PATTERNS)}
-#: Classes so broad that "no prior X for metastatic disease" is a line limit, not a drug rule.
-GENERIC_CLASSES = frozenset({"chemotherapy", "endocrine", "systemic"})
-#: A SERD could be fulvestrant or an oral one; the verdict treats this pair as "any of".
-_SERD_FACTORS = ("fulvestrant", "endocrine-other")
+#: A SERD could be fulvestrant or an oral one; the verdict treats such a word as "any of".
+_EXPANSIONS = EXPANSIONS
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:prior(?!\s+to\s+(?:the\s+)?(?:initiation|start|beginning|first|study|enrol|registration|"
     r"randomi|surgery|entry))|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
@@ -292,14 +147,14 @@ def drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int
         names: set[str] = set()
         for literal in literals:
             names |= therapies_for_literal(literal)
-        for name in sorted(names, key=_DRUG_ORDER.__getitem__):  # usually one or two patterns
-            pattern = _DRUG_PATTERNS[_DRUG_ORDER[name]][2]
+        for name in sorted(names, key=ORDER.__getitem__):  # usually one or two patterns
+            pattern = THERAPY_PATTERNS[ORDER[name]].pattern
             found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
     else:
-        for name, keys, pattern in _DRUG_PATTERNS:
-            for key in keys:
+        for item in THERAPY_PATTERNS:
+            for key in item.keys:
                 if key in text:
-                    found.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+                    found.extend((m.start(), m.end(), item.id) for m in item.pattern.finditer(text))
                     break
     if len(found) < 2:
         return found
@@ -312,11 +167,11 @@ def drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int
     return mentions
 
 
-def _factor_for(names: list[str]) -> str:
+def _items_for(names: list[str]) -> tuple[str, ...]:
     expanded: list[str] = []
     for name in names:
-        expanded.extend(_SERD_FACTORS if name == "serd" else (name,))
-    return PRIOR_PREFIX + "|".join(sorted(set(expanded)))
+        expanded.extend(_EXPANSIONS.get(name, (name,)))
+    return tuple(sorted(set(expanded)))
 
 
 def read_prior_therapy(
@@ -419,10 +274,17 @@ def read_prior_therapy(
         previous = (end, mode)
         if mode == "allow":
             if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
-                out.allow(_factor_for([name]), quote, kind)
+                out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
             continue
         if mode == "exclude":
-            out.require(_factor_for([name]), False, quote, kind, _setting_of(text, end, start))
+            out.require(
+                Factor.PRIOR_THERAPY,
+                False,
+                quote,
+                kind,
+                _setting_of(text, end, start),
+                items=_items_for([name]),
+            )
         else:
             required.append((start, end, name))
     if not required:
@@ -431,28 +293,29 @@ def read_prior_therapy(
     last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
         for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
-            out.require(_factor_for([name]), True, quote, kind, setting)
+            out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]))
     else:
-        out.require(_factor_for([name for _, _, name in required]), True, quote, kind, setting)
+        names = [name for _, _, name in required]
+        out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names))
 
 
 _BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
 
 
-def _setting_of(text: str, end: int, start: int | None = None) -> str:
+def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
     """``ADVANCED`` when the therapy is named for advanced disease only ("docetaxel in the
     metastatic setting", "prior treatment in the metastatic setting with X"); empty when the
     setting is open or includes early treatment."""
     tail = _unbracketed_tail(text, end)
     scope = METASTATIC_SCOPE.search(tail)
     if scope is not None and not _BOTH_SETTINGS.search(tail, 0, scope.end()):
-        return ADVANCED_SETTING
+        return Qualifier.ADVANCED_SETTING
     if start is not None:
         before = pre_window(text, start, 80)
         setting = _SETTING_BEFORE.search(before)
         if setting is not None and not _BOTH_SETTINGS.search(setting.group(0)):
-            return ADVANCED_SETTING
-    return ""
+            return Qualifier.ADVANCED_SETTING
+    return Qualifier.NONE
 
 
 _SETTING_BEFORE = re.compile(

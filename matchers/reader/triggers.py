@@ -11,7 +11,7 @@ from matchers.reader.receptors import RECEPTOR_HINTS
 from matchers.reader.regex_tools import trie_pattern
 from matchers.reader.setting import EARLY_HINTS, METASTATIC_HINTS
 from matchers.reader.standard import INTERVAL_HINTS, STD_HINTS
-from matchers.reader.therapy import DRUG_HINTS
+from matchers.reader.therapy_table import DRUG_HINTS, DRUG_WORDS
 
 NO_GROUPS: frozenset[str] = frozenset()
 _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
@@ -119,57 +119,7 @@ _COMPOUNDS = (
     "tdm1",
     "gbrca",
     "mtnbc",
-    "palbociclib",
-    "ribociclib",
-    "abemaciclib",
-    "dalpiciclib",
-    "elacestrant",
-    "camizestrant",
-    "giredestrant",
-    "imlunestrant",
-    "amcenestrant",
-    "vepdegestrant",
-    "palazestrant",
-    "fulvestrant",
-    "everolimus",
-    "temsirolimus",
     "sirolimus",
-    "alpelisib",
-    "inavolisib",
-    "taselisib",
-    "buparlisib",
-    "gedatolisib",
-    "olaparib",
-    "talazoparib",
-    "niraparib",
-    "rucaparib",
-    "veliparib",
-    "saruparib",
-    "carboplatin",
-    "cisplatin",
-    "oxaliplatin",
-    "doxorubicin",
-    "epirubicin",
-    "capivasertib",
-    "ipatasertib",
-    "paclitaxel",
-    "docetaxel",
-    "cabazitaxel",
-    "tucatinib",
-    "neratinib",
-    "lapatinib",
-    "pyrotinib",
-    "pembrolizumab",
-    "atezolizumab",
-    "durvalumab",
-    "nivolumab",
-    "avelumab",
-    "ipilimumab",
-    "cemiplimab",
-    "tislelizumab",
-    "toripalimab",
-    "camrelizumab",
-    "sintilimab",
 )
 
 
@@ -187,7 +137,7 @@ def _trigger_table() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozen
     for group, keys in _TRIGGER_KEYS.items():
         for key in keys:
             groups_of.setdefault(key, set()).add(group)
-    words = sorted(set(groups_of) | set(_COMPOUNDS))
+    words = sorted(set(groups_of) | set(_COMPOUNDS) | {w for w in DRUG_WORDS if len(w) > 2})
     closed = {
         word: frozenset().union(*(groups for key, groups in groups_of.items() if key in word))
         for word in words

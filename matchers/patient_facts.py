@@ -1,0 +1,155 @@
+"""What a patient's profile says about each fact a trial asks about: yes, no, or not given.
+
+The rule that shapes everything here: a fact the patient did not give is ``None``, never ``False``;
+only a stated fact can exclude her from a trial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from data.vocabulary import load_vocabulary
+from matchers.findings import (
+    ALL_CELLS,
+    HER2_POSITIVE_CELLS,
+    HR_NEG_HER2_NEG,
+    HR_NEG_HER2_POS,
+    HR_POS_HER2_NEG,
+    HR_POS_HER2_POS,
+    Factor,
+    LimitFactor,
+    Requirement,
+)
+from matchers.profile import PatientProfile
+
+_VOCABULARY = load_vocabulary()
+#: Treatments given for cancer in the body (not radiation or surgery).
+_LOCAL = frozenset(t.id for t in _VOCABULARY.therapies if t.local)
+#: Classes the form offers as such ("chemotherapy (any)"): a patient may tick one without saying
+#: which kind she had.
+_FORM_CLASSES = frozenset(_VOCABULARY.form_therapy_ids)
+
+
+def patient_cells(profile: PatientProfile) -> frozenset[str]:
+    """The receptor cells the patient's cancer may be in, given what she told us."""
+    if profile.subtype == "hr-positive":
+        return frozenset({HR_POS_HER2_NEG})
+    if profile.subtype == "triple-negative":
+        return frozenset({HR_NEG_HER2_NEG})
+    if profile.subtype == "her2-positive":
+        if profile.hormone_receptor == "positive":
+            return frozenset({HR_POS_HER2_POS})
+        if profile.hormone_receptor == "negative":
+            return frozenset({HR_NEG_HER2_POS})
+        return HER2_POSITIVE_CELLS
+    return ALL_CELLS
+
+
+def history_known(profile: PatientProfile) -> bool:
+    """Whether an unlisted therapy can be taken as not received: the patient gave a list, or
+    said she has had no treatment lines."""
+    return bool(profile.prior_therapies) or profile.prior_lines == 0
+
+
+def _had_one(profile: PatientProfile, therapy: str) -> bool | None:
+    listed = set(profile.prior_therapies)
+    if listed & _VOCABULARY.members(therapy):
+        return True
+    for broader in _VOCABULARY.broader(therapy) & _FORM_CLASSES:
+        if listed & _VOCABULARY.kinds_of(broader):
+            return None  # she ticked "chemotherapy (any)": it may have included a taxane
+    return False if history_known(profile) else None
+
+
+def had_any(profile: PatientProfile, therapies: tuple[str, ...]) -> bool | None:
+    """Whether the patient had any of ``therapies`` (vocabulary ids), as far as she said."""
+    answers = [_had_one(profile, t) for t in therapies]
+    if any(a is True for a in answers):
+        return True
+    if answers and all(a is False for a in answers):
+        return False
+    return None
+
+
+def systemic_therapies(profile: PatientProfile) -> set[str]:
+    """The drug treatments she listed (radiation and surgery left out)."""
+    return set(profile.prior_therapies) - _LOCAL
+
+
+def _cells_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
+    accepted, cells = requirement.cells, patient_cells(profile)
+    if cells <= accepted:
+        return True
+    return False if not cells & accepted else None
+
+
+def _her2_low_fact(profile: PatientProfile, _: Requirement) -> bool | None:
+    if "her2-low" in profile.biomarkers:
+        return True
+    return False if profile.her2_status == "positive" else None
+
+
+def _brain_active_fact(profile: PatientProfile, _: Requirement) -> bool | None:
+    brain = profile.effective_brain_mets
+    if brain in ("none", "stable"):
+        return False
+    return True if brain == "active" else None
+
+
+def _menopause_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
+    if profile.menopausal_status is None:
+        return None
+    return profile.menopausal_status == requirement.factor
+
+
+def _biomarker_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
+    return True if set(requirement.items) & set(profile.biomarkers) else None
+
+
+_FACTS: dict[Factor, Callable[[PatientProfile, Requirement], bool | None]] = {
+    Factor.SUBTYPE: _cells_fact,
+    Factor.SUBTYPE_NAMED: _cells_fact,
+    Factor.HER2_LOW: _her2_low_fact,
+    Factor.HER2_LOW_OR_ULTRALOW: _her2_low_fact,
+    Factor.BRAIN_METS: lambda p, _: p.effective_brain_mets != "none",
+    Factor.BRAIN_METS_ACTIVE: _brain_active_fact,
+    Factor.LEPTOMENINGEAL: lambda p, _: False if p.effective_brain_mets == "none" else None,
+    Factor.PRIOR_BRAIN_RADIATION: lambda p, _: False if p.effective_brain_mets == "none" else None,
+    Factor.LIVER_METS: lambda p, _: "liver" in p.sites,
+    Factor.BONE_METS: lambda p, _: "bone" in p.sites,  # her list of sites is a stated fact
+    Factor.BONE_ONLY: lambda p, _: p.sites == ("bone",),
+    Factor.POSTMENOPAUSAL: _menopause_fact,
+    Factor.PREMENOPAUSAL: _menopause_fact,
+    Factor.PRIOR_THERAPY: lambda p, r: had_any(p, r.items),
+    Factor.BIOMARKER: _biomarker_fact,
+}
+
+
+def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
+    """The patient's value for a yes-or-no factor, or ``None`` when she did not say."""
+    fact = _FACTS.get(requirement.factor)
+    return fact(profile, requirement) if fact is not None else None
+
+
+#: Which line count each kind of treatment makes.
+_LINE_KINDS = {LimitFactor.CHEMO_LINES: "chemotherapy", LimitFactor.ENDOCRINE_LINES: "endocrine"}
+
+
+def line_count(profile: PatientProfile, factor: LimitFactor) -> int | None:
+    """How many earlier lines of a kind the patient had, when it can be told.
+
+    A count of one kind (chemotherapy or hormone therapy lines) is inferred only when she had none
+    of that kind, or every treatment she listed is of that kind (targeted pills such as CDK4/6
+    inhibitors are given with hormone therapy; HER2 antibodies and immunotherapy with chemotherapy).
+    """
+    if profile.prior_lines is None:
+        return None
+    if factor == LimitFactor.PRIOR_LINES or profile.prior_lines == 0:
+        return profile.prior_lines
+    kind = _LINE_KINDS[factor]
+    had = had_any(profile, (kind,))
+    if had is False:
+        return 0
+    if had and systemic_therapies(profile) <= _VOCABULARY.line_members(kind):
+        return profile.prior_lines  # every treatment she had is of this kind, so every line was
+    return None
