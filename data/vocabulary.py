@@ -54,10 +54,10 @@ class Biomarker:
     article: str
     reader: str
     mentions: str
+    keys: tuple[str, ...] = ()
     pattern: str = ""
     genes: tuple[str, ...] = ()
     change_words: tuple[str, ...] = ()
-    change_words_only: tuple[str, ...] = ()
 
     @property
     def words(self) -> str:
@@ -301,8 +301,8 @@ def _choices(data: Mapping[str, Any], section: str, *, numeric: bool = False) ->
 
 
 _BIOMARKER_KEYS = frozenset(
-    {"id", "label", "noun", "article", "reader", "mentions", "pattern", "genes", "change_words"}
-    | {"change_words_only"}
+    {"id", "label", "noun", "article", "reader", "mentions", "keys", "pattern", "genes"}
+    | {"change_words"}
 )
 
 
@@ -318,13 +318,15 @@ def _biomarker(raw: object) -> Biomarker:
         article=article,
         reader=entry.ident("reader"),
         mentions=entry.pattern(entry.text("mentions")),
+        keys=entry.texts("keys"),
         pattern=entry.pattern(str(entry.raw.get("pattern", ""))),
         genes=tuple(entry.pattern(g) for g in entry.texts("genes")),
         change_words=tuple(entry.pattern(w) for w in entry.texts("change_words")),
-        change_words_only=tuple(entry.pattern(w) for w in entry.texts("change_words_only")),
     )
     if marker.reader == "biomarkers" and not (marker.pattern or marker.genes):
         entry.fail("a biomarker read by the biomarker reader needs a 'pattern' or 'genes'")
+    if not marker.keys:
+        entry.fail("'keys' must list the words that call its reader")
     return marker
 
 

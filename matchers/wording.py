@@ -29,7 +29,8 @@ def biomarker_words(marker: str) -> str:
 
 def biomarkers_words(markers: tuple[str, ...]) -> str:
     """ "a PIK3CA mutation, an AKT1 mutation or a PTEN alteration" for an any-of rule."""
-    names = [biomarker_words(m) for m in markers]
+    order = _VOCABULARY.biomarker_ids
+    names = [biomarker_words(m) for m in sorted(markers, key=order.index)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 
+from data.vocabulary import MUTATION_SLOT, Biomarker, load_vocabulary
 from matchers.findings import (
     Factor,
     Source,
@@ -11,51 +14,50 @@ from matchers.findings import (
 from matchers.reader.collector import Collector
 from matchers.reader.context import CONDITIONAL, TITLE_TOPIC, polarity, pre_window
 from matchers.reader.regex_tools import word_start_pattern
+from matchers.reader.text import Polarity
 
 _MUTATION = (
     r"(?:mutat\w*|alteration\w*|altered|variants?|activating|positive|-?mutant|carriers?|"
     r"pathogenic|deleterious|gbrcam|\bm\b)"
 )
-_BIOMARKERS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    (
-        "pik3ca",
-        re.compile(
-            r"\bpik3ca\b[\w\s/-]{0,40}?" + _MUTATION + r"|" + _MUTATION + r"[\w\s/-]{0,25}?\bpik3ca\b|"
-            r"\bpik3ca[\s-]*(?:mutated|mutant|m\b|positive)"
-        ),
-        "pik3ca",
-    ),
-    (
-        "esr1",
-        re.compile(
-            r"\besr1\b[\w\s/-]{0,30}?" + _MUTATION + r"|" + _MUTATION + r"[\w\s/-]{0,25}?\besr1\b|"
-            r"\besr1m\b|\besr1[\s-]*(?:mutated|mutant|positive)"
-        ),
-        "esr1",
-    ),
-    (
-        "brca",
-        re.compile(
-            r"\bg?brca[12]?(?:/2|\s*1\s*(?:/|or|and/or|and)\s*2)?\b[\w\s/-]{0,40}?"
-            + _MUTATION
-            + r"|"
-            + _MUTATION
-            + r"[\w\s/-]{0,30}?\bg?brca\w*|\bg?brcam\b|\bg?brca[12]?[\s-]*(?:mutated|mutant|"
-            r"positive|associated)"
-        ),
-        "brca",
-    ),
-    (
-        "pd-l1",
-        re.compile(
-            r"\bpd-?l1\b[\w\s()/-]{0,30}?(?:positiv\w*|express\w*|>=|>|score|cps|tps|status\s+of)|"
-            r"\bcps\s*(?:score\s*)?(?:>=|>|of|=)\s*\d+|\bcombined\s+positive\s+score\s*(?:\(cps\)\s*)?"
-            r"(?:>=|>|of)\s*\d+|\bpd-?l1[\s-]*(?:positive|negative|high|low)"
-        ),
-        "pd-l1",
-    ),
+_VOCABULARY = load_vocabulary()
+
+
+def _finding_pattern(marker: Biomarker) -> re.Pattern[str]:
+    """When a sentence names the finding itself: the vocabulary's pattern, or for a gene, the
+    gene near a word for a change ("PIK3CA-mutated", "alteration in AKT1", "PTEN loss")."""
+    if marker.pattern:
+        return re.compile(marker.pattern.replace(MUTATION_SLOT, _MUTATION))
+    genes = "(?:" + "|".join(marker.genes) + ")"
+    change = "(?:" + "|".join((_MUTATION, *marker.change_words)) + ")"
+    return re.compile(
+        rf"\b{genes}\b[\w\s/,-]{{0,40}}?{change}|{change}[\w\s/-]{{0,25}}?\b{genes}\b|"
+        rf"\b{genes}[\s-]*(?:mutated|mutant|m\b|positive)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    id: str
+    mentions: re.Pattern[str]
+    finding: re.Pattern[str]
+
+
+_MARKERS: tuple[_Marker, ...] = tuple(
+    _Marker(b.id, re.compile(b.mentions), _finding_pattern(b))
+    for b in _VOCABULARY.biomarkers
+    if b.reader == "biomarkers"
 )
-BIOMARKER_HINTS = ("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps", "combined positive")
+BIOMARKER_HINTS: tuple[str, ...] = tuple(
+    dict.fromkeys(k for b in _VOCABULARY.biomarkers if b.reader == "biomarkers" for k in b.keys)
+)
+
+
+def _names_own_marker(text: str) -> bool:
+    """Whether the sentence names a change in one of the vocabulary's markers, which the marker
+    reader reads; one listed among other genes ("mutations in ATM, or ATR, ... or PTEN") is not."""
+    return any(m.mentions.search(text) and m.finding.search(text) for m in _MARKERS)
+_OR_BETWEEN_MARKERS = re.compile(r"\bor\b|/")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
     r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\banaly[sz]\w*|"
@@ -69,40 +71,62 @@ _BIOMARKER_NEGATIVE = re.compile(
 _ANTI_PD = re.compile(r"\banti-?pd|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted|therap)")
 
 
+def _marker_mode(marker: _Marker, text: str, kind: Source) -> tuple[Polarity, int] | None:
+    """Whether the sentence requires, excludes or allows the marker, and where it names it."""
+    mention = marker.mentions.search(text)
+    if mention is None:
+        return None
+    match = marker.finding.search(text)
+    if match is None:
+        return None
+    if (
+        marker.id == "pd-l1"
+        and _ANTI_PD.search(text)
+        and not re.search(r"cps|score|express|positive", text)
+    ):
+        return None
+    mode = polarity(text, match.start(), match.end(), kind)
+    if kind == "title":
+        if TITLE_TOPIC.search(text, 0, match.start()):
+            return None  # "A Study of PIK3CA Mutations and Outcomes": the topic, not a rule
+        mode = "require"
+    if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
+        mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode
+    return mode, mention.start()
+
+
+def _any_of(text: str, required: list[tuple[int, str]]) -> bool:
+    """Markers required in one sentence are alternatives when "or" or "/" stands between them
+    ("PIK3CA, AKT1 or PTEN alteration"); "PIK3CA and ESR1 mutations" requires both."""
+    starts = sorted(start for start, _ in required)
+    return any(_OR_BETWEEN_MARKERS.search(text, a, b) for a, b in itertools.pairwise(starts))
+
+
 def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """PIK3CA, ESR1, germline BRCA1/2 and PD-L1 required or excluded."""
-    if kind not in ("inclusion", "exclusion", "title"):
+    """The vocabulary's tumour markers (PIK3CA, ESR1, BRCA, PD-L1, AKT1, PTEN, HER2 mutation)
+    required or excluded."""
+    if kind not in ("inclusion", "exclusion", "title") or _BIOMARKER_NOT_REQUIRED.search(text):
         return
-    for name, pattern, marker in _BIOMARKERS:
-        if name.replace("-", "") not in text.replace("-", "") and not (
-            name == "pd-l1" and "cps" in text
-        ):
+    required: list[tuple[int, str]] = []
+    for marker in _MARKERS:
+        found = _marker_mode(marker, text, kind)
+        if found is None or found[0] == "allow":
             continue
-        match = pattern.search(text)
-        if match is None or _BIOMARKER_NOT_REQUIRED.search(text):
-            continue
-        if (
-            name == "pd-l1"
-            and _ANTI_PD.search(text)
-            and not re.search(r"cps|score|express|positive", text)
-        ):
-            continue
-        mode = polarity(text, match.start(), match.end(), kind)
-        if kind == "title":
-            if TITLE_TOPIC.search(text, 0, match.start()):
-                continue  # "A Study of PIK3CA Mutations and Outcomes": the topic, not a rule
-            mode = "require"
-        if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
-            mode = "exclude" if mode == "require" else "require" if mode == "exclude" else mode
-        if mode == "allow":
-            continue
-        out.require(Factor.BIOMARKER, mode == "require", quote, kind, items=(marker,))
+        if found[0] == "exclude":
+            out.require(Factor.BIOMARKER, False, quote, kind, items=(marker.id,))
+        else:
+            required.append((found[1], marker.id))
+    if len(required) > 1 and _any_of(text, required):
+        out.require(Factor.BIOMARKER, True, quote, kind, items=tuple(sorted(m for _, m in required)))
+        return
+    for _, marker_id in required:
+        out.require(Factor.BIOMARKER, True, quote, kind, items=(marker_id,))
 
 
 _GENE = re.compile(
     r"\b(?:[knh]-?ras|ras|braf|raf|mek[12]?|erk[12]?|mapk|egfr|alk|ros1|ret|met|ntrk[123]?|fgfr[1-4]?|"
-    r"akt1|pten|idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
-    r"arid1a|erbb2|her2|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr)\b|\bmicrosatellite[\s-]instab\w*|"
+    r"idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
+    r"arid1a|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr)\b|\bmicrosatellite[\s-]instab\w*|"
     r"\bmismatch[\s-]repair|\btumou?r\s+mutational\s+burden|\bhomologous\s+recombination|"
     r"\bdna\s+(?:damage\s+)?repair"
 )
@@ -125,14 +149,13 @@ GENE_HINTS = (
     "dmmr",
     "v600",
 )
-_OWN_MARKERS = re.compile(r"pik3ca|esr1|brca|pd-?l1")
 _WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
 
 
 def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> None:
     """A tumor gene change outside the profile's vocabulary required for entry ("KRAS G12C
     mutation", "MAPK pathway alteration", "MSI-high"): always a question, never a fit."""
-    if kind not in ("inclusion", "title") or _OWN_MARKERS.search(text):
+    if kind not in ("inclusion", "title") or _names_own_marker(text):
         return
     if _BIOMARKER_NOT_REQUIRED.search(text) or (kind == "inclusion" and CONDITIONAL.search(text)):
         return
@@ -146,8 +169,6 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
         )
         if change is None:
             continue
-        if gene in ("her2", "erbb2") and not change.group(0).startswith("mutat"):
-            continue  # HER2 amplification or positivity is the subtype, read elsewhere
         if _BIOMARKER_NEGATIVE.search(text[max(0, match.start() - 30) : match.end() + 30]):
             continue
         if re.search(r"\bif\b", pre_window(text, match.start(), 60)):
