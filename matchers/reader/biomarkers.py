@@ -57,6 +57,8 @@ def _names_own_marker(text: str) -> bool:
     """Whether the sentence names a change in one of the vocabulary's markers, which the marker
     reader reads; one listed among other genes ("mutations in ATM, or ATR, ... or PTEN") is not."""
     return any(m.mentions.search(text) and m.finding.search(text) for m in _MARKERS)
+
+
 _OR_BETWEEN_MARKERS = re.compile(r"\bor\b|/")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
