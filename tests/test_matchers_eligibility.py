@@ -2007,3 +2007,15 @@ def test_a_pan_tumour_trial_leaving_out_one_breast_subtype_still_takes_breast_ca
     )
     assert reading.scope == "solid_tumor"
     assert reading.subtype_cells == HER2_NEGATIVE_CELLS
+
+
+@pytest.mark.parametrize(
+    "count",
+    ["A maximum of 2", "Up to 2", "No more than 2", "At most 2", "Max. 2", "2 or fewer"],
+)
+def test_every_at_most_wording_reads_alike_in_inclusion_and_exclusion(count: str) -> None:
+    """One comparator table serves both sections: an exclusion of "at most 2 prior lines" turns
+    away 0-2 lines (it needs 3 or more), whatever the words for "at most"."""
+    criterion = f"{count} prior lines of chemotherapy for metastatic disease"
+    assert limits(read(INC.format(criterion)))["chemo_lines"] == (None, 2)
+    assert limits(read(EXC.format(criterion)))["chemo_lines"] == (3, None)

@@ -19,6 +19,7 @@ from matchers.reader.context import (
     pre_window,
 )
 from matchers.reader.regex_tools import hint_pattern, word_start_pattern
+from matchers.reader.text import Polarity
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import GENERIC_CLASSES
 
@@ -119,6 +120,193 @@ def _line_factor(context: str) -> LimitFactor:
     return LimitFactor.PRIOR_LINES
 
 
+#: Each comparator word as a relation to the number it stands before; one table for inclusion and
+#: exclusion, so "a maximum of 2" and "up to 2" read alike in both sections.
+_COMPARATORS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            *("no more than", "not more than", "up to", "at most", "a maximum of", "maximum of"),
+            *("max", "max.", "maximum", "<=", "=<"),
+        ),
+        "<=",
+    ),
+    **dict.fromkeys(("<", "less than", "fewer than"), "<"),
+    **dict.fromkeys((">", "more than", "greater than", "in excess of", "exceeding", "over"), ">"),
+}
+
+
+def _range_required(
+    n: int, n2: int | None, relation: str | None, permitted: bool
+) -> tuple[int | None, int | None]:
+    """The accepted range for a count the trial asks for ("at most 2 prior lines")."""
+    if n2 is not None and n2 >= n:
+        return n, n2
+    if relation == "<=":
+        return None, n
+    if relation == "<":
+        return None, n - 1
+    if relation == ">":
+        return n + 1, None
+    if permitted:
+        return None, n  # "may have received one prior regimen": up to one, none is fine too
+    return n, None
+
+
+def _range_excluded(n: int, n2: int | None, relation: str | None) -> tuple[int | None, int | None]:
+    """The accepted range for a count the trial turns away ("more than 2 prior lines")."""
+    if n2 is not None and n2 >= n:
+        return None, n - 1
+    if relation == "<":
+        return n, None
+    if relation == "<=":
+        return n + 1, None
+    if relation == ">":
+        return None, n
+    return None, n - 1
+
+
+def _count_mode(text: str, match: re.Match[str], kind: Source) -> Polarity:
+    mode = polarity(text, match.start(), match.end(), kind)
+    if mode == "exclude" and kind == "exclusion":
+        # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
+        # count is accepted. Text after a full stop or semicolon is another statement.
+        later = _CLAUSE_END.split(text[match.end() : match.end() + 120], 1)[0]
+        if _ALLOWED_LATER.search(later) and not NOT_ALLOWED.search(later):
+            return "allow"
+    return mode
+
+
+def _is_line_count(text: str, match: re.Match[str]) -> bool:
+    """Whether "two treatments" counts lines of treatment, not weeks, doses or courses."""
+    n = _number(match.group("n"))
+    if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
+        return False
+    if match.group("unit") in ("treatment", "treatments", "therapy", "therapies") and not re.search(
+        r"prior|previous|line|systemic|chemo|endocrine", match.group("words")
+    ):
+        return False
+    after = text[match.end() : match.end() + 70]
+    return not (_EARLY_SETTING_ONLY.search(after) and not _ADVANCED_WORDS.search(after))
+
+
+def _relation(match: re.Match[str]) -> tuple[str | None, bool]:
+    """The comparator's relation ("<=" for "at most", "or fewer"), and whether any was written."""
+    cmp = " ".join((match.group("cmp") or "").split())
+    tail = " ".join((match.group("tail") or "").split())
+    relation = _COMPARATORS.get(cmp) or ("<=" if tail in ("or fewer", "or less") else None)
+    return relation, bool(cmp or tail)
+
+
+def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    """ "At most 2 prior lines", "1-3 prior regimens", "more than 2 lines of chemotherapy"."""
+    found = False
+    for match in _LINES.finditer(text):
+        n = _number(match.group("n"))
+        if n is None or not _is_line_count(text, match):
+            continue
+        factor = _line_factor(match.group("words") + " " + text[match.end() : match.end() + 70])
+        mode = _count_mode(text, match, kind)
+        if mode != "exclude" and kind == "inclusion" and CONDITIONAL.search(text):
+            found = True  # "HR-positive patients must have had one endocrine line": not everyone
+            continue
+        relation, written = _relation(match)
+        n2 = _number(match.group("n2"))
+        if mode == "exclude":
+            low, high = _range_excluded(n, n2, relation)
+        else:
+            low, high = _range_required(n, n2, relation, mode == "allow" and not written)
+        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
+        out.limit(factor, low, high, quote, kind, any_setting=any_setting)
+        found = True
+    return found
+
+
+def _ordinal_range(
+    text: str, match: re.Match[str], pre: str, kind: Source
+) -> tuple[int, int | None] | None:
+    """ "First-line" (no earlier line), "second or later line" (at least one), "third-line"."""
+    word = match.group("ord")
+    if word == "later":
+        return 1, None
+    if word in ("first", "1st"):
+        if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
+            return 1, None
+        return (0, 0) if polarity(text, match.start(), match.end(), kind) == "require" else None
+    if kind == "exclusion":
+        return None
+    lines_before = _ORDINALS[word] - 1
+    upper = None if match.group("later") else lines_before
+    if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
+        lines_before = 0
+    return lines_before, upper
+
+
+def _read_ordinals(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    found = False
+    for match in _ORDINAL_LINE.finditer(text):
+        if _EITHER_WAY.match(text, match.end()):
+            continue  # "anti-HER2 treatment as first-line or not": either is accepted
+        pre = text[max(0, match.start() - 60) : match.start()]
+        if _APPROVAL.search(pre):
+            continue  # "FDA approval of pertuzumab for first-line treatment": a drug's label
+        if kind == "inclusion" and _IF_BEFORE.search(pre_window(text, match.start(), 140)):
+            continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
+        if kind == "exclusion" and match.group("ord") in ("first", "1st"):
+            continue
+        limits = _ordinal_range(text, match, pre, kind)
+        if limits is not None:
+            out.limit(LimitFactor.PRIOR_LINES, limits[0], limits[1], quote, kind)
+        found = True
+    return found
+
+
+def _no_prior_for_advanced(
+    text: str, match: re.Match[str], quote: str, kind: Source, out: Collector
+) -> bool:
+    """ "No prior chemotherapy for metastatic disease" (none), "received chemotherapy for
+    advanced disease" (at least one); not a rule naming a specific drug or a washout."""
+    mentions = drug_mentions(text[match.start() : match.end() + 40])
+    if any(name not in GENERIC_CLASSES and name != "immunotherapy" for _, _, name in mentions):
+        return False
+    if any(match.start() - 40 <= w.start() <= match.end() + 40 for w in WASHOUT.finditer(text)):
+        return False
+    factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
+    mode = polarity(text, match.start(), match.start() + 5, kind)
+    if match.group(0).startswith(("not", "never")):  # "who have not received chemotherapy"
+        mode = "exclude" if mode == "require" else "allow"
+    if mode == "exclude" and not EXCEPTION.search(text[match.start() : match.end()]):
+        out.limit(factor, None, 0, quote, kind)
+        return True
+    if (
+        mode == "require"
+        and kind == "inclusion"
+        and not _IF_CLAUSE.search(pre_window(text, match.start(), 60) + match.group(0))
+    ):
+        # not "If subjects received prior chemotherapy for metastatic disease, ..."
+        out.limit(factor, 1, None, quote, kind)
+        return True
+    return False
+
+
+def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    """Untreated, or previously treated, advanced disease; no prior therapy for it."""
+    untreated = "untreated" in text or "naive" in text or "no prior" in text
+    if kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
+        out.limit(LimitFactor.PRIOR_LINES, None, 0, quote, kind)
+        return True
+    if any(word in text for word in ("prior", "previous", "any", "received", "had")):
+        plain = BRACKETED.sub(" ", text) if "(" in text else text
+        match = _NO_PRIOR_FOR_ADVANCED.search(plain)
+        if match is not None:
+            text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
+            if _no_prior_for_advanced(text, match, quote, kind, out):
+                return True
+    if kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
+        out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
+        return True
+    return False
+
+
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Limits on the number of prior treatment lines for advanced disease.
 
@@ -130,147 +318,10 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         return False
     if not has_lines and ("prior" in text or "previous" in text or "received" in text):
         has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
-    found = False
-    counted = has_lines and _HAS_NUMBER.search(text) is not None  # every line count has a number
-    for match in _LINES.finditer(text) if counted else ():
-        n = _number(match.group("n"))
-        if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
-            continue
-        if match.group("unit") in ("treatment", "treatments", "therapy", "therapies") and not re.search(
-            r"prior|previous|line|systemic|chemo|endocrine", match.group("words")
-        ):
-            continue
-        after = text[match.end() : match.end() + 70]
-        context = match.group("words") + " " + after
-        if _EARLY_SETTING_ONLY.search(after) and not _ADVANCED_WORDS.search(after):
-            continue
-        factor = _line_factor(context)
-        n2 = _number(match.group("n2"))
-        cmp = " ".join((match.group("cmp") or "").split())
-        tail = " ".join((match.group("tail") or "").split())
-        mode = polarity(text, match.start(), match.end(), kind)
-        if mode == "exclude" and kind == "exclusion":
-            # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
-            # count is accepted. Text after a full stop or semicolon is another statement.
-            later = _CLAUSE_END.split(text[match.end() : match.end() + 120], 1)[0]
-            if _ALLOWED_LATER.search(later) and not NOT_ALLOWED.search(later):
-                mode = "allow"
-        permitted = mode == "allow"
-        if permitted:
-            mode = "require"
-        if mode == "require" and kind == "inclusion" and CONDITIONAL.search(text):
-            found = True  # "HR-positive patients must have had one endocrine line": not everyone
-            continue
-        low: int | None = None
-        high: int | None = None
-        if mode == "require":
-            if n2 is not None and n2 >= n:
-                low, high = n, n2
-            elif cmp in (
-                "no more than",
-                "not more than",
-                "up to",
-                "at most",
-                "a maximum of",
-                "maximum of",
-                "max",
-                "max.",
-                "maximum",
-                "<=",
-                "=<",
-            ) or tail in ("or fewer", "or less"):
-                high = n
-            elif cmp in ("<", "less than", "fewer than"):
-                high = n - 1
-            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
-                low = n + 1
-            elif permitted and not cmp and not tail:
-                high = n  # "may have received one prior regimen": up to one, none is fine too
-            else:
-                low = n
-        else:
-            if n2 is not None and n2 >= n:
-                high = n - 1
-            elif cmp in ("<", "less than", "fewer than"):
-                low = n
-            elif cmp in ("no more than", "not more than", "up to", "at most", "<=", "=<") or tail in (
-                "or fewer",
-                "or less",
-            ):
-                low = n + 1
-            elif cmp in (">", "more than", "greater than", "in excess of", "exceeding", "over"):
-                high = n
-            else:
-                high = n - 1
-        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
-        out.limit(factor, low, high, quote, kind, any_setting=any_setting)
-        found = True
+    # Every line count has a number; most sentences have none.
+    found = has_lines and _HAS_NUMBER.search(text) is not None and _read_counts(text, quote, kind, out)
     if not found and "line" in text:
-        for match in _ORDINAL_LINE.finditer(text):
-            word = match.group("ord")
-            if _EITHER_WAY.match(text, match.end()):
-                continue  # "anti-HER2 treatment as first-line or not": either is accepted
-            pre = text[max(0, match.start() - 60) : match.start()]
-            if _APPROVAL.search(pre):
-                continue  # "FDA approval of pertuzumab for first-line treatment": a drug's label
-            if kind == "inclusion" and _IF_BEFORE.search(pre_window(text, match.start(), 140)):
-                continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
-            if word == "later":
-                out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
-            elif word in ("first", "1st"):
-                if kind == "exclusion":
-                    continue
-                if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
-                    out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
-                elif polarity(text, match.start(), match.end(), kind) == "require":
-                    out.limit(LimitFactor.PRIOR_LINES, 0, 0, quote, kind)
-            else:
-                lines_before = _ORDINALS[word] - 1
-                upper = None if match.group("later") else lines_before
-                if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
-                    lines_before = 0
-                if kind != "exclusion":
-                    out.limit(LimitFactor.PRIOR_LINES, lines_before, upper, quote, kind)
-            found = True
-    advanced = _ADVANCED_HINT.search(text) is not None
-    if not advanced:
+        found = _read_ordinals(text, quote, kind, out)
+    if found or _ADVANCED_HINT.search(text) is None:
         return found
-    untreated = "untreated" in text or "naive" in text or "no prior" in text
-    if not found and kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
-        out.limit(LimitFactor.PRIOR_LINES, None, 0, quote, kind)
-        found = True
-    if not found and any(word in text for word in ("prior", "previous", "any", "received", "had")):
-        plain = BRACKETED.sub(" ", text) if "(" in text else text
-        advanced_match = _NO_PRIOR_FOR_ADVANCED.search(plain)
-        if advanced_match is not None:
-            text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
-        if advanced_match is not None and any(
-            name not in GENERIC_CLASSES and name != "immunotherapy"
-            for _, _, name in drug_mentions(text[advanced_match.start() : advanced_match.end() + 40])
-        ):
-            advanced_match = None
-        if advanced_match is not None and not any(
-            advanced_match.start() - 40 <= w.start() <= advanced_match.end() + 40
-            for w in WASHOUT.finditer(text)
-        ):
-            match = advanced_match
-            factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
-            mode = polarity(text, match.start(), match.start() + 5, kind)
-            if match.group(0).startswith(("not", "never")):  # "who have not received chemotherapy"
-                mode = "exclude" if mode == "require" else "allow"
-            if mode == "exclude":
-                if not EXCEPTION.search(text[match.start() : match.end()]):
-                    out.limit(factor, None, 0, quote, kind)
-                    found = True
-            elif (
-                mode == "require"
-                and kind == "inclusion"
-                and not _IF_CLAUSE.search(pre_window(text, match.start(), 60) + match.group(0))
-            ):
-                # not "If subjects received prior chemotherapy for metastatic disease, ..."
-                out.limit(factor, 1, None, quote, kind)
-                found = True
-    if not found and kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
-        out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
-        found = True
-    return found
+    return _read_advanced_setting(text, quote, kind, out)
