@@ -12,11 +12,9 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
-import yaml
-
-from data.yaml_files import ID_PATTERN, load_strict
+from data.knowledge_files import Entry, KnowledgeError, entries, read_yaml, top_level
 from matchers.profile import BIOMARKERS, PRIOR_THERAPIES, SITES, SUBTYPES
 
 #: Where the shipped knowledge files live; found from this file so an installed package works too.
@@ -49,17 +47,6 @@ REQUIRED_IDS: dict[tuple[str, str], frozenset[str]] = {
         }
     ),
 }
-
-
-class KnowledgeError(ValueError):
-    """A knowledge file that cannot be trusted; the message names the file and the entry."""
-
-    def __init__(self, file: str, entry: str | None, problem: str) -> None:
-        self.file = file
-        self.entry = entry
-        self.problem = problem
-        where = f"{file}: entry {entry}" if entry else file
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,133 +240,6 @@ def _load_default() -> KnowledgeBase:
     return _load(DEFAULT_DIRECTORY)
 
 
-# --- YAML reading ---------------------------------------------------------------------------------
-
-
-def _read_yaml(directory: Path, file: str) -> Mapping[str, object]:
-    path = directory / file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KnowledgeError(file, None, f"file not found in {directory}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(file, None, f"cannot be read: {exc}") from exc
-    try:
-        data = load_strict(text)
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(file, None, f"not valid YAML: {exc}") from exc
-    if not isinstance(data, Mapping):
-        raise KnowledgeError(file, None, "expected a mapping of keys at the top level")
-    return data
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-class _Entry:
-    """One mapping from a file, read field by field; every failure names its file and entry."""
-
-    def __init__(
-        self,
-        raw: object,
-        file: str,
-        label: str,
-        *,
-        required: frozenset[str],
-        optional: frozenset[str] = frozenset(),
-    ) -> None:
-        self.file = file
-        self.label = label
-        if not isinstance(raw, Mapping):
-            self.fail(f"expected a mapping of keys, got {type(raw).__name__}")
-        self.raw: Mapping[object, object] = raw
-        missing = sorted(required - set(raw))
-        if missing:
-            self.fail(f"missing key {missing[0]!r}")
-        unexpected = sorted(str(k) for k in raw if k not in required | optional)
-        if unexpected:
-            self.fail(f"unexpected key {unexpected[0]!r}")
-
-    def fail(self, problem: str) -> NoReturn:
-        raise KnowledgeError(self.file, self.label, problem)
-
-    def text(self, key: str) -> str:
-        value = self.raw[key]
-        if not isinstance(value, str):
-            self.fail(f"{key!r} must be text, got {type(value).__name__}")
-        stripped = " ".join(value.split())
-        if not stripped:
-            self.fail(f"{key!r} is empty")
-        return stripped
-
-    def optional_text(self, key: str) -> str | None:
-        if self.raw.get(key) is None:
-            return None
-        return self.text(key)
-
-    def texts(self, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-        value = self.raw.get(key, [])
-        if not isinstance(value, list):
-            self.fail(f"{key!r} must be a list, got {type(value).__name__}")
-        items: list[str] = []
-        for position, item in enumerate(value, start=1):
-            if not isinstance(item, str) or not item.strip():
-                self.fail(f"{key!r} item {position} must be non-empty text, got {item!r}")
-            items.append(" ".join(item.split()))
-        if not items and not allow_empty:
-            self.fail(f"{key!r} must not be empty")
-        if len(set(items)) != len(items):
-            self.fail(f"{key!r} lists the same value twice")
-        return tuple(items)
-
-    def one_of(self, key: str, value: str, allowed: tuple[str, ...], what: str) -> str:
-        if value not in allowed:
-            self.fail(f"unknown {what} {value!r} (expected one of: {', '.join(allowed)})")
-        return value
-
-    def section(self, sections: tuple[str, ...]) -> str:
-        section = self.text("section")
-        if section not in sections:
-            self.fail(f"unknown source section {section!r}")
-        return section
-
-
-def _entries(data: Mapping[str, object], file: str, group: str) -> list[tuple[str, object]]:
-    """The entries of one list in a file, each with the label errors use ('id' or #position)."""
-    raw = data[group]
-    if not isinstance(raw, list) or not raw:
-        raise KnowledgeError(file, repr(group), "must be a non-empty list of entries")
-    labelled: list[tuple[str, object]] = []
-    seen: set[str] = set()
-    for position, item in enumerate(raw, start=1):
-        label = f"#{position} in {group!r}"
-        if not isinstance(item, Mapping):
-            raise KnowledgeError(file, label, f"expected a mapping of keys, got {type(item).__name__}")
-        if "id" not in item:
-            raise KnowledgeError(file, label, "missing key 'id'")
-        entry_id = item["id"]
-        if not isinstance(entry_id, str) or not entry_id.strip():
-            raise KnowledgeError(file, label, f"'id' must be non-empty text, got {entry_id!r}")
-        if not ID_PATTERN.match(entry_id):
-            raise KnowledgeError(
-                file, repr(entry_id), "malformed id (use lower-case words joined by hyphens)"
-            )
-        if entry_id in seen:
-            raise KnowledgeError(file, repr(entry_id), "duplicate id")
-        seen.add(entry_id)
-        labelled.append((repr(entry_id), item))
-    return labelled
-
-
-def _top_level(data: Mapping[str, object], file: str, keys: frozenset[str]) -> None:
-    missing = sorted(keys - set(data))
-    if missing:
-        raise KnowledgeError(file, None, f"missing key {missing[0]!r}")
-    unexpected = sorted(str(k) for k in data if k not in keys)
-    if unexpected:
-        raise KnowledgeError(file, None, f"unexpected key {unexpected[0]!r}")
-
-
 _NOTE_FIELDS = frozenset({"id", "title", "text", "section"})
 
 
@@ -387,8 +247,8 @@ def _notes(
     data: Mapping[str, object], file: str, group: str, sections: tuple[str, ...]
 ) -> tuple[Note, ...]:
     notes = []
-    for label, raw in _entries(data, file, group):
-        entry = _Entry(raw, file, label, required=_NOTE_FIELDS, optional=frozenset({"items"}))
+    for label, raw in entries(data, file, group):
+        entry = Entry(raw, file, label, required=_NOTE_FIELDS, optional=frozenset({"items"}))
         notes.append(
             Note(
                 id=entry.text("id"),
@@ -412,8 +272,8 @@ def _require_ids(file: str, group: str, present: set[str]) -> None:
 
 def _load_source(directory: Path) -> SourceDocument:
     file = "source.yaml"
-    data = _read_yaml(directory, file)
-    entry = _Entry(
+    data = read_yaml(directory, file)
+    entry = Entry(
         data,
         file,
         "'document'",
@@ -431,11 +291,11 @@ def _load_source(directory: Path) -> SourceDocument:
 
 def _load_subtypes(directory: Path, sections: tuple[str, ...]) -> tuple[Subtype, ...]:
     file = "subtypes.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"subtypes"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"subtypes"}))
     subtypes = []
-    for label, raw in _entries(data, file, "subtypes"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "subtypes"):
+        entry = Entry(
             raw, file, label, required=frozenset({"id", "name", "why", "if_unknown", "section"})
         )
         subtypes.append(
@@ -459,12 +319,12 @@ def _load_therapies(
     directory: Path, sections: tuple[str, ...], question_ids: frozenset[str]
 ) -> tuple[Therapy, ...]:
     file = "therapies.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"therapies"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"therapies"}))
     biomarker_fields = ("why_biomarker_listed", "why_biomarker_unknown", "ask_biomarker_unknown")
     therapies = []
-    for label, raw in _entries(data, file, "therapies"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "therapies"):
+        entry = Entry(
             raw,
             file,
             label,
@@ -514,11 +374,11 @@ def _load_sites(
     directory: Path, sections: tuple[str, ...], question_ids: frozenset[str]
 ) -> tuple[tuple[SiteInfo, ...], tuple[Note, ...]]:
     file = "sites.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"sites", "rules"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"sites", "rules"}))
     sites = []
-    for label, raw in _entries(data, file, "sites"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "sites"):
+        entry = Entry(
             raw,
             file,
             label,
@@ -542,11 +402,11 @@ def _load_sites(
 
 def _load_questions(directory: Path, sections: tuple[str, ...]) -> tuple[QuestionEntry, ...]:
     file = "questions.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"questions"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"questions"}))
     questions = []
-    for label, raw in _entries(data, file, "questions"):
-        entry = _Entry(raw, file, label, required=frozenset({"id", "text", "section"}))
+    for label, raw in entries(data, file, "questions"):
+        entry = Entry(raw, file, label, required=frozenset({"id", "text", "section"}))
         questions.append(QuestionEntry(entry.text("id"), entry.text("text"), entry.section(sections)))
     _require_ids(file, "questions", {q.id for q in questions})
     return tuple(questions)
@@ -555,8 +415,8 @@ def _load_questions(directory: Path, sections: tuple[str, ...]) -> tuple[Questio
 def _load_note_file(
     directory: Path, file: str, groups: tuple[str, ...], sections: tuple[str, ...]
 ) -> tuple[tuple[Note, ...], ...]:
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset(groups))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset(groups))
     return tuple(_notes(data, file, group, sections) for group in groups)
 
 
