@@ -11,9 +11,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from data.knowledge_extra import (
+    Approval,
+    CardNote,
+    GlossaryTerm,
+    PublicSource,
+    UrgencySign,
+    UrgencyTier,
+    load_extras,
+)
 from data.knowledge_files import Entry, KnowledgeError, entries, read_yaml, top_level
 from matchers.profile import BIOMARKERS, PRIOR_THERAPIES, SITES, SUBTYPES
 
@@ -51,13 +61,19 @@ REQUIRED_IDS: dict[tuple[str, str], frozenset[str]] = {
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """The patient guide every entry paraphrases; ``sections`` are its headings, spelled exactly."""
+    """The patient guide every entry paraphrases; ``sections`` are its headings, spelled exactly.
+
+    The guide carries no date, so ``written`` says when it was written as far as its text shows
+    ("about 2019-2020") and ``written_basis`` says why (the latest dated event it mentions).
+    """
 
     title: str
     publisher: str
     reviewer: str
     file_name: str
     sections: tuple[str, ...]
+    written: str
+    written_basis: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +154,41 @@ class KnowledgeBase:
     trials: tuple[Note, ...]
     resources: tuple[Note, ...]
     questions: tuple[QuestionEntry, ...]
+    public_sources: tuple[PublicSource, ...] = ()
+    card_notes: tuple[CardNote, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    urgency_tiers: tuple[UrgencyTier, ...] = ()
+    urgency_signs: tuple[UrgencySign, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+
+    def public_source(self, source_id: str) -> PublicSource:
+        for source in self.public_sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+    def glossary_term(self, term_id: str) -> GlossaryTerm:
+        for term in self.glossary:
+            if term.id == term_id:
+                return term
+        raise KeyError(term_id)
+
+    def own_texts(self) -> Iterator[tuple[str, str]]:
+        """The app's own patient-facing texts beyond the guide (updates, urgency, glossary) as
+        ``(entry id, text)``; kept apart from ``texts()``, which must stay the guide's paraphrase."""
+        for note in self.card_notes:
+            yield note.id, note.text
+        for approval in self.approvals:
+            yield approval.id, approval.text
+            for event in approval.events:
+                yield approval.id, event.what
+        for tier in self.urgency_tiers:
+            yield tier.id, tier.title
+            yield tier.id, tier.text
+        for sign in self.urgency_signs:
+            yield sign.id, sign.text
+        for term in self.glossary:
+            yield term.id, term.text
 
     def subtype(self, subtype_id: str) -> Subtype:
         return _by_id(self.subtypes, subtype_id)
@@ -216,12 +267,14 @@ def _by_id(entries: tuple[_T, ...], entry_id: str) -> _T:
     raise KeyError(entry_id)
 
 
-def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+def load_knowledge(directory: Path | None = None, *, today: date | None = None) -> KnowledgeBase:
     """Load and validate the knowledge base.
 
     Args:
         directory: a folder holding the knowledge YAML files; ``None`` means the shipped files,
-            which are read once per process and cached.
+            which are read once per process (and day) and cached.
+        today: the date no check date may pass; the real date when omitted (a parameter so that
+            tests do not depend on the clock).
 
     Returns:
         The validated, immutable knowledge base.
@@ -230,14 +283,14 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         KnowledgeError: a file is missing, unparsable or breaks a rule; the message names the file
             and the entry, e.g. ``therapies.yaml: entry 'cdk46-endocrine': unknown subtype 'x'``.
     """
-    if directory is None:
-        return _load_default()
-    return _load(Path(directory))
+    if directory is None and today is None:
+        return _load_default(date.today())
+    return _load(Path(directory or DEFAULT_DIRECTORY), today or date.today())
 
 
 @functools.lru_cache(maxsize=1)
-def _load_default() -> KnowledgeBase:
-    return _load(DEFAULT_DIRECTORY)
+def _load_default(today: date) -> KnowledgeBase:
+    return _load(DEFAULT_DIRECTORY, today)
 
 
 _NOTE_FIELDS = frozenset({"id", "title", "text", "section"})
@@ -277,7 +330,9 @@ def _load_source(directory: Path) -> SourceDocument:
         data,
         file,
         "'document'",
-        required=frozenset({"title", "publisher", "reviewer", "file_name", "sections"}),
+        required=frozenset(
+            {"title", "publisher", "reviewer", "file_name", "sections", "written", "written_basis"}
+        ),
     )
     sections = entry.texts("sections")
     return SourceDocument(
@@ -286,6 +341,8 @@ def _load_source(directory: Path) -> SourceDocument:
         reviewer=entry.text("reviewer"),
         file_name=entry.text("file_name"),
         sections=sections,
+        written=entry.text("written"),
+        written_basis=entry.text("written_basis"),
     )
 
 
@@ -420,7 +477,7 @@ def _load_note_file(
     return tuple(_notes(data, file, group, sections) for group in groups)
 
 
-def _load(directory: Path) -> KnowledgeBase:
+def _load(directory: Path, today: date) -> KnowledgeBase:
     if not directory.is_dir():
         raise KnowledgeError(str(directory), None, "knowledge directory not found")
     source = _load_source(directory)
@@ -434,11 +491,13 @@ def _load(directory: Path) -> KnowledgeBase:
     (trials,) = _load_note_file(directory, "trials_explained.yaml", ("trials",), sections)
     (resources,) = _load_note_file(directory, "resources_from_document.yaml", ("resources",), sections)
     sites, rules = _load_sites(directory, sections, question_ids)
+    therapies = _load_therapies(directory, sections, question_ids)
+    extras = load_extras(directory, sections, frozenset(t.id for t in therapies), today)
     kb = KnowledgeBase(
         source=source,
         basics=basics,
         subtypes=_load_subtypes(directory, sections),
-        therapies=_load_therapies(directory, sections, question_ids),
+        therapies=therapies,
         sites=sites,
         symptom_rules=rules,
         principles=principles,
@@ -447,6 +506,12 @@ def _load(directory: Path) -> KnowledgeBase:
         trials=trials,
         resources=resources,
         questions=questions,
+        public_sources=extras.public_sources,
+        card_notes=extras.card_notes,
+        approvals=extras.approvals,
+        urgency_tiers=extras.urgency_tiers,
+        urgency_signs=extras.urgency_signs,
+        glossary=extras.glossary,
     )
     _check_unique_note_ids(kb)
     return kb
