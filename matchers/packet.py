@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlsplit
 
+from matchers.citation import Citation
 from matchers.profile import (
     BIOMARKER_LABELS,
     BRAIN_METS_LABELS,
@@ -31,7 +32,7 @@ from matchers.profile import (
 )
 from matchers.resources import ResourceMatch
 from matchers.safe_text import escape_markdown, one_line
-from matchers.selection import Citation, Guidance, GuidanceNote, SiteSymptoms, TherapyCard
+from matchers.selection import Guidance, GuidanceNote, SiteSymptoms, TherapyCard
 
 PACKET_TITLE = "Appointment packet"
 
