@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from data.resources import RESOURCE_NEEDS, Resource
 from matchers.profile import BIOMARKER_LABELS, SITE_LABELS, PatientProfile
@@ -51,6 +52,8 @@ _KIND_REASONS: dict[str, str] = {
 _INFORMATION_REASON = "Reliable information about breast cancer and living with it"
 _NATIONAL_LINE_REASON = "The national cancer information line: answers to your questions about cancer"
 _COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: Details confirmed longer ago than this are shown as "not re-checked since", not "last checked".
+STALE_AFTER_DAYS = 730
 
 if not set(NEEDS) <= set(RESOURCE_NEEDS):
     raise RuntimeError("every need a patient can tick must exist in the resources vocabulary")
@@ -72,6 +75,16 @@ class ResourceMatch:
     matched_needs: tuple[str, ...]
     source: str | None = None
     always_listed: bool = False
+
+
+def check_note(last_checked: date, today: date) -> str:
+    """How fresh a resource's details are, in words: 'Last checked 5 March 2024.' or, when the newest
+    confirming source is over two years old, 'Not re-checked since 1 January 2014: call or visit to
+    check before relying on it.' — an old date must never read as a recent check."""
+    day = f"{last_checked.day} {last_checked:%B %Y}"
+    if (today - last_checked).days > STALE_AFTER_DAYS:
+        return f"Not re-checked since {day}: call or visit to check before relying on it."
+    return f"Last checked {day}."
 
 
 def _site_reason(site: str) -> str:

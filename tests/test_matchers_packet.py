@@ -262,7 +262,7 @@ def test_markdown_lists_resources_with_phone_web_and_check_date(markdown: str) -
     assert "(<https://www.abta.org/metastatic-brain-tumor-initiative/>)" in markdown
     assert "### CancerCare (Hopeline)" in markdown
     assert "- Why it is listed: Helps with costs of treatment" in markdown
-    assert "- Last checked: 11 March 2020" in markdown
+    assert "- Not re-checked since 11 March 2020: call or visit to check" in markdown
 
 
 def test_markdown_names_data_dates_guide_and_disclaimer(markdown: str) -> None:
