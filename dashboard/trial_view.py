@@ -10,8 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, state
+from data.knowledge import load_knowledge
 from data.models import Study
 from matchers.geo import haversine_miles, is_recruiting
+from matchers.glossary import glossary, phases_help, verdict_help
 from matchers.safe_text import one_line
 from matchers.shortlist import nearest_site_line, status_words, trial_contacts
 from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
@@ -31,8 +33,19 @@ def verdict_text(verdict: str) -> str:
 
 def verdict_counts(matches: Sequence[TrialMatch]) -> None:
     counts = Counter(m.verdict for m in matches)
+    kb = load_knowledge()
     for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
-        column.metric(verdict_text(verdict), counts.get(verdict, 0))
+        column.metric(verdict_text(verdict), counts.get(verdict, 0), help=verdict_help(kb, verdict))
+
+
+def words_explained() -> None:
+    """What the phases and the four verdicts mean, each in one sentence with its source."""
+    wanted = {"phase-1", "phase-2", "phase-3", "randomized"}
+    with st.expander("What the phases and verdicts mean"):
+        for item in glossary(load_knowledge()):
+            if item.id in wanted or item.source is None:
+                st.markdown(f"**{item.term}:** {item.text}")
+                st.caption(f"Source: {item.source_text}")
 
 
 def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMatch]:
@@ -46,9 +59,18 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
         format_func=verdict_text,
         key=state.FILTER_VERDICTS,
         placeholder="All verdicts",
+        help="  \n".join(
+            f"**{VERDICT_LABELS[v]}:** {verdict_help(load_knowledge(), v)}" for v in VERDICTS
+        ),
     )
     columns = st.columns(3 if has_origin else 2)
-    columns[0].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
+    columns[0].multiselect(
+        "Phase",
+        phases,
+        key=state.FILTER_PHASES,
+        placeholder="All phases",
+        help=phases_help(load_knowledge()),
+    )
     columns[1].multiselect(
         "Status",
         statuses,

