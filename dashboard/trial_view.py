@@ -16,6 +16,7 @@ from matchers.geo import haversine_miles, is_recruiting
 from matchers.glossary import glossary, phases_help, verdict_help
 from matchers.safe_text import one_line
 from matchers.shortlist import nearest_site_line, status_words, trial_contacts
+from matchers.trial_summary import plain_summary
 from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
 
 VERDICT_ICONS = {
@@ -240,8 +241,7 @@ def details(
         )
         st.link_button("Open this trial on ClinicalTrials.gov", match.url)
         _explanations(match)
-        st.markdown("#### In plain words")
-        components.untrusted_text(study.brief_summary)
+        _plain_words(study)
         _what_it_tests(study)
         _contacts(match, study)
         _sites(study, origin)
@@ -249,13 +249,23 @@ def details(
             components.untrusted_text(study.eligibility_criteria)
 
 
+def _plain_words(study: Study) -> None:
+    """Our own plain summary built from the record's fields; the sponsor's text goes under it."""
+    summary = plain_summary(study, load_knowledge())
+    st.markdown("#### In plain words")
+    if summary.tests:
+        st.markdown("**What it tests:**")
+        for name in summary.tests:
+            st.markdown("- " + components.escaped(one_line(name)))
+    for sentence in summary.sentences:
+        st.markdown("- " + components.escaped(sentence))
+    st.caption(summary.source)
+    with st.expander("Summary from the registry (the sponsor's own words)"):
+        components.untrusted_text(study.brief_summary)
+
+
 def _what_it_tests(study: Study) -> None:
-    """The treatments or procedures the study tests, and who runs it (registry text, escaped)."""
-    if study.interventions:
-        st.markdown("#### What it tests")
-        for item in study.interventions:
-            kind = f" ({item.type.replace('_', ' ').lower()})" if item.type else ""
-            st.markdown("- " + components.escaped(one_line(item.name + kind)))
+    """Who runs it, as the registry names it (registry text, escaped)."""
     if study.lead_sponsor:
         st.caption("Run by " + components.escaped(one_line(study.lead_sponsor)))
 
