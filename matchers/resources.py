@@ -119,7 +119,15 @@ def _specific_reasons(profile: PatientProfile, resource: Resource) -> list[str] 
         if not markers:
             return None
         reasons.extend(_biomarker_reason(b) for b in markers)
+    if resource.max_age is not None and profile.age is not None:
+        if profile.age > resource.max_age:
+            return None
+        reasons.append(_age_reason(resource.max_age))
     return reasons
+
+
+def _age_reason(max_age: int) -> str:
+    return f"For people diagnosed with breast cancer at {max_age} or younger"
 
 
 def _general_reason(resource: Resource) -> str:
@@ -153,7 +161,8 @@ def match_resources(
     """Choose and order the resources that fit this patient.
 
     A resource is left out when it serves other countries, or is made for another subtype, other
-    sites or other biomarkers than hers (an unknown subtype matches no subtype-specific group). The
+    sites or other biomarkers than hers (an unknown subtype matches no subtype-specific group), or
+    only for people diagnosed younger than her given age (an unknown age keeps it, saying so). The
     document-named program and the country's national information line are kept regardless.
 
     Args:
@@ -193,6 +202,8 @@ def match_resources(
         why.extend(NEED_REASONS[n] for n in helped)
         if not why:
             why.append(_general_reason(resource))
+        if resource.max_age is not None and profile.age is None:
+            why.append(_age_reason(resource.max_age) + " (your age is not given)")
         group = GROUP_SPECIFIC if specific else GROUP_NEEDS if helped else GROUP_GENERAL
         key = (
             _GROUP_RANK[group],
