@@ -51,8 +51,8 @@ SHORT_DISCLAIMER = "Not medical advice: this packet prepares a conversation with
 
 NO_TRIALS_TEXT = "No trials have been starred yet."
 NO_TRIALS_HOW = (
-    "To add some, open the Clinical trials page of MBC Navigator, star each trial you would "
-    "like to talk about, then make this packet again."
+    "To add some, open the Clinical trials page. Star each trial you want to talk about. "
+    "Then make this packet again."
 )
 
 #: Headings shared by every renderer, in reading order.

@@ -24,7 +24,7 @@ NEED_LABELS: dict[str, str] = {
     "caregiver-support": "Support for caregivers",
 }
 NEED_REASONS: dict[str, str] = {
-    "emotional-support": "Offers emotional support: people to talk to who understand",
+    "emotional-support": "Offers support: people to talk to who know how it feels",
     "financial-help": "Helps with costs of treatment",
     "trial-navigation": "Helps you find and understand clinical trials",
     "caregiver-support": "Supports the family and friends who care for you",
@@ -49,7 +49,7 @@ _KIND_REASONS: dict[str, str] = {
     "financial": "Can help with costs of treatment",
     "trial-search": "Helps you look for clinical trials",
 }
-_INFORMATION_REASON = "Reliable information about breast cancer and living with it"
+_INFORMATION_REASON = "Facts you can trust about breast cancer and living with it"
 _NATIONAL_LINE_REASON = "The national cancer information line: answers to your questions about cancer"
 _COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 #: Details confirmed longer ago than this are shown as "not re-checked since", not "last checked".
