@@ -57,6 +57,12 @@ def _build_parser() -> _Parser:
     _add_profile_arguments(therapies)
     therapies.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    symptoms = commands.add_parser(
+        "symptoms", help="when to get help (most urgent first) and the symptoms to watch"
+    )
+    _add_profile_arguments(symptoms)
+    symptoms.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     trials = commands.add_parser("trials", help="rank clinical trials for a patient")
     _add_profile_arguments(trials)
     trials.add_argument("--studies", type=Path, help="match studies from this file instead of the API")
@@ -107,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(arguments)
         if args.command is None:
-            raise UsageError("choose a command: therapies, trials or packet")
+            raise UsageError("choose a command: therapies, symptoms, trials or packet")
         profile_values = _profile_values(args)
         return cli_commands.run(args, profile_values)
     except UsageError as error:

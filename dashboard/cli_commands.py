@@ -21,13 +21,14 @@ from data.geocode import UnknownZipError, geocode_zip
 from data.knowledge import load_knowledge
 from data.models import Study
 from data.resources import load_resources
+from matchers.guidance_text import format_guidance_text, format_symptoms_text
 from matchers.packet import build_packet, packet_to_markdown, packet_trials_csv
 from matchers.packet_pdf import packet_to_pdf
 from matchers.profile import PatientProfile, ProfileError, parse_list, profile_from_mapping
 from matchers.ranking import match_to_dict, rank_trials
 from matchers.resources import match_resources
 from matchers.safe_text import one_line
-from matchers.selection import format_guidance_text, guidance_to_dict, select_guidance
+from matchers.selection import guidance_to_dict, select_guidance
 from matchers.shortlist import shortlisted_trials, trial_data_note
 from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
 from matchers.verdict import VERDICT_LABELS
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace, values: Mapping[str, str | None]) -> int:
     profile = _profile(values)
     if args.command == "therapies":
         return _therapies(args, profile)
+    if args.command == "symptoms":
+        return _symptoms(args, profile)
     if args.command == "trials":
         return _trials(args, profile)
     return _packet(args, profile)
@@ -68,6 +71,17 @@ def _therapies(args: argparse.Namespace, profile: PatientProfile) -> int:
         print(json.dumps(guidance_to_dict(guidance), ensure_ascii=False, indent=2))
     else:
         print(format_guidance_text(guidance))
+    return 0
+
+
+def _symptoms(args: argparse.Namespace, profile: PatientProfile) -> int:
+    guidance = select_guidance(profile, load_knowledge())
+    if args.json:
+        data = guidance_to_dict(guidance)
+        keep = ("subtype", "sites", "document", "disclaimer", "urgency", "symptoms", "two_week_rule")
+        print(json.dumps({k: data[k] for k in (*keep, "when_to_call", "symptom_notes")}, indent=2))
+    else:
+        print(format_symptoms_text(guidance))
     return 0
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state
+from data.knowledge import load_knowledge
+from matchers.glossary import explain
 from matchers.profile import (
     BIOMARKER_LABELS,
     BIOMARKERS,
@@ -43,7 +45,9 @@ def render_profile_form() -> None:
             format_func=_label(SUBTYPE_LABELS),
             key=state.SUBTYPE,
             index=None,
-            help="Your pathology report or care team can tell you. Choose “Not sure” if you don’t know.",
+            help="Your pathology report or care team can tell you. "
+            "Choose “Not sure” if you don’t know.  \n"
+            + explain(load_knowledge(), "hormone-receptor", "her2", "triple-negative"),
         )
         if st.session_state.get(state.SUBTYPE) == "her2-positive":
             st.radio(
@@ -88,19 +92,23 @@ def render_profile_form() -> None:
                 [None, *ECOG_VALUES],
                 format_func=lambda v: NOT_SURE if v is None else f"{v} – {ECOG_LABELS[v]}",
                 key=state.ECOG,
+                help=explain(load_knowledge(), "ecog"),
             )
             st.multiselect(
                 "Test results known to be positive",
                 BIOMARKERS,
                 format_func=_label(BIOMARKER_LABELS),
                 key=state.BIOMARKERS,
-                help="Only list results you know are positive. Anything not listed counts as unknown.",
+                help="Only list results you know are positive. "
+                "Anything not listed counts as unknown.  \n"
+                + explain(load_knowledge(), "biomarker", "pi3-kinase", "her2-low"),
             )
             st.multiselect(
                 "Treatments already received",
                 PRIOR_THERAPIES,
                 format_func=_label(PRIOR_THERAPY_LABELS),
                 key=state.PRIOR_THERAPIES,
+                help=explain(load_knowledge(), "cdk46-inhibitor"),
             )
             st.number_input(
                 "Lines of treatment since the cancer spread",
@@ -109,7 +117,8 @@ def render_profile_form() -> None:
                 step=1,
                 value=None,
                 key=state.PRIOR_LINES,
-                help="Each time treatment changed because the cancer grew counts as one line.",
+                help="Each time treatment changed because the cancer grew counts as one line.  \n"
+                + explain(load_knowledge(), "line-of-treatment"),
             )
         with st.expander("Location (optional)"):
             st.text_input("US ZIP code", key=state.ZIP, max_chars=5, placeholder="e.g. 02215")

@@ -10,10 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, state
+from data.knowledge import load_knowledge
 from data.models import Study
 from matchers.geo import haversine_miles, is_recruiting
+from matchers.glossary import glossary, phases_help, verdict_help
 from matchers.safe_text import one_line
 from matchers.shortlist import nearest_site_line, status_words, trial_contacts
+from matchers.trial_summary import plain_summary
 from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
 
 VERDICT_ICONS = {
@@ -31,8 +34,19 @@ def verdict_text(verdict: str) -> str:
 
 def verdict_counts(matches: Sequence[TrialMatch]) -> None:
     counts = Counter(m.verdict for m in matches)
+    kb = load_knowledge()
     for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
-        column.metric(verdict_text(verdict), counts.get(verdict, 0))
+        column.metric(verdict_text(verdict), counts.get(verdict, 0), help=verdict_help(kb, verdict))
+
+
+def words_explained() -> None:
+    """What the phases and the four verdicts mean, each in one sentence with its source."""
+    wanted = {"phase-1", "phase-2", "phase-3", "randomized"}
+    with st.expander("What the phases and verdicts mean"):
+        for item in glossary(load_knowledge()):
+            if item.id in wanted or item.source is None:
+                st.markdown(f"**{item.term}:** {item.text}")
+                st.caption(f"Source: {item.source_text}")
 
 
 def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMatch]:
@@ -46,9 +60,18 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
         format_func=verdict_text,
         key=state.FILTER_VERDICTS,
         placeholder="All verdicts",
+        help="  \n".join(
+            f"**{VERDICT_LABELS[v]}:** {verdict_help(load_knowledge(), v)}" for v in VERDICTS
+        ),
     )
     columns = st.columns(3 if has_origin else 2)
-    columns[0].multiselect("Phase", phases, key=state.FILTER_PHASES, placeholder="All phases")
+    columns[0].multiselect(
+        "Phase",
+        phases,
+        key=state.FILTER_PHASES,
+        placeholder="All phases",
+        help=phases_help(load_knowledge()),
+    )
     columns[1].multiselect(
         "Status",
         statuses,
@@ -218,8 +241,7 @@ def details(
         )
         st.link_button("Open this trial on ClinicalTrials.gov", match.url)
         _explanations(match)
-        st.markdown("#### In plain words")
-        components.untrusted_text(study.brief_summary)
+        _plain_words(study)
         _what_it_tests(study)
         _contacts(match, study)
         _sites(study, origin)
@@ -227,13 +249,23 @@ def details(
             components.untrusted_text(study.eligibility_criteria)
 
 
+def _plain_words(study: Study) -> None:
+    """Our own plain summary built from the record's fields; the sponsor's text goes under it."""
+    summary = plain_summary(study, load_knowledge())
+    st.markdown("#### In plain words")
+    if summary.tests:
+        st.markdown("**What it tests:**")
+        for name in summary.tests:
+            st.markdown("- " + components.escaped(one_line(name)))
+    for sentence in summary.sentences:
+        st.markdown("- " + components.escaped(sentence))
+    st.caption(summary.source)
+    with st.expander("Summary from the registry (the sponsor's own words)"):
+        components.untrusted_text(study.brief_summary)
+
+
 def _what_it_tests(study: Study) -> None:
-    """The treatments or procedures the study tests, and who runs it (registry text, escaped)."""
-    if study.interventions:
-        st.markdown("#### What it tests")
-        for item in study.interventions:
-            kind = f" ({item.type.replace('_', ' ').lower()})" if item.type else ""
-            st.markdown("- " + components.escaped(one_line(item.name + kind)))
+    """Who runs it, as the registry names it (registry text, escaped)."""
     if study.lead_sponsor:
         st.caption("Run by " + components.escaped(one_line(study.lead_sponsor)))
 

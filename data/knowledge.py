@@ -11,13 +11,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
-import yaml
-
+from data.knowledge_extra import (
+    Approval,
+    CardNote,
+    GlossaryTerm,
+    PublicSource,
+    UrgencySign,
+    UrgencyTier,
+    load_extras,
+)
+from data.knowledge_files import Entry, KnowledgeError, entries, read_yaml, top_level
 from data.vocabulary import load_vocabulary
-from data.yaml_files import ID_PATTERN, load_strict
 
 _VOCABULARY = load_vocabulary()
 SUBTYPES, SITES = _VOCABULARY.subtype_ids, _VOCABULARY.site_ids
@@ -55,26 +63,21 @@ REQUIRED_IDS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
-class KnowledgeError(ValueError):
-    """A knowledge file that cannot be trusted; the message names the file and the entry."""
-
-    def __init__(self, file: str, entry: str | None, problem: str) -> None:
-        self.file = file
-        self.entry = entry
-        self.problem = problem
-        where = f"{file}: entry {entry}" if entry else file
-        super().__init__(f"{where}: {problem}")
-
-
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """The patient guide every entry paraphrases; ``sections`` are its headings, spelled exactly."""
+    """The patient guide every entry paraphrases; ``sections`` are its headings, spelled exactly.
+
+    The guide carries no date, so ``written`` says when it was written as far as its text shows
+    ("about 2019-2020") and ``written_basis`` says why (the latest dated event it mentions).
+    """
 
     title: str
     publisher: str
     reviewer: str
     file_name: str
     sections: tuple[str, ...]
+    written: str
+    written_basis: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,41 @@ class KnowledgeBase:
     trials: tuple[Note, ...]
     resources: tuple[Note, ...]
     questions: tuple[QuestionEntry, ...]
+    public_sources: tuple[PublicSource, ...] = ()
+    card_notes: tuple[CardNote, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    urgency_tiers: tuple[UrgencyTier, ...] = ()
+    urgency_signs: tuple[UrgencySign, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+
+    def public_source(self, source_id: str) -> PublicSource:
+        for source in self.public_sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+    def glossary_term(self, term_id: str) -> GlossaryTerm:
+        for term in self.glossary:
+            if term.id == term_id:
+                return term
+        raise KeyError(term_id)
+
+    def own_texts(self) -> Iterator[tuple[str, str]]:
+        """The app's own patient-facing texts beyond the guide (updates, urgency, glossary) as
+        ``(entry id, text)``; kept apart from ``texts()``, which must stay the guide's paraphrase."""
+        for note in self.card_notes:
+            yield note.id, note.text
+        for approval in self.approvals:
+            yield approval.id, approval.text
+            for event in approval.events:
+                yield approval.id, event.what
+        for tier in self.urgency_tiers:
+            yield tier.id, tier.title
+            yield tier.id, tier.text
+        for sign in self.urgency_signs:
+            yield sign.id, sign.text
+        for term in self.glossary:
+            yield term.id, term.text
 
     def subtype(self, subtype_id: str) -> Subtype:
         return _by_id(self.subtypes, subtype_id)
@@ -233,12 +271,14 @@ def _by_id(entries: tuple[_T, ...], entry_id: str) -> _T:
     raise KeyError(entry_id)
 
 
-def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+def load_knowledge(directory: Path | None = None, *, today: date | None = None) -> KnowledgeBase:
     """Load and validate the knowledge base.
 
     Args:
         directory: a folder holding the knowledge YAML files; ``None`` means the shipped files,
-            which are read once per process and cached.
+            which are read once per process (and day) and cached.
+        today: the date no check date may pass; the real date when omitted (a parameter so that
+            tests do not depend on the clock).
 
     Returns:
         The validated, immutable knowledge base.
@@ -247,141 +287,14 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         KnowledgeError: a file is missing, unparsable or breaks a rule; the message names the file
             and the entry, e.g. ``therapies.yaml: entry 'cdk46-endocrine': unknown subtype 'x'``.
     """
-    if directory is None:
-        return _load_default()
-    return _load(Path(directory))
+    if directory is None and today is None:
+        return _load_default(date.today())
+    return _load(Path(directory or DEFAULT_DIRECTORY), today or date.today())
 
 
 @functools.lru_cache(maxsize=1)
-def _load_default() -> KnowledgeBase:
-    return _load(DEFAULT_DIRECTORY)
-
-
-# --- YAML reading ---------------------------------------------------------------------------------
-
-
-def _read_yaml(directory: Path, file: str) -> Mapping[str, object]:
-    path = directory / file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KnowledgeError(file, None, f"file not found in {directory}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(file, None, f"cannot be read: {exc}") from exc
-    try:
-        data = load_strict(text)
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(file, None, f"not valid YAML: {exc}") from exc
-    if not isinstance(data, Mapping):
-        raise KnowledgeError(file, None, "expected a mapping of keys at the top level")
-    return data
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-class _Entry:
-    """One mapping from a file, read field by field; every failure names its file and entry."""
-
-    def __init__(
-        self,
-        raw: object,
-        file: str,
-        label: str,
-        *,
-        required: frozenset[str],
-        optional: frozenset[str] = frozenset(),
-    ) -> None:
-        self.file = file
-        self.label = label
-        if not isinstance(raw, Mapping):
-            self.fail(f"expected a mapping of keys, got {type(raw).__name__}")
-        self.raw: Mapping[object, object] = raw
-        missing = sorted(required - set(raw))
-        if missing:
-            self.fail(f"missing key {missing[0]!r}")
-        unexpected = sorted(str(k) for k in raw if k not in required | optional)
-        if unexpected:
-            self.fail(f"unexpected key {unexpected[0]!r}")
-
-    def fail(self, problem: str) -> NoReturn:
-        raise KnowledgeError(self.file, self.label, problem)
-
-    def text(self, key: str) -> str:
-        value = self.raw[key]
-        if not isinstance(value, str):
-            self.fail(f"{key!r} must be text, got {type(value).__name__}")
-        stripped = " ".join(value.split())
-        if not stripped:
-            self.fail(f"{key!r} is empty")
-        return stripped
-
-    def optional_text(self, key: str) -> str | None:
-        if self.raw.get(key) is None:
-            return None
-        return self.text(key)
-
-    def texts(self, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-        value = self.raw.get(key, [])
-        if not isinstance(value, list):
-            self.fail(f"{key!r} must be a list, got {type(value).__name__}")
-        items: list[str] = []
-        for position, item in enumerate(value, start=1):
-            if not isinstance(item, str) or not item.strip():
-                self.fail(f"{key!r} item {position} must be non-empty text, got {item!r}")
-            items.append(" ".join(item.split()))
-        if not items and not allow_empty:
-            self.fail(f"{key!r} must not be empty")
-        if len(set(items)) != len(items):
-            self.fail(f"{key!r} lists the same value twice")
-        return tuple(items)
-
-    def one_of(self, key: str, value: str, allowed: tuple[str, ...], what: str) -> str:
-        if value not in allowed:
-            self.fail(f"unknown {what} {value!r} (expected one of: {', '.join(allowed)})")
-        return value
-
-    def section(self, sections: tuple[str, ...]) -> str:
-        section = self.text("section")
-        if section not in sections:
-            self.fail(f"unknown source section {section!r}")
-        return section
-
-
-def _entries(data: Mapping[str, object], file: str, group: str) -> list[tuple[str, object]]:
-    """The entries of one list in a file, each with the label errors use ('id' or #position)."""
-    raw = data[group]
-    if not isinstance(raw, list) or not raw:
-        raise KnowledgeError(file, repr(group), "must be a non-empty list of entries")
-    labelled: list[tuple[str, object]] = []
-    seen: set[str] = set()
-    for position, item in enumerate(raw, start=1):
-        label = f"#{position} in {group!r}"
-        if not isinstance(item, Mapping):
-            raise KnowledgeError(file, label, f"expected a mapping of keys, got {type(item).__name__}")
-        if "id" not in item:
-            raise KnowledgeError(file, label, "missing key 'id'")
-        entry_id = item["id"]
-        if not isinstance(entry_id, str) or not entry_id.strip():
-            raise KnowledgeError(file, label, f"'id' must be non-empty text, got {entry_id!r}")
-        if not ID_PATTERN.match(entry_id):
-            raise KnowledgeError(
-                file, repr(entry_id), "malformed id (use lower-case words joined by hyphens)"
-            )
-        if entry_id in seen:
-            raise KnowledgeError(file, repr(entry_id), "duplicate id")
-        seen.add(entry_id)
-        labelled.append((repr(entry_id), item))
-    return labelled
-
-
-def _top_level(data: Mapping[str, object], file: str, keys: frozenset[str]) -> None:
-    missing = sorted(keys - set(data))
-    if missing:
-        raise KnowledgeError(file, None, f"missing key {missing[0]!r}")
-    unexpected = sorted(str(k) for k in data if k not in keys)
-    if unexpected:
-        raise KnowledgeError(file, None, f"unexpected key {unexpected[0]!r}")
+def _load_default(today: date) -> KnowledgeBase:
+    return _load(DEFAULT_DIRECTORY, today)
 
 
 _NOTE_FIELDS = frozenset({"id", "title", "text", "section"})
@@ -391,8 +304,8 @@ def _notes(
     data: Mapping[str, object], file: str, group: str, sections: tuple[str, ...]
 ) -> tuple[Note, ...]:
     notes = []
-    for label, raw in _entries(data, file, group):
-        entry = _Entry(raw, file, label, required=_NOTE_FIELDS, optional=frozenset({"items"}))
+    for label, raw in entries(data, file, group):
+        entry = Entry(raw, file, label, required=_NOTE_FIELDS, optional=frozenset({"items"}))
         notes.append(
             Note(
                 id=entry.text("id"),
@@ -416,12 +329,14 @@ def _require_ids(file: str, group: str, present: set[str]) -> None:
 
 def _load_source(directory: Path) -> SourceDocument:
     file = "source.yaml"
-    data = _read_yaml(directory, file)
-    entry = _Entry(
+    data = read_yaml(directory, file)
+    entry = Entry(
         data,
         file,
         "'document'",
-        required=frozenset({"title", "publisher", "reviewer", "file_name", "sections"}),
+        required=frozenset(
+            {"title", "publisher", "reviewer", "file_name", "sections", "written", "written_basis"}
+        ),
     )
     sections = entry.texts("sections")
     return SourceDocument(
@@ -430,16 +345,18 @@ def _load_source(directory: Path) -> SourceDocument:
         reviewer=entry.text("reviewer"),
         file_name=entry.text("file_name"),
         sections=sections,
+        written=entry.text("written"),
+        written_basis=entry.text("written_basis"),
     )
 
 
 def _load_subtypes(directory: Path, sections: tuple[str, ...]) -> tuple[Subtype, ...]:
     file = "subtypes.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"subtypes"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"subtypes"}))
     subtypes = []
-    for label, raw in _entries(data, file, "subtypes"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "subtypes"):
+        entry = Entry(
             raw, file, label, required=frozenset({"id", "name", "why", "if_unknown", "section"})
         )
         subtypes.append(
@@ -463,12 +380,12 @@ def _load_therapies(
     directory: Path, sections: tuple[str, ...], question_ids: frozenset[str]
 ) -> tuple[Therapy, ...]:
     file = "therapies.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"therapies"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"therapies"}))
     biomarker_fields = ("why_biomarker_listed", "why_biomarker_unknown", "ask_biomarker_unknown")
     therapies = []
-    for label, raw in _entries(data, file, "therapies"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "therapies"):
+        entry = Entry(
             raw,
             file,
             label,
@@ -518,11 +435,11 @@ def _load_sites(
     directory: Path, sections: tuple[str, ...], question_ids: frozenset[str]
 ) -> tuple[tuple[SiteInfo, ...], tuple[Note, ...]]:
     file = "sites.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"sites", "rules"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"sites", "rules"}))
     sites = []
-    for label, raw in _entries(data, file, "sites"):
-        entry = _Entry(
+    for label, raw in entries(data, file, "sites"):
+        entry = Entry(
             raw,
             file,
             label,
@@ -546,11 +463,11 @@ def _load_sites(
 
 def _load_questions(directory: Path, sections: tuple[str, ...]) -> tuple[QuestionEntry, ...]:
     file = "questions.yaml"
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset({"questions"}))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset({"questions"}))
     questions = []
-    for label, raw in _entries(data, file, "questions"):
-        entry = _Entry(raw, file, label, required=frozenset({"id", "text", "section"}))
+    for label, raw in entries(data, file, "questions"):
+        entry = Entry(raw, file, label, required=frozenset({"id", "text", "section"}))
         questions.append(QuestionEntry(entry.text("id"), entry.text("text"), entry.section(sections)))
     _require_ids(file, "questions", {q.id for q in questions})
     return tuple(questions)
@@ -559,12 +476,12 @@ def _load_questions(directory: Path, sections: tuple[str, ...]) -> tuple[Questio
 def _load_note_file(
     directory: Path, file: str, groups: tuple[str, ...], sections: tuple[str, ...]
 ) -> tuple[tuple[Note, ...], ...]:
-    data = _read_yaml(directory, file)
-    _top_level(data, file, frozenset(groups))
+    data = read_yaml(directory, file)
+    top_level(data, file, frozenset(groups))
     return tuple(_notes(data, file, group, sections) for group in groups)
 
 
-def _load(directory: Path) -> KnowledgeBase:
+def _load(directory: Path, today: date) -> KnowledgeBase:
     if not directory.is_dir():
         raise KnowledgeError(str(directory), None, "knowledge directory not found")
     source = _load_source(directory)
@@ -578,11 +495,13 @@ def _load(directory: Path) -> KnowledgeBase:
     (trials,) = _load_note_file(directory, "trials_explained.yaml", ("trials",), sections)
     (resources,) = _load_note_file(directory, "resources_from_document.yaml", ("resources",), sections)
     sites, rules = _load_sites(directory, sections, question_ids)
+    therapies = _load_therapies(directory, sections, question_ids)
+    extras = load_extras(directory, sections, frozenset(t.id for t in therapies), today)
     kb = KnowledgeBase(
         source=source,
         basics=basics,
         subtypes=_load_subtypes(directory, sections),
-        therapies=_load_therapies(directory, sections, question_ids),
+        therapies=therapies,
         sites=sites,
         symptom_rules=rules,
         principles=principles,
@@ -591,6 +510,12 @@ def _load(directory: Path) -> KnowledgeBase:
         trials=trials,
         resources=resources,
         questions=questions,
+        public_sources=extras.public_sources,
+        card_notes=extras.card_notes,
+        approvals=extras.approvals,
+        urgency_tiers=extras.urgency_tiers,
+        urgency_signs=extras.urgency_signs,
+        glossary=extras.glossary,
     )
     _check_unique_note_ids(kb)
     return kb

@@ -194,6 +194,12 @@ class Study:
     study_type: str | None = None
     #: What an interventional study is for: TREATMENT, SUPPORTIVE_CARE, DIAGNOSTIC, ... (or None).
     primary_purpose: str | None = None
+    #: How people are put into groups: RANDOMIZED, NON_RANDOMIZED, NA (one group), or None.
+    allocation: str | None = None
+    #: Who does not know the group: NONE (open label), SINGLE, DOUBLE, TRIPLE, QUADRUPLE, or None.
+    masking: str | None = None
+    #: Each arm's type: EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, ... in record order.
+    arm_types: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     interventions: tuple[Intervention, ...] = ()
@@ -209,6 +215,8 @@ class Study:
     sites: tuple[Site, ...] = ()
     central_contacts: tuple[Contact, ...] = ()
     lead_sponsor: str | None = None
+    #: INDUSTRY, NIH, FED, OTHER_GOV, NETWORK, INDIV, OTHER, ... (or None).
+    sponsor_class: str | None = None
     last_update: str | None = None
     first_posted: str | None = None
     version_holder: str | None = None
@@ -233,6 +241,10 @@ class Study:
             for i in (Intervention.from_api(x) for x in arms.get("interventions") or ())
             if i is not None
         )
+        design_info = _map(design.get("designInfo"))
+        arm_types = _texts(
+            [_map(a).get("type") for a in arms.get("armGroups") or () if isinstance(a, Mapping)]
+        )
         healthy = eligibility.get("healthyVolunteers")
         minimum_age = _text(eligibility.get("minimumAge"))
         maximum_age = _text(eligibility.get("maximumAge"))
@@ -245,7 +257,10 @@ class Study:
             overall_status=_text(status.get("overallStatus")),
             phases=_texts(design.get("phases")),
             study_type=_text(design.get("studyType")),
-            primary_purpose=_text(_map(design.get("designInfo")).get("primaryPurpose")),
+            primary_purpose=_text(design_info.get("primaryPurpose")),
+            allocation=_text(design_info.get("allocation")),
+            masking=_text(_map(design_info.get("maskingInfo")).get("masking")),
+            arm_types=arm_types,
             conditions=_texts(conditions.get("conditions")),
             keywords=_texts(conditions.get("keywords")),
             interventions=interventions,
@@ -263,6 +278,7 @@ class Study:
             ),
             central_contacts=central,
             lead_sponsor=_text(sponsor.get("name")),
+            sponsor_class=_text(sponsor.get("class")),
             last_update=_text(_map(status.get("lastUpdatePostDateStruct")).get("date")),
             first_posted=_text(_map(status.get("studyFirstPostDateStruct")).get("date")),
             version_holder=_text(misc.get("versionHolder")),

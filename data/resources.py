@@ -56,7 +56,7 @@ _REQUIRED_KEYS = (
 )
 _OPTIONAL_KEYS = ("named_in",)
 _SERVES_REQUIRED = ("countries", "subtypes", "sites")
-_SERVES_OPTIONAL = ("biomarkers",)
+_SERVES_OPTIONAL = ("biomarkers", "max_age")
 _COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 _PHONE_PATTERN = re.compile(r"^\+?[0-9A-Z][0-9A-Z ()\-]*$")
 
@@ -79,6 +79,7 @@ class Resource:
     ``countries``, ``subtypes``, ``sites`` and ``biomarkers`` are ``None`` when the organization serves
     everyone in that respect ("any" in the file); otherwise they list who it is specifically for.
     ``named_in`` is set when the patient guide this app draws on names the organization.
+    ``max_age`` is set for a group only for people diagnosed at that age or younger.
     """
 
     id: str
@@ -95,6 +96,7 @@ class Resource:
     last_checked: date
     checked_source: str
     named_in: str | None = None
+    max_age: int | None = None
 
     @property
     def is_general(self) -> bool:
@@ -222,6 +224,11 @@ class _Entry:
         kind = self.raw["kind"]
         if kind not in RESOURCE_KINDS:
             self.fail(f"kind {kind!r} is unknown; expected one of " + ", ".join(RESOURCE_KINDS))
+        max_age = serves.get("max_age")
+        if max_age is not None and (
+            isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 18
+        ):
+            self.fail(f"serves.max_age {max_age!r} must be a whole number of years, 18 or more")
         named_in = self.raw.get("named_in")
         if named_in is not None and (not isinstance(named_in, str) or not named_in.strip()):
             self.fail("named_in must be text or absent")
@@ -242,6 +249,7 @@ class _Entry:
             last_checked=self.checked_date(today),
             checked_source=self.text("checked_source"),
             named_in=None if named_in is None else " ".join(named_in.split()),
+            max_age=max_age,
         )
 
 

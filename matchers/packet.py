@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlsplit
 
+from matchers.citation import Citation
+from matchers.currency import NEWER_APPROVALS_TITLE, SINCE_TITLE, NewerApproval, before_guide_line
+from matchers.glossary import GlossaryEntry
 from matchers.profile import (
     BIOMARKER_LABELS,
     BRAIN_METS_LABELS,
@@ -29,9 +32,11 @@ from matchers.profile import (
     SUBTYPE_LABELS,
     PatientProfile,
 )
-from matchers.resources import ResourceMatch
+from matchers.public_sources import PublicCitation
+from matchers.resources import ResourceMatch, check_note
 from matchers.safe_text import escape_markdown, one_line
-from matchers.selection import Citation, Guidance, GuidanceNote, SiteSymptoms, TherapyCard
+from matchers.selection import Guidance, GuidanceNote, SiteSymptoms, TherapyCard
+from matchers.urgency import URGENCY_TITLE, UrgencyGroup
 
 PACKET_TITLE = "Appointment packet"
 
@@ -46,18 +51,28 @@ SHORT_DISCLAIMER = "Not medical advice: this packet prepares a conversation with
 
 NO_TRIALS_TEXT = "No trials have been starred yet."
 NO_TRIALS_HOW = (
-    "To add some, open the Clinical trials page of MBC Navigator, star each trial you would "
-    "like to talk about, then make this packet again."
+    "To add some, open the Clinical trials page. Star each trial you want to talk about. "
+    "Then make this packet again."
 )
 
 #: Headings shared by every renderer, in reading order.
+SECTION_URGENCY = URGENCY_TITLE
 SECTION_PROFILE = "The situation, as entered"
 SECTION_THERAPY = "Treatment topics to discuss"
+SECTION_NEWER = NEWER_APPROVALS_TITLE
 SECTION_SYMPTOMS = "Symptoms to watch"
+SECTION_TESTS = "Tests, scans and follow-up"
 SECTION_TRIALS = "Clinical trials on the shortlist"
+SECTION_TRIALS_EXPLAINED = "About clinical trials"
 SECTION_QUESTIONS = "Questions to ask"
-SECTION_RESOURCES = "Where to get help"
+SECTION_RESOURCES = "Where to get support"
+SECTION_ABOUT = "About metastatic breast cancer"
 SECTION_SOURCES = "Where this information comes from"
+#: Said at the top of the newer approvals: they are not the guide's, and each has its source.
+NEWER_INTRO = (
+    "These are not in the guide. Each comes from an FDA notice, listed with its date. "
+    "Ask your care team whether any of them fits you."
+)
 
 #: The CSV's columns, in order; multi-valued cells are joined with ``CSV_JOIN``.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -136,6 +151,7 @@ class PacketResource:
     phone: str | None
     url: str
     last_checked: date
+    check_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +180,14 @@ class Packet:
     resources: tuple[PacketResource, ...]
     trial_data_note: str | None
     guide_source: str
+    guide_dated: str = ""
+    urgency: tuple[UrgencyGroup, ...] = ()
+    newer_approvals: tuple[NewerApproval, ...] = ()
+    research_note: GuidanceNote | None = None
+    tests_and_scans: tuple[GuidanceNote, ...] = ()
+    trials_explained: tuple[GuidanceNote, ...] = ()
+    trial_words: tuple[GlossaryEntry, ...] = ()
+    basics: tuple[GuidanceNote, ...] = ()
 
     @property
     def created_label(self) -> str:
@@ -259,12 +283,22 @@ def build_packet(
         when_to_call=guidance.when_to_call,
         trials=cleaned,
         questions=_questions(guidance, cleaned),
-        resources=tuple(_resource(m) for m in resources),
+        resources=tuple(_resource(m, created) for m in resources),
         trial_data_note=clean_text(trial_data_note) or None,
         guide_source=(
             f'Treatment topics, symptoms and the guide\'s questions: "{document.title}" '
-            f"({document.publisher}), medically reviewed by {document.reviewer}."
+            f"({document.publisher}), medically reviewed by {document.reviewer}. "
+            f"{document.dated_line} Newer approvals and when to get help come from the public "
+            "sources named with each, with the date each was last checked."
         ),
+        guide_dated=f"From a patient guide written {document.written}. {document.written_basis}",
+        urgency=guidance.urgency,
+        newer_approvals=guidance.newer_approvals,
+        research_note=guidance.research_note,
+        tests_and_scans=(*guidance.diagnosis, *guidance.monitoring),
+        trials_explained=guidance.trials_explained,
+        trial_words=guidance.trial_words,
+        basics=guidance.basics,
     )
 
 
@@ -322,6 +356,16 @@ def profile_lines(profile: PatientProfile, *, include_zip: bool = False) -> tupl
 def guide_source_label(section: str) -> str:
     """How a guide citation reads in the packet: 'patient guide, section "Treatments"'."""
     return f'patient guide, section "{section}"'
+
+
+def source_label(source: Citation | PublicCitation) -> str:
+    """A guide section, or a public page with its date ('FDA, "FDA approves …", 27 January 2023')."""
+    return guide_source_label(source.section) if isinstance(source, Citation) else str(source)
+
+
+def guide_written_line(packet: Packet) -> str:
+    """'From a patient guide written about 2019–2020.' — said on every guide topic."""
+    return packet.guide_dated.split(". ")[0] + "." if packet.guide_dated else "From the patient guide."
 
 
 def clean_text(text: str | None) -> str:
@@ -409,9 +453,11 @@ def _questions(guidance: Guidance, trials: Sequence[PacketTrial]) -> tuple[Packe
     return tuple(PacketQuestion(texts[k], tuple(sources[k]), from_trial[k]) for k in order)
 
 
-def _resource(match: ResourceMatch) -> PacketResource:
+def _resource(match: ResourceMatch, today: date) -> PacketResource:
     r = match.resource
-    return PacketResource(r.name, r.offers, match.why, r.phone, r.url, r.last_checked)
+    return PacketResource(
+        r.name, r.offers, match.why, r.phone, r.url, r.last_checked, check_note(r.last_checked, today)
+    )
 
 
 def _md(text: str) -> str:
@@ -432,6 +478,62 @@ def _md_note(note: GuidanceNote, lines: list[str]) -> None:
     lines += ["", f"*Source: {guide_source_label(note.source.section)}*", ""]
 
 
+def _md_source(source: Citation | PublicCitation) -> str:
+    """The italic source line; a public page adds its address (a link) and when it was checked."""
+    if isinstance(source, Citation):
+        return f"*Source: {guide_source_label(source.section)}*"
+    target = safe_url(source.url)
+    address = f"<{target}>" if target else _md(source.url)
+    return f"*Source: {source}.* {address} *{source.checked_line}*"
+
+
+def _md_urgency(groups: Sequence[UrgencyGroup], lines: list[str]) -> None:
+    lines += [f"## {SECTION_URGENCY}", ""]
+    for group in groups:
+        if not group.signs:
+            continue
+        lines += [f"### {group.title}", "", group.text, ""]
+        for sign in group.signs:
+            lines += [f"- {sign.text}  ", f"  {_md_source(sign.source)}"]
+        lines.append("")
+
+
+def _md_newer(packet: Packet, lines: list[str]) -> None:
+    lines += [f"## {SECTION_NEWER}", "", NEWER_INTRO, ""]
+    for approval in packet.newer_approvals:
+        lines += [f"### {approval.medicine}", "", approval.text, ""]
+        if approval.before_guide:
+            lines += [before_guide_line(approval), ""]
+        for step in approval.steps:
+            lines += [f"- **{step.date_label}:** {step.what}  ", f"  {_md_source(step.source)}"]
+        lines += ["", *(f"- Why this is shown: {why}" for why in approval.why), ""]
+        lines += [f"**{approval.ask}**", ""]
+    if packet.research_note is not None:
+        _md_note(packet.research_note, lines)
+
+
+def _md_topic(topic: TherapyCard, written: str, lines: list[str]) -> None:
+    lines += [f"### {topic.title}", "", f"*{written}*", "", topic.summary, ""]
+    lines += [f"- Why this is shown: {why}" for why in topic.why]
+    lines += ["", f"*Source: {guide_source_label(topic.source.section)}*", ""]
+    for change in topic.since:
+        lines += [f"> **{SINCE_TITLE} ({change.date_label}):** {change.text}  "]
+        lines += [f"> {_md_source(src)}  " for src in change.sources]
+        lines.append("")
+
+
+def _md_trials_explained(packet: Packet, lines: list[str]) -> None:
+    if not (packet.trials_explained or packet.trial_words):
+        return
+    lines += [f"### {SECTION_TRIALS_EXPLAINED}", ""]
+    for note in packet.trials_explained:
+        _md_note(note, lines)
+    if packet.trial_words:
+        lines += ["**Words on trial pages**", ""]
+        lines += [f"- **{w.term}:** {w.text} *(Source: {w.source_text})*" for w in packet.trial_words]
+        lines.append("")
+
+
 def _md_link(url: str, shown: str | None = None) -> str:
     """A Markdown link whose visible text is escaped, or just the escaped text when the URL is unsafe."""
     target = safe_url(url)
@@ -439,29 +541,21 @@ def _md_link(url: str, shown: str | None = None) -> str:
     return f"[{text}](<{target}>)" if target else text
 
 
-def packet_to_markdown(packet: Packet) -> str:
-    """Render the packet as Markdown; every string from a trial record is escaped.
-
-    The guide's and the resources list's words are checked files of this project and are written
-    as they are, so the raw file stays readable; trial text goes through ``escape_markdown``.
-    """
-    p = packet
-    lines = [f"# {p.title}", "", f"Prepared on {p.created_label}", "", f"> **{p.disclaimer}**", ""]
-
-    lines += [f"## {SECTION_PROFILE}", ""]
-    lines += [f"- **{line.label}:** {line.value}" for line in p.profile]
-    lines.append("")
-
+def _md_therapy(p: Packet, lines: list[str]) -> None:
     lines += [f"## {SECTION_THERAPY}", ""]
+    if p.guide_dated:
+        lines += [f"*{p.guide_dated}*", ""]
     for note in p.therapy_notes:
         _md_note(note, lines)
     if p.brain_note is not None:
         _md_note(p.brain_note, lines)
     for topic in p.therapy_topics:
-        lines += [f"### {topic.title}", "", topic.summary, ""]
-        lines += [f"- Why this is shown: {why}" for why in topic.why]
-        lines += ["", f"*Source: {guide_source_label(topic.source.section)}*", ""]
+        _md_topic(topic, guide_written_line(p), lines)
+    if p.newer_approvals or p.research_note is not None:
+        _md_newer(p, lines)
 
+
+def _md_symptoms(p: Packet, lines: list[str]) -> None:
     lines += [f"## {SECTION_SYMPTOMS}", ""]
     for site in p.symptoms:
         lines += [f"### {site.label}", ""]
@@ -471,28 +565,36 @@ def packet_to_markdown(packet: Packet) -> str:
         lines += ["", f"*Source: {guide_source_label(site.source.section)}*", ""]
     _md_note(p.two_week_rule, lines)
     _md_note(p.when_to_call, lines)
+    _md_notes(SECTION_TESTS, p.tests_and_scans, lines)
 
-    lines += [f"## {SECTION_TRIALS}", ""]
-    if not p.trials:
-        lines += [f"**{NO_TRIALS_TEXT}** {NO_TRIALS_HOW}", ""]
-    for trial in p.trials:
-        lines += [f"### {_md(trial.nct_id)}: {_md(trial.title)}", ""]
-        lines.append(f"- **What we found:** {_md(trial.verdict_label)}")
-        facts = trial_facts(trial)
-        if facts:
-            lines.append(f"- **Status:** {_md(facts)}")
-        lines.append(f"- **Nearest site:** {_md(trial.nearest_site or 'not listed')}")
-        lines.append(f"- **Trial page:** {_md_link(trial.url)}")
-        for heading, items in (
-            ("Why it may fit", trial.reasons),
-            ("Things to check", trial.concerns),
-            ("Contacts", trial.contacts),
-        ):
-            if items:
-                lines += ["", f"**{heading}**", ""]
-                lines += [f"- {_md(item)}" for item in items]
-        lines.append("")
 
+def _md_notes(heading: str, notes: Sequence[GuidanceNote], lines: list[str]) -> None:
+    if notes:
+        lines += [f"## {heading}", ""]
+        for note in notes:
+            _md_note(note, lines)
+
+
+def _md_trial(trial: PacketTrial, lines: list[str]) -> None:
+    lines += [f"### {_md(trial.nct_id)}: {_md(trial.title)}", ""]
+    lines.append(f"- **What we found:** {_md(trial.verdict_label)}")
+    facts = trial_facts(trial)
+    if facts:
+        lines.append(f"- **Status:** {_md(facts)}")
+    lines.append(f"- **Nearest site:** {_md(trial.nearest_site or 'not listed')}")
+    lines.append(f"- **Trial page:** {_md_link(trial.url)}")
+    for heading, items in (
+        ("Why it may fit", trial.reasons),
+        ("Things to check", trial.concerns),
+        ("Contacts", trial.contacts),
+    ):
+        if items:
+            lines += ["", f"**{heading}**", ""]
+            lines += [f"- {_md(item)}" for item in items]
+    lines.append("")
+
+
+def _md_questions(p: Packet, lines: list[str]) -> None:
     lines += [f"## {SECTION_QUESTIONS}", ""]
     for number, q in enumerate(p.questions, start=1):
         text = _md(q.text) if q.from_trial else q.text
@@ -501,6 +603,8 @@ def packet_to_markdown(packet: Packet) -> str:
         lines += [f"{marker}{text}  ", f"{' ' * len(marker)}*From: {source}*"]
     lines.append("")
 
+
+def _md_resources(p: Packet, lines: list[str]) -> None:
     lines += [f"## {SECTION_RESOURCES}", ""]
     for r in p.resources:
         lines += [f"### {r.name}", "", r.offers, ""]
@@ -508,8 +612,33 @@ def packet_to_markdown(packet: Packet) -> str:
         if r.phone:
             lines.append(f"- Phone: {r.phone}")
         lines.append(f"- Web: {_md_link(r.url, r.url)}")
-        lines += [f"- Last checked: {format_date(r.last_checked)}", ""]
+        lines += [f"- {r.check_note}", ""]
 
+
+def packet_to_markdown(packet: Packet) -> str:
+    """Render the packet as Markdown; every string from a trial record is escaped.
+
+    The guide's and the resources list's words are checked files of this project and are written
+    as they are, so the raw file stays readable; trial text goes through ``escape_markdown``.
+    When to get help comes first, before the profile, because it is what a reader at home needs.
+    """
+    p = packet
+    lines = [f"# {p.title}", "", f"Prepared on {p.created_label}", "", f"> **{p.disclaimer}**", ""]
+    _md_urgency(p.urgency, lines)
+    lines += [f"## {SECTION_PROFILE}", ""]
+    lines += [f"- **{line.label}:** {line.value}" for line in p.profile]
+    lines.append("")
+    _md_therapy(p, lines)
+    _md_symptoms(p, lines)
+    lines += [f"## {SECTION_TRIALS}", ""]
+    if not p.trials:
+        lines += [f"**{NO_TRIALS_TEXT}** {NO_TRIALS_HOW}", ""]
+    for trial in p.trials:
+        _md_trial(trial, lines)
+    _md_trials_explained(p, lines)
+    _md_questions(p, lines)
+    _md_resources(p, lines)
+    _md_notes(SECTION_ABOUT, p.basics, lines)
     lines += [f"## {SECTION_SOURCES}", ""]
     lines += [f"- {_md(text) if outside else text}" for text, outside in p.source_parts]
     lines += ["", "---", "", f"*{p.disclaimer}*", ""]

@@ -16,25 +16,34 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
+from matchers.citation import Citation
+from matchers.currency import SINCE_TITLE, before_guide_line
 from matchers.packet import (
+    NEWER_INTRO,
     NO_TRIALS_HOW,
     NO_TRIALS_TEXT,
+    SECTION_ABOUT,
+    SECTION_NEWER,
     SECTION_PROFILE,
     SECTION_QUESTIONS,
     SECTION_RESOURCES,
     SECTION_SOURCES,
     SECTION_SYMPTOMS,
+    SECTION_TESTS,
     SECTION_THERAPY,
     SECTION_TRIALS,
+    SECTION_TRIALS_EXPLAINED,
+    SECTION_URGENCY,
     SHORT_DISCLAIMER,
     Packet,
     PacketTrial,
-    format_date,
     guide_source_label,
+    guide_written_line,
     safe_url,
     trial_facts,
 )
-from matchers.selection import GuidanceNote
+from matchers.public_sources import PublicCitation
+from matchers.selection import GuidanceNote, TherapyCard
 
 #: Where DejaVu Sans (regular, bold) is looked for, in order: Debian/Ubuntu, Fedora, Arch, BSD, macOS.
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -312,6 +321,74 @@ def _note(w: _Writer, note: GuidanceNote) -> None:
     w.source(note.source.section)
 
 
+def _source(w: _Writer, source: Citation | PublicCitation) -> None:
+    """A guide section, or a public page: its name and date, its address (a link) and check date."""
+    if isinstance(source, Citation):
+        w.source(source.section)
+        return
+    w.paragraph(f"Source: {source}. {source.checked_line}", size=SMALL_PT, ink=_QUIET_INK)
+    w.link("Address:", source.url)
+
+
+def _urgency(w: _Writer, p: Packet) -> None:
+    w.heading(SECTION_URGENCY)
+    for group in p.urgency:
+        if not group.signs:
+            continue
+        w.heading(group.title, level=3)
+        w.paragraph(group.text)
+        for sign in group.signs:
+            w.bullets([sign.text])
+            _source(w, sign.source)
+
+
+def _topic(w: _Writer, topic: TherapyCard, written: str) -> None:
+    w.heading(topic.title, level=3)
+    w.paragraph(written, size=SMALL_PT, ink=_QUIET_INK)
+    w.paragraph(topic.summary)
+    w.bullets(topic.why, label="Why this is shown")
+    w.source(topic.source.section)
+    for change in topic.since:
+        w.paragraph(change.text, label=f"{SINCE_TITLE} ({change.date_label}):")
+        for src in change.sources:
+            _source(w, src)
+
+
+def _newer(w: _Writer, p: Packet) -> None:
+    if not p.newer_approvals and p.research_note is None:
+        return
+    w.heading(SECTION_NEWER)
+    w.paragraph(NEWER_INTRO)
+    for approval in p.newer_approvals:
+        w.heading(approval.medicine, level=3)
+        w.paragraph(approval.text)
+        if approval.before_guide:
+            w.paragraph(before_guide_line(approval))
+        for step in approval.steps:
+            w.paragraph(step.what, label=f"{step.date_label}:")
+            _source(w, step.source)
+        w.bullets(approval.why, label="Why this is shown")
+        w.paragraph(approval.ask, label="Ask:")
+    if p.research_note is not None:
+        _note(w, p.research_note)
+
+
+def _notes(w: _Writer, heading: str, notes: Sequence[GuidanceNote], level: int = 2) -> None:
+    if notes:
+        w.heading(heading, level=level)
+        for note in notes:
+            _note(w, note)
+
+
+def _trials_explained(w: _Writer, p: Packet) -> None:
+    _notes(w, SECTION_TRIALS_EXPLAINED, p.trials_explained, level=3)
+    if p.trial_words:
+        w.bullets(
+            [f"{word.term}: {word.text} (Source: {word.source_text})" for word in p.trial_words],
+            label="Words on trial pages",
+        )
+
+
 def _trial(w: _Writer, trial: PacketTrial) -> None:
     w.heading(f"{trial.nct_id}: {trial.title}", level=3)
     w.paragraph(trial.verdict_label, label="What we found:")
@@ -346,21 +423,22 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     w.heading(p.title, level=1)
     w.paragraph(f"Prepared on {p.created_label}")
     w.boxed(p.disclaimer)
+    _urgency(w, p)
 
     w.heading(SECTION_PROFILE)
     for line in p.profile:
         w.paragraph(line.value, label=f"{line.label}:")
 
     w.heading(SECTION_THERAPY)
+    if p.guide_dated:
+        w.paragraph(p.guide_dated, size=SMALL_PT, ink=_QUIET_INK)
     for note in p.therapy_notes:
         _note(w, note)
     if p.brain_note is not None:
         _note(w, p.brain_note)
     for topic in p.therapy_topics:
-        w.heading(topic.title, level=3)
-        w.paragraph(topic.summary)
-        w.bullets(topic.why, label="Why this is shown")
-        w.source(topic.source.section)
+        _topic(w, topic, guide_written_line(p))
+    _newer(w, p)
 
     w.heading(SECTION_SYMPTOMS)
     for site in p.symptoms:
@@ -371,6 +449,7 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
         w.source(site.source.section)
     _note(w, p.two_week_rule)
     _note(w, p.when_to_call)
+    _notes(w, SECTION_TESTS, p.tests_and_scans)
 
     w.heading(SECTION_TRIALS)
     if not p.trials:
@@ -379,6 +458,7 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
         if number:
             w.rule()
         _trial(w, trial)
+    _trials_explained(w, p)
 
     w.heading(SECTION_QUESTIONS)
     for number, q in enumerate(p.questions, start=1):
@@ -392,7 +472,8 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
         if r.phone:
             w.paragraph(r.phone, label="Phone:")
         w.link("Web:", r.url)
-        w.paragraph(format_date(r.last_checked), label="Last checked:", size=SMALL_PT, ink=_QUIET_INK)
+        w.paragraph(r.check_note, size=SMALL_PT, ink=_QUIET_INK)
+    _notes(w, SECTION_ABOUT, p.basics)
 
     w.heading(SECTION_SOURCES)
     w.bullets(p.source_lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from data.resources import RESOURCE_NEEDS, Resource
 from matchers.profile import BIOMARKER_LABELS, SITE_LABELS, PatientProfile
@@ -23,7 +24,7 @@ NEED_LABELS: dict[str, str] = {
     "caregiver-support": "Support for caregivers",
 }
 NEED_REASONS: dict[str, str] = {
-    "emotional-support": "Offers emotional support: people to talk to who understand",
+    "emotional-support": "Offers support: people to talk to who know how it feels",
     "financial-help": "Helps with costs of treatment",
     "trial-navigation": "Helps you find and understand clinical trials",
     "caregiver-support": "Supports the family and friends who care for you",
@@ -48,9 +49,11 @@ _KIND_REASONS: dict[str, str] = {
     "financial": "Can help with costs of treatment",
     "trial-search": "Helps you look for clinical trials",
 }
-_INFORMATION_REASON = "Reliable information about breast cancer and living with it"
+_INFORMATION_REASON = "Facts you can trust about breast cancer and living with it"
 _NATIONAL_LINE_REASON = "The national cancer information line: answers to your questions about cancer"
 _COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: Details confirmed longer ago than this are shown as "not re-checked since", not "last checked".
+STALE_AFTER_DAYS = 730
 
 if not set(NEEDS) <= set(RESOURCE_NEEDS):
     raise RuntimeError("every need a patient can tick must exist in the resources vocabulary")
@@ -72,6 +75,16 @@ class ResourceMatch:
     matched_needs: tuple[str, ...]
     source: str | None = None
     always_listed: bool = False
+
+
+def check_note(last_checked: date, today: date) -> str:
+    """How fresh a resource's details are, in words: 'Last checked 5 March 2024.' or, when the newest
+    confirming source is over two years old, 'Not re-checked since 1 January 2014: call or visit to
+    check before relying on it.' — an old date must never read as a recent check."""
+    day = f"{last_checked.day} {last_checked:%B %Y}"
+    if (today - last_checked).days > STALE_AFTER_DAYS:
+        return f"Not re-checked since {day}: call or visit to check before relying on it."
+    return f"Last checked {day}."
 
 
 def _site_reason(site: str) -> str:
@@ -106,7 +119,15 @@ def _specific_reasons(profile: PatientProfile, resource: Resource) -> list[str] 
         if not markers:
             return None
         reasons.extend(_biomarker_reason(b) for b in markers)
+    if resource.max_age is not None and profile.age is not None:
+        if profile.age > resource.max_age:
+            return None
+        reasons.append(_age_reason(resource.max_age))
     return reasons
+
+
+def _age_reason(max_age: int) -> str:
+    return f"For people diagnosed with breast cancer at {max_age} or younger"
 
 
 def _general_reason(resource: Resource) -> str:
@@ -140,7 +161,8 @@ def match_resources(
     """Choose and order the resources that fit this patient.
 
     A resource is left out when it serves other countries, or is made for another subtype, other
-    sites or other biomarkers than hers (an unknown subtype matches no subtype-specific group). The
+    sites or other biomarkers than hers (an unknown subtype matches no subtype-specific group), or
+    only for people diagnosed younger than her given age (an unknown age keeps it, saying so). The
     document-named program and the country's national information line are kept regardless.
 
     Args:
@@ -180,6 +202,8 @@ def match_resources(
         why.extend(NEED_REASONS[n] for n in helped)
         if not why:
             why.append(_general_reason(resource))
+        if resource.max_age is not None and profile.age is None:
+            why.append(_age_reason(resource.max_age) + " (your age is not given)")
         group = GROUP_SPECIFIC if specific else GROUP_NEEDS if helped else GROUP_GENERAL
         key = (
             _GROUP_RANK[group],

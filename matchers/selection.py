@@ -9,30 +9,23 @@ biomarker, brain status) never hides guidance; it becomes a question for the car
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
 from typing import Any
 
 from data.knowledge import KNOWN_SUBTYPES, KnowledgeBase, Note, QuestionEntry, Therapy
-from matchers.profile import PRIOR_THERAPY_LABELS, SITE_LABELS, SUBTYPE_LABELS, PatientProfile
+from matchers.citation import Citation
+from matchers.currency import NewerApproval, SinceNote, newer_approvals, since_notes
+from matchers.glossary import PHASE_TERMS, VERDICT_TERMS, GlossaryEntry, entry
+from matchers.profile import PRIOR_THERAPY_LABELS, SITE_LABELS, PatientProfile
+from matchers.urgency import UrgencyGroup, urgency_groups
 
 #: Said once at the top of every rendering: the guidance prepares a conversation, it is not advice.
 DISCLAIMER = (
     "This summary comes from a patient guide and helps you prepare for a talk with your care team. "
     "It is not medical advice and does not replace your care team."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """Where a statement comes from: a section heading of the source document."""
-
-    section: str
-    document: str
-
-    def __str__(self) -> str:
-        return f'"{self.document}", section "{self.section}"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +54,8 @@ class TherapyCard:
 
     ``subtypes`` are the subtypes the therapy is for; ``why`` ties it to the profile; ``ask`` holds
     questions that follow from what the profile does not say (e.g. an untested biomarker).
+    ``since`` holds dated notes on what has changed since the guide was written (shown apart from
+    the guide's own words, with their public sources).
     """
 
     id: str
@@ -70,6 +65,7 @@ class TherapyCard:
     why: tuple[str, ...]
     ask: tuple[Question, ...]
     source: Citation
+    since: tuple[SinceNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +97,13 @@ class DocumentInfo:
     title: str
     publisher: str
     reviewer: str
+    written: str = ""
+    written_basis: str = ""
+
+    @property
+    def dated_line(self) -> str:
+        """'From a patient guide written about 2019–2020. …' — said wherever the guide is cited."""
+        return f"The guide was written {self.written}. {self.written_basis}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,8 @@ class Guidance:
 
     ``subtype_guidance`` is set only for an unknown subtype, ``brain_note`` only when the brain is
     among the sites. ``monitoring`` covers follow-up scans and treatment lines, ``diagnosis`` the
-    tests used to find and characterise the cancer.
+    tests used to find and characterise the cancer. ``urgency`` (how soon to get help, most urgent
+    first) and ``newer_approvals`` (since the guide was written) rest on public sources, not the guide.
     """
 
     subtype: str
@@ -131,10 +135,16 @@ class Guidance:
     trials_explained: tuple[GuidanceNote, ...]
     document_resources: tuple[GuidanceNote, ...]
     basics: tuple[GuidanceNote, ...]
+    urgency: tuple[UrgencyGroup, ...] = ()
+    newer_approvals: tuple[NewerApproval, ...] = ()
+    research_note: GuidanceNote | None = None
+    trial_words: tuple[GlossaryEntry, ...] = ()
 
 
 _TREATMENT_NOTE_IDS = ("treatable", "personalized", "several-options")
 _SYMPTOM_NOTE_IDS = ("symptoms-vary", "other-causes")
+#: The guide's advice to bring what one reads to the care team, shown with anything newer.
+_RESEARCH_NOTE_ID = "bring-questions"
 
 
 def select_guidance(profile: PatientProfile, kb: KnowledgeBase) -> Guidance:
@@ -164,7 +174,13 @@ def select_guidance(profile: PatientProfile, kb: KnowledgeBase) -> Guidance:
     return Guidance(
         subtype=profile.subtype,
         sites=profile.sites,
-        document=DocumentInfo(kb.source.title, kb.source.publisher, kb.source.reviewer),
+        document=DocumentInfo(
+            kb.source.title,
+            kb.source.publisher,
+            kb.source.reviewer,
+            kb.source.written,
+            kb.source.written_basis,
+        ),
         disclaimer=DISCLAIMER,
         therapy_cards=cards,
         subtype_guidance=_subtype_guidance(kb, document) if profile.subtype == "unknown" else None,
@@ -181,6 +197,12 @@ def select_guidance(profile: PatientProfile, kb: KnowledgeBase) -> Guidance:
         trials_explained=tuple(_note(n, document) for n in kb.trials),
         document_resources=tuple(_note(n, document) for n in kb.resources),
         basics=tuple(_note(n, document) for n in kb.basics),
+        urgency=urgency_groups(profile, kb),
+        newer_approvals=newer_approvals(profile, kb),
+        research_note=note(_RESEARCH_NOTE_ID) if _has_note(kb, _RESEARCH_NOTE_ID) else None,
+        trial_words=tuple(
+            entry(kb, t) for t in (*PHASE_TERMS.values(), "randomized", *VERDICT_TERMS.values())
+        ),
     )
 
 
@@ -219,7 +241,7 @@ def _card(therapy: Therapy, profile: PatientProfile, kb: KnowledgeBase, document
         ask.append(_question(kb.question("ask-hormone-receptor"), document))
     had = [t for t in therapy.prior_therapies if profile.had(t)]
     if had:
-        names = ", ".join(PRIOR_THERAPY_LABELS[t] for t in had)
+        names = ", ".join(short_therapy_label(t) for t in had)
         why.append(f"Your profile lists among past treatments: {names}.")
         ask.append(_question(kb.question("ask-already-had"), document))
     return TherapyCard(
@@ -230,7 +252,14 @@ def _card(therapy: Therapy, profile: PatientProfile, kb: KnowledgeBase, document
         why=tuple(w for w in why if w),
         ask=tuple(ask),
         source=Citation(therapy.section, document),
+        since=since_notes(kb, therapy.id),
     )
+
+
+def short_therapy_label(therapy: str) -> str:
+    """A past treatment's name without the example medicines in brackets ('CDK4/6 inhibitor'), so a
+    guide card never names a medicine the guide does not use."""
+    return PRIOR_THERAPY_LABELS[therapy].split(" (")[0]
 
 
 def _subtype_guidance(kb: KnowledgeBase, document: str) -> SubtypeGuidance:
@@ -297,101 +326,10 @@ def guidance_to_dict(guidance: Guidance) -> dict[str, Any]:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value
-
-
-_WIDTH = 88
-
-
-def _wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent if subsequent is None else subsequent,
-        break_on_hyphens=False,
-    )
-
-
-def _heading(title: str) -> list[str]:
-    return ["", title.upper(), "=" * len(title)]
-
-
-def _source_line(source: Citation, indent: str = "  ") -> list[str]:
-    return _wrap(f'Source: section "{source.section}"', indent)
-
-
-def _note_lines(note: GuidanceNote, indent: str = "") -> list[str]:
-    lines = _wrap(f"{note.title}: {note.text}", indent, indent + "  ")
-    lines += [line for item in note.items for line in _wrap(f"- {item}", indent + "  ", indent + "    ")]
-    return lines + _source_line(note.source, indent + "  ")
-
-
-def format_guidance_text(guidance: Guidance) -> str:
-    """Render the guidance as plain text for a terminal, in the order a patient would read it."""
-    g = guidance
-    sites = ", ".join(SITE_LABELS[s] for s in g.sites)
-    lines = [
-        "MBC Navigator: what the patient guide says for your situation",
-        f"Subtype: {SUBTYPE_LABELS[g.subtype]}. Where the cancer has spread: {sites}.",
-        *_wrap(g.disclaimer),
-        *_wrap(
-            f'Source: "{g.document.title}" ({g.document.publisher}), '
-            f"medically reviewed by {g.document.reviewer}."
-        ),
-    ]
-
-    lines += _heading("Treatment")
-    if g.subtype_guidance is not None:
-        sg = g.subtype_guidance
-        lines += _wrap(f"Your subtype is not known yet. {sg.text}")
-        lines += _wrap(f"Why it matters: {sg.why_it_matters}")
-        lines += _source_line(sg.source)
-        lines.append("")
-        lines += _wrap("Treatments the guide describes for each subtype:")
-    lines += _note_lines(g.biology_note)
-    if g.brain_note is not None:
-        lines += _note_lines(g.brain_note)
-    for card in g.therapy_cards:
-        lines.append("")
-        lines += _wrap(f"* {card.title}")
-        lines += _wrap(card.summary, "  ")
-        lines += [line for why in card.why for line in _wrap(f"Why this is shown: {why}", "  ", "    ")]
-        lines += [line for q in card.ask for line in _wrap(f"Question: {q.text}", "  ", "    ")]
-        lines += _source_line(card.source)
-    lines.append("")
-    for note in g.treatment_notes:
-        lines += _note_lines(note)
-
-    lines += _heading("Symptoms to watch")
-    for site in g.symptoms:
-        lines.append(f"{site.label}:")
-        lines += [line for s in site.symptoms for line in _wrap(f"- {s}", "  ", "    ")]
-        if site.note:
-            lines += _wrap(site.note, "  ")
-        lines += _source_line(site.source)
-    for note in (g.two_week_rule, g.when_to_call, *g.symptom_notes):
-        lines += _note_lines(note)
-
-    lines += _heading("Tests and scans")
-    for note in (*g.diagnosis, *g.monitoring):
-        lines += _note_lines(note)
-
-    lines += _heading("Questions for your care team")
-    for number, q in enumerate(g.questions, start=1):
-        hang = " " * len(f"{number}. ")
-        lines += _wrap(f"{number}. {q.text}", "", hang)
-        lines += _source_line(q.source, hang)
-
-    lines += _heading("Clinical trials")
-    for note in g.trials_explained:
-        lines += _note_lines(note)
-
-    lines += _heading("Support named in the guide")
-    for note in g.document_resources:
-        lines += _note_lines(note)
-    return "\n".join(lines).strip() + "\n"

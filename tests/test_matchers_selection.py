@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.knowledge import KNOWN_SUBTYPES, load_knowledge
+from matchers.guidance_text import format_guidance_text
 from matchers.profile import BIOMARKERS, BRAIN_METS_STATUSES, SITES, SUBTYPES, PatientProfile
 from matchers.selection import (
     Citation,
     Guidance,
     TherapyCard,
-    format_guidance_text,
     guidance_to_dict,
     select_guidance,
 )
@@ -121,7 +121,7 @@ def test_her2_positive_with_brain_shows_both_antibodies_and_the_radiation_note()
 def test_her2_positive_asks_about_hormone_receptor_only_when_not_given() -> None:
     unknown_hr = card(guide("her2-positive"), "taxane-her2-antibodies")
     assert [q.id for q in unknown_hr.ask] == ["ask-hormone-receptor"]
-    assert "hormone-receptor" in unknown_hr.ask[0].text
+    assert "hormone receptors" in unknown_hr.ask[0].text
     assert "ask-hormone-receptor" in question_ids(guide("her2-positive"))
     for hr in ("positive", "negative"):
         g = guide("her2-positive", hormone_receptor=hr)
@@ -153,7 +153,7 @@ def test_hr_positive_shows_cdk46_and_alpelisib_and_asks_about_pik3ca_when_unknow
     g = guide("hr-positive")
     cdk = card(g, "cdk46-endocrine")
     assert "CDK4/6" in cdk.title and "endocrine" in cdk.title.lower()
-    assert cdk.why == ("Your cancer is hormone-receptor-positive.",)
+    assert cdk.why == ("Your cancer has hormone receptors.",)
     alpelisib = card(g, "alpelisib-pik3ca")
     assert "Piqray" in alpelisib.title and "PI3-kinase" in alpelisib.summary
     assert [q.text for q in alpelisib.ask] == [PIK3CA_QUESTION]
@@ -190,7 +190,7 @@ def test_unknown_subtype_shows_all_three_and_asks_which_subtype() -> None:
     assert g.subtype_guidance.question.id == "ask-subtype"
     assert question_ids(g)[0] == "ask-subtype"
     for c in g.therapy_cards:
-        assert any(w.startswith("This applies only if your cancer is") for w in c.why), c.id
+        assert any("only if your cancer" in w for w in c.why), c.id
     assert "ask-pik3ca-test" not in question_ids(g)
 
 
@@ -327,7 +327,7 @@ def test_guidance_to_dict_is_json_ready_and_keeps_field_names() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["subtype"] == "her2-positive" and data["sites"] == ["lung", "brain"]
     first = data["therapy_cards"][0]
-    assert set(first) == {"id", "title", "summary", "subtypes", "why", "ask", "source"}
+    assert set(first) == {"id", "title", "summary", "subtypes", "why", "ask", "source", "since"}
     assert first["source"] == {"section": "Advances in treatment", "document": KB.source.title}
     assert data["brain_note"]["id"] == "brain-exception"
     assert data["subtype_guidance"] is None
@@ -346,7 +346,7 @@ def test_text_rendering_holds_cards_symptoms_questions_and_sources() -> None:
         assert f"{number}. {q.text.split()[0]}" in text
     assert 'Source: section "Treatments"' in text
     assert g.disclaimer.split(".")[0] in text.replace("\n", " ")
-    assert all(len(line) <= 88 for line in text.splitlines())
+    assert all(len(line) <= 88 for line in text.splitlines() if not line.strip().startswith("https://"))
 
 
 def test_text_rendering_of_unknown_subtype_leads_with_finding_it_out() -> None:

@@ -1,4 +1,5 @@
-"""Page: the standard treatments the guide describes for this subtype and these sites."""
+"""Page: the standard treatments the guide describes for this subtype and these sites, what has
+changed since the guide was written, and the newer approvals to ask about."""
 
 import streamlit as st
 
@@ -6,6 +7,7 @@ from dashboard import components, guide
 
 profile, _ = components.page("Treatments and care")
 guidance = guide.guidance_for(profile)
+guide.guide_date(guidance)
 
 if guidance.subtype_guidance is not None:
     with st.container(border=True):
@@ -23,12 +25,15 @@ if guidance.brain_note is not None:
 guide.note(guidance.biology_note, heading_level=3)
 
 st.header("Standard treatments in the guide")
+st.caption(f"The guide was written {guidance.document.written}. Changes since then are marked 🕒.")
 if guidance.subtype_guidance is not None:
     st.caption("Your subtype is not known yet, so every subtype's treatments are shown.")
 for card in guidance.therapy_cards:
-    guide.therapy_card(card)
+    guide.therapy_card(card, guidance.document.written)
 for item in guidance.treatment_notes:
     guide.note(item)
+
+guide.newer_approvals(guidance.newer_approvals, guidance.research_note)
 
 st.header("Tests, scans and follow-up")
 for item in (*guidance.diagnosis, *guidance.monitoring):
@@ -41,3 +46,9 @@ st.header("About clinical trials")
 for item in guidance.trials_explained:
     guide.note(item)
 st.page_link("views/trials.py", label="See trials that may fit you", icon="🔬")
+
+st.header("About metastatic breast cancer")
+for item in guidance.basics:
+    guide.note(item)
+
+guide.glossary_section()

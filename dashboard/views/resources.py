@@ -1,10 +1,12 @@
 """Page: support groups, help lines and financial help that fit this patient."""
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard import components, state
 from data.resources import load_resources
-from matchers.resources import NEED_LABELS, NEEDS, match_resources
+from matchers.resources import NEED_LABELS, NEEDS, check_note, match_resources
 
 COUNTRIES: dict[str, str] = {"US": "United States", "CA": "Canada", "GB": "United Kingdom"}
 
@@ -39,4 +41,4 @@ for match in matches:
         if resource.phone:
             contact.insert(0, f"📞 {resource.phone}")
         st.markdown(" · ".join(contact))
-        st.caption(f"Phone and web address last checked {resource.last_checked:%d %B %Y}.")
+        st.caption("Phone and web address: " + check_note(resource.last_checked, date.today()))

@@ -54,6 +54,7 @@ st.caption(
 )
 
 trial_view.verdict_counts(results.matches)
+trial_view.words_explained()
 filtered = trial_view.filters(results.matches, has_origin=origin is not None)
 trial_view.table(filtered)
 trial_view.nearest_sites_map(filtered, origin)
