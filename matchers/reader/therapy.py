@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from matchers.findings import (
     Allowed,
@@ -174,6 +175,142 @@ def _items_for(names: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(expanded)))
 
 
+@dataclass(slots=True)
+class _Sentence:
+    """What the prior-therapy reader works out once per sentence, for all its mentions."""
+
+    text: str
+    kind: Source
+    #: Washout windows are read outside brackets: "(allowed if the interval was at least 12
+    #: months)" qualifies an exception, not the rule itself.
+    unbracketed: str
+    washed: set[int]
+    examples: list[tuple[int, int]]
+    _conditional: bool | None = None
+
+    @property
+    def conditional(self) -> bool:
+        """ "HR-positive patients must have had ...": a rule for some patients (inclusions only)."""
+        if self._conditional is None:
+            self._conditional = self.kind == "inclusion" and CONDITIONAL.search(self.text) is not None
+        return self._conditional
+
+
+def _mention_name(
+    sentence: _Sentence, start: int, end: int, name: str, skip_generic: bool
+) -> str | None:
+    """The therapy a mention names, or ``None`` when the mention is not a rule about it."""
+    text = sentence.text
+    if skip_generic and name in GENERIC_CLASSES:
+        return None
+    if any(a <= start < b for a, b in sentence.examples):
+        return None  # "any systemic therapy (e.g. endocrine therapy, CDK4/6 inhibitor)": examples
+    if name == "adc" and ("topoisomerase" in text or "exatecan" in text or "deruxtecan" in text):
+        return "topo1-adc"
+    in_conjugate = "conjugate" in text or "adc" in text
+    if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
+        return None
+    return name
+
+
+def _windows(text: str, start: int, end: int) -> tuple[str, str]:
+    """The clause before a mention and the words after it."""
+    pre = pre_window(text, start, 90)
+    if "of which" in pre or "which must" in pre:  # "... lines, one of which must include X"
+        pre = pre_window(text, start, 170)
+    return pre, text[end : end + 40]
+
+
+def _not_history(pre: str, post: str) -> bool:
+    """ "Paclitaxel-induced neuropathy", "recovered from toxicity of", "as paclitaxel is ..."."""
+    if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
+        return True
+    return bool(_IS_AFTER.match(post) and _BECAUSE_BEFORE.search(pre))
+
+
+_PRIOR_AFTER = re.compile(
+    r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
+    r"exposed|experienced|failure|progression)\b"
+)
+_WHICH_MUST = re.compile(r"\bone\s+of\s+which\b|\bwhich\s+must\b")
+
+
+def _is_history(kind: Source, pre: str, post: str, inherited: bool) -> bool:
+    """Whether the mention is about treatment already received, not one planned or current."""
+    if inherited:
+        return True
+    named_as_history = (
+        last_match(_PRIOR_CONTEXT, pre) or _PRIOR_AFTER.match(post) or _NAIVE_AFTER.match(post)
+    )
+    if named_as_history is None:
+        return False
+    future = last_match(_FUTURE_CONTEXT, pre)
+    if future is None or _WHICH_MUST.search(pre):
+        return True
+    strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
+    return strong is not None and future.start() <= strong.start()
+
+
+def _mention_mode(
+    text: str, kind: Source, span: tuple[int, int], post: str, previous: tuple[int, Polarity] | None
+) -> Polarity:
+    mode = polarity(text, span[0], span[1], kind)
+    if previous is not None and mode != "allow":
+        mode = previous[1]  # the next drug of one list: "no prior paclitaxel or docetaxel"
+    if _NAIVE_AFTER.match(post):
+        mode = "exclude" if mode == "require" else "require"
+    return mode
+
+
+def _washout_only(sentence: _Sentence, index: int, pre: str, mode: Polarity) -> bool:
+    """A window of time ("no chemotherapy within 3 weeks") makes the rule a washout, not history."""
+    if index not in sentence.washed:
+        return False
+    unbracketed = sentence.unbracketed
+    return bool(
+        mode == "exclude"
+        or "since" in unbracketed
+        or not _STRONG_PRIOR.search(pre)
+        or _SHORT_WASHOUT.search(unbracketed)
+        # "previous adjuvant hormone therapy > 12 months prior to enrolment": when adjuvant
+        # treatment was given, it must have ended long enough ago; nobody is required to have had it
+        or ("adjuvant" in pre and not _DEMANDS.search(pre))
+    )
+
+
+def _rule_applies(sentence: _Sentence, name: str, end: int, mode: Polarity) -> bool:
+    text = sentence.text
+    if name in GENERIC_CLASSES and METASTATIC_SCOPE.search(_unbracketed_tail(text, end)):
+        return False  # "no prior chemotherapy for metastatic disease" is a line limit
+    if mode == "require" and sentence.conditional:
+        return False
+    # "no prior chemotherapy for patients with stage I-III disease": not for her
+    return not (mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end))
+
+
+def _require_together(
+    text: str, quote: str, kind: Source, out: Collector, required: list[tuple[int, int, str]]
+) -> None:
+    """Therapies a sentence requires: each one ("trastuzumab, pertuzumab and T-DM1") or any one
+    of them ("a taxane or an anthracycline")."""
+    setting = _setting_of(text, required[-1][1], required[0][0])
+    last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
+    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
+        for _, _, name in required:
+            out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]))
+    else:
+        names = [name for _, _, name in required]
+        out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names))
+
+
+def _sentence_worth_reading(text: str, kind: Source) -> bool:
+    if kind == "title" and not _TITLE_HISTORY.search(text):
+        return False  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
+    if kind not in ("inclusion", "exclusion", "title"):
+        return False
+    return not (_NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text))
+
+
 def read_prior_therapy(
     text: str,
     quote: str,
@@ -190,113 +327,43 @@ def read_prior_therapy(
     treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
     sentences already read as a line-of-therapy limit.
     """
-    if kind == "title" and not _TITLE_HISTORY.search(text):
-        return  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
-    if kind not in ("inclusion", "exclusion", "title"):
+    if not _sentence_worth_reading(text, kind):
         return
     mentions = drug_mentions(text, literals)
-    if not mentions:
+    if not mentions or _NEVER_A_PRIOR.search(text):
         return
-    if _NEVER_A_PRIOR.search(text):
-        return
-    if _NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text):
-        return
-    conditional: bool | None = None if kind == "inclusion" else False  # computed when needed
-    # Washout windows are read outside brackets: "(allowed if the interval was at least 12 months)"
-    # qualifies an exception, not the rule itself.
-    unbracketed = BRACKETED.sub(" ", text) if "(" in text else text
-    topo1 = "topoisomerase" in text or "exatecan" in text or "deruxtecan" in text
-    in_conjugate = "conjugate" in text or "adc" in text
-    washed = _washout_mentions(text, mentions)
-    examples = _example_spans(text, mentions) if "(" in text else []
+    sentence = _Sentence(
+        text,
+        kind,
+        unbracketed=BRACKETED.sub(" ", text) if "(" in text else text,
+        washed=_washout_mentions(text, mentions),
+        examples=_example_spans(text, mentions) if "(" in text else [],
+    )
     required: list[tuple[int, int, str]] = []
     previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
-    for index, (start, end, name) in enumerate(mentions):
-        if skip_generic and name in GENERIC_CLASSES:
+    for index, (start, end, found) in enumerate(mentions):
+        name = _mention_name(sentence, start, end, found, skip_generic)
+        if name is None:
             continue
-        if any(a <= start < b for a, b in examples):
-            continue  # "any systemic therapy (e.g. endocrine therapy, CDK4/6 inhibitor)": examples
-        if name == "adc" and topo1:
-            name = "topo1-adc"
-        if name == "chemotherapy" and in_conjugate and text[start:end].startswith("chemotherapeutic"):
+        pre, post = _windows(text, start, end)
+        if _not_history(pre, post):
             continue
-        pre = pre_window(text, start, 90)
-        if "of which" in pre or "which must" in pre:  # "... lines, one of which must include X"
-            pre = pre_window(text, start, 170)
-        post = text[end : end + 40]
-        if _INDUCED_AFTER.match(post) or _NOT_HISTORY.search(pre):
-            continue
-        if _IS_AFTER.match(post) and _BECAUSE_BEFORE.search(pre):
-            continue  # "... excluded, as paclitaxel is hepatotoxic": a reason, not a rule
         inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
-        prior_match = last_match(_PRIOR_CONTEXT, pre)
-        prior_after = re.match(
-            r"^\s*[\w\s/-]{0,30}?\b(?:pretreated|pre-treated|refractory|resistant|"
-            r"exposed|experienced|failure|progression)\b",
-            post,
-        )
-        if (
-            prior_match is None
-            and prior_after is None
-            and not _NAIVE_AFTER.match(post)
-            and not inherited
-        ):
+        if not _is_history(kind, pre, post, inherited):
             continue
-        future = last_match(_FUTURE_CONTEXT, pre)
-        if future is not None and re.search(r"\bone\s+of\s+which\b|\bwhich\s+must\b", pre):
-            future = None
-        strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
-        if future is not None and (strong is None or future.start() > strong.start()) and not inherited:
+        mode = _mention_mode(text, kind, (start, end), post, previous if inherited else None)
+        if _washout_only(sentence, index, pre, mode) or not _rule_applies(sentence, name, end, mode):
             continue
-        mode = polarity(text, start, end, kind)
-        if inherited and previous is not None and mode != "allow":
-            mode = previous[1]
-        if _NAIVE_AFTER.match(post):
-            mode = "exclude" if mode == "require" else "require"
-        if name in GENERIC_CLASSES and METASTATIC_SCOPE.search(_unbracketed_tail(text, end)):
-            continue  # "no prior chemotherapy for metastatic disease" is a line limit
-        if index in washed and (
-            mode == "exclude"
-            or "since" in unbracketed
-            or not _STRONG_PRIOR.search(pre)
-            or _SHORT_WASHOUT.search(unbracketed)
-            # "previous adjuvant hormone therapy > 12 months prior to enrolment": when adjuvant
-            # treatment was given, it must have ended long enough ago; nobody is required to have had it
-            or ("adjuvant" in pre and not _DEMANDS.search(pre))
-        ):
-            continue
-        if mode == "require" and conditional is None:
-            conditional = CONDITIONAL.search(text) is not None
-        if mode == "require" and conditional:
-            continue
-        if mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end):
-            continue  # "no prior chemotherapy for patients with stage I-III disease": not for her
         previous = (end, mode)
-        if mode == "allow":
-            if not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
-                out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
-            continue
-        if mode == "exclude":
-            out.require(
-                Factor.PRIOR_THERAPY,
-                False,
-                quote,
-                kind,
-                _setting_of(text, end, start),
-                items=_items_for([name]),
-            )
-        else:
+        if mode == "allow" and not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
+            out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
+        elif mode == "exclude":
+            setting = _setting_of(text, end, start)
+            out.require(Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]))
+        elif mode == "require":
             required.append((start, end, name))
-    if not required:
-        return
-    setting = _setting_of(text, required[-1][1], required[0][0])
-    last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
-    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
-        for _, _, name in required:  # "trastuzumab, pertuzumab and T-DM1": each one is required
-            out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]))
-    else:
-        names = [name for _, _, name in required]
-        out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names))
+    if required:
+        _require_together(text, quote, kind, out, required)
 
 
 _BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
