@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from matchers.findings import (
     Allowed,
@@ -74,65 +75,107 @@ def _symptomatic_only(text: str) -> Qualifier:
     return Qualifier.SYMPTOMATIC
 
 
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """What a sentence about brain metastases says about them, read once."""
+
+    text: str
+    quote: str
+    kind: Source
+    allowing: bool
+    stable: bool
+    active: bool
+
+
+def _in_label(cues: _Cues, out: Collector) -> None:
+    """A title or condition about brain metastases makes them the study's subject."""
+    if cues.allowing:
+        out.allow(Allowed.BRAIN_ANY, cues.quote, cues.kind)
+    elif not EXCEPTION.search(cues.text):
+        out.require(Factor.BRAIN_METS, True, cues.quote, cues.kind)
+
+
+def _allowed(cues: _Cues, out: Collector) -> None:
+    """ "Treated, stable brain metastases are allowed"; "untreated brain metastases are eligible"."""
+    quote, kind = cues.quote, cues.kind
+    if cues.stable:
+        out.allow(Allowed.BRAIN_STABLE, quote, kind)
+        if cues.active and "or" in cues.text and kind == "inclusion":
+            out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
+        else:
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+    elif cues.active:
+        out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
+    else:
+        out.allow(Allowed.BRAIN_ANY, quote, kind)
+
+
+def _excluded(cues: _Cues, out: Collector) -> None:
+    quote, kind = cues.quote, cues.kind
+    if cues.stable and BRAIN_CONDITIONAL.search(cues.text):
+        # "Participants with brain metastases must be stable after local therapy", even when
+        # written among the exclusions, sets the condition under which they are accepted.
+        out.allow(Allowed.BRAIN_STABLE, quote, kind)
+        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+    elif cues.active:
+        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(cues.text))
+    else:
+        out.require(Factor.BRAIN_METS, False, quote, kind)
+
+
+def _required(cues: _Cues, out: Collector) -> None:
+    quote, kind = cues.quote, cues.kind
+    if BRAIN_CONDITIONAL.search(cues.text) and (cues.stable or not cues.active):
+        out.allow(Allowed.BRAIN_STABLE if cues.stable else Allowed.BRAIN_ANY, quote, kind)
+        if cues.stable:
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+    else:
+        out.require(Factor.BRAIN_METS, True, quote, kind)
+        if cues.active and not cues.stable:
+            out.require(Factor.BRAIN_METS_ACTIVE, True, quote, kind)
+
+
+def _leptomeningeal(cues: _Cues, lepto: re.Match[str], named_brain: bool, out: Collector) -> None:
+    if cues.kind not in ("inclusion", "exclusion") or cues.allowing:
+        return
+    mode = polarity(cues.text, lepto.start(), lepto.end(), cues.kind)
+    if mode == "exclude":
+        out.require(Factor.LEPTOMENINGEAL, False, cues.quote, cues.kind)
+    elif mode == "require" and not named_brain:
+        out.require(Factor.LEPTOMENINGEAL, True, cues.quote, cues.kind)
+
+
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Brain metastases required, excluded, or allowed when treated and stable; leptomeningeal."""
     mention = _BRAIN.search(text)
     lepto = _LEPTO.search(text)
-    if mention is None and lepto is None:
+    anchor = mention or lepto
+    if anchor is None:
         _read_brain_radiation(text, quote, kind, out)  # "Prior brain radiotherapy"
         return
-    anchor = mention or lepto
-    assert anchor is not None
     metastatic_first = anchor.group(0).startswith(("metasta", "mets"))
     if "primary" in text[max(0, anchor.start() - 25) : anchor.start()] and not metastatic_first:
         return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
-    mode = polarity(text, anchor.start(), anchor.end(), kind)
-    not_allowed = NOT_ALLOWED.search(text) is not None
-    allowing = not not_allowed and ALLOWING.search(text) is not None
-    stable = _BRAIN_STABLE.search(text) is not None
-    active = _BRAIN_ACTIVE.search(_BRAIN_STABLE.sub(" ", text)) is not None
+    cues = _Cues(
+        text,
+        quote,
+        kind,
+        allowing=NOT_ALLOWED.search(text) is None and ALLOWING.search(text) is not None,
+        stable=_BRAIN_STABLE.search(text) is not None,
+        active=_BRAIN_ACTIVE.search(_BRAIN_STABLE.sub(" ", text)) is not None,
+    )
     if mention is not None:
+        mode = polarity(text, anchor.start(), anchor.end(), kind)
         if kind in ("title", "conditions"):
-            if allowing:
-                out.allow(Allowed.BRAIN_ANY, quote, kind)
-            elif not EXCEPTION.search(text):
-                out.require(Factor.BRAIN_METS, True, quote, kind)
-        elif allowing:
-            if stable:
-                out.allow(Allowed.BRAIN_STABLE, quote, kind)
-                if not (active and "or" in text and kind == "inclusion"):
-                    out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
-                else:
-                    out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
-            elif active:
-                out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
-            else:
-                out.allow(Allowed.BRAIN_ANY, quote, kind)
-        elif mode == "exclude" and stable and BRAIN_CONDITIONAL.search(text):
-            # "Participants with brain metastases must be stable after local therapy", even when
-            # written among the exclusions, sets the condition under which they are accepted.
-            out.allow(Allowed.BRAIN_STABLE, quote, kind)
-            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+            _in_label(cues, out)
+        elif cues.allowing:
+            _allowed(cues, out)
         elif mode == "exclude":
-            if active:
-                out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(text))
-            else:
-                out.require(Factor.BRAIN_METS, False, quote, kind)
+            _excluded(cues, out)
         elif mode == "require":
-            if BRAIN_CONDITIONAL.search(text) and (stable or not active):
-                out.allow(Allowed.BRAIN_STABLE if stable else Allowed.BRAIN_ANY, quote, kind)
-                if stable:
-                    out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
-            else:
-                out.require(Factor.BRAIN_METS, True, quote, kind)
-                if active and not stable:
-                    out.require(Factor.BRAIN_METS_ACTIVE, True, quote, kind)
-    if lepto is not None and kind in ("inclusion", "exclusion"):
-        lepto_mode = polarity(text, lepto.start(), lepto.end(), kind)
-        if lepto_mode == "exclude" and not allowing:
-            out.require(Factor.LEPTOMENINGEAL, False, quote, kind)
-        elif lepto_mode == "require" and not allowing and mention is None:
-            out.require(Factor.LEPTOMENINGEAL, True, quote, kind)
+            _required(cues, out)
+    if lepto is not None:
+        _leptomeningeal(cues, lepto, mention is not None, out)
     _read_brain_radiation(text, quote, kind, out)
 
 
