@@ -10,6 +10,7 @@ from matchers.findings import (
 )
 from matchers.reader.collector import Collector
 from matchers.reader.context import polarity
+from matchers.reader.text import Polarity
 
 _ECOG = re.compile(
     r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|who\s+(?:performance|ps)|world\s+health\s+organi[sz]ation|"
@@ -39,42 +40,38 @@ def _ecog_from_kps(kps: int) -> int:
     return 4
 
 
-def read_performance(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """ECOG (or WHO, Zubrod) range; Karnofsky scores mapped to ECOG."""
-    if kind not in ("inclusion", "exclusion"):
-        return
-    match = _ECOG.search(text)
-    if match is not None:
-        nums = [int(d) for d in re.findall(r"[0-4]", match.group("nums"))]
-        cmp = " ".join((match.group("cmp") or "").split())
-        tail = (match.group("tail") or "").strip()
-        mode = polarity(text, match.start(), match.end(), kind)
-        low, high = min(nums), max(nums)
-        if len(nums) == 1:
-            n = nums[0]
-            if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(
-                r"less|lower|better|below", tail
-            ):
-                low, high = 0, n
-            elif cmp in ("<", "less than"):
-                low, high = 0, n - 1
-            elif cmp in (">=", "=>") or re.search(r"higher|more|greater|worse", tail):
-                low, high = n, 4
-            elif cmp in (">", "greater than", "more than"):
-                low, high = n + 1, 4
-            else:
-                low, high = (0, n) if mode == "require" else (n, 4)
-        if mode == "exclude":
-            if low == 0 and high < 4:
-                out.limit(LimitFactor.ECOG, high + 1, None, quote, kind)
-            elif low > 0:
-                out.limit(LimitFactor.ECOG, None, low - 1, quote, kind)
-        elif mode == "require":
-            out.limit(LimitFactor.ECOG, low if low > 0 else None, high, quote, kind)
-        return
-    kps = _KPS.search(text)
-    if kps is None:
-        return
+def _single_score_range(n: int, cmp: str, tail: str, mode: Polarity) -> tuple[int, int]:
+    """The scores one written score stands for: "ECOG <= 1" is 0-1, "ECOG 2 or worse" is 2-4."""
+    if cmp in ("<=", "=<", "at most", "up to", "no more than") or re.search(
+        r"less|lower|better|below", tail
+    ):
+        return 0, n
+    if cmp in ("<", "less than"):
+        return 0, n - 1
+    if cmp in (">=", "=>") or re.search(r"higher|more|greater|worse", tail):
+        return n, 4
+    if cmp in (">", "greater than", "more than"):
+        return n + 1, 4
+    return (0, n) if mode == "require" else (n, 4)
+
+
+def _read_ecog(match: re.Match[str], text: str, quote: str, kind: Source, out: Collector) -> None:
+    nums = [int(d) for d in re.findall(r"[0-4]", match.group("nums"))]
+    cmp = " ".join((match.group("cmp") or "").split())
+    tail = (match.group("tail") or "").strip()
+    mode = polarity(text, match.start(), match.end(), kind)
+    low, high = min(nums), max(nums)
+    if len(nums) == 1:
+        low, high = _single_score_range(nums[0], cmp, tail, mode)
+    if mode == "exclude" and low == 0 and high < 4:
+        out.limit(LimitFactor.ECOG, high + 1, None, quote, kind)
+    elif mode == "exclude" and low > 0:
+        out.limit(LimitFactor.ECOG, None, low - 1, quote, kind)
+    elif mode == "require":
+        out.limit(LimitFactor.ECOG, low if low > 0 else None, high, quote, kind)
+
+
+def _read_karnofsky(kps: re.Match[str], text: str, quote: str, kind: Source, out: Collector) -> None:
     n = int(kps.group("n"))
     n2 = int(kps.group("n2")) if kps.group("n2") else None
     if n > 100:
@@ -91,3 +88,16 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
         if cmp in (">", "greater than", "more than"):
             minimum = n + 10
         out.limit(LimitFactor.ECOG, None, _ecog_from_kps(minimum), quote, kind)
+
+
+def read_performance(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """ECOG (or WHO, Zubrod) range; Karnofsky scores mapped to ECOG."""
+    if kind not in ("inclusion", "exclusion"):
+        return
+    match = _ECOG.search(text)
+    if match is not None:
+        _read_ecog(match, text, quote, kind, out)
+        return
+    kps = _KPS.search(text)
+    if kps is not None:
+        _read_karnofsky(kps, text, quote, kind, out)
