@@ -132,23 +132,21 @@ _EQUIVOCAL = re.compile(
 )
 
 
-def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
-    if out.any_subtype and kind in ("inclusion", "exclusion"):
-        return
-    mentions = receptor_mentions(text)
-    if not mentions or _ANY_STATUS.search(text):
-        return
-    if kind in ("inclusion", "exclusion"):
-        if CONDITIONAL.search(text):
-            return
-        recorded = _RECORDED.search(text)
-        if recorded is not None:
-            own = text.rfind(". ", 0, mentions[0][0]) + 1  # its own sentence, not a parent line's
-            if not _REQUIRING.search(text, own, recorded.end()):
-                return  # "HER2 ... positivity will be recorded", not "must be HER2+ (tested centrally)"
-        if _EQUIVOCAL.search(text, max(0, mentions[0][0] - 60), mentions[0][0]):
-            return  # "inconclusive, equivocal or unavailable HER2 result": about the test
+def _not_a_rule(text: str, mentions: list[tuple[int, int, str]]) -> bool:
+    """A receptor status one group needs, that is only recorded, or that is about the test."""
+    if CONDITIONAL.search(text):
+        return True
+    recorded = _RECORDED.search(text)
+    if recorded is not None:
+        own = text.rfind(". ", 0, mentions[0][0]) + 1  # its own sentence, not a parent line's
+        if not _REQUIRING.search(text, own, recorded.end()):
+            return True  # "HER2 ... positivity will be recorded", not "must be HER2+ (tested centrally)"
+    # "inconclusive, equivocal or unavailable HER2 result": about the test
+    return _EQUIVOCAL.search(text, max(0, mentions[0][0] - 60), mentions[0][0]) is not None
+
+
+def _cells_named(text: str, mentions: list[tuple[int, int, str]]) -> frozenset[str]:
+    """The cells the mentions narrow to; mentions joined by "or" (cohorts) add up."""
     groups: list[frozenset[str]] = []
     current = ALL_CELLS
     previous_end: int | None = None
@@ -160,22 +158,38 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
         current = narrowed if narrowed else current
         previous_end = end
     groups.append(current)
-    cells = frozenset().union(*groups)
+    return frozenset().union(*groups)
+
+
+def _read_her2_low(
+    text: str, quote: str, kind: Source, out: Collector, mentions: list[tuple[int, int, str]]
+) -> None:
+    low = next((start for start, _, name in mentions if name == "her2_low"), None)
+    if low is None or (kind == "title" and TITLE_TOPIC.search(text, 0, low)):
+        return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
+    if not _HER2_ZERO.search(text):
+        factor = Factor.HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else Factor.HER2_LOW
+        out.require(factor, True, quote, kind)
+
+
+def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
+    criteria = kind in ("inclusion", "exclusion")
+    if out.any_subtype and criteria:
+        return
+    mentions = receptor_mentions(text)
+    if not mentions or _ANY_STATUS.search(text) or (criteria and _not_a_rule(text, mentions)):
+        return
+    cells = _cells_named(text, mentions)
     if cells == ALL_CELLS:
         return
-    first_start, first_end, _ = mentions[0]
-    mode = polarity(text, first_start, first_end, kind)
-    if kind in ("title", "conditions"):
-        mode = "require"
+    labelled = kind in ("title", "conditions")  # a title names whom the study is for
+    mode = "require" if labelled else polarity(text, mentions[0][0], mentions[0][1], kind)
     if mode == "allow":
         return
     if mode == "require" and out.soft_subtype:
         out.receptors.append(ReceptorRule(cells, "prefer", trim_quote(quote), kind, out.parts))
         return
     out.receptors.append(ReceptorRule(cells, mode, trim_quote(quote), kind, out.parts))
-    low = next((start for start, _, name in mentions if name == "her2_low"), None)
-    if kind == "title" and low is not None and TITLE_TOPIC.search(text, 0, low):
-        return  # "Prevalence of HER2-low in HER2-negative breast cancer": measured, not required
-    if low is not None and mode == "require" and not _HER2_ZERO.search(text):
-        factor = Factor.HER2_LOW_OR_ULTRALOW if _ULTRALOW.search(text) else Factor.HER2_LOW
-        out.require(factor, True, quote, kind)
+    if mode == "require":
+        _read_her2_low(text, quote, kind, out, mentions)
