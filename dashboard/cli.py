@@ -14,6 +14,17 @@ from pathlib import Path
 from typing import NoReturn
 
 from dashboard.cli_errors import PROFILE_OPTIONS, CommandFailed, UsageError
+from matchers.profile import (
+    BIOMARKERS,
+    BRAIN_METS_STATUSES,
+    ECOG_VALUES,
+    HORMONE_RECEPTOR_VALUES,
+    MENOPAUSAL_STATUSES,
+    PRIOR_THERAPIES,
+    SEXES,
+    SITES,
+    SUBTYPES,
+)
 
 USAGE_ERROR = 2
 APP = Path(__file__).resolve().parent / "app.py"
@@ -26,21 +37,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _choices(values: Sequence[object]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
 def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    """The profile's options; their help lists the vocabulary's values, so it never falls behind."""
+    parser.add_argument("--subtype", required=True, help=_choices(SUBTYPES))
     parser.add_argument(
-        "--subtype", required=True, help="hr-positive, her2-positive, triple-negative, unknown"
+        "--hormone-receptor", help=f"{' or '.join(HORMONE_RECEPTOR_VALUES)} (HER2-positive only)"
     )
-    parser.add_argument("--hormone-receptor", help="positive or negative (HER2-positive only)")
-    parser.add_argument(
-        "--sites", required=True, help="comma-separated: lung,bone,brain,liver,lymph-nodes,other"
-    )
-    parser.add_argument("--brain-mets", help="none, stable or active")
+    parser.add_argument("--sites", required=True, help=f"comma-separated: {_choices(SITES)}")
+    parser.add_argument("--brain-mets", help=_choices(BRAIN_METS_STATUSES))
     parser.add_argument("--age")
-    parser.add_argument("--sex", help="female or male")
-    parser.add_argument("--menopausal-status", help="premenopausal or postmenopausal")
-    parser.add_argument("--ecog", help="0-4")
-    parser.add_argument("--biomarkers", help="comma-separated: pik3ca,esr1,brca,pd-l1,her2-low")
-    parser.add_argument("--prior-therapies", help="comma-separated prior therapies")
+    parser.add_argument("--sex", help=_choices(SEXES))
+    parser.add_argument("--menopausal-status", help=_choices(MENOPAUSAL_STATUSES))
+    parser.add_argument("--ecog", help=f"{min(ECOG_VALUES)}-{max(ECOG_VALUES)}")
+    parser.add_argument("--biomarkers", help=f"comma-separated: {_choices(BIOMARKERS)}")
+    parser.add_argument("--prior-therapies", help=f"comma-separated: {_choices(PRIOR_THERAPIES)}")
     parser.add_argument("--lines", help="number of prior lines for metastatic disease")
     parser.add_argument("--zip", help="5-digit US ZIP code")
     parser.add_argument("--miles", help="travel distance in miles (with --zip)")

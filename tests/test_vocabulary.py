@@ -150,3 +150,26 @@ def test_a_therapy_nobody_can_find_must_say_why(tmp_path: Path) -> None:
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(VocabularyError, match="'serd' has no trigger and no drug"):
         load_vocabulary(path)
+
+
+def test_the_command_line_help_lists_every_vocabulary_value() -> None:
+    from dashboard.cli import _build_parser
+
+    parser = _build_parser()
+    trials = parser._subparsers._group_actions[0].choices["trials"]  # type: ignore[union-attr]
+    help_of = {a.dest: a.help or "" for a in trials._actions}
+    assert all(b in help_of["biomarkers"] for b in BIOMARKERS)
+    assert all(t in help_of["prior_therapies"] for t in PRIOR_THERAPIES)
+    assert all(s.id in help_of["sites"] for s in VOCABULARY.sites)
+
+
+def test_the_form_offers_every_vocabulary_value() -> None:
+    """The sidebar's options are the profile's, which are the vocabulary's, in its order."""
+    import inspect
+
+    from dashboard import sidebar
+
+    source = inspect.getsource(sidebar)
+    for name in ("BIOMARKERS", "PRIOR_THERAPIES", "SITES", "SUBTYPES"):
+        assert name in source, f"the form no longer builds its options from {name}"
+    assert VOCABULARY.form_therapy_ids == PRIOR_THERAPIES
