@@ -9,7 +9,7 @@ each item's section and its parent line so the reader never has to reason about 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from matchers.criteria_parts import (
@@ -250,6 +250,180 @@ def _break_run_on_headings(text: str) -> str:
     return "".join(pieces)
 
 
+#: Where flattened text starts a new criterion: an old-style sub-heading ("Age:", "Performance
+#: status:") or a capitalised word that opens a criterion ("No prior chemotherapy ...") right after
+#: the lower-case end of the one before ("... by FISH No prior chemotherapy").
+_RUN_ON_BREAK = re.compile(
+    r"(?<=[a-z0-9)\]%])\s+(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
+    r"Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|"
+    r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):\s)|"
+    r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
+    r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
+    r"Documented)\s)"
+)
+#: Lines shorter than this are never split: only flattened paragraphs are that long.
+_RUN_ON_MIN_CHARS = 80
+
+
+def _run_on_pieces(body: str) -> list[str]:
+    """A flattened paragraph ("... (FISH) No prior chemotherapy ... No CNS metastases Age: 18
+    and over") as the criteria it runs together; an ordinary line as itself."""
+    if len(body) < _RUN_ON_MIN_CHARS:
+        return [body]
+    pieces = [p.strip() for p in _RUN_ON_BREAK.split(body) if p.strip()]
+    # One break in a long line is more often a capital inside a criterion than a run-on list.
+    return pieces if len(pieces) > 2 else [body]
+
+
+@dataclass(slots=True)
+class _Physical:
+    indent: int
+    marker: str
+    body: str
+
+
+#: A paragraph line this long was wrapped by the registry's old text format, not ended by its writer.
+_WRAPPED_LINE_CHARS = 70
+
+
+#: A line that opens a section never continues the line above it.
+_SECTION_START = re.compile(
+    r"^\W*(?:(?:key|main|major)\s+)?(?:inclusion|exclusion|non-?inclusion)\s+criteri|"
+    r"^\W*(?:disease|patient)\s+characteristics|^\W*prior\s*/?\s*(?:concurrent|current)\s+therapy",
+    re.IGNORECASE,
+)
+
+
+def _continues(last: _Physical | None, raw_len: int, line: _Physical, previous: int) -> bool:
+    """Whether a line carries on the criterion above it: no marker, no blank line between, not
+    under a heading, and indented deeper than it (a wrapped list item) or, under a long line of
+    a paragraph, at its depth (a wrapped paragraph)."""
+    if last is None or line.marker or previous == -1 or last.body.endswith((":", ".")):
+        return False
+    if _SECTION_START.match(line.body):
+        return False
+    deeper, level = line.indent > previous, line.indent == previous
+    return deeper or (level and not last.marker and raw_len >= _WRAPPED_LINE_CHARS)
+
+
+def _physical_lines(text: str) -> list[_Physical]:
+    """The lines of the text with their markers, hard-wrapped lines joined to the line they
+    continue, and flattened paragraphs split into their criteria."""
+    lines: list[_Physical] = []
+    previous_indent, previous_len = -1, 0
+    for raw in text.split("\n"):
+        if not raw or raw.isspace():
+            previous_indent = -1  # a blank line ends a paragraph
+            continue
+        indent, marker, body = _split_marker(raw)
+        body = " ".join(body.split())
+        if body and body[0] in ".:;,)] ":
+            body = _LEADING_PUNCT.sub("", body)
+        if not body:
+            continue
+        last = lines[-1] if lines else None
+        line = _Physical(indent, marker, body)
+        if last is not None and _continues(last, previous_len, line, previous_indent):
+            last.body = f"{last.body} {body}"  # a wrapped line: the criterion goes on
+        else:
+            previous_indent = indent
+            lines.append(line)
+        previous_len = len(raw.rstrip())
+    return [
+        _Physical(line.indent, line.marker if i == 0 else "", piece)
+        for line in lines
+        for i, piece in enumerate(_run_on_pieces(line.body))
+    ]
+
+
+@dataclass(slots=True)
+class _Splitter:
+    """The state of one pass over a criteria text: the section, the open lines, the items."""
+
+    kind: ItemKind = "inclusion"
+    section_parts: Parts = ()
+    stack: list[_Line] = field(default_factory=list)
+    items: list[CriteriaItem] = field(default_factory=list)
+
+    def open_section(self, kind: ItemKind, parts: Parts) -> None:
+        self.kind = kind
+        self.stack.clear()
+        self.section_parts = parts
+
+    def heading(self, line: _Physical, hinted: bool) -> bool:
+        """A section heading ("Exclusion Criteria:", "Part A1: Dose Escalation Inclusion Criteria")."""
+        body = line.body
+        heading = _heading_kind(body) if hinted else None
+        if heading is not None and (not line.marker or len(body) < 80):
+            self.open_section(heading, heading_parts(body))
+            return True
+        if hinted and ":" in body[:40] and heading is None:
+            rest = body.partition(":")[2]
+            named_heading = _heading_kind(rest) if rest.strip() else None
+            if named_heading is not None and prefix_parts(body):
+                self.open_section(named_heading, prefix_parts(body))
+                return True
+        return False
+
+    def part_label(self, line: _Physical, hinted: bool) -> bool:
+        """A line that only names a part ("Group 1", "PART B:", "  * Part A" inside a list)."""
+        if not hinted or (line.marker and len(line.body) >= 25):
+            return False
+        named = label_line_parts(line.body)
+        if named is None:
+            return False
+        if line.marker or line.indent:
+            # "  * Part A" inside a list: only the lines nested under it belong to the part
+            label = _Line(line.indent, line.marker, line.body, is_label=True)
+            self._pop_to_parent_of(label)
+            label.parts = nest(self.stack[-1].parts if self.stack else self.section_parts, named)
+            self.stack.append(label)
+        else:  # "Group 1", "PART B:": what follows belongs to that part
+            self.section_parts = named
+            self.stack.clear()
+        return True
+
+    def inline_heading(self, body: str, hinted: bool) -> str:
+        """ "Inclusion Criteria: adults ..." opens the section and leaves the criterion."""
+        inline = (
+            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body))
+            if hinted and ":" in body[:140]
+            else None
+        )
+        if inline and inline.group("rest").strip():
+            heading = _heading_kind(body[: inline.start("rest")])
+            if heading is not None:
+                self.open_section(heading, heading_parts(body))
+                return inline.group("rest").strip()
+        return body
+
+    def _pop_to_parent_of(self, line: _Line) -> None:
+        while self.stack and not _is_parent_of(self.stack[-1], line):
+            self.stack.pop()
+
+    def criterion(self, physical: _Physical, body: str, hinted: bool) -> None:
+        is_label = not physical.marker and body[-1] == ":" and len(body.split()) <= 4
+        line = _Line(physical.indent, physical.marker, body, is_label=is_label)
+        self._pop_to_parent_of(line)
+        parent = self.stack[-1].text.rstrip(":").strip() if self.stack else None
+        own = prefix_parts(body) if hinted else ()
+        if not own and hinted and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
+            own = suffix_parts(body)  # "... only (phase II)": cheap tests first, most lines stop
+        line.parts = nest(self.stack[-1].parts if self.stack else self.section_parts, own)
+        self.stack.append(line)
+        if not line.is_label:
+            item = CriteriaItem(self.kind, body, parent or None, len(self.items), line.parts)
+            self.items.append(item)
+
+    def read(self, line: _Physical) -> None:
+        # Most lines name no section and no part: one search lets them skip those readers, each
+        # of which needs one of these words somewhere in the line.
+        hinted = _ANY_HINT.search(line.body.lower()) is not None
+        if self.heading(line, hinted) or self.part_label(line, hinted):
+            return
+        self.criterion(line, self.inline_heading(line.body, hinted), hinted)
+
+
 def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     """Split criteria text into items; never raises, whatever the text.
 
@@ -265,76 +439,7 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     text = _unescape(text.replace("\r\n", "\n").replace("\r", "\n"))
     if "riteria" in text or "RITERIA" in text:
         text = _break_run_on_headings(text)
-    kind: ItemKind = "inclusion"
-    stack: list[_Line] = []
-    items: list[CriteriaItem] = []
-    section_parts: Parts = ()
-    for raw in text.split("\n"):
-        if not raw or raw.isspace():
-            continue  # a blank line changes nothing (about one line in five)
-        indent, marker, body = _split_marker(raw)
-        body = " ".join(body.split())
-        if body and body[0] in ".:;,)] ":
-            body = _LEADING_PUNCT.sub("", body)
-        if not body:
-            continue
-        # Most lines name no section and no part: one search lets them skip those readers, each
-        # of which needs one of these words somewhere in the line.
-        hinted = _ANY_HINT.search(body.lower()) is not None
-        heading = _heading_kind(body) if hinted else None
-        if heading is not None and (not marker or len(body) < 80):
-            kind = heading
-            stack.clear()
-            section_parts = heading_parts(body)
-            continue
-        if hinted and ":" in body[:40] and heading is None:
-            rest = body.partition(":")[2]
-            named_heading = _heading_kind(rest) if rest.strip() else None
-            if named_heading is not None and prefix_parts(body):
-                # "Part A1: Dose Escalation Inclusion Criteria": a heading for one part
-                kind = named_heading
-                stack.clear()
-                section_parts = prefix_parts(body)
-                continue
-        if hinted and (not marker or len(body) < 25):
-            named = label_line_parts(body)
-            if named is not None and (marker or indent):
-                # "  * Part A" inside a list: only the lines nested under it belong to the part
-                label = _Line(indent, marker, body, is_label=True)
-                while stack and not _is_parent_of(stack[-1], label):
-                    stack.pop()
-                label.parts = nest(stack[-1].parts if stack else section_parts, named)
-                stack.append(label)
-                continue
-            if named is not None:  # "Group 1", "PART B:": what follows belongs to that part
-                section_parts = named
-                stack.clear()
-                continue
-        inline = (
-            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body))
-            if hinted and ":" in body[:140]
-            else None
-        )
-        if inline and inline.group("rest").strip():
-            heading = _heading_kind(body[: inline.start("rest")])
-            if heading is not None:
-                kind = heading
-                stack.clear()
-                section_parts = heading_parts(body)
-                body = inline.group("rest").strip()
-        is_label = not marker and body[-1] == ":" and len(body.split()) <= 4
-        line = _Line(indent, marker, body, is_label=is_label)
-        while stack and not _is_parent_of(stack[-1], line):
-            stack.pop()
-        parent = stack[-1].text.rstrip(":").strip() if stack else None
-        own = prefix_parts(body) if hinted else ()
-        if not own and hinted and (body[-1] in "):" or body.find("for ", len(body) - 70) != -1):
-            own = suffix_parts(body)  # "... only (phase II)": cheap tests first, most lines stop
-        line.parts = nest(stack[-1].parts if stack else section_parts, own)
-        stack.append(line)
-        if line.is_label:
-            continue
-        items.append(
-            CriteriaItem(kind=kind, text=body, parent=parent or None, index=len(items), parts=line.parts)
-        )
-    return tuple(items)
+    splitter = _Splitter()
+    for line in _physical_lines(text):
+        splitter.read(line)
+    return tuple(splitter.items)

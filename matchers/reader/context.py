@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from matchers.findings import (
     Source,
@@ -144,12 +145,50 @@ def _post_window(text: str, end: int) -> str:
     return post
 
 
+#: A modal that forbids ("must not", "may not", "cannot"): in either section it turns the mention
+#: away, so it does not cancel an exclusion's own negation ("Exclusion: patients may not have X").
+_PROHIBITION = re.compile(
+    r"\b(?:must|may|should|shall|can|could)\s+not\b|\b(?:cannot|can't|mustn't|shouldn't)\b"
+)
+#: A relative clause describes the person ("patients who may not have had X"), not a rule.
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|that|which)\b")
+
+Negation = Literal["prohibition", "negated"]
+
+
+def negation(pre: str) -> Negation | None:
+    """How the clause before a mention negates it, read as scope, not by counting words.
+
+    The nearest negation trigger in the clause (its scope runs to the mention; the clause already
+    ends at "but", "however", ";") decides: a prohibition ("must not have") turns the mention away,
+    another trigger ("no", "without", "have not received") negates it. "... cannot enrol without X"
+    is a double negative that requires X.
+    """
+    if _NEGATOR_HINT.search(pre) is None:
+        return None
+    triggers = list(_NEGATOR.finditer(pre))
+    if not triggers:
+        return None
+    last = triggers[-1]
+    if last.group(0) == "without" and len(triggers) > 1:
+        return None  # "patients cannot be enrolled without prior X": X is required
+    forbid = last_match(_PROHIBITION, pre)
+    if (
+        forbid is not None
+        and forbid.end() == last.end()
+        and not _RELATIVE.search(pre, 0, forbid.start())
+    ):
+        return "prohibition"
+    return "negated"
+
+
 def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     """Whether the mention at ``text[start:end]`` is required, excluded or explicitly allowed.
 
-    The section sets the default (inclusion requires, exclusion excludes); each negation before the
-    mention in its clause flips it; an exception word ("unless", "except", "other than") before it,
-    or "is allowed" after it, makes it an allowance; "is not permitted" after it excludes.
+    The section sets the default (inclusion requires, exclusion excludes); a negation whose scope
+    reaches the mention flips it, and a prohibition excludes it in either section (see
+    ``negation``); an exception word ("unless", "except", "other than") before it, or "is
+    allowed" after it, makes it an allowance; "is not permitted" after it excludes.
     Cheap substring checks guard every pattern: most clauses contain none of these words.
     """
     pre = pre_window(text, start)
@@ -161,9 +200,7 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
         # right before the mention leaves it out ("any solid tumour other than breast").
         carve = _LEFT_OUT.search(pre) if kind == "inclusion" else None
         if carve is not None:
-            head = pre[: carve.start()]
-            negated = _NEGATOR_HINT.search(head) is not None and len(_NEGATOR.findall(head)) % 2 == 1
-            return "allow" if negated else "exclude"
+            return "allow" if negation(pre[: carve.start()]) is not None else "exclude"
         return "allow"
     post = _post_window(text, end)
     if _POST_HINT.search(post):
@@ -177,8 +214,10 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
         if stated is not None:
             # "Patients are not eligible who have received X": excluded in either section.
             pre, positive = pre[stated.end() :], False
-    negations = len(_NEGATOR.findall(pre)) if _NEGATOR_HINT.search(pre) else 0
-    if negations % 2 == 1:
+    negated = negation(pre)
+    if negated == "prohibition":
+        return "exclude"
+    if negated == "negated":
         positive = not positive
     return "require" if positive else "exclude"
 

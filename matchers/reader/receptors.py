@@ -40,7 +40,10 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         HER2_POSITIVE_CELLS,
         _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:\+|" + _POSITIVE + r"|over-?express\w*|"
         r"(?:gene[\s-])?amplifi\w*|enriched|(?:(?:by\s+)?(?:ihc|ich)\s*(?:score\s*)?(?:of\s*)?)?3\s*\+)|"
-        r"\bpositive\s+(?:for\s+)?" + _HER2,
+        r"\bpositive\s+(?:for\s+)?"
+        + _HER2
+        + r"|\b(?:over-?express\w*|amplifi\w*)\s+(?:of\s+)?(?:the\s+)?"
+        + _HER2,
     ),
     (
         "her2_neg",
@@ -98,7 +101,7 @@ _ULTRALOW = re.compile(
 #: which costs far less than scanning every position of a long sentence with it.
 _RECEPTOR_START = re.compile(
     r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
-    r"endocrine|hr|er|pr|pgr|human|positive|negative)"
+    r"endocrine|hr|er|pr|pgr|human|positive|negative|over|amplifi)"
 )
 
 

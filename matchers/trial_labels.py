@@ -1,0 +1,525 @@
+"""What a trial's title, conditions and summary say: which cancer it is for, and its setting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from data.models import Study
+from matchers.findings import (
+    LimitFactor,
+)
+from matchers.reader.biomarkers import read_biomarkers, read_gene_change
+from matchers.reader.brain import read_brain
+from matchers.reader.collector import Collector
+from matchers.reader.demographics import read_menopause_and_sex
+from matchers.reader.disease import read_symptom_focus
+from matchers.reader.lines import read_lines
+from matchers.reader.receptors import read_receptors
+from matchers.reader.regex_tools import trie_pattern, word_start_pattern
+from matchers.reader.setting import ORGAN, invasive_or_in_situ, is_nodal
+from matchers.reader.sites import read_bone_focus, read_liver_focus
+from matchers.reader.standard import read_standard_therapy
+from matchers.reader.text import normalize, trim_quote
+from matchers.reader.therapy import read_prior_therapy
+from matchers.reader.triggers import triggered
+
+# ---------------------------------------------------------------------------------------------
+# Scope and setting from titles, conditions and keywords
+# ---------------------------------------------------------------------------------------------
+
+# Each pattern checks one word boundary before its alternatives: far cheaper than one per branch.
+_BREAST_CANCER = re.compile(
+    word_start_pattern(
+        r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
+        r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
+        r"\+)\s+bc\b|breast\s*$)"
+    )
+)
+
+Scope = Literal["breast", "solid_tumor", "other"]
+Setting = Literal["metastatic", "mixed", "early", "unknown"]
+
+
+_GENERIC_CANCER = re.compile(
+    r"\b(?:solid\s+tumou?rs?|solid\s+(?:malignan\w*|cancers?|neoplasm\w*)|advanced\s+(?:malignan\w*|"
+    r"cancers?|tumou?rs?)|malignan\w*|neoplasm\w*|cancers?\b|tumou?r[\s-]agnostic|carcinomas?\b|"
+    r"metastatic\s+disease|tumou?rs?\b|oncology\b)"
+)
+
+
+#: Words before "breast" in a label that turn it into an exclusion ("excluding breast, gastric").
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|\bnon-?)"
+    r"[\s,]*(?:(?:the|and|or|[a-z-]+,)\s*){0,4}$"
+)
+
+
+#: Pan-tumor words strong enough that another cancer named beside them is one cohort among many.
+PAN_TUMOR = re.compile(
+    r"\bsolid\s+(?:tumou?rs?|malignan\w*|neoplasms?|cancers?)|\badvanced\s+(?:malignan\w*|cancers?|"
+    r"solid)|\b(?:any|all|various|multiple|selected)\s+(?:solid\s+)?(?:tumou?rs?|cancers?|malignan\w*)|"
+    r"\btumou?r[\s-]agnostic|\bpan[\s-]tumou?r|\bmetastatic\s+cancers?\b"
+)
+
+
+_ORGAN_NOT_LIMITING = re.compile(
+    r"\bexclud\w*|\bnot\s+(?:be\s+)?eligible|\bineligible\b|\bother\s+than\b|\bexcept\b|"
+    r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
+    r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
+)
+
+
+PREFERENCE = re.compile(
+    r"\benrich\w*|\bpreferab\w*|\bpreferred\b|\bprioriti[sz]\w*|\bespecially\b|\bparticularly\b|"
+    r"\bsuch\s+as\b|\be\.g\.|\bfor\s+example\b|\bincluding\s+but\s+not\s+limited"
+)
+
+
+ANY_SUBTYPE = re.compile(
+    word_start_pattern(
+        r"\b(?:any|all)\s+(?:breast\s+cancer\s+)?(?:subtypes?|receptor\s+status|hormone[\s-]receptor\s+"
+        r"status|her2\s+status|molecular\s+subtypes?)\b"
+    )
+)
+
+
+_RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
+
+
+def names_solid_tumours(text: str) -> bool:
+    """Whether normalized text takes solid tumours in general ("Response Evaluation Criteria in
+    Solid Tumors" does not count)."""
+    return PAN_TUMOR.search(_RECIST.sub(" ", text)) is not None
+
+
+_CANCER_NAME = re.compile(
+    r"(?:nsclc|sclc|crc|hcc|rcc|hnscc|gist|melanoma|glioma|glioblastoma|lymphoma|leukemi|leukaemi|"
+    r"myeloma|sarcoma|mesothelioma|cholangio|neuroblastoma|retinoblastoma|hepatoblastoma|carcinoid|"
+    r"ewing|wilms|merkel|myelofibrosis|myelodysplastic|hepatocellular|urothelial|renal\s+cell|"
+    r"liver\s+cancer|head\s+and\s+neck)"
+)
+
+
+_CANCER_NOUN_AFTER = re.compile(
+    r"[\s,/-]+(?:[a-z()-]+\s+){0,3}?(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|"
+    r"malignan\w*)\b"
+)
+
+
+_SETTING_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "metasta",
+            "oligometasta",
+            "stage iv",
+            "stage 4",
+            "unresectable",
+            "inoperable",
+            "advanced",
+            "mbc",
+            "abc",
+            "previously treated",
+            "previously-treated",
+            "pretreated",
+            "later line",
+            "later-line",
+            "second line",
+            "second-line",
+            "first line",
+            "first-line",
+        ),
+        "metastatic",
+    ),
+    **dict.fromkeys(("locally advanced", "locally-advanced", "recurren", "relapsed"), "local"),
+    **dict.fromkeys(
+        (
+            "early",
+            "adjuvant",
+            "neoadjuvant",
+            "neo-adjuvant",
+            "(neo)adjuvant",
+            "operable",
+            "preoperative",
+            "pre-operative",
+            "postoperative",
+            "post-operative",
+            "perioperative",
+            "peri-operative",
+            "surg",
+            "mastectomy",
+            "lumpectomy",
+            "sentinel",
+            "dcis",
+            "in situ",
+            "prevent",
+            "screening",
+            "risk reduc",
+            "risk-reduc",
+            "tomosynthesis",
+            "mammogra",
+            "survivor",
+            "non-metasta",
+            "nonmetasta",
+            "ultrasound",
+            "biopsy",
+            "family history",
+            "high risk women",
+            "high-risk women",
+            "genetic risk",
+            "risk of breast",
+            "risk for breast",
+            "risk of developing",
+            "clinical breast exam",
+            "flap",
+            "cosmesis",
+            "axill",
+            "pathologic complete",
+            "pathological complete",
+            "ypn0",
+            "ypt0",
+            "stage i",
+            "stage ii",
+            "stage iii",
+            "stage 0",
+            "stage 1",
+            "stage 2",
+            "stage 3",
+        ),
+        "early",
+    ),
+}
+
+
+_SETTING_WORD = re.compile(trie_pattern(sorted(_SETTING_WORDS)))
+
+
+_WORD_REST = re.compile(r"\w*")
+
+
+#: Words before an early-stage cue that give it another meaning.
+_NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
+    "screening": re.compile(
+        r"(?:molecular|genomic|biomarker|ngs|sequencing|profiling|target\w*|pre-?)[\s-]*(?:[a-z]+\s+)?$"
+    ),
+    "biopsy": re.compile(r"\bliquid[\s-]+$"),
+}
+
+
+#: A criterion that names distant disease itself, not only "advanced" or "inoperable".
+_DISTANT = re.compile(word_start_pattern(r"(?<!non-)(?<!non )\bmetasta|\bstage\s*(?:iv|4)\b"))
+
+
+_FIRST_LINE_TITLE = re.compile(word_start_pattern(r"\bfirst[\s-]line\b|\b1st[\s-]line\b"))
+
+
+#: A summary sentence that may say the study is for first treatment of advanced disease.
+_SUMMARY_LINE_CUE = re.compile(
+    r"\bfirst[\s-]line\b|\b1st[\s-]line\b|\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:received|had)\b"
+)
+
+
+#: ... but not when it tells a history or a sequence ("after first-line", "maintenance after
+#: induction"), or when it is about early-stage treatment.
+_SUMMARY_LINE_NOISE = re.compile(
+    r"\b(?:after|following|progressed|progressing|progression\s+(?:on|after|during|following|while|despite)|"
+    r"second|beyond|refractory|relaps\w*|pretreated|maintenance|"
+    r"induction|candidates?|standard|approved|(?:neo)?-?adjuvant|operable|early)\b"
+)
+
+
+_ADVANCED_SUMMARY = re.compile(r"\bmetasta|\badvanced\b|\bstage\s+iv\b|\brecurrent\b")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """What the title and conditions alone say about the kind of cancer."""
+
+    kind: Literal["breast", "generic", "organ", "none"]
+    quote: str
+
+
+def _joined(texts: list[str]) -> str:
+    """Normalized texts, one per line, so a match position tells which text it is in."""
+    return normalize("\n".join(" ".join(t.split()) for t in texts))
+
+
+def _first_matching(pattern: re.Pattern[str], texts: list[str], joined: str) -> str | None:
+    """The first of ``texts`` (joined by newlines into ``joined``) that ``pattern`` matches."""
+    match = pattern.search(joined)
+    return None if match is None else texts[joined.count("\n", 0, match.start())]
+
+
+def label_scope(study: Study) -> _Labels:
+    labelled = [
+        t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
+    ]
+    joined = _joined(labelled)
+    excluded_breast: str | None = None
+    if "breast" in joined or "mammary" in joined or "bc" in joined:
+        for match in _BREAST_CANCER.finditer(joined):
+            text = labelled[joined.count("\n", 0, match.start())]
+            if _EXCLUDED_BEFORE.search(joined, max(0, match.start() - 40), match.start()):
+                excluded_breast = excluded_breast or text  # "any tumor type excluding breast"
+                continue
+            return _Labels("breast", trim_quote(text))
+    if excluded_breast is not None:
+        return _Labels("organ", trim_quote(excluded_breast))
+    candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    joined = _joined(candidates)
+    organ = _first_matching(ORGAN, candidates, joined)
+    generic = _first_matching(_GENERIC_CANCER, candidates, joined)
+    if organ is not None and (generic is None or PAN_TUMOR.search(joined) is None):
+        return _Labels("organ", trim_quote(organ))
+    if generic is not None:
+        # "Solid tumors and lymphoma": another cancer named beside a pan-tumor term does not make
+        # the trial one for that cancer only; the criteria decide.
+        return _Labels("generic", trim_quote(generic))
+    return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
+
+
+def _limiting_organs(inclusion_items: list[str]) -> set[str]:
+    """Other cancers the inclusion criteria restrict the trial to.
+
+    Organs named in an exclusion ("histologies X and Y are excluded"), an allowance ("patients
+    with liver cancer are eligible if ...") or a condition ("for subjects with colorectal cancer,
+    ...") do not limit who may join.
+    """
+    organs: set[str] = set()
+    for text in inclusion_items:
+        if _ORGAN_NOT_LIMITING.search(text):
+            continue
+        for match in ORGAN.finditer(text):
+            organ = match.group(0)
+            # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
+            if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
+                organs.add(organ)
+    return organs
+
+
+def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collector) -> tuple[Scope, str]:
+    """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
+
+    Titles and conditions decide when they name breast cancer or only another organ; the criteria
+    decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all).
+    """
+    if labels.kind == "breast":
+        return "breast", labels.quote
+    if labels.kind == "organ":
+        return "other", labels.quote
+    required = next((q for mode, q in collector.breast_mentions if mode == "require"), None)
+    if required is not None:
+        return "breast", required
+    excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
+    if excluded is not None:
+        return "other", excluded
+    if labels.kind == "generic":
+        organs = len(_limiting_organs(inclusion_items))
+        # One other cancer named in the criteria limits a trial labelled only "carcinoma", not
+        # one labelled "solid tumors" ("solid tumor or lymphoma").
+        if organs == 0 or (
+            organs == 1
+            and PAN_TUMOR.search(normalize(labels.quote))
+            and any(names_solid_tumours(t) for t in inclusion_items)
+        ):
+            return "solid_tumor", labels.quote
+    return "other", labels.quote
+
+
+def _line_at(joined: str, position: int) -> str:
+    """The one label (line) of ``joined`` that ``position`` falls in."""
+    start = joined.rfind("\n", 0, position) + 1
+    end = joined.find("\n", position)
+    return joined[start : end if end != -1 else len(joined)]
+
+
+def _setting_cues(texts: list[str]) -> dict[str, str]:
+    """For each label cue (metastatic, local, early), the first text that shows it.
+
+    One prefix-tree pass over all texts; a cue word only counts at the start of a word.
+    """
+    found: dict[str, str] = {}
+    if not texts:
+        return found
+    joined = " " + _joined(texts)
+    for match in _SETTING_WORD.finditer(joined):
+        if joined[match.start() - 1].isalnum():
+            continue
+        word = match.group(0)
+        if word == "in situ" and joined.startswith(" hybrid", match.end()):
+            continue  # "in situ hybridization" is a HER2 test, not carcinoma in situ
+        if word in ("in situ", "dcis") and invasive_or_in_situ(_line_at(joined, match.start())):
+            continue  # "Invasive Breast Cancer, Ductal or Lobular Carcinoma in Situ": any cancer
+        if word in _NOT_EARLY_AFTER and _NOT_EARLY_AFTER[word].search(
+            joined, max(0, match.start() - 30), match.start()
+        ):
+            continue  # "molecular screening" profiles a tumor; "liquid biopsy" is a blood test
+        if word == "metasta":
+            rest = _WORD_REST.match(joined, match.end())
+            if is_nodal(joined, match.start(), rest.end() if rest else match.end()):
+                continue  # "axillary metastases": regional spread, not distant disease
+        cue = _SETTING_WORDS[word]
+        if cue not in found:
+            found[cue] = texts[joined.count("\n", 0, match.start())]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _LabelCues:
+    title: dict[str, str]
+    conditions: dict[str, str]
+
+    @property
+    def early_only(self) -> str | None:
+        """The title's early-stage cue when neither title nor conditions name advanced disease.
+
+        The criteria can add at most one point to the metastatic side of ``setting`` and a title
+        cue weighs two, so such a trial is early-stage whatever its criteria say.
+        """
+        if "metastatic" in self.title or "metastatic" in self.conditions:
+            return None
+        return self.title.get("early")
+
+
+def read_label_cues(study: Study) -> _LabelCues:
+    """Setting cues of the titles, and of the conditions and keywords together ("Prevention")."""
+    titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
+    labels = [t for t in (*study.conditions, *study.keywords) if t]
+    return _LabelCues(_setting_cues(titles), _setting_cues(labels))
+
+
+def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:
+    title_cues, label_cues = cues_of_labels.title, cues_of_labels.conditions
+    title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
+    title_local = title_cues.get("local")
+    label_met, label_early = label_cues.get("metastatic"), label_cues.get("early")
+    label_local = label_cues.get("local")
+    cues = collector.setting
+    crit_met = next((c.quote for c in cues if c.cue == "metastatic"), None)
+    crit_local = next((c.quote for c in cues if c.cue == "locally_advanced"), None)
+    crit_early = next((c.quote for c in cues if c.cue == "early"), None)
+    strong_early = next((c.quote for c in cues if c.cue == "early_strong"), None)
+    met_score = 2 * bool(title_met) + bool(label_met) + bool(crit_met)
+    early_score = 2 * bool(title_early) + bool(label_early) + bool(crit_early) + 2 * bool(strong_early)
+    met_quote = title_met or label_met or crit_met or ""
+    early_quote = strong_early or title_early or label_early or crit_early or ""
+    distant = next(
+        (c.quote for c in cues if c.cue == "metastatic" and _DISTANT.search(normalize(c.quote))), None
+    )
+    if strong_early and distant:
+        # "No distant metastases" and "metastatic disease proven by imaging" both required: two
+        # cohorts (a registry with an early and a metastatic arm), so the study is open to her.
+        return "mixed", trim_quote(distant)
+    if strong_early and not title_met:
+        return "early", trim_quote(early_quote)
+    if met_score:
+        if not early_score:
+            return "metastatic", trim_quote(met_quote)
+        if early_score > met_score:
+            return "early", trim_quote(early_quote)
+        return "mixed", trim_quote(met_quote)
+    local_quote = title_local or label_local or crit_local
+    if local_quote:
+        return (
+            ("early", trim_quote(early_quote))
+            if early_score
+            else ("metastatic", trim_quote(local_quote))
+        )
+    if early_score:
+        return "early", trim_quote(early_quote)
+    return "unknown", ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_summary_lines(summary: str | None, collector: Collector) -> None:
+    """A first-line study often says so only in its summary ("administered as first-line
+    treatment", "in patients who have not received prior chemotherapy for metastatic breast
+    cancer"); such a sentence counts like the title. A line limit in the criteria still wins."""
+    if not summary or not _SUMMARY_LINE_CUE.search(summary.lower()):
+        return
+    for sentence in _SENTENCE_END.split(summary):
+        cue = _SUMMARY_LINE_CUE.search(sentence.lower())
+        if cue is None:
+            continue
+        text = normalize(sentence)
+        if _SUMMARY_LINE_NOISE.search(text) or not _ADVANCED_SUMMARY.search(text):
+            continue
+        quote = _clause_around(sentence, cue)
+        if _FIRST_LINE_TITLE.search(text):
+            collector.limit(LimitFactor.PRIOR_LINES, None, 0, quote, "title")
+        else:
+            read_lines(text, quote, "title", collector)
+
+
+def _clause_around(sentence: str, cue: re.Match[str], reach: int = 90) -> str:
+    """The words around a cue, so a long summary sentence is quoted by its point."""
+    if len(sentence) <= 2 * reach:
+        return sentence
+    start = max(0, cue.start() - reach)
+    end = min(len(sentence), cue.end() + reach)
+    if start > 0:
+        start = sentence.find(" ", start) + 1
+    if end < len(sentence):
+        end = max(sentence.rfind(" ", 0, end), cue.end())
+    return (
+        ("… " if start > 0 else "") + sentence[start:end].strip() + (" …" if end < len(sentence) else "")
+    )
+
+
+def read_labels(study: Study, collector: Collector) -> None:
+    """Titles and conditions often state the subtype, the brain focus or the line of therapy."""
+    for title in (study.brief_title, study.official_title):
+        if not title:
+            continue
+        text = normalize(title)
+        groups = triggered(text)
+        if "receptors" in groups:
+            read_receptors(text, title, "title", collector)
+        if "brain" in groups:
+            read_brain(text, title, "title", collector)
+        if "biomarkers" in groups:
+            read_biomarkers(text, title, "title", collector)
+        if "sex" in groups:
+            read_menopause_and_sex(text, title, "title", collector)
+        if "refractory" in text:
+            read_standard_therapy(text, title, "title", collector)
+        if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
+            collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
+        elif "lines" in groups:
+            read_lines(text, title, "title", collector)
+        if "genes" in groups:
+            read_gene_change(text, title, "title", collector)
+        if "prior" in groups:
+            read_prior_therapy(text, title, "title", collector, skip_generic=False)
+    _read_summary_lines(study.brief_summary, collector)
+    labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
+    read_liver_focus(labels, "title", collector, joined)
+    read_bone_focus(labels, "title", collector, joined)
+    read_symptom_focus(labels, "title", collector, joined)
+    if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
+        "receptors",
+        "brain",
+    }:
+        return
+    # A subtype listed beside "Advanced Solid Tumors" is one cohort among many, not a limit.
+    collector.soft_subtype = any(
+        PAN_TUMOR.search(normalize(t))
+        for t in (study.brief_title, study.official_title, *study.conditions)
+        if t
+    )
+    for condition in study.conditions:
+        text = normalize(condition)
+        groups = triggered(text)
+        if "receptors" in groups:
+            read_receptors(text, condition, "conditions", collector)
+        if "brain" in groups:
+            read_brain(text, condition, "conditions", collector)

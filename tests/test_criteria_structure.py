@@ -1,0 +1,166 @@
+"""Reading the structure of criteria: scoped negation, headers over lists, provisos, old layouts.
+
+Each test is written in our own words for one kind of structure the reader used to misread
+(issue 10): a negation counted twice, a header whose meaning its list items inherit, a proviso
+that re-admits, alternatives, and the older PDQ layout, hard-wrapped or flattened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from data.models import Study
+from matchers.criteria_text import split_criteria
+from matchers.eligibility import TrialReading, read_trial_uncached
+from matchers.findings import HER2_POSITIVE_CELLS, TRIPLE_NEGATIVE_CELLS
+from matchers.reader.context import negation
+
+
+def study(criteria: str, **labels: Any) -> Study:
+    return Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT09990201",
+                    "briefTitle": labels.get("title", "Drug X in Metastatic Breast Cancer"),
+                },
+                "statusModule": {"overallStatus": "RECRUITING"},
+                "conditionsModule": {
+                    "conditions": list(labels.get("conditions", ["Metastatic Breast Cancer"]))
+                },
+                "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "ALL"},
+            }
+        }
+    )
+
+
+def read(criteria: str, **labels: Any) -> TrialReading:
+    return read_trial_uncached(study(criteria, **labels))
+
+
+def keys(reading: TrialReading) -> set[tuple[str, bool]]:
+    return {(r.key, r.expects) for r in reading.requirements}
+
+
+# --- negation as scope -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pre", "expected"),
+    [
+        ("no prior ", "negated"),
+        ("no prior chemotherapy and no prior ", "negated"),  # two triggers: still negated
+        ("patients must not have ", "prohibition"),
+        ("patients may not have ", "prohibition"),
+        ("patients who have not received ", "negated"),
+        ("patients who may not have had ", "negated"),  # a relative clause describes her
+        ("patients cannot be enrolled without prior ", None),  # a double negative requires it
+        ("patients with ", None),
+    ],
+)
+def test_negation_is_read_as_a_scope_not_by_counting(pre: str, expected: str | None) -> None:
+    assert negation(pre) == expected
+
+
+def test_a_negated_header_in_the_exclusions_is_one_exclusion_not_two_negations() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients may not have:\n"
+        "  * known history of metastasis to the central nervous system\n  * pregnancy"
+    )
+    assert keys(reading) == {("brain_mets", False)}
+
+
+def test_a_prohibition_in_the_exclusions_excludes() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n"
+        "* Patients must not have received prior treatment with a PARP inhibitor"
+    )
+    assert keys(reading) == {("prior:parp-inhibitor", False)}
+
+
+def test_each_of_two_negated_drugs_is_excluded() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* No prior taxane and no prior anthracycline"
+    )
+    assert {("prior:taxane", False), ("prior:anthracycline", False)} <= keys(reading)
+
+
+def test_an_exclusion_describing_who_has_not_been_treated_requires_the_treatment() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n"
+        "* Patients who have not received prior endocrine therapy"
+    )
+    assert ("prior:endocrine", True) in keys(reading)
+
+
+def test_a_proviso_re_admits_treated_stable_brain_metastases() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients must not have "
+        "untreated brain metastases; however, patients with treated CNS metastases may participate if stable"
+    )
+    assert keys(reading) == {("brain_mets_active", False)}
+    assert {a.key for a in reading.allowances} == {"brain_mets_stable"}
+
+
+# --- the older layout -------------------------------------------------------------------------------
+
+
+WRAPPED = """
+        DISEASE CHARACTERISTICS:\r\n\r\n          -  Histologically proven metastatic breast cancer with
+             overexpression of HER-2/neu by immunohistochemistry\r\n\r\n          -  No brain
+             metastases\r\n\r\n        PRIOR CONCURRENT THERAPY:\r\n\r\n          -  No prior
+             trastuzumab\r\n"""
+
+
+def test_hard_wrapped_lines_are_joined_into_their_criterion() -> None:
+    texts = [item.text for item in split_criteria(WRAPPED)]
+    assert "No brain metastases" in texts
+    assert "No prior trastuzumab" in texts
+    assert any(t.endswith("overexpression of HER-2/neu by immunohistochemistry") for t in texts)
+
+
+def test_the_older_layout_is_read_section_by_section() -> None:
+    reading = read(WRAPPED)
+    assert reading.subtype_cells == HER2_POSITIVE_CELLS
+    assert {("brain_mets", False), ("prior:trastuzumab", False)} <= keys(reading)
+
+
+FLATTENED = (
+    "DISEASE CHARACTERISTICS: HER2 overexpressing (3+) metastatic breast cancer by immunohistochemistry "
+    "No prior chemotherapy for metastatic disease No bilateral disease Bidimensionally measurable disease "
+    "No CNS metastases Hormone receptor status: Not specified\n\nPATIENT CHARACTERISTICS: Age: 18 and "
+    "over Sex: Female Performance status: Karnofsky 70-100%"
+)
+
+
+def test_a_flattened_paragraph_is_split_into_its_criteria() -> None:
+    texts = [item.text for item in split_criteria(FLATTENED)]
+    assert "No prior chemotherapy for metastatic disease" in texts
+    assert "Bidimensionally measurable disease" in texts
+    assert "No CNS metastases" in texts
+    assert "Performance status: Karnofsky 70-100%" in texts
+
+
+def test_a_flattened_paragraph_is_read_without_negations_leaking_between_criteria() -> None:
+    reading = read(FLATTENED)
+    assert ("measurable_disease", True) in keys(reading)
+    assert ("brain_mets", False) in keys(reading)
+    assert {(x.factor, x.high) for x in reading.limits} >= {("chemo_lines", 0), ("ecog", 1)}
+
+
+def test_one_capital_inside_a_long_modern_criterion_does_not_split_it() -> None:
+    text = (
+        "Inclusion Criteria:\n* Locally advanced, unresectable Stage III disease of either squamous or "
+        "non-squamous histology based on the 8th edition of the staging manual, with measurable lesions"
+    )
+    assert len(split_criteria(text)) == 1
+
+
+def test_a_triple_negative_list_under_an_all_of_header() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Must be negative for all of the following:\n"
+        "  * estrogen receptor\n  * progesterone receptor\n  * HER2\nExclusion Criteria:\n* Pregnancy"
+    )
+    assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS
