@@ -77,7 +77,12 @@ def _fields(item: Any) -> dict[str, Any]:
 
 def canonical(reading: Any) -> dict[str, Any]:
     """A reading as JSON-ready values: scope, setting and sorted findings, parts included."""
-    return {
+    extra = (
+        {"alternatives": [g.legacy() for g in reading.alternatives]}
+        if getattr(reading, "alternatives", ())
+        else {}
+    )
+    return extra | {
         "scope": [str(reading.scope), reading.scope_quote],
         "setting": [str(reading.setting), reading.setting_quote],
         "requirements": [_finding(r) for r in reading.requirements],
@@ -123,20 +128,19 @@ def _compare(old_path: Path, new: dict[str, dict[str, Any]]) -> None:
     for key in read_changed:
         before, after = old[key]["detail"], new[key]["detail"]
         print(f"\n{key[1]} ({key[0]})")
-        for field in sorted(before):
-            if before[field] == after[field]:
+        for field in sorted(set(before) | set(after)):
+            if before.get(field) == after.get(field):
                 continue
-            if isinstance(before[field], list) and field in ("requirements", "limits", "allowances"):
-                gone = [x for x in before[field] if x not in after[field]]
-                added = [x for x in after[field] if x not in before[field]]
+            was, now = before.get(field, []), after.get(field, [])
+            if field in ("requirements", "limits", "allowances", "alternatives"):
+                gone = [x for x in was if x not in now]
+                added = [x for x in now if x not in was]
                 for x in gone:
                     print(f"  - {field}: {json.dumps(x)[:230]}")
                 for x in added:
                     print(f"  + {field}: {json.dumps(x)[:230]}")
             else:
-                print(
-                    f"  {field}: {json.dumps(before[field])[:200]} -> {json.dumps(after[field])[:200]}"
-                )
+                print(f"  {field}: {json.dumps(was)[:200]} -> {json.dumps(now)[:200]}")
 
 
 def main() -> int:

@@ -156,6 +156,20 @@ _HEADING_HINT = re.compile("clus|eligib|criteri|characteristics|therapy|followin
 _ANY_HINT = re.compile(_HEADING_HINT.pattern + "|" + PART_HINT)
 
 
+#: A line that names no section ("criteria", "inclusion", "exclusion") but says something about the
+#: patient ("Must be negative for all of the following:") heads a list inside its section.
+_CONTENT = re.compile(
+    r"\b(?:negative|positive|receptors?|her-?2|disease|cancers?|tumou?rs?|metasta\w*|therap\w*|"
+    r"treat\w*|stages?|lesions?|mutations?|status|lines?|regimens?|prior)\b"
+)
+
+
+def _says_more_than_a_heading(lowered: str) -> bool:
+    if "criteri" in lowered or "inclusion" in lowered or "exclusion" in lowered:
+        return False
+    return _CONTENT.search(lowered) is not None
+
+
 def _heading_kind(body: str) -> ItemKind | None:
     """The section a line opens, or ``None`` when it is an ordinary criterion."""
     if len(body) > _MAX_HEADING_CHARS + 2:
@@ -172,7 +186,7 @@ def _heading_kind(body: str) -> ItemKind | None:
     ends_with_colon = body.rstrip().endswith(":")
     has_exclusion = _EXCLUSION_WORDS.search(lowered) is not None
     has_inclusion = _INCLUSION_WORDS.search(lowered) is not None
-    if not (has_exclusion or has_inclusion):
+    if not (has_exclusion or has_inclusion) or _says_more_than_a_heading(lowered):
         return None
     short = len(lowered.split()) <= 6
     if not (ends_with_colon or short) or not (_CRITERIA_WORD.search(lowered) or short):

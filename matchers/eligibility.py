@@ -14,19 +14,18 @@ from dataclasses import dataclass, replace
 from data.models import Study
 from matchers.criteria_parts import applies, leaves
 from matchers.criteria_text import CriteriaItem, split_criteria
+from matchers.criteria_tree import read_items
 from matchers.findings import (
     Allowance,
     Allowed,
+    Alternatives,
     Factor,
     Limit,
     Requirement,
-    Source,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
-from matchers.reader.text import normalize, split_sentences, trim_quote
-from matchers.reader.triggers import scan
+from matchers.reader.text import normalize, trim_quote
 from matchers.reconcile import (
     against_counts,
     menopause,
@@ -71,6 +70,8 @@ class TrialReading:
     requirements: tuple[Requirement, ...] = ()
     limits: tuple[Limit, ...] = ()
     allowances: tuple[Allowance, ...] = ()
+    #: Lists of which she needs to meet one ("one of the following: ...").
+    alternatives: tuple[Alternatives, ...] = ()
     healthy_volunteers: bool = False
     item_count: int = 0
     #: For a trial whose parts have their own rules, one reading per part she could join.
@@ -176,46 +177,18 @@ def read_trial_uncached(study: Study) -> TrialReading:
         )
     collector = Collector()
     items = split_criteria(study.eligibility_criteria)
-    inclusion_items: list[str] = []
-    parents: dict[str, str] = {}
-    part_texts: dict[str, list[str]] = {}
-    # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
     texts = [normalize(item.text) for item in items]  # each item normalized once
+    # In a trial with a part for any solid tumor, other parts' cancers do not limit the trial.
     pan_tumor_part = any(i.parts and names_solid_tumours(t) for i, t in zip(items, texts, strict=True))
     open_lists, preferring = _open_lists(items, texts)
-    for item, whole in zip(items, texts, strict=True):
-        kind: Source = item.kind
-        collector.parts = item.parts
-        collector.any_subtype = item.parent in open_lists
-        collector.soft_subtype = item.parent in preferring
-        parent_text = ""
-        if item.parent:
-            parent_text = parents.get(item.parent, "")
-            if not parent_text:
-                parent_text = parents[item.parent] = normalize(split_sentences(item.parent)[-1])
-        if kind == "inclusion" and not (item.parts and pan_tumor_part):
-            inclusion_items.append(whole)
-        for path in item.parts:
-            part_texts.setdefault(path, []).append(parent_text + " " + whole)
-        combined = parent_text + " " + whole if parent_text else whole
-        found = scan(combined)
-        if not found[0]:
-            continue
-        sentences = split_sentences(item.text)
-        single = len(sentences) == 1
-        for sentence in sentences:
-            text = combined if single else normalize(sentence)
-            if parent_text and not single:
-                text = parent_text + " " + text
-            if parent_text:
-                quote = f"{item.parent}: {sentence}" if len(item.parent or "") <= 90 else sentence
-            else:
-                quote = sentence
-            try:
-                read_sentence(text, quote, kind, collector, found if single else None)
-            except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
-                continue
-    collector.parts, collector.any_subtype, collector.soft_subtype = (), False, False
+    read = read_items(
+        zip(items, texts, strict=True),
+        collector,
+        open_lists=open_lists,
+        preferring=preferring,
+        pan_tumor_part=pan_tumor_part,
+    )
+    inclusion_items, part_texts = read.inclusion_texts, read.part_texts
     read_labels(study, collector)
     menopause(collector)
     scope, scope_quote = decide_scope(labels, inclusion_items, collector)
@@ -251,6 +224,7 @@ def _findings(reading: TrialReading, collector: Collector, part: str = "") -> Tr
         requirements=against_counts(reconcile_requirements(collector), limits),
         limits=limits,
         allowances=unique_allowances(collector.allowances),
+        alternatives=tuple(collector.alternatives),
         parts=(),
         part=part,
     )
@@ -294,6 +268,7 @@ def _subset(collector: Collector, leaf: str) -> Collector:
         requirements=[r for r in collector.requirements if applies(r.parts, leaf)],
         limits=[x for x in collector.limits if applies(x.parts, leaf)],
         allowances=[a for a in collector.allowances if applies(a.parts, leaf)],
+        alternatives=[g for g in collector.alternatives if applies(g.parts, leaf)],
         receptors=[r for r in collector.receptors if applies(r.parts, leaf)],
     )
 

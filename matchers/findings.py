@@ -210,3 +210,36 @@ class Allowance:
 
     def legacy(self) -> list[object]:
         return [self.key, self.kind, list(self.parts), self.quote]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One alternative of an "any of the following" list, with what it requires."""
+
+    quote: str
+    requirements: tuple[Requirement, ...] = ()
+    limits: tuple[Limit, ...] = ()
+
+    @property
+    def read(self) -> bool:
+        """Whether the reader found anything in it; an option it could not read is unknown."""
+        return bool(self.requirements or self.limits)
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    """Criteria of which a patient needs to meet one ("one of the following: ...")."""
+
+    header: str
+    options: tuple[Option, ...]
+    parts: tuple[str, ...] = ()
+
+    def legacy(self) -> list[object]:
+        return [
+            self.header,
+            [
+                [o.quote, [r.legacy() for r in o.requirements], [str(x) for x in o.limits]]
+                for o in self.options
+            ],
+            list(self.parts),
+        ]

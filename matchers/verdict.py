@@ -14,8 +14,10 @@ from data.models import Site, Study
 from matchers.eligibility import OTHER_PART, TrialReading
 from matchers.findings import (
     Allowed,
+    Alternatives,
     Limit,
     LimitFactor,
+    Option,
 )
 from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_recruiting_site
 from matchers.judgement import Explanation, Judgement
@@ -274,6 +276,39 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
     )
 
 
+def _judge_option(profile: PatientProfile, option: Option) -> Judgement:
+    judged = Judgement()
+    for requirement in option.requirements:
+        apply_requirement(profile, requirement, judged)
+    for limit in option.limits:
+        _apply_limit(profile, limit, judged)
+    return judged
+
+
+def _apply_alternatives(profile: PatientProfile, group: Alternatives, out: Judgement) -> None:
+    """A list of which she needs to meet one: one that fits is enough; only when every option
+    rules her out is she ruled out; otherwise it is a question for the study team."""
+    judged = [_judge_option(profile, option) for option in group.options]
+    fitting = [j for j in judged if not j.excluded and not j.uncertain and (j.reasons or j.fit_points)]
+    if fitting:
+        best = max(fitting, key=lambda j: j.fit_points)
+        out.reasons.extend(best.reasons)
+        out.fit_points += best.fit_points
+        out.fit.extend(label for label in best.fit if label not in out.fit)
+    elif all(j.excluded for j in judged):
+        first = judged[0].concerns[0] if judged[0].concerns else None
+        out.concern(
+            "It requires one of several conditions, and none of them fits what you told us."
+            + (f" For example: {first.text}" if first is not None else ""),
+            group.header,
+        )
+    else:
+        out.ask(
+            f"The trial takes people who meet one of several conditions (“{group.header}”). Ask the "
+            "study team whether one of them fits you."
+        )
+
+
 def _judge_findings(
     profile: PatientProfile, reading: TrialReading, study: Study, start: Judgement
 ) -> Judgement:
@@ -283,6 +318,8 @@ def _judge_findings(
         apply_requirement(profile, requirement, out)
     for limit in reading.limits:
         _apply_limit(profile, limit, out)
+    for group in reading.alternatives:
+        _apply_alternatives(profile, group, out)
     _apply_structured(profile, study, reading, out)
     _apply_allowances(profile, reading, out)
     return out

@@ -8,9 +8,11 @@ from typing import Literal
 from matchers.findings import (
     Allowance,
     Allowed,
+    Alternatives,
     Factor,
     Limit,
     LimitFactor,
+    Option,
     Qualifier,
     Requirement,
     Source,
@@ -47,6 +49,8 @@ class Collector:
     setting: list[SettingCue] = field(default_factory=list)
     menopause: list[tuple[str, str, Source]] = field(default_factory=list)
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+    #: Lists of alternatives ("one of the following"), each option with its own findings.
+    alternatives: list[Alternatives] = field(default_factory=list)
     #: The trial parts of the criterion being read; stamped on every finding.
     parts: tuple[str, ...] = ()
     #: The criterion is one alternative in a list that also takes any solid tumor.
@@ -86,6 +90,11 @@ class Collector:
         if low is None and high is None:
             return
         self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
+
+    def add_alternatives(self, header: str, options: list[tuple[str, Collector]]) -> None:
+        """A list of which she needs to meet one: each option keeps its own requirements."""
+        group = tuple(Option(q, tuple(c.requirements), tuple(c.limits)) for q, c in options)
+        self.alternatives.append(Alternatives(header, group, self.parts))
 
     def allow(self, factor: Allowed, quote: str, kind: Source, items: tuple[str, ...] = ()) -> None:
         self.allowances.append(Allowance(factor, trim_quote(quote), kind, self.parts, items))

@@ -303,10 +303,20 @@ def _require_together(
         out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names))
 
 
+#: A definition ("will be considered postmenopausal if ... after stopping hormone treatment")
+#: names treatments to explain a word, not as a rule about treatment history.
+_DEFINITION = re.compile(
+    r"\bconsidered\s+(?:to\s+be\s+)?(?:post|pre|peri)-?\s?menopaus\w*|"
+    r"\b(?:post|pre|peri)-?\s?menopaus\w*\s+(?:status\s+)?(?:is\s+|will\s+be\s+)?defined"
+)
+
+
 def _sentence_worth_reading(text: str, kind: Source) -> bool:
     if kind == "title" and not _TITLE_HISTORY.search(text):
         return False  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
     if kind not in ("inclusion", "exclusion", "title"):
+        return False
+    if _DEFINITION.search(text):
         return False
     return not (_NOT_A_PRIOR.search(text) and not re.search(r"\bprior\b|\bprevious", text))
 

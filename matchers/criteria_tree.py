@@ -1,0 +1,160 @@
+"""Reading criteria as a tree: each item with the context the lines above it give.
+
+A criterion often means nothing alone: "estrogen receptor" under "Must be negative for all of the
+following:", "known CNS metastases" under "Patients may not have:", "refused chemotherapy" under
+"Patients who meet one of the following:". The header's words apply to every item below it, and an
+"any of" header makes its items alternatives: she needs to meet one, not all. Sections (inclusion,
+exclusion, the older DISEASE / PATIENT CHARACTERISTICS headings) come from the splitter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from matchers.criteria_text import CriteriaItem
+from matchers.findings import Source
+from matchers.reader.collector import Collector, ReceptorRule
+from matchers.reader.sentence import read_sentence
+from matchers.reader.setting import BREAST, ORGAN
+from matchers.reader.text import normalize, split_sentences, trim_quote
+from matchers.reader.triggers import scan
+
+#: The words that only announce a list ("all of the following criteria:"); what is left of the
+#: header ("must be negative for") applies to each item.
+_LIST_INTRO = re.compile(
+    r"[\s,:-]*\b(?:(?:all|any|each|both|either|one|none|two|three|at\s+least\s+(?:one|1|two|2)|"
+    r"one\s+or\s+more)\s+(?:\(\d\)\s+)?of\s+)?(?:the\s+)?(?:following|below)(?:\s+(?:criteria|"
+    r"conditions|requirements|characteristics|features|items))?(?:\s+(?:apply|are\s+met))?\s*:?\s*$"
+)
+#: A header whose items are alternatives ("must meet one of the following", "either of").
+_ANY_OF = re.compile(
+    r"\b(?:any|either|one|at\s+least\s+(?:one|1)|one\s+or\s+more)\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
+    r"(?:following|below)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What a line that heads a list means for each item under it."""
+
+    words: str
+    any_of: bool
+
+
+def read_header(parent: str, kind: Source) -> Header:
+    """The header's own words, without the list announcement, and whether its items are
+    alternatives (only in inclusions: "any of the following" among exclusions excludes each)."""
+    text = normalize(split_sentences(parent)[-1])
+    any_of = kind == "inclusion" and _ANY_OF.search(text) is not None
+    return Header(_LIST_INTRO.sub("", text).strip(), any_of)
+
+
+@dataclass(slots=True)
+class ItemsRead:
+    """What reading every item leaves for the trial-level decisions."""
+
+    inclusion_texts: list[str] = field(default_factory=list)
+    part_texts: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
+    """Read one criterion sentence by sentence, each read together with its header's words."""
+    prefix = header.words if header is not None else ""
+    combined = f"{prefix} {whole}" if prefix else whole
+    found = scan(combined)
+    if not found[0]:
+        return
+    sentences = split_sentences(item.text)
+    single = len(sentences) == 1
+    for sentence in sentences:
+        text = combined if single else normalize(sentence)
+        if prefix and not single:
+            text = f"{prefix} {text}"
+        quote = sentence
+        if item.parent and len(item.parent) <= 90:
+            quote = f"{item.parent}: {sentence}"
+        try:
+            read_sentence(text, quote, item.kind, out, found if single else None)
+        except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
+            continue  # one unreadable sentence never stops the trial from being read
+
+
+def _another_cancer(quote: str) -> bool:
+    """An option for another cancer ("squamous cell cancer of head and neck") is not hers."""
+    text = normalize(quote)
+    return ORGAN.search(text) is not None and BREAST.search(text) is None
+
+
+def _alternative_cells(options: list[tuple[str, Collector]]) -> frozenset[str] | None:
+    """The receptor cells an any-of list admits: those of any option open to breast cancer;
+    none when such an option names no receptor status (it takes every subtype)."""
+    cells: set[str] = set()
+    for quote, option in options:
+        if _another_cancer(quote):
+            continue
+        required = [r.cells for r in option.receptors if r.mode == "require"]
+        if not required:
+            return None
+        narrowed = frozenset.intersection(*required)
+        cells |= narrowed or frozenset().union(*required)
+    return frozenset(cells) or None
+
+
+def _merge_alternatives(header: str, options: list[tuple[str, Collector]], out: Collector) -> None:
+    """Fold a list of alternatives into the trial's findings: receptor rules as one rule that
+    takes any option's cells; other rules as one group of options, of which she needs one."""
+    collectors = [c for _, c in options]
+    cells = _alternative_cells(options)
+    if cells is not None:
+        first = next(r for c in collectors for r in c.receptors if r.mode == "require")
+        out.receptors.append(ReceptorRule(cells, "require", first.quote, first.kind, out.parts))
+    for option in collectors:
+        out.setting.extend(option.setting)
+        out.breast_mentions.extend(option.breast_mentions)
+        out.menopause.extend(option.menopause)
+        out.allowances.extend(option.allowances)
+        out.receptors.extend(r for r in option.receptors if r.mode != "require")
+    if any(c.requirements or c.limits for c in collectors):
+        out.add_alternatives(trim_quote(header), [(trim_quote(q), c) for q, c in options])
+
+
+def read_items(
+    items: Iterable[tuple[CriteriaItem, str]],
+    out: Collector,
+    *,
+    open_lists: set[str],
+    preferring: set[str],
+    pan_tumor_part: bool,
+) -> ItemsRead:
+    """Read every criterion into ``out``, with its header's meaning; alternatives as a group."""
+    read = ItemsRead()
+    headers: dict[tuple[str, Source], Header] = {}
+    group: tuple[str, list[tuple[str, Collector]]] | None = None
+    for item, whole in items:
+        header = None
+        if item.parent:
+            header = headers.get((item.parent, item.kind)) or headers.setdefault(
+                (item.parent, item.kind), read_header(item.parent, item.kind)
+            )
+        if group is not None and (header is None or not header.any_of or group[0] != item.parent):
+            _merge_alternatives(group[0], group[1], out)
+            group = None
+        if item.kind == "inclusion" and not (item.parts and pan_tumor_part):
+            read.inclusion_texts.append(whole)
+        for path in item.parts:
+            read.part_texts.setdefault(path, []).append(f"{header.words if header else ''} {whole}")
+        target = out
+        if header is not None and header.any_of and item.parent:
+            group = group or (item.parent, [])
+            target = Collector(parts=item.parts)
+            group[1].append((item.text, target))
+        target.parts = item.parts
+        target.any_subtype = item.parent in open_lists
+        target.soft_subtype = item.parent in preferring
+        _read_item(item, whole, header, target)
+    if group is not None:
+        _merge_alternatives(group[0], group[1], out)
+    out.parts, out.any_subtype, out.soft_subtype = (), False, False
+    return read
