@@ -42,6 +42,8 @@ class Factor(StrEnum):
     MEASURABLE = "measurable_disease"
     POSTMENOPAUSAL = "postmenopausal"
     PREMENOPAUSAL = "premenopausal"
+    #: Written in the criteria as a study for women ("adult female patients", "postmenopausal women").
+    WOMEN_ONLY = "women_only"
     #: Earlier treatment with any of ``items`` (vocabulary therapy ids).
     PRIOR_THERAPY = "prior"
     #: A tumour finding: any of ``items`` (vocabulary biomarker ids).

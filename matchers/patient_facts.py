@@ -28,6 +28,8 @@ _LOCAL = frozenset(t.id for t in _VOCABULARY.therapies if t.local)
 #: Classes the form offers as such ("chemotherapy (any)"): a patient may tick one without saying
 #: which kind she had.
 _FORM_CLASSES = frozenset(_VOCABULARY.form_therapy_ids)
+#: Treatments often given before the cancer spread; any other one she had was for advanced cancer.
+_EARLY_SETTING = frozenset(t.id for t in _VOCABULARY.therapies if t.early_setting)
 
 
 def patient_cells(profile: PatientProfile) -> frozenset[str]:
@@ -121,6 +123,7 @@ _FACTS: dict[Factor, Callable[[PatientProfile, Requirement], bool | None]] = {
     Factor.POSTMENOPAUSAL: _menopause_fact,
     Factor.PREMENOPAUSAL: _menopause_fact,
     Factor.PRIOR_THERAPY: lambda p, r: had_any(p, r.items),
+    Factor.WOMEN_ONLY: lambda p, _: None if p.sex is None else p.sex == "female",
     Factor.BIOMARKER: _biomarker_fact,
 }
 
@@ -135,21 +138,25 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
 _LINE_KINDS = {LimitFactor.CHEMO_LINES: "chemotherapy", LimitFactor.ENDOCRINE_LINES: "endocrine"}
 
 
-def line_count(profile: PatientProfile, factor: LimitFactor) -> int | None:
-    """How many earlier lines of a kind the patient had, when it can be told.
+def line_range(profile: PatientProfile, factor: LimitFactor) -> tuple[int, int] | None:
+    """How many earlier lines of a kind the patient had, as the range her answers allow.
 
-    A count of one kind (chemotherapy or hormone therapy lines) is inferred only when she had none
-    of that kind, or every treatment she listed is of that kind (targeted pills such as CDK4/6
-    inhibitors are given with hormone therapy; HER2 antibodies and immunotherapy with chemotherapy).
+    All lines when every treatment she listed is of that kind, none when she listed none of it
+    (targeted pills such as CDK4/6 inhibitors are given with hormone therapy; HER2 antibodies and
+    immunotherapy with chemotherapy); otherwise between 0, or 1 when she had a medicine of that kind
+    that is given only for advanced cancer, and all her lines. ``None``: lines not given.
     """
-    if profile.prior_lines is None:
+    lines = profile.prior_lines
+    if lines is None:
         return None
-    if factor == LimitFactor.PRIOR_LINES or profile.prior_lines == 0:
-        return profile.prior_lines
+    if factor == LimitFactor.PRIOR_LINES or lines == 0:
+        return lines, lines
     kind = _LINE_KINDS[factor]
     had = had_any(profile, (kind,))
     if had is False:
-        return 0
-    if had and systemic_therapies(profile) <= _VOCABULARY.line_members(kind):
-        return profile.prior_lines  # every treatment she had is of this kind, so every line was
-    return None
+        return 0, 0
+    members = _VOCABULARY.line_members(kind)
+    if had and systemic_therapies(profile) <= members:
+        return lines, lines  # every treatment she had is of this kind, so every line was
+    advanced_only = {t for t in profile.prior_therapies if t in members and t not in _EARLY_SETTING}
+    return (1 if advanced_only else 0), lines

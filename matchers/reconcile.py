@@ -161,6 +161,8 @@ def reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
             continue
         seen.add(key)
         kept.append(requirement)
+    if Allowed.MALE in allowed:
+        kept = [r for r in kept if r.factor != Factor.WOMEN_ONLY]  # "men are also eligible"
     if Allowed.NON_MEASURABLE in allowed:
         # "Measurable disease for phase 2; evaluable disease is enough in phase 1b": one path
         # into the trial does not need measurable tumors, so it is no barrier.

@@ -21,7 +21,7 @@ from matchers.findings import (
 )
 from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_recruiting_site
 from matchers.judgement import Explanation, Judgement
-from matchers.patient_facts import line_count, systemic_therapies
+from matchers.patient_facts import line_range, systemic_therapies
 from matchers.profile import PatientProfile
 from matchers.verdict_rules import apply_requirement
 
@@ -69,65 +69,78 @@ class TrialMatch:
     rank: int = 0
 
 
-_LINE_WORDS = {
-    LimitFactor.PRIOR_LINES: "lines of treatment for advanced cancer",
-    LimitFactor.CHEMO_LINES: "lines of chemotherapy for advanced cancer",
-    LimitFactor.ENDOCRINE_LINES: "lines of hormone therapy for advanced cancer",
+#: What each kind of line count counts, singular and plural.
+_LINE_WORDS: dict[LimitFactor, tuple[str, str]] = {
+    LimitFactor.PRIOR_LINES: ("line of treatment", "lines of treatment"),
+    LimitFactor.CHEMO_LINES: ("line of chemotherapy", "lines of chemotherapy"),
+    LimitFactor.ENDOCRINE_LINES: ("line of hormone therapy", "lines of hormone therapy"),
 }
 
 
 def _limit_words(limit: Limit) -> str:
-    what = _LINE_WORDS.get(limit.factor, "lines of treatment")
+    """ "It allows at most 2 earlier lines of treatment", "It requires at least 1 earlier line"."""
+    one, many = _LINE_WORDS.get(limit.factor, ("line of treatment", "lines of treatment"))
     if limit.high == 0:
-        return f"no earlier {what}"
-    return f"{limit.describe()} earlier {what}"
+        return f"It allows no earlier {many} for advanced cancer"
+    top = limit.high if limit.high is not None else limit.low
+    what = f"{one if top == 1 else many} for advanced cancer"
+    verb = "requires" if limit.high is None else "allows"
+    return f"It {verb} {limit.describe()} earlier {what}"
+
+
+def _apply_ecog(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
+    allowed = limit.describe()
+    if profile.ecog is None:
+        typical = limit.contains(0) and limit.contains(1)
+        out.ask(
+            f"The trial requires a performance status (ECOG) of {allowed} (0 means fully active, 1 "
+            "means able to do light work). Ask your care team what your ECOG score is.",
+            downgrade=not typical,
+        )
+    elif limit.contains(profile.ecog):
+        out.reason(
+            f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).",
+            limit.quote,
+        )
+    else:
+        out.concern(
+            f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.",
+            limit.quote,
+        )
 
 
 def _apply_limit(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
-    quote = limit.quote
     if limit.factor == LimitFactor.ECOG:
-        allowed = limit.describe()
-        if profile.ecog is None:
-            typical = limit.contains(0) and limit.contains(1)
-            out.ask(
-                f"The trial requires a performance status (ECOG) of {allowed} (0 means fully active, "
-                f"1 means "
-                "able to do light work). Ask your care team what your ECOG score is.",
-                downgrade=not typical,
-            )
-        elif limit.contains(profile.ecog):
-            out.reason(
-                f"Your performance status (ECOG {profile.ecog}) is within its limit ({allowed}).",
-                quote,
-            )
-        else:
-            out.concern(
-                f"It requires a performance status (ECOG) of {allowed}; yours is {profile.ecog}.",
-                quote,
-            )
+        _apply_ecog(profile, limit, out)
         return
-    count = line_count(profile, limit.factor)
+    said = line_range(profile, limit.factor)
     words = _limit_words(limit)
-    if count is None:
-        total = profile.prior_lines
-        if total is not None and limit.high is not None and total <= limit.high and limit.low is None:
-            out.reason(f"It allows {words}; you have had {total} in all.", quote)
-            return
-        out.ask(f"The trial allows {words}. Ask your care team how many you have had.")
+    if said is None:
+        out.ask(f"{words}. Ask your care team how many you have had.")
         return
-    if limit.any_setting and count == 0 and limit.low == 1 and systemic_therapies(profile):
+    low, high = said
+    if limit.any_setting and high == 0 and limit.low == 1 and systemic_therapies(profile):
         # "At least one prior regimen", no stage named: her early-stage treatment may count.
         out.ask(
             "It requires at least one earlier treatment without saying for which stage of cancer. "
             "Your treatment so far was before the cancer spread; ask whether it counts."
         )
-        return
-    if limit.contains(count):
-        out.reason(f"It allows {words}; you have had {count}, which fits.", quote)
+    elif limit.contains(low) and limit.contains(high):
+        count = f"{low}" if low == high else f"between {low} and {high}"
+        out.reason(f"{words}; from what you told us you have had {count}, which fits.", limit.quote)
         if limit.factor == LimitFactor.PRIOR_LINES:
             out.add_fit("Fits your treatment line", 1)
+    elif (limit.high is not None and low > limit.high) or (limit.low is not None and high < limit.low):
+        count = (
+            f"{low}"
+            if low == high
+            else f"at least {low}"
+            if limit.high is not None
+            else f"at most {high}"
+        )
+        out.concern(f"{words}; from what you told us you have had {count}.", limit.quote)
     else:
-        out.concern(f"It allows {words}; you have had {count}.", quote)
+        out.ask(f"{words}. Ask your care team how many of them you have had.")
 
 
 def _apply_structured(

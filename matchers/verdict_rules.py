@@ -229,6 +229,12 @@ def _menopause(profile: PatientProfile, req: Requirement, fact: bool | None, out
         )
 
 
+def _women_only(profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement) -> None:
+    """Criteria written for women: a man is ruled out unless the trial also accepts men."""
+    if fact is False:
+        out.concern("Its criteria are written for women only.", req.quote)
+
+
 def _prior_in_advanced_setting(
     req: Requirement, fact: bool | None, therapy: str, out: Judgement
 ) -> None:
@@ -409,6 +415,7 @@ RULES: dict[Factor, Rule] = {
     Factor.POSTMENOPAUSAL: _menopause,
     Factor.PREMENOPAUSAL: _menopause,
     Factor.PRIOR_THERAPY: _prior,
+    Factor.WOMEN_ONLY: _women_only,
     Factor.DISEASE_STATE: _disease_state,
     Factor.INFLAMMATORY: _question(
         "It is for inflammatory breast cancer (a type that makes the breast red and swollen). "

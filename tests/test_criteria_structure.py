@@ -66,7 +66,8 @@ def test_negation_is_read_as_a_scope_not_by_counting(pre: str, expected: str | N
 
 def test_a_negated_header_in_the_exclusions_is_one_exclusion_not_two_negations() -> None:
     reading = read(
-        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients may not have:\n"
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion "
+        "Criteria:\n* Patients may not have:\n"
         "  * known history of metastasis to the central nervous system\n  * pregnancy"
     )
     assert keys(reading) == {("brain_mets", False)}
@@ -98,7 +99,8 @@ def test_an_exclusion_describing_who_has_not_been_treated_requires_the_treatment
 def test_a_proviso_re_admits_treated_stable_brain_metastases() -> None:
     reading = read(
         "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients must not have "
-        "untreated brain metastases; however, patients with treated CNS metastases may participate if stable"
+        "untreated brain metastases; however, patients with treated CNS "
+        "metastases may participate if stable"
     )
     assert keys(reading) == {("brain_mets_active", False)}
     assert {a.key for a in reading.allowances} == {"brain_mets_stable"}
@@ -129,7 +131,8 @@ def test_the_older_layout_is_read_section_by_section() -> None:
 
 FLATTENED = (
     "DISEASE CHARACTERISTICS: HER2 overexpressing (3+) metastatic breast cancer by immunohistochemistry "
-    "No prior chemotherapy for metastatic disease No bilateral disease Bidimensionally measurable disease "
+    "No prior chemotherapy for metastatic disease No bilateral disease "
+    "Bidimensionally measurable disease "
     "No CNS metastases Hormone receptor status: Not specified\n\nPATIENT CHARACTERISTICS: Age: 18 and "
     "over Sex: Female Performance status: Karnofsky 70-100%"
 )
@@ -164,3 +167,60 @@ def test_a_triple_negative_list_under_an_all_of_header() -> None:
         "  * estrogen receptor\n  * progesterone receptor\n  * HER2\nExclusion Criteria:\n* Pregnancy"
     )
     assert reading.subtype_cells == TRIPLE_NEGATIVE_CELLS
+
+
+# --- who the criteria are written for, and line counts she can only partly tell ----------------------
+
+
+def _judge(criteria: str, **profile: Any) -> tuple[str, str]:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    values: dict[str, Any] = {"subtype": "hr-positive", "sites": ("bone",), **profile}
+    s = study(criteria)
+    match = judge(PatientProfile(**values), read_trial_uncached(s), s)
+    return match.verdict, " ".join(str(x) for x in (*match.reasons, *match.concerns, *match.questions))
+
+
+def test_criteria_written_for_women_rule_out_a_man_unless_men_are_accepted() -> None:
+    women = "Inclusion Criteria:\n* Adult female patients with metastatic breast cancer"
+    assert _judge(women, sex="male")[0] == "likely_excluded"
+    assert _judge(women, sex="female")[0] == "likely_eligible"
+    both = women + "\n* Men with breast cancer are also eligible"
+    assert _judge(both, sex="male")[0] == "likely_eligible"
+    pregnancy = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Women of "
+        "childbearing potential must use contraception"
+    )
+    assert _judge(pregnancy, sex="male")[0] == "likely_eligible"
+
+
+def test_a_line_count_of_one_kind_is_judged_on_the_range_her_answers_allow() -> None:
+    rule = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* At least 1 prior "
+        "line of endocrine therapy for metastatic disease"
+    )
+    # fulvestrant is given only for advanced cancer: at least one of her 3 lines was hormone therapy
+    verdict, said = _judge(rule, prior_lines=3, prior_therapies=("fulvestrant", "capecitabine"))
+    assert verdict == "likely_eligible" and "between 1 and 3" in said
+    # tamoxifen may have been given before the cancer spread: it cannot be told
+    assert (
+        _judge(rule, prior_lines=2, prior_therapies=("tamoxifen", "capecitabine"))[0]
+        == "possibly_eligible"
+    )
+    cap = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* No more than 4 "
+        "prior lines of chemotherapy for metastatic disease"
+    )
+    verdict, said = _judge(cap, prior_lines=4, prior_therapies=("fulvestrant", "capecitabine"))
+    assert verdict == "likely_eligible"
+
+
+def test_a_minimum_is_worded_as_a_requirement() -> None:
+    rule = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* At least 1 prior "
+        "line of chemotherapy for metastatic disease"
+    )
+    _, said = _judge(rule)
+    assert "It requires at least 1 earlier line of chemotherapy" in said
+    assert "lines" not in said.split("It requires at least 1 earlier")[1].split(".")[0]

@@ -6,6 +6,7 @@ import re
 
 from matchers.findings import (
     Allowed,
+    Factor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -32,10 +33,29 @@ _REPRODUCTIVE = re.compile(
     )
 )
 _MALE = re.compile(word_start_pattern(r"\b(?:men|males?|male\s+patients)\b"))
+#: Women as the people a criterion is about ("adult female patients", "postmenopausal women").
+_WOMEN = re.compile(
+    r"\b(?:women|females?|female\s+(?:patients?|participants?|subjects?))\b|\bsex\s*:\s*(?:women|female)"
+)
+
+
+def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """An inclusion written for women alone; one naming men too, or about pregnancy, is not."""
+    if kind != "inclusion" or ("women" not in text and "female" not in text):
+        return
+    match = _WOMEN.search(text)
+    # Whom a criterion is about comes first ("Adult female patients with ..."); "female" later in
+    # it is a detail ("x 0.85 if female" in a kidney formula).
+    if match is None or match.start() > 40 or _MALE.search(text) or _REPRODUCTIVE.search(text):
+        return
+    if polarity(text, match.start(), match.end(), kind) == "require":
+        out.require(Factor.WOMEN_ONLY, True, quote, kind)
 
 
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """Menopause cues (reconciled later across the whole trial) and explicit acceptance of men."""
+    """Menopause cues (reconciled later across the whole trial), explicit acceptance of men, and
+    criteria written for women alone."""
+    _read_women_only(text, quote, kind, out)
     if kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
         match = _MALE.search(text)
         if (

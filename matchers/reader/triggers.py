@@ -22,7 +22,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "lines": LINE_HINTS + ADVANCED_HINTS,
     "prior": DRUG_HINTS,
     "biomarkers": BIOMARKER_HINTS,
-    "sex": ("menopaus", "male"),
+    "sex": ("menopaus", "male", "female", "women"),
     "performance": (
         "ecog",
         "performance",
