@@ -325,7 +325,13 @@ def _physical_lines(text: str) -> list[_Physical]:
     continue, and flattened paragraphs split into their criteria."""
     lines: list[_Physical] = []
     previous_indent, previous_len = -1, 0
-    for raw in text.split("\n"):
+    raws = text.split("\n")
+    # A record whose text was stripped lost the first line's indentation: give it the depth the
+    # other lines start at, or it would head them all.
+    depths = [len(r) - len(r.lstrip(" \t")) for r in raws[1:] if r.strip()]
+    if raws and raws[0][:1] not in (" ", "\t") and depths and min(depths) > 0:
+        raws[0] = " " * min(depths) + raws[0]
+    for raw in raws:
         if not raw or raw.isspace():
             previous_indent = -1  # a blank line ends a paragraph
             continue

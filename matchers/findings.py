@@ -89,6 +89,8 @@ class LimitFactor(StrEnum):
     PRIOR_LINES = "prior_lines"
     CHEMO_LINES = "chemo_lines"
     ENDOCRINE_LINES = "endocrine_lines"
+    #: An age limit written in the criteria text (the structured age fields are read apart).
+    AGE = "age"
 
 
 class Allowed(StrEnum):

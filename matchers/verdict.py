@@ -109,9 +109,23 @@ def _apply_ecog(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
         )
 
 
+def _apply_age(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
+    """An age limit written in the criteria, beside the structured age fields."""
+    ages = limit.describe().replace("exactly", "only")
+    if profile.age is None:
+        out.ask(f"Its criteria give an age limit ({ages} years). Check that your age fits.")
+    elif not limit.contains(profile.age):
+        out.concern(
+            f"Its criteria are for people aged {ages} years; you are {profile.age}.", limit.quote
+        )
+
+
 def _apply_limit(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
     if limit.factor == LimitFactor.ECOG:
         _apply_ecog(profile, limit, out)
+        return
+    if limit.factor == LimitFactor.AGE:
+        _apply_age(profile, limit, out)
         return
     said = line_range(profile, limit.factor)
     words = _limit_words(limit)

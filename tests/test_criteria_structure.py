@@ -224,3 +224,25 @@ def test_a_minimum_is_worded_as_a_requirement() -> None:
     _, said = _judge(rule)
     assert "It requires at least 1 earlier line of chemotherapy" in said
     assert "lines" not in said.split("It requires at least 1 earlier")[1].split(".")[0]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ("Adult female patients (aged 18-75 years)", (18, 75)),
+        ("Age: Under 60", (None, 59)),
+        ("Patients 70 years or older", (70, None)),
+        ("Age >= 18 years", None),  # every adult: no limit worth stating
+        ("Life expectancy of at least 12 weeks", None),
+        ("For adolescent participants: 13-20 years of age", None),
+    ],
+)
+def test_an_age_limit_written_in_the_criteria(criterion: str, expected: tuple[int, int] | None) -> None:
+    reading = read(f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}")
+    ages = [(x.low, x.high) for x in reading.limits if x.factor == "age"]
+    assert ages == ([expected] if expected else [])
+
+
+def test_a_stripped_first_line_does_not_head_the_lines_indented_under_it() -> None:
+    text = "Metastatic breast cancer.\r\n\r\n        No prior chemotherapy.\r\n\r\n        ECOG 0-1."
+    assert [item.parent for item in split_criteria(text)] == [None, None, None]

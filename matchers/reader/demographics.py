@@ -7,6 +7,7 @@ import re
 from matchers.findings import (
     Allowed,
     Factor,
+    LimitFactor,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -87,3 +88,63 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
         assert pre is not None
         if polarity(text, pre.start(), pre.end(), "inclusion") == "require":
             out.menopause.append(("require_pre", trim_quote(quote), kind))
+
+
+#: Where a criterion speaks of age, and the numbers around it.
+_AGE_CONTEXT = re.compile(
+    r"\bage[ds]?\b|\byears?\s+(?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
+)
+_AGE_RANGE = re.compile(r"(?<![\d.])(?P<lo>\d{2})\s*(?:-|to|and|through)\s*(?P<hi>\d{2,3})(?![\d.%])")
+_AGE_MIN = re.compile(
+    r"(?:>=|=>|>|at\s+least|over|older\s+than|above|greater\s+than|more\s+than)\s*(?P<n>\d{2})(?![\d.%])|"
+    r"(?<![\d.])(?P<m>\d{2})\s*(?:years?|yrs?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:over|older|above)"
+)
+_AGE_MAX = re.compile(
+    r"(?:<=|=<|<|at\s+most|younger\s+than|under|below|less\s+than|no\s+older\s+than)\s*(?P<n>\d{2,3})(?![\d.%])|"
+    r"(?<![\d.])(?P<m>\d{2,3})\s*(?:years?|yrs?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:younger|under|less)"
+)
+#: Ages of something else: how long ago, for how long, a relative's age at diagnosis.
+_NOT_HER_AGE = re.compile(
+    r"\b(?:within|since|for|past|last|ago|expectancy|interval|follow-?up|relative|mother|sister|"
+    r"diagnosed\s+(?:at|before)|onset|menopaus\w*|amenorrh\w*|children|child|pediatric)\b"
+)
+_STRICT = ("over", "older", "above", "greater", "more", ">")
+
+
+def _age_bounds(window: str) -> tuple[int | None, int | None]:
+    low = high = None
+    if (span := _AGE_RANGE.search(window)) is not None:
+        low, high = int(span.group("lo")), int(span.group("hi"))
+        return (low, high) if 10 <= low < high <= 120 else (None, None)
+    if (minimum := _AGE_MIN.search(window)) is not None:
+        n = int(minimum.group("n") or minimum.group("m"))
+        strict = minimum.group("n") is not None and minimum.group(0).lstrip().startswith(_STRICT)
+        low = n + 1 if strict and not minimum.group(0).lstrip().startswith(">=") else n
+    if (maximum := _AGE_MAX.search(window)) is not None:
+        n = int(maximum.group("n") or maximum.group("m"))
+        strict = (
+            maximum.group("n") is not None
+            and maximum.group(0).lstrip()[:1] in "<uyb"
+            and not (maximum.group(0).lstrip().startswith("<="))
+        )
+        high = n - 1 if strict else n
+    return low, high
+
+
+def read_age(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """An age limit written in the criteria ("aged 18-75", "Age: Under 60", "70 years or older")."""
+    if kind not in ("inclusion", "exclusion"):
+        return
+    context = _AGE_CONTEXT.search(text)
+    if context is None or _NOT_HER_AGE.search(text, max(0, context.start() - 40), context.end() + 40):
+        return
+    window = text[max(0, context.start() - 30) : context.end() + 40]
+    low, high = _age_bounds(window)
+    if (low is None and high is None) or (high is None and low is not None and low <= 18):
+        return  # "18 years or older": every adult
+    mode = polarity(text, context.start(), context.end(), kind)
+    if mode == "exclude" and (low is None) != (high is None):
+        low, high = (None, low - 1) if low is not None else ((high or 0) + 1, None)
+    elif mode == "exclude":
+        return  # an excluded range of ages says little: left to the structured fields
+    out.limit(LimitFactor.AGE, low, high, quote, kind)

@@ -12,7 +12,7 @@ from matchers.findings import (
 from matchers.reader.biomarkers import read_biomarkers, read_gene_change, read_profiling
 from matchers.reader.brain import read_brain
 from matchers.reader.collector import Collector
-from matchers.reader.demographics import read_menopause_and_sex
+from matchers.reader.demographics import read_age, read_menopause_and_sex
 from matchers.reader.disease import read_disease_state, read_inflammatory, read_new_diagnosis
 from matchers.reader.lines import read_lines
 from matchers.reader.performance import read_performance
@@ -122,6 +122,7 @@ READERS: tuple[Reader, ...] = (
     _reader("genes", _plain(read_gene_change)),
     _reader("profiling", _plain(read_profiling)),
     _reader("sex", _plain(read_menopause_and_sex)),
+    _reader("age", _plain(read_age)),
     _reader("performance", _plain(read_performance)),
     _reader("setting", _setting, "setting", "setting_early"),
     _reader("breast", _plain(read_breast_mention)),

@@ -23,6 +23,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "prior": DRUG_HINTS,
     "biomarkers": BIOMARKER_HINTS,
     "sex": ("menopaus", "male", "female", "women"),
+    "age": ("age", "aged", "years old", "years of age", "years or older", "years and older"),
     "performance": (
         "ecog",
         "performance",
