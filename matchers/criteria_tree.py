@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matchers.criteria_text import CriteriaItem
-from matchers.findings import Source
+from matchers.findings import Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
+from matchers.reader.concepts import unread_concepts
 from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, split_sentences, trim_quote
@@ -59,10 +60,74 @@ class ItemsRead:
     part_texts: dict[str, list[str]] = field(default_factory=dict)
 
 
+#: The concept each kind of finding is about, so a criterion that spoke of two things and gave a
+#: finding about one is still noted as unread about the other.
+_FINDING_CONCEPTS: dict[str, str] = {
+    **dict.fromkeys(("subtype", "subtype_named", "her2_low", "her2_low_or_ultralow"), "receptors"),
+    **dict.fromkeys(
+        ("brain_mets", "brain_mets_active", "leptomeningeal", "prior_brain_radiation"), "brain"
+    ),
+    **dict.fromkeys(("brain_mets_stable", "brain_mets_any"), "brain"),
+    **dict.fromkeys(("biomarker", "gene-change", "genomic_test"), "biomarkers"),
+    **dict.fromkeys(("postmenopausal", "premenopausal"), "menopause"),
+    **dict.fromkeys(("women_only", "male"), "sex"),
+    **dict.fromkeys(("prior_lines", "chemo_lines", "endocrine_lines"), "lines"),
+    "ecog": "performance",
+    "age": "age",
+}
+
+
+def _covered(out: Collector, sizes: tuple[int, ...]) -> set[str]:
+    """The concepts the findings added since ``sizes`` were taken are about."""
+    found = [str(x.factor) for x in out.requirements[sizes[0] :]]
+    found += [str(x.factor) for x in out.limits[sizes[1] :]]
+    found += [str(x.factor) for x in out.allowances[sizes[2] :]]
+    covered = {_FINDING_CONCEPTS[f] for f in found if f in _FINDING_CONCEPTS}
+    if len(out.receptors) > sizes[3]:
+        covered.add("receptors")
+    if len(out.menopause) > sizes[4]:
+        covered.add("menopause")
+    return covered
+
+
+def _sizes(out: Collector) -> tuple[int, ...]:
+    return (
+        len(out.requirements),
+        len(out.limits),
+        len(out.allowances),
+        len(out.receptors),
+        len(out.menopause),
+    )
+
+
+def _note_unread(item: CriteriaItem, combined: str, covered: set[str], out: Collector) -> None:
+    """A criterion about the patient that gave nothing about it: not a header ("Hormone receptor
+    status:") or a bare label, which the lines under it say."""
+    if item.text.endswith(":") or len(item.text.split()) <= 3:
+        return
+    concepts = [c.name for c in unread_concepts(combined) if c.name not in covered]
+    if concepts:
+        quote = trim_quote(f"{item.parent}: {item.text}" if item.parent else item.text)
+        out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))
+
+
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
-    """Read one criterion sentence by sentence, each read together with its header's words."""
+    """Read one criterion sentence by sentence, each read together with its header's words; what
+    it says about the patient that no reader took anything from is noted as not read."""
     prefix = header.words if header is not None else ""
     combined = f"{prefix} {whole}" if prefix else whole
+    sizes = _sizes(out)
+    before = out.size()
+    _read_sentences(item, combined, prefix, out)
+    # Anything read from it (a setting cue, an allowance) counts for the concepts it is about; a
+    # criterion that gave nothing at all is unread about everything it names.
+    covered = _covered(out, sizes) if out.size() > before else set()
+    if out.size() > before and not covered:
+        covered = {c.name for c in unread_concepts(combined)} - {"treatment"}
+    _note_unread(item, combined, covered, out)
+
+
+def _read_sentences(item: CriteriaItem, combined: str, prefix: str, out: Collector) -> None:
     found = scan(combined)
     if not found[0]:
         return

@@ -22,6 +22,7 @@ from matchers.findings import (
     Factor,
     Limit,
     Requirement,
+    Unread,
 )
 from matchers.reader.collector import Collector
 from matchers.reader.setting import BREAST, ORGAN
@@ -72,6 +73,8 @@ class TrialReading:
     allowances: tuple[Allowance, ...] = ()
     #: Lists of which she needs to meet one ("one of the following: ...").
     alternatives: tuple[Alternatives, ...] = ()
+    #: Criteria about something the profile answers that the reader could not read.
+    unread: tuple[Unread, ...] = ()
     healthy_volunteers: bool = False
     item_count: int = 0
     #: For a trial whose parts have their own rules, one reading per part she could join.
@@ -225,6 +228,7 @@ def _findings(reading: TrialReading, collector: Collector, part: str = "") -> Tr
         limits=limits,
         allowances=unique_allowances(collector.allowances),
         alternatives=tuple(collector.alternatives),
+        unread=tuple(collector.unread),
         parts=(),
         part=part,
     )
@@ -269,6 +273,7 @@ def _subset(collector: Collector, leaf: str) -> Collector:
         limits=[x for x in collector.limits if applies(x.parts, leaf)],
         allowances=[a for a in collector.allowances if applies(a.parts, leaf)],
         alternatives=[g for g in collector.alternatives if applies(g.parts, leaf)],
+        unread=[u for u in collector.unread if applies(u.parts, leaf)],
         receptors=[r for r in collector.receptors if applies(r.parts, leaf)],
     )
 

@@ -247,3 +247,14 @@ class Alternatives:
             ],
             list(self.parts),
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A criterion about something the profile answers from which the reader took nothing."""
+
+    quote: str
+    kind: Source
+    #: The concepts it talks about ("receptors", "brain", ...), see ``matchers.reader.concepts``.
+    concepts: tuple[str, ...]
+    parts: tuple[str, ...] = ()

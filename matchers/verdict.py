@@ -7,6 +7,7 @@ requirement contradicted by what the patient did say makes a trial "likely exclu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,11 +19,13 @@ from matchers.findings import (
     Limit,
     LimitFactor,
     Option,
+    Unread,
 )
 from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_recruiting_site
 from matchers.judgement import Explanation, Judgement
 from matchers.patient_facts import line_range, systemic_therapies
 from matchers.profile import PatientProfile
+from matchers.reader.concepts import CONCEPTS
 from matchers.verdict_rules import apply_requirement
 
 Verdict = Literal["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
@@ -303,6 +306,39 @@ def sort_key(verdict: Verdict, fit_points: int, miles: float | None, phase_rank:
     )
 
 
+#: For each concept, whether the profile says something a criterion about it could be checked on.
+_ANSWERED: dict[str, Callable[[PatientProfile], bool]] = {
+    "receptors": lambda p: p.subtype != "unknown",
+    "brain": lambda p: True,
+    "treatment": lambda p: True,
+    "lines": lambda p: p.prior_lines is not None,
+    "biomarkers": lambda p: True,
+    "performance": lambda p: p.ecog is not None,
+    "sex": lambda p: p.sex is not None,
+    "menopause": lambda p: p.menopausal_status is not None,
+    "age": lambda p: p.age is not None,
+}
+#: At most this many unread criteria are quoted; the rest are counted.
+_UNREAD_QUOTED = 3
+
+
+def _apply_unread(profile: PatientProfile, unread: tuple[Unread, ...], out: Judgement) -> None:
+    """Criteria about the patient that the reader could not read: questions, quoted. One about
+    something her answers could settle keeps the trial from "likely eligible"."""
+    words = {c.name: c.words for c in CONCEPTS}
+    for note in unread[:_UNREAD_QUOTED]:
+        answered = any(_ANSWERED[c](profile) if c in _ANSWERED else True for c in note.concepts)
+        about = " and ".join(dict.fromkeys(words.get(c, c) for c in note.concepts))
+        out.ask(
+            f"We could not check one of its rules about {about}: “{note.quote}” Ask the study team "
+            "whether it applies to you.",
+            downgrade=answered,
+        )
+    if len(unread) > _UNREAD_QUOTED:
+        more = len(unread) - _UNREAD_QUOTED
+        out.ask(f"{more} more of its rules could not be checked; the study team can go through them.")
+
+
 def _judge_option(profile: PatientProfile, option: Option) -> Judgement:
     judged = Judgement()
     for requirement in option.requirements:
@@ -347,6 +383,7 @@ def _judge_findings(
         _apply_limit(profile, limit, out)
     for group in reading.alternatives:
         _apply_alternatives(profile, group, out)
+    _apply_unread(profile, reading.unread, out)
     _apply_structured(profile, study, reading, out)
     _apply_allowances(profile, reading, out)
     return out

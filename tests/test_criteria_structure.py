@@ -246,3 +246,45 @@ def test_an_age_limit_written_in_the_criteria(criterion: str, expected: tuple[in
 def test_a_stripped_first_line_does_not_head_the_lines_indented_under_it() -> None:
     text = "Metastatic breast cancer.\r\n\r\n        No prior chemotherapy.\r\n\r\n        ECOG 0-1."
     assert [item.parent for item in split_criteria(text)] == [None, None, None]
+
+
+# --- calibration: a rule about her that could not be read keeps a trial from "likely eligible" -------
+
+
+def test_a_rule_about_her_that_nobody_read_becomes_a_quoted_question() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Must have achieved a response after high dose chemotherapy with stem cell transplant"
+    )
+    reading = read(criteria)
+    assert [u.concepts for u in reading.unread] == [("treatment",)]
+    verdict, said = _judge(criteria, prior_lines=1, prior_therapies=("taxane",))
+    assert verdict == "possibly_eligible"
+    assert "We could not check one of its rules about earlier treatment" in said
+    assert "stem cell transplant" in said
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Women of childbearing potential must use two forms of contraception",
+        "Hormone receptor status: not specified",
+        "No chemotherapy within 4 weeks before the first dose",
+        "Corrected QT interval > 470 ms (females) or > 450 ms (males)",
+        "Have uncontrolled epilepsy, central nervous system disease or a history of mental disorders",
+        "Inconclusive or equivocal HER2 result by IHC and FISH",
+    ],
+)
+def test_criteria_that_set_no_rule_for_her_are_not_counted_as_unread(criterion: str) -> None:
+    reading = read(f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}")
+    assert reading.unread == ()
+
+
+def test_an_unread_rule_about_something_she_did_not_say_asks_without_lowering_the_verdict() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Performance status good enough to travel"
+    )
+    reading = read(criteria)
+    assert reading.unread and "performance" in reading.unread[0].concepts
+    assert _judge(criteria)[0] == "likely_eligible"  # no ECOG given: nothing to check it on
+    assert _judge(criteria, ecog=1)[0] == "possibly_eligible"

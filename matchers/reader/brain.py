@@ -26,11 +26,12 @@ BRAIN_HINTS = ("brain", "cns", "central nervous", "cranial", "cerebral", "leptom
 _BRAIN = re.compile(
     word_start_pattern(
         r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
-        r"(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
+        r"(?:\([a-z]+\)\s+)?(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
         r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
         r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
         r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
-        r"\bbrain[\s-]*(?:oligo)?metasta\w*"
+        r"\bbrain[\s-]*(?:oligo)?metasta\w*|"
+        r"\bspread\s+(?:of\s+(?:the\s+)?(?:cancer|disease|tumou?r)\s+)?to\s+the\s+(?:brain|cns)\b"
     )
 )
 _LEPTO = re.compile(

@@ -16,6 +16,7 @@ from matchers.findings import (
     Qualifier,
     Requirement,
     Source,
+    Unread,
 )
 from matchers.reader.text import Polarity, trim_quote
 
@@ -49,6 +50,8 @@ class Collector:
     setting: list[SettingCue] = field(default_factory=list)
     menopause: list[tuple[str, str, Source]] = field(default_factory=list)
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
+    #: Criteria about the patient from which no reader took anything.
+    unread: list[Unread] = field(default_factory=list)
     #: Lists of alternatives ("one of the following"), each option with its own findings.
     alternatives: list[Alternatives] = field(default_factory=list)
     #: The trial parts of the criterion being read; stamped on every finding.
@@ -90,6 +93,19 @@ class Collector:
         if low is None and high is None:
             return
         self.limits.append(Limit(factor, low, high, trim_quote(quote), kind, self.parts, any_setting))
+
+    def size(self) -> int:
+        """How many raw findings of any kind it holds: a criterion that adds none was not read."""
+        return (
+            len(self.requirements)
+            + len(self.limits)
+            + len(self.allowances)
+            + len(self.receptors)
+            + len(self.setting)
+            + len(self.menopause)
+            + len(self.breast_mentions)
+            + len(self.alternatives)
+        )
 
     def add_alternatives(self, header: str, options: list[tuple[str, Collector]]) -> None:
         """A list of which she needs to meet one: each option keeps its own requirements."""

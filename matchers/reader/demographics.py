@@ -131,6 +131,14 @@ def _age_bounds(window: str) -> tuple[int | None, int | None]:
     return low, high
 
 
+#: An age that picks out some patients for another rule ("Patients < 55 years of age must not have
+#: received LHRH agonists"): not a limit on who may join.
+_AGE_SUBGROUP = re.compile(
+    r"^[^.;]{0,40}?\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,25}?\b(?:must|should|need|are\s+required|"
+    r"will|may)\b"
+)
+
+
 def read_age(text: str, quote: str, kind: Source, out: Collector) -> None:
     """An age limit written in the criteria ("aged 18-75", "Age: Under 60", "70 years or older")."""
     if kind not in ("inclusion", "exclusion"):

@@ -175,11 +175,36 @@ def _read_her2_low(
         out.require(factor, True, quote, kind)
 
 
+_RECEPTOR_NAME = (
+    r"(?:(?:o)?estrogen|progest(?:erone|in)|hormone)[\s-]receptors?|er|pr|pgr|"
+    r"her-?2(?:/neu)?(?:[\s-]receptors?)?"
+)
+#: A list of receptors that shares one status word: "ER, PR and HER2 negative status".
+_SHARED_STATUS = re.compile(
+    rf"\b(?P<names>(?:{_RECEPTOR_NAME})(?:\s*\([a-z0-9/-]+\))?(?:\s*(?:,|and|or|/|&)\s*(?:and\s+)?"
+    rf"(?:{_RECEPTOR_NAME})(?:\s*\([a-z0-9/-]+\))?)+)\s+(?:status\s+)?(?:is\s+|are\s+)?"
+    r"(?P<status>negative|positive)\b"
+)
+_ONE_NAME = re.compile(rf"\b(?:{_RECEPTOR_NAME})\b")
+
+
+def _distribute_status(text: str) -> str:
+    """ "er, pr and her2 negative" -> "er negative, pr negative and her2 negative": the status
+    word of a list applies to each receptor in it."""
+    match = _SHARED_STATUS.search(text)
+    if match is None:
+        return text
+    status = match.group("status")
+    names = _ONE_NAME.sub(lambda m: f"{m.group(0)} {status}", match.group("names"))
+    return text[: match.start()] + names + text[match.end() :]
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     criteria = kind in ("inclusion", "exclusion")
     if out.any_subtype and criteria:
         return
+    text = _distribute_status(text)
     mentions = receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text) or (criteria and _not_a_rule(text, mentions)):
         return

@@ -1,0 +1,170 @@
+"""Which facts about a patient a criterion talks about, so a criterion nobody read can be told.
+
+The readers say what a criterion requires; these detectors only say what it is about (receptor
+status, the brain, earlier treatment, lines, biomarkers, performance status, sex, menopause, age,
+stage). A criterion about one of them from which no reader took anything, and which is not one of
+the forms known to set no rule for her ("not specified", "within 4 weeks of", "women of
+childbearing potential"), is *not read*: the verdict then cannot say "likely eligible" with
+confidence and asks the care team about that criterion instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from data.vocabulary import load_vocabulary
+
+_VOCABULARY = load_vocabulary()
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A fact about the patient that criteria talk about, and how to tell they do."""
+
+    name: str
+    #: Plain words for a question to the care team ("receptor status").
+    words: str
+    mention: re.Pattern[str]
+    #: Forms that talk about it without a rule for the patient.
+    no_rule: re.Pattern[str]
+
+
+#: Treatment timing, current use, side effects and allergies: rules that are not about her history.
+_NOT_HISTORY = (
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?\d+|\b\d+\s*(?:days?|weeks?|months?)\s+"
+    r"(?:prior|before|of|since|after|from)|\bconcurrent\w*|\bconcomitant\w*|\bcurrently\b|\bongoing\b|"
+    r"\btoxicit\w*|\brecover\w*|\ballerg\w*|\bhypersensitiv\w*|\bcontraindicat\w*|\bwashout\b|\bduring\b|"
+    r"\bwill\s+(?:be\s+)?(?:receive|given|treated|randomi[sz]ed|assigned)\w*|\bstudy\s+(?:drug|treatment|therapy)\b|"
+    r"\binfection|\bautoimmun\w*|\bsteroids?\b|\bcorticosteroid\w*|\bimmunosuppress\w*|"
+    r"\bnot\s+specified\b|\bsee\s+(?:disease|patient)\s+characteristics|^\W*[a-z]+(?:\s+[a-z]+)?\W*$"
+)
+_TESTING = (
+    r"\bnot\s+specified\b|\bregardless\b|\birrespective\b|\bunknown\b|\bany\s+(?:status|subtype)\b|"
+    r"\b(?:tested|testing|assessed|assessment|determined|confirmed|documented|measured|evaluated|"
+    r"recorded|collected|available|sample|specimen|tissue|block|slides?|central(?:ly)?|local(?:ly)?\s+"
+    r"(?:laboratory|lab))\b"
+)
+_REPRODUCTIVE = (
+    r"childbearing|contracept|pregnan|lactat|breast-?\s?feeding|nursing|fertile|\bwocbp\b|"
+    r"reproductive|abstinen|sperm|condom|sexual(?:ly)?\s+active|donat|steril|vasectom|partner"
+)
+_LAB = (
+    r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|creatinine|clearance|"
+    r"\d\s*(?:x|times)\b"
+)
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives))
+
+
+def _marker_mentions() -> str:
+    return "|".join(f"(?:{b.mentions})" for b in _VOCABULARY.biomarkers)
+
+
+CONCEPTS: tuple[Concept, ...] = (
+    Concept(
+        "receptors",
+        "hormone-receptor or HER2 status",
+        _words(
+            r"\b(?:her-?2|erbb-?2|hormone[\s-]receptors?|estrogen[\s-]receptors?|oestrogen|progesterone)\b",
+            r"\b(?:er|pr|hr)\s*(?:\+|-|status|positive|negative)",
+            r"\btriple[\s-]negative\b|\btnbc\b|\bluminal\b",
+        ),
+        _words(
+            _TESTING,
+            r"\bher2[\s-]*(?:directed|targeted)|\banti-?her",
+            r"\b(?:inconclusive|equivocal|indeterminate|unavailable|borderline)\b",
+            r"\breplacement\b|\bhrt\b|\bcontraceptiv\w*",
+        ),
+    ),
+    Concept(
+        "brain",
+        "brain metastases",
+        _words(r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|lepto-?mening\w*|cerebral)\b"),
+        _words(
+            r"\bprimary\s+(?:brain|cns)\b|\bmri\b|\bimaging\b|\bscans?\b|\bseizure|\bepilep\w*|"
+            r"\bmental\b|\bpsychiatric|\bneurolog\w*|\bdementia|\bstroke|\bcerebrovascular|\bbleed\w*|"
+            r"\bhemorrhag\w*|\binfarct\w*",
+            _NOT_HISTORY,
+        ),
+    ),
+    Concept(
+        "treatment",
+        "earlier treatment",
+        _words(
+            r"\btransplant\w*|\bstem[\s-]cells?\b|\bmarrow\s+(?:ablat\w*|rescue|support)|"
+            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation"
+        ),
+        _words(
+            _NOT_HISTORY,
+            r"\bcandidates?\b|\bcurative\b|\beligible\s+for\b|\bplanned\b|"
+            r"\bsolid[\s-]organ\b|\borgan\s+(?:allo)?graft|\borgan\s+transplant|"
+            r"\ballogeneic\s+(?:organ|tissue)",
+        ),
+    ),
+    Concept(
+        "lines",
+        "earlier lines of treatment",
+        _words(
+            r"\blines?\s+of\b|\b(?:first|second|third|later|1st|2nd|3rd)[\s-]line\b|\bprior\s+(?:lines?|regimens?)\b",
+            r"\bpre-?treated\b|\btreatment[\s-]na[iï]ve\b|\bchemo(?:therapy)?[\s-]na[iï]ve\b",
+        ),
+        _words(_NOT_HISTORY),
+    ),
+    Concept(
+        "biomarkers",
+        "tumour test results",
+        _words(_marker_mentions()),
+        _words(_TESTING),
+    ),
+    Concept(
+        "performance",
+        "performance status",
+        _words(
+            r"\b(?:ecog|karnofsky|kps|zubrod|lansky)\b|\bperformance\s+(?:status|score)\b|\bwho\s+ps\b"
+        ),
+        _words(r"\bnot\s+specified\b"),
+    ),
+    Concept(
+        "sex",
+        "who the trial is for",
+        _words(r"\b(?:women|men|males?|females?)\b"),
+        _words(
+            _REPRODUCTIVE,
+            _LAB,
+            r"\bnot\s+specified\b|\bhysterectom\w*|\boophorectom\w*|\bcockcroft|\bgault|amenorrh|"
+            r"\buterus\b|menopaus|\bqtc?\b|\bms\b|h(?:a)?emoglobin|g/dl",
+        ),
+    ),
+    Concept(
+        "menopause",
+        "menopausal status",
+        _words(r"menopaus"),
+        _words(
+            _REPRODUCTIVE,
+            r"\bnot\s+specified\b|\bdefined\b|\bconsidered\b|\bamenorrh|\bfsh\b|\bmenses\b|\bestradiol",
+        ),
+    ),
+    Concept(
+        "age",
+        "age limits",
+        # An age with a number past adulthood: "18 years or older" sets no limit for her.
+        _words(
+            r"\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,30}?\b(?:2[2-9]|[3-9]\d|1[01]\d)\b",
+            r"\b(?:2[2-9]|[3-9]\d|1[01]\d)\b[^.;]{0,20}?\b(?:years?\s+(?:of\s+age|old)|aged?)\b",
+        ),
+        _words(
+            r"\bnot\s+specified\b|\bchild\w*|\bpediatric|\badolescen\w*|amenorrh|menopaus",
+            _REPRODUCTIVE,
+            _LAB,
+        ),
+    ),
+)
+
+
+def unread_concepts(text: str) -> tuple[Concept, ...]:
+    """The concepts a criterion that no reader took anything from talks about, leaving out the
+    forms that set no rule for the patient."""
+    return tuple(c for c in CONCEPTS if c.mention.search(text) and not c.no_rule.search(text))
