@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from data.models import Study
 from matchers.findings import (
     LimitFactor,
+    Source,
 )
 from matchers.reader.biomarkers import read_biomarkers, read_gene_change
 from matchers.reader.brain import read_brain
@@ -474,48 +476,43 @@ def _clause_around(sentence: str, cue: re.Match[str], reach: int = 90) -> str:
     )
 
 
-def read_labels(study: Study, collector: Collector) -> None:
-    """Titles and conditions often state the subtype, the brain focus or the line of therapy."""
-    for title in (study.brief_title, study.official_title):
-        if not title:
-            continue
-        text = normalize(title)
-        groups = triggered(text)
-        if "receptors" in groups:
-            read_receptors(text, title, "title", collector)
-        if "brain" in groups:
-            read_brain(text, title, "title", collector)
-        if "biomarkers" in groups:
-            read_biomarkers(text, title, "title", collector)
-        if "sex" in groups:
-            read_menopause_and_sex(text, title, "title", collector)
-        if "refractory" in text:
-            read_standard_therapy(text, title, "title", collector)
-        if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
-            collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
-        elif "lines" in groups:
-            read_lines(text, title, "title", collector)
-        if "genes" in groups:
-            read_gene_change(text, title, "title", collector)
-        if "prior" in groups:
-            read_prior_therapy(text, title, "title", collector, skip_generic=False)
-    _read_summary_lines(study.brief_summary, collector)
-    labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
-    joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
-    read_liver_focus(labels, "title", collector, joined)
-    read_bone_focus(labels, "title", collector, joined)
-    read_symptom_focus(labels, "title", collector, joined)
+#: The readers a title can call, by trigger group: the subtype, the brain, markers, men.
+_TITLE_READERS: tuple[tuple[str, Callable[[str, str, Source, Collector], None]], ...] = (
+    ("receptors", read_receptors),
+    ("brain", read_brain),
+    ("biomarkers", read_biomarkers),
+    ("sex", read_menopause_and_sex),
+)
+
+
+def _read_title(title: str, collector: Collector) -> None:
+    text = normalize(title)
+    groups = triggered(text)
+    for group, reader in _TITLE_READERS:
+        if group in groups:
+            reader(text, title, "title", collector)
+    if "refractory" in text:
+        read_standard_therapy(text, title, "title", collector)
+    if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
+        collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
+    elif "lines" in groups:
+        read_lines(text, title, "title", collector)
+    if "genes" in groups:
+        read_gene_change(text, title, "title", collector)
+    if "prior" in groups:
+        read_prior_therapy(text, title, "title", collector, skip_generic=False)
+
+
+def _read_conditions(study: Study, collector: Collector) -> None:
+    """Conditions naming a subtype or the brain; beside "Advanced Solid Tumors", a subtype is one
+    cohort among many, not a limit."""
     if not study.conditions or not triggered(normalize(" | ".join(study.conditions))) & {
         "receptors",
         "brain",
     }:
         return
-    # A subtype listed beside "Advanced Solid Tumors" is one cohort among many, not a limit.
-    collector.soft_subtype = any(
-        PAN_TUMOR.search(normalize(t))
-        for t in (study.brief_title, study.official_title, *study.conditions)
-        if t
-    )
+    labels = (study.brief_title, study.official_title, *study.conditions)
+    collector.soft_subtype = any(PAN_TUMOR.search(normalize(t)) for t in labels if t)
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)
@@ -523,3 +520,17 @@ def read_labels(study: Study, collector: Collector) -> None:
             read_receptors(text, condition, "conditions", collector)
         if "brain" in groups:
             read_brain(text, condition, "conditions", collector)
+
+
+def read_labels(study: Study, collector: Collector) -> None:
+    """Titles and conditions often state the subtype, the brain focus or the line of therapy."""
+    for title in (study.brief_title, study.official_title):
+        if title:
+            _read_title(title, collector)
+    _read_summary_lines(study.brief_summary, collector)
+    labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
+    joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
+    read_liver_focus(labels, "title", collector, joined)
+    read_bone_focus(labels, "title", collector, joined)
+    read_symptom_focus(labels, "title", collector, joined)
+    _read_conditions(study, collector)
