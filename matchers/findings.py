@@ -72,6 +72,8 @@ class Qualifier(StrEnum):
     DE_NOVO = "de_novo"
     #: Cancer stable (or responding) on current treatment.
     STABLE_DISEASE = "stable"
+    #: Brain metastases accepted once stable for a set time (the note holds it: "6 months").
+    STABLE_FOR = "stable_for"
 
 
 class Standard(StrEnum):

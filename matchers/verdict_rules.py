@@ -114,6 +114,20 @@ def _brain_not_active(
             "stable.",
             req.quote,
         )
+        if req.qualifier == Qualifier.STABLE_FOR:
+            out.ask(
+                f"It wants brain metastases to have been treated and stable for {req.note}. Ask your "
+                "care team how long yours have been stable.",
+                downgrade=_at_least_three_months(req.note),
+            )
+
+
+def _at_least_three_months(duration: str) -> bool:
+    """Most treated brain metastases have been stable a few weeks by screening; months are a real
+    question (stable for 3 months does not meet "stable for 6 months")."""
+    number, unit = duration.split(" ", 1)
+    days = int(number) * {"d": 1, "w": 7, "m": 30}[unit[0]]
+    return days >= 90
 
 
 def _brain_active(profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement) -> None:

@@ -288,3 +288,85 @@ def test_an_unread_rule_about_something_she_did_not_say_asks_without_lowering_th
     assert reading.unread and "performance" in reading.unread[0].concepts
     assert _judge(criteria)[0] == "likely_eligible"  # no ECOG given: nothing to check it on
     assert _judge(criteria, ecog=1)[0] == "possibly_eligible"
+
+
+# --- asides that are not rules about her -------------------------------------------------------------
+
+
+def test_a_dose_cap_is_not_a_rule_about_earlier_treatment() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n"
+        "* Prior doxorubicin > 360 mg/m2"
+    )
+    assert ("prior:anthracycline", False) not in keys(reading)
+
+
+def test_a_drug_inside_a_bracketed_timing_aside_sets_no_history_rule() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* HER2-positive metastatic breast cancer\n"
+        "* Normal heart function (LVEF measured within 4 weeks of the last prior trastuzumab dose)"
+    )
+    assert not any(key.startswith("prior:") for key, _ in keys(reading))
+
+
+def test_a_relatives_age_is_not_her_age() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* A first-degree relative diagnosed with breast cancer under 50 years of age"
+    )
+    assert not [x for x in reading.limits if x.factor == "age"]
+
+
+def test_a_target_antigen_the_vocabulary_lacks_becomes_a_question_not_silence() -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer\n* Tumour must be ROR1-positive"
+    verdict, said = _judge(criteria)
+    assert verdict == "possibly_eligible"
+    assert "ROR1" in said
+
+
+def test_a_planned_transplant_from_a_sibling_is_a_question_about_earlier_treatment() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* HLA-matched sibling donor available for the planned transplant"
+    )
+    assert [u.concepts for u in reading.unread] == [("treatment",)]
+
+
+# --- list shorthand and brain stability ---------------------------------------------------------------
+
+
+EXCLUDING = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* "
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ("No brain metastases", ("brain_mets", False)),
+        ("No prior taxane for metastatic disease", ("prior:taxane", False)),
+        ("No meningeal metastases", ("leptomeningeal", False)),
+        ("No measurable disease at baseline", ("measurable_disease", True)),  # a missing qualification
+    ],
+)
+def test_an_exclusion_listed_with_no_is_shorthand_not_a_double_negative(
+    criterion: str, expected: tuple[str, bool]
+) -> None:
+    assert expected in keys(read(EXCLUDING + criterion))
+
+
+def test_no_documented_progression_in_the_exclusions_is_not_read_as_a_ban_on_the_drugs() -> None:
+    reading = read(EXCLUDING + "No documented progression on everolimus plus exemestane")
+    assert ("prior:mtor-inhibitor", False) not in keys(reading)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "verdict"),
+    [
+        ("No unstable brain metastases within the past 6 months", "possibly_eligible"),
+        ("Brain metastases allowed if stable for at least 3 months", "possibly_eligible"),
+        ("No brain metastases unless treated and stable for 4 weeks", "likely_eligible"),
+    ],
+)
+def test_how_long_brain_metastases_must_have_been_stable_is_asked(criterion: str, verdict: str) -> None:
+    got, said = _judge(EXCLUDING + criterion, sites=("bone", "brain"), brain_mets="stable")
+    assert got == verdict
+    assert "Ask your care team how long yours have been stable" in said

@@ -128,16 +128,27 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
 _GENE = re.compile(
     r"\b(?:[knh]-?ras|ras|braf|raf|mek[12]?|erk[12]?|mapk|egfr|alk|ros1|ret|met|ntrk[123]?|fgfr[1-4]?|"
     r"idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
-    r"arid1a|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr)\b|\bmicrosatellite[\s-]instab\w*|"
+    r"arid1a|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr|ror1|her3|b7-?h[34]|nectin-?4|liv-?1|gpnmb|cldn\d+|"
+    r"claudin[\s-]?\d+|muc-?1|folate[\s-]receptor[\s-]alpha|fr-?alpha)\b|\bmicrosatellite[\s-]instab\w*|"
     r"\bmismatch[\s-]repair|\btumou?r\s+mutational\s+burden|\bhomologous\s+recombination|"
     r"\bdna\s+(?:damage\s+)?repair"
 )
 _GENE_CHANGE = re.compile(
     r"\b(?:mutat\w*|mutant|alteration\w*|altered|amplif\w*|fusions?|rearrang\w*|deficien\w*|"
-    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity)\b"
+    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity|express\w*)\b"
 )
 GENE_HINTS = (
     "positivity",
+    "ror1",
+    "her3",
+    "b7-h",
+    "nectin",
+    "liv-1",
+    "gpnmb",
+    "cldn",
+    "claudin",
+    "muc1",
+    "folate receptor",
     "mutat",
     "mutant",
     "alteration",

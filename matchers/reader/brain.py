@@ -60,6 +60,17 @@ _BRAIN_RT = re.compile(
     )
 )
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
+#: How long brain metastases must have been stable or treated ("stable for at least 4 weeks",
+#: "no unstable brain metastases within the past 6 months").
+_DURATION = re.compile(r"\b(?P<n>\d{1,3})\s*(?P<unit>weeks?|wks?|months?|mos?|days?)\b")
+
+
+def _stable_for(text: str) -> tuple[Qualifier, str]:
+    """The qualifier and note of a rule that wants brain metastases stable (or treated) a while."""
+    found = _DURATION.search(text)
+    if found is None:
+        return Qualifier.NONE, ""
+    return Qualifier.STABLE_FOR, f"{found.group('n')} {found.group('unit')}"
 
 
 def _symptomatic_only(text: str) -> Qualifier:
@@ -104,7 +115,8 @@ def _allowed(cues: _Cues, out: Collector) -> None:
         if cues.active and "or" in cues.text and kind == "inclusion":
             out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
         else:
-            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+            qualifier, note = _stable_for(cues.text)
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
     elif cues.active:
         out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
     else:
@@ -117,9 +129,13 @@ def _excluded(cues: _Cues, out: Collector) -> None:
         # "Participants with brain metastases must be stable after local therapy", even when
         # written among the exclusions, sets the condition under which they are accepted.
         out.allow(Allowed.BRAIN_STABLE, quote, kind)
-        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+        qualifier, note = _stable_for(cues.text)
+        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
     elif cues.active:
-        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, _symptomatic_only(cues.text))
+        qualifier, note = _symptomatic_only(cues.text), ""
+        if qualifier == Qualifier.NONE:
+            qualifier, note = _stable_for(cues.text)
+        out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
     else:
         out.require(Factor.BRAIN_METS, False, quote, kind)
 
@@ -129,7 +145,8 @@ def _required(cues: _Cues, out: Collector) -> None:
     if BRAIN_CONDITIONAL.search(cues.text) and (cues.stable or not cues.active):
         out.allow(Allowed.BRAIN_STABLE if cues.stable else Allowed.BRAIN_ANY, quote, kind)
         if cues.stable:
-            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind)
+            qualifier, note = _stable_for(cues.text)
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
     else:
         out.require(Factor.BRAIN_METS, True, quote, kind)
         if cues.active and not cues.stable:

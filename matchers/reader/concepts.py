@@ -95,11 +95,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "earlier treatment",
         _words(
             r"\btransplant\w*|\bstem[\s-]cells?\b|\bmarrow\s+(?:ablat\w*|rescue|support)|"
-            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation"
+            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]"
         ),
         _words(
             _NOT_HISTORY,
-            r"\bcandidates?\b|\bcurative\b|\beligible\s+for\b|\bplanned\b|"
+            r"\bcandidates?\b|\bcurative\b|\beligible\s+for\b|"
             r"\bsolid[\s-]organ\b|\borgan\s+(?:allo)?graft|\borgan\s+transplant|"
             r"\ballogeneic\s+(?:organ|tissue)",
         ),
@@ -156,7 +156,8 @@ CONCEPTS: tuple[Concept, ...] = (
             r"\b(?:2[2-9]|[3-9]\d|1[01]\d)\b[^.;]{0,20}?\b(?:years?\s+(?:of\s+age|old)|aged?)\b",
         ),
         _words(
-            r"\bnot\s+specified\b|\bchild\w*|\bpediatric|\badolescen\w*|amenorrh|menopaus",
+            r"\bnot\s+specified\b|\bchild\w*|\bpediatric|\badolescen\w*|amenorrh|menopaus|"
+            r"\brelatives?\b|\bfamily\b|\bmother\b|\bsister\b|\bsudden\s+death",
             _REPRODUCTIVE,
             _LAB,
         ),

@@ -215,11 +215,32 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
             # "Patients are not eligible who have received X": excluded in either section.
             pre, positive = pre[stated.end() :], False
     negated = negation(pre)
-    if negated == "prohibition":
+    if negated == "prohibition" or (
+        negated == "negated" and kind == "exclusion" and _listed_as_no(text, start)
+    ):
         return "exclude"
     if negated == "negated":
         positive = not positive
     return "require" if positive else "exclude"
+
+
+#: "No documented progression on X", "No proven breast cancer": a missing qualification, which
+#: excludes because it is missing (the literal double negative).
+_NO_QUALIFYING = re.compile(
+    r"no\s+(?:(?:documented|confirmed|prior|previous|radiological|objective)\s+)?"
+    r"(?:progress\w*|response|relapse|recurrence|histolog\w*|cytolog\w*|confirm\w*|proven|measurable|"
+    r"evaluable|evidence\s+of\s+(?:disease|progression)|written|informed|signed|consent)\b"
+)
+
+
+def _listed_as_no(text: str, start: int) -> bool:
+    """An exclusion written "No brain metastases": the list's shorthand for "brain metastases
+    exclude", not a double negative that requires them (its only negation opens the criterion).
+    Qualifying features ("No measurable disease") are read by their own readers without this.
+    """
+    if not text.lstrip().startswith("no ") or _NO_QUALIFYING.match(text.lstrip()):
+        return False
+    return sum(1 for _ in _NEGATOR.finditer(text, 0, start)) == 1
 
 
 CONDITIONAL = re.compile(

@@ -103,10 +103,20 @@ _AGE_MAX = re.compile(
     r"(?:<=|=<|<|at\s+most|younger\s+than|under|below|less\s+than|no\s+older\s+than)\s*(?P<n>\d{2,3})(?![\d.%])|"
     r"(?<![\d.])(?P<m>\d{2,3})\s*(?:years?|yrs?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:younger|under|less)"
 )
-#: Ages of something else: how long ago, for how long, a relative's age at diagnosis.
+#: Ages of something else near the age: how long ago, for how long, menopause definitions.
 _NOT_HER_AGE = re.compile(
-    r"\b(?:within|since|for|past|last|ago|expectancy|interval|follow-?up|relative|mother|sister|"
-    r"diagnosed\s+(?:at|before)|onset|menopaus\w*|amenorrh\w*|children|child|pediatric)\b"
+    r"\b(?:within|since|for|past|last|ago|expectancy|interval|follow-?up|"
+    r"diagnosed\s+(?:at|before)|onset|amenorrh\w*|menstrua\w*)\b"
+)
+#: Menopause defined by age ("postmenopausal, defined as age >= 60, or ..."): an option, not a limit.
+_MENOPAUSE_DEFINED = re.compile(
+    r"menopaus\w*\b.*\b(?:defin\w*|following|criteria|either|or)\b|"
+    r"\b(?:defin\w*|following|criteria)\b.*menopaus|\b(?:fsh|follicle[\s-]stimulating|estradiol)\b",
+    re.DOTALL,
+)
+#: A criterion about someone else, wherever in it: a relative's age at diagnosis or death, a child's.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:relatives?|mother|sister|family|sudden\s+death|children|child|pediatric|adolescents?)\b"
 )
 _STRICT = ("over", "older", "above", "greater", "more", ">")
 
@@ -134,9 +144,19 @@ def _age_bounds(window: str) -> tuple[int | None, int | None]:
 #: An age that picks out some patients for another rule ("Patients < 55 years of age must not have
 #: received LHRH agonists"): not a limit on who may join.
 _AGE_SUBGROUP = re.compile(
-    r"^[^.;]{0,40}?\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,25}?\b(?:must|should|need|are\s+required|"
+    r"^[^.;]{0,70}?\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,25}?\b(?:must|should|need|are\s+required|"
     r"will|may)\b"
 )
+
+
+def _says_nothing_of_an_adult(low: int | None, high: int | None) -> bool:
+    """ "18 years or older", "older than 18", "no one under 18": true of every adult patient.
+
+    A low above the high is two ages of a definition read as one ("age > 60 or < 60 with ...").
+    """
+    if low is not None and high is not None:
+        return low > high
+    return high is None and low is not None and low <= 19
 
 
 def read_age(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -144,15 +164,22 @@ def read_age(text: str, quote: str, kind: Source, out: Collector) -> None:
     if kind not in ("inclusion", "exclusion"):
         return
     context = _AGE_CONTEXT.search(text)
-    if context is None or _NOT_HER_AGE.search(text, max(0, context.start() - 40), context.end() + 40):
+    if (
+        context is None
+        or _NOT_HER_AGE.search(text, max(0, context.start() - 40), context.end() + 40)
+        or _SOMEONE_ELSE.search(text)
+        or ("menopaus" in text and _MENOPAUSE_DEFINED.search(text))
+    ):
         return
     window = text[max(0, context.start() - 30) : context.end() + 40]
     low, high = _age_bounds(window)
-    if (low is None and high is None) or (high is None and low is not None and low <= 18):
-        return  # "18 years or older": every adult
+    if (low is None and high is None) or _says_nothing_of_an_adult(low, high):
+        return
     mode = polarity(text, context.start(), context.end(), kind)
     if mode == "exclude" and (low is None) != (high is None):
         low, high = (None, low - 1) if low is not None else ((high or 0) + 1, None)
     elif mode == "exclude":
         return  # an excluded range of ages says little: left to the structured fields
+    if _says_nothing_of_an_adult(low, high):
+        return
     out.limit(LimitFactor.AGE, low, high, quote, kind)

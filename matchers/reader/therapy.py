@@ -84,7 +84,7 @@ _NEVER_A_PRIOR = re.compile(
                 "pre-medicat",
             ]
         )
-        + r"|d(?<!\wd)oses?\s+of\b"
+        + r"|d(?<!\wd)oses?\s+of\b|m(?<!\wm)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
     )
 )
 _NOT_HISTORY = re.compile(
@@ -186,6 +186,8 @@ class _Sentence:
     unbracketed: str
     washed: set[int]
     examples: list[tuple[int, int]]
+    #: Mentions in a bracketed timing aside, which never make a rule.
+    asides: set[int]
     _conditional: bool | None = None
 
     @property
@@ -264,6 +266,8 @@ def _mention_mode(
 
 def _washout_only(sentence: _Sentence, index: int, pre: str, mode: Polarity) -> bool:
     """A window of time ("no chemotherapy within 3 weeks") makes the rule a washout, not history."""
+    if index in sentence.asides:
+        return True
     if index not in sentence.washed:
         return False
     unbracketed = sentence.unbracketed
@@ -348,6 +352,7 @@ def read_prior_therapy(
         unbracketed=BRACKETED.sub(" ", text) if "(" in text else text,
         washed=_washout_mentions(text, mentions),
         examples=_example_spans(text, mentions) if "(" in text else [],
+        asides=timed_asides(text, mentions),
     )
     required: list[tuple[int, int, str]] = []
     previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
@@ -441,13 +446,36 @@ def _may_have_washout(text: str) -> bool:
     )
 
 
+def _in_timed_brackets(
+    windows: list[int], brackets: list[tuple[int, int]], mentions: list[tuple[int, int, str]]
+) -> set[int]:
+    """Mentions inside brackets that also hold a window of time: a timing aside about them."""
+    return {
+        i
+        for a, b in brackets
+        if any(a <= w < b for w in windows)
+        for i, (start, _, _) in enumerate(mentions)
+        if a <= start < b
+    }
+
+
+def timed_asides(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of mentions in a bracketed timing aside ("(within 4 weeks of prior Herceptin)")."""
+    if "(" not in text or not _may_have_washout(text):
+        return set()
+    found = [m.start() for m in WASHOUT.finditer(text)]
+    brackets = [(m.start(), m.end()) for m in BRACKETED.finditer(text)]
+    return _in_timed_brackets(found, brackets, mentions)
+
+
 def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[int]:
     """Indexes of mentions a washout window ("within 14 days") applies to.
 
     A window qualifies the drug just before it ("lapatinib within 12 months, neratinib or afatinib")
     and a drug a few words after it ("4 weeks since prior chemotherapy"); one before the first drug
     or after the last qualifies them all.
-    Windows inside brackets qualify an exception and are ignored.
+    A window inside brackets qualifies only the drugs in the same brackets ("(LVEF within 4 weeks
+    of prior Herceptin)"); outside them, it qualifies an exception and is ignored.
     """
     if not mentions or not _may_have_washout(text):
         return set()
@@ -456,12 +484,13 @@ def _washout_mentions(text: str, mentions: list[tuple[int, int, str]]) -> set[in
         return set()
     brackets = [(m.start(), m.end()) for m in BRACKETED.finditer(text)] if "(" in text else []
     windows = [w for w in found if not any(a <= w < b for a, b in brackets)]
+    bracketed = _in_timed_brackets(found, brackets, mentions)
     if not windows:
-        return set()
+        return bracketed
     first_start, last_end = mentions[0][0], mentions[-1][1]
     if any(w < first_start or w >= last_end for w in windows):
         return set(range(len(mentions)))
-    washed: set[int] = set()
+    washed: set[int] = set(bracketed)
     for window in windows:
         before = max(i for i, (_, end, _) in enumerate(mentions) if end <= window)
         washed.add(before)
