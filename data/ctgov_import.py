@@ -7,22 +7,31 @@ Accepted shapes, detected from the content rather than the file name:
 * a JSON array of study objects (the website's "Download" as JSON);
 * JSON Lines, one study object (or one search page) per line;
 * any of these gzip-compressed.
+
+A file cannot exhaust memory or crash the reader: it may hold at most
+:data:`MAX_STUDY_FILE_BYTES` (after decompression, read piece by piece, so a small gzip "bomb" is
+refused early), nesting and numbers are bounded by :func:`data.ctgov_checks.parse_json`, and a record
+whose fields have the wrong types is left out and counted.
 """
 
 from __future__ import annotations
 
 import gc
-import gzip
-import json
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from data.ctgov_checks import JsonProblem, parse_json, study_problem
 from data.errors import StudyFileError
 from data.models import Study
 
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_STUDY_FILE_BYTES = 512 * 1024 * 1024
+"""Largest study file read (after decompression): every breast cancer study ever registered with
+every field is well under this; a file beyond it would take gigabytes of memory to hold."""
 
 
 @contextmanager
@@ -58,8 +67,41 @@ def _studies_in(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-def _read_text(path: Path) -> str:
+def _gunzip(path: Path, raw: bytes, limit: int) -> bytes:
+    """Decompress piece by piece, refusing to expand past ``limit`` bytes."""
+    unpacker = zlib.decompressobj(31)  # 31: gzip framing
+    parts: list[bytes] = []
+    size = 0
+    data = raw
     try:
+        while data:
+            piece = unpacker.decompress(data, 1024 * 1024)
+            size += len(piece)
+            if size > limit:
+                raise StudyFileError(path, _too_large(limit))
+            parts.append(piece)
+            data = unpacker.unconsumed_tail
+            if unpacker.eof and unpacker.unused_data:  # a second gzip member follows
+                data = unpacker.unused_data
+                unpacker = zlib.decompressobj(31)
+    except zlib.error as exc:
+        raise StudyFileError(path, "the compressed file is damaged.") from exc
+    if not unpacker.eof:
+        raise StudyFileError(path, "the compressed file is damaged (it is cut off).")
+    return b"".join(parts)
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"the file is larger than the {limit // (1024 * 1024):,} MB this app reads; "
+        "download fewer studies at a time."
+    )
+
+
+def _read_text(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> str:
+    try:
+        if path.stat().st_size > limit:
+            raise StudyFileError(path, _too_large(limit))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise StudyFileError(path, "the file does not exist.") from None
@@ -68,10 +110,7 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise StudyFileError(path, f"the file could not be read ({exc.strerror or exc}).") from exc
     if raw.startswith(_GZIP_MAGIC):
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise StudyFileError(path, "the compressed file is damaged.") from exc
+        raw = _gunzip(path, raw, limit)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -86,11 +125,10 @@ def _parse_json_lines(path: Path, text: str) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StudyFileError(
-                path, f"line {number} is not valid JSON ({exc.msg}); the file may be cut off."
-            ) from None
+            value = parse_json(line)
+        except JsonProblem as problem:
+            cut = "; the file may be cut off" if problem.kind == "syntax" else ""
+            raise StudyFileError(path, f"line {number} {problem.words}{cut}.") from None
         found = _studies_in(value)
         if found is None:
             raise StudyFileError(path, f"line {number} is not a ClinicalTrials.gov study record.")
@@ -118,13 +156,12 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
             )
         raise StudyFileError(path, "the file is not JSON from ClinicalTrials.gov.")
     try:
-        value = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" or "\n" in stripped:
+        value = parse_json(stripped)
+    except JsonProblem as problem:
+        if problem.kind == "syntax" and (problem.detail == "Extra data" or "\n" in stripped):
             return _parse_json_lines(path, stripped)
-        raise StudyFileError(
-            path, f"the file is not valid JSON ({exc.msg}); it may be cut off."
-        ) from None
+        cut = "; it may be cut off" if problem.kind == "syntax" else ""
+        raise StudyFileError(path, f"the file {problem.words}{cut}.") from None
     found = _studies_in(value)
     if found is None:
         raise StudyFileError(
@@ -135,26 +172,57 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
     return found
 
 
-def load_studies_file(path: str | Path) -> list[Study]:
-    """Load and normalize the studies in a downloaded file, dropping records without an NCT ID.
+@dataclass(frozen=True)
+class StudyFile:
+    """The studies read from a file, and how many records had to be left out."""
 
+    studies: list[Study]
+    skipped: int
+
+    @property
+    def note(self) -> str | None:
+        """The sentence to show when records were left out, else ``None``."""
+        if not self.skipped:
+            return None
+        plural = self.skipped != 1
+        return (
+            f"{self.skipped:,} record{'s' if plural else ''} in the file could not be read "
+            f"and {'were' if plural else 'was'} left out."
+        )
+
+
+def read_study_file(path: str | Path) -> StudyFile:
+    """Load and normalize the studies in a downloaded file, counting records that cannot be read.
+
+    A record is left out when it has no NCT ID or a field of the wrong type (``locations: 1``).
     A study that appears twice is kept once, in its most recently updated version, at the place
     of its first appearance.
 
     Raises:
-        StudyFileError: the file cannot be read as studies, or none of them has an NCT ID.
+        StudyFileError: the file cannot be read as studies, or none of them can be used.
     """
     studies: dict[str, Study] = {}
+    skipped = 0
     with paused_gc():
         raw = read_raw_studies(path)
         for record in raw:
-            study = Study.from_api(record)
-            if not study.nct_id:
+            study = Study.from_api(record) if study_problem(record) is None else None
+            if study is None or not study.nct_id:
+                skipped += 1
                 continue
             previous = studies.get(study.nct_id)
             if previous is None or study.version > previous.version:
                 studies[study.nct_id] = study
     if not studies:
-        reason = "the file holds no studies." if not raw else "no study in the file has an NCT ID."
+        reason = (
+            "the file holds no studies."
+            if not raw
+            else "no study in the file has an NCT ID and readable fields."
+        )
         raise StudyFileError(path, reason)
-    return list(studies.values())
+    return StudyFile(list(studies.values()), skipped)
+
+
+def load_studies_file(path: str | Path) -> list[Study]:
+    """The readable studies of a downloaded file (see :func:`read_study_file`)."""
+    return read_study_file(path).studies
