@@ -45,6 +45,17 @@ def untrusted_text(text: str | None) -> None:
     st.markdown(escape_markdown(text) or "_Not given in the record._")
 
 
+def link_warning(lines: tuple[str, ...] | list[str]) -> None:
+    """What a shared link held that we could not use. Link values are typed by whoever made the
+    link, so each line is escaped: markup, images and links in them show as plain characters."""
+    st.warning("  \n".join(escape_markdown(line) for line in lines), icon="🔗")
+
+
+def warning(text: str, icon: str) -> None:
+    """A warning whose text may quote what someone typed or a server sent: shown, never rendered."""
+    st.warning(escape_markdown(text), icon=icon)
+
+
 def profile_prompt(problem: str) -> None:
     """Shown instead of page content while the form is incomplete or has a problem."""
     st.warning(problem, icon="✍️")

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
-from data.errors import CtgovError
+from data.errors import ApiUnavailable, CtgovError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
+from data.shared_searches import SharedSearches, StillWaiting
 from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
@@ -24,6 +25,8 @@ from matchers.trial_query import build_search
 from matchers.verdict import TrialMatch
 
 SEARCH_TTL_S = 3600
+STALE_TTL_S = 60
+"""A saved copy shown after a failure is kept briefly, so the registry is asked again soon."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,29 @@ def reading_cache() -> ReadingCache:
     return ReadingCache()
 
 
-@st.cache_resource(ttl=SEARCH_TTL_S, max_entries=8, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _searches() -> SharedSearches[SearchParams, SearchResult]:
+    return SharedSearches(ttl=SEARCH_TTL_S, stale_ttl=STALE_TTL_S)
+
+
 def search(params: SearchParams) -> SearchResult:
-    """The candidate trials; a failure raises and is not cached, so the next rerun tries again."""
-    return client().search(params)
+    """The candidate trials, shared by every session; a failure raises and is not kept.
+
+    A session never waits for another session's identical search longer than its own deadline.
+    """
+    registry = client()
+    try:
+        return _searches().get(params, registry.search, wait_limit=registry.search_deadline)
+    except StillWaiting:
+        raise ApiUnavailable(registry.host, "it did not answer in time") from None
+
+
+def notices() -> list[str]:
+    """Notices about the saved-results file (set aside...), each shown once."""
+    try:
+        return client().take_notices()
+    except CtgovError:
+        return []
 
 
 @st.cache_resource(ttl=SEARCH_TTL_S, show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +12,11 @@ from tests.conftest import HOSTILE_NCT
 
 PAGES = ["views/overview.py", "views/symptoms.py", "views/trials.py", "views/resources.py"]
 FAILURE_TEXT = "something went wrong"
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of escaped markdown: no backslash escapes, entities or word joiners."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u2060", "")
 
 
 def all_text(at: Any) -> str:
@@ -29,7 +36,7 @@ def all_text(at: Any) -> str:
         parts.extend(str(element.value) for element in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def assert_clean(at: Any) -> None:
@@ -205,7 +212,7 @@ def test_unreachable_registry_with_nothing_saved_gives_a_clear_error(
     fill(app, subtype="hr-positive", sites=["bone"])
     open_page(app, "views/trials.py")
     assert_clean(app)
-    errors = " ".join(str(e.value) for e in app.error)
+    errors = shown(" ".join(str(e.value) for e in app.error))
     assert "127.0.0.1" in errors and "--studies" in errors
 
 
@@ -260,7 +267,32 @@ def test_bad_shareable_link_opens_a_clean_form_with_a_message(app: Any) -> None:
     app.run()
     assert_clean(app)
     assert app.session_state["subtype"] is None
-    assert any("This link has a value we cannot use" in str(w.value) for w in app.warning)
+    assert app.session_state["sites"] == ["bone"]  # the usable part of the link is kept
+    warnings = shown(" ".join(str(w.value) for w in app.warning))
+    assert "This link has a value we could not use" in warnings
+    assert "'luminal' is not a type of breast cancer we know" in warnings
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![x](http://127.0.0.1:9/p.png)",
+        "[Your session expired - log in](http://127.0.0.1:9/x)",
+        "<img src=http://127.0.0.1:9/p.png>",
+        ":red[alert] $x$ :material/home:",
+    ],
+)
+def test_markup_in_a_shared_link_is_shown_as_text_never_rendered(app: Any, hostile: str) -> None:
+    app.query_params["subtype"] = hostile
+    app.query_params["sites"] = "bone,mars"
+    app.run()
+    assert_clean(app)
+    [warning] = [str(w.value) for w in app.warning if "This link has" in str(w.value)]
+    for markup in ("![", "](", "<img", "'$x", "':red[", ":material/"):
+        assert markup not in warning  # escaped: the page shows the characters, renders nothing
+    assert f"'{hostile[:25]}" in shown(warning)  # named, as typed (long values are cut)
+    assert "'mars' is not a place we know" in shown(warning)  # every bad value, not the first
+    assert app.session_state["sites"] == ["bone"]
 
 
 def test_form_choices_are_written_to_the_link_without_zip_by_default(app: Any) -> None:
