@@ -49,7 +49,6 @@ import gzip
 import json
 import threading
 import time
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -99,16 +98,17 @@ HANG_LIMIT_S = 600.0
 
 @lru_cache(maxsize=4)
 def gzip_bomb(size: int) -> bytes:
-    """A gzip body that expands to ``size`` bytes: the start of a search page, then spaces."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
-    parts = [packer.compress(b'{"studies":[')]
-    block = b" " * (1024 * 1024)
-    left = size - 12
-    while left > 0:
-        parts.append(packer.compress(block[: min(left, len(block))]))
-        left -= len(block)
-    parts.append(packer.flush())
-    return b"".join(parts)
+    """A gzip body that expands to ``size`` bytes: the start of a search page, then spaces.
+
+    Built from gzip members of 1 MiB of spaces each (a gzip stream may hold many members), so even
+    a 2 GiB bomb (about 2 MB on the wire) takes milliseconds to make.
+    """
+    head = gzip.compress(b'{"studies":[', 9)
+    mebibyte = 1024 * 1024
+    member = gzip.compress(b" " * mebibyte, 9)
+    whole, rest = divmod(max(0, size - 12), mebibyte)
+    tail = gzip.compress(b" " * rest, 9) if rest else b""
+    return head + member * whole + tail
 
 
 def many_studies(count: int) -> bytes:
