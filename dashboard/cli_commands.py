@@ -95,11 +95,13 @@ def _search(
     profile: PatientProfile, origin: tuple[float, float] | None, *, not_yet: bool
 ) -> SearchResult:
     params = build_search(origin, profile.travel_miles, include_not_yet_recruiting=not_yet)
-    try:
-        with _client() as client:
+    with _client() as client:
+        try:
             result = client.search(params)
-    except CtgovError as error:
-        raise CommandFailed(str(error)) from None
+        except CtgovError as error:
+            for notice in client.take_notices():
+                _say(notice)
+            raise CommandFailed(str(error)) from None
     for notice in result.notices:
         _say(notice)
     if result.stale_age is not None:

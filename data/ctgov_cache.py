@@ -210,7 +210,7 @@ class AnswerCache:
             finally:
                 con.close()
         except (sqlite3.Error, OSError, CacheUnusable) as exc:
-            log.warning("cache file unusable: %s", type(exc).__name__)
+            log.debug("cache file unusable: %s", type(exc).__name__)
             self._set_aside(generation, _reason(exc))
             return None
 

@@ -450,7 +450,7 @@ class CtgovClient:
             try:
                 self.cache = AnswerCache(folder, expiry)
             except OSError as exc:
-                log.warning("working without a cache: %s", type(exc).__name__)
+                log.debug("working without a cache: %s", type(exc).__name__)
                 self._notices.append(
                     f"The folder for saved search results ({folder}) cannot be used, so results "
                     "are not saved on this computer."

@@ -209,6 +209,7 @@ def test_unreachable_registry_with_nothing_saved_gives_a_clear_error(
     app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CTGOV_BASE_URL", "http://127.0.0.1:9/api/v2")
+    monkeypatch.setenv("MBC_SEARCH_SECONDS", "1")  # retries stop within a second
     fill(app, subtype="hr-positive", sites=["bone"])
     open_page(app, "views/trials.py")
     assert_clean(app)
