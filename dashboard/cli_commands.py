@@ -106,7 +106,9 @@ def _search(
         _say(notice)
     if result.stale_age is not None:
         hours = result.stale_age.total_seconds() / 3600
-        _say(f"ClinicalTrials.gov could not be reached; showing results saved {hours:.0f} hours ago.")
+        age = "less than an hour" if hours < 1 else f"{hours:.0f} hours"
+        why = f" ({result.failure})" if result.failure else ""
+        _say(f"ClinicalTrials.gov's answer could not be used{why}; showing results saved {age} ago.")
     return result
 
 

@@ -137,6 +137,8 @@ class SearchResult:
         incomplete: a later page could not be fetched, so fewer studies than available are shown.
         capped: the search stopped at its limit (pages or studies) while more studies matched.
         notices: one-line notices about the saved-results file (set aside, given up), each once.
+        failure: why the service's own answer could not be used, when a saved copy stands in
+            (e.g. "it did not answer in time").
     """
 
     studies: tuple[Study, ...]
@@ -151,6 +153,7 @@ class SearchResult:
     incomplete: bool = False
     capped: bool = False
     notices: tuple[str, ...] = ()
+    failure: str | None = None
 
     @property
     def stale(self) -> bool:
@@ -204,6 +207,7 @@ class _Answer:
     fetched_at: datetime
     from_cache: bool
     stale_age: timedelta | None
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -325,7 +329,9 @@ def _whole_number(value: Any) -> bool:
 def _check_page(data: Any, page_size: int, first: bool) -> _Checked[_Page]:
     """One search page: its shape, then each record; unreadable records are counted, not kept."""
     if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
-        raise _Failure("invalid", "it was not in the expected shape (no list of studies)")
+        raise _Failure(
+            "invalid", "it was not in the expected shape (no list of studies)", retryable=False
+        )
     raw_studies: list[Any] = data["studies"]
     if len(raw_studies) > page_size:
         raise _Failure(
@@ -337,9 +343,11 @@ def _check_page(data: Any, page_size: int, first: bool) -> _Checked[_Page]:
     if (total is not None and not _whole_number(total)) or (
         token is not None and not isinstance(token, str)
     ):
-        raise _Failure("invalid", "it was not in the expected shape (count or page token)")
+        raise _Failure(
+            "invalid", "it was not in the expected shape (count or page token)", retryable=False
+        )
     if not raw_studies and (token or (first and total)):
-        raise _Failure("invalid", "it held no studies although it said more exist")
+        raise _Failure("invalid", "it held no studies although it said more exist", retryable=False)
     studies: list[Study] = []
     skipped = 0
     with paused_gc():
@@ -545,6 +553,7 @@ class CtgovClient:
             incomplete=incomplete,
             capped=capped,
             notices=tuple(self.take_notices()),
+            failure=next((a.failure for a in answers if a.failure), None),
         )
 
     def get_study(self, nct_id: str) -> Study:
@@ -636,7 +645,8 @@ class CtgovClient:
                 )
                 raise error(self.host, failure.reason, what=what) from failure
             log.debug("serving a saved copy of %s after failures", _NCT_IN_PATH.sub("{nctId}", path))
-            return copy.value, _Answer(url, saved.fetched_at, True, saved.age(self._now()))
+            age = saved.age(self._now())
+            return copy.value, _Answer(url, saved.fetched_at, True, age, failure.reason)
         self._down = None
         if checked.complete and self.cache is not None:
             self.cache.save(key, body, fetched_at)

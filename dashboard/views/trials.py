@@ -37,8 +37,9 @@ with st.status("Looking for trials…", expanded=False) as progress:
     )
 
 if results.result.stale:
-    st.warning(
-        "ClinicalTrials.gov could not be reached just now. These are the results saved "
+    why = f" ({results.result.failure})" if results.result.failure else ""
+    components.warning(
+        f"ClinicalTrials.gov could not be reached just now{why}. These are the results saved "
         f"{trial_data.age_text(results.result.fetched_at)}; some may have changed since.",
         icon="🕒",
     )
