@@ -27,7 +27,6 @@ from matchers.profile import (
     PatientProfile,
     ProfileError,
     is_zip_code,
-    parse_list,
     profile_from_mapping,
 )
 from matchers.safe_text import one_line
@@ -167,11 +166,11 @@ def profile_to_query(profile: PatientProfile, *, include_zip: bool = False) -> d
 def _check_list(name: str, raw: str, problems: list[str]) -> list[str] | None:
     allowed = _LIST_FIELDS[name]
     kept: list[str] = []
-    for item in parse_list(raw):
-        if item in allowed:
-            kept.append(item)
-        else:
-            problems.append(_not_known(name, item))
+    for typed in (part.strip() for part in raw.split(",")):
+        if typed.lower() in allowed:
+            kept.append(typed.lower())
+        elif typed:
+            problems.append(_not_known(name, typed))  # named as typed, not lower-cased
     return [v for v in allowed if v in kept] or None
 
 

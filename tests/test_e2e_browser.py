@@ -197,7 +197,7 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     chooser = trials.get_by_role("combobox", name="Choose a trial")
     choose_options(tab, chooser, re.compile(HOSTILE_NCT))
     # Shown as the literal text; web addresses carry an invisible word joiner so they are not linked.
-    shown_title = HOSTILE_TITLE.replace("http://", "http\u2060://")
+    shown_title = HOSTILE_TITLE.replace("http://", "http\u2060:\u2060//")
     expect(trials.get_by_role("heading", name=shown_title, exact=True)).to_be_visible()
     expect(trials.locator('img[src="x"], img[src*="evil.example"]')).to_have_count(0)
     expect(trials.locator('a[href^="javascript:"]')).to_have_count(0)
@@ -249,7 +249,7 @@ HOSTILE_LINK_VALUES = {
 
 
 def test_a_shared_link_with_markup_is_shown_as_text_and_loads_nothing(tab: Tab) -> None:
-    from urllib.parse import urlencode
+    from urllib.parse import urlencode, urlsplit
 
     from playwright.sync_api import expect
 
@@ -261,13 +261,13 @@ def test_a_shared_link_with_markup_is_shown_as_text_and_loads_nothing(tab: Tab) 
     expect(warning).to_contain_text("'![x](http")
     expect(warning).to_contain_text("is not a type of breast cancer we know")
     expect(warning).to_contain_text("'mars' is not a place we know")
-    expect(warning).to_contain_text("'[Your session expired - log in](http")
-    expect(warning).to_contain_text(":material/home: <img src=")
+    expect(warning).to_contain_text("'[Your session expired - log")
+    expect(warning).to_contain_text(re.compile(r"material/home:\W? <img"))
     # ...and nothing in them became an image, a link or an icon.
     expect(warning.locator("img")).to_have_count(0)
     expect(warning.locator("a")).to_have_count(0)
     expect(warning.get_by_test_id("stIconMaterial")).to_have_count(0)
-    assert not [u for u in tab.requests if "127.0.0.2" in u]
+    assert not [u for u in tab.requests if urlsplit(u).hostname == "127.0.0.2"]  # nothing loaded
     # The usable part of the link was kept.
     sites = tab.sidebar.get_by_test_id("stMultiSelect").filter(has_text="Where has it spread?")
     expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Bone")
