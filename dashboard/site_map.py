@@ -24,7 +24,7 @@ _OUTLINE_COLOR = [176, 190, 197, 120]
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One dot: where, how big (metres; 3 to 14 pixels on screen), what colour, and its label."""
+    """One dot: where, how big (metres; 5 to 16 pixels on screen), what colour, and its label."""
 
     lat: float
     lon: float
@@ -94,8 +94,8 @@ def show(points: Sequence[MapPoint], *, zoom: float | None = None, height: int =
             get_position="[lon, lat]",
             get_fill_color="color",
             get_radius="radius",
-            radius_min_pixels=3,
-            radius_max_pixels=14,
+            radius_min_pixels=5,
+            radius_max_pixels=16,
             stroked=True,
             get_line_color=[255, 255, 255],
             line_width_min_pixels=1,

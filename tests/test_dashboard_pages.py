@@ -325,3 +325,52 @@ def test_a_failing_page_is_logged_with_its_traceback_and_never_shown(
     assert "failed with ValueError" in logged
     assert "select_guidance" in logged or "guidance_for" in logged  # the stack is there
     assert "02215" not in logged  # the error's own message may quote what she entered
+
+
+def deck_specs(at: Any) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(chart.proto.json) for chart in at.get("deck_gl_json_chart")]
+
+
+def test_the_map_loads_no_street_map_unless_chosen(app: Any) -> None:
+    fill(app, subtype="hr-positive", sites=["bone"], zip_code="02215")
+    open_page(app, "views/trials.py")
+    app.multiselect(key="filter_verdicts").set_value(
+        ["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
+    ).run()
+    assert_clean(app)
+    specs = deck_specs(app)
+    assert specs
+    for spec in specs:  # no provider and no style: Streamlit then draws no basemap at all
+        assert spec.get("mapProvider") is None and "cartocdn" not in str(spec)
+    app.toggle(key="street_map").set_value(True).run()
+    assert all("cartocdn" in str(spec.get("mapStyle")) for spec in deck_specs(app))
+
+
+def test_the_trials_page_says_when_records_were_left_out_or_the_search_was_capped(
+    app: Any, standin: Any
+) -> None:
+    import json
+
+    studies = [
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": f"NCT1{n:07d}", "briefTitle": f"Study {n}"},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                **({"contactsLocationsModule": {"locations": 1}} if n == 0 else {}),
+            }
+        }
+        for n in range(1000)
+    ]
+    page = json.dumps({"studies": studies, "totalCount": 2500, "nextPageToken": "more"})
+    standin.add_fault("json", count=2, body=page)
+    try:
+        fill(app, subtype="hr-positive", sites=["bone"])
+        open_page(app, "views/trials.py")
+    finally:
+        standin.clear_faults()
+    assert_clean(app)
+    text = all_text(app)
+    assert "Only the first 999 trials of 2,500 that matched were read" in text
+    assert "2 records from ClinicalTrials.gov could not be read and were left out." in text
