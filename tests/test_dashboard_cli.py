@@ -336,7 +336,7 @@ def test_a_gzip_bomb_as_a_studies_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.json.gz"
     path.write_bytes(gzip_bomb(2**31))
     line = one_error_line(run_cli("trials", *PROFILE, "--studies", str(path)), 2)
-    assert "larger than the 512 MB this app reads" in line
+    assert "larger than the 256 MB this app reads" in line
 
 
 def test_a_damaged_cache_file_is_set_aside_with_one_line(standin: Any, tmp_path: Path) -> None:
