@@ -15,7 +15,7 @@ nothing a patient enters is logged: the log holds paths, status codes and retry 
 
 Nothing the service sends can crash, hang or exhaust the app: one request ends by its own deadline
 (connect to last byte) and one search by the search deadline (``MBC_SEARCH_SECONDS``, 30 s); an
-answer larger than 32 MB decompressed is refused; every answer is checked (shape, the types of the
+answer larger than 64 MB decompressed is refused; every answer is checked (shape, the types of the
 fields the app reads) before it is used or saved, so a broken answer never replaces a good saved
 copy; unreadable records are left out and counted. When a saved copy exists it is shown at once on
 the first failure, and for a short while after a failure no request waits for the service again.
