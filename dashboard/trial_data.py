@@ -1,7 +1,9 @@
 """Streamlit caching around the trial search and ranking, so a rerun never refetches or rereads.
 
-The search result is held with ``st.cache_resource`` (shared, not copied: its records are frozen),
-because copying 1,000 studies on every rerun would cost more than the page's whole time budget.
+Search results are shared by every session of the process, not copied (their records are frozen),
+because copying 1,000 studies on every rerun would cost more than the page's whole time budget;
+:class:`data.shared_searches.SharedSearches` holds them so that a session joining a search already
+under way waits no longer than its own deadline.
 Ranking is memoized per profile; the reading of each study's criteria is cached inside the matcher.
 """
 

@@ -374,3 +374,15 @@ def test_the_trials_page_says_when_records_were_left_out_or_the_search_was_cappe
     text = all_text(app)
     assert "Only the first 999 trials of 2,500 that matched were read" in text
     assert "2 records from ClinicalTrials.gov could not be read and were left out." in text
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "-1", "abc"])
+def test_a_bad_setting_is_named_on_the_trials_page_never_a_traceback(
+    app: Any, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("MBC_CACHE_HOURS", value)
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    assert_clean(app)
+    errors = shown(" ".join(str(e.value) for e in app.error))
+    assert f"The setting MBC_CACHE_HOURS is '{value}'" in errors
