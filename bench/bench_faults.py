@@ -59,6 +59,7 @@ class Case:
     studies_file: Callable[[Path], Path] | None = None
     prepare_cache: Callable[[Path], None] | None = None
     server_down: bool = False
+    locked_cache: bool = False
 
 
 def _hostile_file(name: str, content: bytes) -> Callable[[Path], Path]:
@@ -103,6 +104,7 @@ CASES = [
     Case("error 503 every time", {"kind": "503", "count": 100}),
     Case("server down (refused)", server_down=True),
     Case("cache file damaged", prepare_cache=_damaged_cache),
+    Case("cache file locked by another program", saved_copy=True, locked_cache=True),
     Case("MBC_CACHE_HOURS=inf", env={"MBC_CACHE_HOURS": "inf"}),
     Case(
         "--studies: nested 100,000 deep",
@@ -114,6 +116,15 @@ CASES = [
     ),
     Case("--studies: 2 GiB gzip bomb", studies_file=_hostile_file("bomb.json.gz", gzip_bomb(2**31))),
 ]
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(120)
+"""
 
 
 def _free_port() -> int:
@@ -193,7 +204,21 @@ def run_case(case: Case, studies: Path, work: Path) -> Outcome:
         if case.server_down:
             server.terminate()
             server.wait()
-        return _run_cli(args, env, folder)
+        if not case.locked_cache:
+            return _run_cli(args, env, folder)
+        env.pop("MBC_CACHE_HOURS", None)  # the saved copy is fresh: only the lock stands in the way
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(cache / "ctgov_answers.sqlite")],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None
+            holder.stdout.readline()
+            return _run_cli(args, env, folder)
+        finally:
+            holder.kill()
+            holder.wait()
     finally:
         server.terminate()
         server.wait()
