@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import packet_sidebar, sidebar, state
+from dashboard import components, packet_sidebar, sidebar, state
 
 VIEWS = Path(__file__).parent / "views"
 log = logging.getLogger("mbc_navigator.dashboard")
@@ -42,7 +42,7 @@ state.sync_link(profile_state.profile)
 packet_sidebar.render(profile_state.profile)
 
 if message := st.session_state.pop(state.LINK_MESSAGE, None):
-    st.warning(message, icon="🔗")
+    components.link_warning(message)
 
 try:
     navigation.run()

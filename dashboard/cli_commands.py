@@ -10,16 +10,17 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dashboard.cli_errors import PROFILE_OPTIONS, CommandFailed, UsageError
 from data.ctgov_client import CtgovClient, SearchResult
-from data.ctgov_import import load_studies_file
-from data.errors import CtgovError, StudyFileError
+from data.ctgov_import import StudyFile, read_study_file
+from data.errors import CtgovError, SettingError, StudyFileError, StudyNotFound
 from data.geocode import UnknownZipError, geocode_zip
 from data.knowledge import load_knowledge
-from data.models import Study
+from data.models import Study, canonical_nct
 from data.resources import load_resources
 from matchers.guidance_text import format_guidance_text, format_symptoms_text
 from matchers.packet import build_packet, packet_to_markdown, packet_trials_csv
@@ -85,78 +86,132 @@ def _symptoms(args: argparse.Namespace, profile: PatientProfile) -> int:
     return 0
 
 
-def _read_file(path: Path) -> list[Study]:
+def _read_file(path: Path) -> StudyFile:
     try:
-        return load_studies_file(path)
+        return read_study_file(path)
     except StudyFileError as error:
         raise UsageError(f"--studies: {error}") from None
+
+
+def _client() -> CtgovClient:
+    """The registry client; a bad environment setting is the caller's mistake (status 2)."""
+    try:
+        return CtgovClient()
+    except SettingError as error:
+        raise UsageError(str(error)) from None
+
+
+def _say(line: str) -> None:
+    print(f"mbc-navigator: {line}", file=sys.stderr)
 
 
 def _search(
     profile: PatientProfile, origin: tuple[float, float] | None, *, not_yet: bool
 ) -> SearchResult:
     params = build_search(origin, profile.travel_miles, include_not_yet_recruiting=not_yet)
-    try:
-        with CtgovClient() as client:
+    with _client() as client:
+        try:
             result = client.search(params)
-    except CtgovError as error:
-        raise CommandFailed(str(error)) from None
+        except CtgovError as error:
+            for notice in client.take_notices():
+                _say(notice)
+            raise CommandFailed(str(error)) from None
+    for notice in result.notices:
+        _say(notice)
     if result.stale_age is not None:
         hours = result.stale_age.total_seconds() / 3600
-        print(
-            "mbc-navigator: ClinicalTrials.gov could not be reached; "
-            f"showing results saved {hours:.0f} hours ago.",
-            file=sys.stderr,
-        )
+        age = "less than an hour" if hours < 1 else f"{hours:.0f} hours"
+        why = f" ({result.failure})" if result.failure else ""
+        _say(f"ClinicalTrials.gov's answer could not be used{why}; showing results saved {age} ago.")
     return result
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The studies to match, what the reader must know about them, and whether a limit cut them."""
+
+    studies: list[Study]
+    notes: tuple[str, ...] = ()
+    capped: bool = False
 
 
 def _candidates(
     args: argparse.Namespace, profile: PatientProfile, origin: tuple[float, float] | None
-) -> list[Study]:
+) -> _Candidates:
     """The studies to match: from ``--studies`` (filtered as the search would) or the registry."""
     if args.studies is None:
-        return list(_search(profile, origin, not_yet=args.not_yet_recruiting).studies)
+        result = _search(profile, origin, not_yet=args.not_yet_recruiting)
+        return _Candidates(list(result.studies), result.notes(), result.truncated)
     statuses = statuses_to_keep(
         include_not_yet_recruiting=args.not_yet_recruiting, all_statuses=args.all_statuses
     )
-    studies = keep_statuses(_read_file(args.studies), statuses)
+    read = _read_file(args.studies)
+    studies = keep_statuses(read.studies, statuses)
     if origin is not None and profile.travel_miles:
         studies = keep_within(studies, origin, profile.travel_miles)
-    return studies
+    return _Candidates(studies, (read.note,) if read.note else ())
 
 
 def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
     origin = _origin(profile)
-    matches = rank_trials(profile, _candidates(args, profile, origin), origin)
+    found = _candidates(args, profile, origin)
+    matches = rank_trials(profile, found.studies, origin)
     if args.json:
+        for note in found.notes:
+            _say(note)
         for match in matches:
-            print(json.dumps(match_to_dict(match), ensure_ascii=False))
+            line = {**match_to_dict(match), "resultsCapped": found.capped}
+            print(json.dumps(line, ensure_ascii=False))
         return 0
     if not matches:
         print("No trials matched the search.")
     for match in matches:
         title = one_line(match.title, limit=None)  # registry text: no control characters to the terminal
         print(f"{match.rank:>3}. {match.nct_id}  {VERDICT_LABELS[match.verdict]:<32} {title}")
+    for note in found.notes:
+        print(f"Note: {note}")
     return 0
+
+
+def _wanted_trials(text: str | None) -> list[str]:
+    """The NCT numbers of ``--trials``, in the registry's spelling; a malformed one is a usage error."""
+    wanted: list[str] = []
+    for item in parse_list(text):
+        canonical = canonical_nct(item)
+        if canonical is None:
+            shown = one_line(item, 40)
+            raise UsageError(
+                f"--trials: '{shown}' is not a ClinicalTrials.gov study number "
+                "(they look like NCT01234567)"
+            )
+        if canonical not in wanted:
+            wanted.append(canonical)
+    return wanted
 
 
 def _packet_studies(args: argparse.Namespace, wanted: list[str]) -> tuple[list[Study], str]:
     if args.studies is not None:
-        studies = [s for s in _read_file(args.studies) if s.nct_id in wanted]
+        read = _read_file(args.studies)
+        if read.note:
+            _say(read.note)
+        studies = [s for s in read.studies if s.nct_id in wanted]
         return studies, trial_data_note(source=f"the file {args.studies.name}")
     found: list[Study] = []
     try:
-        with CtgovClient() as client:
+        with _client() as client:
             for nct_id in wanted:
                 found.append(client.get_study(nct_id))
+            for notice in client.take_notices():
+                _say(notice)
+    except StudyNotFound as error:
+        raise UsageError(f"--trials: {error}") from None
     except CtgovError as error:
         raise CommandFailed(str(error)) from None
     return found, trial_data_note(source="ClinicalTrials.gov", fetched_at=datetime.now(UTC))
 
 
 def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
-    wanted = [item.upper() for item in parse_list(args.trials)]
+    wanted = _wanted_trials(args.trials)
     studies, note = _packet_studies(args, wanted) if wanted else ([], None)
     missing = sorted(set(wanted) - {s.nct_id for s in studies})
     if missing:

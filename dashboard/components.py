@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from matchers.profile import PatientProfile
-from matchers.safe_text import escape_markdown
+from matchers.safe_text import WORD_JOINER, escape_markdown
 
 DISCLAIMER = (
     "**This is not medical advice.** MBC Navigator helps you prepare questions for your care team. "
@@ -29,20 +29,35 @@ def source_caption(text: str) -> None:
 
 
 def escaped(text: str | None) -> str:
-    """Registry text made safe to place inside our own markdown."""
-    return escape_markdown(text)
+    """Untrusted text (registry records, shared links, server messages) made safe for our markdown.
+
+    Beyond the escaping, Streamlit turns ``:material/home:`` into an icon and ``:smile:`` into an
+    emoji even when the colons are escaped; an invisible word joiner after each colon stops that.
+    """
+    return escape_markdown(text).replace("\\:", "\\:" + WORD_JOINER)
 
 
 def explanation(text: str, quote: str) -> None:
     """A reason or concern: our plain sentence, then the criterion it rests on, quoted as text."""
-    st.markdown(f"- {escape_markdown(text)}")
+    st.markdown(f"- {escaped(text)}")
     if quote:
-        st.caption(f"The trial says: “{escape_markdown(quote)}”")
+        st.caption(f"The trial says: “{escaped(quote)}”")
 
 
 def untrusted_text(text: str | None) -> None:
     """Show text from a trial record as plain text: markdown, links, images and HTML do not render."""
-    st.markdown(escape_markdown(text) or "_Not given in the record._")
+    st.markdown(escaped(text) or "_Not given in the record._")
+
+
+def link_warning(lines: tuple[str, ...] | list[str]) -> None:
+    """What a shared link held that we could not use. Link values are typed by whoever made the
+    link, so each line is escaped: markup, images and links in them show as plain characters."""
+    st.warning("  \n".join(escaped(line) for line in lines), icon="🔗")
+
+
+def warning(text: str, icon: str) -> None:
+    """A warning whose text may quote what someone typed or a server sent: shown, never rendered."""
+    st.warning(escaped(text), icon=icon)
 
 
 def profile_prompt(problem: str) -> None:

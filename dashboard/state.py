@@ -14,7 +14,12 @@ import streamlit as st
 
 from data.geocode import is_zip_code
 from matchers.profile import PatientProfile, ProfileError, profile_from_mapping
-from matchers.share_link import profile_from_query, profile_to_query
+from matchers.share_link import (
+    link_problem_heading,
+    link_problem_lines,
+    profile_from_query,
+    profile_to_query,
+)
 
 SUBTYPE = "subtype"
 HORMONE_RECEPTOR = "hormone_receptor"
@@ -39,6 +44,8 @@ FILTER_PHASES = "filter_phases"
 FILTER_STATUSES = "filter_statuses"
 FILTER_MILES = "filter_miles"
 DETAIL_TRIAL = "detail_trial"
+#: Opt-in to a street map, whose pictures come from an outside service (off by default).
+STREET_MAP = "street_map"
 ANY_DISTANCE = 0
 #: A radio's "Not sure" choice. A radio cannot show ``None`` as chosen, so clicking a ``None``
 #: option looked like nothing happened; this stands in for it and reads back as "not given".
@@ -88,6 +95,7 @@ DEFAULTS: dict[str, Any] = {
     FILTER_STATUSES: [],
     FILTER_MILES: ANY_DISTANCE,
     DETAIL_TRIAL: None,
+    STREET_MAP: False,
 }
 #: Travel distances offered in the form; a shared link's distance snaps to the nearest one.
 MILES_OPTIONS: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000, 3000)
@@ -122,21 +130,17 @@ def keep_widget_state() -> None:
 
 
 def _apply_link() -> None:
+    """Fill the form from a shared link: every usable value is kept, every other one is named."""
     view = profile_from_query(st.query_params.to_dict())
-    if view.error:
-        st.session_state[LINK_MESSAGE] = view.error
-        st.query_params.clear()
-        return
-    if view.profile is None:
-        return
-    values = view.profile.to_dict()
-    for field, key in PROFILE_WIDGETS.items():
-        if field in values:
-            st.session_state[key] = values[field]
-    if view.profile.travel_miles is not None:
-        miles = view.profile.travel_miles
+    if view.problems:
+        st.session_state[LINK_MESSAGE] = (link_problem_heading(view), *link_problem_lines(view))
+        st.query_params.clear()  # the form's own choices are written back once it is complete
+    for field, value in view.values.items():
+        st.session_state[PROFILE_WIDGETS[field]] = value
+    miles = view.values.get("travel_miles")
+    if isinstance(miles, int):
         st.session_state[MILES] = min(MILES_OPTIONS, key=lambda option: abs(option - miles))
-    if view.profile.zip_code:
+    if view.values.get("zip_code"):
         st.session_state[SHARE_ZIP] = True
 
 

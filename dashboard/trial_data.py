@@ -1,7 +1,9 @@
 """Streamlit caching around the trial search and ranking, so a rerun never refetches or rereads.
 
-The search result is held with ``st.cache_resource`` (shared, not copied: its records are frozen),
-because copying 1,000 studies on every rerun would cost more than the page's whole time budget.
+Search results are shared by every session of the process, not copied (their records are frozen),
+because copying 1,000 studies on every rerun would cost more than the page's whole time budget;
+:class:`data.shared_searches.SharedSearches` holds them so that a session joining a search already
+under way waits no longer than its own deadline.
 Ranking is memoized per profile; the reading of each study's criteria is cached inside the matcher.
 """
 
@@ -13,9 +15,10 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
-from data.errors import CtgovError
+from data.errors import ApiUnavailable, CtgovError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
+from data.shared_searches import SharedSearches, StillWaiting
 from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
@@ -24,6 +27,8 @@ from matchers.trial_query import build_search
 from matchers.verdict import TrialMatch
 
 SEARCH_TTL_S = 3600
+STALE_TTL_S = 60
+"""A saved copy shown after a failure is kept briefly, so the registry is asked again soon."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,29 @@ def reading_cache() -> ReadingCache:
     return ReadingCache()
 
 
-@st.cache_resource(ttl=SEARCH_TTL_S, max_entries=8, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _searches() -> SharedSearches[SearchParams, SearchResult]:
+    return SharedSearches(ttl=SEARCH_TTL_S, stale_ttl=STALE_TTL_S)
+
+
 def search(params: SearchParams) -> SearchResult:
-    """The candidate trials; a failure raises and is not cached, so the next rerun tries again."""
-    return client().search(params)
+    """The candidate trials, shared by every session; a failure raises and is not kept.
+
+    A session never waits for another session's identical search longer than its own deadline.
+    """
+    registry = client()
+    try:
+        return _searches().get(params, registry.search, wait_limit=registry.search_deadline)
+    except StillWaiting:
+        raise ApiUnavailable(registry.host, "it did not answer in time") from None
+
+
+def notices() -> list[str]:
+    """Notices about the saved-results file (set aside...), each shown once."""
+    try:
+        return client().take_notices()
+    except CtgovError:
+        return []
 
 
 @st.cache_resource(ttl=SEARCH_TTL_S, show_spinner=False)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, state
+from dashboard import components, site_map, state
 from data.knowledge import load_knowledge
 from data.models import Study
 from matchers.geo import haversine_miles, is_recruiting
@@ -158,19 +158,27 @@ def table(matches: Sequence[TrialMatch]) -> None:
 def nearest_sites_map(matches: Sequence[TrialMatch], origin: tuple[float, float] | None) -> None:
     """Where the shown trials' nearest recruiting sites are, with the patient's area when known."""
     points = [
-        {"lat": m.nearest_site.lat, "lon": m.nearest_site.lon, "size": 6000, "color": "#6a1b9a"}
+        site_map.MapPoint(
+            m.nearest_site.lat,
+            m.nearest_site.lon,
+            one_line(f"{m.nct_id}: {nearest_site_line(m) or m.nearest_site.place}", 120),
+            (106, 27, 154),
+        )
         for m in matches
-        if m.nearest_site is not None and m.nearest_site.has_coordinates
+        if m.nearest_site is not None
+        and m.nearest_site.lat is not None
+        and m.nearest_site.lon is not None
     ]
     if not points:
         return
     caption = f"Purple dots: the nearest recruiting site of each of {len(points)} trials listed above"
     if origin is not None:
-        points.append({"lat": origin[0], "lon": origin[1], "size": 12000, "color": "#ef6c00"})
-        caption += "; the larger orange dot: your ZIP code's area"
+        points.append(site_map.MapPoint(origin[0], origin[1], "Your ZIP code's area", (239, 108, 0)))
+        caption += "; the orange dot: your ZIP code's area"
     st.subheader("Where the nearest sites are")
-    st.map(pd.DataFrame(points), latitude="lat", longitude="lon", size="size", color="color")
-    st.caption(caption + ".")
+    site_map.show(points)
+    st.caption(caption + ". Grey dots mark places with US ZIP codes.")
+    site_map.street_map_toggle()
 
 
 def chart(matches: Sequence[TrialMatch]) -> None:
@@ -310,12 +318,17 @@ def _sites(study: Study, origin: tuple[float, float] | None) -> None:
     if frame.empty:
         st.markdown("The record lists no sites.")
         return
-    mapped = frame.dropna(subset=["lat", "lon"])
-    if not mapped.empty:
+    points = [
+        site_map.MapPoint(
+            site.lat, site.lon, one_line(f"{site.facility or 'Site'}, {site.place}", 120), (106, 27, 154)
+        )
+        for site in study.sites
+        if site.lat is not None and site.lon is not None
+    ]
+    if points:
         # One site would otherwise be zoomed in to street level, filling the map with one dot.
-        zoom = 8 if len(mapped) == 1 else None
-        st.map(mapped, latitude="lat", longitude="lon", size=2000, zoom=zoom)
-        st.caption("Each dot is a trial site. The table below lists them with their status.")
+        site_map.show(points, zoom=8 if len(points) == 1 else None, height=320)
+        st.caption("Each purple dot is a trial site. The table below lists them with their status.")
     hidden = ["lat", "lon"] if origin is not None else ["lat", "lon", "Miles"]
     st.dataframe(
         frame.drop(columns=hidden),

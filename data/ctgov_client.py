@@ -12,13 +12,20 @@ Typical use (the dashboard and the trial matcher)::
 Every failure is a :class:`~data.errors.CtgovError` whose text can be shown as is. Privacy: only
 search words and a location rounded to ~1 km leave the machine (see :class:`SearchParams`), and
 nothing a patient enters is logged: the log holds paths, status codes and retry counts only.
+
+Nothing the service sends can crash, hang or exhaust the app: one request ends by its own deadline
+(connect to last byte) and one search by the search deadline (``MBC_SEARCH_SECONDS``, 30 s); an
+answer larger than 64 MB decompressed is refused; every answer is checked (shape, the types of the
+fields the app reads) before it is used or saved, so a broken answer never replaces a good saved
+copy; unreadable records are left out and counted. When a saved copy exists it is shown at once on
+the first failure, and for a short while after a failure no request waits for the service again.
 """
 
 from __future__ import annotations
 
-import json
+import functools
+import http.client
 import logging
-import os
 import random
 import re
 import threading
@@ -27,17 +34,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
-from data.ctgov_cache import ResponseCache, resolve_cache_dir
+from data.ctgov_cache import AnswerCache, SavedAnswer, cache_key, resolve_cache_dir
+from data.ctgov_checks import JsonProblem, parse_json, study_problem
 from data.ctgov_fields import DETAIL_FIELDS, STUDY_FIELDS
 from data.ctgov_import import paused_gc
 from data.ctgov_query import SearchParams, Status
 from data.ctgov_retry import RetryPolicy, parse_retry_after
+from data.ctgov_transport import Overdue, Reply, TooLarge, exchange
 from data.errors import (
     ApiRequestError,
     ApiUnavailable,
@@ -48,13 +58,17 @@ from data.errors import (
 )
 from data.models import Study, canonical_nct
 from data.settings import (
-    BASE_URL_ENV,
     CONNECT_TIMEOUT_S,
-    DEFAULT_BASE_URL,
+    HOST_DOWN_HOLD_S,
+    MAX_ANSWER_BYTES,
+    MAX_STUDIES_PER_SEARCH,
     MIN_REQUEST_INTERVAL_S,
     READ_TIMEOUT_S,
+    REQUEST_DEADLINE_S,
     USER_AGENT,
+    base_url_from_env,
     cache_expiry_from_env,
+    search_deadline_from_env,
 )
 
 __all__ = [
@@ -71,10 +85,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _NCT_IN_PATH = re.compile(r"NCT\d+", re.IGNORECASE)
+T = TypeVar("T")
 
 
 class _Redact(logging.Filter):
-    """Strip query strings and study numbers from library debug lines (urllib3, requests-cache).
+    """Strip query strings and study numbers from library debug lines (urllib3).
 
     Query strings hold search words and a location; a study number says which trial someone
     looked at. Neither belongs in a log.
@@ -91,17 +106,15 @@ class _Redact(logging.Filter):
         return True
 
 
-for _name in (
-    "urllib3.connectionpool",
-    "requests_cache.session",
-    "requests_cache.policy.actions",
-    "requests_cache.policy.expiration",
-):
-    logging.getLogger(_name).addFilter(_Redact())
+logging.getLogger("urllib3.connectionpool").addFilter(_Redact())
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -112,14 +125,20 @@ class SearchResult:
         studies: normalized studies, in the order the service sent them, each NCT ID once.
         total_count: how many studies match in all (``None`` if the service did not say).
         pages_fetched: pages read (from the network or the cache).
-        truncated: more studies existed beyond what was fetched (page cap, or a later page failed).
+        truncated: more studies existed beyond what was kept (page or study cap, or a later page
+            failed); :meth:`notes` says so in words.
         fetched_at: UTC time of the original network fetch (the oldest page), even from cache.
         from_cache: every page came from the saved copy, none from the network.
         stale_age: age of the oldest page that is an expired saved copy, served because the
             service failed (``stale`` is then true); None when every page is fresh.
-        skipped: records dropped because they had no NCT ID.
+        skipped: records left out because they could not be read (no NCT ID, or a field of the
+            wrong type such as ``locations: 1``).
         query_url: the first page's request URL.
         incomplete: a later page could not be fetched, so fewer studies than available are shown.
+        capped: the search stopped at its limit (pages or studies) while more studies matched.
+        notices: one-line notices about the saved-results file (set aside, given up), each once.
+        failure: why the service's own answer could not be used, when a saved copy stands in
+            (e.g. "it did not answer in time").
     """
 
     studies: tuple[Study, ...]
@@ -132,11 +151,41 @@ class SearchResult:
     skipped: int = 0
     query_url: str = ""
     incomplete: bool = False
+    capped: bool = False
+    notices: tuple[str, ...] = ()
+    failure: str | None = None
 
     @property
     def stale(self) -> bool:
         """Served from a saved copy because the service failed; ``stale_age`` says how old."""
         return self.stale_age is not None
+
+    def notes(self) -> tuple[str, ...]:
+        """What a reader must know about this list: cut at a limit, missing pages, left-out records.
+
+        The dashboard and the command line show the same sentences.
+        """
+        notes: list[str] = []
+        kept = len(self.studies)
+        if self.capped:
+            matched = f"{self.total_count:,}" if self.total_count is not None else "more"
+            notes.append(
+                f"Only the first {_count(kept, 'trial')} of {matched} that matched were read: "
+                "that is the limit for one search. A ZIP code and a shorter travel distance "
+                "narrow the search."
+            )
+        elif self.incomplete or self.truncated:
+            notes.append(
+                f"Not every matching trial could be fetched ({kept:,} read"
+                + (f" of {self.total_count:,}" if self.total_count is not None else "")
+                + "), so some trials may be missing from this list."
+            )
+        if self.skipped:
+            notes.append(
+                f"{_count(self.skipped, 'record')} from ClinicalTrials.gov could not be read "
+                "and {verb} left out.".format(verb="was" if self.skipped == 1 else "were")
+            )
+        return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -151,22 +200,43 @@ class DataVersion:
 
 
 @dataclass(frozen=True)
-class _Payload:
-    data: dict[str, Any]
+class _Answer:
+    """Where a checked answer came from."""
+
     url: str
     fetched_at: datetime
     from_cache: bool
     stale_age: timedelta | None
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class _Checked(Generic[T]):
+    """An answer turned into what the caller needs; only a ``complete`` one is saved."""
+
+    value: T
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class _Page:
+    studies: tuple[Study, ...]
+    skipped: int
+    total: int | None
+    token: str | None
 
 
 class _Failure(Exception):
     """One failed attempt; ``kind`` decides the error class if no saved copy rescues it."""
 
-    def __init__(self, kind: str, reason: str, retry_after: str | None = None) -> None:
+    def __init__(
+        self, kind: str, reason: str, retry_after: str | None = None, *, retryable: bool = True
+    ) -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.retry_after = retry_after
+        self.retryable = retryable
 
 
 class _NotFound(Exception):
@@ -203,7 +273,7 @@ class _PoliteAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def _connection_reason(exc: requests.ConnectionError) -> str:
+def _connection_reason(exc: BaseException) -> str:
     text = str(exc)
     if "refused" in text.lower():
         return "the connection was refused"
@@ -212,6 +282,99 @@ def _connection_reason(exc: requests.ConnectionError) -> str:
     if "RemoteDisconnected" in text or "aborted" in text.lower():
         return "the connection was closed before an answer came"
     return "the network connection failed"
+
+
+def _transport_failure(exc: BaseException) -> _Failure:
+    """A failed exchange, in words."""
+    if isinstance(exc, Overdue):
+        return _Failure("timeout", "it did not answer in time")
+    if isinstance(exc, TooLarge):
+        size = exc.limit // (1024 * 1024)
+        return _Failure("invalid", f"it was larger than the {size} MB we accept", retryable=False)
+    if isinstance(exc, requests.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):
+        return _Failure("timeout", "it did not answer in time")
+    if isinstance(exc, urllib3.exceptions.DecodeError | requests.exceptions.ContentDecodingError):
+        return _Failure("invalid", "it was damaged: it could not be decompressed")
+    if isinstance(exc, requests.ConnectionError):
+        return _Failure("connection", _connection_reason(exc))
+    if isinstance(
+        exc, requests.RequestException | urllib3.exceptions.HTTPError | http.client.HTTPException
+    ):
+        return _Failure("invalid", "the answer was cut off")
+    if isinstance(exc, OSError):
+        return _Failure("connection", _connection_reason(exc))
+    raise exc
+
+
+def _decode(reply: Reply) -> Any:
+    body = reply.body
+    start = body.lstrip()[:1]
+    if "html" in reply.content_type.lower() or start == b"<":
+        raise _Failure("invalid", "it was a web page instead of study data")
+    if not body.strip():
+        raise _Failure("invalid", "it was empty")
+    try:
+        with paused_gc():
+            return parse_json(body)
+    except JsonProblem as problem:
+        if problem.kind == "syntax":
+            raise _Failure("invalid", "it was cut off or damaged: not valid JSON") from None
+        raise _Failure("invalid", f"it {problem.words}", retryable=False) from None
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_page(data: Any, page_size: int, first: bool) -> _Checked[_Page]:
+    """One search page: its shape, then each record; unreadable records are counted, not kept."""
+    if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
+        raise _Failure(
+            "invalid", "it was not in the expected shape (no list of studies)", retryable=False
+        )
+    raw_studies: list[Any] = data["studies"]
+    if len(raw_studies) > page_size:
+        raise _Failure(
+            "invalid",
+            f"it held {len(raw_studies):,} studies where at most {page_size:,} were asked for",
+            retryable=False,
+        )
+    total, token = data.get("totalCount"), data.get("nextPageToken")
+    if (total is not None and not _whole_number(total)) or (
+        token is not None and not isinstance(token, str)
+    ):
+        raise _Failure(
+            "invalid", "it was not in the expected shape (count or page token)", retryable=False
+        )
+    if not raw_studies and (token or (first and total)):
+        raise _Failure("invalid", "it held no studies although it said more exist", retryable=False)
+    studies: list[Study] = []
+    skipped = 0
+    with paused_gc():
+        for raw in raw_studies:
+            problem = study_problem(raw)
+            study = Study.from_api(raw) if problem is None else None
+            if study is None or not study.nct_id:
+                skipped += 1
+                log.debug("record left out: %s", problem or "no NCT ID")
+                continue
+            studies.append(study)
+    page = _Page(tuple(studies), skipped, total if first else None, token or None)
+    return _Checked(page, complete=skipped == 0)
+
+
+def _check_study(data: Any) -> _Checked[Study]:
+    problem = study_problem(data)
+    study = Study.from_api(data) if problem is None and isinstance(data, dict) else None
+    if study is None or not study.nct_id:
+        raise _Failure("invalid", "it was not a study record that can be read")
+    return _Checked(study)
+
+
+def _check_version(data: Any) -> _Checked[dict[str, Any]]:
+    if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str):
+        raise _Failure("invalid", "the version answer had no apiVersion")
+    return _Checked(data)
 
 
 def _parse_timestamp(value: Any) -> datetime | None:
@@ -224,27 +387,30 @@ def _parse_timestamp(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _as_utc(value: Any, fallback: datetime) -> datetime:
-    if not isinstance(value, datetime):
-        return fallback
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class CtgovClient:
     """Talks to the ClinicalTrials.gov API v2 (or anything that speaks it, like the stand-in).
 
     Args:
         base_url: API root such as ``https://clinicaltrials.gov/api/v2``; ``None`` reads
             ``$CTGOV_BASE_URL``, else uses the live API.
-        cache_dir: folder for the SQLite cache; ``None`` reads ``$MBC_CACHE_DIR``, else the
-            per-user cache folder. If it cannot be created the client works without a cache.
-        timeout: (connect, read) seconds; always set, since requests would otherwise wait forever.
+        cache_dir: folder for the saved answers; ``None`` reads ``$MBC_CACHE_DIR``, else the
+            per-user cache folder. If it cannot be used the client works without saved answers.
+        timeout: (connect, read) seconds for each wait on the socket.
         retry: the retry policy (see :mod:`data.ctgov_retry`).
         min_interval: minimum seconds between two network requests (0 disables spacing).
         cache_expiry: how long a saved answer is served without asking the service; ``None``
             reads ``MBC_CACHE_HOURS``, else a day.
-        use_cache: ``False`` never reads or writes the cache.
+        use_cache: ``False`` never reads or writes saved answers.
+        search_deadline: seconds one search may take in all; ``None`` reads
+            ``MBC_SEARCH_SECONDS``, else 30.
+        request_deadline: seconds one request may take, from connecting to its last byte.
+        max_answer_bytes: largest answer read, after decompression.
+        max_studies: most studies one search keeps.
+        down_hold: seconds after a failed request during which no request waits for the service.
         sleep, monotonic, now, rng: injectable clock and randomness, so tests need not wait.
+
+    Raises:
+        SettingError: an environment setting it reads holds a value it cannot use.
     """
 
     def __init__(
@@ -258,33 +424,50 @@ class CtgovClient:
         cache_expiry: timedelta | None = None,
         use_cache: bool = True,
         user_agent: str = USER_AGENT,
+        search_deadline: float | None = None,
+        request_deadline: float = REQUEST_DEADLINE_S,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        max_studies: int = MAX_STUDIES_PER_SEARCH,
+        down_hold: float = HOST_DOWN_HOLD_S,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = _utcnow,
         rng: random.Random | None = None,
     ) -> None:
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (base_url or base_url_from_env()).rstrip("/")
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.search_deadline = (
+            search_deadline if search_deadline is not None else search_deadline_from_env()
+        )
+        self.request_deadline = request_deadline
+        self.max_answer_bytes = max_answer_bytes
+        self.max_studies = max_studies
+        self.down_hold = down_hold
         self._sleep = sleep
         self._monotonic = monotonic
         self._now = now
         self._rng = rng or random.Random()
-        self.cache: ResponseCache | None = None
-        session: requests.Session
+        self._down: tuple[float, _Failure] | None = None
+        self._notices: list[str] = []
+        self.cache: AnswerCache | None = None
         if use_cache:
+            expiry = cache_expiry if cache_expiry is not None else cache_expiry_from_env()
+            folder = resolve_cache_dir(cache_dir)
             try:
-                expiry = cache_expiry if cache_expiry is not None else cache_expiry_from_env()
-                self.cache = ResponseCache(resolve_cache_dir(cache_dir), expiry)
-            except (OSError, ValueError) as exc:
-                log.warning("working without a cache: %s", type(exc).__name__)
-        session = self.cache.session if self.cache is not None else requests.Session()
+                self.cache = AnswerCache(folder, expiry)
+            except OSError as exc:
+                log.debug("working without a cache: %s", type(exc).__name__)
+                self._notices.append(
+                    f"The folder for saved search results ({folder}) cannot be used, so results "
+                    "are not saved on this computer."
+                )
+        self.session = requests.Session()
         self._adapter = _PoliteAdapter(min_interval, monotonic, sleep)
-        session.mount("https://", self._adapter)
-        session.mount("http://", self._adapter)
-        session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
-        self.session = session
+        self.session.mount("https://", self._adapter)
+        self.session.mount("http://", self._adapter)
+        self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -293,6 +476,17 @@ class CtgovClient:
         """Requests that actually went out on the network since this client was made."""
         return self._adapter.sent
 
+    def take_notices(self) -> list[str]:
+        """One-line notices about saved results (a file set aside...) not yet shown; each once."""
+        notices, self._notices = self._notices, []
+        if self.cache is not None:
+            notices += self.cache.take_notices()
+        return notices
+
+    def reset_failures(self) -> None:
+        """Forget a recent failure, so the next request asks the service again (a retry button)."""
+        self._down = None
+
     def search(self, params: SearchParams) -> SearchResult:
         """Run a search, following ``nextPageToken`` up to ``params.max_pages`` pages.
 
@@ -300,56 +494,66 @@ class CtgovClient:
             ApiRequestError: the service refused the search (400); its explanation is quoted.
             ApiUnavailable: the first page could not be fetched and no saved copy exists.
         """
+        deadline = self._monotonic() + self.search_deadline
         base = params.to_query()
         studies: dict[str, Study] = {}
         skipped = 0
         total: int | None = None
         token: str | None = None
-        payloads: list[_Payload] = []
-        incomplete = False
-        while len(payloads) < params.max_pages:
+        answers: list[_Answer] = []
+        incomplete = capped = False
+        while len(answers) < params.max_pages:
+            first = not answers
             query = dict(base, pageSize=str(params.page_size))
-            if token is None:
+            if first:
                 query["countTotal"] = "true"
-            else:
+            elif token is not None:
                 query["pageToken"] = token
-            try:
-                payload = self._fetch("/studies", query, what="this search")
-            except ApiUnavailable:
-                if not payloads:
-                    raise
-                log.debug("page %d unavailable; returning the pages fetched", len(payloads) + 1)
+            if not first and self._monotonic() >= deadline:
                 incomplete = True
                 break
-            payloads.append(payload)
-            data = payload.data
-            if len(payloads) == 1:
-                count = data.get("totalCount")
-                total = count if isinstance(count, int) and not isinstance(count, bool) else None
-            raw_studies = data.get("studies")
-            with paused_gc():
-                for raw in raw_studies if isinstance(raw_studies, list) else ():
-                    study = Study.from_api(raw)
-                    if not study.nct_id:
-                        skipped += 1
-                    elif study.nct_id not in studies:
-                        studies[study.nct_id] = study
-            next_token = data.get("nextPageToken")
-            token = next_token if isinstance(next_token, str) and next_token else None
+            try:
+                page, answer = self._fetch(
+                    "/studies",
+                    query,
+                    what="this search",
+                    check=functools.partial(_check_page, page_size=params.page_size, first=first),
+                    deadline=deadline,
+                )
+            except ApiUnavailable:
+                if first:
+                    raise
+                log.debug("page %d unavailable; returning the pages fetched", len(answers) + 1)
+                incomplete = True
+                break
+            answers.append(answer)
+            total = page.total if first else total
+            skipped += page.skipped
+            for study in page.studies:
+                studies.setdefault(study.nct_id, study)
+            token = page.token
+            if len(studies) >= self.max_studies and (token or len(studies) > self.max_studies):
+                capped = True
+                break
             if token is None:
                 break
-        stale_ages = [p.stale_age for p in payloads if p.stale_age is not None]
+        capped = capped or (token is not None and not incomplete)
+        kept = tuple(studies.values())[: self.max_studies]
+        stale_ages = [a.stale_age for a in answers if a.stale_age is not None]
         return SearchResult(
-            studies=tuple(studies.values()),
+            studies=kept,
             total_count=total,
-            pages_fetched=len(payloads),
-            truncated=token is not None,
-            fetched_at=min(p.fetched_at for p in payloads),
-            from_cache=all(p.from_cache for p in payloads),
+            pages_fetched=len(answers),
+            truncated=token is not None or incomplete or len(studies) > len(kept),
+            fetched_at=min(a.fetched_at for a in answers),
+            from_cache=all(a.from_cache for a in answers),
             stale_age=max(stale_ages) if stale_ages else None,
             skipped=skipped,
-            query_url=payloads[0].url,
+            query_url=answers[0].url,
             incomplete=incomplete,
+            capped=capped,
+            notices=tuple(self.take_notices()),
+            failure=next((a.failure for a in answers if a.failure), None),
         )
 
     def get_study(self, nct_id: str) -> Study:
@@ -363,27 +567,32 @@ class CtgovClient:
         if canonical is None:
             raise StudyNotFound(nct_id.strip(), malformed=True)
         try:
-            payload = self._fetch(
-                f"/studies/{canonical}", {"fields": ",".join(DETAIL_FIELDS)}, what="this study"
+            study, _ = self._fetch(
+                f"/studies/{canonical}",
+                {"fields": ",".join(DETAIL_FIELDS)},
+                what="this study",
+                check=_check_study,
+                deadline=self._monotonic() + self.search_deadline,
             )
         except _NotFound:
             raise StudyNotFound(canonical) from None
-        return Study.from_api(payload.data)
+        return study
 
     def data_version(self) -> DataVersion:
         """The API version and the date of the data behind every answer (``GET /version``)."""
-        payload = self._fetch("/version", {}, what="the data version")
-        api_version = payload.data.get("apiVersion")
-        if not isinstance(api_version, str):
-            raise InvalidResponse(
-                self.host, "the version answer had no apiVersion", what="the data version"
-            )
+        data, answer = self._fetch(
+            "/version",
+            {},
+            what="the data version",
+            check=_check_version,
+            deadline=self._monotonic() + self.search_deadline,
+        )
         return DataVersion(
-            api_version=api_version,
-            data_timestamp=_parse_timestamp(payload.data.get("dataTimestamp")),
-            fetched_at=payload.fetched_at,
-            from_cache=payload.from_cache,
-            stale=payload.stale_age is not None,
+            api_version=data["apiVersion"],
+            data_timestamp=_parse_timestamp(data.get("dataTimestamp")),
+            fetched_at=answer.fetched_at,
+            from_cache=answer.from_cache,
+            stale=answer.stale_age is not None,
         )
 
     def clear_cache(self) -> None:
@@ -402,48 +611,88 @@ class CtgovClient:
 
     # -- the one chokepoint ---------------------------------------------------------------------
 
-    def _fetch(self, path: str, params: Mapping[str, str], *, what: str) -> _Payload:
-        """GET with retries; on final failure fall back to the saved copy, else raise."""
+    def _fetch(
+        self,
+        path: str,
+        params: Mapping[str, str],
+        *,
+        what: str,
+        check: Callable[[Any], _Checked[T]],
+        deadline: float,
+    ) -> tuple[T, _Answer]:
+        """A checked answer: fresh saved copy, else the network, else an older saved copy."""
         prepared = self.session.prepare_request(
             requests.Request("GET", self.base_url + path, params=dict(params))
         )
+        url = str(prepared.url)
+        key = cache_key(url)
+        saved = self.cache.get(key) if self.cache is not None else None
+        if saved is not None and self.cache is not None and self.cache.is_fresh(saved, self._now()):
+            checked = self._checked_copy(saved, check, key)
+            if checked is not None:
+                return checked.value, _Answer(url, saved.fetched_at, True, None)
+            saved = None
         try:
-            return self._fetch_with_retries(prepared, path)
+            checked, body, fetched_at = self._fetch_with_retries(
+                prepared, path, check, deadline, has_copy=saved is not None
+            )
         except _Failure as failure:
-            copy = self.cache.saved_copy(prepared) if self.cache is not None else None
-            data = self._decode_saved(copy, prepared) if copy is not None else None
-            if copy is None or data is None:
+            self._down = (self._monotonic() + self.down_hold, failure)
+            copy = self._checked_copy(saved, check, key) if saved is not None else None
+            if saved is None or copy is None:
                 error = {"rate": RateLimited, "invalid": InvalidResponse}.get(
                     failure.kind, ApiUnavailable
                 )
                 raise error(self.host, failure.reason, what=what) from failure
-            fetched_at = _as_utc(getattr(copy, "created_at", None), self._now())
-            age = max(timedelta(0), self._now() - fetched_at)
-            log.debug("serving a saved copy of %s after failures", path)
-            return _Payload(data, str(prepared.url), fetched_at, True, age)
+            log.debug("serving a saved copy of %s after failures", _NCT_IN_PATH.sub("{nctId}", path))
+            age = saved.age(self._now())
+            return copy.value, _Answer(url, saved.fetched_at, True, age, failure.reason)
+        self._down = None
+        if checked.complete and self.cache is not None:
+            self.cache.save(key, body, fetched_at)
+        return checked.value, _Answer(url, fetched_at, False, None)
 
-    def _decode_saved(self, copy: Any, prepared: requests.PreparedRequest) -> dict[str, Any] | None:
+    def _checked_copy(
+        self, saved: SavedAnswer, check: Callable[[Any], _Checked[T]], key: str
+    ) -> _Checked[T] | None:
+        """A saved answer, checked like a new one; an unreadable one is forgotten."""
         try:
-            return self._decode(copy)
+            return check(_decode(Reply(200, "application/json", None, saved.body)))
         except _Failure:
             if self.cache is not None:
-                self.cache.forget(prepared)
+                self.cache.forget(key)
             return None
 
-    def _fetch_with_retries(self, prepared: requests.PreparedRequest, path: str) -> _Payload:
+    def _fetch_with_retries(
+        self,
+        prepared: requests.PreparedRequest,
+        path: str,
+        check: Callable[[Any], _Checked[T]],
+        deadline: float,
+        *,
+        has_copy: bool,
+    ) -> tuple[_Checked[T], bytes, datetime]:
         path = _NCT_IN_PATH.sub("{nctId}", path)  # logs never say which study someone looked at
+        if self._down is not None and self._monotonic() < self._down[0]:
+            log.debug("%s skipped: the service failed a moment ago", path)
+            raise self._down[1]
         waited = 0.0
         retry_number = 0
         started = self._monotonic()
         while True:
-            outcome = self._attempt(prepared, path)
-            if isinstance(outcome, _Payload):
+            budget = min(self.request_deadline, deadline - self._monotonic())
+            if budget <= 0:
+                raise _Failure("timeout", "it did not answer in time")
+            outcome = self._attempt(prepared, path, check, budget)
+            if not isinstance(outcome, _Failure):
                 return outcome
             failure = outcome
+            if has_copy or not failure.retryable:  # a saved copy is shown at once
+                raise failure
             retry_after = parse_retry_after(failure.retry_after, self._now())
             elapsed = self._monotonic() - started
             delay = self.retry.delay(retry_number, waited, retry_after, self._rng, elapsed)
-            if delay is None:
+            if delay is None or self._monotonic() + delay >= deadline:
                 log.debug("giving up on %s after %d retries (%s)", path, retry_number, failure.kind)
                 raise failure
             retry_number += 1
@@ -451,62 +700,43 @@ class CtgovClient:
             self._sleep(delay)
             waited += delay
 
-    def _attempt(self, prepared: requests.PreparedRequest, path: str) -> _Payload | _Failure:
-        """One try: a payload, or a retryable failure. Non-retryable problems raise directly."""
+    def _attempt(
+        self,
+        prepared: requests.PreparedRequest,
+        path: str,
+        check: Callable[[Any], _Checked[T]],
+        budget: float,
+    ) -> tuple[_Checked[T], bytes, datetime] | _Failure:
+        """One try: a checked answer, or a failure. A 400 or a study's 404 raise directly."""
+        connect, read = self.timeout
         try:
-            response = self.session.send(prepared, timeout=self.timeout)
-        except requests.Timeout:
-            return _Failure("timeout", "it did not answer in time")
-        except requests.ConnectionError as exc:
-            return _Failure("connection", _connection_reason(exc))
-        except requests.RequestException:
-            return _Failure("invalid", "the answer was cut off")
-        from_cache = bool(getattr(response, "from_cache", False))
-        status = response.status_code
-        log.debug("GET %s -> %d%s", path, status, " (cache)" if from_cache else "")
+            reply = exchange(
+                self.session,
+                prepared,
+                timeout=(min(connect, budget), min(read, budget)),
+                budget=budget,
+                max_bytes=self.max_answer_bytes,
+            )
+        except Exception as exc:
+            failure = _transport_failure(exc)
+            log.debug("GET %s failed (%s)", path, failure.kind)
+            return failure
+        status = reply.status
+        log.debug("GET %s -> %d", path, status)
         if status == 200:
             try:
-                data = self._decode(response)
+                return check(_decode(reply)), reply.body, self._now()
             except _Failure as failure:
-                if from_cache and self.cache is not None:
-                    self.cache.forget(prepared)
                 return failure
-            if self.cache is not None:
-                self.cache.save(response, prepared)
-            # requests-cache stamps both new and saved answers with the time of the network
-            # fetch; the same stamp is what a later cache hit reports.
-            fetched_at = _as_utc(getattr(response, "created_at", None), self._now())
-            return _Payload(data, str(prepared.url), fetched_at, from_cache, None)
         if status == 429:
-            return _Failure(
-                "rate", "it kept answering: too many requests", response.headers.get("Retry-After")
-            )
+            return _Failure("rate", "it kept answering: too many requests", reply.retry_after)
         if status in self.retry.statuses:
-            return _Failure(
-                "status", f"it answered with error {status}", response.headers.get("Retry-After")
-            )
+            return _Failure("status", f"it answered with error {status}", reply.retry_after)
+        text = reply.body.decode("utf-8", "replace")
         if status == 400:
-            raise ApiRequestError(status, response.text, str(prepared.url))
+            raise ApiRequestError(status, text, str(prepared.url))
         if status == 404 and path.startswith("/studies/"):
-            raise _NotFound(response.text)
+            raise _NotFound(text)
         # Anything else (a 404 for the search path, 403 from a firewall...) means the service is
         # not usable at this address right now; it is not worth retrying, but a saved copy helps.
-        raise _Failure("status", f"it answered with error {status}")
-
-    @staticmethod
-    def _decode(response: Any) -> dict[str, Any]:
-        content_type = str(response.headers.get("Content-Type", "")).lower()
-        body: bytes = response.content or b""
-        start = body.lstrip()[:1]
-        if "html" in content_type or start == b"<":
-            raise _Failure("invalid", "it was a web page instead of study data")
-        if not body.strip():
-            raise _Failure("invalid", "it was empty")
-        try:
-            with paused_gc():
-                data = json.loads(body)
-        except ValueError:
-            raise _Failure("invalid", "it was cut off or damaged: not valid JSON") from None
-        if not isinstance(data, dict):
-            raise _Failure("invalid", "it was not in the expected shape")
-        return data
+        return _Failure("status", f"it answered with error {status}", retryable=False)

@@ -7,22 +7,32 @@ Accepted shapes, detected from the content rather than the file name:
 * a JSON array of study objects (the website's "Download" as JSON);
 * JSON Lines, one study object (or one search page) per line;
 * any of these gzip-compressed.
+
+A file cannot exhaust memory or crash the reader: it may hold at most
+:data:`MAX_STUDY_FILE_BYTES` (after decompression, read piece by piece, so a small gzip "bomb" is
+refused early), nesting and numbers are bounded by :func:`data.ctgov_checks.parse_json`, and a record
+whose fields have the wrong types is left out and counted.
 """
 
 from __future__ import annotations
 
 import gc
 import gzip
-import json
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from data.ctgov_checks import JsonProblem, parse_json, study_problem
 from data.errors import StudyFileError
 from data.models import Study
 
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_STUDY_FILE_BYTES = 256 * 1024 * 1024
+"""Largest study file read (after decompression). A thousand whole records take about 12 MB, so
+this holds every breast cancer study ever registered; parsing more would take gigabytes of memory."""
 
 
 @contextmanager
@@ -58,8 +68,46 @@ def _studies_in(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-def _read_text(path: Path) -> str:
+def _expanded_size(raw: bytes, limit: int) -> int:
+    """Bytes the gzip data expands to, counted piece by piece (nothing kept), stopping past ``limit``.
+
+    Raises ``zlib.error`` or ``EOFError`` when the data is damaged or cut off.
+    """
+    unpacker = zlib.decompressobj(31)  # 31: gzip framing
+    size = 0
+    data = raw
+    while data and size <= limit:
+        size += len(unpacker.decompress(data, 1024 * 1024))
+        data = unpacker.unconsumed_tail
+        if unpacker.eof and unpacker.unused_data:  # a second gzip member follows
+            data = unpacker.unused_data
+            unpacker = zlib.decompressobj(31)
+    if size <= limit and not unpacker.eof:
+        raise EOFError("cut off")
+    return size
+
+
+def _gunzip(path: Path, raw: bytes, limit: int) -> bytes:
+    """Decompress a gzip file, first checking (without keeping anything) that it fits ``limit``."""
     try:
+        if _expanded_size(raw, limit) > limit:
+            raise StudyFileError(path, _too_large(limit))
+        return gzip.decompress(raw)
+    except (zlib.error, EOFError, OSError) as exc:
+        raise StudyFileError(path, "the compressed file is damaged.") from exc
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"the file is larger than the {limit // (1024 * 1024):,} MB this app reads; "
+        "download fewer studies at a time."
+    )
+
+
+def _read_text(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> str:
+    try:
+        if path.stat().st_size > limit:
+            raise StudyFileError(path, _too_large(limit))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise StudyFileError(path, "the file does not exist.") from None
@@ -68,10 +116,7 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise StudyFileError(path, f"the file could not be read ({exc.strerror or exc}).") from exc
     if raw.startswith(_GZIP_MAGIC):
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise StudyFileError(path, "the compressed file is damaged.") from exc
+        raw = _gunzip(path, raw, limit)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -86,11 +131,10 @@ def _parse_json_lines(path: Path, text: str) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StudyFileError(
-                path, f"line {number} is not valid JSON ({exc.msg}); the file may be cut off."
-            ) from None
+            value = parse_json(line)
+        except JsonProblem as problem:
+            cut = "; the file may be cut off" if problem.kind == "syntax" else ""
+            raise StudyFileError(path, f"line {number} {problem.words}{cut}.") from None
         found = _studies_in(value)
         if found is None:
             raise StudyFileError(path, f"line {number} is not a ClinicalTrials.gov study record.")
@@ -118,13 +162,12 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
             )
         raise StudyFileError(path, "the file is not JSON from ClinicalTrials.gov.")
     try:
-        value = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" or "\n" in stripped:
+        value = parse_json(stripped)
+    except JsonProblem as problem:
+        if problem.kind == "syntax" and (problem.detail == "Extra data" or "\n" in stripped):
             return _parse_json_lines(path, stripped)
-        raise StudyFileError(
-            path, f"the file is not valid JSON ({exc.msg}); it may be cut off."
-        ) from None
+        cut = "; it may be cut off" if problem.kind == "syntax" else ""
+        raise StudyFileError(path, f"the file {problem.words}{cut}.") from None
     found = _studies_in(value)
     if found is None:
         raise StudyFileError(
@@ -135,26 +178,57 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
     return found
 
 
-def load_studies_file(path: str | Path) -> list[Study]:
-    """Load and normalize the studies in a downloaded file, dropping records without an NCT ID.
+@dataclass(frozen=True)
+class StudyFile:
+    """The studies read from a file, and how many records had to be left out."""
 
+    studies: list[Study]
+    skipped: int
+
+    @property
+    def note(self) -> str | None:
+        """The sentence to show when records were left out, else ``None``."""
+        if not self.skipped:
+            return None
+        plural = self.skipped != 1
+        return (
+            f"{self.skipped:,} record{'s' if plural else ''} in the file could not be read "
+            f"and {'were' if plural else 'was'} left out."
+        )
+
+
+def read_study_file(path: str | Path) -> StudyFile:
+    """Load and normalize the studies in a downloaded file, counting records that cannot be read.
+
+    A record is left out when it has no NCT ID or a field of the wrong type (``locations: 1``).
     A study that appears twice is kept once, in its most recently updated version, at the place
     of its first appearance.
 
     Raises:
-        StudyFileError: the file cannot be read as studies, or none of them has an NCT ID.
+        StudyFileError: the file cannot be read as studies, or none of them can be used.
     """
     studies: dict[str, Study] = {}
+    skipped = 0
     with paused_gc():
         raw = read_raw_studies(path)
         for record in raw:
-            study = Study.from_api(record)
-            if not study.nct_id:
+            study = Study.from_api(record) if study_problem(record) is None else None
+            if study is None or not study.nct_id:
+                skipped += 1
                 continue
             previous = studies.get(study.nct_id)
             if previous is None or study.version > previous.version:
                 studies[study.nct_id] = study
     if not studies:
-        reason = "the file holds no studies." if not raw else "no study in the file has an NCT ID."
+        reason = (
+            "the file holds no studies."
+            if not raw
+            else "no study in the file has an NCT ID and readable fields."
+        )
         raise StudyFileError(path, reason)
-    return list(studies.values())
+    return StudyFile(list(studies.values()), skipped)
+
+
+def load_studies_file(path: str | Path) -> list[Study]:
+    """The readable studies of a downloaded file (see :func:`read_study_file`)."""
+    return read_study_file(path).studies

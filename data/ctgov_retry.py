@@ -8,7 +8,10 @@ backoff from ``backoff_base`` doubling up to ``backoff_max`` plus random jitter.
 is capped by ``max_total_wait``, and no new attempt starts once ``max_elapsed`` seconds (waits
 plus attempts, which a hung service can stretch to the read timeout) have passed: a wait that
 would pass either cap ends the retries at once, so a person looking at the screen gets an answer
-(or the saved copy) instead of a long silence.
+(or the saved copy) instead of a long silence. The client adds two rules of its own: no retry may
+end after the search's deadline, and when a saved copy exists it is shown after the first failure
+instead of retrying. Answers that would only come back the same (a wrong shape, a body too large,
+JSON nested too deeply) are not retried either.
 """
 
 from __future__ import annotations

@@ -22,9 +22,13 @@ What it emulates (after section 11 of ``notes/ctgov-api.md``):
   Unknown paths get an HTML 404 page, as behind the real service's nginx.
 * Faults for tests, for the next N requests: ``429`` (optionally with ``Retry-After``), ``500``,
   ``502``, ``503``, ``504``, ``slow`` (reply after a delay), ``truncate`` (cut-off JSON), ``html``
-  (an HTML page with status 200) and ``disconnect`` (close without answering). Set them in process
-  (:meth:`StandinServer.add_fault`) or from outside: ``POST /_standin/faults`` with a JSON body
-  such as ``{"kind": "429", "count": 2, "retry_after": "1"}``; ``DELETE`` clears them.
+  (an HTML page with status 200) and ``disconnect`` (close without answering); and the hostile
+  ones: ``hang`` (accept, then never answer), ``drip`` (the real answer at ``rate`` bytes a
+  second), ``cut`` (announce the whole answer, send half, hang up), ``bomb`` (a small gzip body
+  that expands to ``size`` bytes), ``json`` (status 200 with ``body`` as given: wrong shapes, deep
+  nesting, huge numbers) and ``many`` (one page of ``size`` studies, whatever was asked). Set them
+  in process (:meth:`StandinServer.add_fault`) or from outside: ``POST /_standin/faults`` with a
+  JSON body such as ``{"kind": "429", "count": 2, "retry_after": "1"}``; ``DELETE`` clears them.
 * A log of every API request (path, parameters, User-Agent, status, bytes):
   :attr:`StandinServer.requests`, or ``GET /_standin/requests`` (``DELETE`` clears it).
 
@@ -47,6 +51,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -70,7 +75,50 @@ HTML_MAINTENANCE = (
     b"</body></html>"
 )
 
-FAULT_KINDS = ("429", "500", "502", "503", "504", "slow", "truncate", "html", "disconnect")
+FAULT_KINDS = (
+    "429",
+    "500",
+    "502",
+    "503",
+    "504",
+    "slow",
+    "truncate",
+    "html",
+    "disconnect",
+    "hang",
+    "drip",
+    "cut",
+    "bomb",
+    "json",
+    "many",
+)
+HANG_LIMIT_S = 600.0
+"""Longest a ``hang`` or ``drip`` keeps its connection, so a forgotten fault ends by itself."""
+
+
+@lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """A gzip body that expands to ``size`` bytes: the start of a search page, then spaces.
+
+    Built from gzip members of 1 MiB of spaces each (a gzip stream may hold many members), so even
+    a 2 GiB bomb (about 2 MB on the wire) takes milliseconds to make.
+    """
+    head = gzip.compress(b'{"studies":[', 9)
+    mebibyte = 1024 * 1024
+    member = gzip.compress(b" " * mebibyte, 9)
+    whole, rest = divmod(max(0, size - 12), mebibyte)
+    tail = gzip.compress(b" " * rest, 9) if rest else b""
+    return head + member * whole + tail
+
+
+def many_studies(count: int) -> bytes:
+    """One search page of ``count`` small studies (NCT1xxxxxxx), built fast as bytes."""
+    template = (
+        '{"protocolSection":{"identificationModule":{"nctId":"NCT1%07d","briefTitle":"Study %d"},'
+        '"statusModule":{"overallStatus":"RECRUITING"}}}'
+    )
+    studies = ",".join(template % (n, n) for n in range(count))
+    return f'{{"studies":[{studies}],"totalCount":{count}}}'.encode()
 
 
 @dataclass
@@ -83,6 +131,9 @@ class Fault:
         retry_after: ``Retry-After`` header value for 429/5xx (seconds or an HTTP date).
         delay: seconds to wait before answering, for ``slow``.
         match: only requests whose path and query contain this text (e.g. ``"pageToken"``).
+        body: the JSON text a ``json`` fault answers with.
+        size: bytes a ``bomb`` expands to; studies a ``many`` page holds.
+        rate: bytes per second a ``drip`` sends.
     """
 
     kind: str
@@ -90,12 +141,17 @@ class Fault:
     retry_after: str | None = None
     delay: float = 2.0
     match: str | None = None
+    body: str | None = None
+    size: int = 2**31
+    rate: float = 1.0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {FAULT_KINDS}")
         if self.count < 1:
             raise ValueError("a fault must affect at least one request")
+        if not 0 < self.size <= 2**34 or not 0 < self.rate <= 1e9:
+            raise ValueError("size and rate must be positive (size at most 16 GiB)")
 
 
 @dataclass(frozen=True)
@@ -183,8 +239,15 @@ class _Handler(BaseHTTPRequestHandler):
         index = self.server.record(entry)
         gzip_ok = "gzip" in (self.headers.get("Accept-Encoding") or "")
         reply: Reply | None = None
+        if fault is not None and fault.kind in ("hang", "drip", "cut", "bomb"):
+            self._misbehave(fault, parts.path, parts.query, gzip_ok=gzip_ok)
+            return
         if fault is not None and fault.kind == "disconnect":
             self.close_connection = True
+        elif fault is not None and fault.kind == "json":
+            reply = Reply(200, (fault.body or "").encode("utf-8"))
+        elif fault is not None and fault.kind == "many":
+            reply = Reply(200, many_studies(fault.size))
         elif fault is not None and fault.kind.isdigit():
             reply = Reply.text(int(fault.kind), HTTPStatus(int(fault.kind)).phrase)
             if fault.retry_after is not None:
@@ -212,6 +275,38 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._write(raw)
 
+    def _misbehave(self, fault: Fault, path: str, query: str, *, gzip_ok: bool) -> None:
+        """The faults that do not fit one reply: they hold or break the connection."""
+        self.close_connection = True
+        stopping = self.server.stopping
+        if fault.kind == "hang":
+            stopping.wait(HANG_LIMIT_S)
+            return
+        if fault.kind == "bomb":
+            body = gzip_bomb(fault.size)
+            head = (
+                f"{self.protocol_version} 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            self._write(head.encode("latin-1") + body)
+            return
+        reply = self.server.api.handle(path[len(API_PREFIX) :], query)
+        raw = self._encode(reply, gzip_ok=False)
+        head_end = raw.index(b"\r\n\r\n") + 4
+        if fault.kind == "cut":
+            self._write(raw[: head_end + max(1, (len(raw) - head_end) // 2)])
+            return
+        self._write(raw[:head_end])
+        started = time.monotonic()
+        for offset in range(head_end, len(raw)):
+            if stopping.wait(1 / fault.rate) or time.monotonic() - started > HANG_LIMIT_S:
+                return
+            try:
+                self.wfile.write(raw[offset : offset + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+
     def do_GET(self) -> None:
         self._handle("GET")
 
@@ -233,6 +328,7 @@ class _Server(ThreadingHTTPServer):
         self._faults: list[Fault] = []
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
+        self.stopping = threading.Event()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up mid-answer (timeouts under test) are expected, not news."""
@@ -348,6 +444,7 @@ class StandinServer:
         return self
 
     def stop(self) -> None:
+        self._server.stopping.set()  # ends every hanging or dripping answer
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)

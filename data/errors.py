@@ -25,6 +25,10 @@ class CtgovError(Exception):
         return self.message
 
 
+class SettingError(CtgovError, ValueError):
+    """An environment setting (``MBC_CACHE_HOURS``, ``CTGOV_BASE_URL``...) holds an unusable value."""
+
+
 class InvalidSearch(CtgovError, ValueError):
     """The search was built wrongly by the program (never sent); also a ``ValueError``."""
 

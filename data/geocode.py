@@ -91,3 +91,20 @@ def _lookup(zip5: str) -> Place:
             state=str(row.get("state") or ""),
         )
     raise not_found
+
+
+_list_all: Callable[[], list[dict[str, Any]]] = zipcodes.list_all
+
+
+@lru_cache(maxsize=2)
+def us_outline_points(step: float = 0.4) -> tuple[tuple[float, float], ...]:
+    """One point per ``step``-degree cell that holds a ZIP code: drawn faintly, they outline the
+    US (states, coasts, cities) on a map that loads no map pictures from any outside service."""
+    cells: set[tuple[int, int]] = set()
+    for row in _list_all():
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        cells.add((round(lat / step), round(lon / step)))
+    return tuple(sorted((round(a * step, 3), round(b * step, 3)) for a, b in cells))

@@ -7,6 +7,7 @@ empty tuple, never an exception. Records are frozen so they can be cached and sh
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ def _map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _items(value: Any) -> list[Any]:
+    """A JSON array's items; anything else (a number where a list belongs) holds none."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
         stripped = value.strip()
@@ -58,13 +64,12 @@ def _texts(value: Any) -> tuple[str, ...]:
 def _float(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+    if isinstance(value, int | float | str):
         try:
-            return float(value)
-        except ValueError:
+            number = float(value)
+        except (ValueError, OverflowError):  # "abc", or an integer of 400 digits
             return None
+        return number if math.isfinite(number) else None
     return None
 
 
@@ -106,7 +111,7 @@ class Contact:
 
 def _contacts(value: Any) -> tuple[Contact, ...]:
     """The contacts of a list in a record, leaving out entries that hold nothing."""
-    found = (Contact.from_api(x) for x in value or () if isinstance(x, Mapping))
+    found = (Contact.from_api(x) for x in _items(value) if isinstance(x, Mapping))
     return tuple(c for c in found if not c.is_empty)
 
 
@@ -238,7 +243,7 @@ class Study:
         misc = _map(_map(root.get("derivedSection")).get("miscInfoModule"))
         interventions = tuple(
             i
-            for i in (Intervention.from_api(x) for x in arms.get("interventions") or ())
+            for i in (Intervention.from_api(x) for x in _items(arms.get("interventions")))
             if i is not None
         )
         design_info = _map(design.get("designInfo"))
@@ -274,7 +279,7 @@ class Study:
             max_age_years=age_in_years(maximum_age),
             healthy_volunteers=healthy if isinstance(healthy, bool) else None,
             sites=tuple(
-                Site.from_api(x) for x in contacts.get("locations") or () if isinstance(x, Mapping)
+                Site.from_api(x) for x in _items(contacts.get("locations")) if isinstance(x, Mapping)
             ),
             central_contacts=central,
             lead_sponsor=_text(sponsor.get("name")),

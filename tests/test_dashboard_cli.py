@@ -146,7 +146,11 @@ def test_trials_from_the_api_stand_in(standin: Any, tmp_path: Path) -> None:
 
 
 def test_unreachable_api_is_one_clear_line_with_status_1(tmp_path: Path) -> None:
-    env = {"CTGOV_BASE_URL": "http://127.0.0.1:9/api/v2", "MBC_CACHE_DIR": str(tmp_path)}
+    env = {
+        "CTGOV_BASE_URL": "http://127.0.0.1:9/api/v2",
+        "MBC_CACHE_DIR": str(tmp_path),
+        "MBC_SEARCH_SECONDS": "1",  # the retries stop within a second, not after 8 s of backoff
+    }
     result = run_cli("trials", "--subtype", "hr-positive", "--sites", "bone", "--json", env=env)
     assert result.returncode == 1
     assert "127.0.0.1" in result.stderr and "--studies" in result.stderr
@@ -197,3 +201,157 @@ def test_no_arguments_starts_the_dashboard_with_privacy_settings(
     assert command[4].endswith("dashboard/app.py")
     assert "--browser.gatherUsageStats=false" in command
     assert "--client.showErrorDetails=none" in command
+
+
+# -- nothing from outside crashes it (issue 11) ----------------------------------------------------
+
+PROFILE = ["--subtype", "hr-positive", "--sites", "bone"]
+
+
+def fixture_records() -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(STUDIES.read_text())["studies"]
+    return records
+
+
+def minimal_page(count: int, *, total: int, token: bool) -> str:
+    studies = [
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": f"NCT1{n:07d}", "briefTitle": f"Study {n}"},
+                "statusModule": {"overallStatus": "RECRUITING"},
+            }
+        }
+        for n in range(count)
+    ]
+    page: dict[str, Any] = {"studies": studies, "totalCount": total}
+    if token:
+        page["nextPageToken"] = "more"
+    return json.dumps(page)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "-1", "abc", "nan", "9" * 400])
+def test_a_bad_cache_hours_setting_is_one_clear_line(value: str, tmp_path: Path) -> None:
+    env = {"MBC_CACHE_HOURS": value, "MBC_CACHE_DIR": str(tmp_path)}
+    line = one_error_line(run_cli("trials", *PROFILE, "--json", env=env), 2)
+    assert "MBC_CACHE_HOURS" in line and "not a number from 0 to 8760" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("MBC_SEARCH_SECONDS", "0", "not a number from 1 to 300"),
+        ("MBC_SEARCH_SECONDS", "inf", "not a number from 1 to 300"),
+        ("CTGOV_BASE_URL", "ftp://example/api", "not a web address"),
+    ],
+)
+def test_every_setting_is_checked(name: str, value: str, words: str, tmp_path: Path) -> None:
+    line = one_error_line(
+        run_cli("trials", *PROFILE, env={name: value, "MBC_CACHE_DIR": str(tmp_path)}), 2
+    )
+    assert name in line and words in line
+
+
+def test_a_capped_search_says_so_in_text_and_in_json(tmp_path: Path) -> None:
+    from data.ctgov_standin import StandinServer
+
+    page = minimal_page(1000, total=2345, token=True)
+    with StandinServer(fixture_records()) as server:
+        env = {"CTGOV_BASE_URL": server.base_url, "MBC_CACHE_DIR": str(tmp_path / "a")}
+        server.add_fault("json", count=2, body=page)
+        text = run_cli("trials", *PROFILE, env=env)
+        env["MBC_CACHE_DIR"] = str(tmp_path / "b")
+        server.add_fault("json", count=2, body=page)
+        as_json = run_cli("trials", *PROFILE, "--json", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "Note: Only the first 1,000 trials of 2,345 that matched were read" in text.stdout
+    rows = json_lines(as_json.stdout)
+    assert len(rows) == 1000 and all(row["resultsCapped"] is True for row in rows)
+    assert "Only the first 1,000 trials" in as_json.stderr
+
+
+def test_a_search_that_was_not_capped_says_so_in_json(standin: Any, tmp_path: Path) -> None:
+    env = {"CTGOV_BASE_URL": standin.base_url, "MBC_CACHE_DIR": str(tmp_path)}
+    rows = json_lines(run_cli("trials", *PROFILE, "--json", env=env).stdout)
+    assert rows and all(row["resultsCapped"] is False for row in rows)
+
+
+def test_a_record_of_the_wrong_type_is_left_out_with_a_count(tmp_path: Path) -> None:
+    from data.ctgov_standin import StandinServer
+
+    records = fixture_records()
+    bad = json.loads(json.dumps(records[1]))
+    bad["protocolSection"]["contactsLocationsModule"]["locations"] = 1
+    body = json.dumps({"studies": [records[0], bad], "totalCount": 2})
+    with StandinServer(records) as server:
+        server.add_fault("json", count=1, body=body)
+        env = {"CTGOV_BASE_URL": server.base_url, "MBC_CACHE_DIR": str(tmp_path)}
+        result = run_cli("trials", *PROFILE, env=env)
+        again = run_cli("trials", *PROFILE, "--json", env=env)  # the server is healthy again
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "NCT09990001" in result.stdout
+    assert "Note: 1 record from ClinicalTrials.gov could not be read and was left out." in result.stdout
+    assert again.returncode == 0 and "Traceback" not in again.stderr
+    assert "NCT09990002" in {r["nctId"] for r in json_lines(again.stdout)}  # the bad answer was not kept
+
+
+def test_a_wrong_shaped_answer_is_an_error_not_no_trials(tmp_path: Path) -> None:
+    from data.ctgov_standin import StandinServer
+
+    with StandinServer(fixture_records()) as server:
+        server.add_fault("json", count=10, body='{"studies": {"a": 1}}')
+        env = {
+            "CTGOV_BASE_URL": server.base_url,
+            "MBC_CACHE_DIR": str(tmp_path),
+            "MBC_SEARCH_SECONDS": "2",
+        }
+        line = one_error_line(run_cli("trials", *PROFILE, env=env), 1)
+    assert "not in the expected shape" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"studies": [], "totalCount": ' + "9" * 5000 + "}", "number or text"),
+    ],
+)
+def test_a_hostile_studies_file_is_one_clear_line(content: str, words: str, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    line = one_error_line(run_cli("trials", *PROFILE, "--studies", str(path)), 2)
+    assert "--studies" in line and words in line
+
+
+def test_a_gzip_bomb_as_a_studies_file_is_refused(tmp_path: Path) -> None:
+    from data.ctgov_standin import gzip_bomb
+
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(gzip_bomb(2**31))
+    line = one_error_line(run_cli("trials", *PROFILE, "--studies", str(path)), 2)
+    assert "larger than the 256 MB this app reads" in line
+
+
+def test_a_damaged_cache_file_is_set_aside_with_one_line(standin: Any, tmp_path: Path) -> None:
+    (tmp_path / "ctgov_answers.sqlite").write_bytes(b"this is not a database" * 100)
+    env = {"CTGOV_BASE_URL": standin.base_url, "MBC_CACHE_DIR": str(tmp_path)}
+    result = run_cli("trials", *PROFILE, "--json", env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert json_lines(result.stdout)
+    [line] = result.stderr.strip().splitlines()
+    assert "could not be used (it is damaged)" in line and "set aside" in line
+
+
+@pytest.mark.parametrize("trials", ["NCT0", "12345", "NCT09990001,foo"])
+def test_a_malformed_trial_number_for_the_packet_is_a_usage_error(trials: str, tmp_path: Path) -> None:
+    env = {"CTGOV_BASE_URL": "http://127.0.0.1:9/api/v2", "MBC_CACHE_DIR": str(tmp_path)}
+    out = tmp_path / "p.pdf"
+    line = one_error_line(run_cli("packet", *PROFILE, "--trials", trials, "--out", str(out), env=env), 2)
+    assert "--trials" in line and "is not a ClinicalTrials.gov study number" in line

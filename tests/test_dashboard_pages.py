@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +12,11 @@ from tests.conftest import HOSTILE_NCT
 
 PAGES = ["views/overview.py", "views/symptoms.py", "views/trials.py", "views/resources.py"]
 FAILURE_TEXT = "something went wrong"
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of escaped markdown: no backslash escapes, entities or word joiners."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u2060", "")
 
 
 def all_text(at: Any) -> str:
@@ -29,7 +36,7 @@ def all_text(at: Any) -> str:
         parts.extend(str(element.value) for element in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def assert_clean(at: Any) -> None:
@@ -202,10 +209,11 @@ def test_unreachable_registry_with_nothing_saved_gives_a_clear_error(
     app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CTGOV_BASE_URL", "http://127.0.0.1:9/api/v2")
+    monkeypatch.setenv("MBC_SEARCH_SECONDS", "1")  # retries stop within a second
     fill(app, subtype="hr-positive", sites=["bone"])
     open_page(app, "views/trials.py")
     assert_clean(app)
-    errors = " ".join(str(e.value) for e in app.error)
+    errors = shown(" ".join(str(e.value) for e in app.error))
     assert "127.0.0.1" in errors and "--studies" in errors
 
 
@@ -260,7 +268,33 @@ def test_bad_shareable_link_opens_a_clean_form_with_a_message(app: Any) -> None:
     app.run()
     assert_clean(app)
     assert app.session_state["subtype"] is None
-    assert any("This link has a value we cannot use" in str(w.value) for w in app.warning)
+    assert app.session_state["sites"] == ["bone"]  # the usable part of the link is kept
+    warnings = shown(" ".join(str(w.value) for w in app.warning))
+    assert "This link has a value we could not use" in warnings
+    assert "'luminal' is not a type of breast cancer we know" in warnings
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![x](http://127.0.0.1:9/p.png)",
+        "[Your session expired - log in](http://127.0.0.1:9/x)",
+        "<img src=http://127.0.0.1:9/p.png>",
+        ":red[alert] $x$ :material/home:",
+    ],
+)
+def test_markup_in_a_shared_link_is_shown_as_text_never_rendered(app: Any, hostile: str) -> None:
+    app.query_params["subtype"] = hostile
+    app.query_params["sites"] = "bone,mars"
+    app.run()
+    assert_clean(app)
+    [warning] = [str(w.value) for w in app.warning if "This link has" in str(w.value)]
+    for markup in (r"!\[", r"\]\(", "<img", r"\$x", r":red\[", ":material/"):
+        # every markup character arrives escaped: the page shows it, renders nothing
+        assert re.search(r"(?<!\\)" + markup, warning) is None, markup
+    assert f"'{hostile[:25]}" in shown(warning)  # named, as typed (long values are cut)
+    assert "'mars' is not a place we know" in shown(warning)  # every bad value, not the first
+    assert app.session_state["sites"] == ["bone"]
 
 
 def test_form_choices_are_written_to_the_link_without_zip_by_default(app: Any) -> None:
@@ -291,3 +325,64 @@ def test_a_failing_page_is_logged_with_its_traceback_and_never_shown(
     assert "failed with ValueError" in logged
     assert "select_guidance" in logged or "guidance_for" in logged  # the stack is there
     assert "02215" not in logged  # the error's own message may quote what she entered
+
+
+def deck_specs(at: Any) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(chart.proto.json) for chart in at.get("deck_gl_json_chart")]
+
+
+def test_the_map_loads_no_street_map_unless_chosen(app: Any) -> None:
+    fill(app, subtype="hr-positive", sites=["bone"], zip_code="02215")
+    open_page(app, "views/trials.py")
+    app.multiselect(key="filter_verdicts").set_value(
+        ["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
+    ).run()
+    assert_clean(app)
+    specs = deck_specs(app)
+    assert specs
+    for spec in specs:  # no provider and no style: Streamlit then draws no basemap at all
+        assert spec.get("mapProvider") is None and "cartocdn" not in str(spec)
+    app.toggle(key="street_map").set_value(True).run()
+    assert all("cartocdn" in str(spec.get("mapStyle")) for spec in deck_specs(app))
+
+
+def test_the_trials_page_says_when_records_were_left_out_or_the_search_was_capped(
+    app: Any, standin: Any
+) -> None:
+    import json
+
+    studies = [
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": f"NCT1{n:07d}", "briefTitle": f"Study {n}"},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                **({"contactsLocationsModule": {"locations": 1}} if n == 0 else {}),
+            }
+        }
+        for n in range(1000)
+    ]
+    page = json.dumps({"studies": studies, "totalCount": 2500, "nextPageToken": "more"})
+    standin.add_fault("json", count=2, body=page)
+    try:
+        fill(app, subtype="hr-positive", sites=["bone"])
+        open_page(app, "views/trials.py")
+    finally:
+        standin.clear_faults()
+    assert_clean(app)
+    text = all_text(app)
+    assert "Only the first 999 trials of 2,500 that matched were read" in text
+    assert "2 records from ClinicalTrials.gov could not be read and were left out." in text
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "-1", "abc"])
+def test_a_bad_setting_is_named_on_the_trials_page_never_a_traceback(
+    app: Any, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("MBC_CACHE_HOURS", value)
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    assert_clean(app)
+    errors = shown(" ".join(str(e.value) for e in app.error))
+    assert f"The setting MBC_CACHE_HOURS is '{value}'" in errors

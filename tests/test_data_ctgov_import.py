@@ -142,3 +142,29 @@ def test_every_real_capture_parses() -> None:
     for path in captures:
         studies = load_studies_file(path)
         assert studies and all(s.nct_id for s in studies), path.name
+
+
+def test_records_of_the_wrong_type_are_left_out_and_counted(tmp_path: Path) -> None:
+    from data.ctgov_import import read_study_file
+
+    good = {"protocolSection": {"identificationModule": {"nctId": "NCT09990001"}}}
+    bad = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT09990002"},
+            "armsInterventionsModule": {"interventions": 5},
+        }
+    }
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps([good, bad, {"protocolSection": {}}]))
+    read = read_study_file(path)
+    assert [s.nct_id for s in read.studies] == ["NCT09990001"]
+    assert read.skipped == 2
+    assert read.note == "2 records in the file could not be read and were left out."
+
+
+def test_a_cut_off_gzip_file_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json.gz"
+    whole = gzip.compress(json.dumps({"studies": [os.urandom(4000).hex()]}).encode())
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(StudyFileError, match="compressed file is damaged"):
+        load_studies_file(path)

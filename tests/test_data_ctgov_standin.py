@@ -431,3 +431,32 @@ def test_condition_search_over_real_records_finds_every_breast_study() -> None:
             server, "/studies", pageSize="1000", fields="NCTId", **{"query.cond": "breast cancer"}
         )
         assert breast <= set(ids(response))
+
+
+def test_hostile_faults_can_be_set_over_http_and_are_checked(server: StandinServer) -> None:
+    control = server.url + "/_standin/faults"
+    spec = {"kind": "json", "count": 1, "body": '{"studies": {"a": 1}}'}
+    assert requests.post(control, json=spec, timeout=5).status_code == 200
+    assert get(server, "/studies").json() == {"studies": {"a": 1}}
+    bad = requests.post(control, json={"kind": "bomb", "size": -1}, timeout=5)
+    assert bad.status_code == 400 and "size and rate must be positive" in bad.text
+    requests.post(control, json={"kind": "many", "size": 3}, timeout=5)
+    assert [
+        s["protocolSection"]["identificationModule"]["nctId"]
+        for s in get(server, "/studies").json()["studies"]
+    ] == ["NCT10000000", "NCT10000001", "NCT10000002"]
+
+
+def test_a_gzip_bomb_is_small_on_the_wire_and_huge_expanded() -> None:
+    import zlib
+
+    from data.ctgov_standin import gzip_bomb
+
+    bomb = gzip_bomb(64 * 1024 * 1024 + 5)
+    assert len(bomb) < 100_000
+    expanded, data = 0, bomb
+    while data:
+        unpacker = zlib.decompressobj(31)
+        expanded += len(unpacker.decompress(data))
+        data = unpacker.unused_data
+    assert expanded == 64 * 1024 * 1024 + 5

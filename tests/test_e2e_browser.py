@@ -55,6 +55,13 @@ class Tab:
     page: Any
     runs: RunWatcher
     dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dashboard_url: str = ""
+
+    def outside_requests(self) -> list[str]:
+        """Every request the page made to anything but this machine (there must be none)."""
+        local = ("http://127.0.0.1:", "ws://127.0.0.1:", "http://localhost:", "ws://localhost:")
+        return [u for u in self.requests if not u.startswith((*local, "data:", "blob:"))]
 
     @property
     def sidebar(self) -> Any:
@@ -86,8 +93,9 @@ def tab(browser_ready: None, tmp_path: Path) -> Iterator[Tab]:
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            opened = Tab(page, RunWatcher())
+            opened = Tab(page, RunWatcher(), dashboard_url=dashboard.url)
             opened.runs.attach(page)
+            page.on("request", lambda request: opened.requests.append(request.url))
             page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
             page.goto(dashboard.url)
             wait_for_app_idle(page)
@@ -189,7 +197,7 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     chooser = trials.get_by_role("combobox", name="Choose a trial")
     choose_options(tab, chooser, re.compile(HOSTILE_NCT))
     # Shown as the literal text; web addresses carry an invisible word joiner so they are not linked.
-    shown_title = HOSTILE_TITLE.replace("http://", "http\u2060://")
+    shown_title = HOSTILE_TITLE.replace("http://", "http\u2060:\u2060//")
     expect(trials.get_by_role("heading", name=shown_title, exact=True)).to_be_visible()
     expect(trials.locator('img[src="x"], img[src*="evil.example"]')).to_have_count(0)
     expect(trials.locator('a[href^="javascript:"]')).to_have_count(0)
@@ -229,3 +237,40 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     # The choices and the star survived every page change.
     expect(form).to_contain_text("1 starred trial.")
     assert tab.dialogs == []
+    # The maps drew no street-map pictures: nothing left this computer but for the app itself.
+    assert tab.outside_requests() == []
+
+
+HOSTILE_LINK_VALUES = {
+    "subtype": "![x](http://127.0.0.2:9/tracker.png)",
+    "sites": "bone,[Your session expired - log in](http://127.0.0.2:9/x),mars",
+    "age": ":material/home: <img src=http://127.0.0.2:9/i.png>",
+}
+
+
+def test_a_shared_link_with_markup_is_shown_as_text_and_loads_nothing(tab: Tab) -> None:
+    from urllib.parse import urlencode, urlsplit
+
+    from playwright.sync_api import expect
+
+    tab.page.goto(tab.dashboard_url + "/?" + urlencode(HOSTILE_LINK_VALUES))
+    wait_for_app_idle(tab.page)
+    warning = tab.main.get_by_test_id("stAlertContentWarning").filter(has_text="This link has")
+    expect(warning).to_contain_text("This link has 4 values we could not use")
+    # Named as typed (long values cut), every one of them, in words:
+    expect(warning).to_contain_text("'![x](http")
+    expect(warning).to_contain_text("is not a type of breast cancer we know")
+    expect(warning).to_contain_text("'mars' is not a place we know")
+    expect(warning).to_contain_text("'[Your session expired - log")
+    expect(warning).to_contain_text(re.compile(r"material/home:\W? <img"))
+    # ...and nothing in them became an image, a link or an icon.
+    expect(warning.locator("img")).to_have_count(0)
+    expect(warning.locator("a")).to_have_count(0)
+    expect(warning.get_by_test_id("stIconMaterial")).to_have_count(0)
+    assert not [u for u in tab.requests if urlsplit(u).hostname == "127.0.0.2"]  # nothing loaded
+    # The usable part of the link was kept.
+    sites = tab.sidebar.get_by_test_id("stMultiSelect").filter(has_text="Where has it spread?")
+    expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Bone")
+    assert_page_clean(tab)
+    shoot(tab, "06-bad-link.png")
+    assert tab.outside_requests() == []

@@ -3,7 +3,12 @@
 import pytest
 
 from matchers.profile import PatientProfile
-from matchers.share_link import profile_from_query, profile_to_query
+from matchers.share_link import (
+    link_problem_heading,
+    link_problem_lines,
+    profile_from_query,
+    profile_to_query,
+)
 
 FULL = PatientProfile(
     subtype="her2-positive",
@@ -48,18 +53,78 @@ def test_empty_query_means_no_shared_view() -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "fragment"),
+    ("params", "fragment", "kept"),
     [
-        ({"subtype": "luminal", "sites": "bone"}, "subtype='luminal'"),
-        ({"subtype": "hr-positive", "sites": "bone,kidney"}, "sites='kidney'"),
-        ({"subtype": "hr-positive", "sites": "bone", "age": "abc"}, "age='abc'"),
-        ({"sites": "bone"}, "missing subtype"),
-        ({"subtype": "hr-positive"}, "missing sites"),
+        (
+            {"subtype": "luminal", "sites": "bone"},
+            "'luminal' is not a type of breast cancer we know",
+            {"sites": ["bone"]},
+        ),
+        (
+            {"subtype": "hr-positive", "sites": "bone,kidney"},
+            "'kidney' is not a place we know",
+            {"subtype": "hr-positive", "sites": ["bone"]},
+        ),
+        (
+            {"subtype": "hr-positive", "sites": "bone", "age": "abc"},
+            "'abc' is not an age we can use",
+            {"subtype": "hr-positive", "sites": ["bone"]},
+        ),
+        (
+            {"subtype": "hr-positive", "sites": "bone", "ecog": "7"},
+            "'7' is not a daily-activity (ECOG) score we know",
+            {"subtype": "hr-positive", "sites": ["bone"]},
+        ),
+        (
+            {"subtype": "triple-negative", "sites": "bone", "hr": "positive"},
+            "only applies to HER2-positive cancer",
+            {"subtype": "triple-negative", "sites": ["bone"]},
+        ),
+        (
+            {"subtype": "hr-positive", "sites": "bone", "zip": "1234x"},
+            "'1234x' is not a 5-digit US ZIP code",
+            {"subtype": "hr-positive", "sites": ["bone"]},
+        ),
     ],
 )
-def test_bad_link_gives_clear_message_and_no_profile(params: dict, fragment: str) -> None:
+def test_bad_link_values_are_named_in_words_and_the_rest_kept(
+    params: dict[str, str], fragment: str, kept: dict[str, object]
+) -> None:
     view = profile_from_query(params)
-    assert view.profile is None
-    assert view.error is not None
-    assert fragment in view.error
-    assert "empty form" in view.error
+    assert view.error is not None and fragment in view.error
+    assert dict(view.values) == kept
+    for code in ("subtype=", "expected one of", "hr-positive,", "field"):
+        assert code not in view.error  # no internal codes or field names
+
+
+def test_every_bad_value_is_named_not_only_the_first() -> None:
+    view = profile_from_query({"subtype": "nope", "sites": "bone,mars,venus", "age": "old"})
+    assert view.problems == (
+        "'nope' is not a type of breast cancer we know.",
+        "'mars' is not a place we know.",
+        "'venus' is not a place we know.",
+        "'old' is not an age we can use (a whole number from 18 to 120).",
+    )
+    assert view.values == {"sites": ["bone"]}
+    assert link_problem_heading(view).startswith("This link has 4 values we could not use.")
+
+
+def test_a_link_missing_subtype_or_sites_keeps_what_it_has_without_a_complaint() -> None:
+    view = profile_from_query({"sites": "bone", "age": "50"})
+    assert view.profile is None and view.problems == ()
+    assert view.values == {"sites": ["bone"], "age": 50}
+
+
+def test_link_values_are_quoted_as_one_clean_short_line() -> None:
+    hostile = "a\u202eb\u200b\n" + "x" * 500
+    [problem] = profile_from_query({"subtype": hostile, "sites": "bone"}).problems
+    assert "\u202e" not in problem and "\u200b" not in problem and "\n" not in problem
+    assert len(problem) < 100
+
+
+def test_thousands_of_bad_values_give_a_short_message() -> None:
+    view = profile_from_query(
+        {"subtype": "hr-positive", "sites": ",".join(f"p{n}" for n in range(5000))}
+    )
+    lines = link_problem_lines(view)
+    assert len(lines) == 9 and lines[-1] == "…and 4,992 more values we could not use."

@@ -7,10 +7,10 @@ from data.errors import CtgovError
 
 profile, location_problem = components.page("Clinical trials")
 if location_problem:
-    st.warning(location_problem, icon="📍")
+    components.warning(location_problem, icon="📍")
 origin, zip_problem = trial_data.origin_for(profile)
 if zip_problem:
-    st.warning(zip_problem + " Showing trials anywhere.", icon="📍")
+    components.warning(zip_problem + " Showing trials anywhere.", icon="📍")
 
 st.checkbox("Also show trials that are not recruiting yet", key=state.INCLUDE_NOT_YET)
 
@@ -22,7 +22,7 @@ with st.status("Looking for trials…", expanded=False) as progress:
         )
     except CtgovError as error:
         progress.update(label="Could not get trials", state="error")
-        st.error(str(error), icon="⚠️")
+        st.error(components.escaped(str(error)), icon="⚠️")  # may quote the server's own words
         st.stop()
     where = f"within {profile.travel_miles:,} miles of {profile.zip_code}" if origin else "anywhere"
     st.write(f"Found {components.count(len(fetched.studies), 'breast cancer trial')} {where}.")
@@ -37,16 +37,16 @@ with st.status("Looking for trials…", expanded=False) as progress:
     )
 
 if results.result.stale:
-    st.warning(
-        "ClinicalTrials.gov could not be reached just now. These are the results saved "
+    why = f" ({results.result.failure})" if results.result.failure else ""
+    components.warning(
+        f"ClinicalTrials.gov could not be reached just now{why}. These are the results saved "
         f"{trial_data.age_text(results.result.fetched_at)}; some may have changed since.",
         icon="🕒",
     )
-if results.result.incomplete or results.result.truncated:
-    st.warning(
-        "Not every matching trial could be fetched, so some trials may be missing from this list.",
-        icon="⚠️",
-    )
+for note in results.result.notes():
+    st.warning(note, icon="⚠️")
+for notice in (*results.result.notices, *trial_data.notices()):
+    st.info(components.escaped(notice), icon="🗂️")
 st.caption(
     results.data_note
     + " Source: ClinicalTrials.gov, U.S. National Library of Medicine."
