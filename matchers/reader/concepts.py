@@ -148,6 +148,20 @@ CONCEPTS: tuple[Concept, ...] = (
         ),
     ),
     Concept(
+        "care goals",
+        "whether more cancer treatment is planned for you",
+        # A population defined by the goal of care ("no longer a candidate for aggressive anticancer
+        # therapy", "enrolled in hospice"): nothing in her answers says it, and most people looking
+        # for treatment trials are not in it.
+        _words(
+            r"\bno\s+longer\s+(?:a\s+)?candidates?\b|\bnot\s+(?:a\s+)?candidates?\s+for\s+(?:any\s+)?"
+            r"(?:further|aggressive|curative|active|standard|systemic|disease[\s-]directed)\b|"
+            r"\b(?:enrolled|receiving|eligible)\s+(?:in|for)\s+hospice\b|\bhospice\s+care\b|"
+            r"\bbest\s+supportive\s+care\s+(?:only|alone)\b|\bcomfort\s+care\b",
+        ),
+        _words(r"\bcaregivers?\b|\bfamily\s+members?\b|\bstaff\b|\bclinicians?\b"),
+    ),
+    Concept(
         "age",
         "age limits",
         # An age with a number past adulthood: "18 years or older" sets no limit for her.
