@@ -442,3 +442,45 @@ def test_a_breast_condition_with_breast_criteria_stays_a_breast_trial() -> None:
         title="Drug X in Advanced Carcinomas",
     )
     assert reading.scope == "breast"
+
+
+def test_a_dose_cap_written_without_a_space_is_not_a_history_rule() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Patients who have received less than or equal to 360mg/m2 of Adriamycin as adjuvant therapy"
+    )
+    assert not any(key.startswith("prior:") for key, _ in keys(reading))
+
+
+def test_untreated_with_chemotherapy_for_metastatic_disease_still_allows_hormonal_lines() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Patients must be previously untreated with chemotherapy for metastatic disease"
+    )
+    reading = read(criteria)
+    assert [(x.factor, x.high) for x in reading.limits] == [("chemo_lines", 0)]
+    hormonal = {"prior_lines": 2, "prior_therapies": ("aromatase-inhibitor", "fulvestrant")}
+    assert _judge(criteria, **hormonal)[0] == "likely_eligible"
+
+
+def test_a_list_with_a_way_out_of_treatment_among_its_items_is_a_choice() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Patients with advanced disease who:\n"
+        "  * Received at least 1 chemotherapy regimen, but no more than 2, for metastatic disease\n"
+        "  * Refused chemotherapy\n"
+        "  * Refused or progressed despite hormonal therapy"
+    )
+    assert len(read(criteria).alternatives) == 1
+    one_line = {"prior_lines": 1, "prior_therapies": ("capecitabine", "chemotherapy")}
+    assert _judge(criteria, **one_line)[0] != "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Positive or negative for HLA-A2",
+        "Exception: Trastuzumab is allowed for subjects with a history of HER2+ disease",
+    ],
+)
+def test_criteria_that_name_a_marker_without_a_rule_on_it_are_not_unread(criterion: str) -> None:
+    assert read(f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}").unread == ()

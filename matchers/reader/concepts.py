@@ -77,6 +77,8 @@ CONCEPTS: tuple[Concept, ...] = (
             r"\bher2[\s-]*(?:directed|targeted)|\banti-?her",
             r"\b(?:inconclusive|equivocal|indeterminate|unavailable|borderline)\b",
             r"\breplacement\b|\bhrt\b|\bcontraceptiv\w*",
+            # "Exception: trastuzumab is allowed for subjects with HER2+ disease" (concurrent drugs)
+            r"^\W*exceptions?\b|\bconcurrent\w*|\bconcomitant\w*",
         ),
     ),
     Concept(
@@ -95,7 +97,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "earlier treatment",
         _words(
             r"\btransplant\w*|\bstem[\s-]cells?\b|\bmarrow\s+(?:ablat\w*|rescue|support)|"
-            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]"
+            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]?(?:matched|identical|compatible)"
         ),
         _words(
             _NOT_HISTORY,
