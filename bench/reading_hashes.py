@@ -82,6 +82,8 @@ def canonical(reading: Any) -> dict[str, Any]:
         if getattr(reading, "alternatives", ())
         else {}
     )
+    if getattr(reading, "unread", ()):  # criteria about her that no reader read (issue 10)
+        extra["unread"] = [[u.quote, str(u.kind), list(u.concepts)] for u in reading.unread]
     return extra | {
         "scope": [str(reading.scope), reading.scope_quote],
         "setting": [str(reading.setting), reading.setting_quote],

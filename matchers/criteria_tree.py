@@ -100,12 +100,25 @@ def _sizes(out: Collector) -> tuple[int, ...]:
     )
 
 
-def _note_unread(item: CriteriaItem, combined: str, covered: set[str], out: Collector) -> None:
-    """A criterion about the patient that gave nothing about it: not a header ("Hormone receptor
-    status:") or a bare label, which the lines under it say."""
-    if item.text.endswith(":") or len(item.text.split()) <= 3:
+def _can_be_unread(item: CriteriaItem) -> bool:
+    """Not a header ("Hormone receptor status:") or a bare label, which the lines under it say."""
+    return not item.text.endswith(":") and item.text.count(" ") >= 3
+
+
+def _note_unread(
+    item: CriteriaItem, combined: str, sizes: tuple[int, ...], before: int, out: Collector
+) -> None:
+    """A criterion about the patient that gave nothing about it. Anything read from it (a setting
+    cue, an allowance) counts for the concepts it is about; a criterion that gave nothing at all
+    is unread about everything it names."""
+    mentioned = unread_concepts(combined)
+    if not mentioned:
         return
-    concepts = [c.name for c in unread_concepts(combined) if c.name not in covered]
+    grew = out.size() > before
+    covered = _covered(out, sizes) if grew else set()
+    if grew and not covered:
+        covered = {c.name for c in mentioned} - {"treatment"}
+    concepts = [c.name for c in mentioned if c.name not in covered]
     if concepts:
         quote = trim_quote(f"{item.parent}: {item.text}" if item.parent else item.text)
         out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))
@@ -116,15 +129,10 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
     it says about the patient that no reader took anything from is noted as not read."""
     prefix = header.words if header is not None else ""
     combined = f"{prefix} {whole}" if prefix else whole
-    sizes = _sizes(out)
-    before = out.size()
+    sizes, before = _sizes(out), out.size()
     _read_sentences(item, combined, prefix, out)
-    # Anything read from it (a setting cue, an allowance) counts for the concepts it is about; a
-    # criterion that gave nothing at all is unread about everything it names.
-    covered = _covered(out, sizes) if out.size() > before else set()
-    if out.size() > before and not covered:
-        covered = {c.name for c in unread_concepts(combined)} - {"treatment"}
-    _note_unread(item, combined, covered, out)
+    if _can_be_unread(item):
+        _note_unread(item, combined, sizes, before, out)
 
 
 def _read_sentences(item: CriteriaItem, combined: str, prefix: str, out: Collector) -> None:

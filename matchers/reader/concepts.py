@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from data.vocabulary import load_vocabulary
+from matchers.reader.regex_tools import trie_pattern, word_start_pattern
 
 _VOCABULARY = load_vocabulary()
 
@@ -56,7 +57,13 @@ _LAB = (
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(alternatives))
+    """One regex for the alternatives, rewritten so the engine skips positions no alternative can
+    start at, where that is possible (every alternative starting with a plain character)."""
+    pattern = "|".join(alternatives)
+    try:
+        return re.compile(word_start_pattern(pattern))
+    except ValueError:
+        return re.compile(pattern)
 
 
 def _marker_mentions() -> str:
@@ -181,7 +188,54 @@ CONCEPTS: tuple[Concept, ...] = (
 )
 
 
+#: Plain substrings one of which every mention of a concept contains (a necessary condition):
+#: tested with ``in``, they spare most criteria (labs, consent, contraception) every regex.
+#: ``tests/test_reader_concepts.py`` checks each alternative of each mention pattern against them.
+HINTS: dict[str, tuple[str, ...]] = {
+    "receptors": (
+        "her",
+        "erbb",
+        "hormone",
+        "estrogen",
+        "oestrogen",
+        "progesterone",
+        "triple",
+        "tnbc",
+        "luminal",
+        "r+",
+        "r-",
+        "r +",
+        "r -",
+        "r status",
+        "r positive",
+        "r negative",
+    ),
+    "brain": ("brain", "cns", "central", "cranial", "mening", "cerebral"),
+    "treatment": ("transplant", "stem", "marrow", "high", "hormonal", "sibling", "hla"),
+    "lines": ("line", "prior", "treated", "naive", "naïve"),
+    "biomarkers": ("pik3ca", "esr1", "brca", "pd", "cps", "her", "erbb", "akt1", "pten"),
+    "performance": ("ecog", "karnofsky", "kps", "zubrod", "lansky", "performance", "who ps"),
+    "sex": ("men", "male"),
+    "menopause": ("menopaus",),
+    "care goals": ("candidate", "hospice", "supportive care", "comfort care"),
+    "age": ("age", "year"),
+}
+_CONCEPTS_OF_HINT: dict[str, tuple[str, ...]] = {
+    hint: tuple(c.name for c in CONCEPTS if hint in HINTS[c.name])
+    for hint in {h for hints in HINTS.values() for h in hints}
+}
+#: Every hint found in one pass, overlapping ones included ("other status" holds "her" and
+#: "r status"): a lookahead at each position, through a prefix tree of the hints.
+_HINT_SCAN = re.compile("(?=(" + trie_pattern(sorted(_CONCEPTS_OF_HINT)) + "))")
+
+
 def unread_concepts(text: str) -> tuple[Concept, ...]:
     """The concepts a criterion that no reader took anything from talks about, leaving out the
     forms that set no rule for the patient."""
-    return tuple(c for c in CONCEPTS if c.mention.search(text) and not c.no_rule.search(text))
+    found = _HINT_SCAN.findall(text)
+    if not found:
+        return ()
+    hinted = {name for hint in set(found) for name in _CONCEPTS_OF_HINT[hint]}
+    return tuple(
+        c for c in CONCEPTS if c.name in hinted and c.mention.search(text) and not c.no_rule.search(text)
+    )
