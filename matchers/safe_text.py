@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 _REGISTRY_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~^=&$%])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=>$:])")
@@ -87,3 +88,14 @@ def one_line(text: str | None, limit: int | None = 240) -> str:
         return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def age_words(age: timedelta) -> str:
+    """How long ago, in words: "just now", "5 minutes ago", "3 hours ago", "2 days ago"."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 2:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minutes ago"
+    hours = minutes // 60
+    return f"{hours} hours ago" if hours < 48 else f"{hours // 24} days ago"

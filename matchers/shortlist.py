@@ -209,7 +209,7 @@ def trial_data_note(
     source: str,
     fetched_at: datetime | None = None,
     data_timestamp: datetime | None = None,
-    stale_hours: float | None = None,
+    saved_age: str | None = None,
 ) -> str:
     """Where and when the trial data came from, in one sentence for the page and the packet."""
     parts = [f"Trial data from {source}"]
@@ -218,9 +218,7 @@ def trial_data_note(
     if fetched_at is not None:
         parts.append(f"fetched {fetched_at:%d %b %Y %H:%M} UTC")
     note = ", ".join(parts) + "."
-    if stale_hours is not None:
-        note += (
-            " ClinicalTrials.gov could not be reached;"
-            f" these results were saved {stale_hours:.0f} hours ago."
-        )
+    if saved_age is not None:
+        # The same words as the page's own notice ("saved 3 hours ago", "saved just now").
+        note += f" ClinicalTrials.gov could not be reached; these results were saved {saved_age}."
     return note
