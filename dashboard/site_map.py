@@ -68,15 +68,19 @@ def _zoom_for(span_degrees: float) -> float:
     return zoom
 
 
-def _dots(rows: list[dict[str, object]], pixels: int, **style: object) -> pdk.Layer:
+def _dots(rows: list[dict[str, object]], pixels: int, line_pixels: int, **style: object) -> pdk.Layer:
+    """Dots of exactly ``pixels`` radius at every zoom: a 1 m radius held to that size on screen
+    (pydeck would read a units string such as "pixels" as an expression)."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=rows,
         get_position="[lon, lat]",
-        radius_units="pixels",
-        get_radius=pixels,
+        get_radius=1,
+        radius_min_pixels=pixels,
+        radius_max_pixels=pixels,
         stroked=True,
-        line_width_units="pixels",
+        line_width_min_pixels=line_pixels,
+        line_width_max_pixels=line_pixels,
         **style,
     )
 
@@ -112,10 +116,10 @@ def show(
             _dots(
                 pin,
                 PIN_PIXELS,
+                3,
                 filled=True,
                 get_fill_color=[255, 255, 255, 230],
                 get_line_color=_PIN_COLOR,
-                get_line_width=3,
                 pickable=True,
             )
         )
@@ -124,9 +128,9 @@ def show(
         _dots(
             sites,
             SITE_PIXELS,
+            1,
             get_fill_color="color",
             get_line_color=[255, 255, 255],
-            get_line_width=1,
             pickable=True,
         )
     )

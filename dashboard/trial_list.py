@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, site_map, state, trial_data
-from dashboard.trial_view import verdict_text
+from dashboard.trial_view import SHORT_LABELS, verdict_text
 from data.models import Study
 from matchers.packet import safe_url
 from matchers.safe_text import one_line
@@ -66,7 +66,8 @@ def table(
     fingerprint = hashlib.sha1(
         ("|".join(frame["NCT ID"]) + "#" + "|".join(sorted(starred))).encode()
     ).hexdigest()[:12]
-    columns = ["Star", "Rank", "Trial", "Verdict", "Where", "Miles", "Phase", "Trial page"]
+    # Phase is left to the filter and the details: eight columns needed sideways scrolling.
+    columns = ["Star", "Rank", "Trial", "Verdict", "Where", "Miles", "Trial page"]
     if not has_origin:
         columns.remove("Miles")
     with st.container(key="trial_table"):
@@ -81,18 +82,18 @@ def table(
                 "Star": st.column_config.CheckboxColumn(
                     "☆", help="Star: add to your appointment packet", width=40
                 ),
-                "Rank": st.column_config.NumberColumn("Rank", format="%d", width=50),
-                "Trial": st.column_config.TextColumn("Trial", width=320),
-                "Verdict": st.column_config.TextColumn("Verdict", width=150),
+                "Rank": st.column_config.NumberColumn("Rank", format="%d", width=45),
+                "Trial": st.column_config.TextColumn("Trial", width=280),
+                "Verdict": st.column_config.TextColumn("Verdict", width=140),
                 "Where": st.column_config.TextColumn(
-                    "Nearest open site" if has_origin else "Where it runs", width=200
+                    "Nearest open site" if has_origin else "Where it runs", width=160
                 ),
-                "Miles": st.column_config.NumberColumn("Miles", format="%d", width=55),
-                "Phase": st.column_config.TextColumn("Phase", width=80),
+                "Miles": st.column_config.NumberColumn("Miles", format="%d", width=50),
+                "Phase": st.column_config.TextColumn("Phase", width=65),
                 "Trial page": st.column_config.LinkColumn(
                     "Trial page",
                     display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)",
-                    width=105,
+                    width=95,
                     help="Opens the trial's own page on ClinicalTrials.gov",
                 ),
             },
@@ -185,19 +186,15 @@ def sites_map(
     site_map.street_map_toggle()
 
 
-#: Short verdict names for the chart, so no label is cut.
-_CHART_LABELS = {**VERDICT_LABELS, "not_relevant": "Not for metastatic cancer"}
-
-
 def chart(matches: Sequence[TrialMatch]) -> None:
     if not matches:
         return
     st.subheader("All trials found, by verdict and phase")
     counts = Counter((m.verdict, m.phase) for m in matches)
     frame = pd.DataFrame(
-        [{"Verdict": _CHART_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
+        [{"Verdict": SHORT_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
     )
-    order = [_CHART_LABELS[v] for v in VERDICT_LABELS]
+    order = [SHORT_LABELS[v] for v in VERDICT_LABELS]
     bars = (
         alt.Chart(frame)
         .mark_bar()

@@ -33,6 +33,10 @@ VERDICT_ICONS = {
 }
 
 
+#: Verdict names short enough for a chart axis or a metric, so no label is cut.
+SHORT_LABELS = {**VERDICT_LABELS, "not_relevant": "Not for metastatic cancer"}
+
+
 def verdict_text(verdict: str) -> str:
     """Icon plus words, so the verdict never depends on colour or the icon alone."""
     return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS[verdict]}"
@@ -44,7 +48,11 @@ def verdict_counts(matches: Sequence[TrialMatch]) -> None:
     kb = load_knowledge()
     with st.container(key="verdict_counts"):
         for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
-            column.metric(verdict_text(verdict), counts.get(verdict, 0), help=verdict_help(kb, verdict))
+            column.metric(
+                f"{VERDICT_ICONS[verdict]} {SHORT_LABELS[verdict]}",
+                counts.get(verdict, 0),
+                help=verdict_help(kb, verdict),
+            )
     with st.container(key="verdict_line"):
         st.caption(
             " · ".join(f"{VERDICT_ICONS[v]} {VERDICT_LABELS[v]}: {counts.get(v, 0):,}" for v in VERDICTS)
