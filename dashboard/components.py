@@ -63,8 +63,8 @@ def warning(text: str, icon: str) -> None:
 
 
 FORM_WHERE = (
-    "Use the form in the side panel: on a computer it is on the left; on a phone, tap the **>** "
-    "button at the top left of the screen to open it, and tap **×** to close it again. "
+    "Use the form in the side panel: on a computer it is on the left; on a phone, tap **»** at "
+    "the top left of the screen to open it, and **«** to close it again. "
     "Your answers stay on this computer."
 )
 

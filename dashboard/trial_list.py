@@ -114,7 +114,7 @@ def cards(
         for match in matches[:shown]:
             key = f"card_star_{match.nct_id}"
             st.session_state[key] = match.nct_id in starred  # the star may change elsewhere
-            with st.container(border=True):
+            with st.container(border=True, key=f"card_{match.nct_id}"):
                 st.markdown(f"**{match.rank}.** {verdict_text(match.verdict)} · {match.phase}")
                 st.markdown(f"**{components.escaped(one_line(match.title, 200))}**")
                 st.caption("📍 " + components.escaped(_where(match, studies)))
