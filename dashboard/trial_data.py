@@ -225,13 +225,21 @@ class StarredRecords:
 
 
 def starred_records(
-    shortlist: list[str], current: dict[str, KeptStudy], kept: dict[str, KeptStudy]
+    shortlist: list[str],
+    current: dict[str, KeptStudy],
+    kept: dict[str, KeptStudy],
+    *,
+    fetch: bool = True,
 ) -> StarredRecords:
     """The record of every starred trial: on screen, kept when starred, or fetched by number
-    (one request for all of them; only the trial numbers are sent)."""
+    (one request for all of them; only the trial numbers are sent). ``fetch=False`` asks nothing
+    (matching from a file, where the registry is likely out of reach: a page must not wait)."""
     plan = shortlist_records(shortlist, current, kept)
     if not plan.to_fetch:
         return StarredRecords(plan.records, {}, {})
+    if not fetch:
+        why = "Not in the file; its record is fetched when the packet is made."
+        return StarredRecords(plan.records, dict.fromkeys(plan.to_fetch, why), {})
     try:
         found = fetch_studies_by_id(client(), plan.to_fetch)
     except CtgovError as error:

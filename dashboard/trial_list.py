@@ -208,13 +208,13 @@ def chart(matches: Sequence[TrialMatch]) -> None:
     st.altair_chart(bars, width="stretch")
 
 
-def shortlist_panel(current: dict[str, KeptStudy], shown_ids: set[str]) -> None:
+def shortlist_panel(current: dict[str, KeptStudy], shown_ids: set[str], *, fetch: bool) -> None:
     """Every starred trial, whether or not the list shows it now: where its record comes from,
     and a way to unstar it. The sidebar's count and the packet hold exactly these."""
     ids = state.shortlist()
     if not ids:
         return
-    starred = trial_data.starred_records(ids, current, state.kept_records())
+    starred = trial_data.starred_records(ids, current, state.kept_records(), fetch=fetch)
     state.refresh_kept(starred.fetched)
     with st.expander(f"Your starred trials ({len(ids):,}): all of them go into the packet"):
         for nct_id in ids:

@@ -20,16 +20,17 @@ _RECORDS_WORDS = re.compile(
 )
 
 
-def study_kind(study: Study, match: TrialMatch) -> int:
-    """How directly taking part could help her, within one verdict (higher first).
+def study_kind(study: Study) -> int:
+    """Whether taking part means more than lending records, within one verdict (higher first).
 
-    3: an interventional trial for metastatic disease; 2: another interventional study;
-    1: a prospective observational study; 0: records only (retrospective, a registry, a database),
-    which enrols nobody's treatment and often only looks back at charts.
+    1: a study that enrols people (an interventional trial, or an observational study that
+    follows people from now on); 0: records only (retrospective, a registry, a database), which
+    changes nobody's care and often only looks back at charts. (Putting every interventional
+    study above prospective observational ones as well was tried: it pushed an eligible
+    observational study out of the top 50 on the TREC bench, so the fit decides between them.)
     """
-    observational = (study.study_type or "").upper() == "OBSERVATIONAL"
-    if not observational:
-        return 3 if "For metastatic disease" in match.fit else 2
+    if (study.study_type or "").upper() != "OBSERVATIONAL":
+        return 1
     looks_back = (study.time_perspective or "").upper() == "RETROSPECTIVE"
     titled = _RECORDS_WORDS.search(f"{study.brief_title or ''} {study.official_title or ''}")
     return 0 if looks_back or study.patient_registry or titled else 1
@@ -49,7 +50,7 @@ def order_key(study: Study, match: TrialMatch, *, has_origin: bool) -> int:
     band = distance_band(match.distance_miles) if has_origin else 0
     return (
         VERDICT_RANK[match.verdict] * 10**10
-        + study_kind(study, match) * 10**9
+        + study_kind(study) * 10**9
         + (9 - band) * 10**8
         + match.sort_key % 10**8
     )
@@ -64,22 +65,25 @@ def rank_trials(
 ) -> list[TrialMatch]:
     """Judge every study and order them best first, numbering ranks from 1.
 
-    Order: verdict (likely, possibly, excluded, not relevant); within a verdict, interventional
-    trials for metastatic disease before other interventional studies, then prospective
-    observational ones, then records-only and retrospective studies; with a ZIP code, nearer
+    Order: verdict (likely, possibly, excluded, not relevant); within a verdict, studies that
+    enrol people (interventional, or observational from now on) before records-only and
+    retrospective studies; with a ZIP code, nearer
     sites (in bands of 25, 50, 100, 250, 500 and 1,000 miles) before farther; then fit (her
     subtype, her metastasis site, her biomarkers), then the nearest site, then later phase; ties
     go to the lower NCT ID so the order never depends on input order. Readings come from
     ``cache`` (the module default when omitted), so re-ranking after a profile change costs no
     reading.
     """
+    has_origin = origin is not None
     keyed = []
     for study in studies:
         match = judge(profile, read_trial(study, cache=cache), study, origin)
-        key = order_key(study, match, has_origin=origin is not None)
-        keyed.append((key, replace(match, score=round(key / 10**8, 5))))
+        keyed.append((order_key(study, match, has_origin=has_origin), match))
     keyed.sort(key=lambda pair: (-pair[0], pair[1].nct_id))
-    return [replace(m, rank=position) for position, (_, m) in enumerate(keyed, start=1)]
+    return [
+        replace(m, rank=position, score=round(key / 10**8, 5))
+        for position, (key, m) in enumerate(keyed, start=1)
+    ]
 
 
 def match_to_dict(match: TrialMatch) -> dict[str, Any]:

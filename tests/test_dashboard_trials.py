@@ -120,10 +120,14 @@ def test_trials_from_an_uploaded_file_with_the_registry_unreachable(
     open_page(app, "views/trials.py")
     assert app.error  # nothing yet: the registry is out of reach
     app.session_state[state.UPLOADED] = trial_data.read_upload("downloaded.jsonl", lines.encode())
+    app.session_state[state.SHORTLIST] = ["NCT09990077"]  # starred earlier, not in the file
     app.run()
     assert_clean(app)
     assert not app.error
     text = all_text(app)
+    # The page does not wait on the unreachable registry for it; the packet will try.
+    assert "Not in the file; its record is fetched when the packet is made." in text
+    app.session_state[state.SHORTLIST] = []
     assert "Trials from the file downloaded.jsonl" in text
     assert "Trial data from the file downloaded.jsonl" in text
     app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
@@ -169,3 +173,14 @@ def test_full_criteria_show_as_lists_without_code_boxes(app: Any) -> None:
     for block in criteria:
         for line in block.split("\n"):
             assert not line.startswith("    ") or line.lstrip().startswith("- "), line
+
+
+def test_the_map_view_fits_the_sites_and_the_pin_within_sensible_zooms() -> None:
+    from dashboard.site_map import view_for
+
+    lat, lon, zoom = view_for([(42.36, -71.06)])
+    assert (lat, lon) == (42.36, -71.06) and zoom == 8  # one site: a city, not a street
+    _, _, country = view_for([(42.36, -71.06), (34.05, -118.24)], origin=(29.76, -95.36))
+    assert 2 <= country <= 5
+    _, _, world = view_for([(-33.9, 151.2), (64.1, -21.9)])
+    assert world == 2

@@ -391,7 +391,12 @@ def test_offline_a_downloaded_file_still_gives_matches_and_a_packet(
         expect(trials).not_to_contain_text("--studies")
         assert_page_clean(tab)
         shoot(tab, f"07-offline-{suffix}.png")
-        tab.rerun(lambda: trials.locator('input[type="file"]').set_input_files(str(STUDY_FILE)))
+        upload = trials.locator('input[type="file"]')
+        wrong = tmp_path / "trials.csv.json"
+        wrong.write_text("NCT Number,Study Title,Study Status,Phases\nNCT09990002,A,RECRUITING,PHASE2\n")
+        tab.rerun(lambda: upload.set_input_files(str(wrong)))
+        expect(trials).to_contain_text("this looks like a CSV download; on ClinicalTrials.gov choose")
+        tab.rerun(lambda: upload.set_input_files(str(STUDY_FILE)))
         expect(trials).to_contain_text("Trials from the file ctgov_breast_studies.json")
         expect(trials).to_contain_text("1 trial shown")
         chooser = trials.get_by_role("combobox", name="Choose a trial")

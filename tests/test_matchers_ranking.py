@@ -222,6 +222,7 @@ def test_a_treatment_trial_ranks_above_a_records_only_study_of_the_same_verdict(
             "NCT00000060",
             criteria,
             title="Outcomes of Triple-Negative Breast Cancer With Brain Metastases",
+            phases=(),
             sites=((-32.95, -60.65),),  # Rosario, Argentina
         ),
         study_type="OBSERVATIONAL",
@@ -232,18 +233,20 @@ def test_a_treatment_trial_ranks_above_a_records_only_study_of_the_same_verdict(
         study_type="INTERVENTIONAL",
     )
     registry = _designed(
-        trial("NCT00000062", criteria, title="A Registry of Metastatic Breast Cancer Care"),
+        trial("NCT00000062", criteria, title="A Registry of Metastatic Breast Cancer Care", phases=()),
         study_type="OBSERVATIONAL",
         time_perspective="PROSPECTIVE",
     )
     prospective = _designed(
-        trial("NCT00000063", criteria, title="Blood Samples During Treatment"),
+        trial("NCT00000063", criteria, title="Blood Samples During Treatment", phases=()),
         study_type="OBSERVATIONAL",
         time_perspective="PROSPECTIVE",
     )
     ranked = rank_trials(TNBC_BRAIN, [retrospective, registry, prospective, radiosurgery])
     assert len({m.verdict for m in ranked}) == 1, [m.verdict for m in ranked]
-    assert [m.nct_id for m in ranked] == ["NCT00000061", "NCT00000063", "NCT00000060", "NCT00000062"]
+    order = [m.nct_id for m in ranked]
+    assert set(order[:2]) == {"NCT00000061", "NCT00000063"}  # studies that enrol people...
+    assert order[2:] == ["NCT00000060", "NCT00000062"]  # ...before records-only ones
     assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
 
 

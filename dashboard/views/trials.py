@@ -35,7 +35,8 @@ state.refresh_kept(records)
 trial_view.verdict_counts(results.matches)
 filtered = trial_view.filters(results.matches, has_origin=origin is not None)
 trial_list.trial_list(filtered, results.studies, records, has_origin=origin is not None)
-trial_list.shortlist_panel(records, {m.nct_id for m in filtered})
+from_file = isinstance(uploaded, trial_data.UploadedStudies)
+trial_list.shortlist_panel(records, {m.nct_id for m in filtered}, fetch=not from_file)
 st.caption(
     components.escaped(results.data_note)
     + " Source: ClinicalTrials.gov, U.S. National Library of Medicine."
@@ -45,5 +46,5 @@ trial_list.sites_map(filtered, results.studies, origin)
 trial_view.words_explained()
 trial_list.chart(results.matches)
 trial_view.details(filtered, results.studies, origin, records)
-if not isinstance(uploaded, trial_data.UploadedStudies):
+if not from_file:
     trial_source.upload_box(expanded=False)
