@@ -420,6 +420,19 @@ def _trial(w: _Writer, trial: PacketTrial) -> None:
         w.paragraph(trial.record, label="Record:", size=SMALL_PT, ink=_QUIET_INK)
 
 
+def _trials_section(w: _Writer, p: Packet) -> None:
+    """The starred trials, each apart, after where their distances are measured from."""
+    w.heading(SECTION_TRIALS)
+    if p.distances_from and p.trials:
+        w.paragraph(p.distances_from, size=SMALL_PT, ink=_QUIET_INK)
+    if not p.trials:
+        w.paragraph(NO_TRIALS_HOW, label=NO_TRIALS_TEXT)
+    for number, trial in enumerate(p.trials):
+        if number:
+            w.rule()
+        _trial(w, trial)
+
+
 def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     """Render the packet as a PDF with selectable text, clickable links and numbered pages.
 
@@ -470,15 +483,7 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     _note(w, p.when_to_call)
     _notes(w, SECTION_TESTS, p.tests_and_scans)
 
-    w.heading(SECTION_TRIALS)
-    if p.distances_from and p.trials:
-        w.paragraph(p.distances_from, size=SMALL_PT, ink=_QUIET_INK)
-    if not p.trials:
-        w.paragraph(NO_TRIALS_HOW, label=NO_TRIALS_TEXT)
-    for number, trial in enumerate(p.trials):
-        if number:
-            w.rule()
-        _trial(w, trial)
+    _trials_section(w, p)
     _trials_explained(w, p)
 
     w.heading(SECTION_QUESTIONS)

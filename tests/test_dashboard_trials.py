@@ -184,3 +184,21 @@ def test_the_map_view_fits_the_sites_and_the_pin_within_sensible_zooms() -> None
     assert 2 <= country <= 5
     _, _, world = view_for([(-33.9, 151.2), (64.1, -21.9)])
     assert world == 2
+
+
+def test_unstar_from_the_panel_and_more_cards_on_request(app: Any) -> None:
+    fill(app, subtype="hr-positive", sites=["bone"], card_count=1)
+    open_page(app, "views/trials.py")
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
+    more = next(b for b in app.button if b.key == "more_cards")
+    assert more.label.startswith("Show more (")
+    more.click().run()
+    assert app.session_state[state.CARD_COUNT] == 1 + state.CARDS_PER_PAGE
+    app.checkbox(key=f"card_star_{HOUSTON_TRIAL}").check().run()
+    assert app.session_state[state.SHORTLIST] == [HOUSTON_TRIAL]
+    assert HOUSTON_TRIAL in app.session_state[state.SHORTLIST_KEPT]
+    app.button(key=f"unstar_{HOUSTON_TRIAL}").click().run()
+    assert_clean(app)
+    assert app.session_state[state.SHORTLIST] == []
+    assert app.session_state[state.SHORTLIST_KEPT] == {}
+    assert "0 starred trials" in starred_caption(app)
