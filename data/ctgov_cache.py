@@ -1,15 +1,18 @@
 """A per-user SQLite file of ClinicalTrials.gov answers that can never stop or poison a search.
 
-Each entry is the answer's JSON text as the service sent it (checked first by the client), with the
-time it was fetched: no pickled objects, so a crafted entry is at worst unreadable data, never code.
-A fresh entry (younger than the expiry, a day by default) is served without any request; older ones
-stay as the stale copy shown when the service cannot be reached.
+The store is requests-cache's (its SQLite backend, its ``CachedResponse`` records and its JSON
+serializer), driven by the client rather than by a caching session: an answer is saved only after
+the client has checked it, so a broken answer never overwrites a good saved copy. Each entry is JSON
+text (the body base64-encoded, with the time it was fetched): no pickled objects, so a crafted entry
+is at worst unreadable data, never code. A fresh entry (younger than the expiry, a day by default) is
+served without any request; older ones stay as the stale copy shown when the service cannot be
+reached.
 
 Whatever happens to the file cannot hurt a search: a damaged, foreign, unreadable or locked file is
 set aside (renamed next to itself, with a one-line notice the app shows) and a new one is started;
 if even that fails, searches go on without saved answers. No wait for a lock lasts more than
-:data:`~data.settings.LOCK_WAIT_S` seconds. Every operation opens its own short connection, so
-threads and processes never share one.
+:data:`~data.settings.LOCK_WAIT_S` seconds: requests-cache's own writer retries a locked file
+forever, so the store here bounds that wait.
 """
 
 from __future__ import annotations
@@ -19,13 +22,20 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
+from requests.structures import CaseInsensitiveDict
+from requests_cache.backends.sqlite import SQLiteDict
+from requests_cache.models.request import CachedRequest
+from requests_cache.models.response import CachedResponse
+from requests_cache.serializers import init_serializer
 
 from data.settings import (
     APP_NAME,
@@ -37,8 +47,13 @@ from data.settings import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-_COLUMNS = ["key", "body", "fetched_at"]
+SCHEMA_VERSION = 2
+TABLE = "responses"
+_COLUMNS = ["key", "value", "expires"]
+#: requests-cache's JSON serializer; the body is kept as sent (base64), never decoded and re-encoded.
+_SERIALIZER = init_serializer("json", decode_content=False)
+#: The URL recorded with each entry: the service's search path only, never the search itself.
+_RECORDED_URL = "https://clinicaltrials.gov/api/v2/"
 _SIDECARS = ("-journal", "-wal", "-shm")
 T = TypeVar("T")
 
@@ -87,6 +102,74 @@ def _reason(exc: BaseException) -> str:
     return "it could not be read"
 
 
+class _BoundedSQLiteDict(SQLiteDict):
+    """requests-cache's SQLite store with every wait for a lock bounded by ``lock_wait`` seconds.
+
+    Its own writer retries ``BEGIN IMMEDIATE`` without end and rolls back a failed write without a
+    word; here a lock still held after ``lock_wait`` and a failed write raise, so the caller can set
+    the file aside.
+    """
+
+    def __init__(self, path: Path, lock_wait: float) -> None:
+        self.lock_wait = lock_wait
+        super().__init__(
+            path,
+            table_name=TABLE,
+            serializer=_SERIALIZER,
+            timeout=lock_wait,
+            busy_timeout=int(lock_wait * 1000),
+        )
+
+    @contextmanager
+    def _acquire_sqlite_lock(self) -> Iterator[None]:
+        with self._lock:
+            connection = self._connection
+            assert connection is not None  # opened by connection() before it asks for the lock
+            started = time.monotonic()
+            while True:
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError:
+                    if time.monotonic() - started >= self.lock_wait:
+                        raise
+                    time.sleep(0.01)
+            self._active_transaction = True
+            try:
+                yield
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                self._active_transaction = False
+
+
+def _record(body: bytes, fetched_at: datetime) -> CachedResponse:
+    """A requests-cache record of a checked answer."""
+    return CachedResponse(
+        content=body,
+        url=_RECORDED_URL,
+        status_code=200,
+        reason="OK",
+        headers=CaseInsensitiveDict({"Content-Type": "application/json"}),
+        request=CachedRequest(method="GET", url=_RECORDED_URL),
+        created_at=fetched_at,
+    )
+
+
+def _saved(record: Any) -> SavedAnswer | None:
+    """The answer in a stored record, or ``None`` when the record is not one this app wrote."""
+    if not isinstance(record, CachedResponse) or record.status_code != 200:
+        return None
+    body, fetched_at = record.content, record.created_at
+    if not isinstance(body, bytes) or not body or not isinstance(fetched_at, datetime):
+        return None
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return SavedAnswer(body, fetched_at)
+
+
 class AnswerCache:
     """Saved answers in ``directory``; every method returns quietly whatever the file's state.
 
@@ -106,31 +189,22 @@ class AnswerCache:
         self._notices: list[str] = []
         self._lock = threading.Lock()
         self._generation = 0
+        self._store: _BoundedSQLiteDict | None = None
         self._remove_legacy_file()
-        self._run(self._check_schema, write=True)
+        self._run(lambda store: None, write=False)
 
     # -- public operations ----------------------------------------------------------------------
 
     def get(self, key: str) -> SavedAnswer | None:
         """The saved answer for ``key``, fresh or not, or ``None``."""
-        row = self._run(
-            lambda con: con.execute(
-                "SELECT body, fetched_at FROM answers WHERE key = ?", (key,)
-            ).fetchone(),
-            write=False,
-        )
-        if row is None:
-            return None
-        body, stamp = row
-        if not isinstance(body, bytes) or not isinstance(stamp, int | float):
+        record = self._run(lambda store: _read(store, key), write=False)
+        if record is _UNREADABLE:
             self.forget(key)
             return None
-        try:
-            fetched_at = datetime.fromtimestamp(float(stamp), UTC)
-        except (OverflowError, OSError, ValueError):
+        saved = _saved(record) if record is not None else None
+        if record is not None and saved is None:
             self.forget(key)
-            return None
-        return SavedAnswer(body, fetched_at)
+        return saved
 
     def is_fresh(self, saved: SavedAnswer, now: datetime) -> bool:
         return saved.age(now) < self.expiry
@@ -138,11 +212,9 @@ class AnswerCache:
     def save(self, key: str, body: bytes, fetched_at: datetime) -> None:
         """Keep a checked answer (replacing the one saved before)."""
 
-        def write(con: sqlite3.Connection) -> None:
-            con.execute(
-                "INSERT OR REPLACE INTO answers (key, body, fetched_at) VALUES (?, ?, ?)",
-                (key, sqlite3.Binary(body), fetched_at.timestamp()),
-            )
+        def write(store: _BoundedSQLiteDict) -> bool:
+            store[key] = _record(body, fetched_at)
+            return True
 
         generation = self._generation
         if self._run(write, write=True) is None and generation != self._generation and self.usable:
@@ -150,11 +222,11 @@ class AnswerCache:
 
     def forget(self, key: str) -> None:
         """Drop a saved answer that turned out to be unreadable."""
-        self._run(lambda con: con.execute("DELETE FROM answers WHERE key = ?", (key,)), write=True)
+        self._run(lambda store: _delete(store, [key]), write=True)
 
     def clear(self) -> None:
         """Forget every saved answer."""
-        self._run(lambda con: con.execute("DELETE FROM answers"), write=True)
+        self._run(lambda store: _delete(store, list(store)), write=True)
 
     def take_notices(self) -> list[str]:
         """One-line notices about the file (set aside, given up) not yet shown; each shown once."""
@@ -172,47 +244,49 @@ class AnswerCache:
         except OSError as exc:
             log.debug("could not remove the old cache file: %s", type(exc).__name__)
 
-    def _check_schema(self, con: sqlite3.Connection) -> None:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version == 0 and not tables:
-            con.execute("CREATE TABLE answers (key TEXT PRIMARY KEY, body BLOB, fetched_at REAL)")
-            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            return
-        columns = [row[1] for row in con.execute("PRAGMA table_info(answers)")]
-        if version != SCHEMA_VERSION or columns != _COLUMNS:
-            raise CacheUnusable("schema: it was not made by this app")
-        check = con.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise CacheUnusable("malformed")
-
-    def _connect(self) -> sqlite3.Connection:
+    def _check_file(self) -> None:
+        """Refuse a file this app did not make before requests-cache alters it (it adds columns)."""
         if os.path.lexists(self.path) and not self.path.is_file():
             raise CacheUnusable("unable to open: not a file")
-        return sqlite3.connect(
-            self.path, timeout=self.lock_wait, isolation_level=None, check_same_thread=False
-        )
+        con = sqlite3.connect(self.path, timeout=self.lock_wait, isolation_level=None)
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if version == 0 and not tables:
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                return
+            columns = [row[1] for row in con.execute(f"PRAGMA table_info({TABLE})")]
+            if version != SCHEMA_VERSION or columns != _COLUMNS:
+                raise CacheUnusable("schema: it was not made by this app")
+            if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise CacheUnusable("malformed")
+        finally:
+            con.close()
 
-    def _run(self, operation: Callable[[sqlite3.Connection], T], *, write: bool) -> T | None:
-        """Run one operation on its own connection; any failure sets the file aside."""
+    def _open(self) -> _BoundedSQLiteDict:
+        if self._store is None:
+            self._check_file()
+            self._store = _BoundedSQLiteDict(self.path, self.lock_wait)
+        return self._store
+
+    def _run(self, operation: Callable[[_BoundedSQLiteDict], T], *, write: bool) -> T | None:
+        """Run one operation on the store; any failure of the file sets it aside."""
         if not self.usable:
             return None
         generation = self._generation
         try:
-            con = self._connect()
-            try:
-                if write:
-                    con.execute("BEGIN IMMEDIATE")
-                result = operation(con)
-                if write:
-                    con.execute("COMMIT")
-                return result
-            finally:
-                con.close()
+            with self._lock:
+                store = self._open()
+            return operation(store)
         except (sqlite3.Error, OSError, CacheUnusable) as exc:
-            log.debug("cache file unusable: %s", type(exc).__name__)
+            log.debug("cache file unusable (%s): %s", "write" if write else "read", type(exc).__name__)
             self._set_aside(generation, _reason(exc))
             return None
+
+    def _close(self) -> None:
+        if self._store is not None:
+            self._store.close()  # type: ignore[no-untyped-call]
+            self._store = None
 
     def _set_aside(self, generation: int, reason: str) -> None:
         """Rename the file (and its journal) out of the way and start a new one."""
@@ -220,6 +294,7 @@ class AnswerCache:
             if generation != self._generation or not self.usable:
                 return  # another thread already did it
             self._generation += 1
+            self._close()
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             aside = self.path.with_name(f"{self.path.name}.set-aside-{stamp}")
             number = 1
@@ -241,8 +316,9 @@ class AnswerCache:
                 )
                 return
             try:
-                self._create()
+                self._open()
             except (sqlite3.Error, OSError, CacheUnusable):
+                self._close()
                 self.usable = False
                 self._notices.append(
                     f"The file of saved search results ({self.path}) could not be used ({reason}); "
@@ -255,11 +331,20 @@ class AnswerCache:
                 f"it was set aside as {aside.name} and a new one was started. Searches go on."
             )
 
-    def _create(self) -> None:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            self._check_schema(con)
-            con.execute("COMMIT")
-        finally:
-            con.close()
+
+#: A stored value that could not be turned back into a record (not JSON, not a record's shape).
+_UNREADABLE = object()
+
+
+def _read(store: _BoundedSQLiteDict, key: str) -> Any:
+    """The record stored under ``key``; a value that cannot be read is data, never a crash."""
+    try:
+        return store.get(key)
+    except sqlite3.Error:
+        raise
+    except Exception:  # a stored value is untrusted: cattrs raises many kinds of error
+        return _UNREADABLE
+
+
+def _delete(store: _BoundedSQLiteDict, keys: list[str]) -> None:
+    store.bulk_delete(keys=keys)  # type: ignore[no-untyped-call]

@@ -282,56 +282,32 @@ class StandinApi:
             if node is not None:
                 tests.append(lambda doc, node=node, area=area: evaluate(node, doc, area))
         for prefix in ("filter", "postFilter"):
-            status = params.get(f"{prefix}.overallStatus")
-            if status is not None:
-                wanted = set()
-                for item in _split(status):
-                    if item.upper() not in STATUS_VALUES:
-                        raise BadRequest(f"Invalid value in parameter `overallStatus`: `{item}`")
-                    wanted.add(item.upper())
-                tests.append(
-                    lambda doc, wanted=frozenset(wanted): any(
-                        str(v).upper() in wanted for v in doc.values("OverallStatus")
-                    )
+            tests.extend(self._filters(params, prefix))
+        _check_sort(params.get("sort"))
+        return tests
+
+    def _filters(self, params: Mapping[str, str], prefix: str) -> list[Any]:
+        """The tests of one family of filters (``filter.*`` or ``postFilter.*``)."""
+        tests: list[Any] = []
+        status = params.get(f"{prefix}.overallStatus")
+        if status is not None:
+            wanted = _statuses(status)
+            tests.append(lambda doc: any(str(v).upper() in wanted for v in doc.values("OverallStatus")))
+        geo = params.get(f"{prefix}.geo")
+        if geo is not None:
+            tests.append(_geo_spec(geo).matches)
+        ids = params.get(f"{prefix}.ids")
+        if ids is not None:
+            wanted_ids = _nct_ids(ids)
+            tests.append(
+                lambda doc: any(
+                    isinstance(v, str) and v.upper() in wanted_ids
+                    for v in (*doc.values("NCTId"), *doc.values("NCTIdAlias"))
                 )
-            geo = params.get(f"{prefix}.geo")
-            if geo is not None:
-                match = GEO_PATTERN.match(geo.strip())
-                if match is None:
-                    raise BadRequest(
-                        f"Invalid value in parameter `geo`: `{geo}`; expected distance(latitude,"
-                        "longitude,distance) such as distance(39.0035707,-77.1013313,50mi)"
-                    )
-                lat, lon = float(match.group(1)), float(match.group(2))
-                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                    raise BadRequest(f"Invalid coordinates in parameter `geo`: `{geo}`")
-                spec = _Geo(lat, lon, float(match.group(3)), match.group(4) or "mi")
-                tests.append(spec.matches)
-            ids = params.get(f"{prefix}.ids")
-            if ids is not None:
-                wanted_ids = set()
-                for item in _split(ids):
-                    canonical = canonical_nct(item)
-                    if canonical is None:
-                        raise BadRequest(f"Value `{item}` in parameter `ids` has incorrect format")
-                    wanted_ids.add(canonical)
-                tests.append(
-                    lambda doc, wanted=frozenset(wanted_ids): any(
-                        isinstance(v, str) and v.upper() in wanted
-                        for v in (*doc.values("NCTId"), *doc.values("NCTIdAlias"))
-                    )
-                )
-            node = self._expression(params.get(f"{prefix}.advanced", ""), "advanced filter")
-            if node is not None:
-                tests.append(lambda doc, node=node: evaluate(node, doc, SEARCH_AREAS["BasicSearch"]))
-        sort = params.get("sort")
-        if sort is not None:
-            items = _split(sort)
-            if len(items) > 2:
-                raise BadRequest("Parameter `sort` accepts at most 2 items")
-            for number, item in enumerate(items, start=1):
-                if not _SORT_ITEM.match(item):
-                    raise BadRequest(f"Item {number} in parameter `sort` has incorrect format")
+            )
+        node = self._expression(params.get(f"{prefix}.advanced", ""), "advanced filter")
+        if node is not None:
+            tests.append(lambda doc: evaluate(node, doc, SEARCH_AREAS["BasicSearch"]))
         return tests
 
     @staticmethod
@@ -423,3 +399,46 @@ class StandinApi:
             "ranges": ranges,
             "totalStudies": total,
         }
+
+
+def _statuses(value: str) -> frozenset[str]:
+    wanted = set()
+    for item in _split(value):
+        if item.upper() not in STATUS_VALUES:
+            raise BadRequest(f"Invalid value in parameter `overallStatus`: `{item}`")
+        wanted.add(item.upper())
+    return frozenset(wanted)
+
+
+def _geo_spec(geo: str) -> _Geo:
+    match = GEO_PATTERN.match(geo.strip())
+    if match is None:
+        raise BadRequest(
+            f"Invalid value in parameter `geo`: `{geo}`; expected distance(latitude,"
+            "longitude,distance) such as distance(39.0035707,-77.1013313,50mi)"
+        )
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise BadRequest(f"Invalid coordinates in parameter `geo`: `{geo}`")
+    return _Geo(lat, lon, float(match.group(3)), match.group(4) or "mi")
+
+
+def _nct_ids(value: str) -> frozenset[str]:
+    wanted = set()
+    for item in _split(value):
+        canonical = canonical_nct(item)
+        if canonical is None:
+            raise BadRequest(f"Value `{item}` in parameter `ids` has incorrect format")
+        wanted.add(canonical)
+    return frozenset(wanted)
+
+
+def _check_sort(sort: str | None) -> None:
+    if sort is None:
+        return
+    items = _split(sort)
+    if len(items) > 2:
+        raise BadRequest("Parameter `sort` accepts at most 2 items")
+    for number, item in enumerate(items, start=1):
+        if not _SORT_ITEM.match(item):
+            raise BadRequest(f"Item {number} in parameter `sort` has incorrect format")

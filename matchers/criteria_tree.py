@@ -185,6 +185,29 @@ def _merge_alternatives(header: str, options: list[tuple[str, Collector]], out: 
         out.add_alternatives(trim_quote(header), [(trim_quote(q), c) for q, c in options])
 
 
+#: An item that is a way out of a treatment ("Refused chemotherapy", "Not a candidate for ..."):
+#: it cannot hold together with its siblings ("Received at least 1 regimen"), only instead of them.
+_A_WAY_OUT = re.compile(
+    r"^\W*(?:(?:has|have|had|who)\s+)?(?:refused|declined|ineligible\s+for|not\s+(?:a\s+)?candidates?\s+for|"
+    r"unable\s+to\s+(?:receive|tolerate)|intoleran\w*)\b"
+)
+
+
+def _lists_offering_a_choice(items: list[tuple[CriteriaItem, str]]) -> set[tuple[str, Source]]:
+    """Inclusion lists whose header does not say "one of" but whose items are alternatives: a list
+    that names a way out of a treatment among its items ("Patients who: received 1-2 regimens;
+    refused chemotherapy; progressed on hormonal therapy")."""
+    counts: dict[tuple[str, Source], int] = {}
+    choosing: set[tuple[str, Source]] = set()
+    for item, whole in items:
+        if item.parent and item.kind == "inclusion":
+            key = (item.parent, item.kind)
+            counts[key] = counts.get(key, 0) + 1
+            if _A_WAY_OUT.search(whole):
+                choosing.add(key)
+    return {key for key in choosing if counts[key] >= 2}
+
+
 def read_items(
     items: Iterable[tuple[CriteriaItem, str]],
     out: Collector,
@@ -195,7 +218,9 @@ def read_items(
 ) -> ItemsRead:
     """Read every criterion into ``out``, with its header's meaning; alternatives as a group."""
     read = ItemsRead()
+    items = list(items)
     headers: dict[tuple[str, Source], Header] = {}
+    offering_choices = _lists_offering_a_choice(items)
     group: tuple[str, list[tuple[str, Collector]]] | None = None
     for item, whole in items:
         header = None
@@ -203,6 +228,8 @@ def read_items(
             header = headers.get((item.parent, item.kind)) or headers.setdefault(
                 (item.parent, item.kind), read_header(item.parent, item.kind)
             )
+            if not header.any_of and (item.parent, item.kind) in offering_choices:
+                header = headers[(item.parent, item.kind)] = Header(header.words, any_of=True)
         if group is not None and (header is None or not header.any_of or group[0] != item.parent):
             _merge_alternatives(group[0], group[1], out)
             group = None

@@ -98,6 +98,18 @@ def _brain_active_fact(profile: PatientProfile, _: Requirement) -> bool | None:
     return True if brain == "active" else None
 
 
+def _brain_radiation(profile: PatientProfile) -> bool | None:
+    """Radiation to the brain: none without brain metastases or before any treatment of them;
+    treated brain metastases with radiation in her history were, in all likelihood, irradiated
+    (radiosurgery or whole-brain); treated ones without it may have been operated on: unknown."""
+    brain = profile.effective_brain_mets
+    if brain == "none":
+        return False
+    if brain == "stable" and "radiation" in profile.prior_therapies:
+        return True
+    return None
+
+
 def _menopause_fact(profile: PatientProfile, requirement: Requirement) -> bool | None:
     if profile.menopausal_status is None:
         return None
@@ -116,7 +128,7 @@ _FACTS: dict[Factor, Callable[[PatientProfile, Requirement], bool | None]] = {
     Factor.BRAIN_METS: lambda p, _: p.effective_brain_mets != "none",
     Factor.BRAIN_METS_ACTIVE: _brain_active_fact,
     Factor.LEPTOMENINGEAL: lambda p, _: False if p.effective_brain_mets == "none" else None,
-    Factor.PRIOR_BRAIN_RADIATION: lambda p, _: False if p.effective_brain_mets == "none" else None,
+    Factor.PRIOR_BRAIN_RADIATION: lambda p, _: _brain_radiation(p),
     Factor.LIVER_METS: lambda p, _: "liver" in p.sites,
     Factor.BONE_METS: lambda p, _: "bone" in p.sites,  # her list of sites is a stated fact
     Factor.BONE_ONLY: lambda p, _: p.sites == ("bone",),

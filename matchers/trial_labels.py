@@ -243,6 +243,8 @@ class _Labels:
 
     kind: Literal["breast", "generic", "organ", "none"]
     quote: str
+    #: Breast cancer named only among the conditions or keywords, not in a title.
+    conditions_only: bool = False
 
 
 def _joined(texts: list[str]) -> str:
@@ -268,7 +270,8 @@ def label_scope(study: Study) -> _Labels:
             if _EXCLUDED_BEFORE.search(joined, max(0, match.start() - 40), match.start()):
                 excluded_breast = excluded_breast or text  # "any tumor type excluding breast"
                 continue
-            return _Labels("breast", trim_quote(text))
+            titled = text in (study.brief_title, study.official_title)
+            return _Labels("breast", trim_quote(text), conditions_only=not titled)
     if excluded_breast is not None:
         return _Labels("organ", trim_quote(excluded_breast))
     candidates = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
@@ -303,6 +306,30 @@ def _limiting_organs(inclusion_items: list[str]) -> set[str]:
     return organs
 
 
+def _criteria_name_only_other_cancers(inclusion_items: list[str], collector: Collector) -> str | None:
+    """The inclusion criterion that limits a trial to other cancers, when breast cancer is named
+    only in its condition list ("breast carcinoma" among the conditions; "nasopharyngeal or
+    hepatocellular carcinoma" in the inclusions): the criteria, narrower, decide."""
+    if any(mode == "require" for mode, _ in collector.breast_mentions):
+        return None
+    if any(_BREAST_WORDS.search(t) or names_solid_tumours(t) for t in inclusion_items):
+        return None
+    for text in inclusion_items:
+        if _DIAGNOSIS.search(text) and not _NOT_A_DIAGNOSIS.search(text) and _limiting_organs([text]):
+            return trim_quote(text)
+    return None
+
+
+_BREAST_WORDS = re.compile(r"\bbreasts?\b|\bmammary\b|\btnbc\b|\bmbc\b|\bhr\+|\bher2\b")
+#: A criterion that states the cancer she must have.
+_DIAGNOSIS = re.compile(r"\b(?:histolog\w*|cytolog\w*|patholog\w*|confirmed|diagnos\w*|documented)\b")
+#: Other cancers named as history, treatment or a negation, not as the cancer she must have.
+_NOT_A_DIAGNOSIS = re.compile(
+    r"^\W*no\b|\bnot?\b|\bwithout\b|\bhistory\b|\bprior\b|\bprevious\w*|\btransplant\w*|"
+    r"\bhematologic\w*|\bleuk\w*|\bmyelodysplast\w*|\bwithin\s+\d+"
+)
+
+
 def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collector) -> tuple[Scope, str]:
     """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
 
@@ -310,6 +337,10 @@ def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collect
     decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all).
     """
     if labels.kind == "breast":
+        if labels.conditions_only:
+            narrower = _criteria_name_only_other_cancers(inclusion_items, collector)
+            if narrower is not None:
+                return "other", narrower
         return "breast", labels.quote
     if labels.kind == "organ":
         return "other", labels.quote

@@ -317,6 +317,7 @@ _ANSWERED: dict[str, Callable[[PatientProfile], bool]] = {
     "sex": lambda p: p.sex is not None,
     "menopause": lambda p: p.menopausal_status is not None,
     "age": lambda p: p.age is not None,
+    "care goals": lambda p: True,
 }
 #: At most this many unread criteria are quoted; the rest are counted.
 _UNREAD_QUOTED = 3

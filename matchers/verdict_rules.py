@@ -167,6 +167,12 @@ def _brain_radiation(
             "It does not accept people who already had radiation to the brain. Ask whether your brain "
             "metastases were treated with radiation."
         )
+    elif fact:
+        out.concern(
+            "It does not accept people who already had radiation to the brain; you told us your brain "
+            "metastases were treated and that you have had radiation.",
+            req.quote,
+        )
 
 
 #: Rules on where the cancer has spread, all known from her site list: what to say when the

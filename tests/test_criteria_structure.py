@@ -370,3 +370,117 @@ def test_how_long_brain_metastases_must_have_been_stable_is_asked(criterion: str
     got, said = _judge(EXCLUDING + criterion, sites=("bone", "brain"), brain_mets="stable")
     assert got == verdict
     assert "Ask your care team how long yours have been stable" in said
+
+
+# --- the remaining examples ----------------------------------------------------------------
+
+
+NO_BRAIN_RT = "Inclusion Criteria:\n* Metastatic breast cancer\n* No prior brain radiotherapy"
+
+
+def test_no_prior_brain_radiotherapy_rules_out_brain_metastases_treated_with_radiation() -> None:
+    irradiated = {"sites": ("bone", "brain"), "brain_mets": "stable", "prior_therapies": ("radiation",)}
+    assert _judge(NO_BRAIN_RT, **irradiated)[0] == "likely_excluded"
+    operated = {"sites": ("bone", "brain"), "brain_mets": "stable"}
+    verdict, said = _judge(NO_BRAIN_RT, **operated)
+    assert verdict == "possibly_eligible"
+    assert "Ask whether your brain metastases were treated with radiation" in said
+    assert _judge(NO_BRAIN_RT)[0] == "likely_eligible"  # no brain metastases: no brain radiation
+
+
+def test_no_brain_radiotherapy_or_radiotherapy_at_the_protocol_dose_is_no_ban() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Having received no previous brain "
+        "radiotherapy or having received brain radiotherapy at the dose specified in the protocol"
+    )
+    assert ("prior_brain_radiation", False) not in keys(reading)
+
+
+def test_either_treated_or_not_sets_no_requirement() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Patients may either have received prior anthracyclines and/or taxanes or not"
+    )
+    reading = read(criteria)
+    assert not any(key.startswith("prior:") for key, _ in keys(reading))
+    assert _judge(criteria)[0] == "likely_eligible"
+
+
+def test_untreated_or_at_most_two_regimens_is_one_limit_not_two_requirements() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Untreated, or refractory after at most 2 "
+        "regimens of chemotherapy for metastatic disease"
+    )
+    assert _judge(criteria, prior_lines=0)[0] == "likely_eligible"
+    assert _judge(criteria, prior_lines=3, prior_therapies=("taxane",))[0] == "likely_excluded"
+
+
+def test_a_population_the_profile_cannot_express_is_a_question() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* No longer a candidate for aggressive anticancer therapy"
+    )
+    verdict, said = _judge(criteria)
+    assert verdict == "possibly_eligible"
+    assert "No longer a candidate for aggressive anticancer therapy" in said
+
+
+def test_conditions_wider_than_the_inclusion_leave_the_trial_to_its_criteria() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Histologically confirmed nasopharyngeal carcinoma or hepatocellular "
+        "carcinoma\n* ECOG 0-1",
+        conditions=["Nasopharyngeal Carcinoma", "Hepatocellular Carcinoma", "Breast Carcinoma"],
+        title="Drug X in Advanced Carcinomas",
+    )
+    assert reading.scope == "other"
+
+
+def test_a_breast_condition_with_breast_criteria_stays_a_breast_trial() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Histologically confirmed TNBC or NSCLC\n* ECOG 0-1",
+        conditions=["Non-small Cell Lung Cancer", "Triple Negative Breast Cancer"],
+        title="Drug X in Advanced Carcinomas",
+    )
+    assert reading.scope == "breast"
+
+
+def test_a_dose_cap_written_without_a_space_is_not_a_history_rule() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Patients who have received less than or equal to 360mg/m2 of Adriamycin as adjuvant therapy"
+    )
+    assert not any(key.startswith("prior:") for key, _ in keys(reading))
+
+
+def test_untreated_with_chemotherapy_for_metastatic_disease_still_allows_hormonal_lines() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Patients must be previously untreated with chemotherapy for metastatic disease"
+    )
+    reading = read(criteria)
+    assert [(x.factor, x.high) for x in reading.limits] == [("chemo_lines", 0)]
+    hormonal = {"prior_lines": 2, "prior_therapies": ("aromatase-inhibitor", "fulvestrant")}
+    assert _judge(criteria, **hormonal)[0] == "likely_eligible"
+
+
+def test_a_list_with_a_way_out_of_treatment_among_its_items_is_a_choice() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Patients with advanced disease who:\n"
+        "  * Received at least 1 chemotherapy regimen, but no more than 2, for metastatic disease\n"
+        "  * Refused chemotherapy\n"
+        "  * Refused or progressed despite hormonal therapy"
+    )
+    assert len(read(criteria).alternatives) == 1
+    one_line = {"prior_lines": 1, "prior_therapies": ("capecitabine", "chemotherapy")}
+    assert _judge(criteria, **one_line)[0] != "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Positive or negative for HLA-A2",
+        "Exception: Trastuzumab is allowed for subjects with a history of HER2+ disease",
+    ],
+)
+def test_criteria_that_name_a_marker_without_a_rule_on_it_are_not_unread(criterion: str) -> None:
+    assert read(f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}").unread == ()

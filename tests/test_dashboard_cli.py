@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,18 +15,37 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from dashboard import cli
 from tests.conftest import FIXTURES, ROOT
 
 STUDIES = FIXTURES / "ctgov_breast_studies.json"
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command run in this process, as ``main`` sees it: its status and what it printed.
+
+    A child process would add about half a second per call and test nothing more: ``main`` reads
+    its settings from the environment at each call. One test below still runs a real process.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            status = cli.main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(list(args), status, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli_process(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "dashboard.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=120,
         check=False,
     )
@@ -79,6 +99,18 @@ def test_bad_arguments_give_one_line_and_status_2(args: list[str], fragment: str
     assert len(lines) == 1, result.stderr
     assert fragment in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_command_as_a_real_process_prints_json_lines_and_exits_2_on_a_bad_argument() -> None:
+    good = run_cli_process(
+        "trials", "--subtype", "hr-positive", "--sites", "bone",
+        "--studies", str(STUDIES), "--all-statuses", "--json",
+    )  # fmt: skip
+    assert good.returncode == 0, good.stderr
+    assert json_lines(good.stdout) and all("nctId" in row for row in json_lines(good.stdout))
+    bad = run_cli_process("trials", "--subtype", "purple", "--sites", "bone")
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_trials_from_a_file_print_one_json_object_per_line_in_rank_order() -> None:
@@ -204,8 +236,6 @@ def test_packet_with_an_unknown_trial_is_a_usage_error(tmp_path: Path) -> None:
 def test_no_arguments_starts_the_dashboard_with_privacy_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dashboard import cli
-
     started: list[list[str]] = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command: started.append(command) or 0)
     assert cli.main([]) == 0

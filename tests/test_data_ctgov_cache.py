@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -57,8 +58,8 @@ def truncated(path: Path) -> None:
 def wrong_schema(path: Path) -> None:
     path.unlink()
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE answers (key TEXT, value TEXT)")
-        db.execute("INSERT INTO answers VALUES ('a', 'b')")
+        db.execute("CREATE TABLE responses (key TEXT, value TEXT)")
+        db.execute("INSERT INTO responses VALUES ('a', 'b')")
 
 
 def a_folder(path: Path) -> None:
@@ -160,10 +161,12 @@ def test_a_cache_locked_by_another_program_costs_at_most_two_seconds(
 def test_saved_answers_are_json_text_never_pickles(server: StandinServer, tmp_path: Path) -> None:
     path = a_real_cache(server, tmp_path)
     with sqlite3.connect(path) as db:
-        bodies = [row[0] for row in db.execute("SELECT body FROM answers")]
-    assert bodies
-    for body in bodies:
-        assert isinstance(json.loads(body), dict)
+        values = [row[0] for row in db.execute("SELECT value FROM responses")]
+    assert values
+    for value in values:
+        record = json.loads(value)  # requests-cache's JSON record of the response
+        assert record["status_code"] == 200
+        assert isinstance(json.loads(base64.b64decode(record["_content"])), dict)
 
 
 def test_the_old_pickle_cache_file_is_removed_unread(server: StandinServer, tmp_path: Path) -> None:
@@ -180,3 +183,27 @@ def test_the_expiry_is_applied_when_reading(server: StandinServer, tmp_path: Pat
     assert cache.take_notices() == []
     with client_for(server, tmp_path, cache_expiry=timedelta(0)) as client:
         assert not client.search(PARAMS).from_cache  # an hour-less expiry asks again
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{"status_code": 200}',  # a record without a body
+        '{"_content": 5, "created_at": "not a time"}',  # a record of the wrong shape
+        "[1, 2]",  # JSON that is no record at all
+        "not json",
+    ],
+)
+def test_a_saved_value_that_is_no_record_of_ours_is_dropped_and_asked_again(
+    server: StandinServer, tmp_path: Path, value: str
+) -> None:
+    path = a_real_cache(server, tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE responses SET value = ?", (value,))
+    before = server.request_count
+    with client_for(server, tmp_path) as client:
+        result = client.search(PARAMS)
+    assert [s.nct_id for s in result.studies] == ALL_IDS
+    assert not result.from_cache and server.request_count == before + 1
+    with client_for(server, tmp_path) as client:
+        assert client.search(PARAMS).from_cache  # the good answer replaced it

@@ -278,9 +278,13 @@ def test_a_crafted_pickle_in_the_cache_is_never_run(server: StandinServer, tmp_p
     with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as db:  # every stored value becomes the pickle
         for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
             for column in [row[1] for row in db.execute(f"PRAGMA table_info({table})")]:
+                if column == "key":
+                    continue
                 db.execute(
-                    f"UPDATE {table} SET {column} = ? WHERE typeof({column}) = 'blob'", (crafted,)
+                    f"UPDATE {table} SET {column} = ? WHERE typeof({column}) IN ('blob', 'text')",
+                    (crafted,),
                 )
+            assert db.execute(f"SELECT count(*) FROM {table} WHERE value = ?", (crafted,)).fetchone()[0]
     with make_client(server, tmp_path) as client:
         result = client.search(PARAMS)
     assert not marker.exists()

@@ -59,6 +59,12 @@ _BRAIN_RT = re.compile(
         r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
     )
 )
+#: A second mention of brain radiation offered as an alternative to the first.
+_RT_ALTERNATIVE = re.compile(
+    r"\bor\b[^;.()]{0,40}?\b(?:received|had|having|with|after|following)\b[^;.()]{0,20}?"
+    r"(?:\b(?:brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|radiosurgery)|"
+    r"\bwbrt\b|\bsrs\b)"
+)
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
 #: How long brain metastases must have been stable or treated ("stable for at least 4 weeks",
 #: "no unstable brain metastases within the past 6 months").
@@ -199,9 +205,11 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:
     radiation = _BRAIN_RT.search(text)
+    if radiation is not None and _RT_ALTERNATIVE.search(text, radiation.end()):
+        return  # "no previous brain radiotherapy or brain radiotherapy at the protocol's dose"
     if (
         radiation is not None
-        and kind == "exclusion"
+        and kind in ("inclusion", "exclusion")
         and not WASHOUT.search(text)
         and polarity(text, radiation.start(), radiation.end(), kind) == "exclude"
     ):

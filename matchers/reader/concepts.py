@@ -77,6 +77,8 @@ CONCEPTS: tuple[Concept, ...] = (
             r"\bher2[\s-]*(?:directed|targeted)|\banti-?her",
             r"\b(?:inconclusive|equivocal|indeterminate|unavailable|borderline)\b",
             r"\breplacement\b|\bhrt\b|\bcontraceptiv\w*",
+            # "Exception: trastuzumab is allowed for subjects with HER2+ disease" (concurrent drugs)
+            r"^\W*exceptions?\b|\bconcurrent\w*|\bconcomitant\w*",
         ),
     ),
     Concept(
@@ -95,7 +97,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "earlier treatment",
         _words(
             r"\btransplant\w*|\bstem[\s-]cells?\b|\bmarrow\s+(?:ablat\w*|rescue|support)|"
-            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]"
+            r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]?(?:matched|identical|compatible)"
         ),
         _words(
             _NOT_HISTORY,
@@ -146,6 +148,20 @@ CONCEPTS: tuple[Concept, ...] = (
             _REPRODUCTIVE,
             r"\bnot\s+specified\b|\bdefined\b|\bconsidered\b|\bamenorrh|\bfsh\b|\bmenses\b|\bestradiol",
         ),
+    ),
+    Concept(
+        "care goals",
+        "whether more cancer treatment is planned for you",
+        # A population defined by the goal of care ("no longer a candidate for aggressive anticancer
+        # therapy", "enrolled in hospice"): nothing in her answers says it, and most people looking
+        # for treatment trials are not in it.
+        _words(
+            r"\bno\s+longer\s+(?:a\s+)?candidates?\b|\bnot\s+(?:a\s+)?candidates?\s+for\s+(?:any\s+)?"
+            r"(?:further|aggressive|curative|active|standard|systemic|disease[\s-]directed)\b|"
+            r"\b(?:enrolled|receiving|eligible)\s+(?:in|for)\s+hospice\b|\bhospice\s+care\b|"
+            r"\bbest\s+supportive\s+care\s+(?:only|alone)\b|\bcomfort\s+care\b",
+        ),
+        _words(r"\bcaregivers?\b|\bfamily\s+members?\b|\bstaff\b|\bclinicians?\b"),
     ),
     Concept(
         "age",

@@ -47,6 +47,8 @@ _POST_NOT_ALLOWED = re.compile(
 _POST_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:" + _ALLOWED_WORDS + r"|is\s+acceptable|are\s+acceptable)\b"
 )
+#: "... or not" closing the clause: having it or not, either way she may join.
+_OR_NOT = re.compile(r"^[^;.]{0,60}?\bor\s+not\b\s*(?:[;,.)]|$)")
 _STATED_EXCLUSION = re.compile(
     r"\b(?:(?:is|are|will\s+be|be)\s+)?(?:not\s+(?:be\s+)?eligible|ineligible|excluded)\s+"
     r"(?:if|who|when|whose|that|with)\b"
@@ -203,6 +205,8 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
             return "allow" if negation(pre[: carve.start()]) is not None else "exclude"
         return "allow"
     post = _post_window(text, end)
+    if " or not" in post and _OR_NOT.search(post):
+        return "allow"  # "may either have received prior anthracyclines and/or taxanes or not"
     if _POST_HINT.search(post):
         if _POST_NOT_ALLOWED.search(post):
             return "exclude"

@@ -73,6 +73,16 @@ _UNTREATED_ADVANCED = re.compile(
     r"(?:therapy|treatment))\s+(?:[a-z/-]+\s+){0,9}?(?:metastatic|advanced|stage\s+iv|recurrent)\b|"
     r"\b(?:metastatic|advanced)\s+(?:[a-z/-]+\s+){0,4}?(?:previously\s+untreated|treatment[\s-]na[iï]ve)"
 )
+#: The kind of treatment an "untreated ... for metastatic disease" names, if any.
+_UNTREATED_KIND = re.compile(
+    r"\buntreated\s+(?:with|by)\s+(?:any\s+)?(?:systemic\s+)?(chemo\w*|cytotoxic|hormon\w*|endocrine)"
+)
+_UNTREATED_FACTORS = {
+    "chem": LimitFactor.CHEMO_LINES,
+    "cyto": LimitFactor.CHEMO_LINES,
+    "horm": LimitFactor.ENDOCRINE_LINES,
+    "endo": LimitFactor.ENDOCRINE_LINES,
+}
 _PREVIOUSLY_TREATED = re.compile(
     r"\bpreviously[\s-]treated\s+(?:[a-z/+-]+\s+){0,6}?(?:metastatic|advanced|unresectable|recurrent)|"
     r"\b(?:metastatic|advanced)\s+(?:[a-z/+-]+\s+){0,6}?(?:previously[\s-]treated|pretreated|"
@@ -291,8 +301,11 @@ def _no_prior_for_advanced(
 def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Untreated, or previously treated, advanced disease; no prior therapy for it."""
     untreated = "untreated" in text or "naive" in text or "no prior" in text
-    if kind != "exclusion" and untreated and _UNTREATED_ADVANCED.search(text):
-        out.limit(LimitFactor.PRIOR_LINES, None, 0, quote, kind)
+    if kind != "exclusion" and untreated and (found := _UNTREATED_ADVANCED.search(text)):
+        # "untreated with chemotherapy for metastatic disease": hormonal lines still allowed
+        of_kind = _UNTREATED_KIND.search(found.group(0))
+        factor = _UNTREATED_FACTORS[of_kind.group(1)[:4]] if of_kind else LimitFactor.PRIOR_LINES
+        out.limit(factor, None, 0, quote, kind)
         return True
     if any(word in text for word in ("prior", "previous", "any", "received", "had")):
         plain = BRACKETED.sub(" ", text) if "(" in text else text

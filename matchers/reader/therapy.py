@@ -84,7 +84,7 @@ _NEVER_A_PRIOR = re.compile(
                 "pre-medicat",
             ]
         )
-        + r"|d(?<!\wd)oses?\s+of\b|m(?<!\wm)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
+        + r"|d(?<!\wd)oses?\s+of\b|m(?<![a-z]m)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
     )
 )
 _NOT_HISTORY = re.compile(
