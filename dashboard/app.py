@@ -36,6 +36,11 @@ navigation = st.navigation(pages)
 
 state.init_state()
 state.keep_widget_state()
+if state.current_profile().profile is None:
+    # The form is the way in: open the side panel on first load, also on a phone (where it would
+    # start closed and "use the form" would point at nothing visible).
+    st.set_page_config(initial_sidebar_state="expanded")
+components.layout_rules()
 sidebar.render_profile_form()
 profile_state = state.current_profile()
 state.sync_link(profile_state.profile)

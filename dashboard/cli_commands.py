@@ -66,6 +66,14 @@ def _origin(profile: PatientProfile) -> tuple[float, float] | None:
     return (place.lat, place.lon)
 
 
+def _town(profile: PatientProfile) -> str | None:
+    """ "Boston, MA": where the packet's distances are measured from."""
+    if profile.zip_code is None:
+        return None
+    place = geocode_zip(profile.zip_code)
+    return ", ".join(p for p in (place.city, place.state) if p) or None
+
+
 def _therapies(args: argparse.Namespace, profile: PatientProfile) -> int:
     guidance = select_guidance(profile, load_knowledge())
     if args.json:
@@ -229,6 +237,7 @@ def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
         resources,
         trial_data_note=note,
         created=date.today(),
+        distance_place=_town(profile),
     )
     suffix = args.out.suffix.lower()
     renderers = {

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from matchers.profile import PatientProfile
+from matchers.registry_text import registry_markdown
 from matchers.safe_text import WORD_JOINER, escape_markdown
 
 DISCLAIMER = (
@@ -45,8 +46,9 @@ def explanation(text: str, quote: str) -> None:
 
 
 def untrusted_text(text: str | None) -> None:
-    """Show text from a trial record as plain text: markdown, links, images and HTML do not render."""
-    st.markdown(escaped(text) or "_Not given in the record._")
+    """Show text from a trial record as readable structure (paragraphs, nested lists) in which
+    every word is escaped: markdown, links, images and HTML from the record do not render."""
+    st.markdown(registry_markdown(text, escaped) or "_Not given in the record._")
 
 
 def link_warning(lines: tuple[str, ...] | list[str]) -> None:
@@ -60,10 +62,33 @@ def warning(text: str, icon: str) -> None:
     st.warning(escaped(text), icon=icon)
 
 
+FORM_WHERE = (
+    "Use the form in the side panel: on a computer it is on the left; on a phone, tap **»** at "
+    "the top left of the screen to open it, and **«** to close it again. "
+    "Your answers stay on this computer."
+)
+
+#: Layout rules by screen width: a phone gets the trials as cards, a wider screen the table.
+#: Our own constant text (nothing from a user or a record), so it may be given as HTML.
+_LAYOUT_CSS = """<style>
+@media (max-width: 700px) {
+  .st-key-trial_table, .st-key-verdict_counts { display: none !important; }
+}
+@media (min-width: 701px) {
+  .st-key-trial_cards, .st-key-verdict_line { display: none !important; }
+}
+</style>"""
+
+
+def layout_rules() -> None:
+    """Add the screen-width rules to the page (they take no room)."""
+    st.html(_LAYOUT_CSS)
+
+
 def profile_prompt(problem: str) -> None:
     """Shown instead of page content while the form is incomplete or has a problem."""
     st.warning(problem, icon="✍️")
-    st.markdown("Use the form on the left. Your answers stay on this computer.")
+    st.markdown(FORM_WHERE)
 
 
 def page(title: str) -> tuple[PatientProfile, str | None]:

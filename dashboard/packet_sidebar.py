@@ -18,11 +18,42 @@ from matchers.packet import Packet, build_packet, packet_to_markdown, packet_tri
 from matchers.packet_pdf import packet_to_pdf
 from matchers.profile import PatientProfile
 from matchers.resources import match_resources
-from matchers.shortlist import shortlisted_trials
+from matchers.shortlist import (
+    KeptStudy,
+    keep_records,
+    shortlist_packet_trials,
+    trial_data_note,
+)
+
+
+def _current_records(
+    profile: PatientProfile, origin: tuple[float, float] | None, *, include_not_yet: bool
+) -> tuple[dict[str, KeptStudy], str | None]:
+    """The records of the trials the page lists now (the freshest copy of a starred trial) and
+    where they come from; nothing when the registry cannot be reached (kept copies then serve)."""
+    uploaded = st.session_state.get(state.UPLOADED)
+    if isinstance(uploaded, trial_data.UploadedStudies):
+        result = trial_data.from_upload(
+            uploaded, profile, origin, include_not_yet_recruiting=include_not_yet
+        )
+        source = uploaded.source
+    else:
+        try:
+            result = trial_data.fetch(profile, origin, include_not_yet_recruiting=include_not_yet)
+        except CtgovError:
+            return {}, (
+                "ClinicalTrials.gov could not be reached when this packet was made; each trial "
+                "shows when its record was fetched."
+            )
+        source = trial_data.REGISTRY
+    records = keep_records(result.studies, result.fetched_at, source=source, saved_copy=result.stale)
+    note = trial_data_note(source=source, fetched_at=result.fetched_at)
+    return records, note
 
 
 def _packet_builder(profile: PatientProfile) -> Callable[[], Packet]:
     shortlist = state.shortlist()
+    kept = state.kept_records()
     needs = tuple(st.session_state.get(state.NEEDS) or ())
     country = st.session_state.get(state.COUNTRY, "US")
     include_not_yet = bool(st.session_state.get(state.INCLUDE_NOT_YET))
@@ -31,16 +62,18 @@ def _packet_builder(profile: PatientProfile) -> Callable[[], Packet]:
     def build() -> Packet:
         trials = []
         note = None
+        origin, _ = trial_data.origin_for(profile)
         if shortlist:
-            origin, _ = trial_data.origin_for(profile)
-            try:
-                results = trial_data.results_for(
-                    profile, origin, include_not_yet_recruiting=include_not_yet
-                )
-                trials = shortlisted_trials(shortlist, results.matches, results.studies.values())
-                note = results.data_note
-            except CtgovError as error:
-                note = f"Trial details could not be included: {error}"
+            current, note = _current_records(profile, origin, include_not_yet=include_not_yet)
+            starred = trial_data.starred_records(shortlist, current, kept)
+            trials = shortlist_packet_trials(
+                profile,
+                shortlist,
+                starred.records,
+                origin,
+                unavailable=starred.unavailable,
+                cache=trial_data.reading_cache(),
+            )
         return build_packet(
             profile,
             guide.guidance_for(profile),
@@ -49,6 +82,7 @@ def _packet_builder(profile: PatientProfile) -> Callable[[], Packet]:
             trial_data_note=note,
             created=date.today(),
             include_zip=include_zip,
+            distance_place=trial_data.place_name(profile) if origin else None,
         )
 
     return build

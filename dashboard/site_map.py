@@ -24,13 +24,20 @@ _OUTLINE_COLOR = [176, 190, 197, 120]
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One dot: where, how big (metres; 5 to 16 pixels on screen), what colour, and its label."""
+    """One dot: where, what colour, and its label (a plain-text tooltip)."""
 
     lat: float
     lon: float
     label: str
     color: tuple[int, int, int]
-    radius_m: float = 6000
+
+
+#: Dot sizes in screen pixels, whatever the zoom: a site dot never grows over its neighbours, and
+#: the ZIP code's pin stays a small ring under them (it once was a 12 km disc hiding every site).
+SITE_PIXELS = 6
+PIN_PIXELS = 7
+_PIN_COLOR = [239, 108, 0]
+_MIN_ZOOM, _MAX_ZOOM = 2.0, 10.0
 
 
 def street_map_toggle() -> None:
@@ -38,16 +45,17 @@ def street_map_toggle() -> None:
     st.toggle(STREET_MAP_LABEL, key=state.STREET_MAP)
 
 
-def _view(points: Sequence[MapPoint], zoom: float | None) -> pdk.ViewState:
-    lats = [p.lat for p in points]
-    lons = [p.lon for p in points]
+def view_for(
+    points: Sequence[tuple[float, float]], origin: tuple[float, float] | None = None
+) -> tuple[float, float, float]:
+    """Centre and zoom that show every point (and the ZIP code's pin) with a margin: never closer
+    than a city (one site is not blown up to street level), never wider than the world."""
+    places = [*points, *([origin] if origin is not None else [])]
+    lats = [p[0] for p in places]
+    lons = [p[1] for p in places]
     span = max(max(lats) - min(lats), (max(lons) - min(lons)) / 2, 0.05)
-    fitted = _zoom_for(span)
-    return pdk.ViewState(
-        latitude=(max(lats) + min(lats)) / 2,
-        longitude=(max(lons) + min(lons)) / 2,
-        zoom=zoom if zoom is not None else fitted,
-    )
+    zoom = min(max(_zoom_for(span), _MIN_ZOOM), _MAX_ZOOM)
+    return (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2, zoom
 
 
 def _zoom_for(span_degrees: float) -> float:
@@ -60,8 +68,31 @@ def _zoom_for(span_degrees: float) -> float:
     return zoom
 
 
-def show(points: Sequence[MapPoint], *, zoom: float | None = None, height: int = 420) -> None:
-    """Draw the points; over the ZIP outline by default, over a street map only when opted in."""
+def _dots(rows: list[dict[str, object]], pixels: int, line_pixels: int, **style: object) -> pdk.Layer:
+    """Dots of exactly ``pixels`` radius at every zoom: a 1 m radius held to that size on screen
+    (pydeck would read a units string such as "pixels" as an expression)."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=rows,
+        get_position="[lon, lat]",
+        get_radius=1,
+        radius_min_pixels=pixels,
+        radius_max_pixels=pixels,
+        stroked=True,
+        line_width_min_pixels=line_pixels,
+        line_width_max_pixels=line_pixels,
+        **style,
+    )
+
+
+def show(
+    points: Sequence[MapPoint],
+    *,
+    origin: tuple[float, float] | None = None,
+    height: int = 420,
+) -> None:
+    """Draw the sites, and a small pin for the ZIP code's area under them; over the ZIP outline by
+    default, over a street map only when opted in."""
     if not points:
         return
     street = bool(st.session_state.get(state.STREET_MAP))
@@ -75,39 +106,41 @@ def show(points: Sequence[MapPoint], *, zoom: float | None = None, height: int =
                 get_fill_color=_OUTLINE_COLOR,
                 get_radius=9000,
                 radius_min_pixels=1,
+                radius_max_pixels=3,
                 pickable=False,
             )
         )
+    if origin is not None:
+        pin = [{"lat": origin[0], "lon": origin[1], "label": "Your ZIP code's area (centre)"}]
+        layers.append(
+            _dots(
+                pin,
+                PIN_PIXELS,
+                3,
+                filled=True,
+                get_fill_color=[255, 255, 255, 230],
+                get_line_color=_PIN_COLOR,
+                pickable=True,
+            )
+        )
+    sites = [{"lat": p.lat, "lon": p.lon, "label": p.label, "color": list(p.color)} for p in points]
     layers.append(
-        pdk.Layer(
-            "ScatterplotLayer",
-            data=[
-                {
-                    "lat": p.lat,
-                    "lon": p.lon,
-                    "label": p.label,
-                    "color": list(p.color),
-                    "radius": p.radius_m,
-                }
-                for p in points
-            ],
-            get_position="[lon, lat]",
+        _dots(
+            sites,
+            SITE_PIXELS,
+            1,
             get_fill_color="color",
-            get_radius="radius",
-            radius_min_pixels=5,
-            radius_max_pixels=16,
-            stroked=True,
             get_line_color=[255, 255, 255],
-            line_width_min_pixels=1,
             pickable=True,
         )
     )
+    lat, lon, zoom = view_for([(p.lat, p.lon) for p in points], origin)
     # With no provider pydeck leaves the style unset, and Streamlit then draws no basemap at all
     # (``map_style=None`` would instead pick a CARTO style for the theme).
     basemap = {"map_provider": "carto", "map_style": "light"} if street else {"map_provider": None}
     deck = pdk.Deck(
         layers=layers,
-        initial_view_state=_view(points, zoom),
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
         tooltip={"text": "{label}"},  # plain text: registry names never render as HTML
         **basemap,
     )

@@ -20,6 +20,7 @@ from matchers.share_link import (
     profile_from_query,
     profile_to_query,
 )
+from matchers.shortlist import KeptStudy
 
 SUBTYPE = "subtype"
 HORMONE_RECEPTOR = "hormone_receptor"
@@ -39,6 +40,13 @@ INCLUDE_NOT_YET = "include_not_yet_recruiting"
 NEEDS = "needs"
 COUNTRY = "country"
 SHORTLIST = "shortlist"
+#: Each starred trial's record as it was when starred (``KeptStudy`` by NCT ID), for the packet.
+SHORTLIST_KEPT = "shortlist_kept"
+#: Studies read from an uploaded file (``UploadedStudies``), used instead of the registry.
+UPLOADED = "uploaded_studies"
+#: How many trial cards the phone layout shows (grows with "Show more").
+CARD_COUNT = "card_count"
+CARDS_PER_PAGE = 20
 FILTER_VERDICTS = "filter_verdicts"
 FILTER_PHASES = "filter_phases"
 FILTER_STATUSES = "filter_statuses"
@@ -117,6 +125,7 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(SHORTLIST, [])
+    st.session_state.setdefault(SHORTLIST_KEPT, {})
     if not st.session_state.get(LINK_READ):
         st.session_state[LINK_READ] = True
         _apply_link()
@@ -142,6 +151,8 @@ def _apply_link() -> None:
         st.session_state[MILES] = min(MILES_OPTIONS, key=lambda option: abs(option - miles))
     if view.values.get("zip_code"):
         st.session_state[SHARE_ZIP] = True
+    if view.trials:
+        st.session_state[SHORTLIST] = list(dict.fromkeys([*shortlist(), *view.trials]))
 
 
 def current_profile() -> ProfileState:
@@ -177,7 +188,9 @@ def sync_link(profile: PatientProfile | None) -> None:
     """Mirror the profile's choices into the page URL so the view can be bookmarked or sent."""
     if profile is None:
         return
-    wanted = profile_to_query(profile, include_zip=bool(st.session_state.get(SHARE_ZIP)))
+    wanted = profile_to_query(
+        profile, include_zip=bool(st.session_state.get(SHARE_ZIP)), trials=shortlist()
+    )
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -187,10 +200,30 @@ def shortlist() -> list[str]:
     return list(st.session_state.get(SHORTLIST, []))
 
 
-def set_starred(nct_id: str, starred: bool) -> None:
+def kept_records() -> dict[str, KeptStudy]:
+    """The records kept for starred trials, by NCT ID."""
+    return dict(st.session_state.get(SHORTLIST_KEPT) or {})
+
+
+def set_starred(nct_id: str, starred: bool, record: KeptStudy | None = None) -> None:
+    """Star or unstar a trial; a starred trial's record is kept so the packet never loses it."""
     ids = shortlist()
+    kept = kept_records()
     if starred and nct_id not in ids:
         ids.append(nct_id)
     if not starred and nct_id in ids:
         ids.remove(nct_id)
+    if starred and record is not None:
+        kept[nct_id] = record
+    if not starred:
+        kept.pop(nct_id, None)
     st.session_state[SHORTLIST] = ids
+    st.session_state[SHORTLIST_KEPT] = kept
+
+
+def refresh_kept(records: dict[str, KeptStudy]) -> None:
+    """Keep the newest record of each starred trial found again (a search or a fetch by number)."""
+    kept = kept_records()
+    newer = {i: records[i] for i in shortlist() if i in records and kept.get(i) != records[i]}
+    if newer:
+        st.session_state[SHORTLIST_KEPT] = {**kept, **newer}

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import streamlit as st
 
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
+from data.ctgov_import import read_study_bytes
+from data.ctgov_lookup import fetch_studies_by_id
 from data.errors import ApiUnavailable, CtgovError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
@@ -22,13 +25,20 @@ from data.shared_searches import SharedSearches, StillWaiting
 from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
-from matchers.shortlist import trial_data_note
-from matchers.trial_query import build_search
+from matchers.safe_text import age_words
+from matchers.shortlist import KeptStudy, keep_records, shortlist_records, trial_data_note
+from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
 from matchers.verdict import TrialMatch
 
 SEARCH_TTL_S = 3600
 STALE_TTL_S = 60
 """A saved copy shown after a failure is kept briefly, so the registry is asked again soon."""
+
+
+REGISTRY = "ClinicalTrials.gov"
+LIVE_HOST = "clinicaltrials.gov"
+#: Largest upload read (the registry's own downloads of every breast cancer trial are far smaller).
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class TrialResults:
     studies: dict[str, Study]
     result: SearchResult
     data_note: str
+    source: str = REGISTRY
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,6 +108,17 @@ def origin_for(profile: PatientProfile) -> tuple[tuple[float, float] | None, str
     return (place.lat, place.lon), None
 
 
+def place_name(profile: PatientProfile) -> str | None:
+    """The town of the ZIP code ("Boston, MA"), to say where distances are measured from."""
+    if profile.zip_code is None:
+        return None
+    try:
+        place = geocode_zip(profile.zip_code)
+    except UnknownZipError:
+        return None
+    return ", ".join(p for p in (place.city, place.state) if p) or None
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _rank(
     profile: PatientProfile, _result: SearchResult, result_key: str, origin: tuple[float, float] | None
@@ -115,20 +137,144 @@ def fetch(
 
 
 def ranked(
-    profile: PatientProfile, result: SearchResult, origin: tuple[float, float] | None
+    profile: PatientProfile,
+    result: SearchResult,
+    origin: tuple[float, float] | None,
+    *,
+    source: str = REGISTRY,
 ) -> TrialResults:
     """Judge and order the fetched trials for this profile (memoized per profile and search)."""
     key = f"{result.query_url}|{result.fetched_at.isoformat()}|{len(result.studies)}"
     matches = _rank(profile, result, key, origin)
-    version = data_version()
-    stale_hours = result.stale_age.total_seconds() / 3600 if result.stale_age is not None else None
+    version = data_version() if source == REGISTRY else None
     note = trial_data_note(
-        source="ClinicalTrials.gov",
+        source=source,
         fetched_at=result.fetched_at,
         data_timestamp=version.data_timestamp if version else None,
-        stale_hours=stale_hours,
+        saved_age=age_text(result.fetched_at) if result.stale else None,
     )
-    return TrialResults(matches, {s.nct_id: s for s in result.studies}, result, note)
+    return TrialResults(matches, {s.nct_id: s for s in result.studies}, result, note, source=source)
+
+
+def retry() -> None:
+    """Forget a recent failure and any saved copy shown for it, so the registry is asked again."""
+    client().reset_failures()
+    _searches().forget_stale()
+
+
+@dataclass(frozen=True)
+class UploadedStudies:
+    """Studies read from a file the user uploaded, kept in this session only."""
+
+    name: str
+    studies: tuple[Study, ...]
+    read_at: datetime
+    note: str | None = None
+
+    @property
+    def source(self) -> str:
+        return f"the file {self.name}"
+
+
+def read_upload(name: str, data: bytes) -> UploadedStudies:
+    """Read an uploaded study file. Raises ``StudyFileError`` with the problem in words."""
+    read = read_study_bytes(name, data, limit=MAX_UPLOAD_BYTES)
+    return UploadedStudies(Path(name).name, tuple(read.studies), datetime.now(UTC), read.note)
+
+
+def from_upload(
+    uploaded: UploadedStudies,
+    profile: PatientProfile,
+    origin: tuple[float, float] | None,
+    *,
+    include_not_yet_recruiting: bool,
+) -> SearchResult:
+    """The uploaded studies filtered as the registry search would be (status, distance)."""
+    statuses = statuses_to_keep(include_not_yet_recruiting=include_not_yet_recruiting)
+    studies = keep_statuses(uploaded.studies, statuses)
+    if origin is not None and profile.travel_miles:
+        studies = keep_within(studies, origin, profile.travel_miles)
+    return SearchResult(
+        studies=tuple(studies),
+        total_count=len(studies),
+        pages_fetched=0,
+        truncated=False,
+        fetched_at=uploaded.read_at,
+        from_cache=False,
+        query_url=f"file:{uploaded.name}|{uploaded.read_at.isoformat()}|{statuses}|{origin}",
+    )
+
+
+def records_of(results: TrialResults) -> dict[str, KeptStudy]:
+    """The results' records, each with when and where it was fetched (to keep starred ones)."""
+    return keep_records(
+        results.studies.values(),
+        results.result.fetched_at,
+        source=results.source,
+        saved_copy=results.result.stale,
+    )
+
+
+@dataclass(frozen=True)
+class StarredRecords:
+    """Each starred trial's record, and why any could not be had."""
+
+    records: dict[str, KeptStudy]
+    unavailable: dict[str, str]
+    fetched: dict[str, KeptStudy]
+
+
+def starred_records(
+    shortlist: list[str],
+    current: dict[str, KeptStudy],
+    kept: dict[str, KeptStudy],
+    *,
+    fetch: bool = True,
+) -> StarredRecords:
+    """The record of every starred trial: on screen, kept when starred, or fetched by number
+    (one request for all of them; only the trial numbers are sent). ``fetch=False`` asks nothing
+    (matching from a file, where the registry is likely out of reach: a page must not wait)."""
+    plan = shortlist_records(shortlist, current, kept)
+    if not plan.to_fetch:
+        return StarredRecords(plan.records, {}, {})
+    if not fetch:
+        why = "Not in the file; its record is fetched when the packet is made."
+        return StarredRecords(plan.records, dict.fromkeys(plan.to_fetch, why), {})
+    try:
+        found = fetch_studies_by_id(client(), plan.to_fetch)
+    except CtgovError as error:
+        reason = _unreachable_words(error)
+        return StarredRecords(plan.records, dict.fromkeys(plan.to_fetch, reason), {})
+    fetched: dict[str, KeptStudy] = {}
+    for result in found.results:
+        fetched.update(
+            keep_records(
+                [s for s in result.studies if s.nct_id in found.studies],
+                result.fetched_at,
+                saved_copy=result.stale,
+            )
+        )
+    unavailable = dict.fromkeys(
+        found.missing, "ClinicalTrials.gov has no trial with this number (it may have been removed)."
+    )
+    return StarredRecords({**plan.records, **fetched}, unavailable, fetched)
+
+
+def _unreachable_words(error: CtgovError) -> str:
+    if isinstance(error, ApiUnavailable):
+        return f"ClinicalTrials.gov could not be reached ({error.reason})."
+    return "ClinicalTrials.gov could not give its record."
+
+
+def unreachable_message(error: CtgovError) -> str:
+    """Why no trials can be shown, in words, without the command-line hint of the error text."""
+    if isinstance(error, ApiUnavailable):
+        at = "" if error.host == LIVE_HOST else f" at {error.host}"
+        return (
+            f"ClinicalTrials.gov{at} could not be reached ({error.reason}), and there are no "
+            "saved results of this search on this computer yet."
+        )
+    return str(error)
 
 
 def results_for(
@@ -140,11 +286,5 @@ def results_for(
 
 
 def age_text(moment: datetime) -> str:
-    """'3 hours ago' style text for when results were fetched."""
-    minutes = max(0, int((datetime.now(UTC) - moment).total_seconds() // 60))
-    if minutes < 2:
-        return "just now"
-    if minutes < 120:
-        return f"{minutes} minutes ago"
-    hours = minutes // 60
-    return f"{hours} hours ago" if hours < 48 else f"{hours // 24} days ago"
+    """'3 hours ago' style text for when results were fetched (the page and the note agree)."""
+    return age_words(datetime.now(UTC) - moment)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,7 +14,14 @@ from data.models import Study
 from matchers.geo import haversine_miles, is_recruiting
 from matchers.glossary import glossary, phases_help, verdict_help
 from matchers.safe_text import one_line
-from matchers.shortlist import nearest_site_line, status_words, trial_contacts
+from matchers.shortlist import (
+    KeptStudy,
+    nearest_site_line,
+    phase_words,
+    status_words,
+    trial_contacts,
+)
+from matchers.trial_places import where_it_runs
 from matchers.trial_summary import plain_summary
 from matchers.verdict import VERDICT_LABELS, VERDICTS, TrialMatch
 
@@ -27,16 +33,30 @@ VERDICT_ICONS = {
 }
 
 
+#: Verdict names short enough for a chart axis or a metric, so no label is cut.
+SHORT_LABELS = {**VERDICT_LABELS, "not_relevant": "Not for metastatic cancer"}
+
+
 def verdict_text(verdict: str) -> str:
     """Icon plus words, so the verdict never depends on colour or the icon alone."""
     return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS[verdict]}"
 
 
 def verdict_counts(matches: Sequence[TrialMatch]) -> None:
+    """Four counts on a wide screen; one short line on a phone, so the trials come sooner."""
     counts = Counter(m.verdict for m in matches)
     kb = load_knowledge()
-    for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
-        column.metric(verdict_text(verdict), counts.get(verdict, 0), help=verdict_help(kb, verdict))
+    with st.container(key="verdict_counts"):
+        for column, verdict in zip(st.columns(len(VERDICTS)), VERDICTS, strict=True):
+            column.metric(
+                f"{VERDICT_ICONS[verdict]} {SHORT_LABELS[verdict]}",
+                counts.get(verdict, 0),
+                help=verdict_help(kb, verdict),
+            )
+    with st.container(key="verdict_line"):
+        st.caption(
+            " · ".join(f"{VERDICT_ICONS[v]} {VERDICT_LABELS[v]}: {counts.get(v, 0):,}" for v in VERDICTS)
+        )
 
 
 def words_explained() -> None:
@@ -53,6 +73,15 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     """Filter widgets (kept across pages) and the matches they let through."""
     phases = sorted({m.phase for m in matches})
     statuses = sorted({m.status or "Not given" for m in matches})
+    chosen = st.session_state.get(state.FILTER_VERDICTS) or VERDICTS
+    label = "Filters: showing " + ", ".join(VERDICT_LABELS[v].lower() for v in chosen)
+    with st.expander(label):
+        return _filter_widgets(matches, phases, statuses, has_origin=has_origin)
+
+
+def _filter_widgets(
+    matches: Sequence[TrialMatch], phases: list[str], statuses: list[str], *, has_origin: bool
+) -> list[TrialMatch]:
     # A row of its own: in a narrow column the chosen verdicts scrolled out of sight.
     st.multiselect(
         "Show",
@@ -103,95 +132,6 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     ]
 
 
-def _frame(matches: Sequence[TrialMatch], starred: set[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Star": [m.nct_id in starred for m in matches],
-            "Rank": [m.rank for m in matches],
-            "Trial": [one_line(m.title, 140) for m in matches],
-            "Verdict": [verdict_text(m.verdict) for m in matches],
-            "Phase": [m.phase for m in matches],
-            "Nearest recruiting site": [
-                one_line(nearest_site_line(m) or "No recruiting site listed", 90) for m in matches
-            ],
-            "Miles": [None if m.distance_miles is None else round(m.distance_miles) for m in matches],
-            "Status": [status_words(m.status) for m in matches],
-            "Trial page": [m.url for m in matches],
-            "NCT ID": [m.nct_id for m in matches],
-        }
-    )
-
-
-def table(matches: Sequence[TrialMatch]) -> None:
-    """The sortable table; ticking ☆ stars a trial for the appointment packet."""
-    st.subheader(f"{components.count(len(matches), 'trial')} shown")
-    if not matches:
-        st.info("No trials fit these filters. Try showing more verdicts, phases or a longer distance.")
-        return
-    starred = set(state.shortlist())
-    frame = _frame(matches, starred)
-    # The key changes with the rows and the shortlist, so the editor never replays stale edits.
-    fingerprint = hashlib.sha1(
-        ("|".join(frame["NCT ID"]) + "#" + "|".join(sorted(starred))).encode()
-    ).hexdigest()[:12]
-    edited = st.data_editor(
-        frame,
-        key=f"trial_table_{fingerprint}",
-        hide_index=True,
-        width="stretch",
-        disabled=[c for c in frame.columns if c != "Star"],
-        column_config={
-            "Star": st.column_config.CheckboxColumn("☆ Star", help="Add to your appointment packet"),
-            "Rank": st.column_config.NumberColumn("Rank", format="%d"),
-            "Miles": st.column_config.NumberColumn("Miles", format="%d"),
-            "Trial page": st.column_config.LinkColumn(
-                "Trial page", display_text="Open on ClinicalTrials.gov"
-            ),
-        },
-    )
-    for nct_id, was, now in zip(frame["NCT ID"], frame["Star"], edited["Star"], strict=True):
-        if bool(was) != bool(now):
-            state.set_starred(nct_id, bool(now))
-            st.rerun()
-
-
-def nearest_sites_map(matches: Sequence[TrialMatch], origin: tuple[float, float] | None) -> None:
-    """Where the shown trials' nearest recruiting sites are, with the patient's area when known."""
-    points = [
-        site_map.MapPoint(
-            m.nearest_site.lat,
-            m.nearest_site.lon,
-            one_line(f"{m.nct_id}: {nearest_site_line(m) or m.nearest_site.place}", 120),
-            (106, 27, 154),
-        )
-        for m in matches
-        if m.nearest_site is not None
-        and m.nearest_site.lat is not None
-        and m.nearest_site.lon is not None
-    ]
-    if not points:
-        return
-    caption = f"Purple dots: the nearest recruiting site of each of {len(points)} trials listed above"
-    if origin is not None:
-        points.append(site_map.MapPoint(origin[0], origin[1], "Your ZIP code's area", (239, 108, 0)))
-        caption += "; the orange dot: your ZIP code's area"
-    st.subheader("Where the nearest sites are")
-    site_map.show(points)
-    st.caption(caption + ". Grey dots mark places with US ZIP codes.")
-    site_map.street_map_toggle()
-
-
-def chart(matches: Sequence[TrialMatch]) -> None:
-    if not matches:
-        return
-    st.subheader("All trials found, by verdict and phase")
-    counts = Counter((VERDICT_LABELS[m.verdict], m.phase) for m in matches)
-    frame = pd.DataFrame(
-        [{"Verdict": v, "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
-    )
-    st.bar_chart(frame, x="Verdict", y="Trials", color="Phase", horizontal=True)
-
-
 def _site_frame(study: Study, origin: tuple[float, float] | None) -> pd.DataFrame:
     rows = []
     for site in study.sites:
@@ -215,7 +155,10 @@ def _site_frame(study: Study, origin: tuple[float, float] | None) -> pd.DataFram
 
 
 def details(
-    matches: Sequence[TrialMatch], studies: dict[str, Study], origin: tuple[float, float] | None
+    matches: Sequence[TrialMatch],
+    studies: dict[str, Study],
+    origin: tuple[float, float] | None,
+    records: dict[str, KeptStudy],
 ) -> None:
     """One trial in full: why it may fit, what may rule you out, contacts, sites, criteria."""
     if not matches:
@@ -235,24 +178,23 @@ def details(
     study = studies[match.nct_id]
     with st.container(border=True):
         st.markdown(f"### {components.escaped(match.title)}")
-        st.markdown(
-            f"**{verdict_text(match.verdict)}** · {match.phase} · "
-            f"{status_words(match.status, missing='Status not given')} · "
-            f"{match.nct_id} · last updated {study.last_update or 'date not given'}"
-        )
+        facts = [verdict_text(match.verdict), phase_words(study), status_words(match.status, "")]
+        facts += [match.nct_id, f"last updated {study.last_update or 'date not given'}"]
+        st.markdown(f"**{facts[0]}** · " + " · ".join(components.escaped(f) for f in facts[1:] if f))
+        key = f"star_{match.nct_id}"
+        st.session_state[key] = match.nct_id in state.shortlist()  # it may change elsewhere
         st.toggle(
             "☆ Star this trial for my appointment packet",
-            value=match.nct_id in state.shortlist(),
-            key=f"star_{match.nct_id}",
+            key=key,
             on_change=_toggle_star,
-            args=(match.nct_id,),
+            args=(match.nct_id, records.get(match.nct_id)),
         )
         st.link_button("Open this trial on ClinicalTrials.gov", match.url)
         _explanations(match)
         _plain_words(study)
         _what_it_tests(study)
         _contacts(match, study)
-        _sites(study, origin)
+        _sites(study, origin, where_it_runs(match, study))
         with st.expander("Full eligibility criteria, as the trial lists them"):
             components.untrusted_text(study.eligibility_criteria)
 
@@ -278,8 +220,8 @@ def _what_it_tests(study: Study) -> None:
         st.caption("Run by " + components.escaped(one_line(study.lead_sponsor)))
 
 
-def _toggle_star(nct_id: str) -> None:
-    state.set_starred(nct_id, bool(st.session_state.get(f"star_{nct_id}")))
+def _toggle_star(nct_id: str, record: KeptStudy | None) -> None:
+    state.set_starred(nct_id, bool(st.session_state.get(f"star_{nct_id}")), record)
 
 
 def _explanations(match: TrialMatch) -> None:
@@ -303,8 +245,8 @@ def _explanations(match: TrialMatch) -> None:
 
 def _contacts(match: TrialMatch, study: Study) -> None:
     st.markdown("#### Whom to contact")
-    if match.nearest_site is not None:
-        st.markdown("**Nearest recruiting site:** " + components.escaped(nearest_site_line(match) or ""))
+    if (nearest := nearest_site_line(match)) is not None:
+        st.markdown("**Nearest open site:** " + components.escaped(nearest))
     people = trial_contacts(match, study)
     if not people:
         st.markdown("The record lists no contact. Use the trial page's contact section.")
@@ -312,12 +254,13 @@ def _contacts(match: TrialMatch, study: Study) -> None:
         st.markdown("- " + components.escaped(line))
 
 
-def _sites(study: Study, origin: tuple[float, float] | None) -> None:
+def _sites(study: Study, origin: tuple[float, float] | None, summary: str) -> None:
     frame = _site_frame(study, origin)
     st.markdown(f"#### Where it runs ({components.count(len(frame), 'site')})")
     if frame.empty:
         st.markdown("The record lists no sites.")
         return
+    st.markdown(components.escaped(summary))
     points = [
         site_map.MapPoint(
             site.lat, site.lon, one_line(f"{site.facility or 'Site'}, {site.place}", 120), (106, 27, 154)
@@ -326,9 +269,11 @@ def _sites(study: Study, origin: tuple[float, float] | None) -> None:
         if site.lat is not None and site.lon is not None
     ]
     if points:
-        # One site would otherwise be zoomed in to street level, filling the map with one dot.
-        site_map.show(points, zoom=8 if len(points) == 1 else None, height=320)
-        st.caption("Each purple dot is a trial site. The table below lists them with their status.")
+        site_map.show(points, origin=origin, height=320)
+        ring = " The small ring is the centre of your ZIP code's area." if origin else ""
+        st.caption(
+            "Each purple dot is a trial site. The table below lists them with their status." + ring
+        )
     hidden = ["lat", "lon"] if origin is not None else ["lat", "lon", "Miles"]
     st.dataframe(
         frame.drop(columns=hidden),

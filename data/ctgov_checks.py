@@ -43,7 +43,7 @@ STUDY_LAYOUT: dict[str, Any] = {
         "designModule": {
             "phases": ListOf(TEXT),
             "studyType": TEXT,
-            "designInfo": {"primaryPurpose": TEXT},
+            "designInfo": {"primaryPurpose": TEXT, "observationalModel": TEXT, "timePerspective": TEXT},
         },
         "conditionsModule": {"conditions": ListOf(TEXT), "keywords": ListOf(TEXT)},
         "armsInterventionsModule": {

@@ -115,6 +115,13 @@ def _read_text(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> str:
         raise StudyFileError(path, "this is a folder, not a file.") from None
     except OSError as exc:
         raise StudyFileError(path, f"the file could not be read ({exc.strerror or exc}).") from exc
+    return _decode_text(path, raw, limit)
+
+
+def _decode_text(path: Path, raw: bytes, limit: int) -> str:
+    """A file's bytes as text: decompressed when gzip, within ``limit``, in UTF-8."""
+    if len(raw) > limit:
+        raise StudyFileError(path, _too_large(limit))
     if raw.startswith(_GZIP_MAGIC):
         raw = _gunzip(path, raw, limit)
     try:
@@ -149,7 +156,10 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
         StudyFileError: the file is missing, empty, not JSON, or not in a ClinicalTrials.gov shape.
     """
     path = Path(path)
-    text = _read_text(path)
+    return _raw_studies(path, _read_text(path))
+
+
+def _raw_studies(path: Path, text: str) -> list[dict[str, Any]]:
     stripped = text.strip()
     if not stripped:
         raise StudyFileError(path, "the file is empty.")
@@ -207,18 +217,31 @@ def read_study_file(path: str | Path) -> StudyFile:
     Raises:
         StudyFileError: the file cannot be read as studies, or none of them can be used.
     """
+    with paused_gc():
+        return _study_file(Path(path), read_raw_studies(path))
+
+
+def read_study_bytes(name: str, data: bytes, *, limit: int = MAX_STUDY_FILE_BYTES) -> StudyFile:
+    """The same as :func:`read_study_file` for a file's content already in memory (an upload).
+
+    ``name`` is only used in messages. Raises :class:`StudyFileError` in the same words.
+    """
+    path = Path(Path(name).name or "the file")
+    with paused_gc():
+        return _study_file(path, _raw_studies(path, _decode_text(path, data, limit)))
+
+
+def _study_file(path: Path, raw: list[dict[str, Any]]) -> StudyFile:
     studies: dict[str, Study] = {}
     skipped = 0
-    with paused_gc():
-        raw = read_raw_studies(path)
-        for record in raw:
-            study = Study.from_api(record) if study_problem(record) is None else None
-            if study is None or not study.nct_id:
-                skipped += 1
-                continue
-            previous = studies.get(study.nct_id)
-            if previous is None or study.version > previous.version:
-                studies[study.nct_id] = study
+    for record in raw:
+        study = Study.from_api(record) if study_problem(record) is None else None
+        if study is None or not study.nct_id:
+            skipped += 1
+            continue
+        previous = studies.get(study.nct_id)
+        if previous is None or study.version > previous.version:
+            studies[study.nct_id] = study
     if not studies:
         reason = (
             "the file holds no studies."

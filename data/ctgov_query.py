@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from data.ctgov_fields import STUDY_FIELDS
 from data.errors import InvalidSearch
+from data.models import canonical_nct
 from data.settings import DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, GEO_DECIMALS, MAX_PAGE_SIZE
 
 
@@ -60,6 +61,7 @@ class SearchParams:
         geo: ``(latitude, longitude, miles)``; sent as ``filter.geo=distance(lat,lon,Nmi)`` with
             the coordinates rounded to 2 decimals by the client itself.
         advanced: an Essie expression for ``filter.advanced``, e.g. ``AREA[Phase]PHASE3``.
+        ids: NCT numbers to keep (``filter.ids``), e.g. the starred trials fetched by number.
         fields: pieces to fetch (``fields``); empty fetches whole records.
         page_size: studies per page, 1 to 1,000.
         max_pages: the most pages to follow; more pages beyond it mark the result truncated.
@@ -72,6 +74,7 @@ class SearchParams:
     statuses: tuple[Status, ...] = ()
     geo: tuple[float, float, float] | None = None
     advanced: str | None = None
+    ids: tuple[str, ...] = ()
     fields: tuple[str, ...] = STUDY_FIELDS
     page_size: int = DEFAULT_PAGE_SIZE
     max_pages: int = DEFAULT_MAX_PAGES
@@ -83,6 +86,10 @@ class SearchParams:
             raise InvalidSearch(f"Unknown study status in the search: {exc}") from None
         object.__setattr__(self, "statuses", statuses)
         object.__setattr__(self, "fields", tuple(self.fields))
+        ids = tuple(canonical_nct(str(i)) for i in self.ids)
+        if any(i is None for i in ids):
+            raise InvalidSearch("A trial number in the search is not an NCT number.")
+        object.__setattr__(self, "ids", tuple(dict.fromkeys(i for i in ids if i)))
         if not isinstance(self.page_size, int) or not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise InvalidSearch(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         if not isinstance(self.max_pages, int) or self.max_pages < 1:
@@ -131,6 +138,8 @@ class SearchParams:
         advanced = _text(self.advanced)
         if advanced:
             query["filter.advanced"] = advanced
+        if self.ids:
+            query["filter.ids"] = ",".join(self.ids)
         if self.fields:
             query["fields"] = ",".join(self.fields)
         return query

@@ -203,6 +203,12 @@ class Study:
     allocation: str | None = None
     #: Who does not know the group: NONE (open label), SINGLE, DOUBLE, TRIPLE, QUADRUPLE, or None.
     masking: str | None = None
+    #: An observational study's design: COHORT, CASE_CONTROL, CASE_ONLY, ECOLOGIC_OR_COMMUNITY, ...
+    observational_model: str | None = None
+    #: When an observational study looks: PROSPECTIVE, RETROSPECTIVE, CROSS_SECTIONAL, OTHER.
+    time_perspective: str | None = None
+    #: The registry marks patient registries (records collected over time, no treatment given).
+    patient_registry: bool | None = None
     #: Each arm's type: EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, ... in record order.
     arm_types: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
@@ -251,6 +257,7 @@ class Study:
             [_map(a).get("type") for a in arms.get("armGroups") or () if isinstance(a, Mapping)]
         )
         healthy = eligibility.get("healthyVolunteers")
+        registry = design.get("patientRegistry")
         minimum_age = _text(eligibility.get("minimumAge"))
         maximum_age = _text(eligibility.get("maximumAge"))
         central = _contacts(contacts.get("centralContacts"))
@@ -265,6 +272,9 @@ class Study:
             primary_purpose=_text(design_info.get("primaryPurpose")),
             allocation=_text(design_info.get("allocation")),
             masking=_text(_map(design_info.get("maskingInfo")).get("masking")),
+            observational_model=_text(design_info.get("observationalModel")),
+            time_perspective=_text(design_info.get("timePerspective")),
+            patient_registry=registry if isinstance(registry, bool) else None,
             arm_types=arm_types,
             conditions=_texts(conditions.get("conditions")),
             keywords=_texts(conditions.get("keywords")),

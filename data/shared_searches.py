@@ -85,6 +85,13 @@ class SharedSearches(Generic[K, R]):
             with self._lock:
                 self._running.pop(key, None)
 
+    def forget_stale(self) -> None:
+        """Drop kept saved copies (shown after a failure), so the next request asks again: a
+        retry button."""
+        with self._lock:
+            for key in [k for k, (_, result) in self._done.items() if result.stale]:
+                del self._done[key]
+
     def _keep(self, key: K, result: R) -> None:
         life = self.stale_ttl if result.stale else self.ttl
         with self._lock:

@@ -34,7 +34,7 @@ from matchers.profile import (
 )
 from matchers.public_sources import PublicCitation
 from matchers.resources import ResourceMatch, check_note
-from matchers.safe_text import escape_markdown, one_line
+from matchers.safe_text import escape_inline_markdown, one_line
 from matchers.selection import Guidance, GuidanceNote, SiteSymptoms, TherapyCard
 from matchers.urgency import URGENCY_TITLE, UrgencyGroup
 
@@ -50,6 +50,8 @@ DISCLAIMER = (
 SHORT_DISCLAIMER = "Not medical advice: this packet prepares a conversation with your care team."
 
 NO_TRIALS_TEXT = "No trials have been starred yet."
+#: The label of each trial's place line: its nearest open site, or its sites without a ZIP code.
+SITE_LABEL = "Where:"
 NO_TRIALS_HOW = (
     "To add some, open the Clinical trials page. Star each trial you want to talk about. "
     "Then make this packet again."
@@ -68,6 +70,12 @@ SECTION_QUESTIONS = "Questions to ask"
 SECTION_RESOURCES = "Where to get support"
 SECTION_ABOUT = "About metastatic breast cancer"
 SECTION_SOURCES = "Where this information comes from"
+SECTION_NOTES = "Notes"
+#: The notes page: room to write during the appointment, on paper or in the Markdown file.
+NOTES_PROMPT = (
+    "Write here what the care team says, the answers to your questions, and what happens next."
+)
+NOTES_LINES = 18
 #: Said at the top of the newer approvals: they are not the guide's, and each has its source.
 NEWER_INTRO = (
     "These are not in the guide. Each comes from an FDA notice, listed with its date. "
@@ -117,6 +125,8 @@ class PacketTrial:
     last_update: str | None
     nearest_site: str | None
     contacts: tuple[str, ...]
+    #: When and where its record was fetched ("fetched 7 Dec 2026 10:02 UTC from ClinicalTrials.gov").
+    record: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +198,8 @@ class Packet:
     trials_explained: tuple[GuidanceNote, ...] = ()
     trial_words: tuple[GlossaryEntry, ...] = ()
     basics: tuple[GuidanceNote, ...] = ()
+    #: Where trial distances are measured from ("the centre of ZIP code 02215, Boston, MA").
+    distances_from: str | None = None
 
     @property
     def created_label(self) -> str:
@@ -240,6 +252,7 @@ def build_packet(
     trial_data_note: str | None,
     created: date,
     include_zip: bool = False,
+    distance_place: str | None = None,
 ) -> Packet:
     """Gather the packet's content for one profile.
 
@@ -252,6 +265,8 @@ def build_packet(
             ClinicalTrials.gov, data version 2026-11-24, fetched 25 Nov 2026 10:02 UTC".
         created: the day the packet is made, printed on it.
         include_zip: show the ZIP code among the profile lines (off: the packet may be shared).
+        distance_place: the town of the ZIP code distances were measured from ("Boston, MA"),
+            or ``None`` when no ZIP code was given (no distances are then shown).
 
     Returns:
         A ``Packet`` for ``packet_to_markdown``, ``packet_trials_csv`` or ``packet_to_pdf``.
@@ -299,6 +314,21 @@ def build_packet(
         trials_explained=guidance.trials_explained,
         trial_words=guidance.trial_words,
         basics=guidance.basics,
+        distances_from=distances_line(profile, distance_place, include_zip=include_zip),
+    )
+
+
+def distances_line(
+    profile: PatientProfile, place: str | None, *, include_zip: bool = False
+) -> str | None:
+    """Where the packet's distances are measured from, in one sentence (``None`` without a ZIP)."""
+    if profile.zip_code is None:
+        return None
+    zip_words = f"ZIP code {profile.zip_code}" if include_zip else "the area entered"
+    town = f" ({place})" if place else ""
+    return (
+        f"Distances are straight-line miles from the centre of {zip_words}{town} to the nearest "
+        "open site; travel by road is usually longer."
     )
 
 
@@ -412,6 +442,7 @@ def _clean_trial(trial: PacketTrial) -> PacketTrial:
         last_update=clean_text(trial.last_update) or None,
         nearest_site=clean_text(trial.nearest_site) or None,
         contacts=many(trial.contacts),
+        record=clean_text(trial.record) or None,
     )
 
 
@@ -461,11 +492,14 @@ def _resource(match: ResourceMatch, today: date) -> PacketResource:
 
 
 def _md(text: str) -> str:
-    return escape_markdown(text)
+    """Outside text for the Markdown file: inert, yet readable as plain text (no backslash before
+    every dash or full stop, no HTML entities)."""
+    return escape_inline_markdown(text)
 
 
 def trial_facts(trial: PacketTrial) -> str:
-    """Status, phase and last update on one line, as both the Markdown and the PDF print them."""
+    """Status, phase and last update on one line, as both the Markdown and the PDF print them;
+    a part the record does not give is left out."""
     facts = [trial.status, trial.phase]
     if trial.last_update:
         facts.append(f"last updated {trial.last_update}")
@@ -535,10 +569,14 @@ def _md_trials_explained(packet: Packet, lines: list[str]) -> None:
 
 
 def _md_link(url: str, shown: str | None = None) -> str:
-    """A Markdown link whose visible text is escaped, or just the escaped text when the URL is unsafe."""
+    """A web address as a Markdown autolink (``<https://…>``, readable as plain text too), or a
+    link with escaped text when ``shown`` differs; just the escaped text when the URL is unsafe."""
     target = safe_url(url)
-    text = _md(shown if shown is not None else url)
-    return f"[{text}](<{target}>)" if target else text
+    if target is None:
+        return _md(shown if shown is not None else url)
+    if shown is None or shown == url:
+        return f"<{target}>"
+    return f"[{_md(shown)}](<{target}>)"
 
 
 def _md_therapy(p: Packet, lines: list[str]) -> None:
@@ -581,8 +619,10 @@ def _md_trial(trial: PacketTrial, lines: list[str]) -> None:
     facts = trial_facts(trial)
     if facts:
         lines.append(f"- **Status:** {_md(facts)}")
-    lines.append(f"- **Nearest site:** {_md(trial.nearest_site or 'not listed')}")
+    lines.append(f"- **{SITE_LABEL}** {_md(trial.nearest_site or 'not listed')}")
     lines.append(f"- **Trial page:** {_md_link(trial.url)}")
+    if trial.record:
+        lines.append(f"- **Record:** {_md(trial.record)}")
     for heading, items in (
         ("Why it may fit", trial.reasons),
         ("Things to check", trial.concerns),
@@ -591,6 +631,12 @@ def _md_trial(trial: PacketTrial, lines: list[str]) -> None:
         if items:
             lines += ["", f"**{heading}**", ""]
             lines += [f"- {_md(item)}" for item in items]
+    lines.append("")
+
+
+def _md_notes_page(lines: list[str]) -> None:
+    lines += [f"## {SECTION_NOTES}", "", NOTES_PROMPT, ""]
+    lines += ["_" * 60 + "  " for _ in range(NOTES_LINES)]
     lines.append("")
 
 
@@ -619,7 +665,8 @@ def packet_to_markdown(packet: Packet) -> str:
     """Render the packet as Markdown; every string from a trial record is escaped.
 
     The guide's and the resources list's words are checked files of this project and are written
-    as they are, so the raw file stays readable; trial text goes through ``escape_markdown``.
+    as they are, so the raw file stays readable; trial text goes through ``escape_inline_markdown``,
+    which keeps it readable as plain text too.
     When to get help comes first, before the profile, because it is what a reader at home needs.
     """
     p = packet
@@ -631,6 +678,8 @@ def packet_to_markdown(packet: Packet) -> str:
     _md_therapy(p, lines)
     _md_symptoms(p, lines)
     lines += [f"## {SECTION_TRIALS}", ""]
+    if p.distances_from and p.trials:
+        lines += [f"*{p.distances_from}*", ""]
     if not p.trials:
         lines += [f"**{NO_TRIALS_TEXT}** {NO_TRIALS_HOW}", ""]
     for trial in p.trials:
@@ -642,6 +691,7 @@ def packet_to_markdown(packet: Packet) -> str:
     lines += [f"## {SECTION_SOURCES}", ""]
     lines += [f"- {_md(text) if outside else text}" for text, outside in p.source_parts]
     lines += ["", "---", "", f"*{p.disclaimer}*", ""]
+    _md_notes_page(lines)
     return "\n".join(lines)
 
 

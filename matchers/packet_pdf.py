@@ -22,8 +22,10 @@ from matchers.packet import (
     NEWER_INTRO,
     NO_TRIALS_HOW,
     NO_TRIALS_TEXT,
+    NOTES_PROMPT,
     SECTION_ABOUT,
     SECTION_NEWER,
+    SECTION_NOTES,
     SECTION_PROFILE,
     SECTION_QUESTIONS,
     SECTION_RESOURCES,
@@ -35,6 +37,7 @@ from matchers.packet import (
     SECTION_TRIALS_EXPLAINED,
     SECTION_URGENCY,
     SHORT_DISCLAIMER,
+    SITE_LABEL,
     Packet,
     PacketTrial,
     guide_source_label,
@@ -300,6 +303,20 @@ class _Writer:
         )
         self.gap(3)
 
+    def notes_page(self) -> None:
+        """A page of its own with ruled lines, to write on during the appointment."""
+        self.pdf.add_page()
+        self.heading(SECTION_NOTES)
+        self.paragraph(NOTES_PROMPT)
+        self.gap(4)
+        self.pdf.set_draw_color(170, 170, 170)
+        self.pdf.set_line_width(0.25)
+        left, right = self.pdf.l_margin, self.pdf.w - self.pdf.r_margin
+        y = self.pdf.get_y() + 9
+        while y < self.pdf.page_break_trigger - 2:
+            self.pdf.line(left, y, right, y)
+            y += 10
+
     def output(self) -> bytes:
         return bytes(self.pdf.output())
 
@@ -394,11 +411,26 @@ def _trial(w: _Writer, trial: PacketTrial) -> None:
     w.paragraph(trial.verdict_label, label="What we found:")
     if facts := trial_facts(trial):
         w.paragraph(facts, label="Status:")
-    w.paragraph(trial.nearest_site or "not listed", label="Nearest site:")
+    w.paragraph(trial.nearest_site or "not listed", label=SITE_LABEL)
     w.bullets(trial.reasons, label="Why it may fit")
     w.bullets(trial.concerns, label="Things to check")
     w.bullets(trial.contacts, label="Contacts")
     w.link("Trial page:", trial.url)
+    if trial.record:
+        w.paragraph(trial.record, label="Record:", size=SMALL_PT, ink=_QUIET_INK)
+
+
+def _trials_section(w: _Writer, p: Packet) -> None:
+    """The starred trials, each apart, after where their distances are measured from."""
+    w.heading(SECTION_TRIALS)
+    if p.distances_from and p.trials:
+        w.paragraph(p.distances_from, size=SMALL_PT, ink=_QUIET_INK)
+    if not p.trials:
+        w.paragraph(NO_TRIALS_HOW, label=NO_TRIALS_TEXT)
+    for number, trial in enumerate(p.trials):
+        if number:
+            w.rule()
+        _trial(w, trial)
 
 
 def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
@@ -451,13 +483,7 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     _note(w, p.when_to_call)
     _notes(w, SECTION_TESTS, p.tests_and_scans)
 
-    w.heading(SECTION_TRIALS)
-    if not p.trials:
-        w.paragraph(NO_TRIALS_HOW, label=NO_TRIALS_TEXT)
-    for number, trial in enumerate(p.trials):
-        if number:
-            w.rule()
-        _trial(w, trial)
+    _trials_section(w, p)
     _trials_explained(w, p)
 
     w.heading(SECTION_QUESTIONS)
@@ -479,4 +505,5 @@ def packet_to_pdf(packet: Packet, *, page_format: str = "A4") -> bytes:
     w.bullets(p.source_lines)
     w.gap(2)
     w.boxed(p.disclaimer)
+    w.notes_page()
     return w.output()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 _REGISTRY_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~^=&$%])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=>$:])")
@@ -51,6 +52,32 @@ def escape_markdown(text: str | None) -> str:
     return escaped.replace("\n", "  \n")
 
 
+# Inline markdown that could act inside one line of text: emphasis, code, links and images, HTML and
+# autolinks, strikethrough. Block markers (#, >, -, 1.) only act at the start of a line, and the
+# packet never starts a line with outside text.
+_INLINE_SPECIAL = re.compile(r"([`*_\[\]<>~|])|\\(?=[!-/:-@\[-`{-~])")
+
+
+def escape_inline_markdown(text: str | None) -> str:
+    """Escape one line of outside text for a Markdown file that people also read as plain text.
+
+    Only what could act inside a line is escaped (``*``, ``_``, backquotes, brackets, angle
+    brackets, ``~``, ``|`` and a backslash before punctuation), so "Standard-of-Care" and
+    "844-310-3900" stay as written and "&" is not turned into "&amp;". Nothing can become a link,
+    an image, emphasis or HTML; a bare web address gets an invisible word joiner after its scheme
+    so it is not linked. Line breaks become spaces.
+
+    >>> escape_inline_markdown("![x](a.png) <b>Standard-of-Care</b> & more")
+    '!\\[x\\](a.png) \\<b\\>Standard-of-Care\\</b\\> & more'
+    """
+    flat = one_line(text, None)
+    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "\\"), flat)
+    return _BARE_ADDRESS.sub(lambda m: m.group(1) + WORD_JOINER, escaped)
+
+
+_BARE_ADDRESS = re.compile(r"(?i)\b(https?|ftp|www)(?=:|\.)")
+
+
 def one_line(text: str | None, limit: int | None = 240) -> str:
     """Collapse whitespace, drop invisible characters and cut to ``limit`` characters at a word
     boundary (``None``: no cut), for tables, lists and the terminal."""
@@ -61,3 +88,14 @@ def one_line(text: str | None, limit: int | None = 240) -> str:
         return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def age_words(age: timedelta) -> str:
+    """How long ago, in words: "just now", "5 minutes ago", "3 hours ago", "2 days ago"."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 2:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minutes ago"
+    hours = minutes // 60
+    return f"{hours} hours ago" if hours < 48 else f"{hours // 24} days ago"

@@ -5,15 +5,19 @@ opts in, because a link is easily forwarded. A link is data typed by whoever sen
 never raises and never trusts it: each value is checked on its own, the good ones are kept (a link
 with ``sites=bone,mars`` still gives bone), and every bad one is named in plain words ("'mars' is
 not a place we know"), quoted as cleaned one-line text for the page to show escaped.
+
+A link can also carry the starred trials (``trials=NCT01234567,NCT07654321``) so a navigator can
+send a shortlist: trial numbers are public registry numbers, not personal data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from data.geocode import is_zip_code
+from data.models import canonical_nct
 from matchers.profile import (
     BIOMARKERS,
     BRAIN_METS_STATUSES,
@@ -48,6 +52,10 @@ QUERY_KEYS: dict[str, str] = {
     "travel_miles": "miles",
 }
 _FIELD_FOR_KEY = {key: name for name, key in QUERY_KEYS.items()}
+#: URL key for the shortlist: trial numbers are public registry numbers, not personal data.
+TRIALS_KEY = "trials"
+#: Most starred trials a link carries (a longer list is cut, and says so).
+MAX_LINK_TRIALS = 100
 
 #: How each field's bad value is named: "'{value}' is not …". Words a patient knows, no codes.
 _NOT_KNOWN: dict[str, str] = {
@@ -116,10 +124,11 @@ class SharedView:
     values: Mapping[str, Any] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     profile: PatientProfile | None = None
+    trials: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.values and not self.problems
+        return not self.values and not self.problems and not self.trials
 
     @property
     def error(self) -> str | None:
@@ -135,7 +144,7 @@ def link_problem_heading(view: SharedView) -> str:
     values = "a value" if count == 1 else f"{count} values"
     kept = (
         "The rest of the link was kept; please check the form."
-        if view.values
+        if view.values or view.trials
         else "Please fill in the form."
     )
     return f"This link has {values} we could not use. {kept}"
@@ -150,8 +159,10 @@ def link_problem_lines(view: SharedView) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def profile_to_query(profile: PatientProfile, *, include_zip: bool = False) -> dict[str, str]:
-    """The query parameters that reproduce this profile's view."""
+def profile_to_query(
+    profile: PatientProfile, *, include_zip: bool = False, trials: Sequence[str] = ()
+) -> dict[str, str]:
+    """The query parameters that reproduce this profile's view, and its starred trials."""
     params: dict[str, str] = {}
     for name, value in profile.to_dict().items():
         if name == "zip_code" and not include_zip:
@@ -160,7 +171,31 @@ def profile_to_query(profile: PatientProfile, *, include_zip: bool = False) -> d
             continue
         key = QUERY_KEYS[name]
         params[key] = ",".join(value) if isinstance(value, list) else str(value)
+    if trials:
+        params[TRIALS_KEY] = ",".join(trials[:MAX_LINK_TRIALS])
     return params
+
+
+def trials_from_query(raw: str, problems: list[str]) -> tuple[str, ...]:
+    """The trial numbers of a link's ``trials=`` value, each once, in the registry's spelling;
+    each one that is not a trial number is named."""
+    kept: list[str] = []
+    for typed in (part.strip() for part in raw.split(",")):
+        if not typed:
+            continue
+        canonical = canonical_nct(typed)
+        if canonical is None:
+            problems.append(
+                f"'{_shown(typed)}' is not a ClinicalTrials.gov trial number (they look like "
+                "NCT01234567)."
+            )
+        elif canonical not in kept:
+            kept.append(canonical)
+    if len(kept) > MAX_LINK_TRIALS:
+        problems.append(
+            f"The link lists {len(kept):,} trials; only the first {MAX_LINK_TRIALS} were starred."
+        )
+    return tuple(kept[:MAX_LINK_TRIALS])
 
 
 def _check_list(name: str, raw: str, problems: list[str]) -> list[str] | None:
@@ -224,13 +259,17 @@ def profile_from_query(params: Mapping[str, str | list[str]]) -> SharedView:
     """
     values: dict[str, Any] = {}
     problems: list[str] = []
+    trials: tuple[str, ...] = ()
     for key, raw in params.items():
+        text = ",".join(raw) if isinstance(raw, list) else str(raw)
+        if key == TRIALS_KEY:
+            trials = trials_from_query(text, problems)
+            continue
         name = _FIELD_FOR_KEY.get(key)
         if name is None:
             continue
-        text = ",".join(raw) if isinstance(raw, list) else str(raw)
         value = _check_value(name, text, problems)
         if value is not None:
             values[name] = value
     profile = _fit_together(values, problems)
-    return SharedView(values=values, problems=tuple(problems), profile=profile)
+    return SharedView(values=values, problems=tuple(problems), profile=profile, trials=trials)

@@ -211,6 +211,19 @@ def test_packet_markdown_and_csv(tmp_path: Path) -> None:
     assert [r["nct_id"] for r in rows] == ["NCT09990001", "NCT09990003"]
 
 
+def test_packet_says_where_distances_are_measured_from_and_ends_with_notes(tmp_path: Path) -> None:
+    md = tmp_path / "p.md"
+    result = run_cli(
+        "packet", "--subtype", "hr-positive", "--sites", "bone", "--zip", "02215", "--miles", "3000",
+        "--trials", "NCT09990001", "--studies", str(STUDIES), "--out", str(md),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = md.read_text()
+    assert "from the centre of the area entered (Boston, MA)" in text
+    assert "— about 2 miles away" in text and "02215" not in text
+    assert "## Notes" in text
+
+
 def test_packet_with_an_unknown_trial_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(
         "packet", "--subtype", "hr-positive", "--sites", "bone", "--trials", "NCT00000001",

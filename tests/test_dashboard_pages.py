@@ -214,7 +214,10 @@ def test_unreachable_registry_with_nothing_saved_gives_a_clear_error(
     open_page(app, "views/trials.py")
     assert_clean(app)
     errors = shown(" ".join(str(e.value) for e in app.error))
-    assert "127.0.0.1" in errors and "--studies" in errors
+    assert "ClinicalTrials.gov at 127.0.0.1:9 could not be reached (" in errors  # in words
+    assert "--studies" not in errors  # no terminal command that cannot feed the page
+    assert [b.label for b in app.button] == ["Try again"]
+    assert app.get("file_uploader")  # the way out: a file downloaded from ClinicalTrials.gov
 
 
 def test_registry_failure_after_a_search_shows_the_saved_results_and_their_age(

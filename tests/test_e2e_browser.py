@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ SCREENSHOTS = ROOT / "screenshots"
 STARRED_NCT = "NCT09990002"  # the HER2-positive brain-metastases trial in the fixtures
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+STUDY_FILE = ROOT / "tests" / "fixtures" / "ctgov_breast_studies.json"
 
 
 @pytest.fixture(scope="module")
@@ -76,20 +79,31 @@ class Tab:
         after_rerun(self.page, self.runs, action, TIMEOUT_MS)
 
 
-@pytest.fixture
-def tab(browser_ready: None, tmp_path: Path) -> Iterator[Tab]:
-    """A browser tab on the dashboard, which runs against the stand-in with a fresh cache."""
+@contextmanager
+def open_tab(
+    tmp_path: Path,
+    base_url: str,
+    viewport: dict[str, int],
+    *,
+    path: str = "",
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Tab]:
+    """A browser tab on the dashboard, which runs against ``base_url`` with a fresh cache."""
     from playwright.sync_api import expect, sync_playwright
 
-    from data.ctgov_standin import StandinServer
-
     expect.set_options(timeout=TIMEOUT_MS)
+    phone = viewport["width"] < 700
     with (
-        StandinServer(fixture_studies()) as standin,
-        running_dashboard(standin.base_url, tmp_path / "app") as dashboard,
+        running_dashboard(base_url, tmp_path / "app", extra_env=extra_env) as dashboard,
         sync_playwright() as playwright,
     ):
-        context = launch_chromium(playwright, tmp_path / "chromium-profile", viewport=VIEWPORT)
+        context = launch_chromium(
+            playwright,
+            tmp_path / "chromium-profile",
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+        )
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
@@ -97,11 +111,26 @@ def tab(browser_ready: None, tmp_path: Path) -> Iterator[Tab]:
             opened.runs.attach(page)
             page.on("request", lambda request: opened.requests.append(request.url))
             page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(dashboard.url)
+            page.goto(dashboard.url + path)
             wait_for_app_idle(page)
             yield opened
         finally:
             context.close()
+
+
+@pytest.fixture
+def standin_url(browser_ready: None) -> Iterator[str]:
+    from data.ctgov_standin import StandinServer
+
+    with StandinServer(fixture_studies()) as standin:
+        yield standin.base_url
+
+
+@pytest.fixture
+def tab(standin_url: str, tmp_path: Path) -> Iterator[Tab]:
+    """A desktop-width tab on the dashboard, which runs against the stand-in."""
+    with open_tab(tmp_path, standin_url, VIEWPORT) as opened:
+        yield opened
 
 
 def assert_page_clean(tab: Tab) -> None:
@@ -148,19 +177,57 @@ def shoot(tab: Tab, name: str) -> None:
     full_page_screenshot(tab.page, SCREENSHOTS / name)
 
 
-def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
-    from playwright.sync_api import expect
+def download(tab: Tab, button: str) -> bytes:
+    """Click a download button in the sidebar and return the file's bytes."""
+    with tab.page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        tab.sidebar.get_by_role("button", name=button).click()
+    return Path(download_info.value.path()).read_bytes()
+
+
+def pdf_words(data: bytes) -> tuple[str, list[str]]:
+    """A PDF's text with whitespace collapsed, and each page's text."""
     from pypdf import PdfReader
 
-    from matchers.packet import DISCLAIMER
+    assert data.startswith(b"%PDF")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages]
+    return " ".join(pages), pages
+
+
+def no_sideways_scrolling(tab: Tab) -> None:
+    """Neither the page nor the trial table scrolls sideways at this width."""
+    widths = tab.page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const table = document.querySelector('.st-key-trial_table .dvn-scroller');
+            const shown = table && table.offsetParent !== null;
+            return {
+                page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+                main: [main.scrollWidth, main.clientWidth],
+                table: shown ? [table.scrollWidth, table.clientWidth] : [0, 0],
+            };
+        }"""
+    )
+    for part, (scroll, client) in widths.items():
+        assert scroll <= client + 1, f"{part} scrolls sideways: {scroll} > {client}"
+
+
+def fill_form(tab: Tab, subtype: str, *sites: str) -> None:
+    form = tab.sidebar
+    radio = form.get_by_test_id("stRadio").filter(has_text="Type (subtype)")
+    tab.rerun(radio.get_by_text(subtype, exact=True).click)
+    choose_options(tab, form.get_by_role("combobox", name="Where has it spread?"), *sites)
+
+
+def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
+    from playwright.sync_api import expect
+
+    from matchers.packet import DISCLAIMER, NOTES_PROMPT
 
     page, form = tab.page, tab.sidebar
     expect(tab.main).to_contain_text("Choose the type of breast cancer")
 
     # The form: subtype, then where it has spread (a multiselect drop-down).
-    subtype = form.get_by_test_id("stRadio").filter(has_text="Type (subtype)")
-    tab.rerun(subtype.get_by_text("HER2-positive", exact=True).click)
-    choose_options(tab, form.get_by_role("combobox", name="Where has it spread?"), "Brain", "Lung")
+    fill_form(tab, "HER2-positive", "Brain", "Lung")
     sites = form.get_by_test_id("stMultiSelect").filter(has_text="Where has it spread?")
     expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Brain")
     expect(sites.get_by_role("group", name="Selected values")).to_contain_text("Lung")
@@ -189,8 +256,13 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     trials = tab.main
     expect(trials).to_contain_text("Checked 3 trials against your answers", timeout=90_000)
     expect(trials.get_by_test_id("stMetric")).to_have_count(4)
+    expect(trials.locator(".st-key-trial_cards")).to_be_hidden()  # cards are for phones
+    trials.get_by_text("Filters: showing").click()
     choose_options(tab, trials.get_by_role("combobox", name="Show"), "⛔ Likely not eligible")
     expect(trials).to_contain_text("3 trials shown")
+    no_sideways_scrolling(tab)
+    # Without a ZIP code a trial says where it runs, not an arbitrary "nearest" site.
+    expect(trials).not_to_contain_text("Nearest")
     assert_page_clean(tab)
 
     # The hostile record's markup must show as text and never run or load anything.
@@ -205,29 +277,51 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     assert tab.dialogs == []
     shoot(tab, "03-trials.png")
 
-    # Star the HER2 brain-metastases trial from its details.
+    # Star the HER2 brain-metastases trial from its details; its criteria read as a list.
     choose_options(tab, chooser, re.compile(STARRED_NCT))
     expect(chooser).to_have_value(re.compile(STARRED_NCT))
+    trials.get_by_text("Full eligibility criteria, as the trial lists them").click()
+    criteria = trials.get_by_test_id("stExpander").filter(has_text="Full eligibility criteria")
+    expect(criteria.locator("li").first).to_be_visible()
+    expect(criteria).to_contain_text("Leptomeningeal disease")
+    expect(trials.locator("pre, code")).to_have_count(0)  # no grey code boxes
     star = trials.get_by_role("switch", name="☆ Star this trial for my appointment packet")
     expect(star).not_to_be_checked()
     tab.rerun(trials.get_by_text("Star this trial for my appointment packet").click)
     expect(star).to_be_checked()
     expect(form).to_contain_text("1 starred trial.")
     assert_page_clean(tab)
+    assert f"trials={STARRED_NCT}" in page.url  # the shortlist travels in the shareable link
     shoot(tab, "05-trials-starred.png")
 
-    # The packet: a real download through the browser, then read its text.
-    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
-        form.get_by_role("button", name="Download packet (PDF)").click()
-    download = download_info.value
-    assert download.suggested_filename == "mbc-appointment-packet.pdf"
-    pdf_bytes = Path(download.path()).read_bytes()
-    assert pdf_bytes.startswith(b"%PDF")
-    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
-    flat = " ".join(text.split())
-    assert STARRED_NCT in flat
-    assert HOSTILE_NCT not in flat  # only the starred trial goes in
-    assert " ".join(DISCLAIMER.split()[:8]) in flat, flat[:500]
+    # The navigator changes the profile and the place: the Houston trial leaves the list...
+    tab.rerun(form.get_by_test_id("stRadio").get_by_text("Triple-negative", exact=True).click)
+    form.get_by_text("Location (optional)").click()
+    zip_box = form.get_by_role("textbox", name="US ZIP code")
+    zip_box.fill("02215")
+    tab.rerun(lambda: zip_box.press("Enter"))
+    expect(trials).to_contain_text("Checked 2 trials against your answers", timeout=90_000)
+    expect(trials).to_contain_text("Where the nearest sites are")
+    # ...but stays starred: the sidebar, the panel and the packet all hold it.
+    expect(form).to_contain_text("1 starred trial.")
+    trials.get_by_text("Your starred trials (1)").click()
+    expect(trials).to_contain_text("not in this search; record fetched")
+    no_sideways_scrolling(tab)
+    assert_page_clean(tab)
+    shoot(tab, "10-trials-after-change.png")
+
+    text, pages = pdf_words(download(tab, "Download packet (PDF)"))
+    assert STARRED_NCT in text
+    assert "Antibody-Drug Conjugate for HER2-positive Breast Cancer With Brain Metastases" in text
+    assert "Record: fetched" in text
+    assert "from the centre of the area entered (Boston, MA)" in text
+    assert HOSTILE_NCT not in text  # only the starred trial goes in
+    assert " ".join(DISCLAIMER.split()[:8]) in text, text[:500]
+    assert pages[-1].startswith("Notes " + NOTES_PROMPT)  # the packet ends with a notes page
+
+    markdown = download(tab, "Download packet (Markdown)").decode("utf-8")
+    assert f"### {STARRED_NCT}: Antibody-Drug Conjugate for HER2-positive Breast" in markdown
+    assert "\\-" not in markdown and "&amp;" not in markdown  # readable as plain text
 
     open_page(tab, "Support and resources")
     expect(tab.main).to_contain_text("organizations fit your answers")
@@ -241,6 +335,84 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     assert tab.outside_requests() == []
 
 
+def test_on_a_phone_the_form_opens_first_and_the_trials_come_as_cards(
+    standin_url: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    with open_tab(tmp_path, standin_url, PHONE) as tab:
+        # First open: the form is on screen, not hidden behind a closed side panel.
+        subtype = tab.sidebar.get_by_test_id("stRadio").filter(has_text="Type (subtype)")
+        expect(subtype).to_be_in_viewport()
+        shoot(tab, "08-phone-form.png")
+        fill_form(tab, "HER2-positive", "Brain")
+        no_sideways_scrolling(tab)
+        # The side panel's own link to the trials page closes the panel on a phone.
+        open_page(tab, "Clinical trials")
+        trials = tab.main
+        expect(trials).to_contain_text("Checked 3 trials against your answers", timeout=90_000)
+        if tab.sidebar.get_by_test_id("stSidebarContent").is_visible():
+            tab.page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+        card = trials.locator('.st-key-trial_cards [class*="st-key-card_"]')
+        expect(card.first).to_be_in_viewport()  # a trial on the first screen
+        expect(card.first).to_contain_text("1.")
+        expect(card.first).to_contain_text(STARRED_NCT)
+        expect(trials.locator(".st-key-trial_table")).to_be_hidden()  # no table to scroll sideways
+        no_sideways_scrolling(tab)
+        shoot(tab, "09-phone-trials.png")
+        tab.rerun(card.first.get_by_text("Star for my packet").click)
+        expect(card.first.get_by_role("checkbox")).to_be_checked()
+        expect(tab.sidebar).to_contain_text("1 starred trial.")
+        assert_page_clean(tab)
+        assert tab.outside_requests() == []
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_offline_a_downloaded_file_still_gives_matches_and_a_packet(
+    browser_ready: None, tmp_path: Path, viewport: dict[str, int]
+) -> None:
+    """Behind a firewall: the registry cannot be reached, nothing is saved; upload a file."""
+    from playwright.sync_api import expect
+
+    suffix = "phone" if viewport is PHONE else "desktop"
+    link = "/trials?subtype=her2-positive&sites=brain"
+    with open_tab(
+        tmp_path,
+        "http://127.0.0.1:9/api/v2",
+        viewport,
+        path=link,
+        extra_env={"MBC_SEARCH_SECONDS": "2"},
+    ) as tab:
+        trials = tab.main
+        error = trials.get_by_test_id("stAlertContentError")
+        expect(error).to_contain_text("could not be reached (the connection was refused)")
+        expect(error).to_be_visible()  # in words on the page, not folded inside a grey box
+        expect(trials.get_by_role("button", name="Try again")).to_be_visible()
+        expect(trials).not_to_contain_text("--studies")
+        assert_page_clean(tab)
+        shoot(tab, f"07-offline-{suffix}.png")
+        upload = trials.locator('input[type="file"]')
+        wrong = tmp_path / "trials.csv.json"
+        wrong.write_text("NCT Number,Study Title,Study Status,Phases\nNCT09990002,A,RECRUITING,PHASE2\n")
+        tab.rerun(lambda: upload.set_input_files(str(wrong)))
+        expect(trials).to_contain_text("this looks like a CSV download; on ClinicalTrials.gov choose")
+        tab.rerun(lambda: upload.set_input_files(str(STUDY_FILE)))
+        expect(trials).to_contain_text("Trials from the file ctgov_breast_studies.json")
+        expect(trials).to_contain_text("1 trial shown")
+        chooser = trials.get_by_role("combobox", name="Choose a trial")
+        expect(chooser).to_have_value(re.compile(STARRED_NCT))
+        tab.rerun(trials.get_by_text("Star this trial for my appointment packet").click)
+        expect(tab.sidebar).to_contain_text("1 starred trial.")
+        no_sideways_scrolling(tab)
+        assert_page_clean(tab)
+        shoot(tab, f"07-offline-upload-{suffix}.png")
+        if viewport is PHONE:
+            tab.page.get_by_test_id("stExpandSidebarButton").click()
+        text, _ = pdf_words(download(tab, "Download packet (PDF)"))
+        assert STARRED_NCT in text and "from the file ctgov_breast_studies.json" in text
+        assert tab.outside_requests() == []
+
+
 HOSTILE_LINK_VALUES = {
     "subtype": "![x](http://127.0.0.2:9/tracker.png)",
     "sites": "bone,[Your session expired - log in](http://127.0.0.2:9/x),mars",
@@ -249,6 +421,7 @@ HOSTILE_LINK_VALUES = {
 
 
 def test_a_shared_link_with_markup_is_shown_as_text_and_loads_nothing(tab: Tab) -> None:
+    """Every bad value of a link is named in words and the valid parts are kept."""
     from urllib.parse import urlencode, urlsplit
 
     from playwright.sync_api import expect

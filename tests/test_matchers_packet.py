@@ -9,6 +9,7 @@ import pickle
 import re
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -119,7 +120,7 @@ def make_packet(
     guidance: Guidance,
     resources: list[ResourceMatch],
     trials: tuple[PacketTrial, ...] = (HOSTILE, PLAIN),
-    **options: bool,
+    **options: Any,
 ) -> Packet:
     return build_packet(
         PROFILE, guidance, trials, resources, trial_data_note=DATA_NOTE, created=CREATED, **options
@@ -207,28 +208,25 @@ def test_markdown_shows_each_trial_with_verdict_reasons_concerns_site_contacts_a
     markdown: str,
 ) -> None:
     assert "### NCT01234567: " in markdown
-    assert "### NCT07654321: Tucatinib with trastuzumab for HER2\\-positive" in markdown
+    assert "### NCT07654321: Tucatinib with trastuzumab for HER2-positive" in markdown
     assert "- **What we found:** Likely eligible" in markdown
-    assert "- Open to HER2\\-positive breast cancer" in markdown
-    assert "- Allows &gt;\\= 1 prior line of treatment" in markdown
+    assert "- Open to HER2-positive breast cancer" in markdown
+    assert "- Allows \\>= 1 prior line of treatment" in markdown
     assert "- Age limit not given in your profile" in markdown
-    assert "Dana\\-Farber Cancer Institute, Boston" in markdown
-    assert "- **Nearest site:** not listed" in markdown
-    assert "617\\-555\\-0100" in markdown
-    assert "last updated 2026\\-10\\-01" in markdown
-    assert "(<https://clinicaltrials.gov/study/NCT01234567>)" in markdown
+    assert "Dana-Farber Cancer Institute, Boston" in markdown
+    assert "- **Where:** not listed" in markdown
+    assert "617-555-0100" in markdown
+    assert "last updated 2026-10-01" in markdown
+    assert "- **Trial page:** <https://clinicaltrials.gov/study/NCT01234567>" in markdown
 
 
 def test_hostile_trial_text_is_escaped_in_markdown(markdown: str) -> None:
     assert "![" not in markdown
     assert "<script>" not in markdown and "<b>" not in markdown
     assert "](http://evil" not in markdown
-    assert (
-        "\\!\\[x\\]\\(http\u2060\\://evil/x\\.png\\) &lt;script&gt;alert\\(1\\)&lt;/script&gt;"
-        in markdown
-    )
+    assert "!\\[x\\](http\u2060://evil/x.png) \\<script\\>alert(1)\\</script\\>" in markdown
     assert "\\*stable\\*" in markdown
-    assert "\\=HYPERLINK" in markdown
+    assert '- =HYPERLINK("http\u2060://evil.example/x","Click")' in markdown  # shown, never a link
 
 
 def test_questions_join_guide_and_trials_each_once(markdown: str, packet: Packet) -> None:
@@ -241,7 +239,7 @@ def test_questions_join_guide_and_trials_each_once(markdown: str, packet: Packet
     assert shared[0].sources == ("trial NCT01234567", "trial NCT07654321")
     assert len({t.casefold().rstrip(".") for t in texts}) == len(texts)
     assert "*From: trial NCT01234567, trial NCT07654321*" in markdown
-    assert "Ask whether your last brain MRI is recent enough\\." in markdown
+    assert "Ask whether your last brain MRI is recent enough." in markdown
 
 
 def test_a_trial_question_the_guide_already_asks_keeps_the_guides_wording(
@@ -259,7 +257,7 @@ def test_a_trial_question_the_guide_already_asks_keeps_the_guides_wording(
 def test_markdown_lists_resources_with_phone_web_and_check_date(markdown: str) -> None:
     assert "### American Brain Tumor Association (ABTA)" in markdown
     assert "- Phone: 800-886-2282" in markdown
-    assert "(<https://www.abta.org/metastatic-brain-tumor-initiative/>)" in markdown
+    assert "- Web: <https://www.abta.org/metastatic-brain-tumor-initiative/>" in markdown
     assert "### CancerCare (Hopeline)" in markdown
     assert "- Why it is listed: Helps with costs of treatment" in markdown
     assert "- Not re-checked since 11 March 2020: call or visit to check" in markdown
@@ -267,7 +265,7 @@ def test_markdown_lists_resources_with_phone_web_and_check_date(markdown: str) -
 
 def test_markdown_names_data_dates_guide_and_disclaimer(markdown: str) -> None:
     assert "Prepared on 25 November 2026" in markdown
-    assert "data version 2026\\-11\\-24, fetched 25 Nov 2026 10\\:02 UTC" in markdown
+    assert "data version 2026-11-24, fetched 25 Nov 2026 10:02 UTC" in markdown
     assert '"Metastatic Breast Cancer: What You Need to Know" (Dana-Farber Cancer Institute)' in markdown
     assert "medically reviewed by Sara Tolaney" in markdown
     assert markdown.count(DISCLAIMER) == 2
@@ -379,7 +377,7 @@ def test_javascript_link_in_a_record_is_never_made_clickable(
     trial = replace(PLAIN, url="javascript:alert(1)")
     built = make_packet(guidance, resources, (trial,))
     assert "](<javascript" not in packet_to_markdown(built)
-    assert "javascript\\:alert\\(1\\)" in packet_to_markdown(built)
+    assert "javascript:alert(1)" in packet_to_markdown(built)
     assert not any(u.startswith("javascript") for u in pdf_uris(packet_to_pdf(built)))
 
 
@@ -447,3 +445,70 @@ def test_packet_pickles_and_renders_the_same_after(packet: Packet) -> None:
     assert copy == packet
     assert packet_to_markdown(copy) == packet_to_markdown(packet)
     assert packet_to_pdf(copy) == packet_to_pdf(packet)
+
+
+def test_markdown_reads_as_plain_text_no_backslash_before_dashes_no_entities(
+    guidance: Guidance, resources: list[ResourceMatch]
+) -> None:
+    trial = replace(
+        PLAIN,
+        title="Standard-of-Care Chemo & Drug X (Phase 2) vs. Drug Y",
+        contacts=("Study desk · 844-310-3900 · desk@example.org",),
+    )
+    markdown = packet_to_markdown(make_packet(guidance, resources, (trial,)))
+    assert "### NCT07654321: Standard-of-Care Chemo & Drug X (Phase 2) vs. Drug Y" in markdown
+    assert "- Study desk · 844-310-3900 · desk@example.org" in markdown
+    assert "&amp;" not in markdown and "\\-" not in markdown and "\\." not in markdown
+    trial_part = markdown[markdown.index("## Clinical trials") : markdown.index("## Questions")]
+    assert "\u2060" not in trial_part  # no hidden character in a link or in our own text
+
+
+def test_distances_say_where_they_are_measured_from(
+    guidance: Guidance, resources: list[ResourceMatch]
+) -> None:
+    hidden = make_packet(guidance, resources, distance_place="Boston, MA")
+    assert hidden.distances_from is not None
+    assert "centre of the area entered (Boston, MA)" in hidden.distances_from
+    assert "02115" not in packet_to_markdown(hidden)
+    shown = make_packet(guidance, resources, include_zip=True, distance_place="Boston, MA")
+    assert "centre of ZIP code 02115 (Boston, MA)" in packet_to_markdown(shown)
+    assert "centre of ZIP code 02115 (Boston, MA)" in pdf_text(packet_to_pdf(shown))
+    no_zip = build_packet(
+        replace(PROFILE, zip_code=None, travel_miles=None),
+        guidance,
+        (PLAIN,),
+        resources,
+        trial_data_note=None,
+        created=CREATED,
+    )
+    assert no_zip.distances_from is None and "Distances are" not in packet_to_markdown(no_zip)
+
+
+def test_every_packet_ends_with_a_notes_page(packet: Packet) -> None:
+    from matchers.packet import NOTES_PROMPT, SECTION_NOTES
+
+    markdown = packet_to_markdown(packet)
+    assert markdown.rstrip().endswith("_" * 60)
+    assert markdown.index(f"## {SECTION_NOTES}") > markdown.index("## Where this information comes from")
+    pages = PdfReader(io.BytesIO(packet_to_pdf(packet))).pages
+    last = flat(pages[-1].extract_text())
+    assert last.startswith(f"{SECTION_NOTES} {NOTES_PROMPT}")
+
+
+def test_a_trial_shows_when_its_record_was_fetched(
+    guidance: Guidance, resources: list[ResourceMatch]
+) -> None:
+    trial = replace(PLAIN, record="fetched 01 Dec 2026 09:00 UTC from ClinicalTrials.gov")
+    built = make_packet(guidance, resources, (trial,))
+    assert "- **Record:** fetched 01 Dec 2026 09:00 UTC from ClinicalTrials.gov" in packet_to_markdown(
+        built
+    )
+    assert "Record: fetched 01 Dec 2026 09:00 UTC" in pdf_text(packet_to_pdf(built))
+
+
+def test_a_missing_phase_is_left_out_not_called_not_given(
+    guidance: Guidance, resources: list[ResourceMatch]
+) -> None:
+    from matchers.packet import trial_facts
+
+    assert trial_facts(replace(PLAIN, phase="", last_update=None)) == "Not yet recruiting"

@@ -204,3 +204,83 @@ def test_a_trial_for_her_subtype_ranks_above_a_pan_tumor_trial() -> None:
     assert "several kinds of advanced cancer" in str(ranked[1].reasons[0])
     assert [m.verdict for m in ranked] == ["likely_eligible", "likely_eligible"]
     assert [m.nct_id for m in ranked] == ["NCT00000041", "NCT00000040"]
+
+
+def _designed(study: Study, **design: Any) -> Study:
+    from dataclasses import replace
+
+    return replace(study, **design)
+
+
+TNBC_BRAIN = PatientProfile("triple-negative", ("brain",), brain_mets="stable")
+
+
+def test_a_treatment_trial_ranks_above_a_records_only_study_of_the_same_verdict() -> None:
+    criteria = "Inclusion Criteria:\n* Triple-negative metastatic breast cancer with brain metastases"
+    retrospective = _designed(
+        trial(
+            "NCT00000060",
+            criteria,
+            title="Outcomes of Triple-Negative Breast Cancer With Brain Metastases",
+            phases=(),
+            sites=((-32.95, -60.65),),  # Rosario, Argentina
+        ),
+        study_type="OBSERVATIONAL",
+        time_perspective="RETROSPECTIVE",
+    )
+    radiosurgery = _designed(
+        trial("NCT00000061", criteria, title="Radiosurgery for Brain Metastases", phases=("NA",)),
+        study_type="INTERVENTIONAL",
+    )
+    registry = _designed(
+        trial("NCT00000062", criteria, title="A Registry of Metastatic Breast Cancer Care", phases=()),
+        study_type="OBSERVATIONAL",
+        time_perspective="PROSPECTIVE",
+    )
+    prospective = _designed(
+        trial("NCT00000063", criteria, title="Blood Samples During Treatment", phases=()),
+        study_type="OBSERVATIONAL",
+        time_perspective="PROSPECTIVE",
+    )
+    ranked = rank_trials(TNBC_BRAIN, [retrospective, registry, prospective, radiosurgery])
+    assert len({m.verdict for m in ranked}) == 1, [m.verdict for m in ranked]
+    order = [m.nct_id for m in ranked]
+    assert set(order[:2]) == {"NCT00000061", "NCT00000063"}  # studies that enrol people...
+    assert order[2:] == ["NCT00000060", "NCT00000062"]  # ...before records-only ones
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+
+
+def test_the_verdict_still_comes_first() -> None:
+    excluded_trial = _designed(
+        trial("NCT00000070", "Exclusion Criteria:\n* Brain metastases", title="Drug Z in MBC"),
+        study_type="INTERVENTIONAL",
+    )
+    records = _designed(
+        trial("NCT00000071", "Inclusion Criteria:\n* Metastatic breast cancer"),
+        study_type="OBSERVATIONAL",
+        time_perspective="RETROSPECTIVE",
+    )
+    ranked = rank_trials(TNBC_BRAIN, [excluded_trial, records])
+    assert [m.nct_id for m in ranked] == ["NCT00000071", "NCT00000070"]
+    assert ranked[1].verdict == "likely_excluded"
+
+
+def test_with_a_zip_code_nearer_ranks_before_farther_even_against_more_fit() -> None:
+    near_all_comers = trial(
+        "NCT00000080", "Inclusion Criteria:\n* Metastatic breast cancer", sites=((42.35, -71.05),)
+    )
+    far_her2 = trial(
+        "NCT00000081",
+        "Inclusion Criteria:\n* HER2-positive metastatic breast cancer",
+        sites=((34.05, -118.24),),  # Los Angeles
+    )
+    with_zip = rank_trials(PATIENT, [far_her2, near_all_comers], BOSTON, cache=ReadingCache())
+    assert [m.nct_id for m in with_zip] == ["NCT00000080", "NCT00000081"]
+    without_zip = rank_trials(PATIENT, [far_her2, near_all_comers], cache=ReadingCache())
+    assert [m.nct_id for m in without_zip] == ["NCT00000081", "NCT00000080"]  # fit decides then
+
+
+def test_distance_bands() -> None:
+    from matchers.ranking import distance_band
+
+    assert [distance_band(m) for m in (0, 25, 26, 99, 300, 999, 5000, None)] == [0, 0, 1, 2, 4, 5, 6, 7]

@@ -128,3 +128,20 @@ def test_thousands_of_bad_values_give_a_short_message() -> None:
     )
     lines = link_problem_lines(view)
     assert len(lines) == 9 and lines[-1] == "…and 4,992 more values we could not use."
+
+
+def test_a_link_carries_the_shortlist_and_names_each_bad_trial_number() -> None:
+    params = profile_to_query(FULL, trials=["NCT09990002", "NCT01234567"])
+    assert params["trials"] == "NCT09990002,NCT01234567"
+    assert "zip" not in params  # trial numbers travel, the ZIP code still does not
+    view = profile_from_query({**params, "trials": "nct9990002, NCT01234567,mars,NCT09990002,"})
+    assert view.trials == ("NCT09990002", "NCT01234567")
+    assert view.problems == (
+        "'mars' is not a ClinicalTrials.gov trial number (they look like NCT01234567).",
+    )
+    assert view.profile is not None and view.profile.sites == FULL.sites
+
+
+def test_a_link_with_only_trials_keeps_them() -> None:
+    view = profile_from_query({"trials": "NCT09990004"})
+    assert view.trials == ("NCT09990004",) and not view.is_empty and view.profile is None
