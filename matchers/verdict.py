@@ -123,6 +123,18 @@ def _apply_age(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
         )
 
 
+_KIND_WORDS = {LimitFactor.CHEMO_LINES: "chemotherapy", LimitFactor.ENDOCRINE_LINES: "hormone therapy"}
+
+
+def _lines_said(profile: PatientProfile, factor: LimitFactor, count: str) -> str:
+    """What her answers say about her lines: a count of one kind she never gave is inferred from
+    her treatment list, and said so ("none of the treatments you listed is chemotherapy")."""
+    kind = _KIND_WORDS.get(factor)
+    if kind is not None and count == "0" and profile.prior_lines:
+        return f"none of the treatments you listed is {kind}"
+    return f"from what you told us you have had {count}"
+
+
 def _apply_limit(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
     if limit.factor == LimitFactor.ECOG:
         _apply_ecog(profile, limit, out)
@@ -155,7 +167,7 @@ def _apply_limit(profile: PatientProfile, limit: Limit, out: Judgement) -> None:
             if limit.high is not None
             else f"at most {high}"
         )
-        out.concern(f"{words}; from what you told us you have had {count}.", limit.quote)
+        out.concern(f"{words}; {_lines_said(profile, limit.factor, count)}.", limit.quote)
     else:
         out.ask(f"{words}. Ask your care team how many of them you have had.")
 

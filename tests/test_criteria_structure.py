@@ -484,3 +484,15 @@ def test_a_list_with_a_way_out_of_treatment_among_its_items_is_a_choice() -> Non
 )
 def test_criteria_that_name_a_marker_without_a_rule_on_it_are_not_unread(criterion: str) -> None:
     assert read(f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}").unread == ()
+
+
+def test_a_line_count_inferred_from_her_treatment_list_says_so() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* At least 1 prior line of chemotherapy for metastatic disease"
+    )
+    hormonal = {"prior_lines": 2, "prior_therapies": ("aromatase-inhibitor", "fulvestrant")}
+    verdict, said = _judge(criteria, **hormonal)
+    assert verdict == "likely_excluded"
+    assert "none of the treatments you listed is chemotherapy" in said
+    assert "you have had 0" not in said
