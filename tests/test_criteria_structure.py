@@ -496,3 +496,106 @@ def test_a_line_count_inferred_from_her_treatment_list_says_so() -> None:
     assert verdict == "likely_excluded"
     assert "none of the treatments you listed is chemotherapy" in said
     assert "you have had 0" not in said
+
+
+# --- rules found on the fourth blind set (written as general rules, in our own words) ---------------
+
+INCLUDING = "Inclusion Criteria:\n* Metastatic breast cancer\n* "
+ACTIVE_BRAIN = {"sites": ("liver", "brain"), "brain_mets": "active"}
+
+
+def test_a_criterion_that_heads_a_list_is_still_read_itself() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* No active brain metastases\n"
+        "  * Patients with symptoms must have a brain MRI to exclude active brain metastasis\n"
+        "    * Previously treated brain metastases allowed provided 3 months since therapy"
+    )
+    assert ("brain_mets_active", False) in keys(read(criteria))
+    assert _judge(criteria, **ACTIVE_BRAIN)[0] == "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Controlled brain metastasis (i.e. treated with radiosurgery or surgery)",
+        "History of previously treated brain metastases with 4 weeks after definitive therapy",
+    ],
+)
+def test_treated_brain_metastases_among_the_inclusions_are_allowed_not_required(criterion: str) -> None:
+    reading = read(INCLUDING + criterion)
+    assert ("brain_mets", True) not in keys(reading)
+    assert _judge(INCLUDING + criterion)[0] == "likely_eligible"  # no brain metastases at all
+
+
+def test_untreated_brain_metastases_not_needing_local_therapy_let_active_ones_in() -> None:
+    reading = read(INCLUDING + "Untreated brain metastases not needing immediate local therapy")
+    assert "brain_mets_active" in {a.key for a in reading.allowances}
+    assert ("brain_mets_active", False) not in keys(reading)
+
+
+def test_a_scan_schedule_is_not_a_rule_about_brain_metastases() -> None:
+    reading = read(
+        INCLUDING + "Brain MRI will be performed every 12 weeks in patients with brain metastases"
+    )
+    assert not any(key.startswith("brain") for key, _ in keys(reading))
+
+
+def test_liver_metastases_named_as_an_exception_set_no_rule() -> None:
+    criterion = (
+        "No current active hepatic or biliary disease (with exception of patients with Gilbert's "
+        "syndrome, asymptomatic gallstones, liver metastases or stable chronic liver disease)"
+    )
+    assert not any(key.startswith("liver") for key, _ in keys(read(INCLUDING + criterion)))
+
+
+def test_no_chemotherapy_or_targeted_therapy_for_metastatic_disease() -> None:
+    criteria = INCLUDING + "No previous chemotherapy or targeted therapy for metastatic disease"
+    reading = read(criteria)
+    assert [(x.factor, x.high) for x in reading.limits] == [("chemo_lines", 0)]
+    assert [(r.key, r.expects, r.qualifier) for r in reading.requirements] == [
+        ("prior:targeted", False, "advanced")
+    ]
+    palbociclib = {"prior_lines": 1, "prior_therapies": ("aromatase-inhibitor", "cdk4/6-inhibitor")}
+    assert _judge(criteria, **palbociclib)[0] == "likely_excluded"
+    assert _judge(criteria, prior_lines=0)[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "absent"),
+    [
+        (
+            "Planned to initiate first-line therapy with endocrine therapy plus a CDK4/6 inhibitor "
+            "for the stated diagnosis at the time of enrollment",
+            "prior:cdk4/6-inhibitor",
+        ),
+        (
+            "0-1 prior treatment in the metastatic setting (ie: hormone, chemotherapy, targeted agents)",
+            "prior:targeted",
+        ),
+    ],
+)
+def test_planned_drugs_and_examples_of_a_count_are_no_history_rule(criterion: str, absent: str) -> None:
+    assert absent not in {key for key, _ in keys(read(INCLUDING + criterion))}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No prior anthracycline-based chemotherapy for metastatic disease",
+        "No hormonal therapy after treatment with a CDK4/6 inhibitor for metastatic disease",
+    ],
+)
+def test_a_drug_qualified_class_is_not_a_line_limit(criterion: str) -> None:
+    assert read(INCLUDING + criterion).limits == ()
+
+
+def test_an_unknown_tumour_antigen_is_a_question() -> None:
+    criteria = INCLUDING + "B3 antigen on the surface of more than 30% of the tumor cells"
+    verdict, said = _judge(criteria)
+    assert verdict == "possibly_eligible"
+    assert "b3 antigen" in said
+
+
+def test_an_age_written_years_old_is_read() -> None:
+    reading = read(INCLUDING + "Patients aged 70 years-old or older at the time of consent")
+    assert [(x.factor, x.low, x.high) for x in reading.limits] == [("age", 70, None)]

@@ -129,16 +129,21 @@ _GENE = re.compile(
     r"\b(?:[knh]-?ras|ras|braf|raf|mek[12]?|erk[12]?|mapk|egfr|alk|ros1|ret|met|ntrk[123]?|fgfr[1-4]?|"
     r"idh[12]?|nrg1|kit|pdgfra|cdk12|atm|palb2|chek2|nf1|tp53|stk11|keap1|mtap|cdkn2a|"
     r"arid1a|msi-?h|dmmr|mmr|tmb(?:-h)?|hrd|hrr|ror1|her3|b7-?h[34]|nectin-?4|liv-?1|gpnmb|cldn\d+|"
-    r"claudin[\s-]?\d+|muc-?1|folate[\s-]receptor[\s-]alpha|fr-?alpha)\b|\bmicrosatellite[\s-]instab\w*|"
+    r"claudin[\s-]?\d+|muc-?1|folate[\s-]receptor[\s-]alpha|fr-?alpha|mesothelin|gd2|ny-?eso-?1|"
+    r"mage-?a\d*|lewis[\s-]?y)\b|\b(?!hepatitis|surface|prostate|carcinoembryonic)[a-z0-9-]+\s+"
+    r"antigens?\b(?=[^.;]{0,60}\btumou?r\s+(?:cells?|tissue|specimen|sample))|\bmicrosatellite[\s-]instab\w*|"
     r"\bmismatch[\s-]repair|\btumou?r\s+mutational\s+burden|\bhomologous\s+recombination|"
     r"\bdna\s+(?:damage\s+)?repair"
 )
 _GENE_CHANGE = re.compile(
     r"\b(?:mutat\w*|mutant|alteration\w*|altered|amplif\w*|fusions?|rearrang\w*|deficien\w*|"
-    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity|express\w*)\b"
+    r"activating|variants?|v600\w*|g12\w*|high|instab\w*|positive|positivity|express\w*)\b|"
+    r"\bon\s+the\s+(?:cell\s+)?surface\b|\b\d+\s*%\s+of\s+(?:the\s+)?tumou?r\s+cells\b"
 )
 GENE_HINTS = (
     "positivity",
+    "antigen",
+    "mesothelin",
     "ror1",
     "her3",
     "b7-h",

@@ -18,6 +18,7 @@ from matchers.reader.context import (
     EXCEPTION,
     NOT_ALLOWED,
     WASHOUT,
+    negation,
     polarity,
 )
 from matchers.reader.regex_tools import word_start_pattern
@@ -65,6 +66,20 @@ _RT_ALTERNATIVE = re.compile(
     r"(?:\b(?:brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|radiosurgery)|"
     r"\bwbrt\b|\bsrs\b)"
 )
+#: "Treated or untreated brain metastases are allowed": both states, joined by "or".
+_EITHER_STATE = re.compile(
+    r"\b(?:treated|stable|controlled|asymptomatic)\b[^.;:]{0,40}?\bor\b[^.;:]{0,30}?\b(?:un-?treated|"
+    r"unstable|active|uncontrolled|new|progressi\w*|symptomatic)\b|"
+    r"\b(?:un-?treated|active|unstable|new|progressi\w*|symptomatic)\b[^.;:]{0,40}?\bor\b"
+    r"[^.;:]{0,30}?\b(?:treated|stable|controlled|asymptomatic|not)\b"
+)
+#: Words that make brain metastases themselves a requirement ("must have at least one measurable
+#: brain metastasis", "diagnosis of brain metastases"), not a state they may join in.
+_BRAIN_NEEDED = re.compile(
+    r"\bmust\s+(?:have|be\s+present)\b|\bat\s+least\s+(?:one|1|two|2)\b|\bmeasurable\b|"
+    r"\b(?:diagnos\w*|presence|evidence)\s+of\b|\bconfirmed\b|\brequired\b|\bonly\b|\bneed\w*\s+(?:to|for)\b"
+)
+_PROCEDURE = re.compile(r"\bwill\s+be\s+(?:performed|done|obtained|repeated|scheduled|monitored)\b")
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
 #: How long brain metastases must have been stable or treated ("stable for at least 4 weeks",
 #: "no unstable brain metastases within the past 6 months").
@@ -103,6 +118,8 @@ class _Cues:
     allowing: bool
     stable: bool
     active: bool
+    #: An active word in the mention's own noun phrase ("new or progressive brain metastases").
+    active_subject: bool = False
 
 
 def _in_label(cues: _Cues, out: Collector) -> None:
@@ -118,7 +135,11 @@ def _allowed(cues: _Cues, out: Collector) -> None:
     quote, kind = cues.quote, cues.kind
     if cues.stable:
         out.allow(Allowed.BRAIN_STABLE, quote, kind)
-        if cues.active and "or" in cues.text and kind == "inclusion":
+        if (
+            cues.active
+            and kind == "inclusion"
+            and (cues.active_subject or _EITHER_STATE.search(cues.text))
+        ):
             out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
         else:
             qualifier, note = _stable_for(cues.text)
@@ -148,7 +169,15 @@ def _excluded(cues: _Cues, out: Collector) -> None:
 
 def _required(cues: _Cues, out: Collector) -> None:
     quote, kind = cues.quote, cues.kind
-    if BRAIN_CONDITIONAL.search(cues.text) and (cues.stable or not cues.active):
+    if (BRAIN_CONDITIONAL.search(cues.text) and (cues.stable or not cues.active)) or (
+        kind == "inclusion" and cues.stable and not _BRAIN_NEEDED.search(cues.text)
+    ):
+        # "Controlled brain metastases (i.e. treated with surgery or radiosurgery)" among the
+        # inclusions says which brain metastases may join, not that everyone must have them;
+        # "untreated brain metastases not needing immediate local therapy" lets active ones in.
+        if cues.active_subject and kind == "inclusion":
+            out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
+            return
         out.allow(Allowed.BRAIN_STABLE if cues.stable else Allowed.BRAIN_ANY, quote, kind)
         if cues.stable:
             qualifier, note = _stable_for(cues.text)
@@ -169,6 +198,16 @@ def _leptomeningeal(cues: _Cues, lepto: re.Match[str], named_brain: bool, out: C
         out.require(Factor.LEPTOMENINGEAL, True, cues.quote, cues.kind)
 
 
+def _active_subject(text: str, mention: re.Match[str]) -> bool:
+    """An active word just before the mention, not negated: "patients with new or progressive
+    brain metastases (...) are eligible" allows active ones; "no active brain metastases" does not."""
+    before = text[max(0, mention.start() - 40) : mention.start()]
+    words = _BRAIN_ACTIVE.search(before)
+    if words is None or "exclud" in before or "rule out" in before:
+        return False  # "... a brain MRI to exclude active brain metastases"
+    return negation(before[: words.start()]) is None
+
+
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Brain metastases required, excluded, or allowed when treated and stable; leptomeningeal."""
     mention = _BRAIN.search(text)
@@ -180,6 +219,8 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     metastatic_first = anchor.group(0).startswith(("metasta", "mets"))
     if "primary" in text[max(0, anchor.start() - 25) : anchor.start()] and not metastatic_first:
         return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
+    if "will be" in text and _PROCEDURE.search(text):
+        return  # "brain scans will be performed every 12 weeks in patients with brain metastases"
     cues = _Cues(
         text,
         quote,
@@ -187,6 +228,7 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         allowing=NOT_ALLOWED.search(text) is None and ALLOWING.search(text) is not None,
         stable=_BRAIN_STABLE.search(text) is not None,
         active=_BRAIN_ACTIVE.search(_BRAIN_STABLE.sub(" ", text)) is not None,
+        active_subject=mention is not None and _active_subject(text, mention),
     )
     if mention is not None:
         mode = polarity(text, anchor.start(), anchor.end(), kind)

@@ -193,6 +193,8 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     allowed" after it, makes it an allowance; "is not permitted" after it excludes.
     Cheap substring checks guard every pattern: most clauses contain none of these words.
     """
+    if "(" in text and _in_exception_brackets(text, start):
+        return "allow"  # "(with the exception of Gilbert's syndrome or liver metastases)"
     pre = pre_window(text, start)
     if _NOT_A_NEGATION_HINT.search(pre):
         pre = _NOT_A_NEGATION.sub(" ", pre)
@@ -235,6 +237,20 @@ _NO_QUALIFYING = re.compile(
     r"(?:progress\w*|response|relapse|recurrence|histolog\w*|cytolog\w*|confirm\w*|proven|measurable|"
     r"evaluable|evidence\s+of\s+(?:disease|progression)|written|informed|signed|consent)\b"
 )
+
+
+_EXCEPTION_OPENING = re.compile(
+    r"\(\s*(?:with\s+(?:the\s+)?exceptions?\s+of|except(?:\s+for)?|excluding|other\s+than|apart\s+from|"
+    r"unless|not\s+including|but\s+not)\b"
+)
+
+
+def _in_exception_brackets(text: str, start: int) -> bool:
+    """Whether the mention sits inside brackets that open with an exception word."""
+    opening = text.rfind("(", 0, start)
+    if opening == -1 or text.find(")", opening, start) != -1:
+        return False
+    return _EXCEPTION_OPENING.match(text, opening) is not None
 
 
 def _listed_as_no(text: str, start: int) -> bool:

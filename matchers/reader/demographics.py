@@ -92,16 +92,16 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
 
 #: Where a criterion speaks of age, and the numbers around it.
 _AGE_CONTEXT = re.compile(
-    r"\bage[ds]?\b|\byears?\s+(?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
+    r"\bage[ds]?\b|\byears?[\s-](?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
 )
 _AGE_RANGE = re.compile(r"(?<![\d.])(?P<lo>\d{2})\s*(?:-|to|and|through)\s*(?P<hi>\d{2,3})(?![\d.%])")
 _AGE_MIN = re.compile(
     r"(?:>=|=>|>|at\s+least|over|older\s+than|above|greater\s+than|more\s+than)\s*(?P<n>\d{2})(?![\d.%])|"
-    r"(?<![\d.])(?P<m>\d{2})\s*(?:years?|yrs?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:over|older|above)"
+    r"(?<![\d.])(?P<m>\d{2})\s*(?:years?|yrs?)?(?:[\s-]old)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:over|older|above)"
 )
 _AGE_MAX = re.compile(
     r"(?:<=|=<|<|at\s+most|younger\s+than|under|below|less\s+than|no\s+older\s+than)\s*(?P<n>\d{2,3})(?![\d.%])|"
-    r"(?<![\d.])(?P<m>\d{2,3})\s*(?:years?|yrs?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:younger|under|less)"
+    r"(?<![\d.])(?P<m>\d{2,3})\s*(?:years?|yrs?)?(?:[\s-]old)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:younger|under|less)"
 )
 #: Ages of something else near the age: how long ago, for how long, menopause definitions.
 _NOT_HER_AGE = re.compile(

@@ -270,20 +270,43 @@ def _read_ordinals(text: str, quote: str, kind: Source, out: Collector) -> bool:
     return found
 
 
+_AFTER_A_DRUG = re.compile(r"\b(?:after|following|subsequent\s+to|post)\b")
+
+
+def _plain_generic(mentions: list[tuple[int, int, str]]) -> bool:
+    """Whether a broad class ("chemotherapy") is named on its own, not as "taxane-based
+    chemotherapy" (a drug right before it qualifies it)."""
+    ends = [end for _, end, name in mentions if name not in GENERIC_CLASSES]
+    return any(
+        name in GENERIC_CLASSES and not any(0 <= start - end <= 20 for end in ends)
+        for start, _, name in mentions
+    )
+
+
 def _no_prior_for_advanced(
     text: str, match: re.Match[str], quote: str, kind: Source, out: Collector
 ) -> bool:
     """ "No prior chemotherapy for metastatic disease" (none), "received chemotherapy for
     advanced disease" (at least one); not a rule naming a specific drug or a washout."""
     mentions = drug_mentions(text[match.start() : match.end() + 40])
-    if any(name not in GENERIC_CLASSES and name != "immunotherapy" for _, _, name in mentions):
-        return False
+    names = {name for _, _, name in mentions} - {"immunotherapy"}
+    if names and not names & GENERIC_CLASSES:
+        return False  # "no prior taxane for metastatic disease": a drug rule, read as one
+    if names - GENERIC_CLASSES and _AFTER_A_DRUG.search(match.group(0)):
+        return False  # "hormonal therapy after treatment with a CDK4/6 inhibitor": an order of drugs
+    if names and not _plain_generic(mentions):
+        return False  # "no prior anthracycline-based chemotherapy": a drug rule too
     if any(match.start() - 40 <= w.start() <= match.end() + 40 for w in WASHOUT.finditer(text)):
         return False
     factor = _line_factor(re.split(r"\(|e\.g\.|such\s+as|including", match.group(0))[0])
     mode = polarity(text, match.start(), match.start() + 5, kind)
     if match.group(0).startswith(("not", "never")):  # "who have not received chemotherapy"
         mode = "exclude" if mode == "require" else "allow"
+    if names - GENERIC_CLASSES and mode != "exclude":
+        # "received prior trastuzumab or chemotherapy for MBC": either will do, a drug rule; but
+        # "no prior chemotherapy or targeted therapy for MBC" bans each: a chemotherapy line limit
+        # here, the targeted drugs read by the prior-therapy reader.
+        return False
     if mode == "exclude" and not EXCEPTION.search(text[match.start() : match.end()]):
         out.limit(factor, None, 0, quote, kind)
         return True

@@ -52,6 +52,11 @@ _FUTURE_CONTEXT = re.compile(
     r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
     r"to\s+be\s+(?:treated|given|administered)|intent(?:ion)?\s+to\s+treat|intended|planned\s+for)\b"
 )
+#: A criterion that opens with a plan: everything it names is to come, not history.
+_OPENING_PLAN = re.compile(
+    r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:is|are|must\s+be)\s+)?(?:planned|planning|"
+    r"scheduled|about)\s+to\s+(?:initiate|start|begin|receive|undergo)\b"
+)
 _NOT_A_PRIOR = re.compile(
     word_start_pattern(
         r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
@@ -237,8 +242,12 @@ _PRIOR_AFTER = re.compile(
 _WHICH_MUST = re.compile(r"\bone\s+of\s+which\b|\bwhich\s+must\b")
 
 
-def _is_history(kind: Source, pre: str, post: str, inherited: bool) -> bool:
-    """Whether the mention is about treatment already received, not one planned or current."""
+def _is_history(kind: Source, pre: str, post: str, inherited: bool, before: str = "") -> bool:
+    """Whether the mention is about treatment already received, not one planned or current.
+
+    ``before`` is the whole sentence before the mention: a plan that opens it ("Planned to start
+    first-line therapy with endocrine therapy plus a CDK4/6 inhibitor") reaches past the window.
+    """
     if inherited:
         return True
     named_as_history = (
@@ -246,7 +255,7 @@ def _is_history(kind: Source, pre: str, post: str, inherited: bool) -> bool:
     )
     if named_as_history is None:
         return False
-    future = last_match(_FUTURE_CONTEXT, pre)
+    future = last_match(_FUTURE_CONTEXT, pre) or _OPENING_PLAN.match(before)
     if future is None or _WHICH_MUST.search(pre):
         return True
     strong = last_match(_TITLE_HISTORY if kind == "title" else _STRONG_PRIOR, pre)
@@ -364,7 +373,7 @@ def read_prior_therapy(
         if _not_history(pre, post):
             continue
         inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
-        if not _is_history(kind, pre, post, inherited):
+        if not _is_history(kind, pre, post, inherited, text[:start]):
             continue
         mode = _mention_mode(text, kind, (start, end), post, previous if inherited else None)
         if _washout_only(sentence, index, pre, mode) or not _rule_applies(sentence, name, end, mode):
@@ -403,15 +412,29 @@ def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
 _SETTING_BEFORE = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
 )
-_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.e\.?|for\s+example)")
+_EXAMPLES_OPEN = re.compile(
+    r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.\s?e\.?|ie\b|for\s+example|examples?\b)"
+)
+
+
+#: A count of treatments ("0-1 prior treatment in the metastatic setting", "up to 2 lines of
+#: therapy"): a bracket after it lists what counts as one, not drugs it rules on.
+_TREATMENT_COUNT = re.compile(
+    r"\b(?:\d+|one|two|three)\s*(?:-|to|or)?\s*(?:\d+\s+)?(?:prior\s+|previous\s+)?(?:lines?|"
+    r"treatments?|therap\w*|regimens?)\b"
+)
 
 
 def _example_spans(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """Brackets of examples ("(e.g. ..."") that follow a therapy mention: they illustrate it."""
+    """Brackets of examples ("(e.g. ...") after a therapy mention, or after a count of treatments
+    ("0-1 prior treatment (ie: hormone, chemotherapy, targeted agents)"): they illustrate what was
+    named before them and set no rule of their own."""
     spans: list[tuple[int, int]] = []
     for match in _EXAMPLES_OPEN.finditer(text):
         begin = match.start()
-        if not any(0 <= begin - end <= 12 for _, end, _ in mentions):
+        if not any(0 <= begin - end <= 12 for _, end, _ in mentions) and not _TREATMENT_COUNT.search(
+            text, max(0, begin - 60), begin
+        ):
             continue
         close = text.find(")", begin)
         spans.append((begin, len(text) if close == -1 else close))
