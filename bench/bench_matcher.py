@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from data.models import Study  # noqa: E402
-from matchers.eligibility import ReadingCache  # noqa: E402
 from matchers.profile import PatientProfile  # noqa: E402
 from matchers.ranking import rank_trials  # noqa: E402
+from matchers.reading_cache import ReadingCache  # noqa: E402
 
 FIRST_TARGET_S = 0.5
 RERANK_TARGET_S = 0.05

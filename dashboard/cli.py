@@ -7,6 +7,7 @@ Bad arguments give one line on standard error and exit status 2 (the usual Unix 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -141,5 +142,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def run() -> None:
+    """The console script: run the command, flush what it printed, and leave without the
+    interpreter's teardown (freeing every object one by one took longer than matching 1,000
+    trials; the operating system frees the memory at once)."""
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader closed the pipe, or stderr was closed
+        pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

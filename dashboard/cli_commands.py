@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dashboard.cli_errors import PROFILE_OPTIONS, CommandFailed, UsageError
+from data.ctgov_cache import open_readings_store
 from data.ctgov_client import CtgovClient, SearchResult
 from data.ctgov_import import StudyFile, read_study_file
 from data.errors import CtgovError, SettingError, StudyFileError, StudyNotFound
@@ -23,10 +24,10 @@ from data.knowledge import load_knowledge
 from data.models import Study, canonical_nct
 from data.resources import load_resources
 from matchers.guidance_text import format_guidance_text, format_symptoms_text
-from matchers.packet import build_packet, packet_to_markdown, packet_trials_csv
-from matchers.packet_pdf import packet_to_pdf
+from matchers.packet import Packet, build_packet, packet_to_markdown, packet_trials_csv
 from matchers.profile import PatientProfile, ProfileError, parse_list, profile_from_mapping
 from matchers.ranking import match_to_dict, rank_trials
+from matchers.reading_cache import ReadingCache
 from matchers.resources import match_resources
 from matchers.safe_text import one_line
 from matchers.selection import guidance_to_dict, select_guidance
@@ -160,10 +161,15 @@ def _candidates(
     return _Candidates(studies, (read.note,) if read.note else ())
 
 
+def _reading_cache() -> ReadingCache:
+    """Readings stored in the cache folder, so a second run reads no criteria again."""
+    return ReadingCache(store=open_readings_store())
+
+
 def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:
     origin = _origin(profile)
     found = _candidates(args, profile, origin)
-    matches = rank_trials(profile, found.studies, origin)
+    matches = rank_trials(profile, found.studies, origin, cache=_reading_cache())
     if args.json:
         for note in found.notes:
             _say(note)
@@ -224,7 +230,7 @@ def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
     missing = sorted(set(wanted) - {s.nct_id for s in studies})
     if missing:
         raise UsageError(f"--trials: not found: {', '.join(missing)}")
-    matches = rank_trials(profile, studies, _origin(profile))
+    matches = rank_trials(profile, studies, _origin(profile), cache=_reading_cache())
     needs = parse_list(args.needs)
     try:
         resources = match_resources(profile, load_resources(), needs=needs)
@@ -241,7 +247,7 @@ def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
     )
     suffix = args.out.suffix.lower()
     renderers = {
-        ".pdf": lambda: packet_to_pdf(packet, page_format="Letter"),
+        ".pdf": lambda: _pdf(packet),
         ".md": lambda: packet_to_markdown(packet).encode("utf-8"),
         ".csv": lambda: packet_trials_csv(packet).encode("utf-8"),
     }
@@ -253,3 +259,11 @@ def _packet(args: argparse.Namespace, profile: PatientProfile) -> int:
         raise CommandFailed(f"could not write {args.out}: {error.strerror}") from None
     print(f"Wrote {args.out}")
     return 0
+
+
+def _pdf(packet: Packet) -> bytes:
+    """The packet as a US Letter PDF; fpdf is imported only when a PDF is asked for (it is a fifth
+    of the start-up time of every command otherwise)."""
+    from matchers.packet_pdf import packet_to_pdf
+
+    return packet_to_pdf(packet, page_format="Letter")

@@ -15,7 +15,6 @@ from dashboard import components, guide, state, trial_data
 from data.errors import CtgovError
 from data.resources import load_resources
 from matchers.packet import Packet, build_packet, packet_to_markdown, packet_trials_csv
-from matchers.packet_pdf import packet_to_pdf
 from matchers.profile import PatientProfile
 from matchers.resources import match_resources
 from matchers.shortlist import (
@@ -102,7 +101,7 @@ def render(profile: PatientProfile | None) -> None:
         build = _packet_builder(profile)
         st.download_button(
             "Download packet (PDF)",
-            data=lambda: packet_to_pdf(build(), page_format="Letter"),
+            data=lambda: _pdf(build()),
             file_name="mbc-appointment-packet.pdf",
             mime="application/pdf",
             icon="📄",
@@ -129,3 +128,11 @@ def render(profile: PatientProfile | None) -> None:
             width="stretch",
             disabled=starred == 0,
         )
+
+
+def _pdf(packet: Packet) -> bytes:
+    """The packet as a US Letter PDF; fpdf is imported only when a PDF is asked for (it is a fifth
+    of the start-up time of every command otherwise)."""
+    from matchers.packet_pdf import packet_to_pdf
+
+    return packet_to_pdf(packet, page_format="Letter")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from data.ctgov_cache import open_readings_store
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
 from data.ctgov_import import read_study_bytes
 from data.ctgov_lookup import fetch_studies_by_id
@@ -22,9 +23,9 @@ from data.errors import ApiUnavailable, CtgovError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
 from data.shared_searches import SharedSearches, StillWaiting
-from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
+from matchers.reading_cache import ReadingCache
 from matchers.safe_text import age_words
 from matchers.shortlist import KeptStudy, keep_records, shortlist_records, trial_data_note
 from matchers.trial_query import build_search, keep_statuses, keep_within, statuses_to_keep
@@ -60,7 +61,9 @@ def client() -> CtgovClient:
 
 @st.cache_resource(show_spinner=False)
 def reading_cache() -> ReadingCache:
-    return ReadingCache()
+    """One per server process, over the readings stored in the cache folder (shared by every
+    process on the machine, and kept across restarts)."""
+    return ReadingCache(store=open_readings_store())
 
 
 @st.cache_resource(show_spinner=False)

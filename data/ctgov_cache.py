@@ -43,6 +43,7 @@ from data.settings import (
     CACHE_FILE_NAME,
     LEGACY_CACHE_FILE_NAME,
     LOCK_WAIT_S,
+    READINGS_FILE_NAME,
 )
 
 log = logging.getLogger(__name__)
@@ -110,12 +111,12 @@ class _BoundedSQLiteDict(SQLiteDict):
     the file aside.
     """
 
-    def __init__(self, path: Path, lock_wait: float) -> None:
+    def __init__(self, path: Path, lock_wait: float, table: str = TABLE, serializer: Any = None) -> None:
         self.lock_wait = lock_wait
         super().__init__(
             path,
-            table_name=TABLE,
-            serializer=_SERIALIZER,
+            table_name=table,
+            serializer=serializer,
             timeout=lock_wait,
             busy_timeout=int(lock_wait * 1000),
         )
@@ -170,63 +171,39 @@ def _saved(record: Any) -> SavedAnswer | None:
     return SavedAnswer(body, fetched_at)
 
 
-class AnswerCache:
-    """Saved answers in ``directory``; every method returns quietly whatever the file's state.
+class StoreFile:
+    """One SQLite file of requests-cache's store (one table) that can never stop or hurt a search.
+
+    Every method returns quietly whatever the file's state: a damaged, foreign, unreadable or
+    locked file is set aside (renamed next to itself, with a one-line notice) and a new one
+    started; if even that fails, the store is given up and reads find nothing.
 
     Args:
-        directory: the cache folder (created if missing; ``OSError`` if that is impossible).
-        expiry: how long an answer counts as fresh.
+        path: the file (its folder is created if missing; ``OSError`` if that is impossible).
+        table: the table of key and value.
+        serializer: requests-cache's serializer of the values (``None``: values are bytes).
         lock_wait: longest wait for a lock held by another program.
     """
 
-    def __init__(self, directory: Path, expiry: timedelta, *, lock_wait: float = LOCK_WAIT_S) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.directory = directory
-        self.path = directory / CACHE_FILE_NAME
-        self.expiry = expiry
+    def __init__(
+        self, path: Path, table: str, serializer: Any = None, *, lock_wait: float = LOCK_WAIT_S
+    ) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.table = table
+        self.serializer = serializer
         self.lock_wait = lock_wait
         self.usable = True
         self._notices: list[str] = []
         self._lock = threading.Lock()
         self._generation = 0
         self._store: _BoundedSQLiteDict | None = None
-        self._remove_legacy_file()
-        self._run(lambda store: None, write=False)
+        self.run(lambda store: None, write=False)
 
-    # -- public operations ----------------------------------------------------------------------
-
-    def get(self, key: str) -> SavedAnswer | None:
-        """The saved answer for ``key``, fresh or not, or ``None``."""
-        record = self._run(lambda store: _read(store, key), write=False)
-        if record is _UNREADABLE:
-            self.forget(key)
-            return None
-        saved = _saved(record) if record is not None else None
-        if record is not None and saved is None:
-            self.forget(key)
-        return saved
-
-    def is_fresh(self, saved: SavedAnswer, now: datetime) -> bool:
-        return saved.age(now) < self.expiry
-
-    def save(self, key: str, body: bytes, fetched_at: datetime) -> None:
-        """Keep a checked answer (replacing the one saved before)."""
-
-        def write(store: _BoundedSQLiteDict) -> bool:
-            store[key] = _record(body, fetched_at)
-            return True
-
-        generation = self._generation
-        if self._run(write, write=True) is None and generation != self._generation and self.usable:
-            self._run(write, write=True)  # the old file was set aside: save into the new one
-
-    def forget(self, key: str) -> None:
-        """Drop a saved answer that turned out to be unreadable."""
-        self._run(lambda store: _delete(store, [key]), write=True)
-
-    def clear(self) -> None:
-        """Forget every saved answer."""
-        self._run(lambda store: _delete(store, list(store)), write=True)
+    @property
+    def generation(self) -> int:
+        """How many times the file was set aside (a write may need to be made again)."""
+        return self._generation
 
     def take_notices(self) -> list[str]:
         """One-line notices about the file (set aside, given up) not yet shown; each shown once."""
@@ -234,42 +211,7 @@ class AnswerCache:
             notices, self._notices = self._notices, []
         return notices
 
-    # -- machinery ------------------------------------------------------------------------------
-
-    def _remove_legacy_file(self) -> None:
-        legacy = self.directory / LEGACY_CACHE_FILE_NAME
-        try:
-            if legacy.is_file():
-                legacy.unlink()
-        except OSError as exc:
-            log.debug("could not remove the old cache file: %s", type(exc).__name__)
-
-    def _check_file(self) -> None:
-        """Refuse a file this app did not make before requests-cache alters it (it adds columns)."""
-        if os.path.lexists(self.path) and not self.path.is_file():
-            raise CacheUnusable("unable to open: not a file")
-        con = sqlite3.connect(self.path, timeout=self.lock_wait, isolation_level=None)
-        try:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if version == 0 and not tables:
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                return
-            columns = [row[1] for row in con.execute(f"PRAGMA table_info({TABLE})")]
-            if version != SCHEMA_VERSION or columns != _COLUMNS:
-                raise CacheUnusable("schema: it was not made by this app")
-            if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise CacheUnusable("malformed")
-        finally:
-            con.close()
-
-    def _open(self) -> _BoundedSQLiteDict:
-        if self._store is None:
-            self._check_file()
-            self._store = _BoundedSQLiteDict(self.path, self.lock_wait)
-        return self._store
-
-    def _run(self, operation: Callable[[_BoundedSQLiteDict], T], *, write: bool) -> T | None:
+    def run(self, operation: Callable[[_BoundedSQLiteDict], T], *, write: bool) -> T | None:
         """Run one operation on the store; any failure of the file sets it aside."""
         if not self.usable:
             return None
@@ -282,6 +224,35 @@ class AnswerCache:
             log.debug("cache file unusable (%s): %s", "write" if write else "read", type(exc).__name__)
             self._set_aside(generation, _reason(exc))
             return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _check_file(self) -> None:
+        """Refuse a file this app did not make before requests-cache alters it (it adds columns)."""
+        if os.path.lexists(self.path) and not self.path.is_file():
+            raise CacheUnusable("unable to open: not a file")
+        con = sqlite3.connect(self.path, timeout=self.lock_wait, isolation_level=None)
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if version == 0 and not tables:
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                return
+            columns = [row[1] for row in con.execute(f"PRAGMA table_info({self.table})")]
+            if version != SCHEMA_VERSION or columns != _COLUMNS:
+                raise CacheUnusable("schema: it was not made by this app")
+            if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise CacheUnusable("malformed")
+        finally:
+            con.close()
+
+    def _open(self) -> _BoundedSQLiteDict:
+        if self._store is None:
+            self._check_file()
+            self._store = _BoundedSQLiteDict(self.path, self.lock_wait, self.table, self.serializer)
+        return self._store
 
     def _close(self) -> None:
         if self._store is not None:
@@ -330,6 +301,119 @@ class AnswerCache:
                 f"The file of saved search results ({self.path}) could not be used ({reason}); "
                 f"it was set aside as {aside.name} and a new one was started. Searches go on."
             )
+
+
+class AnswerCache:
+    """Saved answers in ``directory``; every method returns quietly whatever the file's state.
+
+    Args:
+        directory: the cache folder (created if missing; ``OSError`` if that is impossible).
+        expiry: how long an answer counts as fresh.
+        lock_wait: longest wait for a lock held by another program.
+    """
+
+    def __init__(self, directory: Path, expiry: timedelta, *, lock_wait: float = LOCK_WAIT_S) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.path = directory / CACHE_FILE_NAME
+        self.expiry = expiry
+        self._remove_legacy_file()
+        self.file = StoreFile(self.path, TABLE, _SERIALIZER, lock_wait=lock_wait)
+
+    @property
+    def usable(self) -> bool:
+        return self.file.usable
+
+    def get(self, key: str) -> SavedAnswer | None:
+        """The saved answer for ``key``, fresh or not, or ``None``."""
+        record = self.file.run(lambda store: _read(store, key), write=False)
+        if record is _UNREADABLE:
+            self.forget(key)
+            return None
+        saved = _saved(record) if record is not None else None
+        if record is not None and saved is None:
+            self.forget(key)
+        return saved
+
+    def is_fresh(self, saved: SavedAnswer, now: datetime) -> bool:
+        return saved.age(now) < self.expiry
+
+    def save(self, key: str, body: bytes, fetched_at: datetime) -> None:
+        """Keep a checked answer (replacing the one saved before)."""
+
+        def write(store: _BoundedSQLiteDict) -> bool:
+            store[key] = _record(body, fetched_at)
+            return True
+
+        generation = self.file.generation
+        if (
+            self.file.run(write, write=True) is None
+            and generation != self.file.generation
+            and self.file.usable
+        ):
+            self.file.run(write, write=True)  # the old file was set aside: save into the new one
+
+    def forget(self, key: str) -> None:
+        """Drop a saved answer that turned out to be unreadable."""
+        self.file.run(lambda store: _delete(store, [key]), write=True)
+
+    def clear(self) -> None:
+        """Forget every saved answer."""
+        self.file.run(lambda store: _delete(store, list(store)), write=True)
+
+    def take_notices(self) -> list[str]:
+        return self.file.take_notices()
+
+    def _remove_legacy_file(self) -> None:
+        legacy = self.directory / LEGACY_CACHE_FILE_NAME
+        try:
+            if legacy.is_file():
+                legacy.unlink()
+        except OSError as exc:
+            log.debug("could not remove the old cache file: %s", type(exc).__name__)
+
+
+class BlobFile:
+    """Values kept as bytes under text keys in a :class:`StoreFile` (the readings of trials).
+
+    Writes are batched in one transaction: a thousand readings cost one commit, not a thousand.
+    """
+
+    def __init__(self, path: Path, table: str, *, lock_wait: float = LOCK_WAIT_S) -> None:
+        self.file = StoreFile(path, table, None, lock_wait=lock_wait)
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        def read(store: _BoundedSQLiteDict) -> dict[str, bytes]:
+            found: dict[str, bytes] = {}
+            for key in keys:
+                value = store.get(key)
+                if isinstance(value, bytes):
+                    found[key] = value
+            return found
+
+        return self.file.run(read, write=False) or {}
+
+    def put_many(self, values: dict[str, bytes]) -> None:
+        def write(store: _BoundedSQLiteDict) -> None:
+            with store.bulk_commit():
+                for key, value in values.items():
+                    store[key] = value
+
+        if values:
+            self.file.run(write, write=True)
+
+    def take_notices(self) -> list[str]:
+        return self.file.take_notices()
+
+
+def open_readings_store(cache_dir: str | Path | None = None) -> BlobFile | None:
+    """The stored readings of trials in the cache folder, or ``None`` when no folder can be made
+    (readings are then kept in memory only)."""
+    try:
+        return BlobFile(resolve_cache_dir(cache_dir) / READINGS_FILE_NAME, "readings")
+    except OSError as exc:
+        log.debug("no readings store: %s", type(exc).__name__)
+        return None
 
 
 #: A stored value that could not be turned back into a record (not JSON, not a record's shape).

@@ -40,6 +40,8 @@ CACHE_FILE_NAME = "ctgov_answers.sqlite"
 """Saved answers, as JSON text in SQLite (never pickled objects)."""
 
 LEGACY_CACHE_FILE_NAME = "ctgov_http_cache.sqlite"
+#: The file of stored readings of trials' criteria, beside the saved answers.
+READINGS_FILE_NAME = "trial_readings.sqlite"
 """The pickle-based file of earlier versions; removed when found, never read."""
 CACHE_EXPIRY = timedelta(hours=24)
 """The registry is updated daily, so a day-old answer is as fresh as the data behind it."""

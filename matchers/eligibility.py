@@ -7,8 +7,6 @@ re-used when the patient changes a detail; matching a profile against a reading 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from data.models import Study
@@ -47,9 +45,6 @@ from matchers.trial_labels import (
     read_label_cues,
     read_labels,
 )
-
-#: How many readings the default cache keeps (a search returns at most a few thousand studies).
-DEFAULT_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,74 +271,3 @@ def _subset(collector: Collector, leaf: str) -> Collector:
         unread=[u for u in collector.unread if applies(u.parts, leaf)],
         receptors=[r for r in collector.receptors if applies(r.parts, leaf)],
     )
-
-
-CacheKey = tuple[str, str, int]
-
-
-class ReadingCache:
-    """A bounded, thread-safe LRU of readings keyed by study, version and text.
-
-    The text hash guards against a record edited without a new version date. Streamlit serves
-    several sessions from threads, hence the lock.
-    """
-
-    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[CacheKey, TrialReading] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    @staticmethod
-    def key(study: Study) -> CacheKey:
-        text_hash = hash(
-            (
-                study.eligibility_criteria,
-                study.brief_title,
-                study.official_title,
-                study.conditions,
-                study.keywords,
-                study.healthy_volunteers,
-            )
-        )
-        return (study.nct_id, study.version, text_hash)
-
-    def get(self, study: Study) -> TrialReading:
-        """The cached reading of ``study``, reading it on first use."""
-        key = self.key(study)
-        with self._lock:
-            reading = self._data.get(key)
-            if reading is not None:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return reading
-        reading = read_trial_uncached(study)
-        with self._lock:
-            self.misses += 1
-            self._data[key] = reading
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-        return reading
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self.hits = self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
-DEFAULT_CACHE = ReadingCache()
-
-
-def read_trial(study: Study, *, cache: ReadingCache | None = None) -> TrialReading:
-    """Read a study, re-using the reading of the same study version when it was read before.
-
-    Args:
-        study: a normalized study record.
-        cache: where readings are kept; the module's bounded default cache when omitted.
-    """
-    return (cache if cache is not None else DEFAULT_CACHE).get(study)

@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from data.models import Study
-from matchers.eligibility import ReadingCache, read_trial
 from matchers.profile import PatientProfile
+from matchers.reading_cache import DEFAULT_CACHE, ReadingCache
 from matchers.verdict import VERDICT_RANK, TrialMatch, judge
 
 #: Nearest-site distance bands (miles): with a ZIP code, a trial in a nearer band ranks first.
@@ -75,9 +75,11 @@ def rank_trials(
     reading.
     """
     has_origin = origin is not None
+    studies = list(studies)
+    readings = (cache if cache is not None else DEFAULT_CACHE).get_many(studies)
     keyed = []
-    for study in studies:
-        match = judge(profile, read_trial(study, cache=cache), study, origin)
+    for study, reading in zip(studies, readings, strict=True):
+        match = judge(profile, reading, study, origin)
         keyed.append((order_key(study, match, has_origin=has_origin), match))
     keyed.sort(key=lambda pair: (-pair[0], pair[1].nct_id))
     return [

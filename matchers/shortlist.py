@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from data.models import STUDY_URL_TEMPLATE, Contact, Study
-from matchers.eligibility import ReadingCache
 from matchers.packet import PacketTrial
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
+from matchers.reading_cache import ReadingCache
 from matchers.trial_places import nearest_site_words, where_it_runs
 from matchers.verdict import VERDICT_LABELS, TrialMatch
 

@@ -36,6 +36,12 @@ def fixture_studies() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's own cache folder (saved answers, stored readings)."""
+    monkeypatch.setenv("MBC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> Iterator[None]:
     """streamlit/streamlit#9139: cached values outlive an AppTest within one pytest process."""
     yield

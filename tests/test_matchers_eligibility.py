@@ -10,13 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.models import Study
-from matchers.eligibility import ReadingCache, TrialReading, read_trial, read_trial_uncached
+from matchers.eligibility import TrialReading, read_trial_uncached
 from matchers.findings import (
     HER2_NEGATIVE_CELLS,
     HER2_POSITIVE_CELLS,
     HR_POS_HER2_NEG,
     TRIPLE_NEGATIVE_CELLS,
 )
+from matchers.reading_cache import ReadingCache, read_trial
 
 
 def make_study(

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.models import Study
-from matchers.eligibility import ReadingCache
 from matchers.profile import PatientProfile
 from matchers.ranking import match_to_dict, rank_trials
+from matchers.reading_cache import ReadingCache
 from matchers.verdict import VERDICT_RANK
 
 BOSTON = (42.36, -71.06)
