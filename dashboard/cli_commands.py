@@ -163,7 +163,10 @@ def _candidates(
 
 def _reading_cache() -> ReadingCache:
     """Readings stored in the cache folder, so a second run reads no criteria again."""
-    return ReadingCache(store=open_readings_store())
+    try:
+        return ReadingCache(store=open_readings_store())
+    except SettingError as error:
+        raise UsageError(str(error)) from None
 
 
 def _trials(args: argparse.Namespace, profile: PatientProfile) -> int:

@@ -19,7 +19,7 @@ from data.ctgov_cache import open_readings_store
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
 from data.ctgov_import import read_study_bytes
 from data.ctgov_lookup import fetch_studies_by_id
-from data.errors import ApiUnavailable, CtgovError
+from data.errors import ApiUnavailable, CtgovError, SettingError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
 from data.shared_searches import SharedSearches, StillWaiting
@@ -63,7 +63,10 @@ def client() -> CtgovClient:
 def reading_cache() -> ReadingCache:
     """One per server process, over the readings stored in the cache folder (shared by every
     process on the machine, and kept across restarts)."""
-    return ReadingCache(store=open_readings_store())
+    try:
+        return ReadingCache(store=open_readings_store())
+    except SettingError:  # the trials page names the bad setting, from the client
+        return ReadingCache()
 
 
 @st.cache_resource(show_spinner=False)

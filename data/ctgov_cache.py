@@ -28,10 +28,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import platformdirs
 from requests.structures import CaseInsensitiveDict
+from requests_cache.backends.base import BaseStorage
 from requests_cache.backends.sqlite import SQLiteDict
 from requests_cache.models.request import CachedRequest
 from requests_cache.models.response import CachedResponse
@@ -44,7 +45,14 @@ from data.settings import (
     LEGACY_CACHE_FILE_NAME,
     LOCK_WAIT_S,
     READINGS_FILE_NAME,
+    cache_url_from_env,
 )
+
+if TYPE_CHECKING:
+    from data.shared_cache import SharedStore
+
+#: requests-cache's store of one table or collection (SQLite or Redis), keyed by text.
+Store = BaseStorage[str, Any]
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +219,7 @@ class StoreFile:
             notices, self._notices = self._notices, []
         return notices
 
-    def run(self, operation: Callable[[_BoundedSQLiteDict], T], *, write: bool) -> T | None:
+    def run(self, operation: Callable[[Store], T], *, write: bool) -> T | None:
         """Run one operation on the store; any failure of the file sets it aside."""
         if not self.usable:
             return None
@@ -303,6 +311,18 @@ class StoreFile:
             )
 
 
+def open_store(path: Path, table: str, serializer: Any, lock_wait: float) -> StoreFile | SharedStore:
+    """The shared cache named by ``MBC_CACHE_URL`` (falling back to the file), else the file."""
+    url = cache_url_from_env()
+    if url is None:
+        return StoreFile(path, table, serializer, lock_wait=lock_wait)
+    from data.shared_cache import SharedStore  # the Redis client only where a clinic uses it
+
+    return SharedStore(
+        url, table, serializer, lambda: StoreFile(path, table, serializer, lock_wait=lock_wait)
+    )
+
+
 class AnswerCache:
     """Saved answers in ``directory``; every method returns quietly whatever the file's state.
 
@@ -318,7 +338,7 @@ class AnswerCache:
         self.path = directory / CACHE_FILE_NAME
         self.expiry = expiry
         self._remove_legacy_file()
-        self.file = StoreFile(self.path, TABLE, _SERIALIZER, lock_wait=lock_wait)
+        self.file = open_store(self.path, TABLE, _SERIALIZER, lock_wait)
 
     @property
     def usable(self) -> bool:
@@ -341,7 +361,7 @@ class AnswerCache:
     def save(self, key: str, body: bytes, fetched_at: datetime) -> None:
         """Keep a checked answer (replacing the one saved before)."""
 
-        def write(store: _BoundedSQLiteDict) -> bool:
+        def write(store: Store) -> bool:
             store[key] = _record(body, fetched_at)
             return True
 
@@ -380,10 +400,11 @@ class BlobFile:
     """
 
     def __init__(self, path: Path, table: str, *, lock_wait: float = LOCK_WAIT_S) -> None:
-        self.file = StoreFile(path, table, None, lock_wait=lock_wait)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open_store(path, table, None, lock_wait)
 
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
-        def read(store: _BoundedSQLiteDict) -> dict[str, bytes]:
+        def read(store: Store) -> dict[str, bytes]:
             found: dict[str, bytes] = {}
             for key in keys:
                 value = store.get(key)
@@ -394,8 +415,12 @@ class BlobFile:
         return self.file.run(read, write=False) or {}
 
     def put_many(self, values: dict[str, bytes]) -> None:
-        def write(store: _BoundedSQLiteDict) -> None:
-            with store.bulk_commit():
+        def write(store: Store) -> None:
+            if isinstance(store, SQLiteDict):
+                with store.bulk_commit():  # one transaction for the whole batch
+                    for key, value in values.items():
+                        store[key] = value
+            else:
                 for key, value in values.items():
                     store[key] = value
 
@@ -420,15 +445,25 @@ def open_readings_store(cache_dir: str | Path | None = None) -> BlobFile | None:
 _UNREADABLE = object()
 
 
-def _read(store: _BoundedSQLiteDict, key: str) -> Any:
+def _read(store: Store, key: str) -> Any:
     """The record stored under ``key``; a value that cannot be read is data, never a crash."""
+    failures: tuple[type[BaseException], ...] = (sqlite3.Error, *_server_errors())
     try:
         return store.get(key)
-    except sqlite3.Error:
+    except failures:
         raise
     except Exception:  # a stored value is untrusted: cattrs raises many kinds of error
         return _UNREADABLE
 
 
-def _delete(store: _BoundedSQLiteDict, keys: list[str]) -> None:
-    store.bulk_delete(keys=keys)  # type: ignore[no-untyped-call]
+def _server_errors() -> tuple[type[BaseException], ...]:
+    """A shared cache's failures, which must reach its fallback (empty without one in use)."""
+    if cache_url_from_env() is None:
+        return ()
+    from data.shared_cache import SHARED_CACHE_ERRORS
+
+    return SHARED_CACHE_ERRORS
+
+
+def _delete(store: Store, keys: list[str]) -> None:
+    store.bulk_delete(keys=keys)

@@ -110,6 +110,37 @@ def base_url_from_env() -> str:
     return raw
 
 
+CACHE_URL_ENV = "MBC_CACHE_URL"
+"""A Redis server shared by several dashboard processes (``redis://host:6379/0``)."""
+SHARED_CACHE_TIMEOUT_S = 2.0
+"""Longest wait for the shared cache: past it, the process uses its own cache file instead."""
+
+
+def cache_url_from_env() -> str | None:
+    """The shared cache's address: ``MBC_CACHE_URL`` when set (redis://, rediss:// or unix://)."""
+    raw = os.environ.get(CACHE_URL_ENV, "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.netloc or parts.path):
+        shown = raw if len(raw) <= 60 else raw[:59] + "…"
+        raise SettingError(
+            f"The setting {CACHE_URL_ENV} is '{shown}', which is not a Redis address such as "
+            "redis://host:6379/0. Correct it, or remove it to keep saved results on this computer."
+        )
+    return raw
+
+
+def shown_address(url: str) -> str:
+    """A cache address as notices show it: host and port only, never a password."""
+    parts = urlsplit(url)
+    return (
+        parts.hostname + (f":{parts.port}" if parts.port else "")
+        if parts.hostname
+        else url.split("?")[0]
+    )
+
+
 CONNECT_TIMEOUT_S = 5.0
 """Seconds to wait for a connection; requests has no default and would wait forever."""
 
