@@ -11,7 +11,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -187,8 +186,10 @@ def sites_map(
 
 
 def chart(matches: Sequence[TrialMatch]) -> None:
+    """Trials by verdict and phase; altair is imported here, the one place it is drawn."""
     if not matches:
         return
+    import altair as alt
     st.subheader("All trials found, by verdict and phase")
     counts = Counter((m.verdict, m.phase) for m in matches)
     frame = pd.DataFrame(
