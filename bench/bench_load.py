@@ -264,6 +264,7 @@ class Result:
     browser_rss: float = 0.0
     registry_requests: int = 0
     spread: str = ""
+    load: float = 0.0
 
 
 def measure(setup: str, count: int, standin: Standin, options: argparse.Namespace, work: Path) -> Result:
@@ -300,6 +301,7 @@ def measure(setup: str, count: int, standin: Standin, options: argparse.Namespac
         result.peak_mb = [status_mb(d.pid, "VmHWM") for d in dashboards]
         result.open_mb = [status_mb(d.pid, "VmRSS") for d in dashboards]
         result.registry_requests = standin.request_count() - requests_before
+        result.load = os.getloadavg()[0]
     sessions: list[Session] = run["sessions"]
     result.times = [s.seconds for s in sessions if s.seconds is not None]
     result.failed = sum(1 for s in sessions if s.seconds is None)
@@ -330,7 +332,7 @@ def report(results: Sequence[Result]) -> None:
     print(
         f"\n{'setup':6}{'N':>4}{'ok':>4}  {'results s: median':>17}{'p90':>6}{'max':>6}"
         f"{'all in':>8}  {'server CPU s (each)':>20}  {'peak MB (each)':>15}  "
-        f"{'MB open (each)':>15}  {'browser CPU s':>13}  {'split':>6}  {'registry':>8}"
+        f"{'MB open (each)':>15}  {'browser CPU s':>13}  {'split':>6}  {'registry':>8}  {'load':>5}"
     )
     for r in results:
         if r.times:
@@ -341,9 +343,14 @@ def report(results: Sequence[Result]) -> None:
             f"{r.setup:6}{r.sessions:>4}{len(r.times):>4}  {times}{r.wall:8.1f}  "
             f"{_each(r.server_cpu, '.1f'):>20}  {_each(r.peak_mb, '.0f'):>15}  "
             f"{_each(r.open_mb, '.0f'):>15}  {r.browser_cpu:13.1f}  {r.spread or '—':>6}  "
-            f"{r.registry_requests:>8}"
+            f"{r.registry_requests:>8}  {r.load:5.1f}"
         )
     by_key = {(r.setup, r.sessions): r for r in results}
+    print(
+        "\nresults: seconds from opening the link to the trials checked; all in: until the last"
+        " session had them;\nsplit: sessions per process; registry: requests that reached the"
+        " stand-in; load: the machine's 1-minute load average at the end (other programs count)."
+    )
     print("\nRatios (median time to results; lower is better):")
     for r in results:
         base = by_key.get(("one", r.sessions))
