@@ -19,7 +19,9 @@ realistic load give a file of real records (JSON Lines), e.g. the breast-cancer 
 shared folder (``ctgov/corpus/breast_corpus.jsonl``). Each setup starts fresh processes with
 empty caches, then opens the page once per process (``--cold`` skips this) so that, as in a
 clinic that has been running a while, the registry's answer is saved and Python has loaded the
-app; then the N sessions start. ``--cache-url`` hands ``MBC_CACHE_URL`` to the dashboards.
+app; then the N sessions start. ``--vary`` gives each session one of 18 profiles (drawn with a
+fixed seed) instead of the one link, so the processes also judge the trials for new answers.
+``--cache-url`` hands ``MBC_CACHE_URL`` to the dashboards.
 
 The machine's CPUs are shared by the browsers and the servers: compare setups within one run
 (the ratios), not with another machine. Run from the repository root::
@@ -33,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -66,6 +69,13 @@ DEFAULT_LINK = "subtype=hr-positive&sites=bone,liver"
 RESULTS = re.compile(r"Checked [\d,]+ trials? against your answers")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SETUPS = ("one", "two", "proxy")
+#: With --vary, each session opens one of these (18 people with different answers).
+SITE_SETS = ("bone", "bone,liver", "lung", "liver,lung", "lymph-nodes", "bone,lung,liver")
+VARIED_LINKS = tuple(
+    f"subtype={subtype}&sites={sites}"
+    for sites in SITE_SETS
+    for subtype in ("hr-positive", "her2-positive", "triple-negative")
+)
 
 
 # --- processes: CPU time and memory from /proc ------------------------------------------------
@@ -187,6 +197,7 @@ class Session:
     seconds: float | None = None
     problem: str = ""
     server: str = ""
+    checked: str = ""
 
 
 async def open_trials(browser: Any, session: Session, timeout_s: float, keep: list[Any]) -> None:
@@ -197,8 +208,11 @@ async def open_trials(browser: Any, session: Session, timeout_s: float, keep: li
     started = time.perf_counter()
     try:
         await page.goto(session.url, wait_until="commit", timeout=timeout_s * 1000)
-        await page.get_by_text(RESULTS).wait_for(timeout=timeout_s * 1000)
+        shown = page.get_by_text(RESULTS)
+        await shown.wait_for(timeout=timeout_s * 1000)
         session.seconds = time.perf_counter() - started
+        said = RESULTS.search(await shown.first.inner_text())
+        session.checked = said[0] if said else ""
         cookies = await context.cookies()
         session.server = next((c["value"] for c in cookies if c["name"] == "MBC_SERVER"), "")
     except Exception as error:  # a timeout or a crashed page: counted, the run goes on
@@ -265,6 +279,7 @@ class Result:
     registry_requests: int = 0
     spread: str = ""
     load: float = 0.0
+    checked: list[str] = field(default_factory=list)
 
 
 def measure(setup: str, count: int, standin: Standin, options: argparse.Namespace, work: Path) -> Result:
@@ -279,14 +294,18 @@ def measure(setup: str, count: int, standin: Standin, options: argparse.Namespac
             for i in range(processes)
         ]
         link = "/trials?" + options.link
+        # Profiles drawn with a fixed seed: the same for every setup, and not in step with the
+        # alternation between processes (which would give each process only half of them).
+        draw = random.Random(15)
+        links = ["/trials?" + draw.choice(VARIED_LINKS) if options.vary else link for _ in range(count)]
         if setup == "proxy":
             proxy = stack.enter_context(
                 running_proxy([d.port for d in dashboards], work / f"proxy-{count}")
             )
-            urls = [proxy.url + link] * count
+            urls = [proxy.url + links[i] for i in range(count)]
             warm = [] if options.cold else [proxy.url + link] * processes
         else:
-            urls = [dashboards[i % processes].url + link for i in range(count)]
+            urls = [dashboards[i % processes].url + links[i] for i in range(count)]
             warm = [] if options.cold else [d.url + link for d in dashboards]
 
         def snapshot() -> tuple[int, list[set[int]], list[float]]:
@@ -305,6 +324,7 @@ def measure(setup: str, count: int, standin: Standin, options: argparse.Namespac
     sessions: list[Session] = run["sessions"]
     result.times = [s.seconds for s in sessions if s.seconds is not None]
     result.failed = sum(1 for s in sessions if s.seconds is None)
+    result.checked = sorted({s.checked for s in sessions if s.checked})
     result.browser_cpu, result.browser_rss = run["browser_cpu"], run["browser_rss"]
     if setup == "proxy":
         result.spread = "/".join(str(sum(s.server == n for s in sessions)) for n in ("d1", "d2"))
@@ -345,6 +365,8 @@ def report(results: Sequence[Result]) -> None:
             f"{_each(r.open_mb, '.0f'):>15}  {r.browser_cpu:13.1f}  {r.spread or '—':>6}  "
             f"{r.registry_requests:>8}  {r.load:5.1f}"
         )
+    checked = sorted({text for r in results for text in r.checked})
+    print("The pages said: " + "; ".join(checked))
     by_key = {(r.setup, r.sessions): r for r in results}
     print(
         "\nresults: seconds from opening the link to the trials checked; all in: until the last"
@@ -368,6 +390,11 @@ def main() -> int:
     parser.add_argument("--link", default=DEFAULT_LINK, help=f"the shared link's query ({DEFAULT_LINK})")
     parser.add_argument("--timeout", type=float, default=600, help="seconds one session may wait")
     parser.add_argument("--cold", action="store_true", help="no warm-up session per process")
+    parser.add_argument(
+        "--vary",
+        action="store_true",
+        help=f"each session opens one of {len(VARIED_LINKS)} profiles instead of --link",
+    )
     parser.add_argument("--cache-url", default="", help="MBC_CACHE_URL for the dashboards")
     args = parser.parse_args()
     if not args.studies.is_file():
@@ -385,7 +412,8 @@ def main() -> int:
     counts = [int(n) for n in args.sessions.split(",") if n]
     print(
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; studies: {args.studies.name}; "
-        f"link: ?{args.link}; {'cold' if args.cold else 'warm (one visit per process first)'}"
+        f"link: {f'one of {len(VARIED_LINKS)} profiles' if args.vary else '?' + args.link}; "
+        f"{'cold' if args.cold else 'warm (one visit per process first)'}"
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="mbc-load-") as folder:
