@@ -5,7 +5,11 @@ that opens a shared link, ``/trials?subtype=hr-positive&sites=bone,liver`` by de
 until the page says how many trials it checked. All N start together. Reported for each setup and
 N: time to results (median, p90, max), sessions that failed, the CPU seconds each dashboard process
 used while the N sessions ran, each process's peak memory (VmHWM) and its memory with the N
-sessions open, the browser's CPU seconds, and the requests that reached the registry stand-in.
+sessions open, the clients' CPU seconds, and the requests that reached the registry stand-in.
+
+``--client ws`` opens the sessions in Streamlit's own websocket protocol instead, without a
+browser: the server runs the page and sends every element, but no page is drawn and no static
+file is served. On a small machine the browsers take most of the CPU; this shows the servers alone.
 
 Setups:
 
@@ -27,12 +31,14 @@ The machine's CPUs are shared by the browsers and the servers: compare setups wi
 (the ratios), not with another machine. Run from the repository root::
 
     python bench/bench_load.py [--studies FILE] [--sessions 10,25,50] [--setups one,two,proxy]
+        [--client browser|ws] [--vary] [--cold] [--cache-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -44,11 +50,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -67,6 +74,7 @@ DEFAULT_STUDIES = ROOT / "tests" / "fixtures" / "ctgov_breast_studies.json"
 STUDIES_ENV = "MBC_LOAD_STUDIES"
 DEFAULT_LINK = "subtype=hr-positive&sites=bone,liver"
 RESULTS = re.compile(r"Checked [\d,]+ trials? against your answers")
+RESULTS_BYTES = re.compile(RESULTS.pattern.encode())
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SETUPS = ("one", "two", "proxy")
 #: With --vary, each session opens one of these (18 people with different answers).
@@ -219,13 +227,90 @@ async def open_trials(browser: Any, session: Session, timeout_s: float, keep: li
         session.problem = type(error).__name__
 
 
-async def run_sessions(
-    urls: Sequence[str], timeout_s: float, warm: Sequence[str], snapshot: Callable[[], Any]
+async def open_trials_ws(session: Session, timeout_s: float, keep: list[Any]) -> None:
+    """One person, in Streamlit's own websocket protocol: ask for the page, wait for its results.
+
+    No browser: the server does the same work for the page (script run, every element sent) but
+    serves no static files, and no page is drawn. Timed until the run that showed the results ends.
+    """
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    parts = urlsplit(session.url)
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            socket = await websockets.connect(
+                f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+            )
+            keep.append(socket)
+            cookie = (socket.response.headers.get("set-cookie") if socket.response else None) or ""
+            session.server = next(iter(re.findall(r"MBC_SERVER=(\w+)", cookie)), "")
+            request = BackMsg()
+            request.rerun_script.query_string = parts.query
+            request.rerun_script.page_name = parts.path.strip("/")
+            await socket.send(request.SerializeToString())
+            while True:
+                raw = await socket.recv()
+                if isinstance(raw, str):
+                    continue
+                if not session.checked and (said := RESULTS_BYTES.search(raw)):
+                    session.checked = said[0].decode()
+                if session.checked:
+                    message = ForwardMsg()
+                    message.ParseFromString(raw)
+                    if message.WhichOneof("type") == "script_finished":
+                        session.seconds = time.perf_counter() - started
+                        return
+    except Exception as error:  # a timeout or a closed connection: counted, the run goes on
+        session.problem = type(error).__name__
+
+
+async def _sessions(
+    open_one: Callable[[Session, float, list[Any]], Awaitable[None]],
+    urls: Sequence[str],
+    timeout_s: float,
+    warm: Sequence[str],
+    snapshot: Callable[[], Any],
+    client_pids: Callable[[], set[int]],
 ) -> dict[str, Any]:
     """Warm each process up (one session each, in turn), then run every session at once.
 
     ``snapshot`` is called between the two, to read the servers' counters the sessions start from.
     """
+    warm_ones: list[Any] = []
+    for url in warm:
+        await open_one(Session(url), timeout_s, warm_ones)
+    for opened in warm_ones:
+        await opened.close()
+    before = snapshot()
+    clients = client_pids()
+    client_cpu = cpu_seconds(clients)
+    sessions = [Session(url) for url in urls]
+    opened_now: list[Any] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(open_one(s, timeout_s, opened_now) for s in sessions))
+    wall = time.perf_counter() - started
+    client_cpu = cpu_seconds(clients | client_pids()) - client_cpu
+    client_rss = sum(status_mb(pid, "VmRSS") for pid in client_pids())
+    for opened in opened_now:
+        await opened.close()
+    return {
+        "sessions": sessions,
+        "wall": wall,
+        "client_cpu": client_cpu,
+        "client_rss": client_rss,
+        "before": before,
+    }
+
+
+async def run_sessions(
+    client: str, urls: Sequence[str], timeout_s: float, warm: Sequence[str], snapshot: Callable[[], Any]
+) -> dict[str, Any]:
+    """The sessions in headless Chromium (``browser``) or over bare websockets (``ws``)."""
+    if client == "ws":
+        return await _sessions(open_trials_ws, urls, timeout_s, warm, snapshot, lambda: {os.getpid()})
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -233,32 +318,10 @@ async def run_sessions(
             executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
         )
         try:
-            warm_contexts: list[Any] = []
-            for url in warm:
-                await open_trials(browser, Session(url), timeout_s, warm_contexts)
-            for context in warm_contexts:
-                await context.close()
-            before = snapshot()
-            chromium = browser_pids()
-            browser_cpu = cpu_seconds(chromium)
-            sessions = [Session(url) for url in urls]
-            contexts: list[Any] = []
-            started = time.perf_counter()
-            await asyncio.gather(*(open_trials(browser, s, timeout_s, contexts) for s in sessions))
-            wall = time.perf_counter() - started
-            browser_cpu = cpu_seconds(chromium | browser_pids()) - browser_cpu
-            browser_rss = sum(status_mb(pid, "VmRSS") for pid in browser_pids())
-            for context in contexts:
-                await context.close()
+            opener = functools.partial(open_trials, browser)
+            return await _sessions(opener, urls, timeout_s, warm, snapshot, browser_pids)
         finally:
             await browser.close()
-    return {
-        "sessions": sessions,
-        "wall": wall,
-        "browser_cpu": browser_cpu,
-        "browser_rss": browser_rss,
-        "before": before,
-    }
 
 
 # --- one setup, one N ------------------------------------------------------------------------
@@ -274,8 +337,8 @@ class Result:
     server_cpu: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     open_mb: list[float] = field(default_factory=list)
-    browser_cpu: float = 0.0
-    browser_rss: float = 0.0
+    client_cpu: float = 0.0
+    client_rss: float = 0.0
     registry_requests: int = 0
     spread: str = ""
     load: float = 0.0
@@ -312,7 +375,7 @@ def measure(setup: str, count: int, standin: Standin, options: argparse.Namespac
             families = [family(d.pid) for d in dashboards]
             return standin.request_count(), families, [cpu_seconds(f) for f in families]
 
-        run = asyncio.run(run_sessions(urls, options.timeout, warm, snapshot))
+        run = asyncio.run(run_sessions(options.client, urls, options.timeout, warm, snapshot))
         requests_before, families, cpu_before = run["before"]
         families = [f | family(d.pid) for f, d in zip(families, dashboards, strict=True)]
         result = Result(setup, count, wall=run["wall"])
@@ -325,7 +388,7 @@ def measure(setup: str, count: int, standin: Standin, options: argparse.Namespac
     result.times = [s.seconds for s in sessions if s.seconds is not None]
     result.failed = sum(1 for s in sessions if s.seconds is None)
     result.checked = sorted({s.checked for s in sessions if s.checked})
-    result.browser_cpu, result.browser_rss = run["browser_cpu"], run["browser_rss"]
+    result.client_cpu, result.client_rss = run["client_cpu"], run["client_rss"]
     if setup == "proxy":
         result.spread = "/".join(str(sum(s.server == n for s in sessions)) for n in ("d1", "d2"))
     elif setup == "two":
@@ -352,7 +415,7 @@ def report(results: Sequence[Result]) -> None:
     print(
         f"\n{'setup':6}{'N':>4}{'ok':>4}  {'results s: median':>17}{'p90':>6}{'max':>6}"
         f"{'all in':>8}  {'server CPU s (each)':>20}  {'peak MB (each)':>15}  "
-        f"{'MB open (each)':>15}  {'browser CPU s':>13}  {'split':>6}  {'registry':>8}  {'load':>5}"
+        f"{'MB open (each)':>15}  {'client CPU s':>13}  {'split':>6}  {'registry':>8}  {'load':>5}"
     )
     for r in results:
         if r.times:
@@ -362,16 +425,17 @@ def report(results: Sequence[Result]) -> None:
         print(
             f"{r.setup:6}{r.sessions:>4}{len(r.times):>4}  {times}{r.wall:8.1f}  "
             f"{_each(r.server_cpu, '.1f'):>20}  {_each(r.peak_mb, '.0f'):>15}  "
-            f"{_each(r.open_mb, '.0f'):>15}  {r.browser_cpu:13.1f}  {r.spread or '—':>6}  "
+            f"{_each(r.open_mb, '.0f'):>15}  {r.client_cpu:13.1f}  {r.spread or '—':>6}  "
             f"{r.registry_requests:>8}  {r.load:5.1f}"
         )
     checked = sorted({text for r in results for text in r.checked})
     print("The pages said: " + "; ".join(checked))
     by_key = {(r.setup, r.sessions): r for r in results}
     print(
-        "\nresults: seconds from opening the link to the trials checked; all in: until the last"
-        " session had them;\nsplit: sessions per process; registry: requests that reached the"
-        " stand-in; load: the machine's 1-minute load average at the end (other programs count)."
+        "\nresults: seconds from opening the link to the trials checked (ws: to the end of that run);"
+        " all in: until the last session had them;\nclient CPU: Chromium's (browser) or this"
+        " bench's (ws); split: sessions per process; registry: requests that reached the stand-in;"
+        "\nload: the machine's 1-minute load average at the end (other programs count)."
     )
     print("\nRatios (median time to results; lower is better):")
     for r in results:
@@ -391,6 +455,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds one session may wait")
     parser.add_argument("--cold", action="store_true", help="no warm-up session per process")
     parser.add_argument(
+        "--client",
+        choices=("browser", "ws"),
+        default="browser",
+        help="headless Chromium (default), or Streamlit's websocket protocol without a browser",
+    )
+    parser.add_argument(
         "--vary",
         action="store_true",
         help=f"each session opens one of {len(VARIED_LINKS)} profiles instead of --link",
@@ -400,8 +470,8 @@ def main() -> int:
     if not args.studies.is_file():
         print(f"Skipped: no study file at {args.studies}; give --studies FILE or set {STUDIES_ENV}.")
         return 0
-    if problem := browser_problem():
-        print(f"Skipped: {problem}.")
+    if args.client == "browser" and (problem := browser_problem()):
+        print(f"Skipped: {problem} (--client ws needs no browser).")
         return 0
     setups = [s for s in args.setups.split(",") if s]
     if unknown := set(setups) - set(SETUPS):
@@ -413,7 +483,7 @@ def main() -> int:
     print(
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; studies: {args.studies.name}; "
         f"link: {f'one of {len(VARIED_LINKS)} profiles' if args.vary else '?' + args.link}; "
-        f"{'cold' if args.cold else 'warm (one visit per process first)'}"
+        f"{'cold' if args.cold else 'warm (one visit per process first)'}; client: {args.client}"
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="mbc-load-") as folder:
