@@ -242,7 +242,10 @@ async def open_trials_ws(session: Session, timeout_s: float, keep: list[Any]) ->
     try:
         async with asyncio.timeout(timeout_s):
             socket = await websockets.connect(
-                f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+                f"ws://{parts.netloc}/_stcore/stream",
+                subprotocols=["streamlit"],
+                max_size=None,
+                open_timeout=None,  # its own 10 s would end handshakes a busy server is still doing
             )
             keep.append(socket)
             cookie = (socket.response.headers.get("set-cookie") if socket.response else None) or ""
@@ -264,7 +267,7 @@ async def open_trials_ws(session: Session, timeout_s: float, keep: list[Any]) ->
                         session.seconds = time.perf_counter() - started
                         return
     except Exception as error:  # a timeout or a closed connection: counted, the run goes on
-        session.problem = type(error).__name__
+        session.problem = f"{type(error).__name__}: {str(error)[:60]}".rstrip(": ")
 
 
 async def _sessions(
