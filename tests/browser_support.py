@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +89,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     """Stop the server and anything it started: it leads its own process group."""
     if process.poll() is not None:
         return
@@ -112,11 +112,13 @@ def running_dashboard(
     *,
     extra_env: Mapping[str, str] | None = None,
     startup_timeout_s: float = STARTUP_TIMEOUT_S,
+    command: Sequence[str] | None = None,
 ) -> Iterator[Dashboard]:
     """Start the dashboard against ``base_url`` (the API stand-in), wait until it answers, stop it.
 
     The cache lives in ``work_dir/cache`` and the server's output in ``work_dir/streamlit.log``,
-    so a failing test can show why the app did not come up.
+    so a failing test can show why the app did not come up. ``command`` replaces the usual
+    ``streamlit run`` (``{port}`` in it is replaced by the port chosen), e.g. deploy/Dockerfile's.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -128,7 +130,7 @@ def running_dashboard(
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **(extra_env or {}),
     }
-    command = [
+    argv = [
         sys.executable,
         "-m",
         "streamlit",
@@ -143,10 +145,12 @@ def running_dashboard(
         "--browser.gatherUsageStats",
         "false",
     ]
+    if command is not None:
+        argv = [part.replace("{port}", str(port)) for part in command]
     log_path = work_dir / "streamlit.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     dashboard = Dashboard(process, port, log_path)
     try:
@@ -162,7 +166,7 @@ def running_dashboard(
             time.sleep(0.2)
         yield dashboard
     finally:
-        _stop(process)
+        stop_process_group(process)
 
 
 def launch_chromium(playwright: Any, user_data_dir: Path, **context_options: Any) -> Any:
