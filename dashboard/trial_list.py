@@ -190,6 +190,7 @@ def chart(matches: Sequence[TrialMatch]) -> None:
     if not matches:
         return
     import altair as alt
+
     st.subheader("All trials found, by verdict and phase")
     counts = Counter((m.verdict, m.phase) for m in matches)
     frame = pd.DataFrame(
