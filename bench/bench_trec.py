@@ -4,7 +4,7 @@ Why: the matcher was tuned on the small hand-labelled set in bench/labels/; this
 check against judgments made by TREC assessors (NIST), on trials nobody here has looked at.
 
 Data (read-only, never committed):
-- trials: /work/heldout/trec2021_202161.jsonl (override with env MBC_HELDOUT_DIR, the folder, or
+- trials: $MBC_HELDOUT_DIR/trec2021_202161.jsonl (override with env MBC_HELDOUT_DIR, the folder, or
   ``--file``), one TrialGPT object per line (nctid, title, brief_summary, study_type, phases,
   raw_criteria, minimum_age, maximum_age, stdAges, sex, condition, overall_status, ...), fetched
   from TrialGPT2/TrialGPT2.0:data/trec_2021/trials/<NCT>.json. The target set is every trial

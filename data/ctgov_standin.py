@@ -2,7 +2,7 @@
 
 The one command that starts it (then point the app at it with ``CTGOV_BASE_URL``)::
 
-    python -m data.ctgov_standin --studies /work/shared/ctgov/studies.jsonl --port 8765
+    python -m data.ctgov_standin --studies ../shared/ctgov/studies.jsonl --port 8765
     CTGOV_BASE_URL=http://127.0.0.1:8765/api/v2 python -m streamlit run dashboard/app.py
 
 In tests, use the context manager: ``with StandinServer(path_or_list) as server: server.base_url``.
