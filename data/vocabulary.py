@@ -130,8 +130,15 @@ class Vocabulary:
         """The treatments a patient can list, in the form's order."""
         return tuple(t.id for t in self.therapies if t.form)
 
+    @functools.cached_property
+    def _therapy_by_id(self) -> dict[str, Therapy]:
+        return {t.id: t for t in self.therapies}
+
     def therapy(self, therapy_id: str) -> Therapy:
-        return next(t for t in self.therapies if t.id == therapy_id)
+        found = self._therapy_by_id.get(therapy_id)
+        if found is None:
+            raise KeyError(therapy_id)
+        return found
 
     def biomarker(self, biomarker_id: str) -> Biomarker:
         return next(b for b in self.biomarkers if b.id == biomarker_id)
@@ -144,9 +151,16 @@ class Vocabulary:
         """Every class ``therapy_id`` is a kind of, through any number of steps."""
         return self._broader.get(therapy_id, frozenset())
 
+    @functools.cached_property
+    def _satisfied(self) -> dict[str, frozenset[str]]:
+        return {t.id: self._satisfies(t.id) for t in self.therapies}
+
     def satisfies(self, therapy_id: str) -> frozenset[str]:
         """Every item a history of ``therapy_id`` counts for: itself, what it is a kind of, what
         a history rule credits it to, and drug treatment in general unless it is local."""
+        return self._satisfied.get(therapy_id) or self._satisfies(therapy_id)
+
+    def _satisfies(self, therapy_id: str) -> frozenset[str]:
         item = self.therapy(therapy_id)
         credited = {
             c for b in (therapy_id, *self.broader(therapy_id)) for c in self.therapy(b).credited_as
@@ -158,9 +172,20 @@ class Vocabulary:
             result.add("systemic")
         return frozenset(result)
 
+    @functools.cached_property
+    def _members_of(self) -> dict[str, frozenset[str]]:
+        """Filled as classes are asked for (every verdict asks, often for the same few)."""
+        return {}
+
     def members(self, class_id: str) -> frozenset[str]:
         """Form items a history of which meets a rule naming ``class_id``."""
-        return frozenset(t.id for t in self.therapies if t.form and class_id in self.satisfies(t.id))
+        found = self._members_of.get(class_id)
+        if found is None:
+            found = frozenset(
+                t.id for t in self.therapies if t.form and class_id in self.satisfies(t.id)
+            )
+            self._members_of[class_id] = found
+        return found
 
     def kinds_of(self, class_id: str) -> frozenset[str]:
         """Form items that are ``class_id`` or a kind of it (not those only credited to it)."""
