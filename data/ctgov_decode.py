@@ -256,19 +256,28 @@ def _contacts(raw: Sequence[_Contact]) -> tuple[Contact, ...]:
 
 
 def _site(raw: _Location) -> Site:
+    """A site, its short values shared (``_short`` written out: sites are most of the records)."""
     lat, lon = raw.geo_point.lat, raw.geo_point.lon
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         lat = lon = None
+    facility, status, city, state, zip_code, country = (
+        raw.facility,
+        raw.status,
+        raw.city,
+        raw.state,
+        raw.zip,
+        raw.country,
+    )
     return Site(
-        _short(raw.facility),
-        _short(raw.status),
-        _short(raw.city),
-        _short(raw.state),
-        _short(raw.zip),
-        _short(raw.country),
+        (facility and _intern(facility.strip())) or None,
+        (status and _intern(status.strip())) or None,
+        (city and _intern(city.strip())) or None,
+        (state and _intern(state.strip())) or None,
+        (zip_code and _intern(zip_code.strip())) or None,
+        (country and _intern(country.strip())) or None,
         lat,
         lon,
-        _contacts(raw.contacts),
+        _contacts(raw.contacts) if raw.contacts else (),
     )
 
 
