@@ -10,8 +10,8 @@ object is an object); a record that does not fit it exactly (a number where text
 ``null``, ``locations: 1``) takes the old path instead: parsed as plain JSON, checked by
 :func:`data.ctgov_checks.study_problem` and normalized by :meth:`Study.from_api`. So every record
 gives the same :class:`Study`, or is left out and counted, exactly as before; and an answer or file
-that is not plain JSON at all is handed back (``None``) for the caller's old path to refuse in its
-usual words.
+that is not plain UTF-8 JSON of the expected shape raises :class:`DecodeFailed`, for the caller's
+old path to read or refuse in its usual words.
 
 Repeated short values (statuses, places, roles, phases, sponsors) are interned: a thousand sites
 in "United States" then share one string, which is most of a site record's memory.
