@@ -12,8 +12,10 @@ The file is built from ``<shared>/ctgov/corpus/breast_corpus.jsonl`` and ``<shar
 (``--shared``, env ``MBC_SHARED_DIR``, else ``../shared``), mixed in a fixed shuffled order and
 replicated with synthetic NCT IDs up to ``--count`` studies, into a temporary folder removed afterwards.
 
-    python bench/bench_floor.py [--count 1000] [--reps 5] [--stages] [--scaling] [--shared DIR]
+    python bench/bench_floor.py [--count 1000] [--reps 5] [--stages] [--scaling] [--warm] [--shared DIR]
 
+Each CLI run is cold: it gets a cache folder (``MBC_CACHE_DIR``) of its own, so no answer or reading
+saved by an earlier run helps; ``--warm`` lets the runs share the folder the warm-up run filled.
 ``--stages`` also times, in this process, where the CLI's loading goes (decode, typed build,
 reading, output); ``--scaling`` adds a table of CLI time and peak memory for 100 / 1,000 / 5,000 /
 20,000 studies.
@@ -204,15 +206,22 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def measure(study_file: Path, folder: Path, reps: int, env: dict[str, str]) -> dict[str, list[Run]]:
-    """Interleaved runs of the floor and the CLI (one warm-up of each first, not counted)."""
+def measure(
+    study_file: Path, folder: Path, reps: int, env: dict[str, str], *, warm: bool = False
+) -> dict[str, list[Run]]:
+    """Interleaved runs of the floor and the CLI (one warm-up of each first, not counted).
+
+    Cold (the default), each CLI run gets a cache folder of its own, so nothing saved by an
+    earlier run (answers, readings) helps it; ``warm`` runs share the one the warm-up filled.
+    """
     runs: dict[str, list[Run]] = {"floor": [], "cli": []}
     todo = commands(study_file, folder / "floor.py")
     for command in todo.values():
         run_once(command, env, folder)  # warm the file cache and the interpreter's bytecode
-    for _ in range(reps):
+    for number in range(reps):
         for name, command in todo.items():
-            runs[name].append(run_once(command, env, folder))
+            fresh = dict(env, MBC_CACHE_DIR=str(folder / f"cache-{study_file.stem}-{number}"))
+            runs[name].append(run_once(command, env if warm else fresh, folder))
     return runs
 
 
@@ -244,13 +253,15 @@ def report(count: int, runs: dict[str, list[Run]], base_kib: int) -> None:
     )
 
 
-def scaling(lines: Sequence[tuple[str, str]], folder: Path, reps: int, env: dict[str, str]) -> None:
+def scaling(
+    lines: Sequence[tuple[str, str]], folder: Path, reps: int, env: dict[str, str], *, warm: bool
+) -> None:
     base_kib = start_up_kib(folder, lines, env)
     print(f"\nScaling (CLI and floor, median of {reps}; start-up peak {base_kib / 1024:.1f} MiB)")
     print(f"  {'studies':>7} {'floor s':>8} {'CLI s':>8} {'ratio':>6} {'CLI MiB':>8} {'KiB/study':>9}")
     for count in SCALING_COUNTS:
         study_file = build_file(lines, count, folder)
-        runs = measure(study_file, folder, reps, env)
+        runs = measure(study_file, folder, reps, env, warm=warm)
         floor, cli = median_run(runs["floor"]), median_run(runs["cli"])
         per = (cli.peak_kib - base_kib) / count
         print(
@@ -337,6 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scaling", action="store_true", help="also 100 / 1,000 / 5,000 / 20,000 studies"
     )
     parser.add_argument("--scaling-reps", type=int, default=1, help="runs of each size (default 1)")
+    parser.add_argument(
+        "--warm", action="store_true", help="CLI runs share one cache folder (default: each its own)"
+    )
     args = parser.parse_args(argv)
     lines = base_lines(shared_dir(args.shared))
     with tempfile.TemporaryDirectory(prefix="bench_floor_") as temp:
@@ -350,11 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({size / args.count / 1024:.1f} KiB a study)"
         )
         base_kib = start_up_kib(folder, lines, env)
-        report(args.count, measure(study_file, folder, args.reps, env), base_kib)
+        runs = measure(study_file, folder, args.reps, env, warm=args.warm)
+        report(args.count, runs, base_kib)
         if args.stages:
             stages(study_file, args.count)
         if args.scaling:
-            scaling(lines, folder, args.scaling_reps, env)
+            scaling(lines, folder, args.scaling_reps, env, warm=args.warm)
     return 0
 
 
