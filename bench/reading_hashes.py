@@ -101,8 +101,19 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _study(raw: dict[str, Any]) -> Study:
+    """The study as the app builds it: from the record's JSON bytes, on the typed path when the
+    code has one (``data.ctgov_decode``), so a change there shows here too."""
+    try:
+        from data.ctgov_decode import study_from_raw
+    except ImportError:  # code from before the typed path
+        return Study.from_api(raw)
+    study, _ = study_from_raw(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    return study if study is not None else Study.from_api(raw)
+
+
 def fingerprint(source: str, raw: dict[str, Any]) -> dict[str, Any]:
-    study = Study.from_api(raw)
+    study = _study(raw)
     items = [
         [i.kind, i.text, i.parent, i.index, list(i.parts)]
         for i in split_criteria(study.eligibility_criteria)

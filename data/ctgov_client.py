@@ -42,7 +42,14 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from data.ctgov_cache import AnswerCache, SavedAnswer, cache_key, resolve_cache_dir
-from data.ctgov_checks import JsonProblem, parse_json, study_problem
+from data.ctgov_checks import JsonProblem, parse_json
+from data.ctgov_decode import (
+    DecodeFailed,
+    PageRecords,
+    decode_page,
+    decode_study,
+    study_from_plain,
+)
 from data.ctgov_fields import DETAIL_FIELDS, STUDY_FIELDS
 from data.ctgov_import import paused_gc
 from data.ctgov_query import SearchParams, Status
@@ -306,72 +313,111 @@ def _transport_failure(exc: BaseException) -> _Failure:
     raise exc
 
 
-def _decode(reply: Reply) -> Any:
+_LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")
+
+
+def _decode(reply: Reply) -> bytes:
+    """The body of an answer that may hold JSON (not a web page, not empty), still as bytes.
+
+    Each check decodes it for what it needs: a search page or a study straight into typed records
+    (:mod:`data.ctgov_decode`), anything else as plain JSON.
+    """
     body = reply.body
-    start = body.lstrip()[:1]
-    if "html" in reply.content_type.lower() or start == b"<":
+    start = _LEADING_SPACE.match(body)
+    first = body[start.end() : start.end() + 1] if start else body[:1]
+    if "html" in reply.content_type.lower() or first == b"<":
         raise _Failure("invalid", "it was a web page instead of study data")
-    if not body.strip():
+    if not first:
         raise _Failure("invalid", "it was empty")
+    return body
+
+
+def _json_failure(problem: JsonProblem) -> _Failure:
+    if problem.kind == "syntax":
+        return _Failure("invalid", "it was cut off or damaged: not valid JSON")
+    return _Failure("invalid", f"it {problem.words}", retryable=False)
+
+
+def _json(body: bytes) -> Any:
+    """Plain JSON, for answers the typed path does not read (or refuses: this finds the words)."""
     try:
         with paused_gc():
             return parse_json(body)
     except JsonProblem as problem:
-        if problem.kind == "syntax":
-            raise _Failure("invalid", "it was cut off or damaged: not valid JSON") from None
-        raise _Failure("invalid", f"it {problem.words}", retryable=False) from None
+        raise _json_failure(problem) from None
 
 
 def _whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _check_page(data: Any, page_size: int, first: bool) -> _Checked[_Page]:
-    """One search page: its shape, then each record; unreadable records are counted, not kept."""
+def _plain_page(body: bytes) -> PageRecords:
+    """A search page read as plain JSON, for answers the typed path cannot read."""
+    data = _json(body)
     if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
         raise _Failure(
             "invalid", "it was not in the expected shape (no list of studies)", retryable=False
         )
-    raw_studies: list[Any] = data["studies"]
-    if len(raw_studies) > page_size:
+    return PageRecords(
+        data["studies"], study_from_plain, data.get("totalCount"), data.get("nextPageToken")
+    )
+
+
+def _check_page(body: bytes, page_size: int, first: bool) -> _Checked[_Page]:
+    """One search page: its shape, then each record; unreadable records are counted, not kept."""
+    try:
+        page = decode_page(body)
+    except DecodeFailed:
+        page = _plain_page(body)
+    count = len(page.records)
+    if count > page_size:
         raise _Failure(
             "invalid",
-            f"it held {len(raw_studies):,} studies where at most {page_size:,} were asked for",
+            f"it held {count:,} studies where at most {page_size:,} were asked for",
             retryable=False,
         )
-    total, token = data.get("totalCount"), data.get("nextPageToken")
+    total, token = page.total, page.token
     if (total is not None and not _whole_number(total)) or (
         token is not None and not isinstance(token, str)
     ):
         raise _Failure(
             "invalid", "it was not in the expected shape (count or page token)", retryable=False
         )
-    if not raw_studies and (token or (first and total)):
+    if not count and (token or (first and total)):
         raise _Failure("invalid", "it held no studies although it said more exist", retryable=False)
     studies: list[Study] = []
     skipped = 0
     with paused_gc():
-        for raw in raw_studies:
-            problem = study_problem(raw)
-            study = Study.from_api(raw) if problem is None else None
-            if study is None or not study.nct_id:
+        try:
+            outcomes = page.outcomes()
+        except JsonProblem as unreadable:
+            raise _json_failure(unreadable) from None
+        for study, problem in outcomes:
+            if study is None:
                 skipped += 1
                 log.debug("record left out: %s", problem or "no NCT ID")
                 continue
             studies.append(study)
-    page = _Page(tuple(studies), skipped, total if first else None, token or None)
-    return _Checked(page, complete=skipped == 0)
+    checked = _Page(tuple(studies), skipped, total if first else None, token or None)
+    return _Checked(checked, complete=skipped == 0)
 
 
-def _check_study(data: Any) -> _Checked[Study]:
-    problem = study_problem(data)
-    study = Study.from_api(data) if problem is None and isinstance(data, dict) else None
-    if study is None or not study.nct_id:
+def _check_study(body: bytes) -> _Checked[Study]:
+    try:
+        with paused_gc():
+            study, _ = decode_study(body)
+    except DecodeFailed:
+        data = _json(body)
+        study = study_from_plain(data)[0] if isinstance(data, dict) else None
+    except JsonProblem as problem:
+        raise _json_failure(problem) from None
+    if study is None:
         raise _Failure("invalid", "it was not a study record that can be read")
     return _Checked(study)
 
 
-def _check_version(data: Any) -> _Checked[dict[str, Any]]:
+def _check_version(body: bytes) -> _Checked[dict[str, Any]]:
+    data = _json(body)
     if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str):
         raise _Failure("invalid", "the version answer had no apiVersion")
     return _Checked(data)
@@ -617,7 +663,7 @@ class CtgovClient:
         params: Mapping[str, str],
         *,
         what: str,
-        check: Callable[[Any], _Checked[T]],
+        check: Callable[[bytes], _Checked[T]],
         deadline: float,
     ) -> tuple[T, _Answer]:
         """A checked answer: fresh saved copy, else the network, else an older saved copy."""
@@ -653,7 +699,7 @@ class CtgovClient:
         return checked.value, _Answer(url, fetched_at, False, None)
 
     def _checked_copy(
-        self, saved: SavedAnswer, check: Callable[[Any], _Checked[T]], key: str
+        self, saved: SavedAnswer, check: Callable[[bytes], _Checked[T]], key: str
     ) -> _Checked[T] | None:
         """A saved answer, checked like a new one; an unreadable one is forgotten."""
         try:
@@ -667,7 +713,7 @@ class CtgovClient:
         self,
         prepared: requests.PreparedRequest,
         path: str,
-        check: Callable[[Any], _Checked[T]],
+        check: Callable[[bytes], _Checked[T]],
         deadline: float,
         *,
         has_copy: bool,
@@ -704,7 +750,7 @@ class CtgovClient:
         self,
         prepared: requests.PreparedRequest,
         path: str,
-        check: Callable[[Any], _Checked[T]],
+        check: Callable[[bytes], _Checked[T]],
         budget: float,
     ) -> tuple[_Checked[T], bytes, datetime] | _Failure:
         """One try: a checked answer, or a failure. A 400 or a study's 404 raise directly."""

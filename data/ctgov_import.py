@@ -12,12 +12,17 @@ A file cannot exhaust memory or crash the reader: it may hold at most
 :data:`MAX_STUDY_FILE_BYTES` (after decompression, read piece by piece, so a small gzip "bomb" is
 refused early), nesting and numbers are bounded by :func:`data.ctgov_checks.parse_json`, and a record
 whose fields have the wrong types is left out and counted.
+
+Files are read from bytes straight into typed records (:mod:`data.ctgov_decode`), never into a tree
+of dicts; a file that is not plain UTF-8 JSON of a known shape is read the old way, as text, which
+also finds the words for what is wrong with it.
 """
 
 from __future__ import annotations
 
 import gc
 import gzip
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,11 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from data.ctgov_checks import JsonProblem, parse_json, study_problem
+from data.ctgov_checks import JsonProblem, parse_json
+from data.ctgov_decode import (
+    DecodeFailed,
+    Outcome,
+    decode_document,
+    studies_in,
+    study_from_plain,
+    typed_readable,
+)
 from data.errors import StudyFileError
 from data.models import Study
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_BLANK = re.compile(rb"[ \t\r\x0b\x0c]*")
 MAX_STUDY_FILE_BYTES = 256 * 1024 * 1024
 """Largest study file read (after decompression). A thousand whole records take about 12 MB, so
 this holds every breast cancer study ever registered; parsing more would take gigabytes of memory."""
@@ -50,22 +65,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _studies_in(value: Any) -> list[dict[str, Any]] | None:
-    """The study objects a parsed JSON value holds, or ``None`` when it is no known shape."""
-    if isinstance(value, dict):
-        studies = value.get("studies")
-        if isinstance(studies, list):
-            return [s for s in studies if isinstance(s, dict)]
-        if "protocolSection" in value or "derivedSection" in value:
-            return [value]
-        return None
-    if isinstance(value, list):
-        if value and not all(isinstance(item, dict) for item in value):
-            return None
-        return list(value)
-    return None
 
 
 def _expanded_size(raw: bytes, limit: int) -> int:
@@ -104,7 +103,8 @@ def _too_large(limit: int) -> str:
     )
 
 
-def _read_text(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> str:
+def _read_bytes(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> bytes:
+    """A file's content, decompressed when gzip, within ``limit``."""
     try:
         if path.stat().st_size > limit:
             raise StudyFileError(path, _too_large(limit))
@@ -115,15 +115,20 @@ def _read_text(path: Path, limit: int = MAX_STUDY_FILE_BYTES) -> str:
         raise StudyFileError(path, "this is a folder, not a file.") from None
     except OSError as exc:
         raise StudyFileError(path, f"the file could not be read ({exc.strerror or exc}).") from exc
-    return _decode_text(path, raw, limit)
+    return _unpacked(path, raw, limit)
 
 
-def _decode_text(path: Path, raw: bytes, limit: int) -> str:
-    """A file's bytes as text: decompressed when gzip, within ``limit``, in UTF-8."""
+def _unpacked(path: Path, raw: bytes, limit: int) -> bytes:
+    """Content within ``limit``, decompressed when it is gzip."""
     if len(raw) > limit:
         raise StudyFileError(path, _too_large(limit))
     if raw.startswith(_GZIP_MAGIC):
         raw = _gunzip(path, raw, limit)
+    return raw
+
+
+def _text_of(path: Path, raw: bytes) -> str:
+    """Content as text, in UTF-8."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -142,7 +147,7 @@ def _parse_json_lines(path: Path, text: str) -> list[dict[str, Any]]:
         except JsonProblem as problem:
             cut = "; the file may be cut off" if problem.kind == "syntax" else ""
             raise StudyFileError(path, f"line {number} {problem.words}{cut}.") from None
-        found = _studies_in(value)
+        found = studies_in(value)
         if found is None:
             raise StudyFileError(path, f"line {number} is not a ClinicalTrials.gov study record.")
         studies.extend(found)
@@ -156,7 +161,7 @@ def read_raw_studies(path: str | Path) -> list[dict[str, Any]]:
         StudyFileError: the file is missing, empty, not JSON, or not in a ClinicalTrials.gov shape.
     """
     path = Path(path)
-    return _raw_studies(path, _read_text(path))
+    return _raw_studies(path, _text_of(path, _read_bytes(path)))
 
 
 def _raw_studies(path: Path, text: str) -> list[dict[str, Any]]:
@@ -178,7 +183,7 @@ def _raw_studies(path: Path, text: str) -> list[dict[str, Any]]:
             return _parse_json_lines(path, stripped)
         cut = "; it may be cut off" if problem.kind == "syntax" else ""
         raise StudyFileError(path, f"the file {problem.words}{cut}.") from None
-    found = _studies_in(value)
+    found = studies_in(value)
     if found is None:
         raise StudyFileError(
             path,
@@ -217,8 +222,8 @@ def read_study_file(path: str | Path) -> StudyFile:
     Raises:
         StudyFileError: the file cannot be read as studies, or none of them can be used.
     """
-    with paused_gc():
-        return _study_file(Path(path), read_raw_studies(path))
+    path = Path(path)
+    return _study_file(path, _read_bytes(path))
 
 
 def read_study_bytes(name: str, data: bytes, *, limit: int = MAX_STUDY_FILE_BYTES) -> StudyFile:
@@ -227,16 +232,57 @@ def read_study_bytes(name: str, data: bytes, *, limit: int = MAX_STUDY_FILE_BYTE
     ``name`` is only used in messages. Raises :class:`StudyFileError` in the same words.
     """
     path = Path(Path(name).name or "the file")
+    return _study_file(path, _unpacked(path, data, limit))
+
+
+def _study_file(path: Path, data: bytes) -> StudyFile:
     with paused_gc():
-        return _study_file(path, _raw_studies(path, _decode_text(path, data, limit)))
+        outcomes = _typed_outcomes(data)
+        if outcomes is None:  # not plain JSON of a known shape: the old path, and its words
+            outcomes = [study_from_plain(r) for r in _raw_studies(path, _text_of(path, data))]
+        return _kept(path, outcomes)
 
 
-def _study_file(path: Path, raw: list[dict[str, Any]]) -> StudyFile:
+def _typed_outcomes(data: bytes) -> list[Outcome] | None:
+    """Every record of the file on the typed path, or ``None`` when the old path must read it."""
+    if data.startswith(_UTF8_BOM):
+        data = data[3:]  # a copy, but only of a file that starts with a byte order mark
+    if not typed_readable(data):
+        return None
+    try:
+        return decode_document(data)
+    except DecodeFailed:
+        pass
+    if b"\n" not in data:
+        return None
+    view = memoryview(data)
+    outcomes: list[Outcome] = []
+    documents = 0
+    try:  # JSON Lines: one document a line, each read in place from the file's bytes
+        for start, end in _lines(data):
+            if not _BLANK.fullmatch(data, start, end):
+                outcomes.extend(decode_document(view[start:end]))
+                documents += 1
+    except DecodeFailed:
+        return None
+    return outcomes if documents else None
+
+
+def _lines(data: bytes) -> Iterator[tuple[int, int]]:
+    """Where each line starts and ends (the newline left out)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        yield start, end
+        start = end + 1
+
+
+def _kept(path: Path, outcomes: list[Outcome]) -> StudyFile:
     studies: dict[str, Study] = {}
     skipped = 0
-    for record in raw:
-        study = Study.from_api(record) if study_problem(record) is None else None
-        if study is None or not study.nct_id:
+    for study, _ in outcomes:
+        if study is None:
             skipped += 1
             continue
         previous = studies.get(study.nct_id)
@@ -245,7 +291,7 @@ def _study_file(path: Path, raw: list[dict[str, Any]]) -> StudyFile:
     if not studies:
         reason = (
             "the file holds no studies."
-            if not raw
+            if not outcomes
             else "no study in the file has an NCT ID and readable fields."
         )
         raise StudyFileError(path, reason)

@@ -31,6 +31,8 @@ What it emulates (after section 11 of ``notes/ctgov-api.md``):
   JSON body such as ``{"kind": "429", "count": 2, "retry_after": "1"}``; ``DELETE`` clears them.
 * A log of every API request (path, parameters, User-Agent, status, bytes):
   :attr:`StandinServer.requests`, or ``GET /_standin/requests`` (``DELETE`` clears it).
+* Each JSON answer is encoded (and gzip-compressed) once per distinct request and kept, so tests
+  and benches that ask for the same pages again do not pay for encoding them again.
 
 What it does not emulate: UMLS synonyms and MeSH expansion, relevance ranking and ``sort`` (the
 value is checked, results keep file order), ``geoDecay``, ``aggFilters`` and ``filter.synonyms``
@@ -64,6 +66,7 @@ from data.ctgov_standin_api import (
     DEFAULT_API_VERSION,
     DEFAULT_DATA_TIMESTAMP,
     HTML_404,
+    EncodedAnswers,
     Reply,
     StandinApi,
 )
@@ -111,6 +114,7 @@ def gzip_bomb(size: int) -> bytes:
     return head + member * whole + tail
 
 
+@lru_cache(maxsize=4)
 def many_studies(count: int) -> bytes:
     """One search page of ``count`` small studies (NCT1xxxxxxx), built fast as bytes."""
     template = (
@@ -179,7 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = reply.body
         headers = dict(reply.headers)
         if gzip_ok and self.server.use_gzip and len(body) > 1024:
-            body = gzip.compress(body, compresslevel=6)
+            body = self.server.gzipped(body)
             headers["Content-Encoding"] = "gzip"
         head = [f"{self.protocol_version} {reply.status} {HTTPStatus(reply.status).phrase}"]
         head += [f"Content-Type: {reply.content_type}", f"Content-Length: {len(body)}"]
@@ -329,6 +333,15 @@ class _Server(ThreadingHTTPServer):
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self.stopping = threading.Event()
+        self._gzipped = EncodedAnswers()
+
+    def gzipped(self, body: bytes) -> bytes:
+        """``body`` gzip-compressed, compressed once for all the times it is sent."""
+        packed = self._gzipped.get(body)
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=6)
+            self._gzipped.put(body, packed)
+        return packed
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up mid-answer (timeouts under test) are expected, not news."""

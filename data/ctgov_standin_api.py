@@ -13,6 +13,7 @@ import json
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,9 @@ GEO_PATTERN = re.compile(r"^distance\((-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?
 _SORT_ITEM = re.compile(r"^(@relevance|[A-Za-z][A-Za-z0-9.]*)(:(asc|desc))?$")
 _SPLIT = re.compile(r"[,|]")
 _EARTH_RADIUS = {"mi": 3958.7613, "km": 6371.0088}
+
+ANSWER_CACHE_BYTES = 256 * 1024 * 1024
+"""Most bytes of encoded answers the stand-in keeps (the least recently used are dropped)."""
 
 HTML_404 = (
     b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
@@ -134,6 +138,45 @@ class _Geo:
         return False
 
 
+class EncodedAnswers:
+    """Encoded answers by their full request (path and query), within a byte budget.
+
+    Why: encoding a page of a thousand whole records as JSON takes longer than the client takes to
+    read it, and tests and benches ask for the same pages again and again; the records never
+    change while the stand-in runs, so each answer is encoded once.
+    """
+
+    def __init__(self, limit_bytes: int = ANSWER_CACHE_BYTES) -> None:
+        self.limit_bytes = limit_bytes
+        self.hits = 0
+        self._answers: OrderedDict[Any, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            body = self._answers.get(key)
+            if body is not None:
+                self._answers.move_to_end(key)
+                self.hits += 1
+            return body
+
+    def put(self, key: Any, body: bytes) -> None:
+        if len(body) > self.limit_bytes:
+            return
+        with self._lock:
+            previous = self._answers.pop(key, None)
+            self._size -= len(previous) if previous is not None else 0
+            self._answers[key] = body
+            self._size += len(body)
+            while self._size > self.limit_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._size -= len(dropped)
+
+
 class StandinApi:
     """The request logic, free of HTTP, so it can be reasoned about and reused."""
 
@@ -161,11 +204,26 @@ class StandinApi:
                     self.aliases[alias.upper()] = ids[0].upper()
         self._matches: dict[str, list[int]] = {}
         self._lock = threading.Lock()
+        self.answers = EncodedAnswers()
 
     # -- routing --------------------------------------------------------------------------------
 
     def handle(self, path: str, query: str) -> Reply:
-        """Answer one GET below ``/api/v2`` (``path`` without the prefix)."""
+        """Answer one GET below ``/api/v2`` (``path`` without the prefix).
+
+        A JSON answer is encoded once per distinct request (:class:`EncodedAnswers`); each call
+        still gets its own :class:`Reply`, so a fault that cuts an answer never cuts the kept one.
+        """
+        key = (path, query)
+        body = self.answers.get(key)
+        if body is not None:
+            return Reply(200, body)
+        reply = self._answer(path, query)
+        if reply.status == 200 and reply.content_type == "application/json":
+            self.answers.put(key, reply.body)
+        return reply
+
+    def _answer(self, path: str, query: str) -> Reply:
         try:
             params = self._params(query)
             if path == "/studies":

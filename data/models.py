@@ -254,7 +254,7 @@ class Study:
         )
         design_info = _map(design.get("designInfo"))
         arm_types = _texts(
-            [_map(a).get("type") for a in arms.get("armGroups") or () if isinstance(a, Mapping)]
+            [_map(a).get("type") for a in _items(arms.get("armGroups")) if isinstance(a, Mapping)]
         )
         healthy = eligibility.get("healthyVolunteers")
         registry = design.get("patientRegistry")

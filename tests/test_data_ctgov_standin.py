@@ -342,6 +342,33 @@ def test_html_and_truncated_faults_send_status_200(server: StandinServer) -> Non
         cut.json()
 
 
+def test_a_repeated_answer_is_encoded_once_and_a_fault_never_spoils_it(server: StandinServer) -> None:
+    first = get(server, "/studies", pageSize="3", fields="NCTId,BriefTitle")
+    assert server.api.answers.hits == 0
+    again = get(server, "/studies", pageSize="3", fields="NCTId,BriefTitle")
+    assert again.content == first.content and server.api.answers.hits == 1
+    server.add_fault("truncate")
+    cut = get(server, "/studies", pageSize="3", fields="NCTId,BriefTitle")
+    assert 0 < len(cut.content) < len(first.content)
+    assert get(server, "/studies", pageSize="3", fields="NCTId,BriefTitle").content == first.content
+    assert ids(get(server, "/studies", pageSize="2", fields="NCTId")) == ALL_IDS[:2]
+    assert get(server, "/studies", pageSize="x").status_code == 400  # errors are not kept
+    assert len(server.api.answers) == 2
+
+
+def test_kept_answers_stay_within_their_byte_budget() -> None:
+    from data.ctgov_standin_api import EncodedAnswers
+
+    answers = EncodedAnswers(limit_bytes=10)
+    answers.put("a", b"1234")
+    answers.put("b", b"5678")
+    assert answers.get("a") == b"1234"  # now the most recently used
+    answers.put("c", b"9012")
+    answers.put("huge", b"x" * 11)
+    assert (answers.get("b"), answers.get("huge")) == (None, None)
+    assert (answers.get("a"), answers.get("c"), len(answers)) == (b"1234", b"9012", 2)
+
+
 def test_slow_and_disconnect_faults(server: StandinServer) -> None:
     server.add_fault("slow", delay=0.3)
     started = time.monotonic()
