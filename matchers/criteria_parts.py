@@ -43,6 +43,20 @@ _SUFFIX = re.compile(
 _ONLY = re.compile(
     r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
 )
+#: A part named by an identifier ("Part A1", "Cohort 2"), without the stage words.
+_NAMED_ONLY = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _NAMED))
+#: A line that heads the criteria of some parts: "Additional for patients participating in Part A
+#: only", "Additional inclusion criteria for participants in Cohort B:".
+_PART_HEADER = re.compile(
+    r"^(?:additional\s+)?(?:(?:inclusion|exclusion|eligibility)\s+criteria\s+)?(?:for|in)\s+(?:the\s+)?"
+    r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering|participating\s+in|"
+    r"assigned\s+to|treated\s+in)\s+(?:the\s+)?)?(?P<labels>(?:"
+    + _ONE_LABEL.pattern
+    + r")(?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:"
+    + _ONE_LABEL.pattern
+    + r"))*)"
+    r"(?:\s+only)?\s*(?:\([^()]{0,40}\))?\s*:?$"
+)
 #: Part words factored by first letter, so most positions fail after one character.
 PART_HINT = (
     r"p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:tud|egment)|e(?:scalat|xpan|xtens)|"
@@ -83,6 +97,9 @@ def heading_parts(text: str) -> Parts:
         r"\ball\b|\bacross\b|\bstudy[\s-]wide\b|\bboth\b|\bgeneral\b", lowered
     ):
         return ()
+    named = _NAMED_ONLY.findall(lowered)
+    if named:  # "dose escalation (Part A1)": the identifier names the part, the stage describes it
+        return tuple(_atoms(" and ".join(named)))
     match = _ONE_LABEL.search(lowered)
     return tuple(_atoms(match.group(0))) if match else ()
 
@@ -90,11 +107,16 @@ def heading_parts(text: str) -> Parts:
 def label_line_parts(text: str) -> Parts | None:
     """The parts a line that is only a part label names, or ``None`` for an ordinary line."""
     lowered = text.lower().strip()
-    if len(lowered) > 40 or not _hinted(lowered):
+    if len(lowered) > 100 or not _hinted(lowered):
         return None
-    match = _ONLY.match(lowered)
+    match = _ONLY.match(lowered) if len(lowered) <= 40 else None
     if match is None:
-        return None
+        match = _PART_HEADER.match(lowered)
+        if match is None:
+            return None
+        named = _NAMED_ONLY.findall(lowered)
+        if named:
+            return tuple(_atoms(" and ".join(named))) or None
     atoms = _atoms(match.group("labels"))
     return tuple(atoms) if atoms else None
 

@@ -264,6 +264,23 @@ def _break_run_on_headings(text: str) -> str:
     return "".join(pieces)
 
 
+#: A heading run onto the end of the line above it, after that line's last sentence: "... (chemo-naive)
+#: Exclusion criteria", "... (few exceptions apply). Additional for patients participating in Part A
+#: only". Capitalised and at the end of its line, so a criterion that merely mentions "the inclusion
+#: criteria" is never cut.
+_TRAILING_HEADING = re.compile(
+    r"(?<=[.)\]])[ \t]+(?=(?:(?:Key|Main)\s+)?(?:Inclusion|Exclusion)\s+[Cc]riteria\s*:?[ \t]*$|"
+    r"Additional\s+(?:(?:inclusion|exclusion)\s+criteria\s+)?for\s+(?:patients|participants|subjects)"
+    r"[^.:\n]{0,80}$)",
+    re.MULTILINE,
+)
+
+
+def _break_trailing_headings(text: str) -> str:
+    """Put a heading that ends a line of criteria on a line of its own."""
+    return _TRAILING_HEADING.sub("\n", text)
+
+
 #: Where flattened text starts a new criterion: an old-style sub-heading ("Age:", "Performance
 #: status:") or a capitalised word that opens a criterion ("No prior chemotherapy ...") right after
 #: the lower-case end of the one before ("... by FISH No prior chemotherapy").
@@ -275,6 +292,11 @@ _RUN_ON_BREAK = re.compile(
     r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
     r"Documented)\s)"
 )
+_SUB_HEADING = re.compile(
+    r"(?:Age|Sex|Menopausal status|Performance status|Life expectancy|Hematopoietic|Hepatic|Renal|"
+    r"Cardiovascular|Pulmonary|Neurologic|Biologic therapy|Chemotherapy|Endocrine therapy|"
+    r"Radiotherapy|Surgery|Hormone receptor status):\s"
+)
 #: Lines shorter than this are never split: only flattened paragraphs are that long.
 _RUN_ON_MIN_CHARS = 80
 
@@ -285,7 +307,10 @@ def _run_on_pieces(body: str) -> list[str]:
     if len(body) < _RUN_ON_MIN_CHARS:
         return [body]
     pieces = [p.strip() for p in _RUN_ON_BREAK.split(body) if p.strip()]
-    # One break in a long line is more often a capital inside a criterion than a run-on list.
+    # One break in a long line is more often a capital inside a criterion than a run-on list,
+    # unless it opens one of the old layout's sub-headings ("... Hormone receptor status: ...").
+    if len(pieces) == 2 and _SUB_HEADING.match(pieces[1]):
+        return pieces
     return pieces if len(pieces) > 2 else [body]
 
 
@@ -392,13 +417,13 @@ class _Splitter:
         named = label_line_parts(line.body)
         if named is None:
             return False
-        if line.marker or line.indent:
+        if (line.marker or line.indent) and len(line.body) <= 40:
             # "  * Part A" inside a list: only the lines nested under it belong to the part
             label = _Line(line.indent, line.marker, line.body, is_label=True)
             self._pop_to_parent_of(label)
             label.parts = nest(self.stack[-1].parts if self.stack else self.section_parts, named)
             self.stack.append(label)
-        else:  # "Group 1", "PART B:": what follows belongs to that part
+        else:  # "Group 1", "Additional for patients in Part B only": what follows is that part's
             self.section_parts = named
             self.stack.clear()
         return True
@@ -459,6 +484,8 @@ def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:
     text = _unescape(text.replace("\r\n", "\n").replace("\r", "\n"))
     if "riteria" in text or "RITERIA" in text:
         text = _break_run_on_headings(text)
+    if "riteria" in text or "Additional" in text:
+        text = _break_trailing_headings(text)
     splitter = _Splitter()
     for line in _physical_lines(text):
         splitter.read(line)

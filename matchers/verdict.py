@@ -331,6 +331,9 @@ _ANSWERED: dict[str, Callable[[PatientProfile], bool]] = {
     "age": lambda p: p.age is not None,
     "care goals": lambda p: True,
 }
+#: Concepts about rare treatments a person remembers (a stem cell transplant, high-dose
+#: chemotherapy): an exclusion about them is a question for her, which no answer of hers settles.
+_REMEMBERED = frozenset({"treatment"})
 #: At most this many unread criteria are quoted; the rest are counted.
 _UNREAD_QUOTED = 3
 
@@ -341,6 +344,8 @@ def _apply_unread(profile: PatientProfile, unread: tuple[Unread, ...], out: Judg
     words = {c.name: c.words for c in CONCEPTS}
     for note in unread[:_UNREAD_QUOTED]:
         answered = any(_ANSWERED[c](profile) if c in _ANSWERED else True for c in note.concepts)
+        if note.kind == "exclusion" and set(note.concepts) <= _REMEMBERED:
+            answered = False  # she would know of a transplant; her answers just cannot say it
         about = " and ".join(dict.fromkeys(words.get(c, c) for c in note.concepts))
         out.ask(
             f"We could not check one of its rules about {about}: “{note.quote}” Ask the study team "

@@ -87,6 +87,11 @@ def _brain(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
         out.add_fit("Brain metastasis trial", 4)
     elif req.expects:
         out.concern("It is only for people whose cancer has spread to the brain.", req.quote)
+    elif fact and req.qualifier == Qualifier.EXCEPTION:
+        out.ask(
+            "It does not accept brain metastases except in a case its rule describes. Ask your care "
+            f"team whether yours fit that exception: “{req.quote}”"
+        )
     elif fact:
         out.concern("It does not accept people with brain metastases, even treated ones.", req.quote)
 

@@ -599,3 +599,114 @@ def test_an_unknown_tumour_antigen_is_a_question() -> None:
 def test_an_age_written_years_old_is_read() -> None:
     reading = read(INCLUDING + "Patients aged 70 years-old or older at the time of consent")
     assert [(x.factor, x.low, x.high) for x in reading.limits] == [("age", 70, None)]
+
+
+# --- rules found on the fifth blind set (written as general rules, in our own words) ----------------
+
+EXCLUDING = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* "
+
+
+def test_a_section_heading_run_onto_the_end_of_a_criterion_still_opens_its_section() -> None:
+    criteria = (
+        "Inclusion criteria\n\n  -  Metastatic breast cancer\n  -  Able to swallow tablets and not yet\n"
+        "     treated with any chemotherapy (chemo-naive) Exclusion criteria\n\n"
+        "  -  Prior use of a PARP inhibitor\n"
+    )
+    items = split_criteria(criteria)
+    assert [(i.kind, i.text) for i in items][-1] == ("exclusion", "Prior use of a PARP inhibitor")
+    assert ("prior:parp-inhibitor", False) in keys(read(criteria))
+
+
+def test_a_part_header_ending_a_criterion_opens_that_part() -> None:
+    criteria = (
+        "Inclusion criteria\n  -  Metastatic breast cancer\n\n"
+        "  Additional for patients participating in Part A only\n\n"
+        "  -  HER2-negative disease\n  -  Up to two prior chemotherapy lines. Additional for patients\n"
+        "     participating in Part B only\n\n  -  Germline BRCA mutation\n"
+    )
+    parts = {i.text: i.parts for i in split_criteria(criteria)}
+    assert parts["HER2-negative disease"] == ("part a",)
+    assert parts["Germline BRCA mutation"] == ("part b",)
+
+
+@pytest.mark.parametrize(
+    ("heading", "parts"),
+    [
+        ("Additional inclusion criteria for participants in dose escalation (Part A1):", ("part a1",)),
+        ("Additional inclusion criteria for participants in dose expansion (Part B2):", ("part b2",)),
+    ],
+)
+def test_a_heading_naming_a_stage_and_a_part_opens_the_part(
+    heading: str, parts: tuple[str, ...]
+) -> None:
+    criteria = f"Inclusion Criteria:\n* Metastatic solid tumour\n{heading}\n* Prior PARP inhibitor\n"
+    assert split_criteria(criteria)[-1].parts == parts
+
+
+def test_between_two_counts_is_a_range_from_the_first() -> None:
+    reading = read(INCLUDING + "Between 0 and 2 lines of prior cytotoxic chemotherapy")
+    assert [(x.factor, x.low, x.high) for x in reading.limits] == [("chemo_lines", 0, 2)]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No grade 3 regimen related toxicity with the last chemotherapy",
+        "No grade 2 therapy-related neuropathy",
+    ],
+)
+def test_a_grade_before_regimen_or_therapy_is_no_line_count(criterion: str) -> None:
+    assert read(INCLUDING + criterion).limits == ()
+
+
+def test_no_brain_metastases_unless_an_exception_asks_rather_than_excludes() -> None:
+    criteria = (
+        INCLUDING + "No visible metastases on brain CT or MRI (unless single lesion amenable to surgery)"
+    )
+    verdict, said = _judge(criteria, sites=("lung", "brain"), brain_mets="stable")
+    assert verdict == "possibly_eligible"
+    assert "exception" in said
+    assert _judge(criteria)[0] == "likely_eligible"  # no brain metastases at all
+    plain = INCLUDING + "No visible metastases on brain CT or MRI"
+    assert _judge(plain, sites=("lung", "brain"), brain_mets="stable")[0] == "likely_excluded"
+
+
+def test_high_dose_chemotherapy_with_stem_cell_rescue_is_not_any_chemotherapy() -> None:
+    required = INCLUDING + "Received high dose chemotherapy with autologous stem cell transplantation"
+    reading = read(required)
+    assert "prior:chemotherapy" not in {key for key, _ in keys(reading)}
+    verdict, said = _judge(required, prior_therapies=("chemotherapy",), prior_lines=1)
+    assert verdict == "possibly_eligible" and "earlier treatment" in said
+    excluded = EXCLUDING + "Prior treatment with high-dose chemotherapy"
+    verdict, said = _judge(excluded, prior_therapies=("chemotherapy",), prior_lines=1)
+    assert verdict == "likely_eligible" and "high-dose chemotherapy" in said  # asked, not doubted
+
+
+def test_a_drug_targeted_at_a_named_target_is_not_the_targeted_class() -> None:
+    excluded = EXCLUDING + "Prior Aurora A-targeted agents"
+    assert "prior:targeted" not in {key for key, _ in keys(read(excluded))}
+    generic = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior targeted therapy"
+    )
+    assert ("prior:targeted", False) in keys(read(generic))
+
+
+def test_a_title_names_its_own_drugs_after_with() -> None:
+    title = (
+        "Weekly Paclitaxel in Refractory Metastatic Breast Cancer With Weekly Paclitaxel and Herceptin"
+    )
+    reading = read(INCLUDING + "Adequate organ function", title=title)
+    assert not {key for key, _ in keys(reading)} & {"prior:taxane", "prior:trastuzumab"}
+    history = read(
+        INCLUDING + "Adequate organ function", title="Drug X for Breast Cancer Refractory to Taxanes"
+    )
+    assert ("prior:taxane", True) in keys(history)
+
+
+def test_an_old_layout_sub_heading_run_onto_a_criterion_is_split_off() -> None:
+    criteria = (
+        "DISEASE CHARACTERISTICS: Stage IV breast cancer that failed to respond to high dose "
+        "chemotherapy with stem cell transplantation Hormone receptor status: Not specified"
+    )
+    texts = [i.text for i in split_criteria(criteria)]
+    assert texts[-1] == "Hormone receptor status: Not specified"

@@ -29,7 +29,7 @@ _BRAIN = re.compile(
         r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
         r"(?:\([a-z]+\)\s+)?(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
         r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
-        r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|of|involving|"
+        r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|on|of|involving|"
         r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
         r"\bbrain[\s-]*(?:oligo)?metasta\w*|"
         r"\bspread\s+(?:of\s+(?:the\s+)?(?:cancer|disease|tumou?r)\s+)?to\s+the\s+(?:brain|cns)\b"
@@ -208,6 +208,18 @@ def _active_subject(text: str, mention: re.Match[str]) -> bool:
     return negation(before[: words.start()]) is None
 
 
+#: Words that plainly let people in, as against a proviso ("unless", "except", "provided").
+_PLAINLY_ALLOWED = re.compile(
+    r"\b(?:allowed|permitted|eligible|acceptable|accepted|may|can|included|qualif\w*|with\s+or\s+without)\b"
+)
+
+
+def _proviso_only(cues: _Cues) -> bool:
+    """ "No visible brain metastases (unless a single lesion amenable to resection)": an exclusion
+    whose exception names no treated or active state, so the reader cannot tell whether hers fit."""
+    return not (cues.stable or cues.active) and _PLAINLY_ALLOWED.search(cues.text) is None
+
+
 def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Brain metastases required, excluded, or allowed when treated and stable; leptomeningeal."""
     mention = _BRAIN.search(text)
@@ -234,6 +246,8 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         mode = polarity(text, anchor.start(), anchor.end(), kind)
         if kind in ("title", "conditions"):
             _in_label(cues, out)
+        elif cues.allowing and mode == "exclude" and _proviso_only(cues):
+            out.require(Factor.BRAIN_METS, False, quote, kind, Qualifier.EXCEPTION)
         elif cues.allowing:
             _allowed(cues, out)
         elif mode == "exclude":

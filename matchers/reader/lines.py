@@ -41,14 +41,15 @@ _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|
 _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
     r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
-    r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over)?\s*\(?"
-    r"(?<![\w/-])(?P<n>"
-    + _NUM
-    + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|and\s+(?:up\s+to|at\s+most))\s*"
+    r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over|between)?\s*\(?"
+    r"(?<![\w/-])(?P<n>" + _NUM + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|"
+    r"and\s+(?:up\s+to|at\s+most)|and)\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
     r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|(?:treatments?|therapy|therapies)(?!\s+(?:lines?|regimens?)\b))\b"
 )
+_NOT_A_COUNT_BEFORE = re.compile(r"\b(?:grade|grades|stage|phase|cycle|day|level|ctcae)\s*$")
+_RELATED_AFTER = re.compile(r"[\s-]*related\b")
 _ALLOWED_LATER = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\b")
 _CLAUSE_END = re.compile(r"[.;:]\s")
 _NOT_LINE_WORDS = re.compile(r"week|day|month|year|hour|cycle|dose|mg|half|time|since|course")
@@ -190,6 +191,10 @@ def _is_line_count(text: str, match: re.Match[str]) -> bool:
     """Whether "two treatments" counts lines of treatment, not weeks, doses or courses."""
     n = _number(match.group("n"))
     if n is None or n > 15 or _NOT_LINE_WORDS.search(match.group("words")):
+        return False
+    if _NOT_A_COUNT_BEFORE.search(text, max(0, match.start("n") - 12), match.start("n")):
+        return False  # "grade 3 regimen-related toxicity", "stage 4 ... therapy": a grade, not a count
+    if _RELATED_AFTER.match(text, match.end()):
         return False
     if match.group("unit") in ("treatment", "treatments", "therapy", "therapies") and not re.search(
         r"prior|previous|line|systemic|chemo|endocrine", match.group("words")

@@ -148,6 +148,17 @@ def therapies_for_literal(literal: str) -> frozenset[str]:
     )
 
 
+_HIGH_DOSE_BEFORE = re.compile(r"(?:high[\s-]*dose|myelo-?ablative|intensive)\s*$")
+
+
+def _transplant_chemotherapy(text: str, mention: tuple[int, int, str]) -> bool:
+    """ "High-dose chemotherapy with stem cell rescue" is a transplant regimen, which her answers
+    do not cover: it is left to the not-read check rather than read as any chemotherapy."""
+    start, _, name = mention
+    before = _HIGH_DOSE_BEFORE.search(text, max(0, start - 20), start)
+    return name == "chemotherapy" and before is not None
+
+
 def drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int, int, str]]:
     """Therapy mentions in reading order; where two patterns overlap the earlier, longer one wins.
 
@@ -167,6 +178,8 @@ def drug_mentions(text: str, literals: set[str] | None = None) -> list[tuple[int
                 if key in text:
                     found.extend((m.start(), m.end(), item.id) for m in item.pattern.finditer(text))
                     break
+    if found and ("dose" in text or "ablat" in text):
+        found = [m for m in found if not _transplant_chemotherapy(text, m)]
     if len(found) < 2:
         return found
     found.sort(key=lambda m: (m[0], -m[1]))
@@ -247,6 +260,26 @@ _PRIOR_AFTER = re.compile(
 _WHICH_MUST = re.compile(r"\bone\s+of\s+which\b|\bwhich\s+must\b")
 
 
+#: Words by which a title names the drugs it tests: "... Refractory Breast Cancer With Weekly
+#: Paclitaxel": the history word describes the cancer, the drug after "with" is the study's.
+_TITLE_STUDY_DRUG = re.compile(r"\b(?:with|using|plus|versus|vs|of)\b")
+_TITLE_FOR_CANCER = re.compile(r"\b(?:in|for|with)\s")
+
+
+def _study_drug_in_title(pre: str, post: str, history: re.Match[str]) -> bool:
+    """ "... Refractory Breast Cancer With Weekly Paclitaxel", "Paclitaxel in Refractory Breast
+    Cancer": the history word describes the cancer the title's own drug is tested in."""
+    if history.string is post:
+        return _TITLE_FOR_CANCER.search(post, 0, history.start() + len(history.group(0))) is not None
+    named = last_match(_TITLE_STUDY_DRUG, pre)
+    # "Previously Treated With CDK4/6 Inhibitors": "with" right after the history word is its own
+    return (
+        named is not None
+        and named.start() > history.start()
+        and pre[history.end() : named.start()].strip() != ""
+    )
+
+
 def _is_history(kind: Source, pre: str, post: str, inherited: bool, before: str = "") -> bool:
     """Whether the mention is about treatment already received, not one planned or current.
 
@@ -259,6 +292,8 @@ def _is_history(kind: Source, pre: str, post: str, inherited: bool, before: str 
         last_match(_PRIOR_CONTEXT, pre) or _PRIOR_AFTER.match(post) or _NAIVE_AFTER.match(post)
     )
     if named_as_history is None:
+        return False
+    if kind == "title" and _study_drug_in_title(pre, post, named_as_history):
         return False
     future = last_match(_FUTURE_CONTEXT, pre) or _OPENING_PLAN.match(before)
     if future is None or _WHICH_MUST.search(pre):
