@@ -41,7 +41,11 @@ _SUFFIX = re.compile(
 )
 #: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:".
 _ONLY = re.compile(
-    r"^(?P<labels>" + _ONE_LABEL.pattern + r"(?:\s*(?:,|and|&)\s*" + _ONE_LABEL.pattern + r")*)\s*[:.]?$"
+    r"^(?:for\s+)?(?P<labels>"
+    + _ONE_LABEL.pattern
+    + r"(?:\s*(?:,|and|&)\s*"
+    + _ONE_LABEL.pattern
+    + r")*)(?:\s+only)?\s*[:.]?$"
 )
 #: A part named by an identifier ("Part A1", "Cohort 2"), without the stage words.
 _NAMED_ONLY = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _NAMED))

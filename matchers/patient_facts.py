@@ -146,6 +146,7 @@ def patient_fact(profile: PatientProfile, requirement: Requirement) -> bool | No
     return fact(profile, requirement) if fact is not None else None
 
 
+_ADCS = _VOCABULARY.members("adc")
 #: Which line count each kind of treatment makes.
 _LINE_KINDS = {LimitFactor.CHEMO_LINES: "chemotherapy", LimitFactor.ENDOCRINE_LINES: "endocrine"}
 
@@ -169,6 +170,10 @@ def line_range(profile: PatientProfile, factor: LimitFactor) -> tuple[int, int] 
         return 0, 0
     members = _VOCABULARY.line_members(kind)
     if had and systemic_therapies(profile) <= members:
-        return lines, lines  # every treatment she had is of this kind, so every line was
+        # Every treatment she had is of this kind, so every line was; but an antibody-drug
+        # conjugate counts as chemotherapy in some trials and not in others.
+        adcs = set(profile.prior_therapies) & _ADCS if factor == LimitFactor.CHEMO_LINES else set()
+        floor = 1 if systemic_therapies(profile) - _ADCS else 0
+        return max(lines - len(adcs), floor), lines
     advanced_only = {t for t in profile.prior_therapies if t in members and t not in _EARLY_SETTING}
     return (1 if advanced_only else 0), lines

@@ -710,3 +710,40 @@ def test_an_old_layout_sub_heading_run_onto_a_criterion_is_split_off() -> None:
     )
     texts = [i.text for i in split_criteria(criteria)]
     assert texts[-1] == "Hormone receptor status: Not specified"
+
+
+def test_a_line_naming_one_part_only_opens_that_part() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* HER2-positive metastatic breast cancer\nExclusion Criteria:\n"
+        "* Active infection\nArm 3 ONLY\n* Prior treatment with tucatinib, lapatinib or neratinib\n"
+    )
+    assert split_criteria(criteria)[-1].parts == ("arm 3",)
+    verdict, _ = _judge(
+        criteria, subtype="her2-positive", prior_therapies=("trastuzumab", "her2-tki"), prior_lines=2
+    )
+    assert verdict != "likely_excluded"  # another arm takes her
+
+
+def test_a_title_with_one_subtype_or_other_solid_tumours_restricts_no_subtype() -> None:
+    title = "Drug X in Advanced Triple-Negative Breast Cancer or Other Solid Tumors"
+    reading = read(INCLUDING + "Adequate organ function", title=title)
+    assert "subtype" not in {r.factor for r in reading.requirements}
+    only = read(INCLUDING + "Adequate organ function", title="Drug X in Triple-Negative Breast Cancer")
+    assert "subtype" in {r.factor for r in only.requirements}
+
+
+def test_stable_brain_metastases_that_could_be_included_are_allowed() -> None:
+    criteria = EXCLUDING + (
+        "Symptoms of active brain metastases. However, patients with stable brain metastases could "
+        "be included"
+    )
+    verdict, _ = _judge(criteria, sites=("lung", "brain"), brain_mets="stable")
+    assert verdict == "likely_eligible"
+
+
+def test_an_antibody_drug_conjugate_line_may_or_may_not_count_as_chemotherapy() -> None:
+    limit = INCLUDING + "No more than one prior chemotherapy regimen for metastatic disease"
+    had = {"subtype": "triple-negative", "prior_lines": 2}
+    verdict, said = _judge(limit, prior_therapies=("taxane", "t-dxd"), **had)
+    assert verdict == "possibly_eligible" and "chemotherapy" in said
+    assert _judge(limit, prior_therapies=("taxane", "capecitabine"), **had)[0] == "likely_excluded"

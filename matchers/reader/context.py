@@ -33,7 +33,7 @@ EXCEPTION = re.compile(
 #: Words that let people in, and that keep them out, shared by the readers that look for them.
 _ALLOWED_WORDS = (
     r"allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
-    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|can\s+(?:be\s+)?"
+    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|(?:can|could)\s+(?:be\s+)?"
     r"(?:enroll\w*|includ\w*|particip\w*)"
 )
 _NOT_ALLOWED_WORDS = (

@@ -199,6 +199,12 @@ def _distribute_status(text: str) -> str:
     return text[: match.start()] + names + text[match.end() :]
 
 
+_OR_OTHER_TUMOURS = re.compile(
+    r"\b(?:or|and|and/or)\s+(?:other|selected|various)\s+(?:advanced\s+)?(?:solid\s+)?(?:tumou?rs?|"
+    r"cancers?|malignan\w*|neoplasms?)\b"
+)
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     criteria = kind in ("inclusion", "exclusion")
@@ -212,6 +218,8 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     if cells == ALL_CELLS:
         return
     labelled = kind in ("title", "conditions")  # a title names whom the study is for
+    if labelled and _OR_OTHER_TUMOURS.search(text):
+        return  # "... Triple-Negative Breast Cancer or Other Solid Tumors": one group among others
     mode = "require" if labelled else polarity(text, mentions[0][0], mentions[0][1], kind)
     if mode == "allow":
         return
