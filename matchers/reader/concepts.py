@@ -193,7 +193,8 @@ CONCEPTS: tuple[Concept, ...] = (
 #: ``tests/test_reader_concepts.py`` checks each alternative of each mention pattern against them.
 HINTS: dict[str, tuple[str, ...]] = {
     "receptors": (
-        "her",
+        "her2",
+        "her-2",
         "erbb",
         "hormone",
         "estrogen",
@@ -212,8 +213,11 @@ HINTS: dict[str, tuple[str, ...]] = {
     ),
     "brain": ("brain", "cns", "central", "cranial", "mening", "cerebral"),
     "treatment": ("transplant", "stem", "marrow", "high", "hormonal", "sibling", "hla"),
-    "lines": ("line", "prior", "treated", "naive", "naïve"),
-    "biomarkers": ("pik3ca", "esr1", "brca", "pd", "cps", "her", "erbb", "akt1", "pten"),
+    "lines": ("line", "regimen", "treated", "naive", "naïve"),
+    "biomarkers": (
+        *("pik3ca", "esr1", "brca", "pd-l1", "pdl1", "cps"),
+        *("her2", "her-2", "erbb", "akt1", "pten"),
+    ),
     "performance": ("ecog", "karnofsky", "kps", "zubrod", "lansky", "performance", "who ps"),
     "sex": ("men", "male"),
     "menopause": ("menopaus",),
@@ -224,18 +228,29 @@ _CONCEPTS_OF_HINT: dict[str, tuple[str, ...]] = {
     hint: tuple(c.name for c in CONCEPTS if hint in HINTS[c.name])
     for hint in {h for hints in HINTS.values() for h in hints}
 }
-#: Every hint found in one pass, overlapping ones included ("other status" holds "her" and
-#: "r status"): a lookahead at each position, through a prefix tree of the hints.
-_HINT_SCAN = re.compile("(?=(" + trie_pattern(sorted(_CONCEPTS_OF_HINT)) + "))")
+#: The hints as one prefix tree. A pattern that starts with plain characters lets the regex
+#: engine skip, in C, every position no hint starts at (a lookahead at each position cannot).
+_HINT_SCAN = re.compile(trie_pattern(sorted(_CONCEPTS_OF_HINT)))
+
+
+def _hints_in(text: str) -> set[str]:
+    """Every hint in the text, overlapping ones included ("women" holds "men", "her-2" holds
+    "r-"): each search starts one character after the last match began."""
+    found: set[str] = set()
+    match = _HINT_SCAN.search(text)
+    while match is not None:
+        found.add(match.group())
+        match = _HINT_SCAN.search(text, match.start() + 1)
+    return found
 
 
 def unread_concepts(text: str) -> tuple[Concept, ...]:
     """The concepts a criterion that no reader took anything from talks about, leaving out the
     forms that set no rule for the patient."""
-    found = _HINT_SCAN.findall(text)
+    found = _hints_in(text)
     if not found:
         return ()
-    hinted = {name for hint in set(found) for name in _CONCEPTS_OF_HINT[hint]}
+    hinted = {name for hint in found for name in _CONCEPTS_OF_HINT[hint]}
     return tuple(
         c for c in CONCEPTS if c.name in hinted and c.mention.search(text) and not c.no_rule.search(text)
     )
