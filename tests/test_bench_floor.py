@@ -45,3 +45,12 @@ def test_the_floor_script_prints_one_line_a_study(tmp_path: Path) -> None:
 def test_missing_shared_records_are_named(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"breast_corpus\.jsonl.*studies\.jsonl"):
         bench_floor.base_lines(tmp_path)
+
+
+def test_the_stage_timings_run_on_a_small_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bench_floor.build_file(_lines(), 6, tmp_path)
+    bench_floor.stages(path, 6)
+    printed = capsys.readouterr().out
+    assert "reading + ranking" in printed and "KiB a study" in printed
