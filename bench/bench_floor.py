@@ -305,9 +305,9 @@ def stages(study_file: Path, count: int) -> None:
 
     sys.path.insert(0, str(ROOT))
     from data.ctgov_import import read_study_file
-    from matchers.reading_cache import ReadingCache
     from matchers.profile import PatientProfile
     from matchers.ranking import match_to_dict, rank_trials
+    from matchers.reading_cache import ReadingCache
 
     times: dict[str, float] = {}
     tracemalloc.start()  # memory first, on its own: tracing slows every allocation

@@ -7,6 +7,7 @@ requirement contradicted by what the patient did say makes a trial "likely exclu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -334,6 +335,9 @@ _ANSWERED: dict[str, Callable[[PatientProfile], bool]] = {
 #: Concepts about rare treatments a person remembers (a stem cell transplant, high-dose
 #: chemotherapy): an exclusion about them is a question for her, which no answer of hers settles.
 _REMEMBERED = frozenset({"treatment"})
+#: A rule that forbids or caps ("No prior bone marrow transplant", "Biologic therapy: No more than 1
+#: prior transplant"), wherever it is written: a patient who never had it meets it.
+_FORBIDS = re.compile(r"^(?:[A-Za-z ]{3,30}:\s*)?(?:no|not|never|without|none)\b", re.IGNORECASE)
 #: At most this many unread criteria are quoted; the rest are counted.
 _UNREAD_QUOTED = 3
 
@@ -344,7 +348,9 @@ def _apply_unread(profile: PatientProfile, unread: tuple[Unread, ...], out: Judg
     words = {c.name: c.words for c in CONCEPTS}
     for note in unread[:_UNREAD_QUOTED]:
         answered = any(_ANSWERED[c](profile) if c in _ANSWERED else True for c in note.concepts)
-        if note.kind == "exclusion" and set(note.concepts) <= _REMEMBERED:
+        if set(note.concepts) <= _REMEMBERED and (
+            note.kind == "exclusion" or _FORBIDS.match(note.quote)
+        ):
             answered = False  # she would know of a transplant; her answers just cannot say it
         about = " and ".join(dict.fromkeys(words.get(c, c) for c in note.concepts))
         out.ask(

@@ -747,3 +747,37 @@ def test_an_antibody_drug_conjugate_line_may_or_may_not_count_as_chemotherapy() 
     verdict, said = _judge(limit, prior_therapies=("taxane", "t-dxd"), **had)
     assert verdict == "possibly_eligible" and "chemotherapy" in said
     assert _judge(limit, prior_therapies=("taxane", "capecitabine"), **had)[0] == "likely_excluded"
+
+
+def test_any_number_of_prior_regimens_or_none_sets_no_line_limit() -> None:
+    criteria = INCLUDING + (
+        "Patients may have received any number or type of prior treatment regimens for metastatic "
+        "disease or they may have received no prior treatment for metastatic disease"
+    )
+    assert read(criteria).limits == ()
+    assert _judge(criteria, prior_lines=3)[0] == "likely_eligible"
+
+
+def test_a_lab_rule_in_the_absence_of_bone_metastases_is_no_bone_rule() -> None:
+    reading = read(EXCLUDING + "Elevated ALP in absence of bone metastasis")
+    assert not {key for key, _ in keys(reading)} & {"bone_mets"}
+
+
+def test_a_cap_on_transplants_asks_without_doubting_wherever_it_is_written() -> None:
+    cap = (
+        INCLUDING
+        + "Biologic therapy: No more than 1 prior autologous peripheral blood stem cell transplant"
+    )
+    verdict, said = _judge(cap, prior_therapies=("chemotherapy",), prior_lines=1)
+    assert verdict == "likely_eligible" and "transplant" in said
+    needed = INCLUDING + "Must have received one prior autologous stem cell transplant for this cancer"
+    assert _judge(needed, prior_therapies=("chemotherapy",), prior_lines=1)[0] == "possibly_eligible"
+
+
+def test_a_bracketed_allowance_of_controlled_brain_metastases_keeps_active_ones_out() -> None:
+    criteria = (
+        INCLUDING
+        + "No active brain metastases or carcinomatous meningitis (controlled CNS metastases eligible)"
+    )
+    assert _judge(criteria, **ACTIVE_BRAIN)[0] == "likely_excluded"
+    assert _judge(criteria, sites=("liver", "brain"), brain_mets="stable")[0] == "likely_eligible"

@@ -66,12 +66,13 @@ _RT_ALTERNATIVE = re.compile(
     r"(?:\b(?:brain|cranial|stereotactic)\s+(?:radiation|radiotherapy|irradiation|radiosurgery)|"
     r"\bwbrt\b|\bsrs\b)"
 )
-#: "Treated or untreated brain metastases are allowed": both states, joined by "or".
+#: "Treated or untreated brain metastases are allowed": both states, joined by "or" (not across a
+#: bracket: "no active brain metastases or meningitis (controlled ones eligible)" is one state).
 _EITHER_STATE = re.compile(
-    r"\b(?:treated|stable|controlled|asymptomatic)\b[^.;:]{0,40}?\bor\b[^.;:]{0,30}?\b(?:un-?treated|"
+    r"\b(?:treated|stable|controlled|asymptomatic)\b[^.;:()]{0,40}?\bor\b[^.;:()]{0,30}?\b(?:un-?treated|"
     r"unstable|active|uncontrolled|new|progressi\w*|symptomatic)\b|"
-    r"\b(?:un-?treated|active|unstable|new|progressi\w*|symptomatic)\b[^.;:]{0,40}?\bor\b"
-    r"[^.;:]{0,30}?\b(?:treated|stable|controlled|asymptomatic|not)\b"
+    r"\b(?:un-?treated|active|unstable|new|progressi\w*|symptomatic)\b[^.;:()]{0,40}?\bor\b"
+    r"[^.;:()]{0,30}?\b(?:treated|stable|controlled|asymptomatic|not)\b"
 )
 #: Words that make brain metastases themselves a requirement ("must have at least one measurable
 #: brain metastasis", "diagnosis of brain metastases"), not a state they may join in.

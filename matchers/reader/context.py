@@ -304,7 +304,8 @@ WASHOUT = re.compile(
     r"m(?<!\wm)ust\s+have)\s+elapsed\b"
 )
 LAB_CONTEXT = re.compile(
-    r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
+    r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|\balp\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"
+    r"\b(?:in\s+)?(?:the\s+)?absence\s+of\b|"
     r"child-?pugh|enzymes|function|%|>\s*\d|>=\s*\d|\bextensive\b|\bdiffuse\b|\bmajority\b|\breplac\w+|"
     r"\bmore\s+than\b|\bburden\b|\d\s*(?:mm|cm)\b|\bdiameter\b"
 )

@@ -348,6 +348,9 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
     return False
 
 
+_ANY_NUMBER = re.compile(r"\bany\s+number\s+(?:(?:or|and)\s+types?\s+)?of\s+(?:prior\s+|previous\s+)?")
+
+
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Limits on the number of prior treatment lines for advanced disease.
 
@@ -357,6 +360,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     has_lines = _LINE_HINT.search(text) is not None
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
+    if "any number" in text and _ANY_NUMBER.search(text):
+        return True  # "any number of prior regimens, or none": no limit, and no drug rule either
     if not has_lines and ("prior" in text or "previous" in text or "received" in text):
         has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
     # Every line count has a number; most sentences have none.
