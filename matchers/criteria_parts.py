@@ -28,7 +28,7 @@ _ONE_LABEL = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _LABEL))
 #: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...".
 _PREFIX = re.compile(
     r"^(?:for|in)?\s*(?:the\s+)?(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
-    r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?"
+    r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
     r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?"
     r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
 )
@@ -131,7 +131,23 @@ def prefix_parts(text: str) -> Parts:
     if not _hinted(lowered):
         return ()
     match = _PREFIX.match(lowered)
-    return tuple(_atoms(match.group("labels"))) if match else ()
+    return _nested_atoms(match.group("labels")) if match else ()
+
+
+def _nested_atoms(labels: str) -> Parts:
+    """ "Part B and C" names two parts; "Part B Cohort 2", one label right after another, names
+    one cohort inside one part ("part b/cohort 2")."""
+    paths: list[str] = []
+    previous: re.Match[str] | None = None
+    for match in _LABEL_RE.finditer(labels):
+        atoms = _atoms(match.group(0))
+        gap = labels[previous.end() : match.start()] if previous is not None else ","
+        if paths and not gap.strip() and len(atoms) == 1 and _kind(paths[-1]) != _kind(atoms[0]):
+            paths[-1:] = list(nest((paths[-1],), tuple(atoms)))
+        else:
+            paths.extend(atoms)
+        previous = match
+    return tuple(dict.fromkeys(paths))
 
 
 def suffix_parts(text: str) -> Parts:

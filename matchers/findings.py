@@ -74,6 +74,9 @@ class Qualifier(StrEnum):
     STABLE_DISEASE = "stable"
     #: Brain metastases accepted once stable for a set time (the note holds it: "6 months").
     STABLE_FOR = "stable_for"
+    #: No cancer that scans can find after treatment ("no measurable or evaluable disease after
+    #: standard treatment", "no evidence of disease").
+    NO_EVIDENCE_OF_DISEASE = "ned"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

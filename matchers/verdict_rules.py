@@ -318,13 +318,21 @@ def _prior(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
         )
 
 
+_DISEASE_STATE_QUESTIONS = {
+    Qualifier.DE_NOVO: "It is only for cancer that had already spread when it was first found (de novo "
+    "metastatic disease). Ask your care team whether that was so for you.",
+    Qualifier.NO_EVIDENCE_OF_DISEASE: "It is only for people in whom scans find no cancer after "
+    "treatment (no evidence of disease). Ask your care team whether that is true for you.",
+}
+
+
 def _disease_state(profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement) -> None:
     out.ask(
-        "It is only for cancer that had already spread when it was first found (de novo "
-        "metastatic disease). Ask your care team whether that was so for you."
-        if req.qualifier == Qualifier.DE_NOVO
-        else "It is for cancer that is stable or shrinking on current treatment. Ask your care "
-        "team whether yours is."
+        _DISEASE_STATE_QUESTIONS.get(
+            req.qualifier,
+            "It is for cancer that is stable or shrinking on current treatment. Ask your care "
+            "team whether yours is.",
+        )
     )
 
 

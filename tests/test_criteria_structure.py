@@ -781,3 +781,64 @@ def test_a_bracketed_allowance_of_controlled_brain_metastases_keeps_active_ones_
     )
     assert _judge(criteria, **ACTIVE_BRAIN)[0] == "likely_excluded"
     assert _judge(criteria, sites=("liver", "brain"), brain_mets="stable")[0] == "likely_eligible"
+
+
+# --- rules found on the sixth blind set (written as general rules, in our own words) ----------------
+
+
+def test_a_part_and_cohort_named_together_are_one_cohort_inside_that_part() -> None:
+    criteria = INCLUDING + (
+        "For Part B Cohort 2, prior treatment with CDK4/6 inhibitors is not permitted\n"
+        "* For Part B Cohort 3, prior treatment with mTOR inhibitors is not permitted"
+    )
+    assert [i.parts for i in split_criteria(criteria)][-2:] == [
+        ("part b/cohort 2",),
+        ("part b/cohort 3",),
+    ]
+    verdict, _ = _judge(
+        criteria, prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor"), prior_lines=1
+    )
+    assert verdict != "likely_excluded"
+
+
+def test_no_disease_left_after_treatment_is_a_question() -> None:
+    criteria = INCLUDING + "No measurable or evaluable disease after standard treatment"
+    verdict, said = _judge(criteria)
+    assert verdict == "possibly_eligible" and "no evidence of disease" in said
+
+
+@pytest.mark.parametrize(
+    ("criterion", "cells"),
+    [
+        ("Advanced malignancy that expresses HER2/neu", {"HR+/HER2+", "HR-/HER2+"}),
+        ("Tumours that do not express HER2", {"HR+/HER2-", "HR-/HER2-"}),
+    ],
+)
+def test_expressing_her2_is_her2_positive(criterion: str, cells: set[str]) -> None:
+    rules = [r for r in read(INCLUDING + criterion).requirements if r.factor == "subtype"]
+    assert [set(r.items) for r in rules] == [cells]
+
+
+def test_a_recommendation_for_one_subtype_is_no_subtype_rule() -> None:
+    criteria = INCLUDING + (
+        "It is recommended that patients with HER2-positive breast cancer should be receiving "
+        "trastuzumab, if approved and available"
+    )
+    assert "subtype" not in {r.factor for r in read(criteria).requirements}
+
+
+def test_a_receptor_rule_in_a_bracket_for_one_part_binds_only_that_part() -> None:
+    criteria = INCLUDING + "Advanced or metastatic breast cancer (must be ER+ve, HER2-ve, in Part B)"
+    assert "subtype" not in {r.factor for r in read(criteria).requirements}
+    trial_wide = INCLUDING + "Advanced or metastatic breast cancer (must be ER+ve, HER2-ve)"
+    assert "subtype" in {r.factor for r in read(trial_wide).requirements}
+
+
+def test_prior_courses_of_chemotherapy_are_counted_as_regimens() -> None:
+    criteria = EXCLUDING + "More than two prior courses of chemotherapy for metastatic breast cancer"
+    assert [(x.factor, x.low, x.high) for x in read(criteria).limits] == [("chemo_lines", None, 2)]
+
+
+def test_any_menopausal_status_over_a_list_is_no_menopause_rule() -> None:
+    criteria = INCLUDING + "Any menopausal status:\n  * ECOG performance status 0 to 1"
+    assert _judge(criteria, ecog=1, menopausal_status="postmenopausal")[0] == "likely_eligible"

@@ -153,7 +153,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _words(r"menopaus"),
         _words(
             _REPRODUCTIVE,
-            r"\bnot\s+specified\b|\bdefined\b|\bconsidered\b|\bamenorrh|\bfsh\b|\bmenses\b|\bestradiol",
+            r"\bnot\s+specified\b|\bdefined\b|\bconsidered\b|\bamenorrh|\bfsh\b|\bmenses\b|\bestradiol|"
+            r"\b(?:any|all|regardless\s+of|irrespective\s+of)\s+(?:\w+\s+)?menopausal\s+status",
         ),
     ),
     Concept(

@@ -32,6 +32,13 @@ _STABLE_DISEASE = re.compile(
     r"following|during)\b|\b(?:partial\s+response|response)\s+or\s+stable\s+disease\b|"
     r"\bdisease\s+(?:must\s+be\s+|that\s+is\s+|is\s+)stable\b"
 )
+#: A population with no cancer left to see: "No measurable or evaluable disease after standard
+#: treatment", "no evidence of disease (NED) after surgery", "rendered disease-free".
+_NED = re.compile(
+    r"^\W*(?:(?:patients|participants|subjects)\s+(?:must\s+)?(?:have\s+)?)?no\s+(?:measurable\s+(?:and|or)\s+"
+    r"evaluable|evaluable|(?:radiologic(?:al)?\s+|clinical\s+)?evidence\s+of)\s+(?:residual\s+|active\s+)?"
+    r"(?:disease|cancer)\b|\bno\s+evidence\s+of\s+disease\s+\(?ned\b|\brendered\s+(?:disease[\s-]free|ned)\b"
+)
 #: Brain lesions' own stability, "de novo or recurrent", "... is not eligible": not a state required.
 _NOT_HER_DISEASE = re.compile(
     r"\bbrain\b|\bcns\b|intra-?cranial|\blesions?\b|\bor\s+(?:recurrent|relapsed)|\bnot\s+eligible|"
@@ -43,6 +50,9 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)") or
     disease stable on treatment required: states no profile records, so the verdict asks."""
     if kind != "inclusion" or _NOT_HER_DISEASE.search(text):
+        return
+    if "no" in text and _NED.search(text):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.NO_EVIDENCE_OF_DISEASE)
         return
     for detail, pattern in ((Qualifier.DE_NOVO, _DE_NOVO), (Qualifier.STABLE_DISEASE, _STABLE_DISEASE)):
         mention = pattern.search(text)

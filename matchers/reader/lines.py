@@ -348,6 +348,9 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
     return False
 
 
+_PRIOR_COURSES = re.compile(
+    r"\b(prior|previous)\s+courses\s+of(?=\s+(?:\w+\s+){0,2}?(?:chemo|therap|treatment))"
+)
 _ANY_NUMBER = re.compile(r"\bany\s+number\s+(?:(?:or|and)\s+types?\s+)?of\s+(?:prior\s+|previous\s+)?")
 
 
@@ -360,6 +363,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     has_lines = _LINE_HINT.search(text) is not None
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
+    if "courses of" in text:
+        text = _PRIOR_COURSES.sub(r"\1 regimens of", text)  # "two prior courses of chemotherapy"
     if "any number" in text and _ANY_NUMBER.search(text):
         return True  # "any number of prior regimens, or none": no limit, and no drug rule either
     if not has_lines and ("prior" in text or "previous" in text or "received" in text):

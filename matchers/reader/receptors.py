@@ -42,7 +42,7 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         r"(?:gene[\s-])?amplifi\w*|enriched|(?:(?:by\s+)?(?:ihc|ich)\s*(?:score\s*)?(?:of\s*)?)?3\s*\+)|"
         r"\bpositive\s+(?:for\s+)?"
         + _HER2
-        + r"|\b(?:over-?express\w*|amplifi\w*)\s+(?:of\s+)?(?:the\s+)?"
+        + r"|\b(?:over-?express\w*|amplifi\w*|express(?:es|ing)?)\s+(?:of\s+)?(?:the\s+)?"
         + _HER2,
     ),
     (
@@ -101,7 +101,7 @@ _ULTRALOW = re.compile(
 #: which costs far less than scanning every position of a long sentence with it.
 _RECEPTOR_START = re.compile(
     r"\b(?:her|erbb|low|triple|m?tnbc|quadruple|hormone|estrogen|oestrogen|progesterone|luminal|"
-    r"endocrine|hr|er|pr|pgr|human|positive|negative|over|amplifi)"
+    r"endocrine|hr|er|pr|pgr|human|positive|negative|over|amplifi|express)"
 )
 
 
@@ -205,6 +205,19 @@ _OR_OTHER_TUMOURS = re.compile(
 )
 
 
+_PART_AT_END = re.compile(
+    r"\b(?:in|for)\s+(?:the\s+)?(?:part|cohort|arm|group|phase)\s+\w+\s*(?:only\s*)?$"
+)
+
+
+def _bracketed_for_a_part(text: str, position: int) -> bool:
+    opening = text.rfind("(", 0, position)
+    closing = text.find(")", position)
+    if opening == -1 or closing == -1 or text.rfind(")", opening, position) != -1:
+        return False
+    return _PART_AT_END.search(text, opening, closing) is not None
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     criteria = kind in ("inclusion", "exclusion")
@@ -214,6 +227,8 @@ def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     mentions = receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text) or (criteria and _not_a_rule(text, mentions)):
         return
+    if "(" in text and _bracketed_for_a_part(text, mentions[0][0]):
+        return  # "breast cancer (must be ER+, HER2-, in Part B)": one part's rule, not the trial's
     cells = _cells_named(text, mentions)
     if cells == ALL_CELLS:
         return

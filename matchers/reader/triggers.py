@@ -55,6 +55,9 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "at initial diagnosis",
         "at presentation",
         "time of diagnosis",
+        "evaluable disease",
+        "evidence of disease",
+        "rendered",
     ),
     "new_diagnosis": ("newly diagnosed", "recently diagnosed", "initial diagnosis"),
 }
