@@ -842,3 +842,31 @@ def test_prior_courses_of_chemotherapy_are_counted_as_regimens() -> None:
 def test_any_menopausal_status_over_a_list_is_no_menopause_rule() -> None:
     criteria = INCLUDING + "Any menopausal status:\n  * ECOG performance status 0 to 1"
     assert _judge(criteria, ecog=1, menopausal_status="postmenopausal")[0] == "likely_eligible"
+
+
+def test_known_distant_metastases_among_exclusions_make_an_early_stage_study() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Invasive breast carcinoma treated with curative intent\n"
+        "Exclusion Criteria:\n* Known distant metastasis at time of enrollment (with the exception of "
+        "participants with resectable stage IV melanoma)"
+    )
+    reading = read(criteria, title="Blood Tests After Cancer Treatment", conditions=["Breast Cancer"])
+    assert reading.setting == "early"
+
+
+def test_a_lytic_bone_lesion_as_the_alternative_to_measurable_disease_asks_a_bone_only_patient() -> None:
+    criteria = INCLUDING + (
+        "At least 1 measurable lesion according to RECIST 1.1 or at least 1 predominantly lytic bone "
+        "lesion in the absence of measurable disease"
+    )
+    verdict, said = _judge(criteria, sites=("bone",))
+    assert verdict == "possibly_eligible" and "lytic" in said
+    assert _judge(criteria, sites=("bone", "liver"))[0] == "likely_eligible"
+
+
+def test_an_age_of_adulthood_next_to_a_performance_score_is_no_age_limit() -> None:
+    criteria = (
+        INCLUDING
+        + "Female 18 years old or older, ECOG 0-2 or KPS 60 or more, life expectancy of 12 weeks"
+    )
+    assert _judge(criteria, ecog=1, age=50)[0] == "likely_eligible"

@@ -176,8 +176,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "age limits",
         # An age with a number past adulthood: "18 years or older" sets no limit for her.
         _words(
-            r"\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,30}?\b(?:2[2-9]|[3-9]\d|1[01]\d)\b",
-            r"\b(?:2[2-9]|[3-9]\d|1[01]\d)\b[^.;]{0,20}?\b(?:years?\s+(?:of\s+age|old)|aged?)\b",
+            r"\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;,]{0,30}?\b(?:2[2-9]|[3-9]\d|1[01]\d)\b",
+            r"\b(?:2[2-9]|[3-9]\d|1[01]\d)\b[^.;,]{0,20}?\b(?:years?\s+(?:of\s+age|old)|aged?)\b",
         ),
         _words(
             r"\bnot\s+specified\b|\bchild\w*|\bpediatric|\badolescen\w*|amenorrh|menopaus|"

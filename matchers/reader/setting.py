@@ -83,7 +83,7 @@ _LOCALLY_ADVANCED = re.compile(
     word_start_pattern(r"\blocally[\s-]+advanced\b|\blocally[\s-]+recurrent\b|\brecurrent\b")
 )
 _EARLY = re.compile(
-    r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
+    r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bcurative(?:/radical)?\s+intent\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
     r"breast\s+cancer\b|\bebc\b|\boperable\b|\bresectable\b|\bductal\s+carcinoma\s+in\s+situ\b|\bdcis\b|"
     r"\bcandidates?\s+for\s+(?:breast\s+)?surgery|\b(?:scheduled|planned|undergo\w*)\s+(?:for\s+|to\s+)?"
     r"(?:breast\s+)?(?:surgery|mastectomy|lumpectomy|resection)|\bneo-?adjuvant\b|\bhigh[\s-]risk\s+of\s+"
@@ -130,6 +130,8 @@ _SITE_WORDS = re.compile(
     r"\b(?:brain|cns|central\s+nervous|leptomening\w*|liver|hepatic|bone|lung|visceral|spinal|meningeal|"
     r"symptomatic|uncontrolled|active|untreated|intracranial|cerebral|known|untreatable)\b"
 )
+#: "Known distant metastasis": metastatic disease anywhere, whatever word stands before it.
+_DISTANT_BEFORE = re.compile(r"\bdistant\s+$")
 _THERAPY_CONTEXT = re.compile(
     r"therap|treatment|chemo|\bline|regimen|setting|received|prior|previous|malignan|another|"
     r"second\s+primary|other\s+(?:primary|cancer)|biopsy|lesion"
@@ -245,7 +247,9 @@ def read_setting(
         if metastatic is None or "locally" in text[max(0, metastatic.start() - 10) : metastatic.start()]:
             return
         window = text[max(0, metastatic.start() - 40) : metastatic.end() + 25]
-        if _SITE_WORDS.search(window) or _THERAPY_CONTEXT.search(text):
+        if (_SITE_WORDS.search(window) and not _DISTANT_BEFORE.search(text, 0, metastatic.start())) or (
+            _THERAPY_CONTEXT.search(text)
+        ):
             return
         if polarity(text, metastatic.start(), metastatic.end(), kind) == "exclude":
             out.setting.append(SettingCue("early_strong", trim_quote(quote), kind))

@@ -154,6 +154,12 @@ _SIZED_LESION = re.compile(
 _LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic|soft[\s-]tissue)\b")
 
 
+_TYPED_BONE_ALTERNATIVE = re.compile(
+    r"\b(?:lytic|osteolytic|blastic|osteoblastic|mixed)\b[^.;]{0,30}?\b(?:bone|bony|skeletal|osseous)\s+lesions?"
+)
+_ANY_EVALUABLE = re.compile(r"\bevaluable\b|\bassessable\b|\bnon-?\s?measurable\b|\bbone[\s-]only\b")
+
+
 def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
     if "bone" in text:
@@ -179,16 +185,25 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
         if sized is not None and polarity(text, sized.start(), sized.end(), kind) == "require":
             out.require(Factor.MEASURABLE, True, quote, kind)
     if "measurable" in text and "residual" not in text:
-        mention = _MEASURABLE.search(text)
-        if kind == "inclusion" and mention is not None:
-            mode = polarity(text, mention.start(), mention.end(), kind)
-            if _NON_MEASURABLE_OK.search(text) or mode == "allow":
-                out.allow(Allowed.NON_MEASURABLE, quote, kind)
-            elif mode == "require":
-                out.require(Factor.MEASURABLE, True, quote, kind)
-        elif (
-            kind == "exclusion"
-            and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
-            and not re.search(r"\bbone\b|\bevaluable\b", text)
-        ):
+        _read_measurable(text, quote, kind, out)
+
+
+def _read_measurable(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Measurable (RECIST) disease required, or an alternative that lets other disease in."""
+    mention = _MEASURABLE.search(text)
+    if kind == "inclusion" and mention is not None:
+        mode = polarity(text, mention.start(), mention.end(), kind)
+        if _NON_MEASURABLE_OK.search(text) or mode == "allow":
+            out.allow(Allowed.NON_MEASURABLE, quote, kind)
+            if _TYPED_BONE_ALTERNATIVE.search(text) and not _ANY_EVALUABLE.search(text):
+                # "... or at least 1 predominantly lytic bone lesion": bone-only disease on a
+                # condition about the kind of lesion
+                out.require(Factor.BONE_ONLY_CONDITION, True, quote, kind)
+        elif mode == "require":
             out.require(Factor.MEASURABLE, True, quote, kind)
+    elif (
+        kind == "exclusion"
+        and re.search(r"\b(?:no|non-?|without|lack\s+of)\s?measurable", text)
+        and not re.search(r"\bbone\b|\bevaluable\b", text)
+    ):
+        out.require(Factor.MEASURABLE, True, quote, kind)
