@@ -1,0 +1,83 @@
+"""Start the dashboard's server, and beside it prepare what every user's first page needs.
+
+Streamlit runs the app's script only when a browser connects, so without this the first user of a
+fresh server waited for every import (pandas, pydeck, the criteria reader's compiled patterns), the
+knowledge base and the registry client to load. Here a background thread loads them while the
+server starts and while the first browser fetches the page, so the first run finds them ready; a
+session arriving earlier waits for the module being loaded (Python's import lock), never twice.
+The server answers its health check meanwhile: the thread only imports and reads files.
+
+``mbc-navigator`` starts the dashboard this way; ``python -m dashboard.server [streamlit flags]``
+does the same from a checkout.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent / "app.py"
+#: Written to the log when the warm-up ends, with its duration (benches and tests read it).
+WARM_DONE = "mbc-warm done"
+log = logging.getLogger("mbc_navigator.dashboard")
+
+
+def warm() -> None:
+    """Load what every first run needs, in the order the trials page needs it."""
+    import pandas  # noqa: F401  (the trial table; the heaviest import of all)
+
+    from dashboard import (  # noqa: F401  (every page's modules, hence the reader and its patterns)
+        guide,
+        packet_sidebar,
+        sidebar,
+        site_map,
+        trial_data,
+        trial_list,
+        trial_source,
+        trial_view,
+    )
+    from data.knowledge import load_knowledge
+    from data.resources import load_resources
+
+    load_knowledge()
+    load_resources()
+    trial_data.client()  # the HTTP session and the saved answers' store
+    trial_data.reading_cache()  # the readings kept on disk
+
+
+def _warm_quietly() -> None:
+    started = time.perf_counter()
+    try:
+        warm()
+    except Exception as error:  # a failed warm-up only costs the first user time; never fatal
+        log.warning("warm-up stopped early: %s", type(error).__name__)
+        return
+    print(f"{WARM_DONE} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
+
+
+def start_warming() -> threading.Thread:
+    """Start the warm-up in a daemon thread (it never holds the server's exit)."""
+    thread = threading.Thread(target=_warm_quietly, name="mbc-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``streamlit run dashboard/app.py`` with ``argv``'s flags, warming up beside it."""
+    from streamlit.web import cli
+
+    start_warming()
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    try:
+        cli.main()
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

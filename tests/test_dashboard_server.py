@@ -1,0 +1,63 @@
+"""The dashboard's launcher: the server starts, answers its health check, and warms up beside it."""
+
+from __future__ import annotations
+
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard import server
+from tests.browser_support import running_dashboard
+
+FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.port",
+    "{port}",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+]
+
+
+def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run(app_env: Any) -> None:
+    from dashboard import trial_data
+
+    server.warm()
+    assert "pandas" in sys.modules
+    # The first run finds the very objects the warm-up made (one per server process).
+    assert trial_data.client() is trial_data.client()
+    assert trial_data.client().base_url == app_env.base_url
+    assert trial_data.reading_cache() is trial_data.reading_cache()
+
+
+def test_a_failing_warm_up_only_says_so_in_the_log(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(server, "warm", broken)
+    server.start_warming().join(timeout=10)
+    assert "warm-up stopped early: OSError" in caplog.text
+    assert "disk gone" not in caplog.text  # never the error's own words (they may quote a path)
+
+
+def test_the_server_answers_its_health_check_and_warms_up_beside_it(
+    app_env: Any, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "dashboard.server", *FLAGS]
+    with running_dashboard(app_env.base_url, tmp_path / "app", command=command) as dashboard:
+        deadline = time.monotonic() + 60
+        while server.WARM_DONE not in dashboard.log_tail() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert server.WARM_DONE in dashboard.log_tail()
+        with urllib.request.urlopen(dashboard.url + "/_stcore/health", timeout=5) as answer:
+            assert answer.status == 200
+        with urllib.request.urlopen(dashboard.url + "/", timeout=5) as answer:
+            assert b"<title>" in answer.read()
