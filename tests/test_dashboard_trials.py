@@ -202,3 +202,24 @@ def test_unstar_from_the_panel_and_more_cards_on_request(app: Any) -> None:
     assert app.session_state[state.SHORTLIST] == []
     assert app.session_state[state.SHORTLIST_KEPT] == {}
     assert "0 starred trials" in starred_caption(app)
+
+
+def test_two_distinct_searches_hold_the_studies_they_share_once(app: Any) -> None:
+    from dashboard import trial_data
+    from matchers.profile import PatientProfile
+
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    app.checkbox(key=state.INCLUDE_NOT_YET).check().run()  # a second, distinct search
+    assert_clean(app)
+    profile = PatientProfile(subtype="hr-positive", sites=("bone",))
+    # Both searches as the page left them (kept for every session, not searched again here).
+    open_only = trial_data.fetch(profile, None, include_not_yet_recruiting=False)
+    with_not_yet = trial_data.fetch(profile, None, include_not_yet_recruiting=True)
+    assert open_only is not with_not_yet
+    first = {s.nct_id: s for s in open_only.studies}
+    second = {s.nct_id: s for s in with_not_yet.studies}
+    assert set(second) - set(first)  # the searches differ...
+    common = set(first) & set(second)
+    assert common  # ...and overlap, and each study they share is one object
+    assert all(first[n] is second[n] for n in common)
