@@ -20,8 +20,11 @@ searches (other places and distances), and the resident memory of the server aft
 
 Run from the repository root::
 
-    python bench/bench_dashboard_first.py [--studies 1000] [--repeat 8] [--plain]
+    python bench/bench_dashboard_first.py [--studies 1000] [--repeat 8] [--plain] [--restart]
         [--shared ../shared]
+
+``--restart`` first runs a server once on the cache folder (unmeasured), then measures a new
+server on it: the saved registry answers and the readings kept on disk, as after a restart.
 """
 
 from __future__ import annotations
@@ -119,12 +122,21 @@ def standin_log(base_url: str, *, clear: bool = False) -> list[dict[str, Any]]:
     return entries
 
 
-def open_trials(page: Any, url: str) -> float:
-    """Open the trials page at ``url``; seconds until it has checked the trials and is idle."""
+def open_trials(page: Any, url: str, stages: dict[str, float] | None = None) -> float:
+    """Open the trials page at ``url``; seconds until it has checked the trials and is idle.
+
+    ``stages`` gets when (from this call) the page loaded, connected, and said it had checked.
+    """
     started = time.perf_counter()
     page.goto(url)
+    loaded = time.perf_counter()
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
+    connected = time.perf_counter()
     page.get_by_text(CHECKED).wait_for()
+    checked = time.perf_counter()
     wait_for_app_idle(page, TIMEOUT_MS)
+    if stages is not None:
+        stages.update(loaded=loaded - started, connected=connected - started, checked=checked - started)
     return time.perf_counter() - started
 
 
@@ -171,7 +183,7 @@ def phase_reruns(
     return samples.server, samples.browser
 
 
-def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool) -> dict[str, Any]:
+def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool, restart: bool) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     if plain:
@@ -190,6 +202,9 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool) -> dict[st
             try:
                 page = context.pages[0] if context.pages else context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
+                if restart:  # a first life of the server fills the cache folder, unmeasured
+                    with running_dashboard(base_url, work / "app", command=command) as first:
+                        open_trials(page, f"{first.url}/trials?{PROFILE_QUERY}")
                 standin_log(base_url, clear=True)
                 started = time.perf_counter()
                 with running_dashboard(
@@ -199,8 +214,10 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool) -> dict[st
                     runs = RunWatcher()
                     runs.attach(page)
                     log = ServerLog(dashboard.log_path)
-                    open_trials(page, f"{dashboard.url}/trials?{PROFILE_QUERY}")
+                    stages: dict[str, float] = {}
+                    open_trials(page, f"{dashboard.url}/trials?{PROFILE_QUERY}", stages)
                     figures["first_s"] = time.perf_counter() - started
+                    figures["stages"] = {k: v + figures["health_s"] for k, v in stages.items()}
                     figures["server_first_s"] = sum(log.new_runs())
                     answers = standin_log(base_url)
                     figures["standin_s"] = sum(float(a.get("answer_s", 0.0)) for a in answers)
@@ -226,8 +243,10 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool) -> dict[st
     return figures
 
 
-def report(figures: dict[str, Any], *, plain: bool) -> None:
+def report(figures: dict[str, Any], *, plain: bool, restart: bool) -> None:
     how = "bare `streamlit run`" if plain else "`python -m dashboard.server` (warm-up at start)"
+    if restart:
+        how += ", restarted on the cache folder of a first run (saved answers and readings)"
     excluded = figures["first_s"] - figures["standin_s"]
     rerun = statistics.median(figures["rerun_server"])
     print(f"\n## Fresh dashboard server, {how}, {figures['trials']:,} trials checked")
@@ -235,6 +254,11 @@ def report(figures: dict[str, Any], *, plain: bool) -> None:
     if figures["warm_s"] is not None:
         print(f"warm-up beside the server took:                  {figures['warm_s']:6.2f} s")
     print(f"first trials page shown, from server start:      {figures['first_s']:6.2f} s")
+    stages = figures["stages"]
+    print(
+        f"  page loaded {stages['loaded']:.2f} s, connected {stages['connected']:.2f} s, "
+        f"'Checked' shown {stages['checked']:.2f} s (from server start)"
+    )
     print(f"  server's own script runs for it (MBC_TIMING):   {figures['server_first_s']:6.2f} s")
     print(
         f"  stand-in's own answer time ({figures['standin_requests']} requests):      "
@@ -266,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--studies", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=8)
     parser.add_argument("--plain", action="store_true", help="bare `streamlit run`, no warm-up")
+    parser.add_argument(
+        "--restart", action="store_true", help="measure a restart on the cache folder of a first run"
+    )
     default_shared = Path(os.environ.get("MBC_SHARED_DIR") or ROOT.parent / "shared")
     parser.add_argument("--shared", type=Path, default=default_shared)
     args = parser.parse_args(argv)
@@ -276,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Skipped: {problem}.")
         return 0
     records = clone_studies(args.shared, args.studies)
-    report(bench(records, args.repeat, plain=args.plain), plain=args.plain)
+    figures = bench(records, args.repeat, plain=args.plain, restart=args.restart)
+    report(figures, plain=args.plain, restart=args.restart)
     return 0
 
 

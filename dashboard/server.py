@@ -23,11 +23,14 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent / "app.py"
 #: Written to the log when the warm-up ends, with its duration (benches and tests read it).
 WARM_DONE = "mbc-warm done"
+#: Longest wait for the server to start before warming up anyway.
+START_WAIT_S = 30.0
 log = logging.getLogger("mbc_navigator.dashboard")
 
 
 def warm() -> None:
     """Load what every first run needs, in the order the trials page needs it."""
+    import altair  # noqa: F401  (the trials page's chart)
     import pandas  # noqa: F401  (the trial table; the heaviest import of all)
 
     from dashboard import (  # noqa: F401  (every page's modules, hence the reader and its patterns)
@@ -40,6 +43,7 @@ def warm() -> None:
         trial_source,
         trial_view,
     )
+    from data.geocode import us_outline_points
     from data.knowledge import load_knowledge
     from data.resources import load_resources
 
@@ -47,9 +51,22 @@ def warm() -> None:
     load_resources()
     trial_data.client()  # the HTTP session and the saved answers' store
     trial_data.reading_cache()  # the readings kept on disk
+    us_outline_points()  # the map's outline of the US, from the whole ZIP table (about a second)
 
 
-def _warm_quietly() -> None:
+def server_started() -> bool:
+    """Whether Streamlit's runtime is up (so the health check already answers)."""
+    from streamlit.runtime import Runtime, RuntimeState
+
+    return Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL
+
+
+def _warm_quietly(wait_s: float) -> None:
+    # The server starts first (a health check answers within a second, not after the warm-up);
+    # the warm-up then runs while the first browser loads the page and opens its connection.
+    deadline = time.monotonic() + wait_s
+    while not server_started() and time.monotonic() < deadline:
+        time.sleep(0.02)
     started = time.perf_counter()
     try:
         warm()
@@ -59,9 +76,10 @@ def _warm_quietly() -> None:
     print(f"{WARM_DONE} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
 
 
-def start_warming() -> threading.Thread:
-    """Start the warm-up in a daemon thread (it never holds the server's exit)."""
-    thread = threading.Thread(target=_warm_quietly, name="mbc-warm-up", daemon=True)
+def start_warming(wait_s: float = START_WAIT_S) -> threading.Thread:
+    """Start the warm-up in a daemon thread (it never holds the server's exit), once the server
+    has started or after ``wait_s`` seconds."""
+    thread = threading.Thread(target=_warm_quietly, args=(wait_s,), name="mbc-warm-up", daemon=True)
     thread.start()
     return thread
 

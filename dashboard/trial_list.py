@@ -164,12 +164,19 @@ def sites_map(
 ) -> None:
     """Where the listed trials run: with a ZIP code each trial's nearest open site and a small
     pin for the ZIP code's area; without one, every open site of the listed trials."""
-    places = site_points(matches, studies, nearest_only=origin is not None)
-    if not places:
+
+    def points() -> list[site_map.MapPoint]:
+        places = site_points(matches, studies, nearest_only=origin is not None)
+        return [site_map.MapPoint(p.lat, p.lon, p.label, _SITE_COLOR) for p in places]
+
+    # A filter change mostly shows a set of trials already drawn: the map is then kept, not redrawn.
+    listed = "\n".join(f"{m.nct_id} {studies[m.nct_id].version}" for m in matches if m.nct_id in studies)
+    key = "list:" + hashlib.blake2b(listed.encode(), digest_size=16).hexdigest()
+    deck = site_map.kept_map(key, points, origin=origin)
+    if deck is None:
         return
     st.subheader("Where the trials run" if origin is None else "Where the nearest sites are")
-    points = [site_map.MapPoint(p.lat, p.lon, p.label, _SITE_COLOR) for p in places]
-    site_map.show(points, origin=origin)
+    site_map.draw(deck)
     trials_on_map = len({m.nct_id for m in matches if m.nct_id in studies})
     if origin is None:
         caption = (

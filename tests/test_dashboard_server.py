@@ -27,6 +27,7 @@ FLAGS = [
 
 def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run(app_env: Any) -> None:
     from dashboard import trial_data
+    from data.geocode import us_outline_points
 
     server.warm()
     assert "pandas" in sys.modules
@@ -34,6 +35,7 @@ def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run
     assert trial_data.client() is trial_data.client()
     assert trial_data.client().base_url == app_env.base_url
     assert trial_data.reading_cache() is trial_data.reading_cache()
+    assert us_outline_points.cache_info().currsize == 1  # the map's outline, read once
 
 
 def test_a_failing_warm_up_only_says_so_in_the_log(
@@ -43,7 +45,7 @@ def test_a_failing_warm_up_only_says_so_in_the_log(
         raise OSError("disk gone")
 
     monkeypatch.setattr(server, "warm", broken)
-    server.start_warming().join(timeout=10)
+    server.start_warming(wait_s=0.1).join(timeout=10)
     assert "warm-up stopped early: OSError" in caplog.text
     assert "disk gone" not in caplog.text  # never the error's own words (they may quote a path)
 
@@ -57,6 +59,7 @@ def test_the_server_answers_its_health_check_and_warms_up_beside_it(
         while server.WARM_DONE not in dashboard.log_tail() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert server.WARM_DONE in dashboard.log_tail()
+        assert "warm-up stopped early" not in dashboard.log_tail()
         with urllib.request.urlopen(dashboard.url + "/_stcore/health", timeout=5) as answer:
             assert answer.status == 200
         with urllib.request.urlopen(dashboard.url + "/", timeout=5) as answer:

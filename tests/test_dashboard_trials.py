@@ -223,3 +223,51 @@ def test_two_distinct_searches_hold_the_studies_they_share_once(app: Any) -> Non
     common = set(first) & set(second)
     assert common  # ...and overlap, and each study they share is one object
     assert all(first[n] is second[n] for n in common)
+
+
+def test_a_filter_change_back_to_trials_already_drawn_reuses_their_map(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import trial_list
+
+    made: list[int] = []
+    real_site_points = trial_list.site_points
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(1)
+        return real_site_points(*args, **kwargs)
+
+    monkeypatch.setattr(trial_list, "site_points", counted)
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
+    first = deck_specs(app)[0]
+    drawn = len(made)
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(["likely_excluded"]).run()
+    assert len(made) == drawn + 1  # other trials: a new map
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
+    assert_clean(app)
+    assert len(made) == drawn + 1  # the same trials again: the kept map, not made again
+    assert deck_specs(app)[0] == first
+
+
+def test_a_kept_map_is_pydecks_own_json_written_once_and_compact() -> None:
+    import json
+
+    import pydeck as pdk
+    from pydeck.bindings.json_tools import serialize
+
+    from dashboard import site_map
+
+    rows = [{"lat": 42.36, "lon": -71.06, "label": "Boston <b>site</b>"}]
+    deck = site_map.KeptDeck(
+        layers=[pdk.Layer("ScatterplotLayer", data=rows, get_position="[lon, lat]")],
+        initial_view_state=pdk.ViewState(latitude=42.36, longitude=-71.06, zoom=8),
+        tooltip={"text": "{label}"},
+        map_provider=None,
+    )
+    pydecks_own = json.loads(serialize(deck))
+    text = deck.freeze().to_json()
+    assert json.loads(text) == pydecks_own  # the same map...
+    assert "\n" not in text and deck.to_json() is text  # ...compact, written once
+    assert deck.layers == []  # and the rows behind it let go
