@@ -157,6 +157,23 @@ def _open_list(page: Any, name: str) -> Any:
     return listbox
 
 
+def _options(page: Any, name: str) -> list[str]:
+    """The option names of a multiselect (its list opened and closed again; retried if slow)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        listbox = _open_list(page, name)
+        try:
+            listbox.get_by_role("option").first.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        options: list[str] = listbox.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        return options
+    raise RuntimeError(f"the {name} list did not open")
+
+
 def phase_reruns(
     page: Any, runs: RunWatcher, log: ServerLog, repeat: int
 ) -> tuple[list[float], list[float]]:
@@ -165,11 +182,8 @@ def phase_reruns(
     if not box.is_visible():
         page.get_by_text(re.compile(r"^Filters: showing")).click()
     box.wait_for(state="visible")
-    listbox = _open_list(page, "Phase")
-    listbox.get_by_role("option").first.wait_for()
-    options = listbox.get_by_role("option").all_inner_texts()
+    options = _options(page, "Phase")
     phase = "Phase 2" if "Phase 2" in options else next(o for o in options if o != "Select all")
-    page.keyboard.press("Escape")
     samples = Samples(f"phase filter (add/remove {phase})")
     for turn in range(repeat):
         if turn % 2 == 0:
@@ -211,6 +225,7 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool, restart: b
                     base_url, work / "app", extra_env={"MBC_TIMING": "1"}, command=command
                 ) as dashboard:
                     figures["health_s"] = time.perf_counter() - started
+                    figures["rss_idle_mb"], _ = memory_mb(dashboard.pid)
                     runs = RunWatcher()
                     runs.attach(page)
                     log = ServerLog(dashboard.log_path)
@@ -222,6 +237,7 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool, restart: b
                     answers = standin_log(base_url)
                     figures["standin_s"] = sum(float(a.get("answer_s", 0.0)) for a in answers)
                     figures["standin_requests"] = len(answers)
+                    figures["rss_first_mb"], _ = memory_mb(dashboard.pid)
                     checked = page.get_by_text(re.compile(r"Checked [\d,]+ trials?")).inner_text()
                     figures["trials"] = int(re.sub(r"\D", "", checked.split(" against")[0]))
                     warm = re.search(r"mbc-warm done in ([0-9.]+) s", dashboard.log_tail(100_000))
@@ -277,6 +293,10 @@ def report(figures: dict[str, Any], *, plain: bool, restart: bool) -> None:
     print(
         f"nine more distinct searches: median {statistics.median(searches):.2f} s, "
         f"max {max(searches):.2f} s each"
+    )
+    print(
+        f"server resident memory: {figures['rss_idle_mb']:.0f} MB when its health check answers, "
+        f"{figures['rss_first_mb']:.0f} MB after the first trials page"
     )
     print(
         f"server resident memory after 10 distinct searches: {figures['rss_mb']:6.0f} MB  "

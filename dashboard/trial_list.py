@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -193,18 +194,23 @@ def sites_map(
 
 
 def chart(matches: Sequence[TrialMatch]) -> None:
-    """Trials by verdict and phase; altair is imported here, the one place it is drawn."""
+    """Trials by verdict and phase (all found, so a filter change draws the kept chart again)."""
     if not matches:
         return
-    import altair as alt
-
     st.subheader("All trials found, by verdict and phase")
     counts = Counter((m.verdict, m.phase) for m in matches)
-    frame = pd.DataFrame(
-        [{"Verdict": SHORT_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
-    )
+    st.altair_chart(_bars(tuple(sorted(counts.items()))), width="stretch")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _bars(counts: tuple[tuple[tuple[str, str], int], ...]) -> Any:
+    """The chart for these counts, made once (altair's checks took a fifth of a rerun); altair is
+    imported here, the one place it is drawn."""
+    import altair as alt
+
+    frame = pd.DataFrame([{"Verdict": SHORT_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in counts])
     order = [SHORT_LABELS[v] for v in VERDICT_LABELS]
-    bars = (
+    return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -214,7 +220,6 @@ def chart(matches: Sequence[TrialMatch]) -> None:
             tooltip=["Verdict", "Phase", "Trials"],
         )
     )
-    st.altair_chart(bars, width="stretch")
 
 
 def shortlist_panel(current: dict[str, KeptStudy], shown_ids: set[str], *, fetch: bool) -> None:

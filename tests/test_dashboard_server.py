@@ -64,3 +64,13 @@ def test_the_server_answers_its_health_check_and_warms_up_beside_it(
             assert answer.status == 200
         with urllib.request.urlopen(dashboard.url + "/", timeout=5) as answer:
             assert b"<title>" in answer.read()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
+def test_memory_pools_are_limited_unless_the_environment_already_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert server.limit_malloc_arenas() is True
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert server.limit_malloc_arenas() is False

@@ -271,3 +271,18 @@ def test_a_kept_map_is_pydecks_own_json_written_once_and_compact() -> None:
     assert json.loads(text) == pydecks_own  # the same map...
     assert "\n" not in text and deck.to_json() is text  # ...compact, written once
     assert deck.layers == []  # and the rows behind it let go
+
+
+def test_the_chart_shows_all_trials_found_the_same_after_a_filter_change(app: Any) -> None:
+    import json
+
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    [chart] = app.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["encoding"]["y"]["field"] == "Verdict" and spec["mark"]["type"] == "bar"
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(["likely_excluded"]).run()
+    assert_clean(app)
+    [again] = app.get("vega_lite_chart")
+    assert json.loads(again.proto.spec) == spec  # all trials found, whatever the filter shows
+    assert again.proto.datasets == chart.proto.datasets
