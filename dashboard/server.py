@@ -22,6 +22,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from data.models import Study
+
 APP = Path(__file__).resolve().parent / "app.py"
 #: Written to the log when the warm-up ends, with its duration (benches and tests read it).
 WARM_DONE = "mbc-warm done"
@@ -33,6 +35,27 @@ START_WAIT_S = 30.0
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 log = logging.getLogger("mbc_navigator.dashboard")
+_SAMPLE_CRITERIA = """Inclusion Criteria:
+
+* Metastatic hormone receptor-positive, HER2-negative breast cancer
+* ECOG performance status 0-1
+* Age 18 years or older
+
+Exclusion Criteria:
+
+* Prior treatment with a CDK4/6 inhibitor
+* Untreated brain metastases
+"""
+
+
+def _sample() -> Study:
+    return Study(
+        "NCT00000000",
+        brief_title="A made-up study that warms the reader up",
+        conditions=("Metastatic Breast Cancer",),
+        eligibility_criteria=_SAMPLE_CRITERIA,
+        last_update="2026-01-01",
+    )
 
 
 def warm() -> None:
@@ -53,12 +76,20 @@ def warm() -> None:
     from data.geocode import us_outline_points
     from data.knowledge import load_knowledge
     from data.resources import load_resources
+    from matchers.profile import PatientProfile
+    from matchers.ranking import rank_trials
+    from matchers.reading_cache import ReadingCache
 
     load_knowledge()
     load_resources()
     trial_data.client()  # the HTTP session and the saved answers' store
     trial_data.reading_cache()  # the readings kept on disk
-    us_outline_points()  # the map's outline of the US, from the whole ZIP table (about a second)
+    us_outline_points()  # the map's outline of the US
+    # The reader's and the verdicts' tables built on first use: one small made-up study, ranked
+    # with a cache of its own (nothing of it is kept or stored).
+    rank_trials(
+        PatientProfile(subtype="hr-positive", sites=("bone",)), [_sample()], cache=ReadingCache()
+    )
 
 
 def server_started() -> bool:

@@ -35,6 +35,8 @@ def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run
     assert trial_data.client() is trial_data.client()
     assert trial_data.client().base_url == app_env.base_url
     assert trial_data.reading_cache() is trial_data.reading_cache()
+    # The made-up study that warmed the reader is in no cache a user's search reads.
+    assert trial_data.reading_cache().misses == 0 and trial_data.reading_cache().loaded == 0
     assert us_outline_points.cache_info().currsize == 1  # the map's outline, read once
 
 
