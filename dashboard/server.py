@@ -14,6 +14,7 @@ does the same from a checkout.
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import os
 import sys
@@ -92,6 +93,17 @@ def warm() -> None:
     )
 
 
+def settle_heap() -> None:
+    """Collect once, then leave everything loaded so far out of later garbage collections.
+
+    The modules, patterns and tables loaded at start are two thirds of what the collector would
+    otherwise walk at every full collection (0.2 s of 0.3 s with 1,000 trials loaded), and they
+    live as long as the process. Reference counting still frees anything among them let go.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def server_started() -> bool:
     """Whether Streamlit's runtime is up (so the health check already answers)."""
     from streamlit.runtime import Runtime, RuntimeState
@@ -108,6 +120,7 @@ def _warm_quietly(wait_s: float) -> None:
     started = time.perf_counter()
     try:
         warm()
+        settle_heap()
     except Exception as error:  # a failed warm-up only costs the first user time; never fatal
         log.warning("warm-up stopped early: %s", type(error).__name__)
         return

@@ -76,3 +76,13 @@ def test_memory_pools_are_limited_unless_the_environment_already_says(
     assert server.limit_malloc_arenas() is True
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert server.limit_malloc_arenas() is False
+
+
+def test_what_the_warm_up_loaded_is_left_out_of_later_collections() -> None:
+    import gc
+
+    try:
+        server.settle_heap()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
