@@ -1,6 +1,8 @@
 """Entrypoint of the MBC Navigator dashboard: navigation, the shared profile form, the packet.
 
-Start it with ``mbc-navigator`` (or ``python -m streamlit run dashboard/app.py`` from the repo root).
+Start it with ``mbc-navigator`` (or ``python -m dashboard.server`` from the repo root), which loads
+what every first page needs beside the server; ``python -m streamlit run dashboard/app.py`` works
+too, without that warm-up.
 """
 
 from __future__ import annotations
