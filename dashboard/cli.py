@@ -28,7 +28,6 @@ from matchers.profile import (
 )
 
 USAGE_ERROR = 2
-APP = Path(__file__).resolve().parent / "app.py"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,12 +102,11 @@ def _profile_values(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def _start_dashboard(extra: Sequence[str]) -> int:
+    # dashboard.server runs `streamlit run app.py` and loads what every first page needs beside it.
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(APP),
+        "dashboard.server",
         "--client.showErrorDetails=none",
         "--client.toolbarMode=viewer",
         "--browser.gatherUsageStats=false",

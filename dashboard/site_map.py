@@ -9,11 +9,13 @@ opt-in, worded so the user knows what it sends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import state
 from data.geocode import us_outline_points
@@ -85,17 +87,25 @@ def _dots(rows: list[dict[str, object]], pixels: int, line_pixels: int, **style:
     )
 
 
-def show(
-    points: Sequence[MapPoint],
-    *,
-    origin: tuple[float, float] | None = None,
-    height: int = 420,
-) -> None:
-    """Draw the sites, and a small pin for the ZIP code's area under them; over the ZIP outline by
-    default, over a street map only when opted in."""
-    if not points:
-        return
-    street = bool(st.session_state.get(state.STREET_MAP))
+class KeptDeck(pdk.Deck):  # type: ignore[misc]  # pydeck has no type hints
+    """A map made once and drawn again on every rerun that shows the same trials.
+
+    pydeck writes its JSON indented, with Python's slow encoder: with 1,000 trials that was a third
+    of every rerun. Here it is written once, compactly, and the rows behind it are let go.
+    """
+
+    def freeze(self) -> KeptDeck:
+        text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        let_go: list[pdk.Layer] = []
+        self.layers = let_go
+        self.__dict__["_kept_json"] = text
+        return self
+
+    def to_json(self) -> str:
+        return str(self.__dict__["_kept_json"])
+
+
+def _deck(points: Sequence[MapPoint], origin: tuple[float, float] | None, *, street: bool) -> KeptDeck:
     layers: list[pdk.Layer] = []
     if not street:
         layers.append(
@@ -138,10 +148,34 @@ def show(
     # With no provider pydeck leaves the style unset, and Streamlit then draws no basemap at all
     # (``map_style=None`` would instead pick a CARTO style for the theme).
     basemap = {"map_provider": "carto", "map_style": "light"} if street else {"map_provider": None}
-    deck = pdk.Deck(
+    return KeptDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
         tooltip={"text": "{label}"},  # plain text: registry names never render as HTML
         **basemap,
-    )
+    ).freeze()
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _kept(
+    key: str,
+    _points: Callable[[], Sequence[MapPoint]],
+    origin: tuple[float, float] | None,
+    street: bool,
+) -> KeptDeck | None:
+    points = _points()
+    return _deck(points, origin, street=street) if points else None
+
+
+def kept_map(
+    key: str, points: Callable[[], Sequence[MapPoint]], *, origin: tuple[float, float] | None = None
+) -> KeptDeck | None:
+    """The map of ``points`` (made by calling it), kept for every session under ``key``, which must
+    name what the points are drawn from (the trials and their record versions); ``None`` when
+    there is nothing to draw. The street-map choice is part of the key."""
+    return _kept(key, points, origin, bool(st.session_state.get(state.STREET_MAP)))
+
+
+def draw(deck: KeptDeck, *, height: int = 420) -> None:
+    """Draw a kept map: over the ZIP outline by default, over a street map only when opted in."""
     st.pydeck_chart(deck, height=height)

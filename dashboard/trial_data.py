@@ -9,7 +9,7 @@ Ranking is memoized per profile; the reading of each study's criteria is cached 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from data.errors import ApiUnavailable, CtgovError, SettingError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
 from data.shared_searches import SharedSearches, StillWaiting
+from data.study_pool import StudyPool
 from matchers.profile import PatientProfile
 from matchers.ranking import rank_trials
 from matchers.reading_cache import ReadingCache
@@ -74,14 +75,26 @@ def _searches() -> SharedSearches[SearchParams, SearchResult]:
     return SharedSearches(ttl=SEARCH_TTL_S, stale_ttl=STALE_TTL_S)
 
 
+@st.cache_resource(show_spinner=False)
+def study_pool() -> StudyPool:
+    """One per server process: the searches kept share each study record they have in common."""
+    return StudyPool()
+
+
 def search(params: SearchParams) -> SearchResult:
     """The candidate trials, shared by every session; a failure raises and is not kept.
 
     A session never waits for another session's identical search longer than its own deadline.
+    Distinct searches that return the same studies hold one copy of each (:class:`StudyPool`).
     """
     registry = client()
+
+    def run(wanted: SearchParams) -> SearchResult:
+        result = registry.search(wanted)
+        return replace(result, studies=study_pool().share(result.studies))
+
     try:
-        return _searches().get(params, registry.search, wait_limit=registry.search_deadline)
+        return _searches().get(params, run, wait_limit=registry.search_deadline)
     except StillWaiting:
         raise ApiUnavailable(registry.host, "it did not answer in time") from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -164,12 +165,19 @@ def sites_map(
 ) -> None:
     """Where the listed trials run: with a ZIP code each trial's nearest open site and a small
     pin for the ZIP code's area; without one, every open site of the listed trials."""
-    places = site_points(matches, studies, nearest_only=origin is not None)
-    if not places:
+
+    def points() -> list[site_map.MapPoint]:
+        places = site_points(matches, studies, nearest_only=origin is not None)
+        return [site_map.MapPoint(p.lat, p.lon, p.label, _SITE_COLOR) for p in places]
+
+    # A filter change mostly shows a set of trials already drawn: the map is then kept, not redrawn.
+    listed = "\n".join(f"{m.nct_id} {studies[m.nct_id].version}" for m in matches if m.nct_id in studies)
+    key = "list:" + hashlib.blake2b(listed.encode(), digest_size=16).hexdigest()
+    deck = site_map.kept_map(key, points, origin=origin)
+    if deck is None:
         return
     st.subheader("Where the trials run" if origin is None else "Where the nearest sites are")
-    points = [site_map.MapPoint(p.lat, p.lon, p.label, _SITE_COLOR) for p in places]
-    site_map.show(points, origin=origin)
+    site_map.draw(deck)
     trials_on_map = len({m.nct_id for m in matches if m.nct_id in studies})
     if origin is None:
         caption = (
@@ -186,18 +194,23 @@ def sites_map(
 
 
 def chart(matches: Sequence[TrialMatch]) -> None:
-    """Trials by verdict and phase; altair is imported here, the one place it is drawn."""
+    """Trials by verdict and phase (all found, so a filter change draws the kept chart again)."""
     if not matches:
         return
-    import altair as alt
-
     st.subheader("All trials found, by verdict and phase")
     counts = Counter((m.verdict, m.phase) for m in matches)
-    frame = pd.DataFrame(
-        [{"Verdict": SHORT_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in sorted(counts.items())]
-    )
+    st.altair_chart(_bars(tuple(sorted(counts.items()))), width="stretch")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _bars(counts: tuple[tuple[tuple[str, str], int], ...]) -> Any:
+    """The chart for these counts, made once (altair's checks took a fifth of a rerun); altair is
+    imported here, the one place it is drawn."""
+    import altair as alt
+
+    frame = pd.DataFrame([{"Verdict": SHORT_LABELS[v], "Phase": p, "Trials": n} for (v, p), n in counts])
     order = [SHORT_LABELS[v] for v in VERDICT_LABELS]
-    bars = (
+    return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -207,7 +220,6 @@ def chart(matches: Sequence[TrialMatch]) -> None:
             tooltip=["Verdict", "Phase", "Trials"],
         )
     )
-    st.altair_chart(bars, width="stretch")
 
 
 def shortlist_panel(current: dict[str, KeptStudy], shown_ids: set[str], *, fetch: bool) -> None:

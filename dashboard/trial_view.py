@@ -261,15 +261,22 @@ def _sites(study: Study, origin: tuple[float, float] | None, summary: str) -> No
         st.markdown("The record lists no sites.")
         return
     st.markdown(components.escaped(summary))
-    points = [
-        site_map.MapPoint(
-            site.lat, site.lon, one_line(f"{site.facility or 'Site'}, {site.place}", 120), (106, 27, 154)
-        )
-        for site in study.sites
-        if site.lat is not None and site.lon is not None
-    ]
-    if points:
-        site_map.show(points, origin=origin, height=320)
+
+    def points() -> list[site_map.MapPoint]:
+        return [
+            site_map.MapPoint(
+                site.lat,
+                site.lon,
+                one_line(f"{site.facility or 'Site'}, {site.place}", 120),
+                (106, 27, 154),
+            )
+            for site in study.sites
+            if site.lat is not None and site.lon is not None
+        ]
+
+    deck = site_map.kept_map(f"trial:{study.nct_id} {study.version}", points, origin=origin)
+    if deck is not None:
+        site_map.draw(deck, height=320)
         ring = " The small ring is the centre of your ZIP code's area." if origin else ""
         st.caption(
             "Each purple dot is a trial site. The table below lists them with their status." + ring

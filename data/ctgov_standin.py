@@ -170,6 +170,9 @@ class RecordedRequest:
     fault: str | None
     body_bytes: int
     wire_bytes: int
+    #: Seconds the stand-in spent making the answer (arrival to encoded reply, before sending), so
+    #: a bench can take the stand-in's own work out of what it measures of the app.
+    answer_s: float = 0.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -222,6 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Reply(404, HTML_404, "text/html"))
 
     def _handle(self, method: str) -> None:
+        arrived = time.perf_counter()
         parts = urlsplit(self.path)
         if parts.path.startswith(CONTROL_PREFIX):
             self._control(method, parts.path)
@@ -275,7 +279,13 @@ class _Handler(BaseHTTPRequestHandler):
         # The log is complete before the answer leaves, so a client that reads it next sees it.
         self.server.update(
             index,
-            replace(entry, status=reply.status, body_bytes=len(reply.body), wire_bytes=len(raw)),
+            replace(
+                entry,
+                status=reply.status,
+                body_bytes=len(reply.body),
+                wire_bytes=len(raw),
+                answer_s=time.perf_counter() - arrived,
+            ),
         )
         self._write(raw)
 

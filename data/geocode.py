@@ -8,10 +8,12 @@ rounded there to about a kilometre (``data.ctgov_query.round_coordinate``).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import zipcodes
@@ -96,10 +98,27 @@ def _lookup(zip5: str) -> Place:
 _list_all: Callable[[], list[dict[str, Any]]] = zipcodes.list_all
 
 
+#: The outline at the default step, computed from the ZIP table once and shipped with the app: at
+#: every start the table took 0.8 s to load and walk, the map's outline 5 ms from this file.
+OUTLINE_FILE = Path(__file__).parent / "us_outline.json"
+OUTLINE_STEP = 0.4
+
+
 @lru_cache(maxsize=2)
-def us_outline_points(step: float = 0.4) -> tuple[tuple[float, float], ...]:
+def us_outline_points(step: float = OUTLINE_STEP) -> tuple[tuple[float, float], ...]:
     """One point per ``step``-degree cell that holds a ZIP code: drawn faintly, they outline the
     US (states, coasts, cities) on a map that loads no map pictures from any outside service."""
+    if step == OUTLINE_STEP:
+        try:
+            rows = json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))
+            return tuple((float(lat), float(lon)) for lat, lon in rows)
+        except (OSError, ValueError, TypeError):  # missing or damaged: computed as below
+            pass
+    return outline_from_zip_table(step)
+
+
+def outline_from_zip_table(step: float) -> tuple[tuple[float, float], ...]:
+    """The outline computed from the bundled ZIP table (what :data:`OUTLINE_FILE` holds)."""
     cells: set[tuple[int, int]] = set()
     for row in _list_all():
         try:
@@ -108,3 +127,12 @@ def us_outline_points(step: float = 0.4) -> tuple[tuple[float, float], ...]:
             continue
         cells.add((round(lat / step), round(lon / step)))
     return tuple(sorted((round(a * step, 3), round(b * step, 3)) for a, b in cells))
+
+
+def write_outline(path: Path = OUTLINE_FILE) -> None:
+    """Write the shipped outline again (after the ``zipcodes`` package changes its table)::
+
+    python -c "from data.geocode import write_outline; write_outline()"
+    """
+    rows = [[lat, lon] for lat, lon in outline_from_zip_table(OUTLINE_STEP)]
+    path.write_text(json.dumps(rows, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -182,7 +182,7 @@ class Intervention:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Study:
     """The parts of one ClinicalTrials.gov study record that the app reads or shows.
 

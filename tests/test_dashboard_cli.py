@@ -240,8 +240,7 @@ def test_no_arguments_starts_the_dashboard_with_privacy_settings(
     monkeypatch.setattr(cli.subprocess, "call", lambda command: started.append(command) or 0)
     assert cli.main([]) == 0
     command = started[0]
-    assert command[1:4] == ["-m", "streamlit", "run"]
-    assert command[4].endswith("dashboard/app.py")
+    assert command[1:3] == ["-m", "dashboard.server"]  # streamlit run app.py, warmed up at start
     assert "--browser.gatherUsageStats=false" in command
     assert "--client.showErrorDetails=none" in command
 

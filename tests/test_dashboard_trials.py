@@ -202,3 +202,87 @@ def test_unstar_from_the_panel_and_more_cards_on_request(app: Any) -> None:
     assert app.session_state[state.SHORTLIST] == []
     assert app.session_state[state.SHORTLIST_KEPT] == {}
     assert "0 starred trials" in starred_caption(app)
+
+
+def test_two_distinct_searches_hold_the_studies_they_share_once(app: Any) -> None:
+    from dashboard import trial_data
+    from matchers.profile import PatientProfile
+
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    app.checkbox(key=state.INCLUDE_NOT_YET).check().run()  # a second, distinct search
+    assert_clean(app)
+    profile = PatientProfile(subtype="hr-positive", sites=("bone",))
+    # Both searches as the page left them (kept for every session, not searched again here).
+    open_only = trial_data.fetch(profile, None, include_not_yet_recruiting=False)
+    with_not_yet = trial_data.fetch(profile, None, include_not_yet_recruiting=True)
+    assert open_only is not with_not_yet
+    first = {s.nct_id: s for s in open_only.studies}
+    second = {s.nct_id: s for s in with_not_yet.studies}
+    assert set(second) - set(first)  # the searches differ...
+    common = set(first) & set(second)
+    assert common  # ...and overlap, and each study they share is one object
+    assert all(first[n] is second[n] for n in common)
+
+
+def test_a_filter_change_back_to_trials_already_drawn_reuses_their_map(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import trial_list
+
+    made: list[int] = []
+    real_site_points = trial_list.site_points
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(1)
+        return real_site_points(*args, **kwargs)
+
+    monkeypatch.setattr(trial_list, "site_points", counted)
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
+    first = deck_specs(app)[0]
+    drawn = len(made)
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(["likely_excluded"]).run()
+    assert len(made) == drawn + 1  # other trials: a new map
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(ALL_VERDICTS).run()
+    assert_clean(app)
+    assert len(made) == drawn + 1  # the same trials again: the kept map, not made again
+    assert deck_specs(app)[0] == first
+
+
+def test_a_kept_map_is_pydecks_own_json_written_once_and_compact() -> None:
+    import json
+
+    import pydeck as pdk
+    from pydeck.bindings.json_tools import serialize
+
+    from dashboard import site_map
+
+    rows = [{"lat": 42.36, "lon": -71.06, "label": "Boston <b>site</b>"}]
+    deck = site_map.KeptDeck(
+        layers=[pdk.Layer("ScatterplotLayer", data=rows, get_position="[lon, lat]")],
+        initial_view_state=pdk.ViewState(latitude=42.36, longitude=-71.06, zoom=8),
+        tooltip={"text": "{label}"},
+        map_provider=None,
+    )
+    pydecks_own = json.loads(serialize(deck))
+    text = deck.freeze().to_json()
+    assert json.loads(text) == pydecks_own  # the same map...
+    assert "\n" not in text and deck.to_json() is text  # ...compact, written once
+    assert deck.layers == []  # and the rows behind it let go
+
+
+def test_the_chart_shows_all_trials_found_the_same_after_a_filter_change(app: Any) -> None:
+    import json
+
+    fill(app, subtype="hr-positive", sites=["bone"])
+    open_page(app, "views/trials.py")
+    [chart] = app.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["encoding"]["y"]["field"] == "Verdict" and spec["mark"]["type"] == "bar"
+    app.multiselect(key=state.FILTER_VERDICTS).set_value(["likely_excluded"]).run()
+    assert_clean(app)
+    [again] = app.get("vega_lite_chart")
+    assert json.loads(again.proto.spec) == spec  # all trials found, whatever the filter shows
+    assert again.proto.datasets == chart.proto.datasets

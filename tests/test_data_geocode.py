@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,34 @@ def test_place_is_frozen() -> None:
     place = geocode_zip("02215")
     with pytest.raises(dataclasses.FrozenInstanceError):
         place.lat = 0.0  # type: ignore[misc]
+
+
+def test_the_shipped_us_outline_is_the_zip_tables_own() -> None:
+    """If this fails, the zipcodes package changed its table: run data.geocode.write_outline()."""
+    from data.geocode import OUTLINE_STEP, outline_from_zip_table, us_outline_points
+
+    us_outline_points.cache_clear()
+    shipped = us_outline_points()
+    assert shipped == outline_from_zip_table(OUTLINE_STEP)
+    assert 4000 < len(shipped) < 6000
+
+
+def test_the_outline_is_computed_when_its_file_is_missing_or_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data import geocode
+
+    expected = geocode.outline_from_zip_table(geocode.OUTLINE_STEP)
+    damaged = tmp_path / "us_outline.json"
+    damaged.write_text("[[1, 2], [3", encoding="utf-8")
+    for path in (tmp_path / "absent.json", damaged):
+        monkeypatch.setattr(geocode, "OUTLINE_FILE", path)
+        geocode.us_outline_points.cache_clear()
+        assert geocode.us_outline_points() == expected
+    geocode.us_outline_points.cache_clear()
+    assert geocode.us_outline_points(1.0) == geocode.outline_from_zip_table(1.0)
+    geocode.write_outline(tmp_path / "written.json")
+    monkeypatch.setattr(geocode, "OUTLINE_FILE", tmp_path / "written.json")
+    geocode.us_outline_points.cache_clear()
+    assert geocode.us_outline_points() == expected
+    geocode.us_outline_points.cache_clear()

@@ -1,0 +1,88 @@
+"""The dashboard's launcher: the server starts, answers its health check, and warms up beside it."""
+
+from __future__ import annotations
+
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard import server
+from tests.browser_support import running_dashboard
+
+FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.port",
+    "{port}",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+]
+
+
+def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run(app_env: Any) -> None:
+    from dashboard import trial_data
+    from data.geocode import us_outline_points
+
+    server.warm()
+    assert "pandas" in sys.modules
+    # The first run finds the very objects the warm-up made (one per server process).
+    assert trial_data.client() is trial_data.client()
+    assert trial_data.client().base_url == app_env.base_url
+    assert trial_data.reading_cache() is trial_data.reading_cache()
+    # The made-up study that warmed the reader is in no cache a user's search reads.
+    assert trial_data.reading_cache().misses == 0 and trial_data.reading_cache().loaded == 0
+    assert us_outline_points.cache_info().currsize == 1  # the map's outline, read once
+
+
+def test_a_failing_warm_up_only_says_so_in_the_log(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(server, "warm", broken)
+    server.start_warming(wait_s=0.1).join(timeout=10)
+    assert "warm-up stopped early: OSError" in caplog.text
+    assert "disk gone" not in caplog.text  # never the error's own words (they may quote a path)
+
+
+def test_the_server_answers_its_health_check_and_warms_up_beside_it(
+    app_env: Any, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "dashboard.server", *FLAGS]
+    with running_dashboard(app_env.base_url, tmp_path / "app", command=command) as dashboard:
+        deadline = time.monotonic() + 60
+        while server.WARM_DONE not in dashboard.log_tail() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert server.WARM_DONE in dashboard.log_tail()
+        assert "warm-up stopped early" not in dashboard.log_tail()
+        with urllib.request.urlopen(dashboard.url + "/_stcore/health", timeout=5) as answer:
+            assert answer.status == 200
+        with urllib.request.urlopen(dashboard.url + "/", timeout=5) as answer:
+            assert b"<title>" in answer.read()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
+def test_memory_pools_are_limited_unless_the_environment_already_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert server.limit_malloc_arenas() is True
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert server.limit_malloc_arenas() is False
+
+
+def test_what_the_warm_up_loaded_is_left_out_of_later_collections() -> None:
+    import gc
+
+    try:
+        server.settle_heap()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
