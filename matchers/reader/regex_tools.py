@@ -188,3 +188,61 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 def hint_pattern(hints: tuple[str, ...]) -> re.Pattern[str]:
     """A compiled search for any of several plain substrings (faster than a loop of ``in``)."""
     return re.compile(trie_pattern(list(hints)))
+
+
+def _literal_expansions(pattern: str, index: int = 0) -> tuple[list[str], int]:
+    """The strings a pattern of plain characters, ``(?:...)`` groups, ``|`` and ``?`` matches,
+    and where it stops (at the end, or at the ``)`` that closes the group it is in)."""
+    alternatives: list[str] = []
+    current = [""]
+    while index < len(pattern):
+        char = pattern[index]
+        if char == ")":
+            break
+        if char == "|":
+            alternatives += current
+            current, index = [""], index + 1
+            continue
+        if char == "\\" and index + 1 < len(pattern) and not pattern[index + 1].isalnum():
+            piece, index = [pattern[index + 1]], index + 2
+        elif pattern.startswith("(?:", index):
+            piece, index = _literal_expansions(pattern, index + 3)
+            if pattern[index : index + 1] != ")":
+                raise ValueError(f"unbalanced group in {pattern!r}")
+            index += 1
+        elif char not in _SPECIAL:
+            piece, index = [char], index + 1
+        else:
+            raise ValueError(f"{pattern!r} is not a list of plain words")
+        if pattern[index : index + 1] == "?":
+            piece, index = [*piece, ""], index + 1
+        if pattern[index : index + 1] in ("*", "+", "{", "?"):
+            raise ValueError(f"{pattern!r} repeats a part")
+        current = [head + tail for head in current for tail in piece]
+    return alternatives + current, index
+
+
+#: Letters from the most to the least common in English text.
+_LETTER_ORDER = "etaoinsrhldcumfpgwybvkxjqz"
+
+
+def rare_letter_pattern(pattern: str) -> str:
+    r"""A regex that finds the same plain words as ``pattern`` (only plain characters, ``(?:)``
+    groups, ``|`` and ``?``), each found at its rarest letter and checked backwards from there.
+
+    ``therapy|arm|clus`` becomes ``y(?<=therapy)|m(?<=arm)|u(?<=clu)s``. A match ends where the
+    word ends but starts at that letter, so only use it to ask *whether* a word is there. The
+    regex engine skips, in C, every position whose character starts no alternative; words led by
+    "e", "t" or "a" stop it at most positions, their rarer letters far less often.
+    """
+    words, end = _literal_expansions(pattern)
+    if end != len(pattern) or not all(words):
+        raise ValueError(f"{pattern!r} is not a list of plain words")
+    rank = {c: i for i, c in enumerate(_LETTER_ORDER)}
+
+    def anchored(word: str) -> str:
+        at = max(range(len(word)), key=lambda i: (rank.get(word[i], -1), -i))
+        behind = f"(?<={re.escape(word[: at + 1])})" if at else ""
+        return re.escape(word[at]) + behind + re.escape(word[at + 1 :])
+
+    return "|".join(anchored(word) for word in sorted(set(words)))

@@ -1,0 +1,110 @@
+"""The faster forms of the splitter's and reader's regexes find exactly what the plain forms do."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchers import criteria_text
+from matchers.criteria_parts import PART_HINT
+from matchers.reader.regex_tools import rare_letter_pattern
+
+_PIECES = [
+    "therapy",
+    "arm",
+    "clus",
+    "run-in",
+    "runin",
+    "par",
+    "part",
+    "ex",
+    "clud",
+    "seg",
+    "ment",
+    "Age: ",
+    "No ",
+    "Inclusion Criteria",
+    "Additional for patients in Part B",
+    "o ",
+    "iv. ",
+    "a) ",
+    "1. ",
+    "(b) ",
+    "* ",
+    "x",
+    ")",
+    ".",
+    "]",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "é",
+    "%",
+    "9",
+    "s",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS, st.integers(min_value=0, max_value=90))
+def test_rare_letter_pattern_finds_a_word_where_the_words_do(text: str, endpos: int) -> None:
+    words = "clus|eligib|criteri|characteristics|therapy|following|exclud|" + PART_HINT
+    fast, slow = re.compile(rare_letter_pattern(words)), re.compile(words)
+    assert (fast.search(text) is None) == (slow.search(text) is None)
+    assert (fast.search(text, 0, endpos) is None) == (slow.search(text, 0, endpos) is None)
+
+
+def test_rare_letter_pattern_refuses_what_is_not_a_list_of_words() -> None:
+    for pattern in (r"\bfoo", "a+b", "(?:ab)*", "a|(b", "x{2}", "", "a|"):
+        with pytest.raises(ValueError):
+            rare_letter_pattern(pattern)
+    assert re.fullmatch(rare_letter_pattern("run-?in"), "") is None
+    found = re.finditer(rare_letter_pattern("run-?in|arm"), "run-in runin arm")
+    assert [m.group() for m in found] == ["un-in", "unin", "m"]  # from the rarest letter on
+
+
+_OLD_RUN_ON = re.compile(r"(?<=[a-z0-9)\]%])\s+(?=(?:(?:Age|Sex):\s)|(?:No|Not|At least)\s)")
+_NEW_RUN_ON = re.compile(r"\s(?<=[a-z0-9)\]%]\s)\s*(?=(?:(?:Age|Sex):\s)|(?:No|Not|At least)\s)")
+_OLD_TRAILING = re.compile(
+    r"(?<=[.)\]])[ \t]+(?=(?:Inclusion|Exclusion)\s+[Cc]riteria\s*:?[ \t]*$|"
+    r"Additional\s+for[^.:\n]{0,80}$)",
+    re.MULTILINE,
+)
+_NEW_TRAILING = re.compile(
+    r"[ \t](?<=[.)\]][ \t])[ \t]*(?=(?:Inclusion|Exclusion)\s+[Cc]riteria\s*:?[ \t]*$|"
+    r"Additional\s+for[^.:\n]{0,80}$)",
+    re.MULTILINE,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_space_first_breaks_split_where_look_behind_first_breaks_do(text: str) -> None:
+    assert _NEW_RUN_ON.split(text) == _OLD_RUN_ON.split(text)
+    assert _NEW_TRAILING.sub("\n", text) == _OLD_TRAILING.sub("\n", text)
+
+
+def test_the_splitter_breaks_a_run_on_paragraph_and_a_trailing_heading() -> None:
+    body = "Confirmed breast cancer (by fish) No prior chemotherapy for metastatic disease Age: 18"
+    assert criteria_text._run_on_pieces(body) == [
+        "Confirmed breast cancer (by fish)",
+        "No prior chemotherapy for metastatic disease",
+        "Age: 18",
+    ]
+    text = "1. Adults (18 or over). Exclusion Criteria\n2. Pregnancy"
+    assert (
+        criteria_text._break_trailing_headings(text)
+        == "1. Adults (18 or over).\nExclusion Criteria\n2. Pregnancy"
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_marker_shortcut_finds_the_markers_the_regex_finds(text: str) -> None:
+    found, expected = criteria_text._marker_at(text), criteria_text._MARKER.match(text)
+    assert (found and found.group(0)) == (expected and expected.group(0))
