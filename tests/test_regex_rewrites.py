@@ -108,3 +108,55 @@ def test_the_splitter_breaks_a_run_on_paragraph_and_a_trailing_heading() -> None
 def test_marker_shortcut_finds_the_markers_the_regex_finds(text: str) -> None:
     found, expected = criteria_text._marker_at(text), criteria_text._MARKER.match(text)
     assert (found and found.group(0)) == (expected and expected.group(0))
+
+
+_CONCEPT_PIECES = [
+    "brain",
+    "mri",
+    "28",
+    "x28",
+    "4",
+    " days",
+    " weeks ",
+    "prior",
+    " ",
+    "within ",
+    "the last ",
+    "ongoing",
+    "er",
+    "+",
+    "status",
+    "exception",
+    ":",
+    "women",
+    "uln",
+    "2 x",
+    "aged",
+    " 65",
+    "years old",
+    "one word",
+    ".",
+    "-",
+    "é",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CONCEPT_PIECES), max_size=10).map("".join))
+def test_concept_searches_find_what_the_concept_patterns_find(text: str) -> None:
+    from matchers.reader import concepts
+
+    for concept in concepts.CONCEPTS:
+        mention, no_rule = concepts._SEARCHES[concept.name]
+        assert concepts._found(mention, text) == (concept.mention.search(text) is not None)
+        assert concepts._found(no_rule, text) == (concept.no_rule.search(text) is not None)
+
+
+def test_concept_searches_split_a_pattern_that_cannot_be_rewritten_whole() -> None:
+    from matchers.reader import concepts
+
+    searches = concepts._searches(re.compile(r"\bwashout\b|\b\d+\s*days|^\W*[a-z]+\W*$|[3-9]\d"))
+    assert len(searches) == 4
+    for text, expected in (("a 28 days wait", True), ("x28 days", False), ("word.", True), ("45", True)):
+        assert concepts._found(searches, text) is expected, text
+    assert concepts._found(searches, "two words") is False

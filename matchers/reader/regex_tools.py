@@ -109,6 +109,11 @@ def _split_alternatives(pattern: str) -> list[str]:
     return alternatives
 
 
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern, to search for apart."""
+    return _split_alternatives(pattern)
+
+
 def _group_end(pattern: str) -> int:
     """Where the group that opens ``pattern`` ends (just after its closing bracket)."""
     depth = 0
