@@ -160,3 +160,13 @@ def test_concept_searches_split_a_pattern_that_cannot_be_rewritten_whole() -> No
     for text, expected in (("a 28 days wait", True), ("x28 days", False), ("word.", True), ("45", True)):
         assert concepts._found(searches, text) is expected, text
     assert concepts._found(searches, "two words") is False
+
+
+def test_unread_concepts_skips_the_concepts_it_is_told_were_read() -> None:
+    from matchers.reader.concepts import unread_concepts
+
+    text = "no known brain metastases in women with her2-positive disease"
+    everything = {c.name for c in unread_concepts(text)}
+    assert {"brain", "receptors"} <= everything
+    assert {c.name for c in unread_concepts(text, {"brain"})} == everything - {"brain"}
+    assert unread_concepts(text, everything) == ()

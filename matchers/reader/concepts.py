@@ -280,13 +280,18 @@ def _found(searches: tuple[Callable[[str], object], ...], text: str) -> bool:
     return any(search(text) is not None for search in searches)
 
 
-def unread_concepts(text: str) -> tuple[Concept, ...]:
+def unread_concepts(text: str, skip: frozenset[str] | set[str] = frozenset()) -> tuple[Concept, ...]:
     """The concepts a criterion that no reader took anything from talks about, leaving out the
-    forms that set no rule for the patient."""
+    forms that set no rule for the patient (and the concepts in ``skip``, which the caller knows
+    were read: their patterns are not searched)."""
     found = _hints_in(text)
     if not found:
         return ()
     hinted = {name for hint in found for name in _CONCEPTS_OF_HINT[hint]}
+    if skip:
+        hinted -= skip
+        if not hinted:
+            return ()
     return tuple(
         c
         for c in CONCEPTS
