@@ -170,3 +170,39 @@ def test_unread_concepts_skips_the_concepts_it_is_told_were_read() -> None:
     assert {"brain", "receptors"} <= everything
     assert {c.name for c in unread_concepts(text, {"brain"})} == everything - {"brain"}
     assert unread_concepts(text, everything) == ()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("within", " ", "  ", "4", "12", "x", "days", " prior", "<", "=", "less than", "a "),
+                *("minimum of", "washout", "has", " elapsed", ".", "!", "?", ";", "A", "However,"),
+                *("é", "٣", "\t", "-", "since"),
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+    st.integers(min_value=0, max_value=10),
+)
+def test_first_class_rewrite_matches_exactly_what_the_pattern_matches(text: str, pos: int) -> None:
+    from matchers.reader.regex_tools import first_class_pattern
+
+    for pattern in (
+        r"\bwithin\s+\d+|(?:<=|<|less\s+than)\s*\d+\s*days|\b\d+\s*days\s+prior|\d+\s*x|"
+        r"(?:a\s+)?minimum\s+of\s+\d+|\bwashout\b|(?:has|have)\s+elapsed",
+        r"(?:\.|!|\?)(?<=[A-Za-z0-9)\]%\"'][.!?])\s+(?=[A-Z(\"'])|;\s+|\s+(?=However,)",
+    ):
+        fast, slow = re.compile(first_class_pattern(pattern)), re.compile(pattern)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+        found, expected = fast.search(text, pos), slow.search(text, pos)
+        assert (found and found.span()) == (expected and expected.span())
+
+
+def test_first_class_rewrite_refuses_what_it_cannot_keep_exact() -> None:
+    from matchers.reader.regex_tools import first_class_pattern
+
+    for pattern in (r"(\d)x", r"\w+y", r"[ab]c", r"\d{2}", r"x*y"):
+        with pytest.raises(ValueError):
+            first_class_pattern(pattern)

@@ -127,15 +127,22 @@ def _group_end(pattern: str) -> int:
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
 
-def _plain_starts(alternative: str, boundary: bool = False, behind: tuple[str, ...] = ()) -> list[str]:
+#: Classes an alternative may start with when it is grouped by first character (see
+#: ``first_class_pattern``), and whether their characters are word characters.
+_CLASS_STARTS = {"\\d": True, "\\s": False}
+
+
+def _plain_starts(
+    alternative: str, boundary: bool = False, behind: tuple[str, ...] = (), classes: bool = False
+) -> list[str]:
     r"""``alternative`` rewritten as alternatives that each start with a plain character, in the
     order the regex engine would try them. ``boundary`` stands for a ``\b`` and ``behind`` for
     look-behinds (``(?<!non-)``) that came before it; both are checked after that character."""
     if alternative.startswith("\\b"):
-        return _plain_starts(alternative[2:], True, behind)
+        return _plain_starts(alternative[2:], True, behind, classes)
     if alternative.startswith(("(?<!", "(?<=")):  # "(?<!non-)x" -> "x(?<!(?:non-)x)"
         end = _group_end(alternative)
-        return _plain_starts(alternative[end:], boundary, (*behind, alternative[:end]))
+        return _plain_starts(alternative[end:], boundary, (*behind, alternative[:end]), classes)
     if alternative.startswith("(?:"):  # "(?:any|all)\s+x" -> "any\s+x", "all\s+x"
         end = _group_end(alternative)
         inner, rest = alternative[3 : end - 1], alternative[end:]
@@ -145,23 +152,33 @@ def _plain_starts(alternative: str, boundary: bool = False, behind: tuple[str, .
         if rest[:1] in ("?", "*", "+", "{"):
             raise ValueError(f"alternative {alternative!r} repeats its first group")
         starts = [
-            s for sub in _split_alternatives(inner) for s in _plain_starts(sub + rest, boundary, behind)
+            s
+            for sub in _split_alternatives(inner)
+            for s in _plain_starts(sub + rest, boundary, behind, classes)
         ]
-        return starts + _plain_starts(rest, boundary, behind) if optional else starts
+        return starts + _plain_starts(rest, boundary, behind, classes) if optional else starts
     # The first character: a letter, a digit or punctuation ("<", "\\(").
     size = 2 if alternative[:1] == "\\" and not alternative[1:2].isalnum() else 1
+    if classes and alternative[:2] in _CLASS_STARTS:
+        size = 2
     first, rest = alternative[:size], alternative[size:]
-    if not first or (size == 1 and first in _SPECIAL):
+    if (
+        not first
+        or (size == 1 and first in _SPECIAL)
+        or (first[0] == "\\" and first[1:].isalpha() and first not in _CLASS_STARTS)
+    ):
         raise ValueError(f"alternative {alternative!r} does not start with a plain character")
     if rest[:1] == "?" and rest[1:2] != "?":  # "m?tnbc" -> "mtnbc", "tnbc"
-        return _plain_starts(first + rest[1:], boundary, behind) + _plain_starts(
-            rest[1:], boundary, behind
+        return _plain_starts(first + rest[1:], boundary, behind, classes) + _plain_starts(
+            rest[1:], boundary, behind, classes
         )
+    if classes and rest[:1] == "+" and rest[1:2] != "+":  # "\\s+x" -> "\\s\\s*x"
+        rest = first + "*" + rest[1:]
     if rest[:1] in ("?", "*", "+", "{"):
         raise ValueError(f"alternative {alternative!r} repeats its first character")
     checks = [f"{group[:4]}(?:{group[4:-1]}){first})" for group in behind]
     if boundary:  # "\\b" before a letter: no word character before it; before "-": one is
-        word = first.isascii() and first.isalnum()
+        word = _CLASS_STARTS.get(first, first.isascii() and first.isalnum())
         checks.append(f"(?<!\\w{first})" if word else f"(?<=\\w{first})")
     return [first + "".join(checks) + rest]
 
@@ -180,6 +197,37 @@ def word_start_pattern(pattern: str) -> str:
     if re.compile(pattern).groups:
         raise ValueError("patterns with capturing groups cannot be rewritten")
     return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
+
+
+def first_class_pattern(pattern: str) -> str:
+    r"""The same regex with its first character taken by one character class, then the
+    alternatives that start with that character: ``\bwithin|\bwashout|\d+\s*days`` becomes
+    ``[w\d](?:(?<=w)(?:(?<!\ww)ithin|(?<!\ww)ashout)|(?<=\d)\d*\s*days)``.
+
+    For patterns ``word_start_pattern`` cannot rewrite because an alternative starts with
+    ``\d`` or ``\s`` (a class, which leaves the regex engine no first characters to skip by, so it
+    tries every alternative at every position). The engine skips, in C, every position whose
+    character is not in the class; at the others only the alternatives starting with that
+    character are tried, in their order, so every match is the one the pattern finds. Patterns
+    with capturing groups are refused.
+    """
+    if re.compile(pattern).groups:
+        raise ValueError("patterns with capturing groups cannot be rewritten")
+    starts = [s for a in _split_alternatives(pattern) for s in _plain_starts(a, classes=True)]
+    by_first: dict[str, list[str]] = {}
+    for start in starts:
+        size = 2 if start[:1] == "\\" else 1
+        by_first.setdefault(start[:size], []).append(start[size:])
+    # Alternatives with different first characters never match at the same position: the groups
+    # can go in any order, the most common letters first (most positions the class lets through).
+    rank = {c: i for i, c in enumerate(_LETTER_ORDER)}
+    order = sorted(by_first, key=lambda first: rank.get(first, len(rank)))
+    branches = [
+        f"(?<={first})" + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
+        for first, rests in ((first, by_first[first]) for first in order)
+    ]
+    members = "".join(f if len(f) == 2 or f not in "]^-\\" else "\\" + f for f in order)
+    return "[" + members + "](?:" + "|".join(branches) + ")"
 
 
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

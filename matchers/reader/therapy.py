@@ -98,7 +98,9 @@ _NEVER_A_PRIOR = re.compile(
     )
 )
 _NOT_HISTORY = re.compile(
-    r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
+    word_start_pattern(
+        r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
+    )
 )
 _DEMANDS = re.compile(
     r"\bmust\b|\brequired?\b|\b(?:have|has)\s+(?:\w+\s+)?(?:received|had|completed)\b|"
@@ -359,8 +361,10 @@ def _require_together(
 #: A definition ("will be considered postmenopausal if ... after stopping hormone treatment")
 #: names treatments to explain a word, not as a rule about treatment history.
 _DEFINITION = re.compile(
-    r"\bconsidered\s+(?:to\s+be\s+)?(?:post|pre|peri)-?\s?menopaus\w*|"
-    r"\b(?:post|pre|peri)-?\s?menopaus\w*\s+(?:status\s+)?(?:is\s+|will\s+be\s+)?defined"
+    word_start_pattern(
+        r"\bconsidered\s+(?:to\s+be\s+)?(?:post|pre|peri)-?\s?menopaus\w*|"
+        r"\b(?:post|pre|peri)-?\s?menopaus\w*\s+(?:status\s+)?(?:is\s+|will\s+be\s+)?defined"
+    )
 )
 
 
