@@ -206,3 +206,24 @@ def test_first_class_rewrite_refuses_what_it_cannot_keep_exact() -> None:
     for pattern in (r"(\d)x", r"\w+y", r"[ab]c", r"\d{2}", r"x*y"):
         with pytest.raises(ValueError):
             first_class_pattern(pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["for ", "patients", " with", " x ", " must", "if ", "her2", "in case of", " ", "é"]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_word_start_after_openings_matches_what_the_pattern_matches(text: str) -> None:
+    from matchers.reader.context import CONDITIONAL
+    from matchers.reader.regex_tools import word_start_after_openings
+
+    pattern = (
+        r"^(?:for\s+)?patients\s+with\b[^;]{0,20}?\bmust\b|\bif\s+her2\b|^\W*x\b|\bin\s+case\s+of\b"
+    )
+    fast, slow = re.compile(word_start_after_openings(pattern)), re.compile(pattern)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+    assert CONDITIONAL.pattern.startswith("^")  # the opening alternative kept in its place

@@ -8,7 +8,13 @@ from typing import Literal
 from matchers.findings import (
     Source,
 )
-from matchers.reader.regex_tools import first_class_pattern, hint_pattern, last_match, word_start_pattern
+from matchers.reader.regex_tools import (
+    first_class_pattern,
+    hint_pattern,
+    last_match,
+    word_start_after_openings,
+    word_start_pattern,
+)
 from matchers.reader.text import Polarity
 
 BOUNDARY = re.compile(word_start_pattern(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b"))
@@ -264,14 +270,16 @@ def _listed_as_no(text: str, start: int) -> bool:
 
 
 CONDITIONAL = re.compile(
-    r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
-    r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
-    r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
-    r"received))\b|"
-    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
-    r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
-    r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+    word_start_after_openings(
+        r"^(?:for\s+|in\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
+        r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
+        r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
+        r"received))\b|"
+        r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
+        r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
+        r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+    )
 )
 #: Words that make what follows in a title the thing a study measures, not whom it takes.
 TITLE_TOPIC = re.compile(

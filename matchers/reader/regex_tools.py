@@ -199,6 +199,26 @@ def word_start_pattern(pattern: str) -> str:
     return "(?:" + "|".join(s for a in _split_alternatives(pattern) for s in _plain_starts(a)) + ")"
 
 
+def word_start_after_openings(pattern: str) -> str:
+    r"""``word_start_pattern`` for a pattern with alternatives anchored at the start of the text
+    (``^...``, no MULTILINE), which cannot be rewritten: they stay as they are, in their place,
+    and every run of other alternatives is rewritten. The engine still tries each position, but
+    there each rewritten alternative fails on its first character instead of on a ``\b``."""
+    parts: list[str] = []
+    run: list[str] = []
+    for alternative in _split_alternatives(pattern):
+        if alternative.startswith("^"):
+            if run:
+                parts.append(word_start_pattern("|".join(run)))
+                run = []
+            parts.append(alternative)
+        else:
+            run.append(alternative)
+    if run:
+        parts.append(word_start_pattern("|".join(run)))
+    return "|".join(parts)
+
+
 def first_class_pattern(pattern: str) -> str:
     r"""The same regex with its first character taken by one character class, then the
     alternatives that start with that character: ``\bwithin|\bwashout|\d+\s*days`` becomes

@@ -98,9 +98,7 @@ _NEVER_A_PRIOR = re.compile(
     )
 )
 _NOT_HISTORY = re.compile(
-    word_start_pattern(
-        r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
-    )
+    r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
 )
 _DEMANDS = re.compile(
     r"\bmust\b|\brequired?\b|\b(?:have|has)\s+(?:\w+\s+)?(?:received|had|completed)\b|"
