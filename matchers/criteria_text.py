@@ -362,6 +362,18 @@ def _continues(last: _Physical | None, raw_len: int, line: _Physical, previous: 
     return deeper or (level and not last.marker and raw_len >= _WRAPPED_LINE_CHARS)
 
 
+def _all_indented(raws: list[str]) -> bool:
+    """Whether some line has text and every line with text starts with a space or tab: the first
+    line that does not settles it, which in most texts is the second line."""
+    found = False
+    for raw in raws:
+        if raw.strip():
+            if raw[:1] not in (" ", "\t"):
+                return False
+            found = True
+    return found
+
+
 def _physical_lines(text: str) -> list[_Physical]:
     """The lines of the text with their markers, hard-wrapped lines joined to the line they
     continue, and flattened paragraphs split into their criteria."""
@@ -370,9 +382,8 @@ def _physical_lines(text: str) -> list[_Physical]:
     raws = text.split("\n")
     # A record whose text was stripped lost the first line's indentation: give it the depth the
     # other lines start at, or it would head them all.
-    depths = [len(r) - len(r.lstrip(" \t")) for r in raws[1:] if r.strip()]
-    if raws and raws[0][:1] not in (" ", "\t") and depths and min(depths) > 0:
-        raws[0] = " " * min(depths) + raws[0]
+    if raws and raws[0][:1] not in (" ", "\t") and _all_indented(raws[1:]):
+        raws[0] = " " * min(len(r) - len(r.lstrip(" \t")) for r in raws[1:] if r.strip()) + raws[0]
     for raw in raws:
         if not raw or raw.isspace():
             previous_indent = -1  # a blank line ends a paragraph
@@ -391,11 +402,17 @@ def _physical_lines(text: str) -> list[_Physical]:
             previous_indent = indent
             lines.append(line)
         previous_len = len(raw.rstrip())
-    return [
-        _Physical(line.indent, line.marker if i == 0 else "", piece)
-        for line in lines
-        for i, piece in enumerate(_run_on_pieces(line.body))
-    ]
+    physical: list[_Physical] = []
+    for line in lines:
+        pieces = _run_on_pieces(line.body)
+        if len(pieces) == 1 and pieces[0] is line.body:  # most lines: no new object needed
+            physical.append(line)
+            continue
+        physical.extend(
+            _Physical(line.indent, line.marker if i == 0 else "", piece)
+            for i, piece in enumerate(pieces)
+        )
+    return physical
 
 
 @dataclass(slots=True)

@@ -227,3 +227,16 @@ def test_word_start_after_openings_matches_what_the_pattern_matches(text: str) -
     fast, slow = re.compile(word_start_after_openings(pattern)), re.compile(pattern)
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
     assert CONDITIONAL.pattern.startswith("^")  # the opening alternative kept in its place
+
+
+def test_all_indented_is_settled_by_the_lines_with_text() -> None:
+    assert criteria_text._all_indented(["  a", "", "\tb"]) is True
+    assert criteria_text._all_indented(["  a", "b"]) is False
+    assert criteria_text._all_indented(["", "   "]) is False  # no line with text
+
+
+def test_a_stripped_first_line_is_read_at_the_depth_of_the_lines_under_it() -> None:
+    stripped = "Patients with:\n  * measurable disease\n  * ECOG 0-1"
+    indented = "  Patients with:\n  * measurable disease\n  * ECOG 0-1"
+    assert criteria_text.split_criteria(stripped) == criteria_text.split_criteria(indented)
+    assert [i.parent for i in criteria_text.split_criteria(stripped)] == ["Patients with"] * 2
