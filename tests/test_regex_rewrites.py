@@ -240,3 +240,22 @@ def test_a_stripped_first_line_is_read_at_the_depth_of_the_lines_under_it() -> N
     indented = "  Patients with:\n  * measurable disease\n  * ECOG 0-1"
     assert criteria_text.split_criteria(stripped) == criteria_text.split_criteria(indented)
     assert [i.parent for i in criteria_text.split_criteria(stripped)] == ["Patients with"] * 2
+
+
+def test_word_guards_hold_wherever_their_patterns_match() -> None:
+    from matchers.reader import therapy
+
+    for text in (
+        "recovered from",
+        "grade 2 toxicity",
+        "resolved",
+        "resolution",
+        "adverse events",
+        "side effects",
+    ):
+        assert therapy._NOT_HISTORY.search(text) and therapy._may_not_be_history(text)
+    for text in ("concurrent use", "concomitant", "currently receiving", "ongoing"):
+        assert therapy._NOT_A_PRIOR.search(text) and therapy._may_not_be_a_prior(text)
+    assert not therapy._may_not_be_history("prior paclitaxel") and not therapy._may_not_be_a_prior(
+        "prior"
+    )
