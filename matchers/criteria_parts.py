@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from matchers.reader.regex_tools import rare_letter_pattern
+
 _ID = r"(?:\d{1,2}[a-z]?|[a-z]\d{0,2}|i{1,3}[ab]?|iv)"
 _NAMED = (
     r"(?P<name>part|cohort|group|arm|phase|module|sub-?study|segment)s?\s*(?P<ids>" + _ID + r"\b"
@@ -66,7 +68,8 @@ PART_HINT = (
     r"p(?:art|hase)|cohort|group|arm|m(?:odule|ainten)|s(?:tud|egment)|e(?:scalat|xpan|xtens)|"
     r"run-?in|induct"
 )
-_HINT = re.compile(PART_HINT)
+#: Found at their rarest letter: only whether a word is there is asked of it.
+_HINT = re.compile(rare_letter_pattern(PART_HINT))
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}
 _FILLER = frozenset({"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an"})
 _NAMES = {"sub-study": "substudy"}

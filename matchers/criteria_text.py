@@ -21,6 +21,7 @@ from matchers.criteria_parts import (
     prefix_parts,
     suffix_parts,
 )
+from matchers.reader.regex_tools import rare_letter_pattern
 
 ItemKind = Literal["inclusion", "exclusion"]
 
@@ -151,9 +152,12 @@ def _marker_class(marker: str) -> str:
     return "bullet"
 
 
-_HEADING_HINT = re.compile("clus|eligib|criteri|characteristics|therapy|following|exclud")
+_HEADING_WORDS = "clus|eligib|criteri|characteristics|therapy|following|exclud"
+#: Found at their rarest letter (these searches only ask whether a word is there): about twice as
+#: fast as the words themselves, which start with letters on most positions of a line.
+_HEADING_HINT = re.compile(rare_letter_pattern(_HEADING_WORDS))
 #: A line with none of these words can be neither a heading nor a part label, nor name a part.
-_ANY_HINT = re.compile(_HEADING_HINT.pattern + "|" + PART_HINT)
+_ANY_HINT = re.compile(rare_letter_pattern(_HEADING_WORDS + "|" + PART_HINT))
 
 
 #: A line that names no section ("criteria", "inclusion", "exclusion") but says something about the
@@ -200,17 +204,27 @@ def _heading_kind(body: str) -> ItemKind | None:
     return "inclusion"
 
 
+def _marker_at(body: str) -> re.Match[str] | None:
+    """The list marker a line starts with. Most lines start with a word, which no marker does
+    unless it is "o", a roman numeral or one letter before "." or ")": a test of two characters
+    spares them the regex."""
+    first = body[:1]
+    if first.isalpha() and first not in "oivxIVX" and body[1:2] not in (".", ")"):
+        return None
+    return _MARKER.match(body)
+
+
 def _split_marker(raw: str) -> tuple[int, str, str]:
     """Indentation width, list marker and body of one raw line."""
     expanded = raw.replace("\t", "    ") if "\t" in raw else raw
     body = expanded.lstrip(" ")
     indent = len(expanded) - len(body)
     marker = ""
-    match = _MARKER.match(body)
+    match = _marker_at(body)
     if match:
         marker = match.group("marker")
         body = body[match.end() :]
-        again = _MARKER.match(body)  # "* 1. text" or "1. a) text": keep the innermost body
+        again = _marker_at(body)  # "* 1. text" or "1. a) text": keep the innermost body
         if again and again.group("marker")[:1] not in "*•-":
             body = body[again.end() :]
     return indent, marker, body
@@ -269,7 +283,9 @@ def _break_run_on_headings(text: str) -> str:
 #: only". Capitalised and at the end of its line, so a criterion that merely mentions "the inclusion
 #: criteria" is never cut.
 _TRAILING_HEADING = re.compile(
-    r"(?<=[.)\]])[ \t]+(?=(?:(?:Key|Main)\s+)?(?:Inclusion|Exclusion)\s+[Cc]riteria\s*:?[ \t]*$|"
+    # The space first, then the look-behind: the regex engine only stops at spaces and tabs.
+    r"[ \t](?<=[.)\]][ \t])[ \t]*(?=(?:(?:Key|Main)\s+)?(?:Inclusion|Exclusion)\s+[Cc]riteria"
+    r"\s*:?[ \t]*$|"
     r"Additional\s+(?:(?:inclusion|exclusion)\s+criteria\s+)?for\s+(?:patients|participants|subjects)"
     r"[^.:\n]{0,80}$)",
     re.MULTILINE,
@@ -285,7 +301,8 @@ def _break_trailing_headings(text: str) -> str:
 #: status:") or a capitalised word that opens a criterion ("No prior chemotherapy ...") right after
 #: the lower-case end of the one before ("... by FISH No prior chemotherapy").
 _RUN_ON_BREAK = re.compile(
-    r"(?<=[a-z0-9)\]%])\s+(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
+    # The space first, then the look-behind: the regex engine only stops at white space.
+    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
     r"Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|"
     r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):\s)|"
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
@@ -345,6 +362,18 @@ def _continues(last: _Physical | None, raw_len: int, line: _Physical, previous: 
     return deeper or (level and not last.marker and raw_len >= _WRAPPED_LINE_CHARS)
 
 
+def _all_indented(raws: list[str]) -> bool:
+    """Whether some line has text and every line with text starts with a space or tab: the first
+    line that does not settles it, which in most texts is the second line."""
+    found = False
+    for raw in raws:
+        if raw.strip():
+            if raw[:1] not in (" ", "\t"):
+                return False
+            found = True
+    return found
+
+
 def _physical_lines(text: str) -> list[_Physical]:
     """The lines of the text with their markers, hard-wrapped lines joined to the line they
     continue, and flattened paragraphs split into their criteria."""
@@ -353,9 +382,8 @@ def _physical_lines(text: str) -> list[_Physical]:
     raws = text.split("\n")
     # A record whose text was stripped lost the first line's indentation: give it the depth the
     # other lines start at, or it would head them all.
-    depths = [len(r) - len(r.lstrip(" \t")) for r in raws[1:] if r.strip()]
-    if raws and raws[0][:1] not in (" ", "\t") and depths and min(depths) > 0:
-        raws[0] = " " * min(depths) + raws[0]
+    if raws and raws[0][:1] not in (" ", "\t") and _all_indented(raws[1:]):
+        raws[0] = " " * min(len(r) - len(r.lstrip(" \t")) for r in raws[1:] if r.strip()) + raws[0]
     for raw in raws:
         if not raw or raw.isspace():
             previous_indent = -1  # a blank line ends a paragraph
@@ -374,11 +402,17 @@ def _physical_lines(text: str) -> list[_Physical]:
             previous_indent = indent
             lines.append(line)
         previous_len = len(raw.rstrip())
-    return [
-        _Physical(line.indent, line.marker if i == 0 else "", piece)
-        for line in lines
-        for i, piece in enumerate(_run_on_pieces(line.body))
-    ]
+    physical: list[_Physical] = []
+    for line in lines:
+        pieces = _run_on_pieces(line.body)
+        if len(pieces) == 1 and pieces[0] is line.body:  # most lines: no new object needed
+            physical.append(line)
+            continue
+        physical.extend(
+            _Physical(line.indent, line.marker if i == 0 else "", piece)
+            for i, piece in enumerate(pieces)
+        )
+    return physical
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from matchers.criteria_text import CriteriaItem
 from matchers.findings import Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
-from matchers.reader.concepts import unread_concepts
+from matchers.reader.concepts import CONCEPTS, unread_concepts
 from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, split_sentences, trim_quote
@@ -105,20 +105,21 @@ def _can_be_unread(item: CriteriaItem) -> bool:
     return not item.text.endswith(":") and item.text.count(" ") >= 3
 
 
+_ALL_BUT_TREATMENT = frozenset(c.name for c in CONCEPTS) - {"treatment"}
+
+
 def _note_unread(
     item: CriteriaItem, combined: str, sizes: tuple[int, ...], before: int, out: Collector
 ) -> None:
     """A criterion about the patient that gave nothing about it. Anything read from it (a setting
     cue, an allowance) counts for the concepts it is about; a criterion that gave nothing at all
     is unread about everything it names."""
-    mentioned = unread_concepts(combined)
-    if not mentioned:
-        return
     grew = out.size() > before
     covered = _covered(out, sizes) if grew else set()
-    if grew and not covered:
-        covered = {c.name for c in mentioned} - {"treatment"}
-    concepts = [c.name for c in mentioned if c.name not in covered]
+    # A finding about none of the concepts covers every one but earlier treatment. The concepts
+    # read are not searched for at all.
+    skip = covered or (_ALL_BUT_TREATMENT if grew else frozenset())
+    concepts = [c.name for c in unread_concepts(combined, skip)]
     if concepts:
         quote = trim_quote(f"{item.parent}: {item.text}" if item.parent else item.text)
         out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))

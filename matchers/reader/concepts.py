@@ -11,10 +11,11 @@ confidence and asks the care team about that criterion instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.vocabulary import load_vocabulary
-from matchers.reader.regex_tools import trie_pattern, word_start_pattern
+from matchers.reader.regex_tools import split_alternatives, trie_pattern, word_start_pattern
 
 _VOCABULARY = load_vocabulary()
 
@@ -245,13 +246,57 @@ def _hints_in(text: str) -> set[str]:
     return found
 
 
-def unread_concepts(text: str) -> tuple[Concept, ...]:
+def _searches(pattern: re.Pattern[str]) -> tuple[Callable[[str], object], ...]:
+    """Searches that together find ``pattern`` where it is (one finds something exactly when the
+    pattern does): the alternatives that can start at a plain character as one word-start regex,
+    which the regex engine skips through in C, and each of the others alone. One ``^...$`` or
+    ``\\b\\d`` alternative in a pattern makes the engine try every alternative at every position;
+    apart, each of them is a single cheap test (``^`` only at the start, ``\\d`` only at digits)."""
+    plain: list[str] = []
+    others: list[Callable[[str], object]] = []
+    for alternative in split_alternatives(pattern.pattern):
+        try:
+            word_start_pattern(alternative)
+        except ValueError:
+            if alternative.startswith("^"):  # no MULTILINE: it can only match at the start
+                others.append(re.compile(alternative, pattern.flags).match)
+            elif alternative.startswith(r"\b\d+"):  # "\b" before a digit: no word character before it
+                others.append(re.compile(r"\d(?<!\w\d)\d*" + alternative[5:], pattern.flags).search)
+            else:
+                others.append(re.compile(alternative, pattern.flags).search)
+        else:
+            plain.append(alternative)
+    if plain:
+        others.insert(0, re.compile(word_start_pattern("|".join(plain)), pattern.flags).search)
+    return tuple(others)
+
+
+#: Each concept's mention and no-rule patterns as the searches that find them fastest.
+_SEARCHES: dict[str, tuple[tuple[Callable[[str], object], ...], tuple[Callable[[str], object], ...]]] = {
+    c.name: (_searches(c.mention), _searches(c.no_rule)) for c in CONCEPTS
+}
+
+
+def _found(searches: tuple[Callable[[str], object], ...], text: str) -> bool:
+    return any(search(text) is not None for search in searches)
+
+
+def unread_concepts(text: str, skip: frozenset[str] | set[str] = frozenset()) -> tuple[Concept, ...]:
     """The concepts a criterion that no reader took anything from talks about, leaving out the
-    forms that set no rule for the patient."""
+    forms that set no rule for the patient (and the concepts in ``skip``, which the caller knows
+    were read: their patterns are not searched)."""
     found = _hints_in(text)
     if not found:
         return ()
     hinted = {name for hint in found for name in _CONCEPTS_OF_HINT[hint]}
+    if skip:
+        hinted -= skip
+        if not hinted:
+            return ()
     return tuple(
-        c for c in CONCEPTS if c.name in hinted and c.mention.search(text) and not c.no_rule.search(text)
+        c
+        for c in CONCEPTS
+        if c.name in hinted
+        and _found(_SEARCHES[c.name][0], text)
+        and not _found(_SEARCHES[c.name][1], text)
     )

@@ -8,7 +8,13 @@ from typing import Literal
 from matchers.findings import (
     Source,
 )
-from matchers.reader.regex_tools import hint_pattern, last_match, word_start_pattern
+from matchers.reader.regex_tools import (
+    first_class_pattern,
+    hint_pattern,
+    last_match,
+    word_start_after_openings,
+    word_start_pattern,
+)
 from matchers.reader.text import Polarity
 
 BOUNDARY = re.compile(word_start_pattern(r";|,\s*(?:and|but)\b|\bbut\b|\bhowever\b|\bwhereas\b"))
@@ -264,15 +270,17 @@ def _listed_as_no(text: str, start: int) -> bool:
 
 
 CONDITIONAL = re.compile(
-    r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
-    r"(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
-    r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
-    r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
-    r"received))\b|"
-    r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
-    r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
-    r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+    word_start_after_openings(
+        r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
+        r"(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
+        r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
+        r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
+        r"received))\b|"
+        r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
+        r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
+        r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+    )
 )
 #: Words that make what follows in a title the thing a study measures, not whom it takes.
 TITLE_TOPIC = re.compile(
@@ -294,15 +302,20 @@ BRAIN_CONDITIONAL = re.compile(
 #: Each alternative starts with a plain character and checks the word boundary just after it
 #: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the
 #: positions no alternative can start at, which a leading "\b" prevents (about 30% faster).
+#: Grouped by first character in one class (one alternative starts with a digit, and an
+#: alternation starting with groups or a digit gives the engine no first characters to skip by):
+#: about twice as fast again.
 WASHOUT = re.compile(
-    r"w(?<!\ww)ithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|"
-    r"six)\b|(?:i(?<!\wi)n|d(?<!\wd)uring)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*"
-    r"(?:days?|weeks?|months?)\b|(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|"
-    r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+"
-    r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
-    r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
-    r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"
-    r"m(?<!\wm)ust\s+have)\s+elapsed\b"
+    first_class_pattern(
+        r"w(?<!\ww)ithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|"
+        r"six)\b|(?:i(?<!\wi)n|d(?<!\wd)uring)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*"
+        r"(?:days?|weeks?|months?)\b|(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|"
+        r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+"
+        r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
+        r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
+        r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"
+        r"m(?<!\wm)ust\s+have)\s+elapsed\b"
+    )
 )
 LAB_CONTEXT = re.compile(
     r"\buln\b|upper\s+limit|bilirubin|\bast\b|\balt\b|\balp\b|transaminase|sgot|sgpt|alkaline|albumin|\binr\b|"

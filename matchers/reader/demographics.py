@@ -92,7 +92,9 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
 
 #: Where a criterion speaks of age, and the numbers around it.
 _AGE_CONTEXT = re.compile(
-    r"\bage[ds]?\b|\byears?[\s-](?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
+    word_start_pattern(
+        r"\bage[ds]?\b|\byears?[\s-](?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
+    )
 )
 _AGE_RANGE = re.compile(r"(?<![\d.])(?P<lo>\d{2})\s*(?:-|to|and|through)\s*(?P<hi>\d{2,3})(?![\d.%])")
 _AGE_MIN = re.compile(

@@ -148,5 +148,8 @@ def read_sentence(
     sentence = Sentence(text, quote, kind, out, groups, literals)
     sentence.defining = "measurable" in text and _LESION_DEFINITION.search(text) is not None
     for reader in READERS:
-        if reader.groups & groups and not (reader.not_for_definitions and sentence.defining):
+        # ``isdisjoint`` builds no set, which ``&`` does for each of the readers
+        if not reader.groups.isdisjoint(groups) and not (
+            reader.not_for_definitions and sentence.defining
+        ):
             reader.run(sentence)
