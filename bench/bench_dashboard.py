@@ -26,6 +26,9 @@ temporary folder. Run from the repository root::
 
 ``--post-script-gc`` overrides Streamlit's ``runner.postScriptGC`` (the app's config turns it off)
 to compare: with it on, every run ends with a full garbage collection of the 1,000 trials.
+
+``MBC_BENCH_TIMEOUT_S`` (default 300) is how long a page wait may take before the bench gives up:
+lower it (e.g. 30) while changing a bench so a wrong locator fails fast.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,8 +63,31 @@ from tests.browser_support import (  # noqa: E402
 RERUN_TARGET_S = 0.3
 RSS_TARGET_MB = 400.0
 PROFILE_QUERY = "subtype=hr-positive&sites=bone,liver"
-TIMEOUT_MS = 300_000
+DEFAULT_TIMEOUT_S = 300.0
+TIMEOUT_ENV = "MBC_BENCH_TIMEOUT_S"
+#: The trials page folds its filters into a section whose toggle says which verdicts it shows.
+FILTERS_TOGGLE = re.compile(r"^Filters: showing")
 TIMING_LINE = re.compile(r"mbc-timing page=\S+ run_s=([0-9.]+)")
+
+
+def bench_timeout_ms(environ: Mapping[str, str] = os.environ) -> float:
+    """How long one page wait may take, in ms: ``MBC_BENCH_TIMEOUT_S`` seconds, else 300 s.
+
+    A first load of 1,000 trials on a busy machine needs minutes; a wrong locator should not.
+    """
+    text = environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT_S * 1000
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise SystemExit(f"{TIMEOUT_ENV} must be a number of seconds above 0, not {text!r}.")
+    return seconds * 1000
+
+
+TIMEOUT_MS = bench_timeout_ms()
 
 
 def clone_studies(shared: Path, wanted: int) -> list[dict[str, Any]]:
@@ -150,31 +176,77 @@ def measure(
     samples.server.append(sum(server))  # an st.rerun() inside makes two runs; the user waits for both
 
 
-def _open_list(page: Any, name: str) -> Any:
-    page.get_by_role("combobox", name=name).click()
+def open_list(page: Any, name: str) -> Any:
+    """Open a multiselect's list (a click, then the arrow key if the click only took focus)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=name)
     listbox = page.get_by_role("listbox")
+    box.click()
+    for _ in range(3):
+        try:
+            listbox.wait_for(state="visible", timeout=2_000)
+            return listbox
+        except PlaywrightTimeout:
+            box.press("ArrowDown")
     listbox.wait_for(state="visible")
     return listbox
 
 
-def _close_list(page: Any) -> None:
+def close_list(page: Any) -> None:
     if page.get_by_role("listbox").is_visible():
         page.keyboard.press("Escape")
+
+
+def option_names(page: Any, name: str) -> list[str]:
+    """The option names of a multiselect (its list opened and closed again; retried if slow)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        listbox = open_list(page, name)
+        try:
+            listbox.get_by_role("option").first.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        options: list[str] = listbox.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        return options
+    raise RuntimeError(f"the {name} list did not open")
+
+
+def show_filters(page: Any, box: str) -> None:
+    """Unfold the trials page's filters if the multiselect ``box`` is folded away.
+
+    The section's toggle names the verdicts shown, so a verdict change gives it a new label and
+    Streamlit draws it folded again: unfold it before every change (no rerun, not measured).
+    """
+    combobox = page.get_by_role("combobox", name=box)
+    if not combobox.is_visible():
+        page.get_by_text(FILTERS_TOGGLE).click()
+    combobox.wait_for(state="visible")
 
 
 def toggle_option(
     page: Any, runs: RunWatcher, log: ServerLog, samples: Samples, box: str, option: str, times: int
 ) -> None:
-    """Alternately add ``option`` to the multiselect ``box`` and remove it with its chip's ×."""
+    """Alternately add ``option`` to the filter multiselect ``box`` and remove it with its chip's ×."""
     for turn in range(times):
+        show_filters(page, box)
         if turn % 2 == 0:
-            listbox = _open_list(page, box)
-            choice = listbox.get_by_role("option", name=option, exact=True)
+            choice = open_list(page, box).get_by_role("option", name=option, exact=True)
             measure(page, runs, log, samples, choice.click)
-            _close_list(page)
+            close_list(page)
         else:
             chip_x = page.get_by_role("button", name=f"Remove {option}", exact=True)
             measure(page, runs, log, samples, chip_x.click)
+
+
+def phase_to_toggle(page: Any) -> str:
+    """Phase 2 if the trials have it, else the first phase offered."""
+    show_filters(page, "Phase")
+    phases = option_names(page, "Phase")
+    return "Phase 2" if "Phase 2" in phases else next(p for p in phases if p != "Select all")
 
 
 def bench_browser(
@@ -215,10 +287,7 @@ def bench_browser(
             verdicts = Samples("verdict filter (add/remove a verdict)")
             toggle_option(page, runs, log, verdicts, "Show", "⛔ Likely not eligible", repeat)
 
-            phase_list = _open_list(page, "Phase")
-            phases = phase_list.get_by_role("option").all_inner_texts()
-            _close_list(page)
-            phase = "Phase 2" if "Phase 2" in phases else next(p for p in phases if p != "Select all")
+            phase = phase_to_toggle(page)
             phase_samples = Samples(f"phase filter (add/remove {phase})")
             toggle_option(page, runs, log, phase_samples, "Phase", phase, repeat)
 

@@ -49,11 +49,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_dashboard import (  # noqa: E402
     PROFILE_QUERY,
+    TIMEOUT_MS,
     Samples,
     ServerLog,
     clone_studies,
-    measure,
     memory_mb,
+    phase_to_toggle,
+    toggle_option,
 )
 from tests.browser_support import (  # noqa: E402
     RunWatcher,
@@ -66,7 +68,6 @@ from tests.browser_support import (  # noqa: E402
 FIRST_GOAL_S = 2.5
 RERUN_GOAL_S = 0.2
 RSS_GOAL_MB = 600.0
-TIMEOUT_MS = 300_000
 CHECKED = re.compile(r"Checked [\d,]+ trials? against your answers")
 #: The nine searches after the first one ("anywhere"): places and distances a clinic might use.
 MORE_SEARCHES = (
@@ -140,60 +141,13 @@ def open_trials(page: Any, url: str, stages: dict[str, float] | None = None) -> 
     return time.perf_counter() - started
 
 
-def _open_list(page: Any, name: str) -> Any:
-    """Open a multiselect's list (a click, then the arrow key if the click only took focus)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    box = page.get_by_role("combobox", name=name)
-    listbox = page.get_by_role("listbox")
-    box.click()
-    for _ in range(3):
-        try:
-            listbox.wait_for(state="visible", timeout=2_000)
-            return listbox
-        except PlaywrightTimeout:
-            box.press("ArrowDown")
-    listbox.wait_for(state="visible")
-    return listbox
-
-
-def _options(page: Any, name: str) -> list[str]:
-    """The option names of a multiselect (its list opened and closed again; retried if slow)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _ in range(3):
-        listbox = _open_list(page, name)
-        try:
-            listbox.get_by_role("option").first.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            continue
-        options: list[str] = listbox.get_by_role("option").all_inner_texts()
-        page.keyboard.press("Escape")
-        return options
-    raise RuntimeError(f"the {name} list did not open")
-
-
 def phase_reruns(
     page: Any, runs: RunWatcher, log: ServerLog, repeat: int
 ) -> tuple[list[float], list[float]]:
     """Add and remove a phase in the filters (folded away: opened first); run times in seconds."""
-    box = page.get_by_role("combobox", name="Phase")
-    if not box.is_visible():
-        page.get_by_text(re.compile(r"^Filters: showing")).click()
-    box.wait_for(state="visible")
-    options = _options(page, "Phase")
-    phase = "Phase 2" if "Phase 2" in options else next(o for o in options if o != "Select all")
+    phase = phase_to_toggle(page)
     samples = Samples(f"phase filter (add/remove {phase})")
-    for turn in range(repeat):
-        if turn % 2 == 0:
-            choice = _open_list(page, "Phase").get_by_role("option", name=phase, exact=True)
-            measure(page, runs, log, samples, choice.click)
-            if page.get_by_role("listbox").is_visible():
-                page.keyboard.press("Escape")
-        else:
-            chip_x = page.get_by_role("button", name=f"Remove {phase}", exact=True)
-            measure(page, runs, log, samples, chip_x.click)
+    toggle_option(page, runs, log, samples, "Phase", phase, repeat)
     return samples.server, samples.browser
 
 
@@ -244,7 +198,7 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool, restart: b
                     figures["warm_s"] = float(warm.group(1)) if warm else None
 
                     print(f"first load: {figures}", file=sys.stderr, flush=True)
-                    page.set_default_timeout(60_000)
+                    page.set_default_timeout(min(60_000, TIMEOUT_MS))
                     figures["rerun_server"], figures["rerun_browser"] = phase_reruns(
                         page, runs, log, repeat
                     )
