@@ -58,6 +58,7 @@ from bench.bench_dashboard import (  # noqa: E402
     toggle_option,
 )
 from tests.browser_support import (  # noqa: E402
+    SERVER_FLAGS,
     RunWatcher,
     browser_problem,
     launch_chromium,
@@ -80,16 +81,6 @@ MORE_SEARCHES = (
     "zip=94103&miles=1000",
     "zip=94103&miles=3000",
     "zip=77030&miles=3000",
-)
-FLAGS = (
-    "--server.headless",
-    "true",
-    "--server.port",
-    "{port}",
-    "--server.address",
-    "127.0.0.1",
-    "--browser.gatherUsageStats",
-    "false",
 )
 
 
@@ -155,9 +146,9 @@ def bench(records: list[dict[str, Any]], repeat: int, *, plain: bool, restart: b
     from playwright.sync_api import sync_playwright
 
     if plain:
-        command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *FLAGS]
+        command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *SERVER_FLAGS]
     else:
-        command = [sys.executable, "-m", "dashboard.server", *FLAGS]
+        command = [sys.executable, "-m", "dashboard.server", *SERVER_FLAGS]
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="mbc-bench-first-") as work_dir:
         work = Path(work_dir)

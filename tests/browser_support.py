@@ -24,6 +24,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a dashboard server on a free local port ("{port}" is filled in), with no browser and no
+#: usage statistics: shared by the tests and the benches that start one.
+SERVER_FLAGS = (
+    "--server.headless",
+    "true",
+    "--server.port",
+    "{port}",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+)
 #: Flags that keep a headless Chromium quiet and offline in a container without a sandbox.
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -130,23 +142,10 @@ def running_dashboard(
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **(extra_env or {}),
     }
-    argv = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard/app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    argv = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *SERVER_FLAGS]
     if command is not None:
-        argv = [part.replace("{port}", str(port)) for part in command]
+        argv = command
+    argv = [part.replace("{port}", str(port)) for part in argv]
     log_path = work_dir / "streamlit.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

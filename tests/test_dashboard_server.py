@@ -11,18 +11,7 @@ from typing import Any
 import pytest
 
 from dashboard import server
-from tests.browser_support import running_dashboard
-
-FLAGS = [
-    "--server.headless",
-    "true",
-    "--server.port",
-    "{port}",
-    "--server.address",
-    "127.0.0.1",
-    "--browser.gatherUsageStats",
-    "false",
-]
+from tests.browser_support import SERVER_FLAGS, running_dashboard
 
 
 def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run(app_env: Any) -> None:
@@ -55,7 +44,7 @@ def test_a_failing_warm_up_only_says_so_in_the_log(
 def test_the_server_answers_its_health_check_and_warms_up_beside_it(
     app_env: Any, tmp_path: Path
 ) -> None:
-    command = [sys.executable, "-m", "dashboard.server", *FLAGS]
+    command = [sys.executable, "-m", "dashboard.server", *SERVER_FLAGS]
     with running_dashboard(app_env.base_url, tmp_path / "app", command=command) as dashboard:
         deadline = time.monotonic() + 60
         while server.WARM_DONE not in dashboard.log_tail() and time.monotonic() < deadline:
