@@ -61,6 +61,11 @@ _INLINE_HEADING = re.compile(
     r"(?:\s*\([^)]{0,60}\))?)\s*[:\-]\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+#: "Exclusion: Prior therapy with vinorelbine": a bare section word ending in a colon opens the line.
+_BARE_INLINE_HEADING = re.compile(
+    r"^(?P<head>(?:inclusion|exclusion|non-?inclusion))\s*:\s*(?P<rest>\S.*)$", re.IGNORECASE
+)
+_BARE_SECTION_WORDS = frozenset({"inclusion", "exclusion", "inclusions", "exclusions", "non-inclusion"})
 _EXCLUSION_WORDS = re.compile(
     r"\b(exclusion|excluded|exclude|ineligib\w*|non-?inclusion|not\s+(?:be\s+)?eligible|"
     r"not\s+(?:be\s+)?(?:included|enrolled|allowed)|must\s+not\s+meet|none\s+of\s+the\s+following)\b",
@@ -184,9 +189,12 @@ def _heading_kind(body: str) -> ItemKind | None:
     stripped = body.strip().rstrip(":").strip()
     if not stripped or ":" in stripped:
         return None
-    if _NCI_HEADING.match(stripped) and len(stripped) < 40:
+    nci = _NCI_HEADING.match(stripped)
+    if nci is not None and not nci.group("rest"):  # "PRIOR THERAPY", not "Prior therapy with X"
         return "inclusion"
     lowered = stripped.lower()
+    if lowered in _BARE_SECTION_WORDS:  # a line that is only "Inclusion" or "Exclusion"
+        return "exclusion" if "ex" in lowered else "inclusion"
     ends_with_colon = body.rstrip().endswith(":")
     has_exclusion = _EXCLUSION_WORDS.search(lowered) is not None
     has_inclusion = _INCLUSION_WORDS.search(lowered) is not None
@@ -465,7 +473,7 @@ class _Splitter:
     def inline_heading(self, body: str, hinted: bool) -> str:
         """ "Inclusion Criteria: adults ..." opens the section and leaves the criterion."""
         inline = (
-            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body))
+            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body) or _BARE_INLINE_HEADING.match(body))
             if hinted and ":" in body[:140]
             else None
         )

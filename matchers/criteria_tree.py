@@ -125,9 +125,34 @@ def _note_unread(
         out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))
 
 
+_CANCER_NOUN = re.compile(
+    r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan\w*)\b"
+)
+_COHORT_CONDITIONS = re.compile(
+    r"[,:]\s*(?:\w+\s+){0,4}?(?:previously|prior|pre-?treated|treated|refractory|relapsed|after|following|must|who)\b"
+)
+_CANCER_NAMES = frozenset(
+    {"melanoma", "mesothelioma", "nsclc", "sclc", "rcc", "crc", "hcc", "lymphoma", "sarcoma", "hnscc"}
+)
+
+
+def _another_cancers_cohort(text: str) -> bool:
+    """A basket trial's bullet for one other cancer ("Renal cell carcinoma, clear cell histology,
+    previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
+    organ = ORGAN.search(text, 0, 40)
+    if organ is None or organ.start() > 25 or BREAST.search(text) is not None:
+        return False
+    named = organ.group(0) in _CANCER_NAMES
+    cancer = named or _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
+    # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
+    return cancer and _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
+
+
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
     """Read one criterion sentence by sentence, each read together with its header's words; what
     it says about the patient that no reader took anything from is noted as not read."""
+    if item.kind == "inclusion" and _another_cancers_cohort(whole):
+        return
     prefix = header.words if header is not None else ""
     combined = f"{prefix} {whole}" if prefix else whole
     sizes, before = _sizes(out), out.size()

@@ -32,6 +32,19 @@ _FORM_CLASSES = frozenset(_VOCABULARY.form_therapy_ids)
 _EARLY_SETTING = frozenset(t.id for t in _VOCABULARY.therapies if t.early_setting)
 
 
+#: Medicines most often given for early-stage cancer (before or after surgery).
+_OFTEN_BEFORE_SPREAD = frozenset({"anthracycline", "taxane", "platinum", "chemotherapy", "tamoxifen"})
+
+
+def may_predate_spread(profile: PatientProfile, items: tuple[str, ...]) -> bool:
+    """Whether what she had of these may all have been given before the cancer spread (a
+    chemotherapy or hormone therapy that is also given for early-stage cancer)."""
+    had = systemic_therapies(profile)
+    named = {t for item in items for t in had if item in _VOCABULARY.satisfies(t)}
+    # Something else she had must account for her lines of treatment for advanced cancer.
+    return bool(named) and named <= _OFTEN_BEFORE_SPREAD and bool(had - named)
+
+
 def patient_cells(profile: PatientProfile) -> frozenset[str]:
     """The receptor cells the patient's cancer may be in, given what she told us."""
     if profile.subtype == "hr-positive":

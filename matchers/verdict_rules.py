@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from matchers.findings import Factor, Qualifier, Requirement, Standard
 from matchers.judgement import Judgement
-from matchers.patient_facts import had_any, patient_cells, patient_fact
+from matchers.patient_facts import had_any, may_predate_spread, patient_cells, patient_fact
 from matchers.profile import PatientProfile
 from matchers.wording import BIOMARKER_WORDS, biomarkers_words, subtype_words, therapy_words
 
@@ -309,6 +309,11 @@ def _prior(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
         _prior_in_advanced_setting(req, fact, therapy, out)
     elif req.expects:
         _prior_required(profile, req, fact, therapy, out)
+    elif fact and req.qualifier == Qualifier.ADVANCED_SETTING and may_predate_spread(profile, req.items):
+        out.ask(
+            f"It does not accept people who had {therapy} for advanced cancer. Ask your care team "
+            "whether yours was given before or after the cancer spread."
+        )
     elif fact:
         out.concern(f"It does not accept people who already had {therapy}.", req.quote)
     elif fact is None:

@@ -870,3 +870,54 @@ def test_an_age_of_adulthood_next_to_a_performance_score_is_no_age_limit() -> No
         + "Female 18 years old or older, ECOG 0-2 or KPS 60 or more, life expectancy of 12 weeks"
     )
     assert _judge(criteria, ecog=1, age=50)[0] == "likely_eligible"
+
+
+# --- rules found on the seventh blind set (written as general rules, in our own words) --------------
+
+
+def test_bare_inclusion_and_exclusion_lines_open_their_sections() -> None:
+    criteria = (
+        "Inclusion\n\n  -  Metastatic breast cancer\n\n"
+        + "Exclusion\n\n  -  Prior therapy with an mTOR inhibitor\n"
+    )
+    assert [i.kind for i in split_criteria(criteria)] == ["inclusion", "exclusion"]
+    inline = "Inclusion: Metastatic breast cancer\nExclusion: Prior therapy with an mTOR inhibitor"
+    assert [i.kind for i in split_criteria(inline)] == ["inclusion", "exclusion"]
+
+
+def test_from_the_first_to_the_fourth_line_admits_up_to_three_earlier_lines() -> None:
+    reading = read(INCLUDING + "Advanced disease, from the 1st to the 4th line")
+    assert [(x.factor, x.low, x.high) for x in reading.limits] == [("prior_lines", 0, 3)]
+
+
+def test_a_plan_for_patients_who_had_a_drug_is_no_rule_that_they_had_it() -> None:
+    criteria = INCLUDING + (
+        "Patients who have received a lifetime doxorubicin dose greater than 550 mg/m2 or who have an "
+        "initial ejection fraction between 40% and 50% will receive vinblastine instead of doxorubicin"
+    )
+    assert "prior:anthracycline" not in {key for key, _ in keys(read(criteria))}
+
+
+def test_another_cancers_cohort_in_a_basket_trial_sets_no_rule_for_her() -> None:
+    criteria = INCLUDING + (
+        "Renal cell carcinoma, clear cell histology, previously treated with a VEGF targeted therapy\n"
+        "* Lung or liver metastases must be measurable"
+    )
+    reading = read(criteria)
+    assert "prior:targeted" not in {key for key, _ in keys(reading)}
+
+
+def test_a_drug_banned_in_the_palliative_setting_asks_when_hers_was_given() -> None:
+    criteria = INCLUDING + "Treatment with low-dose doxorubicin in the palliative setting is not allowed"
+    had = {"subtype": "triple-negative", "prior_lines": 2}
+    verdict, said = _judge(criteria, prior_therapies=("anthracycline", "taxane", "capecitabine"), **had)
+    assert verdict == "possibly_eligible" and "before or after the cancer spread" in said
+
+
+def test_a_short_criterion_starting_prior_therapy_is_not_the_old_layout_heading() -> None:
+    criteria = "Exclusion Criteria:\n* Prior therapy with an mTOR inhibitor\n* Pregnancy"
+    assert [i.text for i in split_criteria(criteria)] == [
+        "Prior therapy with an mTOR inhibitor",
+        "Pregnancy",
+    ]
+    assert [i.kind for i in split_criteria("PRIOR THERAPY:\n* No prior chemotherapy")] == ["inclusion"]

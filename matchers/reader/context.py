@@ -273,7 +273,7 @@ CONDITIONAL = re.compile(
     word_start_after_openings(
         r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
         r"(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?\s*"
-        r"(?:with|who\s+have)\b[^;]{0,80}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+        r"(?:with|who\s+have)\b[^;]{0,160}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
         r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
         r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
         r"received))\b|"
@@ -326,5 +326,5 @@ LAB_CONTEXT = re.compile(
 BRACKETED = re.compile(r"\([^()]*\)")
 METASTATIC_SCOPE = re.compile(
     r"\b(?:for|in\s+the|in)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:metastatic|advanced|recurrent|unresectable|"
-    r"inoperable|stage\s+iv)\b"
+    r"inoperable|stage\s+iv|palliative)\b"
 )

@@ -251,7 +251,7 @@ def _ordinal_range(
         return None
     lines_before = _ORDINALS[word] - 1
     upper = None if match.group("later") else lines_before
-    if re.search(r"\b(?:first|1st)\s+(?:or|and|/)\s*$", pre):
+    if re.search(r"\b(?:first|1st)\s+(?:or|and|/|to)\s+(?:the\s+)?$|\b(?:first|1st)\s*(?:/|-)\s*$", pre):
         lines_before = 0
     return lines_before, upper
 
