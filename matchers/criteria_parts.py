@@ -19,7 +19,7 @@ _NAMED = (
     r"(?:\s*(?:,|and|&|/|or)\s*" + _ID + r"\b)*)"
 )
 _STAGE_WORD = (
-    r"(?P<stage>(?:[a-z]+\s+){0,2}?(?:dose[\s-]+)?(?:escalation|expansion|run-?in|maintenance|"
+    r"(?P<stage>(?:\b(?!and\b|or\b)[a-z]+[\s-]+){0,2}?(?:dose[\s-]+)?(?:escalation|expansion|run-?in|maintenance|"
     r"induction|extension))(?:\s+(?:part|phase|cohorts?|stage))?"
 )
 _LABEL = r"(?:" + _NAMED + r"|" + _STAGE_WORD + r")"
@@ -145,7 +145,7 @@ def _nested_atoms(labels: str) -> Parts:
     for match in _LABEL_RE.finditer(labels):
         atoms = _atoms(match.group(0))
         gap = labels[previous.end() : match.start()] if previous is not None else ","
-        if paths and not gap.strip() and len(atoms) == 1 and _kind(paths[-1]) != _kind(atoms[0]):
+        if paths and atoms and not gap.strip() and _kind(paths[-1]) != _kind(atoms[0]):
             paths[-1:] = list(nest((paths[-1],), tuple(atoms)))
         else:
             paths.extend(atoms)

@@ -921,3 +921,23 @@ def test_a_short_criterion_starting_prior_therapy_is_not_the_old_layout_heading(
         "Pregnancy",
     ]
     assert [i.kind for i in split_criteria("PRIOR THERAPY:\n* No prior chemotherapy")] == ["inclusion"]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "parts"),
+    [
+        (
+            "Dose-Escalation Stage Cohort B and Cohort-Expansion Stage Cohorts F and H (Hormone "
+            "Receptor-Positive Breast Cancer): subjects with HR-positive breast cancer",
+            ("escalation/cohort b", "expansion/cohort f", "expansion/cohort h"),
+        ),
+        (
+            "Cohort-Expansion Stage Cohort D (Triple Negative Breast Cancer): negative for ER, PR, HER2",
+            ("expansion/cohort d",),
+        ),
+    ],
+)
+def test_cohort_labels_run_together_name_each_cohort_inside_its_stage(
+    criterion: str, parts: tuple[str, ...]
+) -> None:
+    assert split_criteria(INCLUDING + criterion)[-1].parts == parts

@@ -345,7 +345,22 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
     if kind != "exclusion" and "treated" in text and _PREVIOUSLY_TREATED.search(text):
         out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
         return True
+    progressed = (
+        _PROGRESSED_ON_ADVANCED.search(text) if kind == "inclusion" and "progress" in text else None
+    )
+    if progressed is not None and not re.search(r"\b(?:no|without)\s+$", text[: progressed.start()]):
+        out.limit(LimitFactor.PRIOR_LINES, 1, None, quote, kind)
+        return True
     return False
+
+
+#: "Progression during or following their last systemic anticancer therapy for metastatic
+#: disease": at least one line of treatment for advanced cancer.
+_PROGRESSED_ON_ADVANCED = re.compile(
+    r"\bprogress\w*\s+(?:on|during|after|following)(?:\s+or\s+(?:after|following))?\s+(?:their\s+|the\s+)?"
+    r"(?:last|latest|most\s+recent|prior|previous)\s+(?:line\s+of\s+)?(?:systemic\s+)?(?:anti-?cancer\s+)?"
+    r"(?:therapy|treatment|regimen)\s+(?:given\s+)?(?:for|in)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:metastatic|advanced)\b"
+)
 
 
 _PRIOR_COURSES = re.compile(
