@@ -97,6 +97,11 @@ def _hinted(lowered: str) -> bool:
     return _HINT.search(lowered, 0, 80) is not None
 
 
+def _named_parts(lowered: str) -> Parts:
+    """The parts a line names by identifier ("Part A1", "Cohorts F and H"), stage words left out."""
+    return tuple(_atoms(" and ".join(_NAMED_ONLY.findall(lowered))))
+
+
 def heading_parts(text: str) -> Parts:
     """The part a heading opens ("Part A1: Dose Escalation Inclusion Criteria" -> part a1)."""
     lowered = text.lower()
@@ -104,9 +109,9 @@ def heading_parts(text: str) -> Parts:
         r"\ball\b|\bacross\b|\bstudy[\s-]wide\b|\bboth\b|\bgeneral\b", lowered
     ):
         return ()
-    named = _NAMED_ONLY.findall(lowered)
+    named = _named_parts(lowered)
     if named:  # "dose escalation (Part A1)": the identifier names the part, the stage describes it
-        return tuple(_atoms(" and ".join(named)))
+        return named
     match = _ONE_LABEL.search(lowered)
     return tuple(_atoms(match.group(0))) if match else ()
 
@@ -121,9 +126,9 @@ def label_line_parts(text: str) -> Parts | None:
         match = _PART_HEADER.match(lowered)
         if match is None:
             return None
-        named = _NAMED_ONLY.findall(lowered)
+        named = _named_parts(lowered)
         if named:
-            return tuple(_atoms(" and ".join(named))) or None
+            return named
     atoms = _atoms(match.group("labels"))
     return tuple(atoms) if atoms else None
 

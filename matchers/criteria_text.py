@@ -57,13 +57,9 @@ _NCI_HEADING = re.compile(
 )
 _INLINE_HEADING = re.compile(
     r"^(?P<head>(?:(?:key|main|major|general|primary|additional|other|specific|study|"
-    r"principal|selected)\s+)*(?:inclusion|exclusion|non-?inclusion)\s+criteri(?:a|on)"
+    r"principal|selected)\s+)*(?:inclusion|exclusion|non-?inclusion)(?:\s+criteri(?:a|on))?"
     r"(?:\s*\([^)]{0,60}\))?)\s*[:\-]\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
-)
-#: "Exclusion: Prior therapy with vinorelbine": a bare section word ending in a colon opens the line.
-_BARE_INLINE_HEADING = re.compile(
-    r"^(?P<head>(?:inclusion|exclusion|non-?inclusion))\s*:\s*(?P<rest>\S.*)$", re.IGNORECASE
 )
 _BARE_SECTION_WORDS = frozenset({"inclusion", "exclusion", "inclusions", "exclusions", "non-inclusion"})
 _EXCLUSION_WORDS = re.compile(
@@ -473,7 +469,7 @@ class _Splitter:
     def inline_heading(self, body: str, hinted: bool) -> str:
         """ "Inclusion Criteria: adults ..." opens the section and leaves the criterion."""
         inline = (
-            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body) or _BARE_INLINE_HEADING.match(body))
+            (_INLINE_HEADING.match(body) or _NCI_HEADING.match(body))
             if hinted and ":" in body[:140]
             else None
         )

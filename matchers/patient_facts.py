@@ -32,8 +32,16 @@ _FORM_CLASSES = frozenset(_VOCABULARY.form_therapy_ids)
 _EARLY_SETTING = frozenset(t.id for t in _VOCABULARY.therapies if t.early_setting)
 
 
-#: Medicines most often given for early-stage cancer (before or after surgery).
-_OFTEN_BEFORE_SPREAD = frozenset({"anthracycline", "taxane", "platinum", "chemotherapy", "tamoxifen"})
+#: The chemotherapy and hormone medicines also given for early-stage cancer (before or after
+#: surgery), targeted drugs left out: taken from the vocabulary's classes.
+_OFTEN_BEFORE_SPREAD = (
+    _EARLY_SETTING
+    & (
+        _VOCABULARY.members("chemotherapy")
+        | _VOCABULARY.members("endocrine")
+        | {"chemotherapy", "endocrine"}
+    )
+) - _VOCABULARY.members("targeted")
 
 
 def may_predate_spread(profile: PatientProfile, items: tuple[str, ...]) -> bool:
