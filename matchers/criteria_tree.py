@@ -201,9 +201,17 @@ def _alternative_cells(options: list[tuple[str, Collector]]) -> frozenset[str] |
     return frozenset(cells) or None
 
 
+#: An option that is about pregnancy, not about the cancer: its list defines who can bear children.
+_CHILDBEARING = re.compile(r"steril|contracept|abstinen|child[\s-]?bearing|pregnan")
+
+
 def _merge_alternatives(header: str, options: list[tuple[str, Collector]], out: Collector) -> None:
     """Fold a list of alternatives into the trial's findings: receptor rules as one rule that
     takes any option's cells; other rules as one group of options, of which she needs one."""
+    if any(_CHILDBEARING.search(q.lower()) for q, _ in options):
+        # "Female participants who: are postmenopausal, or surgically sterile, or use
+        # contraception": who must avoid pregnancy, not who may join.
+        return
     collectors = [c for _, c in options]
     cells = _alternative_cells(options)
     if cells is not None:
@@ -242,6 +250,54 @@ def _lists_offering_a_choice(items: list[tuple[CriteriaItem, str]]) -> set[tuple
     return {key for key in choosing if counts[key] >= 2}
 
 
+#: An inclusion that ends by offering the next one instead ("ECOG 0-1 OR", "... progressed on a
+#: CDK4/6 inhibitor OR"), or a line that is only that word.
+_ENDS_WITH_OR = re.compile(r"(?:^|\s)(?:and/)?or\s*[.;,]?\s*$", re.IGNORECASE)
+_STARTS_WITH_OR = re.compile(r"^\W*or\s", re.IGNORECASE)
+_BARE_OR = re.compile(r"^\W*or\W*$", re.IGNORECASE)
+
+
+def _bare_or(item: CriteriaItem) -> bool:
+    return _BARE_OR.match(item.text) is not None
+
+
+def _or_chains(items: list[tuple[CriteriaItem, str]]) -> dict[int, int]:
+    """Inclusions joined by a trailing "or" into alternatives, as their position mapped to the
+    position of the chain's first item: "Advanced solid tumor after standard care OR / HR+ HER2-
+    breast cancer after a CDK4/6 inhibitor OR / ovarian cancer ..." asks for one of them. A line
+    that is only "or" joins the lines on either side of it, whatever they hang under."""
+    chains: dict[int, int] = {}
+
+    def link(first: int, second: int) -> None:
+        start = chains.get(first, first)
+        chains[first] = chains[second] = start
+
+    for i in range(len(items) - 1):
+        item, following = items[i][0], items[i + 1][0]
+        if item.kind != "inclusion" or following.kind != "inclusion":
+            continue
+        if _bare_or(following) and i + 2 < len(items) and items[i + 2][0].kind == "inclusion":
+            link(i, i + 2)
+        elif (
+            not _bare_or(item)
+            and (item.parent, item.parts) == (following.parent, following.parts)
+            and (_ENDS_WITH_OR.search(item.text) or _STARTS_WITH_OR.search(following.text))
+        ):
+            link(i, i + 1)
+    return chains
+
+
+def _group_key(
+    index: int, item: CriteriaItem, header: Header | None, chains: dict[int, int]
+) -> tuple[object, str] | None:
+    """Which list of alternatives an item is one option of, and that list's words, if any."""
+    if header is not None and header.any_of and item.parent:
+        return (item.parent, item.kind), item.parent
+    if index in chains:
+        return ("or", chains[index]), item.parent or "one of the conditions listed together"
+    return None
+
+
 def read_items(
     items: Iterable[tuple[CriteriaItem, str]],
     out: Collector,
@@ -255,8 +311,11 @@ def read_items(
     items = list(items)
     headers: dict[tuple[str, Source], Header] = {}
     offering_choices = _lists_offering_a_choice(items)
-    group: tuple[str, list[tuple[str, Collector]]] | None = None
-    for item, whole in items:
+    chains = _or_chains(items)
+    group: tuple[object, str, list[tuple[str, Collector]]] | None = None
+    for index, (item, whole) in enumerate(items):
+        if _bare_or(item):
+            continue  # it only joins the items around it
         header = None
         if item.parent:
             header = headers.get((item.parent, item.kind)) or headers.setdefault(
@@ -264,23 +323,24 @@ def read_items(
             )
             if not header.any_of and (item.parent, item.kind) in offering_choices:
                 header = headers[(item.parent, item.kind)] = Header(header.words, any_of=True)
-        if group is not None and (header is None or not header.any_of or group[0] != item.parent):
-            _merge_alternatives(group[0], group[1], out)
+        keyed = _group_key(index, item, header, chains)
+        if group is not None and (keyed is None or keyed[0] != group[0]):
+            _merge_alternatives(group[1], group[2], out)
             group = None
         if item.kind == "inclusion" and not (item.parts and pan_tumor_part):
             read.inclusion_texts.append(whole)
         for path in item.parts:
             read.part_texts.setdefault(path, []).append(f"{header.words if header else ''} {whole}")
         target = out
-        if header is not None and header.any_of and item.parent:
-            group = group or (item.parent, [])
+        if keyed is not None:
+            group = group or (keyed[0], keyed[1], [])
             target = Collector(parts=item.parts)
-            group[1].append((item.text, target))
+            group[2].append((item.text, target))
         target.parts = item.parts
         target.any_subtype = item.parent in open_lists
         target.soft_subtype = item.parent in preferring
         _read_item(item, whole, header, target)
     if group is not None:
-        _merge_alternatives(group[0], group[1], out)
+        _merge_alternatives(group[1], group[2], out)
     out.parts, out.any_subtype, out.soft_subtype = (), False, False
     return read

@@ -22,15 +22,26 @@ from matchers.reader.collector import Collector, ReceptorRule
 
 
 def _combine_required(rules: list[ReceptorRule]) -> frozenset[str] | None:
-    """Intersect what the rules require; when they contradict (cohorts), accept any of them."""
+    """Intersect what the rules require. When they contradict, the trial has cohorts ("ER+,
+    HER2- ... or TNBC, defined as ER- and PR- ... HER2-negative"): each cohort is what the rules
+    that agree with one of them leave together, and she may fit any cohort."""
     if not rules:
         return None
     cells = ALL_CELLS
     for rule in rules:
         cells = cells & rule.cells
-    if not cells:
-        cells = frozenset().union(*(rule.cells for rule in rules))
-    return cells
+    if cells:
+        return cells
+    every = frozenset().union(*(rule.cells for rule in rules))
+    if every == ALL_CELLS:
+        return every  # cohorts for every subtype: the rules limit no one
+    cohorts: set[str] = set()
+    for seed in rules:
+        cohort = seed.cells
+        for rule in rules:
+            cohort = cohort & rule.cells or cohort
+        cohorts |= cohort
+    return frozenset(cohorts)
 
 
 def _preferred_subtype(rules: list[ReceptorRule], hard: Requirement | None) -> Requirement | None:

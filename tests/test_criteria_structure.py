@@ -941,3 +941,71 @@ def test_cohort_labels_run_together_name_each_cohort_inside_its_stage(
     criterion: str, parts: tuple[str, ...]
 ) -> None:
     assert split_criteria(INCLUDING + criterion)[-1].parts == parts
+
+
+# --- rules found on the eighth blind set (written as general rules, in our own words) ---------------
+
+
+def test_inclusions_joined_by_a_trailing_or_are_alternatives() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "* Advanced solid tumor that progressed after standard therapy OR\n"
+        "* HR-positive, HER2-negative breast cancer that progressed on a CDK4/6 inhibitor OR\n"
+        "* Ovarian cancer that is platinum refractory\n"
+    )
+    reading = read(criteria, title="Drug X in Advanced Solid Tumors", conditions=["Solid Tumor"])
+    assert ("prior:platinum", True) not in keys(reading)
+    assert len(reading.alternatives) == 1 and len(reading.alternatives[0].options) == 3
+    # HER2-positive after two lines: the first alternative is open to her
+    verdict, _ = _judge(
+        criteria, subtype="her2-positive", prior_lines=2, prior_therapies=("trastuzumab", "taxane")
+    )
+    assert verdict != "likely_excluded"
+
+
+def test_performance_scales_joined_by_or_still_limit_together() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Performance status:\n"
+        "  * ECOG 0-1 OR\n  * Karnofsky 70-100%"
+    )
+    assert _judge(criteria, ecog=2)[0] == "likely_excluded"
+    assert _judge(criteria, ecog=1)[0] == "likely_eligible"
+
+
+def test_a_line_that_is_only_or_joins_the_lines_around_it() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* The invasive cancer must be either:\n  * triple-negative\n"
+        "* or\n* HER2-positive with IHC 3+\n"
+    )
+    subtype = next(r for r in read(criteria).requirements if r.key == "subtype")
+    assert set(subtype.items) == set(TRIPLE_NEGATIVE_CELLS) | set(HER2_POSITIVE_CELLS)
+
+
+def test_postmenopausal_as_one_way_out_of_contraception_is_no_menopause_rule() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Female participants who:\n"
+        "  * Are postmenopausal for at least 1 year before screening, or\n"
+        "  * Are surgically sterile, or\n"
+        "  * Agree to practice 2 effective methods of contraception\n"
+    )
+    assert "postmenopausal" not in {key for key, _ in keys(read(criteria))}
+    assert _judge(criteria, menopausal_status="premenopausal")[0] == "likely_eligible"
+    defined = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Postmenopausal women, defined as one of the following:\n"
+        "  * Age 60 or older, or\n  * Prior bilateral oophorectomy\n"
+    )
+    assert _judge(defined, menopausal_status="premenopausal")[0] == "likely_excluded"
+
+
+def test_receptor_rules_that_contradict_are_cohorts_each_narrowed_by_the_rules_that_agree() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "Metastatic breast cancer with histologic confirmation of one of the following:\n"
+        "ER+, HER2- invasive breast cancer (any progesterone receptor status)\n"
+        "Grade 3 invasive TNBC, defined as ER and PR negative\n"
+        "HER2 negative status is defined as IHC 0, 1+ or 2+ with a negative FISH test\n"
+    )
+    subtype = next(r for r in read(criteria).requirements if r.key == "subtype")
+    assert set(subtype.items) == {"HR+/HER2-", "HR-/HER2-"}
+    assert _judge(criteria, subtype="her2-positive", hormone_receptor="negative")[0] == "likely_excluded"
