@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from matchers.reader.regex_tools import rare_letter_pattern
+from matchers.reader.setting import BREAST, ORGAN
 
 _ID = r"(?:\d{1,2}[a-z]?|[a-z]\d{0,2}|i{1,3}[ab]?|iv)"
 _NAMED = (
@@ -27,11 +28,14 @@ _LABEL_RE = re.compile(_LABEL)
 #: ``_LABEL`` without its group names, so it can be repeated inside one pattern.
 _ONE_LABEL = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _LABEL))
 #: A criterion that starts by naming the parts it is for: "Part 1 - ...", "For the dose
-#: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...".
+#: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...",
+#: "To be enrolled in the TNBC expansion cohort, participants must have: ...".
 _PREFIX = re.compile(
-    r"^(?:for|in)?\s*(?:the\s+)?(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
+    r"^(?:for|in|to\s+be\s+(?:enrolled|included|eligible|considered)\s+(?:in|into|for))?\s*(?:the\s+)?"
+    r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
     r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
-    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+(?:only|patients|participants|subjects))?"
+    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+of\s+the\s+(?:study|trial))?"
+    r"(?:\s+(?:only|patients|participants|subjects))?"
     r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
 )
 #: A criterion that ends by naming the part it is for: "Triple-negative disease only (phase II)",
@@ -102,18 +106,44 @@ def _named_parts(lowered: str) -> Parts:
     return tuple(_atoms(" and ".join(_NAMED_ONLY.findall(lowered))))
 
 
-def heading_parts(text: str) -> Parts:
-    """The part a heading opens ("Part A1: Dose Escalation Inclusion Criteria" -> part a1)."""
-    lowered = text.lower()
-    if not _hinted(lowered) or re.search(
-        r"\ball\b|\bacross\b|\bstudy[\s-]wide\b|\bboth\b|\bgeneral\b", lowered
-    ):
+#: A heading for the criteria of one population: "Additional inclusion criteria for NSCLC
+#: participants:", "INCLUSION CRITERIA FOR TNBC:", "Exclusion criteria for rectal cancer:".
+_POPULATION = re.compile(
+    r"^(?:additional\s+|specific\s+)?(?:(?:inclusion|exclusion|eligibility)\s+)?criteria\s+(?:for|"
+    r"specific\s+to|applicable\s+to)\s+(?:the\s+)?(?:(?:patients|participants|subjects)\s+(?:with|in|"
+    r"having)\s+)?(?P<population>[^:()]{2,60}?)(?:\s+(?:patients|participants|subjects|population|"
+    r"cohort|arm|group)s?)?(?:\s+only)?\s*(?:\([^()]{1,40}\))?\s*[:.]?$"
+)
+#: The population is named by its cancer or by a breast cancer subtype.
+_SUBTYPE_WORDS = re.compile(r"\b(?:m?tnbc|triple|her-?2|hr[+-]?|hormone|er[+-]|luminal)")
+
+
+def _population_parts(lowered: str) -> Parts:
+    """The population a heading opens criteria for, as a part named by its words ("nsclc")."""
+    match = _POPULATION.match(lowered.strip())
+    if match is None:
         return ()
-    named = _named_parts(lowered)
-    if named:  # "dose escalation (Part A1)": the identifier names the part, the stage describes it
-        return named
-    match = _ONE_LABEL.search(lowered)
-    return tuple(_atoms(match.group(0))) if match else ()
+    population = match.group("population").strip()
+    named = ORGAN.search(population) or BREAST.search(population) or _SUBTYPE_WORDS.search(population)
+    if named is None or re.search(r"\b(?:all|both|every|any)\b", population):
+        return ()
+    return (re.sub(r"[^a-z0-9+/-]+", " ", population).strip(),)
+
+
+def heading_parts(text: str) -> Parts:
+    """The part a heading opens ("Part A1: Dose Escalation Inclusion Criteria" -> part a1, "Inclusion
+    criteria for NSCLC patients:" -> nsclc)."""
+    lowered = text.lower()
+    if re.search(r"\ball\b|\bacross\b|\bstudy[\s-]wide\b|\bboth\b|\bgeneral\b", lowered):
+        return ()
+    if _hinted(lowered):
+        named = _named_parts(lowered)
+        if named:  # "dose escalation (Part A1)": the identifier names the part, the stage describes it
+            return named
+        match = _ONE_LABEL.search(lowered)
+        if match:
+            return tuple(_atoms(match.group(0)))
+    return _population_parts(lowered) if "criteria" in lowered else ()
 
 
 def label_line_parts(text: str) -> Parts | None:

@@ -202,6 +202,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
         item_count=len(items),
     )
     alternatives = _part_alternatives(collector, part_texts) if part_texts else []
+    if part_texts and not alternatives and all(ORGAN.search(p) for p in leaves(set(part_texts))):
+        # Every part is named for another cancer ("Additional criteria for mCRPC patients"): only
+        # the criteria shared by all parts are about her.
+        return _findings(reading, _subset(collector, OTHER_PART))
     if alternatives and _only_for_part(study.eligibility_criteria or ""):
         # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
         alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
@@ -238,7 +242,8 @@ def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
     """
     steps = leaf.split("/")
     for depth in range(len(steps), 0, -1):
-        joined = " ".join(part_texts.get("/".join(steps[:depth]), ()))
+        # the part's own name counts: "nsclc", a part opened by "Criteria for NSCLC patients:"
+        joined = " ".join((steps[depth - 1], *part_texts.get("/".join(steps[:depth]), ())))
         if BREAST.search(joined) or names_solid_tumours(joined):
             return True
         if ORGAN.search(joined) is not None:

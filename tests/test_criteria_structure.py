@@ -1009,3 +1009,57 @@ def test_receptor_rules_that_contradict_are_cohorts_each_narrowed_by_the_rules_t
     subtype = next(r for r in read(criteria).requirements if r.key == "subtype")
     assert set(subtype.items) == {"HR+/HER2-", "HR-/HER2-"}
     assert _judge(criteria, subtype="her2-positive", hormone_receptor="negative")[0] == "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    ("heading", "parts"),
+    [
+        ("Additional inclusion criteria for NSCLC participants:", ("nsclc",)),
+        ("INCLUSION CRITERIA FOR TNBC:", ("tnbc",)),
+        ("Additional inclusion criteria for mCRPC patients only:", ("mcrpc",)),
+        ("Inclusion Criteria for Trial Registration:", ()),
+        ("ELIGIBILITY CRITERIA FOR HEALTHY VOLUNTEERS:", ()),
+        ("Inclusion criteria for both parts of clinical trial:", ()),
+    ],
+)
+def test_a_heading_for_one_populations_criteria_opens_a_part_named_for_it(
+    heading: str, parts: tuple[str, ...]
+) -> None:
+    criteria = f"Inclusion Criteria:\n* ECOG 0-1\n{heading}\n* Prior platinum-based chemotherapy"
+    assert split_criteria(criteria)[-1].parts == parts
+
+
+def test_criteria_of_a_part_for_another_cancer_do_not_apply_to_her() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced solid tumor\n* ECOG 0-1\n"
+        "Additional inclusion criteria for mCRPC patients only:\n"
+        "* Progression defined as two or more new bone lesions on bone scan\n"
+        "* Previously received docetaxel\n"
+    )
+    reading = read(criteria, title="Drug X in Advanced Solid Tumors", conditions=["Solid Tumor"])
+    assert not {"bone_mets", "prior:taxane"} & {key for key, _ in keys(reading)}
+    assert _judge(criteria, sites=("liver",))[0] != "likely_excluded"
+
+
+def test_to_be_enrolled_in_a_cohort_names_the_part_its_list_is_for() -> None:
+    criteria = (
+        "Inclusion Criteria:\n1. ECOG 0-1\n"
+        "2. To be enrolled in the dose escalation phase of the study, participants must have an "
+        "evaluable tumor.\n"
+        "3. To be enrolled in the TNBC expansion cohort, participants must have:\n"
+        "   - Triple-negative disease\n   - One to 3 prior lines of chemotherapy\n"
+    )
+    items = split_criteria(criteria)
+    assert items[1].parts == ("escalation",)
+    assert {i.parts for i in items[2:]} == {("tnbc expansion",)}
+    # HR-positive and untreated: the escalation part is open to her
+    assert _judge(criteria, prior_lines=0)[0] != "likely_excluded"
+
+
+def test_not_the_only_source_of_measurable_disease_is_no_allowance_for_other_disease() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Prior radiation therapy is allowed, if the irradiated area is not the only source of "
+        "measurable or assessable disease.\n* At least one measurable lesion by RECIST\n"
+    )
+    assert ("measurable_disease", True) in keys(read(criteria))

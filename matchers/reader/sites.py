@@ -157,6 +157,11 @@ _LESION_TYPE = re.compile(r"\b(?:lytic|blastic|osteoblastic|osteolytic|sclerotic
 _TYPED_BONE_ALTERNATIVE = re.compile(
     r"\b(?:lytic|osteolytic|blastic|osteoblastic|mixed)\b[^.;]{0,30}?\b(?:bone|bony|skeletal|osseous)\s+lesions?"
 )
+#: "Radiotherapy allowed if the irradiated area is not the only source of measurable or evaluable
+#: disease": a rule about the lesions to follow, not about which disease may join.
+_ONLY_SOURCE = re.compile(
+    r"\bonly\s+(?:source|site|area|lesion)s?\s+of\s+(?:\w+\s+){0,2}?(?:measurable|evaluable)"
+)
 _ANY_EVALUABLE = re.compile(r"\bevaluable\b|\bassessable\b|\bnon-?\s?measurable\b|\bbone[\s-]only\b")
 
 
@@ -184,7 +189,7 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
         sized = _SIZED_LESION.search(text)
         if sized is not None and polarity(text, sized.start(), sized.end(), kind) == "require":
             out.require(Factor.MEASURABLE, True, quote, kind)
-    if "measurable" in text and "residual" not in text:
+    if "measurable" in text and "residual" not in text and not _ONLY_SOURCE.search(text):
         _read_measurable(text, quote, kind, out)
 
 
