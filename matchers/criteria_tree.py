@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matchers.criteria_text import CriteriaItem
-from matchers.findings import Source, Unread
+from matchers.findings import Factor, Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
 from matchers.reader.concepts import CONCEPTS, unread_concepts
 from matchers.reader.sentence import read_sentence
@@ -100,6 +100,14 @@ def _sizes(out: Collector) -> tuple[int, ...]:
     )
 
 
+#: A line that only announces the list under it ("Have received the following anticancer
+#: therapy:"): the treatments it bans or requires are in the items, not in its general words.
+_ANNOUNCES_A_LIST = re.compile(r"\b(?:the\s+following|below)\b[^.;]*:$")
+
+
+_ANY_TREATMENT = re.compile(r"\bsystemic\b|anti-?cancer|anti-?neoplastic|anti-?tumou?r")
+
+
 def _can_be_unread(item: CriteriaItem) -> bool:
     """Not a header ("Hormone receptor status:") or a bare label, which the lines under it say."""
     return not item.text.endswith(":") and item.text.count(" ") >= 3
@@ -131,6 +139,8 @@ _CANCER_NOUN = re.compile(
 _COHORT_CONDITIONS = re.compile(
     r"[,:]\s*(?:\w+\s+){0,4}?(?:previously|prior|pre-?treated|treated|refractory|relapsed|after|following|must|who)\b"
 )
+#: "Patients with CRC who are 40 or younger": the cohort's own condition right after its cancer.
+_COHORT_WHO = re.compile(r"(?:\s+(?:cancers?|carcinomas?|tumou?rs?))?\s+(?:who|whose)\b")
 _CANCER_NAMES = frozenset(
     {"melanoma", "mesothelioma", "nsclc", "sclc", "rcc", "crc", "hcc", "lymphoma", "sarcoma", "hnscc"}
 )
@@ -145,7 +155,10 @@ def _another_cancers_cohort(text: str) -> bool:
     named = organ.group(0) in _CANCER_NAMES
     cancer = named or _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
     # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
-    return cancer and _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
+    return cancer and (
+        _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
+        or _COHORT_WHO.match(text, organ.end()) is not None
+    )
 
 
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
@@ -157,6 +170,16 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
     combined = f"{prefix} {whole}" if prefix else whole
     sizes, before = _sizes(out), out.size()
     _read_sentences(item, combined, prefix, out)
+    if item.text.endswith(":") and len(item.text) <= 120 and _ANNOUNCES_A_LIST.search(whole):
+        # "Have received the following anticancer therapy:": the drugs are in the items
+        out.requirements[sizes[0] :] = [
+            r for r in out.requirements[sizes[0] :] if r.factor != Factor.PRIOR_THERAPY
+        ]
+    elif prefix and "following" in prefix and not _ANY_TREATMENT.search(item.text.lower()):
+        # ... and under it, "Previous therapy with CDK2i" bans that drug, not all of them
+        out.requirements[sizes[0] :] = [
+            r for r in out.requirements[sizes[0] :] if r.items != ("systemic",)
+        ]
     if _can_be_unread(item):
         _note_unread(item, combined, sizes, before, out)
 

@@ -188,6 +188,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
     )
     inclusion_items, part_texts = read.inclusion_texts, read.part_texts
     read_labels(study, collector)
+    if pan_tumor_part:
+        # "... in Advanced Solid Tumors and ... in ER+ Breast Cancer": the title's receptors are
+        # one part's; each part's criteria say whom it takes.
+        collector.receptors = [r for r in collector.receptors if r.kind != "title"]
     menopause(collector)
     scope, scope_quote = decide_scope(labels, inclusion_items, collector)
     setting, setting_quote = decide_setting(label_cues, collector)

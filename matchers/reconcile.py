@@ -13,6 +13,7 @@ from matchers.findings import (
     LimitFactor,
     Qualifier,
     Requirement,
+    Source,
 )
 from matchers.reader.collector import Collector, ReceptorRule
 
@@ -93,16 +94,22 @@ def _receptor_requirement(rules: list[ReceptorRule]) -> Requirement | None:
 
 
 def menopause(collector: Collector) -> None:
-    cues = collector.menopause
-    allow_pre = next((q for cue, q, _ in cues if cue == "allow_pre"), None)
-    post = next(((q, k) for cue, q, k in cues if cue in ("require_post", "exclude_pre")), None)
-    pre = next(((q, k) for cue, q, k in cues if cue == "require_pre"), None)
-    if allow_pre is not None:
-        collector.allow(Allowed.PREMENOPAUSAL, allow_pre, "inclusion")
-    elif post is not None and pre is None:
-        collector.require(Factor.POSTMENOPAUSAL, True, post[0], post[1])
-    elif pre is not None and post is None:
-        collector.require(Factor.PREMENOPAUSAL, True, pre[0], pre[1])
+    """One menopause rule for each group of parts the cues bind (all parts when unlabelled)."""
+    by_parts: dict[tuple[str, ...], list[tuple[str, str, Source]]] = {}
+    for cue, quote, kind, parts in collector.menopause:
+        by_parts.setdefault(parts, []).append((cue, quote, kind))
+    for parts, cues in by_parts.items():
+        collector.parts = parts
+        allow_pre = next((q for cue, q, _ in cues if cue == "allow_pre"), None)
+        post = next(((q, k) for cue, q, k in cues if cue in ("require_post", "exclude_pre")), None)
+        pre = next(((q, k) for cue, q, k in cues if cue == "require_pre"), None)
+        if allow_pre is not None:
+            collector.allow(Allowed.PREMENOPAUSAL, allow_pre, "inclusion")
+        elif post is not None and pre is None:
+            collector.require(Factor.POSTMENOPAUSAL, True, post[0], post[1])
+        elif pre is not None and post is None:
+            collector.require(Factor.PREMENOPAUSAL, True, pre[0], pre[1])
+    collector.parts = ()
 
 
 def _without_allowed_members(requirement: Requirement, allowed: set[str]) -> Requirement | None:

@@ -1063,3 +1063,40 @@ def test_not_the_only_source_of_measurable_disease_is_no_allowance_for_other_dis
         "measurable or assessable disease.\n* At least one measurable lesion by RECIST\n"
     )
     assert ("measurable_disease", True) in keys(read(criteria))
+
+
+def test_a_titles_receptors_do_not_bind_a_trial_with_a_part_for_any_solid_tumor() -> None:
+    criteria = (
+        "Key Inclusion Criteria:\n"
+        "* Group 1: Advanced solid tumor refractory to or intolerant of standard therapy\n"
+        "* Group 2: Post-menopausal women with estrogen receptor positive breast cancer\n"
+        "* ECOG 0-1\n"
+    )
+    title = "Drug X in Advanced Solid Tumors and With Fulvestrant in ER Positive Breast Cancer"
+    reading = read(criteria, title=title, conditions=["Solid Tumors"])
+    group_1 = next(part for part in reading.parts if part.part == "group 1")
+    assert not {"subtype", "postmenopausal"} & {r.key for r in group_1.requirements}
+    verdict, _ = _judge(criteria, subtype="triple-negative", prior_lines=2)
+    assert verdict != "likely_excluded"
+
+
+def test_another_cancers_cohort_with_its_condition_after_who_is_not_hers() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Invasive breast carcinoma: stage IV\n"
+        "* Patients with CRC who are 40 years old or younger at time of collection\n"
+    )
+    assert all(limit.factor != "age" for limit in read(criteria).limits)
+
+
+def test_a_line_announcing_a_list_bans_only_what_the_list_names() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n"
+        "* Have received the following anticancer therapy:\n"
+        "  * Previous therapy with a WEE1 inhibitor\n"
+        "* No prior therapy with anthracyclines exceeding the following doses:\n"
+        "  * doxorubicin 360 mg/m2\n"
+    )
+    found = {key for key, _ in keys(read(criteria))}
+    assert "prior:systemic" not in found and "prior:anthracycline" not in found
+    had = ("anthracycline", "aromatase-inhibitor")
+    assert _judge(criteria, prior_therapies=had, prior_lines=1)[0] == "likely_eligible"

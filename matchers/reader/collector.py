@@ -48,7 +48,8 @@ class Collector:
     allowances: list[Allowance] = field(default_factory=list)
     receptors: list[ReceptorRule] = field(default_factory=list)
     setting: list[SettingCue] = field(default_factory=list)
-    menopause: list[tuple[str, str, Source]] = field(default_factory=list)
+    #: Menopause cues: what the sentence says, its quote, its section, the parts it binds.
+    menopause: list[tuple[str, str, Source, tuple[str, ...]]] = field(default_factory=list)
     breast_mentions: list[tuple[Polarity, str]] = field(default_factory=list)
     #: Criteria about the patient from which no reader took anything.
     unread: list[Unread] = field(default_factory=list)

@@ -74,20 +74,20 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
     suppression = _OVARIAN_SUPPRESSION.search(text) is not None
     if kind == "exclusion":
         if has_pre and not suppression and re.match(r"^\W*(?:women\s+who\s+are\s+)?(?:pre|peri)", text):
-            out.menopause.append(("exclude_pre", trim_quote(quote), kind))
+            out.menopause.append(("exclude_pre", trim_quote(quote), kind, out.parts))
         return
     if has_pre and (has_post or suppression):
-        out.menopause.append(("allow_pre", trim_quote(quote), kind))
+        out.menopause.append(("allow_pre", trim_quote(quote), kind, out.parts))
     elif has_post:
         post = _POST.search(text)
         assert post is not None
         if polarity(text, post.start(), post.end(), "inclusion") == "require":
-            out.menopause.append(("require_post", trim_quote(quote), kind))
+            out.menopause.append(("require_post", trim_quote(quote), kind, out.parts))
     elif has_pre:
         pre = _PRE.search(text)
         assert pre is not None
         if polarity(text, pre.start(), pre.end(), "inclusion") == "require":
-            out.menopause.append(("require_pre", trim_quote(quote), kind))
+            out.menopause.append(("require_pre", trim_quote(quote), kind, out.parts))
 
 
 #: Where a criterion speaks of age, and the numbers around it.
