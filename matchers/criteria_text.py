@@ -22,6 +22,7 @@ from matchers.criteria_parts import (
     suffix_parts,
 )
 from matchers.reader.regex_tools import rare_letter_pattern
+from matchers.reader.setting import BREAST, ORGAN
 
 ItemKind = Literal["inclusion", "exclusion"]
 
@@ -83,6 +84,8 @@ class CriteriaItem:
     ``parent`` is the cleaned text of the line this item is nested under, so "treated" under
     "Brain metastases are allowed if:" keeps its meaning. ``index`` counts items from 0.
     ``parts`` names the trial parts the item belongs to ("group 2/part 1"); empty for all parts.
+    ``for_another_cancer``: a line above it names another cancer ("Prostate cancer meeting the
+    following criteria:"), so it is that cancer's rule.
     """
 
     kind: ItemKind
@@ -90,6 +93,7 @@ class CriteriaItem:
     parent: str | None
     index: int
     parts: tuple[str, ...] = ()
+    for_another_cancer: bool = False
 
     @property
     def full_text(self) -> str:
@@ -137,6 +141,38 @@ class _Line:
     text: str
     is_label: bool
     parts: Parts = ()
+    #: This line or one above it names another cancer; found only once a line has children.
+    another_cancer: bool | None = None
+
+
+_CANCER_ITSELF = re.compile(
+    r"leukemi|leukaemi|lymphoma|melanoma|sarcoma|myeloma|glioma|glioblastoma|mesothelioma|nsclc|sclc|"
+    r"crc|hcc|rcc|hnscc|crpc|dlbcl|cll|aml"
+)
+_CANCER_NOUN = re.compile(r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan)")
+_ANY_CANCER = re.compile(r"solid\s+tumou?r|any\s+(?:cancer|tumou?r|malignan)|all\s+(?:cancer|tumou?r)")
+
+
+def _names_another_cancer(text: str) -> bool:
+    """ "Prostate cancer (androgen independent) meeting the following criteria": a line for
+    patients with another cancer (not breast, not any solid tumor)."""
+    lowered = text.lower()
+    organ = ORGAN.search(lowered)
+    if organ is None or BREAST.search(lowered) or _ANY_CANCER.search(lowered):
+        return False
+    return (
+        _CANCER_ITSELF.match(organ.group(0)) is not None
+        or _CANCER_NOUN.search(lowered, organ.end(), organ.end() + 40) is not None
+    )
+
+
+def _under_another_cancer(stack: list[_Line]) -> bool:
+    """Whether the innermost line of ``stack`` or any line above it names another cancer."""
+    for depth, line in enumerate(stack):
+        if line.another_cancer is None:
+            above = stack[depth - 1].another_cancer if depth else False
+            line.another_cancer = bool(above) or _names_another_cancer(line.text)
+    return bool(stack and stack[-1].another_cancer)
 
 
 def _marker_class(marker: str) -> str:
@@ -495,7 +531,12 @@ class _Splitter:
         line.parts = nest(self.stack[-1].parts if self.stack else self.section_parts, own)
         self.stack.append(line)
         if not line.is_label:
-            item = CriteriaItem(self.kind, body, parent or None, len(self.items), line.parts)
+            foreign = (
+                self.kind == "inclusion"
+                and len(self.stack) > 1
+                and _under_another_cancer(self.stack[:-1])
+            )
+            item = CriteriaItem(self.kind, body, parent or None, len(self.items), line.parts, foreign)
             self.items.append(item)
 
     def read(self, line: _Physical) -> None:

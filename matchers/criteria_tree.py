@@ -164,7 +164,7 @@ def _another_cancers_cohort(text: str) -> bool:
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
     """Read one criterion sentence by sentence, each read together with its header's words; what
     it says about the patient that no reader took anything from is noted as not read."""
-    if item.kind == "inclusion" and _another_cancers_cohort(whole):
+    if item.kind == "inclusion" and (item.for_another_cancer or _another_cancers_cohort(whole)):
         return
     prefix = header.words if header is not None else ""
     combined = f"{prefix} {whole}" if prefix else whole

@@ -1100,3 +1100,21 @@ def test_a_line_announcing_a_list_bans_only_what_the_list_names() -> None:
     assert "prior:systemic" not in found and "prior:anthracycline" not in found
     had = ("anthracycline", "aromatase-inhibitor")
     assert _judge(criteria, prior_therapies=had, prior_lines=1)[0] == "likely_eligible"
+
+
+def test_rules_nested_under_a_line_for_another_cancer_are_that_cancers() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "- Diagnosis of 1 of the following:\n"
+        "    - Advanced solid tumor refractory to standard therapy\n"
+        "    - Prostate cancer (androgen independent) meeting the following criteria:\n"
+        "        - Progressing metastatic disease on bone scan\n"
+        "        - Prior docetaxel chemotherapy\n"
+        "    - Chronic myelogenous leukemia refractory to standard therapy\n"
+        "        - Relapsed after treatment with standard chemotherapy\n"
+        "- Karnofsky 70-100%\n"
+    )
+    items = split_criteria(criteria)
+    assert [i.for_another_cancer for i in items] == [False, False, False, True, True, False, True, False]
+    found = {key for key, _ in keys(read(criteria))}
+    assert not {"prior:chemotherapy", "prior:taxane", "bone_mets"} & found
