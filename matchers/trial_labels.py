@@ -449,6 +449,10 @@ def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Se
         return "mixed", trim_quote(distant)
     if strong_early and not title_met:
         return "early", trim_quote(early_quote)
+    any_stage = next((c.quote for c in cues if c.cue == "any_stage"), None)
+    if any_stage and not strong_early:
+        # "Stage II, III or IV breast cancer" in the criteria: whatever the titles stress
+        return "mixed", trim_quote(any_stage)
     if met_score:
         if not early_score:
             return "metastatic", trim_quote(met_quote)

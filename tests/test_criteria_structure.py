@@ -1118,3 +1118,11 @@ def test_rules_nested_under_a_line_for_another_cancer_are_that_cancers() -> None
     assert [i.for_another_cancer for i in items] == [False, False, False, True, True, False, True, False]
     found = {key for key, _ in keys(read(criteria))}
     assert not {"prior:chemotherapy", "prior:taxane", "bone_mets"} & found
+
+
+def test_a_list_of_stages_running_to_stage_iv_opens_the_study_to_spread_cancer() -> None:
+    criteria = "Inclusion Criteria:\n* Diagnosis of stage II, III, or IV breast cancer\n* Age 55+"
+    title = "Stress Reduction in Older Women With Stage II, Stage III, or Stage IV Breast Cancer"
+    assert read(criteria, title=title).setting == "mixed"
+    keywords_early = read(criteria, title="Exercise in Breast Cancer", conditions=["Mammography"])
+    assert keywords_early.setting == "mixed"

@@ -34,7 +34,7 @@ class ReceptorRule:
 
 @dataclass(slots=True)
 class SettingCue:
-    cue: Literal["metastatic", "locally_advanced", "early", "early_strong"]
+    cue: Literal["metastatic", "locally_advanced", "early", "early_strong", "any_stage"]
     quote: str
     kind: Source
 

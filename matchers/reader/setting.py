@@ -176,12 +176,13 @@ _ANY_STAGE = re.compile(
     r"\bstages?\s+(?:0|i|1)\s*(?:-|to|through|and)\s*(?:iv|4)\b"
 )
 _STAGE_ID = r"(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b"
-#: A whole list of stages, read greedily: "stage I, II, III or IV", "stages IIIB-IV".
+#: A whole list of stages, read greedily: "stage I, II, III or IV", "stage II, III, or IV",
+#: "stages IIIB-IV".
 _STAGE_LIST = re.compile(
     word_start_pattern(
         r"\bstages?\s*"
         + _STAGE_ID
-        + r"(?:\s*(?:-|to|through|or|,|and|and/or|/|&)\s*(?:stage\s*)?"
+        + r"(?:\s*(?:,\s*(?:and/or|or|and)?|-|to|through|or|and/or|and|/|&)\s*(?:stage\s*)?"
         + _STAGE_ID
         + r")+"
     )
@@ -212,6 +213,7 @@ def read_setting(
         # "Breast cancer of any stage": both settings, so the study is open to her.
         out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
         out.setting.append(SettingCue("early", trim_quote(quote), kind))
+        out.setting.append(SettingCue("any_stage", trim_quote(quote), kind))
         return
     if kind == "inclusion":
         metastatic = distant_metastasis(text) if metastatic_words else None
