@@ -105,6 +105,10 @@ def _sizes(out: Collector) -> tuple[int, ...]:
 _ANNOUNCES_A_LIST = re.compile(r"\b(?:the\s+following|below)\b[^.;]*:$")
 
 
+#: A header that lets some people in on conditions its items give.
+_PERMITS = re.compile(
+    r"\b(?:are|is)\s+(?:permitted|allowed|eligible)\b[^:]{0,40}?\b(?:provi\w*|if|conditions?|following)\b"
+)
 _ANY_TREATMENT = re.compile(r"\bsystemic\b|anti-?cancer|anti-?neoplastic|anti-?tumou?r")
 
 
@@ -175,6 +179,10 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
         out.requirements[sizes[0] :] = [
             r for r in out.requirements[sizes[0] :] if r.factor != Factor.PRIOR_THERAPY
         ]
+    elif header is not None and item.kind == "inclusion" and _PERMITS.search(header.words):
+        # "Treated brain metastases are permitted, with the following provisions: corticosteroids
+        # stopped 7 days before": the provisos bind those who use the permission, not everyone
+        out.requirements[sizes[0] :] = [r for r in out.requirements[sizes[0] :] if not r.expects]
     elif prefix and "following" in prefix and not _ANY_TREATMENT.search(item.text.lower()):
         # ... and under it, "Previous therapy with CDK2i" bans that drug, not all of them
         out.requirements[sizes[0] :] = [

@@ -1126,3 +1126,37 @@ def test_a_list_of_stages_running_to_stage_iv_opens_the_study_to_spread_cancer()
     assert read(criteria, title=title).setting == "mixed"
     keywords_early = read(criteria, title="Exercise in Breast Cancer", conditions=["Mammography"])
     assert keywords_early.setting == "mixed"
+
+
+def test_a_treatment_named_in_an_if_clause_is_no_requirement() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* If a prior chemotherapy was given for less than 1 cycle, it will not be counted as a line\n"
+    )
+    assert "prior:chemotherapy" not in {key for key, _ in keys(read(criteria))}
+    assert _judge(criteria, prior_therapies=("aromatase-inhibitor",), prior_lines=1)[0] == (
+        "likely_eligible"
+    )
+
+
+def test_provisos_under_a_permission_bind_only_those_who_use_it() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Previously treated brain metastases are permitted, with the following provisions:\n"
+        "  * Prior radiosurgery completed at least 7 days before treatment\n"
+        "  * Corticosteroids for brain metastases discontinued for at least 7 days\n"
+    )
+    assert not [r for r in read(criteria).requirements if r.expects]
+    assert _judge(criteria, sites=("liver",), brain_mets="none")[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Any corticosteroid use for brain metastases must have been discontinued for 7 days.",
+        "Radiation for brain metastases must be completed 2 weeks before the first dose.",
+    ],
+)
+def test_a_rule_about_treatment_for_brain_metastases_does_not_require_them(criterion: str) -> None:
+    criteria = f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}"
+    assert ("brain_mets", True) not in keys(read(criteria))

@@ -297,7 +297,11 @@ ALLOWING = re.compile(
 NOT_ALLOWED = re.compile(r"\b(?:" + _NOT_ALLOWED_WORDS + r")\b")
 BRAIN_CONDITIONAL = re.compile(
     r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
-    r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b"
+    r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b|"
+    # "Corticosteroids for brain metastases must be stopped": a rule for those who have them
+    r"\b(?:steroids?|corticosteroids?|dexamethasone|radiation|radiotherapy|irradiation|srs|wbrt|"
+    r"radiosurgery|surgery|resection)\s+(?:use\s+)?(?:for|to|of)\s+(?:the\s+|any\s+|known\s+)?"
+    r"(?:brain|cns|intracranial)\b"
 )
 #: Each alternative starts with a plain character and checks the word boundary just after it
 #: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the

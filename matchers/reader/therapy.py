@@ -444,6 +444,11 @@ def read_prior_therapy(
             out.require(Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]))
         elif mode == "require":
             required.append((start, end, name))
+    if required and text.lstrip(" -*•(").startswith("if "):
+        # "If a prior chemotherapy was given for less than 1 cycle, it is not counted": what the
+        # condition names is no requirement ("If HER2-positive, must have had trastuzumab" is)
+        clause_end = text.find(",")
+        required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
 
