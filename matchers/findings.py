@@ -77,6 +77,9 @@ class Qualifier(StrEnum):
     #: No cancer that scans can find after treatment ("no measurable or evaluable disease after
     #: standard treatment", "no evidence of disease").
     NO_EVIDENCE_OF_DISEASE = "ned"
+    #: Only for people already in an earlier study of the treatment (a continuation, extension
+    #: or roll-over study).
+    PARENT_STUDY = "parent_study"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

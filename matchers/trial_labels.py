@@ -9,14 +9,16 @@ from typing import Literal
 
 from data.models import Study
 from matchers.findings import (
+    Factor,
     LimitFactor,
+    Qualifier,
     Source,
 )
 from matchers.reader.biomarkers import read_biomarkers, read_gene_change
 from matchers.reader.brain import read_brain
 from matchers.reader.collector import Collector
 from matchers.reader.demographics import read_menopause_and_sex
-from matchers.reader.disease import read_symptom_focus
+from matchers.reader.disease import PARENT_STUDY, read_symptom_focus
 from matchers.reader.lines import read_lines
 from matchers.reader.receptors import read_receptors
 from matchers.reader.regex_tools import trie_pattern, word_start_pattern
@@ -528,6 +530,8 @@ def _read_title(title: str, collector: Collector) -> None:
             reader(text, title, "title", collector)
     if "refractory" in text:
         read_standard_therapy(text, title, "title", collector)
+    if PARENT_STUDY.search(text):
+        collector.require(Factor.DISEASE_STATE, True, title, "title", Qualifier.PARENT_STUDY)
     if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
         collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
     elif "lines" in groups:

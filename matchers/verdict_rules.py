@@ -328,6 +328,8 @@ _DISEASE_STATE_QUESTIONS = {
     "metastatic disease). Ask your care team whether that was so for you.",
     Qualifier.NO_EVIDENCE_OF_DISEASE: "It is only for people in whom scans find no cancer after "
     "treatment (no evidence of disease). Ask your care team whether that is true for you.",
+    Qualifier.PARENT_STUDY: "It continues an earlier study: it is only for people who took part in "
+    "that study. Ask your care team whether you did.",
 }
 
 

@@ -1160,3 +1160,21 @@ def test_provisos_under_a_permission_bind_only_those_who_use_it() -> None:
 def test_a_rule_about_treatment_for_brain_metastases_does_not_require_them(criterion: str) -> None:
     criteria = f"Inclusion Criteria:\n* Metastatic breast cancer\n* {criterion}"
     assert ("brain_mets", True) not in keys(read(criteria))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "title"),
+    [
+        (INCLUDING + "Subjects must be co-enrolled in protocol 03-C-0277", "Drug X in Breast Cancer"),
+        (INCLUDING + "Patients deriving benefit in the parent study", "Drug X in Breast Cancer"),
+        (INCLUDING + "ECOG 0-1", "Treatment Continuation Study of Drug X in Advanced Breast Cancer"),
+    ],
+)
+def test_a_study_that_continues_another_asks_whether_she_took_part(criteria: str, title: str) -> None:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    s = study(criteria, title=title)
+    match = judge(PatientProfile(subtype="hr-positive", sites=("bone",)), read_trial_uncached(s), s)
+    assert match.verdict == "possibly_eligible"
+    assert any("took part in that study" in str(q) for q in match.questions)

@@ -46,10 +46,25 @@ _NOT_HER_DISEASE = re.compile(
 )
 
 
+#: A study that continues another: "Treatment Continuation Study", "roll-over study", "patients
+#: who completed the parent study".
+PARENT_STUDY = re.compile(
+    r"\b(?:continuation|extension|roll-?over|follow-?on)\s+(?:study|trial|protocol)\b|"
+    r"\bparent\s+(?:study|trial|protocol)\b|\bcontinuing\s+from\b|"
+    r"\b(?:participated|co-?enrolled|enrolled)\s+in\s+(?:protocol|study|trial)\s+[a-z-]*\d[\w-]*"
+)
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
-    """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)") or
-    disease stable on treatment required: states no profile records, so the verdict asks."""
-    if kind != "inclusion" or _NOT_HER_DISEASE.search(text):
+    """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
+    disease stable on treatment, or a place in the study this one continues, required: facts no
+    profile records, so the verdict asks."""
+    if kind != "inclusion":
+        return
+    if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
+        return
+    if _NOT_HER_DISEASE.search(text):
         return
     if "no" in text and _NED.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.NO_EVIDENCE_OF_DISEASE)
