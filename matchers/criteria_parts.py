@@ -33,7 +33,9 @@ _ONE_LABEL = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _LABEL))
 _PREFIX = re.compile(
     r"^(?:for|in|to\s+be\s+(?:enrolled|included|eligible|considered)\s+(?:in|into|for))?\s*(?:the\s+)?"
     r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
-    r"(?:the\s+)?)?(?P<labels>(?:" + _ONE_LABEL.pattern + r")(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
+    r"(?:the\s+)?)?(?:treatment\s+)?(?P<labels>(?:"
+    + _ONE_LABEL.pattern
+    + r")(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
     r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+of\s+the\s+(?:study|trial))?"
     r"(?:\s+(?:only|patients|participants|subjects))?"
     r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
@@ -75,7 +77,9 @@ PART_HINT = (
 #: Found at their rarest letter: only whether a word is there is asked of it.
 _HINT = re.compile(rare_letter_pattern(PART_HINT))
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}
-_FILLER = frozenset({"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an"})
+_FILLER = frozenset(
+    {"dose", "mtd", "the", "cohort", "cohorts", "part", "phase", "and", "or", "a", "an", "at"}
+)
 _NAMES = {"sub-study": "substudy"}
 
 Parts = tuple[str, ...]

@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from matchers.criteria_parts import nest, prefix_parts, suffix_parts
 from matchers.criteria_text import CriteriaItem
 from matchers.findings import Factor, Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
 from matchers.reader.concepts import CONCEPTS, unread_concepts
+from matchers.reader.context import ALLOWING
 from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, split_sentences, trim_quote
@@ -105,6 +107,10 @@ def _sizes(out: Collector) -> tuple[int, ...]:
 _ANNOUNCES_A_LIST = re.compile(r"\b(?:the\s+following|below)\b[^.;]*:$")
 
 
+#: An item that bans something itself, whatever its header allows.
+_OWN_BAN = re.compile(
+    r"\bno\s+(?:prior|previous)\b|\bnot\s+(?:be\s+)?(?:permitted|allowed|eligible)\b|\bprohibited\b"
+)
 #: A header that lets some people in on conditions its items give.
 _PERMITS = re.compile(
     r"\b(?:are|is)\s+(?:permitted|allowed|eligible)\b[^:]{0,40}?\b(?:provi\w*|if|conditions?|following)\b"
@@ -171,6 +177,10 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
     if item.kind == "inclusion" and (item.for_another_cancer or _another_cancers_cohort(whole)):
         return
     prefix = header.words if header is not None else ""
+    if prefix and _OWN_BAN.search(whole) and ALLOWING.search(prefix):
+        # "Previous therapies allowed: ... Chemotherapy: no prior chemotherapy for MBC is
+        # permitted": the item's own ban, not the header's permission
+        prefix = ""
     combined = f"{prefix} {whole}" if prefix else whole
     sizes, before = _sizes(out), out.size()
     _read_sentences(item, combined, prefix, out)
@@ -205,10 +215,18 @@ def _read_sentences(item: CriteriaItem, combined: str, prefix: str, out: Collect
         quote = sentence
         if item.parent and len(item.parent) <= 90:
             quote = f"{item.parent}: {sentence}"
+        # "... (Treatment Group 1). For subjects in Treatment Group 4, no prior chemotherapy":
+        # a sentence that names its own part binds that part only
+        own = () if single else prefix_parts(sentence) or suffix_parts(sentence)
+        out.parts = nest(item.parts, own) if own else item.parts
+        if own:
+            out.part_sentences.extend((path, normalize(sentence)) for path in out.parts)
         try:
             read_sentence(text, quote, item.kind, out, found if single else None)
         except (re.error, ValueError, IndexError, KeyError):  # pragma: no cover - defensive
             continue  # one unreadable sentence never stops the trial from being read
+        finally:
+            out.parts = item.parts
 
 
 def _another_cancer(quote: str) -> bool:
@@ -373,5 +391,7 @@ def read_items(
         _read_item(item, whole, header, target)
     if group is not None:
         _merge_alternatives(group[1], group[2], out)
+    for path, sentence in out.part_sentences:
+        read.part_texts.setdefault(path, []).append(sentence)
     out.parts, out.any_subtype, out.soft_subtype = (), False, False
     return read

@@ -1178,3 +1178,42 @@ def test_a_study_that_continues_another_asks_whether_she_took_part(criteria: str
     match = judge(PatientProfile(subtype="hr-positive", sites=("bone",)), read_trial_uncached(s), s)
     assert match.verdict == "possibly_eligible"
     assert any("took part in that study" in str(q) for q in match.questions)
+
+
+def test_no_prior_treatment_is_permitted_is_a_ban_even_under_a_permissive_header() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Number of previous therapies allowed or previous therapies may have included:\n"
+        "  * Chemotherapy: no prior chemotherapy for MBC is permitted.\n"
+        "  * Hormonal therapy: patients may have had prior hormonal therapy.\n"
+    )
+    had = {"subtype": "her2-positive", "prior_lines": 2}
+    verdict, _ = _judge(criteria, prior_therapies=("taxane", "chemotherapy", "trastuzumab"), **had)
+    assert verdict == "likely_excluded"
+    also = INCLUDING + "Prior platinum is allowed; no prior endocrine therapy is also permitted"
+    assert ("prior:endocrine", False) not in keys(read(also))
+
+
+def test_a_sentence_naming_its_own_part_binds_only_that_part() -> None:
+    criteria = (
+        INCLUDING + "Has received no more than 1 prior chemotherapy for metastatic disease. "
+        "For subjects in Treatment Group 4, no prior chemotherapy for metastatic breast cancer "
+        "is allowed."
+    )
+    criteria += " For subjects in Treatment Group 1, endocrine therapy is allowed."
+    parts = {part.part: part for part in read(criteria).parts}
+    assert [x.high for x in parts["group 4"].limits if x.factor == "chemo_lines"] == [0]
+    assert [x.high for x in parts["group 1"].limits if x.factor == "chemo_lines"] == [1]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "high"),
+    [
+        ("Has received no more than 1 prior chemotherapy for metastatic disease.", 1),
+        ("No more than two prior chemotherapies for metastatic disease", 2),
+        ("≤ 3 prior chemotherapies for metastatic disease.", 3),
+    ],
+)
+def test_chemotherapies_counted_without_the_word_regimen_are_a_limit(criterion: str, high: int) -> None:
+    limits = [x for x in read(INCLUDING + criterion).limits if x.factor == "chemo_lines"]
+    assert [(x.low, x.high) for x in limits] == [(None, high)]

@@ -57,6 +57,8 @@ class Collector:
     alternatives: list[Alternatives] = field(default_factory=list)
     #: The trial parts of the criterion being read; stamped on every finding.
     parts: tuple[str, ...] = ()
+    #: Sentences that name their own part inside a longer criterion, as (part, sentence).
+    part_sentences: list[tuple[str, str]] = field(default_factory=list)
     #: The criterion is one alternative in a list that also takes any solid tumor.
     any_subtype: bool = False
     #: Subtypes named here are preferred, not required ("enriched for", pan-tumor conditions).

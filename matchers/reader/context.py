@@ -190,6 +190,9 @@ def negation(pre: str) -> Negation | None:
     return "negated"
 
 
+_NO_RIGHT_BEFORE = re.compile(r"(?<!with\s)\bno\s+(?:prior\s+|previous\s+)?$")
+
+
 def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     """Whether the mention at ``text[start:end]`` is required, excluded or explicitly allowed.
 
@@ -219,7 +222,9 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
         if _POST_NOT_ALLOWED.search(post):
             return "exclude"
         if _POST_ALLOWED.search(post):
-            return "allow"
+            # "No prior chemotherapy for MBC is permitted": the permission is denied
+            denied = _NO_RIGHT_BEFORE.search(pre) and "also" not in post[:24]
+            return "exclude" if denied else "allow"
     positive = kind != "exclusion"
     if "eligib" in pre or "exclud" in pre:
         stated = last_match(_STATED_EXCLUSION, pre)

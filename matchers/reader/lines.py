@@ -46,7 +46,7 @@ _LINES = re.compile(
     r"and\s+(?:up\s+to|at\s+most)|and)\s*"
     r"(?P<n2>" + _NUM + r"))?\s*"
     r"(?P<tail>or\s+more|or\s+fewer|or\s+less|or\s+greater|\+)?\s+"
-    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|(?:treatments?|therapy|therapies)(?!\s+(?:lines?|regimens?)\b))\b"
+    r"(?P<words>(?:[a-z/()-]+\s+){0,4}?)(?P<unit>lines?|regimens?|(?:treatments?|therapy|therapies|chemotherap(?:y|ies))(?!\s+(?:lines?|regimens?)\b))\b"
 )
 _NOT_A_COUNT_BEFORE = re.compile(r"\b(?:grade|grades|stage|phase|cycle|day|level|ctcae)\s*$")
 _RELATED_AFTER = re.compile(r"[\s-]*related\b")
@@ -219,7 +219,9 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
         n = _number(match.group("n"))
         if n is None or not _is_line_count(text, match):
             continue
-        factor = _line_factor(match.group("words") + " " + text[match.end() : match.end() + 70])
+        factor = _line_factor(
+            match.group("words") + match.group("unit") + " " + text[match.end() : match.end() + 70]
+        )
         mode = _count_mode(text, match, kind)
         if mode != "exclude" and kind == "inclusion" and CONDITIONAL.search(text):
             found = True  # "HR-positive patients must have had one endocrine line": not everyone
