@@ -85,6 +85,8 @@ def _covered(out: Collector, sizes: tuple[int, ...]) -> set[str]:
     found += [str(x.factor) for x in out.limits[sizes[1] :]]
     found += [str(x.factor) for x in out.allowances[sizes[2] :]]
     covered = {_FINDING_CONCEPTS[f] for f in found if f in _FINDING_CONCEPTS}
+    if "her2_low" in found or "her2_low_or_ultralow" in found:
+        covered.add("biomarkers")  # HER2-low is a receptor result and a tumour test result
     if len(out.receptors) > sizes[3]:
         covered.add("receptors")
     if len(out.menopause) > sizes[4]:

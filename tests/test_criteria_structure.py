@@ -1217,3 +1217,23 @@ def test_a_sentence_naming_its_own_part_binds_only_that_part() -> None:
 def test_chemotherapies_counted_without_the_word_regimen_are_a_limit(criterion: str, high: int) -> None:
     limits = [x for x in read(INCLUDING + criterion).limits if x.factor == "chemo_lines"]
     assert [(x.low, x.high) for x in limits] == [(None, high)]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "kind", "key"),
+    [
+        ("Known central nervous system (CNS) disease", "Exclusion", ("brain_mets", False)),
+        ("No active CNS or epidural tumor", "Inclusion", ("brain_mets_active", False)),
+    ],
+)
+def test_cns_disease_written_with_its_abbreviation_is_read_as_brain_metastases(
+    criterion: str, kind: str, key: tuple[str, bool]
+) -> None:
+    criteria = f"Inclusion Criteria:\n* Metastatic breast cancer\n{kind} Criteria:\n* {criterion}"
+    reading = read(criteria)
+    assert key in keys(reading) and not reading.unread
+
+
+def test_a_her2_low_requirement_is_read_as_a_tumour_test_result_too() -> None:
+    reading = read("Inclusion Criteria:\n* HER2-low metastatic breast cancer;\n* At least 18 years-old")
+    assert ("her2_low", True) in keys(reading) and not reading.unread

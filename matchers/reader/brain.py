@@ -28,7 +28,8 @@ _BRAIN = re.compile(
     word_start_pattern(
         r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
         r"(?:\([a-z]+\)\s+)?(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
-        r"\b(?:brain|cns)\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
+        r"\b(?:brain|cns)\)?\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
+        r"\b(?:brain|cns)\s+or\s+(?:epidural|spinal|leptomeningeal)\s+(?:tumou?rs?|disease)\b|"
         r"\b(?:metasta\w*|mets)\s+(?:(?:disease|lesions?|tumou?rs?|spread|deposits?)\s+)?(?:to|in|on|of|involving|"
         r"within)\s+(?:the\s+)?(?:brain|cns|central\s+nervous)|"
         r"\bbrain[\s-]*(?:oligo)?metasta\w*|"
