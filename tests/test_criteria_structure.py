@@ -1237,3 +1237,14 @@ def test_cns_disease_written_with_its_abbreviation_is_read_as_brain_metastases(
 def test_a_her2_low_requirement_is_read_as_a_tumour_test_result_too() -> None:
     reading = read("Inclusion Criteria:\n* HER2-low metastatic breast cancer;\n* At least 18 years-old")
     assert ("her2_low", True) in keys(reading) and not reading.unread
+
+
+def test_brain_metastases_excluded_only_with_symptoms_said_in_other_words_ask() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Have CNS metastases "
+        "that are associated with progressive neurological symptoms or require increasing doses of "
+        "corticosteroids to control the CNS disease."
+    )
+    requirement = next(r for r in read(criteria).requirements if r.key == "brain_mets_active")
+    assert requirement.qualifier == "symptomatic"
+    assert _judge(criteria, sites=("bone", "brain"), brain_mets="active")[0] == "possibly_eligible"

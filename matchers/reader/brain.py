@@ -96,12 +96,22 @@ def _stable_for(text: str) -> tuple[Qualifier, str]:
     return Qualifier.STABLE_FOR, f"{found.group('n')} {found.group('unit')}"
 
 
+#: Symptoms said in other words: "associated with progressive neurological symptoms", "requires
+#: increasing doses of corticosteroids to control the CNS disease".
+_SYMPTOMS_IN_WORDS = re.compile(
+    r"\b(?:(?:that\s+(?:is|are)\s+)?associated\s+with|causing|with)\s+(?:progressive\s+|worsening\s+)?"
+    r"neurologic\w*\s+(?:symptoms|deficits?|signs)|\brequir\w*\s+(?:increasing|escalating)\s+doses?\s+"
+    r"of\s+(?:cortico)?steroids?(?:\s+to\s+control[^.;]*)?"
+)
+
+
 def _symptomatic_only(text: str) -> Qualifier:
     """``Qualifier.SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
 
     "Symptomatic brain metastases" or "symptomatic uncontrolled brain metastases" need symptoms,
     which no profile records; "symptomatic or untreated" does not (untreated alone suffices).
     """
+    text = _SYMPTOMS_IN_WORDS.sub(" symptomatic ", text)
     words = {m.group(0) for m in _BRAIN_ACTIVE.finditer(_BRAIN_STABLE.sub(" ", text))}
     if "symptomatic" not in words or not words <= _SYMPTOM_WORDS:
         return Qualifier.NONE
