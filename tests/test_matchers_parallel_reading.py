@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -105,6 +106,22 @@ def test_workers_run_with_default_signals_and_streams_of_their_own(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert caplog.records == []  # the pool's own readings, not the fallback's
+
+
+@needs_fork
+def test_a_pool_started_from_another_thread_reads_as_well(caplog: pytest.LogCaptureFixture) -> None:
+    """As in the dashboard's server, where each script run is a thread of its own (the worker then
+    resets its signals as its process's main thread)."""
+    studies = fixture_set()
+    result: list[list[TrialReading]] = []
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        thread = threading.Thread(
+            target=lambda: result.append(parallel.read_studies(studies, min_parallel=2, workers=2))
+        )
+        thread.start()
+        thread.join(60)
+    assert result == [serial(studies)]
+    assert caplog.records == []
 
 
 @needs_fork
