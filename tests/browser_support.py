@@ -267,8 +267,10 @@ def unfold(scope: Any, header: str | re.Pattern[str]) -> Any:
     """
     from playwright.sync_api import expect
 
-    summary = scope.locator("summary").filter(has_text=header)
-    details = summary.locator("xpath=..")
+    # The header's own words: a summary's whole text starts with its arrow icon's name.
+    words = scope.locator("summary").get_by_text(header)
+    summary = words.locator("xpath=ancestor::summary[1]")
+    details = words.locator("xpath=ancestor::details[1]")
     if not details.evaluate("element => element.open"):
         summary.click()
     expect(details).to_have_js_property("open", True)
