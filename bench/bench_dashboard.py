@@ -57,6 +57,7 @@ from tests.browser_support import (  # noqa: E402
     browser_problem,
     launch_chromium,
     running_dashboard,
+    unfold,
     wait_for_app_idle,
 )
 
@@ -216,15 +217,14 @@ def option_names(page: Any, name: str) -> list[str]:
 
 
 def show_filters(page: Any, box: str) -> None:
-    """Unfold the trials page's filters if the multiselect ``box`` is folded away.
+    """Unfold the trials page's filters, unless already open, and wait for the multiselect ``box``.
 
-    The section's toggle names the verdicts shown, so a verdict change gives it a new label and
-    Streamlit draws it folded again: unfold it before every change (no rerun, not measured).
+    The section stays open across verdict changes (its toggle's label changes, its key does not),
+    but a fresh page draws it folded and a click on an open one folds it: look before clicking,
+    before every change (no rerun, not measured).
     """
-    combobox = page.get_by_role("combobox", name=box)
-    if not combobox.is_visible():
-        page.get_by_text(FILTERS_TOGGLE).click()
-    combobox.wait_for(state="visible")
+    unfold(page, FILTERS_TOGGLE)
+    page.get_by_role("combobox", name=box).wait_for(state="visible")
 
 
 def toggle_option(

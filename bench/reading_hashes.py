@@ -10,7 +10,11 @@ Records read (each skipped with a message when absent):
   (1,661 breast-cancer studies); ``shared`` is ``--shared``, env ``MBC_SHARED_DIR`` or ``../shared``;
 - the TREC trials of ``bench/bench_trec.py`` (``--trec FILE``, env ``MBC_HELDOUT_DIR``), when present.
 
+``--parallel`` reads every record through the pool of worker processes that reads a cold first
+search (``matchers.parallel_reading``), to show that it reads exactly as one process does.
+
 Usage:  python bench/reading_hashes.py --out FILE [--compare OLD] [--shared DIR] [--trec FILE]
+        [--parallel]
 """
 
 from __future__ import annotations
@@ -112,13 +116,14 @@ def _study(raw: dict[str, Any]) -> Study:
     return study if study is not None else Study.from_api(raw)
 
 
-def fingerprint(source: str, raw: dict[str, Any]) -> dict[str, Any]:
+def fingerprint(source: str, raw: dict[str, Any], read: Any = None) -> dict[str, Any]:
+    """The record's split and reading digests; ``read`` is its reading when already read."""
     study = _study(raw)
     items = [
         [i.kind, i.text, i.parent, i.index, list(i.parts)]
         for i in split_criteria(study.eligibility_criteria)
     ]
-    reading = canonical(read_trial_uncached(study))
+    reading = canonical(read_trial_uncached(study) if read is None else read)
     return {
         "source": source,
         "nctId": study.nct_id,
@@ -126,6 +131,14 @@ def fingerprint(source: str, raw: dict[str, Any]) -> dict[str, Any]:
         "reading": _digest(reading),
         "detail": reading,
     }
+
+
+def _pool_readings(records: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    """Every reading through the pool of worker processes (forced, however few the records), to
+    check that it reads exactly as one process does."""
+    from matchers.parallel_reading import read_studies
+
+    return read_studies([_study(raw) for _, raw in records], min_parallel=2, workers=2)
 
 
 def _compare(old_path: Path, new: dict[str, dict[str, Any]]) -> None:
@@ -164,10 +177,15 @@ def main() -> int:
     parser.add_argument("--compare", type=Path, help="an earlier --out file to compare with")
     parser.add_argument("--shared", type=Path, default=shared)
     parser.add_argument("--trec", type=Path, default=heldout / "trec2021_202161.jsonl")
+    parser.add_argument(
+        "--parallel", action="store_true", help="read in worker processes, as a cold first search does"
+    )
     args = parser.parse_args()
+    records = list(_records(args.shared, args.trec))
+    readings = _pool_readings(records) if args.parallel else [None] * len(records)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for source, raw in _records(args.shared, args.trec):
-        row = fingerprint(source, raw)
+    for (source, raw), reading in zip(records, readings, strict=True):
+        row = fingerprint(source, raw, reading)
         rows[(source, row["nctId"])] = row
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as handle:

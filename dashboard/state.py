@@ -51,6 +51,8 @@ FILTER_VERDICTS = "filter_verdicts"
 FILTER_PHASES = "filter_phases"
 FILTER_STATUSES = "filter_statuses"
 FILTER_MILES = "filter_miles"
+#: The trials page's filters section: its key keeps it open while its label changes.
+FILTERS_SECTION = "trial_filters"
 DETAIL_TRIAL = "detail_trial"
 #: Opt-in to a street map, whose pictures come from an outside service (off by default).
 STREET_MAP = "street_map"

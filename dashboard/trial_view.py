@@ -75,7 +75,9 @@ def filters(matches: Sequence[TrialMatch], *, has_origin: bool) -> list[TrialMat
     statuses = sorted({m.status or "Not given" for m in matches})
     chosen = st.session_state.get(state.FILTER_VERDICTS) or VERDICTS
     label = "Filters: showing " + ", ".join(VERDICT_LABELS[v].lower() for v in chosen)
-    with st.expander(label):
+    # The key keeps the section's identity while its label follows the verdicts shown: without
+    # it, each verdict change drew a new section, folded, under the user's pointer.
+    with st.expander(label, key=state.FILTERS_SECTION):
         return _filter_widgets(matches, phases, statuses, has_origin=has_origin)
 
 

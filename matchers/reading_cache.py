@@ -15,6 +15,7 @@ from typing import Protocol
 
 from data.models import Study
 from matchers.eligibility import TrialReading, read_trial_uncached
+from matchers.parallel_reading import read_studies
 from matchers.reading_codec import decode_reading, encode_reading, reading_key
 
 #: The memory layer's size before any batch has grown it.
@@ -92,16 +93,21 @@ class ReadingCache:
         found: dict[int, TrialReading],
     ) -> None:
         stored = self._load([studies[i] for i in missing])
-        new: dict[str, bytes] = {}
+        store_keys = {i: reading_key(studies[i]) if self.store is not None else "" for i in missing}
+        unread: list[int] = []
         for index in missing:
-            study = studies[index]
-            store_key = reading_key(study) if self.store is not None else ""
-            reading = stored.get(store_key)
+            reading = stored.get(store_keys[index])
             if reading is None:
-                reading = read_trial_uncached(study)
-                if self.store is not None:
-                    new[store_key] = encode_reading(reading)
+                unread.append(index)
+            else:
+                found[index] = reading
+        # The unread ones all at once: across processes when there are many (a cold first search).
+        new: dict[str, bytes] = {}
+        fresh = read_studies([studies[i] for i in unread], read_trial_uncached)
+        for index, reading in zip(unread, fresh, strict=True):
             found[index] = reading
+            if self.store is not None:
+                new[store_keys[index]] = encode_reading(reading)
         with self._lock:
             self.misses += len(missing) - len(stored)
             self.loaded += len(stored)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -255,6 +256,25 @@ def wait_for_app_idle(page: Any, timeout_ms: float = 60_000) -> None:
         '[data-test-script-state="notRunning"]',
         timeout=timeout_ms,
     )
+
+
+def unfold(scope: Any, header: str | re.Pattern[str]) -> Any:
+    """Open the expander whose header shows ``header`` unless it is open already; its ``<details>``.
+
+    A click on an open expander's header folds it, and whether one is open depends on what came
+    before (a keyed expander stays open across reruns, label changes and page visits), so look
+    first: Streamlit draws an expander as ``<details>``, open when its ``open`` property is set.
+    """
+    from playwright.sync_api import expect
+
+    # The header's own words: a summary's whole text starts with its arrow icon's name.
+    words = scope.locator("summary").get_by_text(header)
+    summary = words.locator("xpath=ancestor::summary[1]")
+    details = words.locator("xpath=ancestor::details[1]")
+    if not details.evaluate("element => element.open"):
+        summary.click()
+    expect(details).to_have_js_property("open", True)
+    return details
 
 
 def full_page_screenshot(page: Any, path: Path) -> None:

@@ -27,6 +27,7 @@ from tests.browser_support import (
     full_page_screenshot,
     launch_chromium,
     running_dashboard,
+    unfold,
     wait_for_app_idle,
 )
 from tests.conftest import HOSTILE_NCT, HOSTILE_TITLE, fixture_studies
@@ -257,9 +258,14 @@ def test_patient_journey_in_a_real_browser(tab: Tab) -> None:
     expect(trials).to_contain_text("Checked 3 trials against your answers", timeout=90_000)
     expect(trials.get_by_test_id("stMetric")).to_have_count(4)
     expect(trials.locator(".st-key-trial_cards")).to_be_hidden()  # cards are for phones
-    trials.get_by_text("Filters: showing").click()
+    filters = unfold(trials, "Filters: showing")
     choose_options(tab, trials.get_by_role("combobox", name="Show"), "⛔ Likely not eligible")
     expect(trials).to_contain_text("3 trials shown")
+    # The section keeps its place, open, though its header now names one more verdict.
+    expect(filters.locator("summary")).to_contain_text("likely not eligible")
+    expect(filters).to_have_js_property("open", True)
+    unfold(trials, "Filters: showing")  # already open: looking first leaves it so
+    expect(trials.get_by_role("combobox", name="Show")).to_be_visible()
     no_sideways_scrolling(tab)
     # Without a ZIP code a trial says where it runs, not an arbitrary "nearest" site.
     expect(trials).not_to_contain_text("Nearest")
