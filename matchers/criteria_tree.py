@@ -309,7 +309,13 @@ _BARE_OR = re.compile(r"^\W*or\W*$", re.IGNORECASE)
 
 
 def _bare_or(item: CriteriaItem) -> bool:
-    return _BARE_OR.match(item.text) is not None
+    return len(item.text) <= 8 and _BARE_OR.match(item.text) is not None
+
+
+def _ends_with_or(text: str) -> bool:
+    """Cheap test first: the last letters must spell "or"."""
+    tail = text[-5:].rstrip(" .;,").lower()
+    return tail.endswith("or") and _ENDS_WITH_OR.search(text) is not None
 
 
 def _or_chains(items: list[tuple[CriteriaItem, str]]) -> dict[int, int]:
@@ -330,7 +336,8 @@ def _or_chains(items: list[tuple[CriteriaItem, str]]) -> dict[int, int]:
         if _bare_or(following) and i + 2 < len(items) and items[i + 2][0].kind == "inclusion":
             link(i, i + 2)
         elif (
-            not _bare_or(item)
+            (_ends_with_or(item.text) or following.text[:6].lower().lstrip(" -*•").startswith("or "))
+            and not _bare_or(item)
             and (item.parent, item.parts) == (following.parent, following.parts)
             and (_ENDS_WITH_OR.search(item.text) or _STARTS_WITH_OR.search(following.text))
         ):
