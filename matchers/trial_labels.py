@@ -551,7 +551,12 @@ def _read_conditions(study: Study, collector: Collector) -> None:
     }:
         return
     labels = (study.brief_title, study.official_title, *study.conditions)
-    collector.soft_subtype = any(PAN_TUMOR.search(normalize(t)) for t in labels if t)
+    # Beside other cancers in the conditions ("Metastatic Renal Cell Cancer", "Estrogen Receptor
+    # Negative"), a receptor condition describes some of the patients, not a limit.
+    collector.soft_subtype = (
+        any(PAN_TUMOR.search(normalize(t)) for t in labels if t)
+        or sum(1 for c in study.conditions if ORGAN.search(normalize(c))) >= 2
+    )
     for condition in study.conditions:
         text = normalize(condition)
         groups = triggered(text)

@@ -1248,3 +1248,27 @@ def test_brain_metastases_excluded_only_with_symptoms_said_in_other_words_ask() 
     requirement = next(r for r in read(criteria).requirements if r.key == "brain_mets_active")
     assert requirement.qualifier == "symptomatic"
     assert _judge(criteria, sites=("bone", "brain"), brain_mets="active")[0] == "possibly_eligible"
+
+
+def test_a_count_with_its_own_upper_bound_is_not_turned_around_by_an_earlier_no() -> None:
+    criteria = (
+        INCLUDING + "No prior radiotherapy to only target lesion Disease progression after no more "
+        "than 2 prior chemotherapy treatments for metastatic disease"
+    )
+    limits = [(x.low, x.high) for x in read(criteria).limits if x.factor == "chemo_lines"]
+    assert limits == [(1, 2)]  # progression after them: at least one, at most two
+
+
+def test_a_females_label_over_pregnancy_rules_does_not_shut_out_men() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Females:\n"
+        "  * Of childbearing potential must have a negative pregnancy test\n"
+    )
+    assert ("women_only", True) not in keys(read(criteria))
+    assert ("women_only", True) in keys(read(INCLUDING + "Female"))
+
+
+def test_receptor_conditions_beside_other_cancers_are_a_preference_not_a_limit() -> None:
+    conditions = ["Metastatic Renal Cell Cancer", "Stage III Mesothelioma", "Estrogen Receptor Negative"]
+    reading = read(INCLUDING + "Scheduled to begin therapy", conditions=conditions)
+    assert "subtype" not in {r.key for r in reading.requirements}

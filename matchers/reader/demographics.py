@@ -40,6 +40,11 @@ _WOMEN = re.compile(
 )
 
 
+_ONLY_A_LABEL = re.compile(
+    r"^\W*(?:for\s+)?(?:females?|women)(?:\s+(?:patients|participants|subjects))?\s*:\s*$"
+)
+
+
 def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> None:
     """An inclusion written for women alone; one naming men too, or about pregnancy, is not."""
     if kind != "inclusion" or ("women" not in text and "female" not in text):
@@ -49,6 +54,8 @@ def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> Non
     # it is a detail ("x 0.85 if female" in a kidney formula).
     if match is None or match.start() > 40 or _MALE.search(text) or _REPRODUCTIVE.search(text):
         return
+    if _ONLY_A_LABEL.match(text):
+        return  # "Females:" heads rules for women (pregnancy tests), it does not shut out men
     if polarity(text, match.start(), match.end(), kind) == "require":
         out.require(Factor.WOMEN_ONLY, True, quote, kind)
 

@@ -176,8 +176,20 @@ def _range_excluded(n: int, n2: int | None, relation: str | None) -> tuple[int |
     return None, n - 1
 
 
+#: Comparators that already state an upper limit: an earlier "no" in a run-on text ("No prior
+#: radiotherapy to only target lesion Disease progression after no more than 2 prior
+#: chemotherapies") does not turn the limit around.
+_UPPER_BOUND = frozenset(
+    {"no more than", "not more than", "at most", "up to", "a maximum of", "maximum of", "<=", "=<"}
+)
+
+
 def _count_mode(text: str, match: re.Match[str], kind: Source) -> Polarity:
     mode = polarity(text, match.start(), match.end(), kind)
+    cmp = " ".join((match.group("cmp") or "").split())
+    if mode == "exclude" and kind == "inclusion" and cmp in _UPPER_BOUND:
+        cut = max(0, match.start() - 40)
+        mode = polarity(text[cut:], match.start() - cut, match.end() - cut, kind)
     if mode == "exclude" and kind == "exclusion":
         # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
         # count is accepted. Text after a full stop or semicolon is another statement.
@@ -212,6 +224,15 @@ def _relation(match: re.Match[str]) -> tuple[str | None, bool]:
     return relation, bool(cmp or tail)
 
 
+_PROGRESSED_AFTER = re.compile(
+    r"\b(?:progress\w*|relapsed?|recurr\w*|failed|failure|refractory)\s+(?:\w+\s+){0,2}?(?:after|following|"
+    r"on|despite|to)\s+$"
+)
+
+
+_UNTREATED_BEFORE = re.compile(r"\buntreated\b|\bna[iï]ve\b|\bor\s+none\b")
+
+
 def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """ "At most 2 prior lines", "1-3 prior regimens", "more than 2 lines of chemotherapy"."""
     found = False
@@ -232,6 +253,14 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
             low, high = _range_excluded(n, n2, relation)
         else:
             low, high = _range_required(n, n2, relation, mode == "allow" and not written)
+            if (
+                low is None
+                and high
+                and _PROGRESSED_AFTER.search(text, max(0, match.start() - 50), match.start())
+            ):
+                # "progression after no more than 2 prior chemotherapies": at least one, unless
+                # untreated disease is the other way in ("untreated, or refractory after ...")
+                low = None if _UNTREATED_BEFORE.search(text, 0, match.start()) else 1
         any_setting = low is not None and not _ADVANCED_WORDS.search(text)
         out.limit(factor, low, high, quote, kind, any_setting=any_setting)
         found = True
