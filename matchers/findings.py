@@ -80,6 +80,8 @@ class Qualifier(StrEnum):
     #: Only for people already in an earlier study of the treatment (a continuation, extension
     #: or roll-over study).
     PARENT_STUDY = "parent_study"
+    #: Cancer spread to only a few places ("up to five metastases", "oligometastatic").
+    FEW_METASTASES = "few_metastases"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

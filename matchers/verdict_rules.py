@@ -330,6 +330,8 @@ _DISEASE_STATE_QUESTIONS = {
     "treatment (no evidence of disease). Ask your care team whether that is true for you.",
     Qualifier.PARENT_STUDY: "It continues an earlier study: it is only for people who took part in "
     "that study. Ask your care team whether you did.",
+    Qualifier.FEW_METASTASES: "It is only for cancer that has spread to a few places (a set number "
+    "of metastases). Ask your care team how many you have.",
 }
 
 

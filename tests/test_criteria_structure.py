@@ -1272,3 +1272,18 @@ def test_receptor_conditions_beside_other_cancers_are_a_preference_not_a_limit()
     conditions = ["Metastatic Renal Cell Cancer", "Stage III Mesothelioma", "Estrogen Receptor Negative"]
     reading = read(INCLUDING + "Scheduled to begin therapy", conditions=conditions)
     assert "subtype" not in {r.key for r in reading.requirements}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "asks"),
+    [
+        ("Up to five metastases located in the bone, lung, node, liver or brain.", True),
+        ("A minimum of 1 and a maximum of 5 separate metastatic lesions planned for SBRT", True),
+        ("Oligometastatic disease", True),
+        ("Presence of >= 1 metastatic sites of disease that can be biopsied", False),
+        ("1-6 intraparenchymal brain metastases", False),
+    ],
+)
+def test_cancer_spread_to_only_a_few_places_is_a_question(criterion: str, asks: bool) -> None:
+    found = {(r.key, r.qualifier) for r in read(INCLUDING + criterion).requirements}
+    assert (("disease_state", "few_metastases") in found) == asks

@@ -55,6 +55,19 @@ PARENT_STUDY = re.compile(
 )
 
 
+#: Spread to only a few places: "up to five metastases", "1-3 metastatic lesions", "oligometastatic
+#: disease" (brain-only counts are the brain reader's: "1-6 brain metastases").
+_METASTASES_NOUN = (
+    r"(?:\w+\s+)?(?:metasta(?:ses|tic\s+(?:lesions|sites|deposits))|sites\s+of\s+metasta\w*)\b"
+    r"(?!\s+(?:to|in|of)\s+(?:the\s+)?(?:brain|cns))"
+)
+_FEW_METASTASES = re.compile(
+    r"\boligo-?metasta\w*|\b(?:up\s+to|no\s+more\s+than|at\s+most|a\s+maximum\s+of|maximum\s+of|<=|"
+    r"[1-5]\s*(?:-|to))\s*(?:[1-9]|one|two|three|four|five|six)\s+" + _METASTASES_NOUN + "|"
+    r"\b(?:[1-9]|one|two|three|four|five|six)\s+or\s+fewer\s+" + _METASTASES_NOUN
+)
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, or a place in the study this one continues, required: facts no
@@ -63,6 +76,10 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         return
     if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
+        return
+    few = _FEW_METASTASES.search(text)
+    if few is not None and polarity(text, few.start(), few.end(), kind) == "require":
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.FEW_METASTASES)
         return
     if _NOT_HER_DISEASE.search(text):
         return
