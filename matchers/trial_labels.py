@@ -424,7 +424,19 @@ def read_label_cues(study: Study) -> _LabelCues:
     """Setting cues of the titles, and of the conditions and keywords together ("Prevention")."""
     titles = [t for t in (study.brief_title, study.official_title, study.acronym) if t]
     labels = [t for t in (*study.conditions, *study.keywords) if t]
-    return _LabelCues(_setting_cues(titles), _setting_cues(labels))
+    title_cues = _setting_cues(titles)
+    # "PET Scans in Locally Advanced Breast Cancer" shortened to "Advanced Breast Cancer" in the
+    # other title: still locally advanced, unless a title names spread itself
+    if (
+        "local" in title_cues
+        and "metastatic" in title_cues
+        and not _NAMED_SPREAD.search(normalize(" | ".join(titles)))
+    ):
+        del title_cues["metastatic"]
+    return _LabelCues(title_cues, _setting_cues(labels))
+
+
+_NAMED_SPREAD = re.compile(r"metasta|stage\s*iv\b|\bm1\b|unresectable|inoperable|recurren|relaps")
 
 
 def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:

@@ -1287,3 +1287,23 @@ def test_receptor_conditions_beside_other_cancers_are_a_preference_not_a_limit()
 def test_cancer_spread_to_only_a_few_places_is_a_question(criterion: str, asks: bool) -> None:
     found = {(r.key, r.qualifier) for r in read(INCLUDING + criterion).requirements}
     assert (("disease_state", "few_metastases") in found) == asks
+
+
+def test_advanced_in_one_title_and_locally_advanced_in_the_other_is_locally_advanced() -> None:
+    s = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": "NCT09990202",
+                    "briefTitle": "PET Scans in Patients With Locally Advanced Breast Cancer",
+                    "officialTitle": "A Tracer to Follow DNA Metabolism in Advanced Breast Cancer",
+                },
+                "conditionsModule": {"conditions": ["Breast Cancer"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "DISEASE CHARACTERISTICS:\n* Histologically confirmed "
+                    "locally advanced breast carcinoma\n  * Stage T3 T4, N2 or N3 disease"
+                },
+            }
+        }
+    )
+    assert read_trial_uncached(s).setting == "early"
