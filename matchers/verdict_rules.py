@@ -357,8 +357,8 @@ def _question(text: str) -> Rule:
 def _gene_change(profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement) -> None:
     gene = req.note.upper() if len(req.note) <= 6 else req.note
     out.ask(
-        f"The trial is for tumors with a specific gene change ({gene}), which is uncommon in "
-        "breast cancer. Ask whether your tumor was tested for it."
+        f"The trial is for tumors with a specific test result ({gene}) that is not among your "
+        "answers. Ask whether your tumor was tested for it."
     )
 
 

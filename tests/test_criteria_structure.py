@@ -1307,3 +1307,11 @@ def test_advanced_in_one_title_and_locally_advanced_in_the_other_is_locally_adva
         }
     )
     assert read_trial_uncached(s).setting == "early"
+
+
+def test_a_tumour_that_must_stain_positive_for_a_marker_asks_about_that_marker() -> None:
+    criteria = INCLUDING + "The tumor MUST stain positive for CEA, by standard immunohistochemistry"
+    verdict, said = _judge(criteria)
+    assert verdict == "possibly_eligible" and "(CEA)" in said
+    receptor = INCLUDING + "Tumor must stain positive for estrogen receptor"
+    assert not [r for r in read(receptor).requirements if r.key.startswith("biomarker")]

@@ -166,6 +166,12 @@ GENE_HINTS = (
     "msi-h",
     "dmmr",
     "v600",
+    "stain",
+)
+#: "The tumor must stain positive for CEA": a marker on the tumour cells no profile records.
+_STAINS_POSITIVE = re.compile(
+    r"\b(?:stain\w*|test\w*)\s+positive\s+for\s+(?!(?:her|erbb|er\b|pr\b|pgr|estrogen|oestrogen|"
+    r"progesterone|hormone|the\b|a\b|an\b))(?P<marker>[a-z][a-z0-9-]{1,12})\b"
 )
 _WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
 
@@ -178,6 +184,10 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
     if _BIOMARKER_NOT_REQUIRED.search(text) or (kind == "inclusion" and CONDITIONAL.search(text)):
         return
     if _WITH_OR_WITHOUT.search(text):
+        return
+    stained = _STAINS_POSITIVE.search(text) if "stain" in text or "test" in text else None
+    if stained is not None and polarity(text, stained.start(), stained.end(), kind) == "require":
+        out.require(Factor.GENE_CHANGE, True, quote, kind, note=stained.group("marker"))
         return
     for match in _GENE.finditer(text):
         gene = match.group(0)
