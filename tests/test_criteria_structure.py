@@ -1315,3 +1315,22 @@ def test_a_tumour_that_must_stain_positive_for_a_marker_asks_about_that_marker()
     assert verdict == "possibly_eligible" and "(CEA)" in said
     receptor = INCLUDING + "Tumor must stain positive for estrogen receptor"
     assert not [r for r in read(receptor).requirements if r.key.startswith("biomarker")]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "limit"),
+    [
+        ("Prior hormonal therapy for metastatic disease or in adjuvant setting allowed", None),
+        ("Prior chemotherapy or hormone therapy for metastatic disease are NOT eligible", (None, 0)),
+        ("Received prior chemotherapy for metastatic disease", (1, None)),
+    ],
+)
+def test_treatment_for_advanced_disease_allowed_sets_no_minimum(
+    criterion: str, limit: tuple[int | None, int | None] | None
+) -> None:
+    found = [(x.low, x.high) for x in read(INCLUDING + criterion).limits]
+    assert found == ([limit] if limit else [])
+
+
+def test_measureable_misspelled_is_still_a_measurable_disease_rule() -> None:
+    assert ("measurable_disease", True) in keys(read(INCLUDING + "Radiographically measureable disease"))

@@ -343,6 +343,11 @@ def _no_prior_for_advanced(
         # "no prior chemotherapy or targeted therapy for MBC" bans each: a chemotherapy line limit
         # here, the targeted drugs read by the prior-therapy reader.
         return False
+    clause = _CLAUSE_END.split(text[match.end() :], 1)[0][:60] if mode == "require" else ""
+    if NOT_ALLOWED.search(clause):
+        mode = "exclude"  # "... chemotherapy for metastatic disease are NOT eligible"
+    elif _ALLOWED_LATER.search(clause):
+        return True  # "Prior hormonal therapy for metastatic disease ... allowed": no minimum
     if mode == "exclude" and not EXCEPTION.search(text[match.start() : match.end()]):
         out.limit(factor, None, 0, quote, kind)
         return True

@@ -167,6 +167,8 @@ _ANY_EVALUABLE = re.compile(r"\bevaluable\b|\bassessable\b|\bnon-?\s?measurable\
 
 def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone-only disease required/excluded/allowed, and measurable (RECIST) disease required."""
+    if "measureable" in text:
+        text = text.replace("measureable", "measurable")  # a common misspelling
     if "bone" in text:
         mention = _BONE_ONLY.search(text)
         if mention is not None and _LESION_TYPE.search(text):
