@@ -145,6 +145,12 @@ def _open_lists(items: tuple[CriteriaItem, ...], texts: list[str]) -> tuple[set[
     return open_parents, preferring
 
 
+_HAS_CANCER = re.compile(
+    r"^\W*(?:(?:a\s+)?(?:diagnos\w*|history)(?:\s*/\s*history)?\s+of|(?:patients|participants|people)\s+"
+    r"with)\s+(?:\w+\s+){0,2}?(?:cancer|malignan\w*|carcinoma|solid\s+tumou?rs?)\b"
+)
+
+
 def read_trial_uncached(study: Study) -> TrialReading:
     """Read one study's criteria, titles and conditions into findings. Never raises."""
     labels = label_scope(study)
@@ -202,7 +208,11 @@ def read_trial_uncached(study: Study) -> TrialReading:
         scope_quote=scope_quote,
         setting=setting,
         setting_quote=setting_quote,
-        healthy_volunteers=bool(study.healthy_volunteers),
+        # A record that takes healthy volunteers and, by its criteria, people with cancer (a
+        # registry's "Diagnosis/history of cancer" beside its "normal controls") is not only
+        # for people without cancer.
+        healthy_volunteers=bool(study.healthy_volunteers)
+        and not any(_HAS_CANCER.search(t) for t in inclusion_items),
         item_count=len(items),
     )
     alternatives = _part_alternatives(collector, part_texts) if part_texts else []

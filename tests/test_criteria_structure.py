@@ -1334,3 +1334,20 @@ def test_treatment_for_advanced_disease_allowed_sets_no_minimum(
 
 def test_measureable_misspelled_is_still_a_measurable_disease_rule() -> None:
     assert ("measurable_disease", True) in keys(read(INCLUDING + "Radiographically measureable disease"))
+
+
+def test_a_registry_taking_healthy_controls_and_people_with_cancer_is_not_only_for_the_healthy() -> None:
+    s = Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT09990203", "briefTitle": "Cancer Repository"},
+                "conditionsModule": {"conditions": ["Breast Cancer", "Lung Cancer"]},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria\n* Diagnosis/history of cancer\n"
+                    "* No history of cancer (normal control registry)\n* 19 years of age or older",
+                    "healthyVolunteers": True,
+                },
+            }
+        }
+    )
+    assert not read_trial_uncached(s).healthy_volunteers
