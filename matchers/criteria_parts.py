@@ -47,14 +47,21 @@ _SUFFIX = re.compile(
     r"\bfor\s+(?:the\s+)?(?P<plain>" + _ONE_LABEL.pattern + r")(?:\s+(?:only|study|portion|part|"
     r"patients|participants|cohorts?))?)\s*[.:;]?\s*$"
 )
-#: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:".
+#: A line that is nothing but a part label: "Group 1", "PART A:", "Dose escalation:", "Phase I
+#: (closed to accrual as of 10/15/2007)".
 _ONLY = re.compile(
     r"^(?:for\s+)?(?P<labels>"
     + _ONE_LABEL.pattern
     + r"(?:\s*(?:,|and|&)\s*"
     + _ONE_LABEL.pattern
-    + r")*)(?:\s+only)?\s*[:.]?$"
+    + r")*)(?:\s+only)?\s*(?:\((?P<aside>[^()]{1,60})\))?\s*[:.]?$"
 )
+#: A part whose label says it takes no one now: its rules are not a way in.
+_CLOSED = re.compile(
+    r"\bclosed\b|\bno\s+longer\s+(?:enroll|recruit|accru)\w*|\b(?:enrollment|accrual|recruitment)\s+"
+    r"(?:is\s+|was\s+|has\s+been\s+)?(?:complete\w*|closed|stopped|terminated)"
+)
+CLOSED_MARK = " (closed)"
 #: A part named by an identifier ("Part A1", "Cohort 2"), without the stage words.
 _NAMED_ONLY = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _NAMED))
 #: A line that heads the criteria of some parts: "Additional for patients participating in Part A
@@ -155,7 +162,11 @@ def label_line_parts(text: str) -> Parts | None:
     lowered = text.lower().strip()
     if len(lowered) > 100 or not _hinted(lowered):
         return None
-    match = _ONLY.match(lowered) if len(lowered) <= 40 else None
+    match = _ONLY.match(lowered) if len(lowered) <= 40 or "(" in lowered else None
+    if match is not None and match.group("aside"):
+        if _CLOSED.search(match.group("aside")):
+            return tuple(atom + CLOSED_MARK for atom in _atoms(match.group("labels")))
+        match = None  # "Cohort 2 (HER2-positive)": the bracket describes, read as before
     if match is None:
         match = _PART_HEADER.match(lowered)
         if match is None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from data.models import Study
-from matchers.criteria_parts import applies, leaves
+from matchers.criteria_parts import CLOSED_MARK, applies, leaves
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.criteria_tree import read_items
 from matchers.findings import (
@@ -276,6 +276,8 @@ def _part_alternatives(
     """
     alternatives: list[tuple[str, Collector]] = []
     for leaf in leaves(set(part_texts)):
+        if leaf.endswith(CLOSED_MARK):
+            continue  # "Phase I (closed to accrual ...)": no longer a way in
         if _part_is_for_breast(leaf, part_texts):
             alternatives.append((leaf, _subset(collector, leaf)))
     return alternatives

@@ -1351,3 +1351,13 @@ def test_a_registry_taking_healthy_controls_and_people_with_cancer_is_not_only_f
         }
     )
     assert not read_trial_uncached(s).healthy_volunteers
+
+
+def test_a_part_closed_to_accrual_is_no_way_in() -> None:
+    criteria = (
+        "Inclusion Criteria:\nPhase I (closed to accrual as of 10/15/2007)\n"
+        "* Measurable or evaluable disease\n* Any solid tumor\n"
+        "Phase II\n* Metastatic breast cancer\n* Measurable disease by RECIST criteria\n"
+    )
+    assert split_criteria(criteria)[0].parts == ("phase 1 (closed)",)
+    assert _judge(criteria, sites=("liver",))[0] == "possibly_eligible"  # phase II needs measurable
