@@ -158,6 +158,15 @@ _CANCER_NAMES = frozenset(
 )
 
 
+#: "Patients with stage III that has completed chemotherapy: ER-positive required if ...": rules
+#: for the patients whose cancer has not spread, beside a group with stage IV disease.
+_EARLIER_STAGE_GROUP = re.compile(
+    r"^\W*(?:for\s+)?(?:patients|participants|subjects|those|women)\s+with\s+(?:early|operable|"
+    r"non-?metastatic|stage\s+(?:i{1,3}|[0-3])[abc]?\b(?!\s*(?:-|to|or|and|,|/)\s*(?:stage\s*)?(?:iv|4)\b))"
+    r"[^:]{0,80}:"
+)
+
+
 def _another_cancers_cohort(text: str) -> bool:
     """A basket trial's bullet for one other cancer ("Renal cell carcinoma, clear cell histology,
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
@@ -176,7 +185,9 @@ def _another_cancers_cohort(text: str) -> bool:
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
     """Read one criterion sentence by sentence, each read together with its header's words; what
     it says about the patient that no reader took anything from is noted as not read."""
-    if item.kind == "inclusion" and (item.for_another_cancer or _another_cancers_cohort(whole)):
+    if item.kind == "inclusion" and (
+        item.for_another_cancer or _another_cancers_cohort(whole) or _EARLIER_STAGE_GROUP.match(whole)
+    ):
         return
     prefix = header.words if header is not None else ""
     if prefix and _OWN_BAN.search(whole) and ALLOWING.search(prefix):

@@ -1361,3 +1361,35 @@ def test_a_part_closed_to_accrual_is_no_way_in() -> None:
     )
     assert split_criteria(criteria)[0].parts == ("phase 1 (closed)",)
     assert _judge(criteria, sites=("liver",))[0] == "possibly_eligible"  # phase II needs measurable
+
+
+def test_rules_for_a_group_with_earlier_stage_disease_are_not_hers() -> None:
+    criteria = (
+        "DISEASE CHARACTERISTICS:\nAll patients must have stage III or IV breast carcinoma.\n"
+        "Patients with stage III that has completed chemotherapy: ER or PR positive tumor required "
+        "if premenopausal.\nPatients may have stage IV with ER/PR-positive or -negative tumor.\n"
+    )
+    found = {key for key, _ in keys(read(criteria))}
+    assert not {"subtype", "prior:chemotherapy", "premenopausal"} & found
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Indication for treatment with ribociclib in combination with endocrine therapy in the 1st "
+        "line metastatic setting according to SmPC",
+        "Adequate organ function amenable for treatment with ribociclib",
+    ],
+)
+def test_a_treatment_she_is_to_receive_is_no_history(criterion: str) -> None:
+    assert ("prior:cdk4/6-inhibitor", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_a_definition_of_a_therapy_sets_no_line_count() -> None:
+    criteria = (
+        INCLUDING + "For the purpose of this study, primary therapy is defined as treatment of "
+        "curative intent, first-line or later, from which the individual is advancing to follow-up"
+    )
+    assert not read(criteria).limits
+    either = INCLUDING + "Plans to use the results in either first- or second-line therapy"
+    assert [(x.low, x.high) for x in read(either).limits] == [(0, 1)]

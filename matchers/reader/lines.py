@@ -282,7 +282,9 @@ def _ordinal_range(
         return None
     lines_before = _ORDINALS[word] - 1
     upper = None if match.group("later") else lines_before
-    if re.search(r"\b(?:first|1st)\s+(?:or|and|/|to)\s+(?:the\s+)?$|\b(?:first|1st)\s*(?:/|-)\s*$", pre):
+    if re.search(
+        r"\b(?:first|1st)-?\s+(?:or|and|/|to)\s+(?:the\s+)?$|\b(?:first|1st)\s*(?:/|-)\s*$", pre
+    ):
         lines_before = 0
     return lines_before, upper
 
@@ -405,6 +407,9 @@ _PRIOR_COURSES = re.compile(
 _ANY_NUMBER = re.compile(r"\bany\s+number\s+(?:(?:or|and)\s+types?\s+)?of\s+(?:prior\s+|previous\s+)?")
 
 
+_DEFINITION = re.compile(r"\b(?:is|are)\s+defined\s+as\b(?!\s+follows)")
+
+
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Limits on the number of prior treatment lines for advanced disease.
 
@@ -414,6 +419,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     has_lines = _LINE_HINT.search(text) is not None
     if not has_lines and not _ADVANCED_HINT.search(text):
         return False
+    if "defined" in text and _DEFINITION.search(text):
+        return True  # "primary therapy is defined as treatment ..., first-line or later": no rule
     if "courses of" in text:
         text = _PRIOR_COURSES.sub(r"\1 regimens of", text)  # "two prior courses of chemotherapy"
     if "any number" in text and _ANY_NUMBER.search(text):

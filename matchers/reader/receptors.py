@@ -87,7 +87,7 @@ RECEPTOR_HINTS = (
 _ANY_STATUS = re.compile(
     word_start_pattern(
         r"\b(?:regardless|irrespective|independent)\s+of\b|\bany\s+(?:her2|hormone|hr|er|receptor)\b|"
-        r"\b(?:positive\s+or\s+negative|negative\s+or\s+positive)\b|"
+        r"\b(?:positive\s+or\s+-?\s*negative|negative\s+or\s+-?\s*positive)\b|"
         # "positive, negative or unknown" lists every status; "negative or unknown" alone does not
         r"\b(?:positive|negative)\s*,\s*(?:or\s+)?(?:negative|positive)\b"
     )

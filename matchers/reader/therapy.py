@@ -52,6 +52,7 @@ _STRONG_PRIOR = re.compile(
 )
 _FUTURE_CONTEXT = re.compile(
     r"\b(?:eligible\s+(?:for|to)|candidates?\s+for|suitable\s+for|appropriate\s+for|indicated|planned|"
+    r"indications?\s+for|(?<!not\s)(?<!not\sbe\s)amenable\s+(?:for|to)|"
     r"plan\s+to|scheduled|willing|randomi[sz]\w*|assigned|in\s+combination|combined\s+with|"
     r"able\s+to\s+(?:receive|take)|to\s+receive|will\s+receive|"
     r"investigator'?s?\s+choice|physician'?s?\s+choice|recover\w*|toxicit\w*|resolved|adverse|"
