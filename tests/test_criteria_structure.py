@@ -1393,3 +1393,17 @@ def test_a_definition_of_a_therapy_sets_no_line_count() -> None:
     assert not read(criteria).limits
     either = INCLUDING + "Plans to use the results in either first- or second-line therapy"
     assert [(x.low, x.high) for x in read(either).limits] == [(0, 1)]
+
+
+def test_hormone_positive_her2_negative_is_hr_positive_her2_negative() -> None:
+    criteria = INCLUDING + "Diagnosis of hormone positive HER2 negative metastatic breast cancer"
+    subtype = next(r for r in read(criteria).requirements if r.key == "subtype")
+    assert subtype.items == ("HR+/HER2-",)
+
+
+def test_a_treatment_offered_beside_a_receptor_state_is_one_way_in() -> None:
+    criteria = (
+        INCLUDING + "Poor-prognosis status required, i.e.: Estrogen receptor and progesterone "
+        "receptor-negative tumor OR failed hormonal therapy"
+    )
+    assert ("prior:endocrine", True) not in keys(read(criteria))

@@ -40,10 +40,8 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
         HER2_POSITIVE_CELLS,
         _HER2 + r"\)?\s*(?:status\s*)?(?:-|:)?\s*(?:\+|" + _POSITIVE + r"|over-?express\w*|"
         r"(?:gene[\s-])?amplifi\w*|enriched|(?:(?:by\s+)?(?:ihc|ich)\s*(?:score\s*)?(?:of\s*)?)?3\s*\+)|"
-        r"\bpositive\s+(?:for\s+)?"
-        + _HER2
-        + r"|\b(?:over-?express\w*|amplifi\w*|express(?:es|ing)?)\s+(?:of\s+)?(?:the\s+)?"
-        + _HER2,
+        r"\bpositive\s+(?:for\s+)?" + _HER2 + r"(?!\s*(?:-|negativ|neg\b|0\b))|"
+        r"\b(?:over-?express\w*|amplifi\w*|express(?:es|ing)?)\s+(?:of\s+)?(?:the\s+)?" + _HER2,
     ),
     (
         "her2_neg",
@@ -56,7 +54,7 @@ _RECEPTOR_PATTERNS: tuple[tuple[str, frozenset[str], str], ...] = (
     (
         "hr_pos",
         HR_POSITIVE_CELLS,
-        r"\b(?:hormone[\s-]receptors?|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
+        r"\b(?:hormone[\s-]receptors?|hormone|hr|er|estrogen[\s-]receptors?|oestrogen[\s-]receptors?|er/pr|"
         r"pr|pgr|progesterone[\s-]receptors?|er\s+and/or\s+pr|er\s+or\s+pr)\s*(?:status\s*)?(?:-|:)?\s*"
         r"(?:\+|" + _POSITIVE + r")|\bluminal[\s-]+(?:a|b|a/b|type|subtype|like|breast|disease|"
         r"tumou?rs?)\b|\ber\s*(?:>=|>)\s*\d+\s*%|\bendocrine[\s-](?:sensitive|responsive)\b|"

@@ -393,6 +393,11 @@ def _may_not_be_a_prior(text: str) -> bool:
     return "concurrent" in text or "concomitant" in text or "currently" in text or "ongoing" in text
 
 
+#: "ER and PR-negative tumor OR failed hormonal therapy": the treatment is one way in, a receptor
+#: state the other.
+_RECEPTOR_WAY_BEFORE = re.compile(r"\bnegative\s+(?:tumou?rs?\s+|disease\s+)?or\s+(?:\w+\s+){0,2}$")
+
+
 def read_prior_therapy(
     text: str,
     quote: str,
@@ -443,7 +448,7 @@ def read_prior_therapy(
         elif mode == "exclude":
             setting = _setting_of(text, end, start)
             out.require(Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]))
-        elif mode == "require":
+        elif mode == "require" and not _RECEPTOR_WAY_BEFORE.search(pre):
             required.append((start, end, name))
     if required and text.lstrip(" -*•(").startswith("if "):
         # "If a prior chemotherapy was given for less than 1 cycle, it is not counted": what the
