@@ -82,6 +82,8 @@ class Qualifier(StrEnum):
     PARENT_STUDY = "parent_study"
     #: Cancer spread to only a few places ("up to five metastases", "oligometastatic").
     FEW_METASTASES = "few_metastases"
+    #: Cancer in the chest wall or the skin ("chest wall recurrence", "cutaneous metastases").
+    CHEST_WALL = "chest_wall"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

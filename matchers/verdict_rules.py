@@ -332,6 +332,8 @@ _DISEASE_STATE_QUESTIONS = {
     "that study. Ask your care team whether you did.",
     Qualifier.FEW_METASTASES: "It is only for cancer that has spread to a few places (a set number "
     "of metastases). Ask your care team how many you have.",
+    Qualifier.CHEST_WALL: "It is for cancer in the chest wall or the skin. Ask your care team "
+    "whether yours is there.",
 }
 
 

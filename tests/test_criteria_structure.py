@@ -1407,3 +1407,17 @@ def test_a_treatment_offered_beside_a_receptor_state_is_one_way_in() -> None:
         "receptor-negative tumor OR failed hormonal therapy"
     )
     assert ("prior:endocrine", True) not in keys(read(criteria))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "asks"),
+    [
+        ("Stage IV with locally recurrent disease (i.e. chest wall recurrence only)", True),
+        ("Patients must have cutaneous metastases of breast cancer", True),
+        ("Minimal metastatic disease (chest wall recurrence or bone only)", False),
+        ("Patients with skin lesions will have photographs to evaluate their lesions", False),
+    ],
+)
+def test_a_study_for_chest_wall_or_skin_disease_asks_where_hers_is(criterion: str, asks: bool) -> None:
+    found = {(r.key, r.qualifier) for r in read(INCLUDING + criterion).requirements}
+    assert (("disease_state", "chest_wall") in found) == asks

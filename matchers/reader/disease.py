@@ -68,6 +68,17 @@ _FEW_METASTASES = re.compile(
 )
 
 
+#: Cancer in the chest wall or skin as the disease a study is for: "chest wall recurrence only",
+#: "must have cutaneous metastases", "presence of skin lesions"; not a skin lesion's measurement
+#: rule or one site among others ("metastatic disease and/or chest wall recurrence").
+_CHEST_WALL = re.compile(
+    r"\b(?:chest[\s-]wall|cutaneous|skin|dermal)\s+(?:recurrence|disease|lesions?|nodules?|tumou?rs?|"
+    r"metasta\w*|involvement)\b(?=(?:(?!\bor\b)[^.;]){0,25}\bonly\b)|"
+    r"^\W*(?:patients\s+)?(?:must\s+have|with|presence\s+of|having)\s+(?:\w+\s+){0,3}?(?:chest[\s-]wall|"
+    r"cutaneous|skin|dermal)\s+(?:recurrence|disease|lesions?|nodules?|metasta\w*)\b(?![^.;]*\b(?:or|will|if)\b)"
+)
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, or a place in the study this one continues, required: facts no
@@ -76,6 +87,10 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         return
     if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
+        return
+    chest = _CHEST_WALL.search(text)
+    if chest is not None and polarity(text, chest.start(), chest.end(), kind) == "require":
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CHEST_WALL)
         return
     few = _FEW_METASTASES.search(text)
     if few is not None and polarity(text, few.start(), few.end(), kind) == "require":
