@@ -1421,3 +1421,19 @@ def test_a_treatment_offered_beside_a_receptor_state_is_one_way_in() -> None:
 def test_a_study_for_chest_wall_or_skin_disease_asks_where_hers_is(criterion: str, asks: bool) -> None:
     found = {(r.key, r.qualifier) for r in read(INCLUDING + criterion).requirements}
     assert (("disease_state", "chest_wall") in found) == asks
+
+
+def test_a_bracket_saying_what_a_count_includes_requires_none_of_it() -> None:
+    criteria = (
+        INCLUDING + "Has received no more than 1 prior chemotherapy (which includes antibody drug "
+        "conjugates) for locally advanced or metastatic breast cancer."
+    )
+    assert ("prior:adc", True) not in keys(read(criteria))
+
+
+def test_a_permission_after_a_bracket_is_still_read() -> None:
+    criteria = (
+        INCLUDING + "Previous chemotherapy with taxane for early breast cancer (eBC; neoadjuvant or "
+        "adjuvant setting) is permitted if completed 12 months or more before randomization;"
+    )
+    assert not [r for r in read(criteria).requirements if r.key.startswith("prior:")]

@@ -142,7 +142,9 @@ def _post_window(text: str, end: int) -> str:
     ", and/or effusion-only disease are excluded" is one list sharing its verb, not a new clause."""
     post = text[end : end + 70]
     if "(" in post:
-        post = BRACKETED.sub(" ", post).split("(", 1)[0]
+        # a bracket does not use up the window: "chemotherapy ... (eBC; neoadjuvant or adjuvant
+        # setting) is permitted" reads on to the verb
+        post = BRACKETED.sub(" ", text[end : end + 160])[:70].split("(", 1)[0]
     if BOUNDARY_HINT.search(post):
         for boundary in BOUNDARY.finditer(post):
             joins_a_list = boundary.group(0)[0] == "," and "and" in boundary.group(0)

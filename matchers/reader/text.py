@@ -80,6 +80,8 @@ def split_sentences(text: str) -> list[str]:
         piece = text[start : match.start()]
         if _ABBREVIATION_END.search(piece, max(0, len(piece) - 8)):  # only the end can match
             continue
+        if text[match.start()] == ";" and piece.count("(") > piece.count(")"):
+            continue  # "(eBC; neoadjuvant or adjuvant setting)": a bracket's own semicolon
         pieces.append(piece)
         start = match.end()
     pieces.append(text[start:])

@@ -12,7 +12,8 @@ import re
 from matchers.reader.context import BRACKETED, WASHOUT
 
 _EXAMPLES_OPEN = re.compile(
-    r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.\s?e\.?|ie\b|for\s+example|examples?\b)"
+    r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.\s?e\.?|ie\b|for\s+example|examples?\b|"
+    r"(?:which|that)\s+includes?\b|includes?\b|incl\.?)"
 )
 
 
@@ -20,7 +21,7 @@ _EXAMPLES_OPEN = re.compile(
 #: therapy"): a bracket after it lists what counts as one, not drugs it rules on.
 _TREATMENT_COUNT = re.compile(
     r"\b(?:\d+|one|two|three)\s*(?:-|to|or)?\s*(?:\d+\s+)?(?:prior\s+|previous\s+)?(?:lines?|"
-    r"treatments?|therap\w*|regimens?)\b"
+    r"treatments?|therap\w*|regimens?|chemotherap\w*)\b"
 )
 
 
