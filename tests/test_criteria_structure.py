@@ -1437,3 +1437,11 @@ def test_a_permission_after_a_bracket_is_still_read() -> None:
         "adjuvant setting) is permitted if completed 12 months or more before randomization;"
     )
     assert not [r for r in read(criteria).requirements if r.key.startswith("prior:")]
+
+
+def test_a_prior_lifetime_dose_of_a_drug_is_history_not_a_dose_rule() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n"
+        "* Patients who have received at least 1 prior lifetime dose of paclitaxel"
+    )
+    assert ("prior:taxane", False) in keys(read(criteria))

@@ -95,7 +95,9 @@ _NEVER_A_PRIOR = re.compile(
                 "pre-medicat",
             ]
         )
-        + r"|d(?<!\wd)oses?\s+of\b|m(?<![a-z]m)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
+        # "doses of" is a dose rule, but "at least 1 prior lifetime dose of paclitaxel" is history
+        + r"|(?<!prior\s)(?<!lifetime\s)(?<!previous\s)d(?<!\wd)oses?\s+of\b|"
+        r"m(?<![a-z]m)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
     )
 )
 _NOT_HISTORY = re.compile(
