@@ -84,6 +84,8 @@ class Qualifier(StrEnum):
     FEW_METASTASES = "few_metastases"
     #: Cancer in the chest wall or the skin ("chest wall recurrence", "cutaneous metastases").
     CHEST_WALL = "chest_wall"
+    #: About to start a named treatment ("scheduled to receive at least 4 doses of paclitaxel").
+    PLANNED_TREATMENT = "planned_treatment"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

@@ -334,6 +334,8 @@ _DISEASE_STATE_QUESTIONS = {
     "of metastases). Ask your care team how many you have.",
     Qualifier.CHEST_WALL: "It is for cancer in the chest wall or the skin. Ask your care team "
     "whether yours is there.",
+    Qualifier.PLANNED_TREATMENT: "It is for people about to start a particular treatment, named in "
+    "the trial's rules. Ask your care team whether it is planned for you.",
 }
 
 

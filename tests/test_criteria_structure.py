@@ -1445,3 +1445,10 @@ def test_a_prior_lifetime_dose_of_a_drug_is_history_not_a_dose_rule() -> None:
         "* Patients who have received at least 1 prior lifetime dose of paclitaxel"
     )
     assert ("prior:taxane", False) in keys(read(criteria))
+
+
+def test_a_study_for_people_about_to_start_a_named_drug_asks_whether_it_is_planned() -> None:
+    criteria = INCLUDING + "Patients scheduled to receive at least 4 doses of paclitaxel"
+    found = {(r.key, r.qualifier) for r in read(criteria).requirements}
+    assert ("disease_state", "planned_treatment") in found
+    assert not read(INCLUDING + "Scheduled to begin therapy").requirements

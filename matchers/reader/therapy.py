@@ -60,7 +60,7 @@ _FUTURE_CONTEXT = re.compile(
 )
 #: A criterion that opens with a plan: everything it names is to come, not history.
 _OPENING_PLAN = re.compile(
-    r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:is|are|must\s+be)\s+)?(?:planned|planning|"
+    r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:(?:is|are|must\s+be|who\s+are)\s+)?)?(?:planned|planning|"
     r"scheduled|about)\s+to\s+(?:initiate|start|begin|receive|undergo)\b"
 )
 _NOT_A_PRIOR = re.compile(
@@ -419,7 +419,14 @@ def read_prior_therapy(
     if not _sentence_worth_reading(text, kind):
         return
     mentions = drug_mentions(text, literals)
-    if not mentions or _NEVER_A_PRIOR.search(text):
+    if not mentions:
+        return
+    if kind == "inclusion" and _OPENING_PLAN.match(text) and {m[2] for m in mentions} - GENERIC_CLASSES:
+        # "Scheduled to receive at least 4 doses of paclitaxel": a supportive-care study for
+        # people about to start that drug, which her answers cannot say
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
+        return
+    if _NEVER_A_PRIOR.search(text):
         return
     sentence = _Sentence(
         text,
