@@ -115,7 +115,8 @@ _OWN_BAN = re.compile(
 )
 #: A header that lets some people in on conditions its items give.
 _PERMITS = re.compile(
-    r"\b(?:are|is)\s+(?:permitted|allowed|eligible)\b[^:]{0,40}?\b(?:provi\w*|if|conditions?|following)\b"
+    r"\b(?:are|is)\s+(?:permitted|allowed|eligible)\b[^:]{0,40}?\b(?:provi\w*|if|conditions?|following)\b|"
+    r"\bfollowing\b[^:]{0,60}\b(?:are|is)\s+(?:eligible|allowed|permitted|acceptable)\b"
 )
 _ANY_TREATMENT = re.compile(r"\bsystemic\b|anti-?cancer|anti-?neoplastic|anti-?tumou?r")
 
@@ -356,6 +357,28 @@ def _or_chains(items: list[tuple[CriteriaItem, str]]) -> dict[int, int]:
     return chains
 
 
+#: A line that lets in what the lines after it list: "The following previous systemic treatment
+#: are eligible:", "Prior therapies allowed:".
+_PERMITTED_LIST = re.compile(
+    r"\bfollowing\b[^:]{0,60}\b(?:are|is)\s+(?:eligible|allowed|permitted|acceptable)\s*:$"
+)
+#: An item that starts a new rule of its own, which ends such a list.
+_NEW_RULE = re.compile(
+    r"^\W*(?:patients?|participants?|subjects?|women|men|must|has|have|age|eastern|ecog|karnofsky|"
+    r"adequate|life|signed|written|no|not)\b"
+)
+
+
+def _permitted_list(item: CriteriaItem, whole: str, current: Header | None) -> Header | None:
+    """The permission a flat list of items is read under, opened by an announcing line and
+    closed by a long or demanding item, another heading, or another section."""
+    if item.parent is None and item.text.endswith(":"):
+        return Header(whole.rstrip(": "), any_of=False) if _PERMITTED_LIST.search(whole) else None
+    if current is None or item.parent is not None:
+        return current
+    return None if _NEW_RULE.match(whole) else current
+
+
 def _group_key(
     index: int, item: CriteriaItem, header: Header | None, chains: dict[int, int]
 ) -> tuple[object, str] | None:
@@ -382,10 +405,14 @@ def read_items(
     offering_choices = _lists_offering_a_choice(items)
     chains = _or_chains(items)
     group: tuple[object, str, list[tuple[str, Collector]]] | None = None
+    permitting: Header | None = None  # a flat list under "The following ... are eligible:"
     for index, (item, whole) in enumerate(items):
         if _bare_or(item):
             continue  # it only joins the items around it
         header = None
+        permitting = _permitted_list(item, whole, permitting)
+        if permitting is not None and item.parent is None and not item.text.endswith(":"):
+            header = permitting
         if item.parent:
             header = headers.get((item.parent, item.kind)) or headers.setdefault(
                 (item.parent, item.kind), read_header(item.parent, item.kind)

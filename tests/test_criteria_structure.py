@@ -1452,3 +1452,15 @@ def test_a_study_for_people_about_to_start_a_named_drug_asks_whether_it_is_plann
     found = {(r.key, r.qualifier) for r in read(criteria).requirements}
     assert ("disease_state", "planned_treatment") in found
     assert not read(INCLUDING + "Scheduled to begin therapy").requirements
+
+
+def test_a_flat_list_under_the_following_are_eligible_allows_rather_than_requires() -> None:
+    criteria = (
+        "Inclusion Criteria:\n- Metastatic breast cancer\n"
+        "- The following previous systemic treatment are eligible:\n"
+        "- adjuvant endocrine therapy.\n- palliative endocrine treatments\n"
+        "- treatment with immunotherapies\n"
+        "- Patient has to be fully recovered from previous radiotherapy.\n"
+    )
+    assert not [r for r in read(criteria).requirements if r.expects]
+    assert _judge(criteria, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"
