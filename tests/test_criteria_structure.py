@@ -1464,3 +1464,8 @@ def test_a_flat_list_under_the_following_are_eligible_allows_rather_than_require
     )
     assert not [r for r in read(criteria).requirements if r.expects]
     assert _judge(criteria, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"
+
+
+def test_a_washout_from_a_prior_drug_is_no_rule_that_she_had_it() -> None:
+    criteria = INCLUDING + "Washout from prior fulvestrant: 6 months"
+    assert ("prior:fulvestrant", True) not in keys(read(criteria))

@@ -93,6 +93,8 @@ _NEVER_A_PRIOR = re.compile(
                 "reactions to",
                 "premedicat",
                 "pre-medicat",
+                "washout",
+                "wash-out",
             ]
         )
         # "doses of" is a dose rule, but "at least 1 prior lifetime dose of paclitaxel" is history
