@@ -1469,3 +1469,8 @@ def test_a_flat_list_under_the_following_are_eligible_allows_rather_than_require
 def test_a_washout_from_a_prior_drug_is_no_rule_that_she_had_it() -> None:
     criteria = INCLUDING + "Washout from prior fulvestrant: 6 months"
     assert ("prior:fulvestrant", True) not in keys(read(criteria))
+
+
+def test_maximally_one_line_is_an_upper_limit() -> None:
+    criteria = INCLUDING + "Advanced cancer pre-treated with maximally one line of chemotherapy"
+    assert [(x.low, x.high) for x in read(criteria).limits] == [(None, 1)]

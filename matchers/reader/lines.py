@@ -40,7 +40,7 @@ _NUMBER_WORDS = {
 _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single)"
 _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
-    r"max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
+    r"maximally|max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
     r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over|between)?\s*\(?"
     r"(?<![\w/-])(?P<n>" + _NUM + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|"
     r"and\s+(?:up\s+to|at\s+most)|and)\s*"
@@ -137,7 +137,7 @@ _COMPARATORS: dict[str, str] = {
     **dict.fromkeys(
         (
             *("no more than", "not more than", "up to", "at most", "a maximum of", "maximum of"),
-            *("max", "max.", "maximum", "<=", "=<"),
+            *("max", "max.", "maximum", "maximally", "<=", "=<"),
         ),
         "<=",
     ),
