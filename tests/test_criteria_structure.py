@@ -1474,3 +1474,22 @@ def test_a_washout_from_a_prior_drug_is_no_rule_that_she_had_it() -> None:
 def test_maximally_one_line_is_an_upper_limit() -> None:
     criteria = INCLUDING + "Advanced cancer pre-treated with maximally one line of chemotherapy"
     assert [(x.low, x.high) for x in read(criteria).limits] == [(None, 1)]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "allows"),
+    [
+        (
+            "Postmenopausal by natural or surgical means or by ovarian function suppression",
+            True,
+        ),
+        ("Postmenopausal status or receiving ovarian ablation with a GnRH agonist", True),
+        ("Postmenopausal, as defined by prior bilateral oophorectomy", False),
+    ],
+)
+def test_postmenopausal_by_medical_ovarian_suppression_lets_premenopausal_women_in(
+    criterion: str, allows: bool
+) -> None:
+    assert (
+        _judge(INCLUDING + criterion, menopausal_status="premenopausal")[0] == "likely_eligible"
+    ) == allows

@@ -45,6 +45,13 @@ _ONLY_A_LABEL = re.compile(
 )
 
 
+#: Ovarian suppression by medicine (not surgery, which makes a woman postmenopausal).
+_MEDICAL_SUPPRESSION = re.compile(
+    r"ovarian\s+(?:function\s+)?suppression|\bgnrh|\blhrh|\blh-?rh|goserelin|leuprolide|leuprorelin|"
+    r"triptorelin"
+)
+
+
 def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> None:
     """An inclusion written for women alone; one naming men too, or about pregnancy, is not."""
     if kind != "inclusion" or ("women" not in text and "female" not in text):
@@ -83,7 +90,8 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
         if has_pre and not suppression and re.match(r"^\W*(?:women\s+who\s+are\s+)?(?:pre|peri)", text):
             out.menopause.append(("exclude_pre", trim_quote(quote), kind, out.parts))
         return
-    if has_pre and (has_post or suppression):
+    if (has_pre and (has_post or suppression)) or (has_post and _MEDICAL_SUPPRESSION.search(text)):
+        # "postmenopausal by natural or surgical means or by ovarian function suppression"
         out.menopause.append(("allow_pre", trim_quote(quote), kind, out.parts))
     elif has_post:
         post = _POST.search(text)
