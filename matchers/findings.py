@@ -86,6 +86,10 @@ class Qualifier(StrEnum):
     CHEST_WALL = "chest_wall"
     #: About to start a named treatment ("scheduled to receive at least 4 doses of paclitaxel").
     PLANNED_TREATMENT = "planned_treatment"
+    #: A complication of a donor stem cell transplant ("acute graft-versus-host disease").
+    TRANSPLANT_COMPLICATION = "transplant_complication"
+    #: Cancer that may have come back but is not yet confirmed ("suspected recurrence").
+    SUSPECTED_RECURRENCE = "suspected_recurrence"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

@@ -18,7 +18,7 @@ from matchers.reader.biomarkers import read_biomarkers, read_gene_change
 from matchers.reader.brain import read_brain
 from matchers.reader.collector import Collector
 from matchers.reader.demographics import read_menopause_and_sex
-from matchers.reader.disease import PARENT_STUDY, read_symptom_focus
+from matchers.reader.disease import GVHD, PARENT_STUDY, read_symptom_focus
 from matchers.reader.lines import read_lines
 from matchers.reader.receptors import read_receptors
 from matchers.reader.regex_tools import trie_pattern, word_start_pattern
@@ -544,6 +544,8 @@ def _read_title(title: str, collector: Collector) -> None:
         read_standard_therapy(text, title, "title", collector)
     if PARENT_STUDY.search(text):
         collector.require(Factor.DISEASE_STATE, True, title, "title", Qualifier.PARENT_STUDY)
+    if GVHD.search(text):
+        collector.require(Factor.DISEASE_STATE, True, title, "title", Qualifier.TRANSPLANT_COMPLICATION)
     if _FIRST_LINE_TITLE.search(text) and not re.search(r"after|following|progress", text):
         collector.limit(LimitFactor.PRIOR_LINES, None, 0, title, "title")
     elif "lines" in groups:

@@ -1493,3 +1493,19 @@ def test_postmenopausal_by_medical_ovarian_suppression_lets_premenopausal_women_
     assert (
         _judge(INCLUDING + criterion, menopausal_status="premenopausal")[0] == "likely_eligible"
     ) == allows
+
+
+@pytest.mark.parametrize(
+    ("criterion", "qualifier"),
+    [
+        ("Diagnosis of acute graft-vs-host disease (GVHD)", "transplant_complication"),
+        ("Prior GVHD <= grade 1", None),
+        ("Patients who have suspected recurrence on physical examination", "suspected_recurrence"),
+        ("Known or suspected metastatic breast cancer", None),
+    ],
+)
+def test_a_study_of_a_transplant_complication_or_of_suspected_recurrence_asks(
+    criterion: str, qualifier: str | None
+) -> None:
+    found = {r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"}
+    assert found == ({qualifier} if qualifier else set())

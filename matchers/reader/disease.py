@@ -79,6 +79,20 @@ _CHEST_WALL = re.compile(
 )
 
 
+#: A study of a transplant complication, not of the cancer: "acute graft-versus-host disease".
+GVHD = re.compile(r"\bgraft[\s-]+(?:vs\.?|versus)[\s-]+host\s+disease|\bgvhd\b")
+_GVHD = GVHD
+#: Cancer not yet known to be back: "who have suspected recurrence on history or examination".
+#: "Known or suspected metastatic disease", "prior GVHD <= grade 1", "mismatched in the GVHD
+#: direction": the condition is one way in, a limit, or a word of another rule.
+_NOT_THE_CONDITION = re.compile(
+    r"\b(?:known|confirmed|proven|documented)\s+(?:or|and/or)\s+$|\bthe\s+$|"
+    r"^\s*(?:\(gvhd\)\s*)?(?:direction|<=|≤|grade\s*(?:<=|≤|[0-4]))"
+)
+_EARLIER = re.compile(r"\bprior\b|\bhistory\b")
+_SUSPECTED = re.compile(r"\bsuspected\s+(?:\w+\s+)?(?:recurren\w*|relapse|metasta\w*)")
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, or a place in the study this one continues, required: facts no
@@ -88,6 +102,25 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
     if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
         return
+    for qualifier, pattern in (
+        (Qualifier.TRANSPLANT_COMPLICATION, _GVHD),
+        (Qualifier.SUSPECTED_RECURRENCE, _SUSPECTED),
+    ):
+        mention = pattern.search(
+            text, 0, 120 if qualifier == Qualifier.TRANSPLANT_COMPLICATION else len(text)
+        )
+        if (
+            mention is not None
+            and not (
+                qualifier == Qualifier.TRANSPLANT_COMPLICATION
+                and _EARLIER.search(text, 0, mention.start())
+            )
+            and not _NOT_THE_CONDITION.search(text, 0, mention.start())
+            and not _NOT_THE_CONDITION.match(text, mention.end())
+            and polarity(text, mention.start(), mention.end(), kind) == "require"
+        ):
+            out.require(Factor.DISEASE_STATE, True, quote, kind, qualifier)
+            return
     chest = _CHEST_WALL.search(text)
     if chest is not None and polarity(text, chest.start(), chest.end(), kind) == "require":
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CHEST_WALL)
