@@ -1509,3 +1509,12 @@ def test_a_study_of_a_transplant_complication_or_of_suspected_recurrence_asks(
 ) -> None:
     found = {r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"}
     assert found == ({qualifier} if qualifier else set())
+
+
+def test_a_criterion_labelled_with_its_subject_is_read_after_the_label() -> None:
+    criteria = (
+        INCLUDING + "Prior chemotherapy: Participants must have received no prior chemotherapy for "
+        "metastatic breast cancer"
+    )
+    limits = [(x.low, x.high) for x in read(criteria).limits if x.factor == "chemo_lines"]
+    assert limits == [(None, 0)]

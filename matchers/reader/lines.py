@@ -364,6 +364,9 @@ def _no_prior_for_advanced(
     return False
 
 
+_LEADING_LABEL = re.compile(r"^[^:.;]{1,40}:\s*")
+
+
 def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Untreated, or previously treated, advanced disease; no prior therapy for it."""
     untreated = "untreated" in text or "naive" in text or "no prior" in text
@@ -375,7 +378,10 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
         return True
     if any(word in text for word in ("prior", "previous", "any", "received", "had")):
         plain = BRACKETED.sub(" ", text) if "(" in text else text
-        match = _NO_PRIOR_FOR_ADVANCED.search(plain)
+        # "Prior chemotherapy: participants must have received no prior chemotherapy ...": the
+        # label names the subject, the rule starts after it
+        label = _LEADING_LABEL.match(plain)
+        match = _NO_PRIOR_FOR_ADVANCED.search(plain, label.end() if label else 0)
         if match is not None:
             text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
             if _no_prior_for_advanced(text, match, quote, kind, out):
