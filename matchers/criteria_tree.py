@@ -357,10 +357,11 @@ def _or_chains(items: list[tuple[CriteriaItem, str]]) -> dict[int, int]:
     return chains
 
 
-#: A line that lets in what the lines after it list: "The following previous systemic treatment
-#: are eligible:", "Prior therapies allowed:".
+#: A line whose words hold for the flat list after it: "The following previous systemic treatment
+#: are eligible:", "Prior treatment with any of the following:".
 _PERMITTED_LIST = re.compile(
-    r"\bfollowing\b[^:]{0,60}\b(?:are|is)\s+(?:eligible|allowed|permitted|acceptable)\s*:$"
+    r"\bfollowing\b[^:]{0,60}\b(?:are|is)\s+(?:eligible|allowed|permitted|acceptable)\s*:$|"
+    r"^\W*(?:prior|previous)\s+(?:\w+\s+){0,3}?(?:with\s+)?any\s+of\s+the\s+following\s*:$"
 )
 #: An item that starts a new rule of its own, which ends such a list.
 _NEW_RULE = re.compile(

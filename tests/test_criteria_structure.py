@@ -1518,3 +1518,14 @@ def test_a_criterion_labelled_with_its_subject_is_read_after_the_label() -> None
     )
     limits = [(x.low, x.high) for x in read(criteria).limits if x.factor == "chemo_lines"]
     assert limits == [(None, 0)]
+
+
+def test_a_flat_list_after_prior_treatment_with_any_of_the_following_bans_each_item() -> None:
+    criteria = (
+        "Inclusion Criteria:\n- Metastatic breast cancer\nExclusion Criteria:\n"
+        "- Prior treatment with any of the following:\n- AKT, PI3K and mTOR inhibitors\n"
+        "- Fulvestrant, and other SERDs\n- Pregnancy\n"
+    )
+    found = keys(read(criteria))
+    banned = {"prior:fulvestrant", "prior:oral-serd", "prior:mtor-inhibitor"}
+    assert {(key, False) for key in banned} <= found
