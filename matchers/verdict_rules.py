@@ -314,6 +314,12 @@ def _prior(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
             f"It does not accept people who had {therapy} for advanced cancer. Ask your care team "
             "whether yours was given before or after the cancer spread."
         )
+    elif fact and req.note:
+        # "Previously received treatment with exemestane": her list names the class, not the drug
+        out.ask(
+            f"It does not accept people who already had {req.note}, one {therapy}. Ask your care "
+            f"team whether yours was {req.note}."
+        )
     elif fact:
         out.concern(f"It does not accept people who already had {therapy}.", req.quote)
     elif fact is None:

@@ -1529,3 +1529,11 @@ def test_a_flat_list_after_prior_treatment_with_any_of_the_following_bans_each_i
     found = keys(read(criteria))
     banned = {"prior:fulvestrant", "prior:oral-serd", "prior:mtor-inhibitor"}
     assert {(key, False) for key in banned} <= found
+
+
+def test_a_ban_on_one_drug_of_a_class_asks_which_drug_she_had() -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior exemestane"
+    verdict, said = _judge(criteria, prior_therapies=("aromatase-inhibitor",), prior_lines=1)
+    assert verdict == "possibly_eligible" and "whether yours was exemestane" in said
+    single = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior fulvestrant"
+    assert _judge(single, prior_therapies=("fulvestrant",), prior_lines=1)[0] == "likely_excluded"

@@ -587,7 +587,10 @@ def test_early_stage_treatment_does_not_meet_a_rule_about_treatment_for_advanced
     metastatic_taxane = PatientProfile(
         "triple-negative", ("lung",), prior_therapies=("taxane",), prior_lines=1
     )
-    assert match(metastatic_taxane, excluded).verdict == "likely_excluded"
+    # docetaxel is one taxane and her answers name only the class: a question, not a ban
+    assert match(metastatic_taxane, excluded).verdict == "possibly_eligible"
+    class_ban = EXC.format("Already exposed to a taxane in metastatic setting")
+    assert match(metastatic_taxane, class_ban).verdict == "likely_excluded"
     required = INC.format("Prior taxane for metastatic disease")
     assert match(early_taxane, required).verdict == "likely_excluded"
 

@@ -119,6 +119,8 @@ def test_an_oral_serd_rule_and_its_drugs() -> None:
     for name in ("elacestrant", "camizestrant", "imlunestrant", "an oral SERD", "AZD9833"):
         assert ("prior:oral-serd", False) in keys(EXC.format(f"Prior {name}")), name
     result, _ = verdict(EXC.format("Prior elacestrant"), prior_therapies=("oral-serd",))
+    assert result == "possibly_eligible"  # one oral SERD of several: which one she had is asked
+    result, _ = verdict(EXC.format("Prior oral SERD"), prior_therapies=("oral-serd",))
     assert result == "likely_excluded"
 
 

@@ -32,6 +32,7 @@ from matchers.reader.therapy_table import (
     DRUG_KEYS,
     EXPANSIONS,
     GENERIC_CLASSES,
+    ONE_OF_SEVERAL,
     ORDER,
     THERAPY_PATTERNS,
 )
@@ -458,7 +459,10 @@ def read_prior_therapy(
             out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
         elif mode == "exclude":
             setting = _setting_of(text, end, start)
-            out.require(Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]))
+            drug = ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+            out.require(
+                Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]), note=drug
+            )
         elif mode == "require" and not _RECEPTOR_WAY_BEFORE.search(pre):
             required.append((start, end, name))
     if required and text.lstrip(" -*•(").startswith("if "):
