@@ -81,7 +81,6 @@ _CHEST_WALL = re.compile(
 
 #: A study of a transplant complication, not of the cancer: "acute graft-versus-host disease".
 GVHD = re.compile(r"\bgraft[\s-]+(?:vs\.?|versus)[\s-]+host\s+disease|\bgvhd\b")
-_GVHD = GVHD
 #: Cancer not yet known to be back: "who have suspected recurrence on history or examination".
 #: "Known or suspected metastatic disease", "prior GVHD <= grade 1", "mismatched in the GVHD
 #: direction": the condition is one way in, a limit, or a word of another rule.
@@ -103,7 +102,7 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
         return
     for qualifier, pattern in (
-        (Qualifier.TRANSPLANT_COMPLICATION, _GVHD),
+        (Qualifier.TRANSPLANT_COMPLICATION, GVHD),
         (Qualifier.SUSPECTED_RECURRENCE, _SUSPECTED),
     ):
         mention = pattern.search(
