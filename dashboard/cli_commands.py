@@ -23,6 +23,7 @@ from data.geocode import UnknownZipError, geocode_zip
 from data.knowledge import load_knowledge
 from data.models import Study, canonical_nct
 from data.resources import load_resources
+from data.settings import reading_workers_from_env
 from matchers.guidance_text import format_guidance_text, format_symptoms_text
 from matchers.packet import Packet, build_packet, packet_to_markdown, packet_trials_csv
 from matchers.profile import PatientProfile, ProfileError, parse_list, profile_from_mapping
@@ -164,7 +165,7 @@ def _candidates(
 def _reading_cache() -> ReadingCache:
     """Readings stored in the cache folder, so a second run reads no criteria again."""
     try:
-        return ReadingCache(store=open_readings_store())
+        return ReadingCache(store=open_readings_store(), workers=reading_workers_from_env())
     except SettingError as error:
         raise UsageError(str(error)) from None
 

@@ -23,7 +23,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from data.errors import SettingError
 from data.models import Study
+from data.settings import reading_workers_from_env
 
 APP = Path(__file__).resolve().parent / "app.py"
 #: Written to the log when the warm-up ends, with its duration (benches and tests read it).
@@ -154,6 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``streamlit run dashboard/app.py`` with ``argv``'s flags, warming up beside it."""
     from streamlit.web import cli
 
+    try:
+        reading_workers_from_env()  # a wrong value is one line now, not a fallback found later
+    except SettingError as error:
+        print(f"mbc-navigator: {error}", file=sys.stderr)
+        return 2
     limit_malloc_arenas()
     start_warming()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]

@@ -22,6 +22,7 @@ from data.ctgov_lookup import fetch_studies_by_id
 from data.errors import ApiUnavailable, CtgovError, SettingError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
+from data.settings import reading_workers_from_env
 from data.shared_searches import SharedSearches, StillWaiting
 from data.study_pool import StudyPool
 from matchers.profile import PatientProfile
@@ -65,9 +66,9 @@ def reading_cache() -> ReadingCache:
     """One per server process, over the readings stored in the cache folder (shared by every
     process on the machine, and kept across restarts)."""
     try:
-        return ReadingCache(store=open_readings_store())
+        return ReadingCache(store=open_readings_store(), workers=reading_workers_from_env())
     except SettingError:  # the trials page names the bad setting, from the client
-        return ReadingCache()
+        return ReadingCache(workers=1)
 
 
 @st.cache_resource(show_spinner=False)

@@ -95,6 +95,25 @@ def search_deadline_from_env() -> float:
     return number_setting(SEARCH_SECONDS_ENV, SEARCH_DEADLINE_S, 1, MAX_SEARCH_SECONDS)
 
 
+READING_WORKERS_ENV = "MBC_READING_WORKERS"
+"""Environment variable that caps the processes reading criteria at once (1 reads in-process)."""
+
+MAX_READING_WORKERS = 64
+
+
+def reading_workers_from_env() -> int | None:
+    """The most processes that may read criteria at once: ``MBC_READING_WORKERS`` (1 to 64), else
+    ``None`` (as many as the machine's CPUs). Several servers on one machine set it lower so they
+    do not each fork a process per CPU."""
+    workers = number_setting(READING_WORKERS_ENV, 0, 0, MAX_READING_WORKERS)
+    if workers != int(workers):
+        raise SettingError(
+            f"{READING_WORKERS_ENV} is {workers:g}; it must be a whole number from 1 to "
+            f"{MAX_READING_WORKERS}."
+        )
+    return int(workers) or None
+
+
 def base_url_from_env() -> str:
     """The API root: ``CTGOV_BASE_URL`` when set (an http or https address), else the live API."""
     raw = os.environ.get(BASE_URL_ENV, "").strip()

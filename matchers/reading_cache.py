@@ -38,9 +38,16 @@ class ReadingCache:
     several sessions from threads, hence the lock.
     """
 
-    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE, store: ReadingStore | None = None) -> None:
+    def __init__(
+        self,
+        maxsize: int = DEFAULT_CACHE_SIZE,
+        store: ReadingStore | None = None,
+        workers: int | None = None,
+    ) -> None:
         self.maxsize = maxsize
         self.store = store
+        #: The most processes a large batch of unread studies is read in (``None``: every CPU).
+        self.workers = workers
         self._data: OrderedDict[CacheKey, TrialReading] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -103,7 +110,7 @@ class ReadingCache:
                 found[index] = reading
         # The unread ones all at once: across processes when there are many (a cold first search).
         new: dict[str, bytes] = {}
-        fresh = read_studies([studies[i] for i in unread], read_trial_uncached)
+        fresh = read_studies([studies[i] for i in unread], read_trial_uncached, workers=self.workers)
         for index, reading in zip(unread, fresh, strict=True):
             found[index] = reading
             if self.store is not None:

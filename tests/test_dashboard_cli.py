@@ -397,3 +397,19 @@ def test_a_malformed_trial_number_for_the_packet_is_a_usage_error(trials: str, t
     out = tmp_path / "p.pdf"
     line = one_error_line(run_cli("packet", *PROFILE, "--trials", trials, "--out", str(out), env=env), 2)
     assert "--trials" in line and "is not a ClinicalTrials.gov study number" in line
+
+
+@pytest.mark.parametrize("value", ["0.5", "65", "-1", "abc", "inf"])
+def test_a_bad_reading_workers_setting_is_one_clear_line(value: str, tmp_path: Path) -> None:
+    env = {"MBC_READING_WORKERS": value, "MBC_CACHE_DIR": str(tmp_path)}
+    args = ("trials", *PROFILE, "--studies", str(STUDIES), "--all-statuses", "--json")
+    line = one_error_line(run_cli(*args, env=env), 2)
+    assert "MBC_READING_WORKERS" in line
+
+
+def test_reading_workers_set_to_one_still_matches(tmp_path: Path) -> None:
+    env = {"MBC_READING_WORKERS": "1", "MBC_CACHE_DIR": str(tmp_path)}
+    args = ("trials", *PROFILE, "--studies", str(STUDIES), "--all-statuses", "--json")
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json_lines(result.stdout)

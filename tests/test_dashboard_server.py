@@ -75,3 +75,14 @@ def test_what_the_warm_up_loaded_is_left_out_of_later_collections() -> None:
         assert gc.get_freeze_count() > 1000
     finally:
         gc.unfreeze()
+
+
+def test_a_bad_reading_workers_setting_stops_the_server_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dashboard import server
+
+    monkeypatch.setenv("MBC_READING_WORKERS", "many")
+    assert server.main([]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "MBC_READING_WORKERS" in err[0]

@@ -206,3 +206,25 @@ def test_real_records_read_in_parallel_match_reading_here() -> None:
     studies = [Study.from_api(json.loads(line)) for line in lines if line.strip()]
     assert parallel.read_studies(studies, min_parallel=2, workers=2) == serial(studies)
     assert parallel._batch is None  # nothing of the workers' state is set in this process
+
+
+def test_a_reading_cache_reads_with_at_most_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MBC_READING_WORKERS=1`` (the cache's ``workers``) keeps a large batch in this process."""
+    from data.settings import reading_workers_from_env
+    from matchers.reading_cache import ReadingCache
+
+    monkeypatch.setenv("MBC_READING_WORKERS", "1")
+    assert reading_workers_from_env() == 1
+    monkeypatch.setenv("MBC_READING_WORKERS", "")
+    assert reading_workers_from_env() is None
+    asked: list[int | None] = []
+    real = parallel.worker_count
+
+    def counting(pending: int, *, min_parallel: int = 200, cpus: int | None = None) -> int:
+        asked.append(cpus)
+        return real(pending, min_parallel=min_parallel, cpus=cpus)
+
+    monkeypatch.setattr(parallel, "worker_count", counting)
+    studies = fixture_set()
+    assert ReadingCache(workers=1).get_many(studies) == serial(studies)
+    assert asked == [1]
