@@ -65,7 +65,10 @@ class ItemsRead:
 #: The concept each kind of finding is about, so a criterion that spoke of two things and gave a
 #: finding about one is still noted as unread about the other.
 _FINDING_CONCEPTS: dict[str, str] = {
-    **dict.fromkeys(("subtype", "subtype_named", "her2_low", "her2_low_or_ultralow"), "receptors"),
+    **dict.fromkeys(
+        ("subtype", "subtype_named", "her2_low", "her2_low_or_ultralow", "her2_expressing"),
+        "receptors",
+    ),
     **dict.fromkeys(
         ("brain_mets", "brain_mets_active", "leptomeningeal", "prior_brain_radiation"), "brain"
     ),

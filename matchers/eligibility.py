@@ -31,6 +31,7 @@ from matchers.reconcile import (
     reconcile_limits,
     reconcile_requirements,
     unique_allowances,
+    without_optional_minimums,
 )
 from matchers.trial_labels import (
     ANY_SUBTYPE,
@@ -234,7 +235,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
 
 
 def _findings(reading: TrialReading, collector: Collector, part: str = "") -> TrialReading:
-    limits = reconcile_limits(collector.limits)
+    limits = reconcile_limits(without_optional_minimums(collector.limits, collector.requirements))
     return replace(
         reading,
         requirements=against_counts(reconcile_requirements(collector), limits),

@@ -24,6 +24,8 @@ class Factor(StrEnum):
     SUBTYPE_NAMED = "subtype_named"
     HER2_LOW = "her2_low"
     HER2_LOW_OR_ULTRALOW = "her2_low_or_ultralow"
+    #: "HER2-expressing": any HER2 on the cells (IHC 1+ to 3+), low or positive.
+    HER2_EXPRESSING = "her2_expressing"
     BRAIN_METS = "brain_mets"
     BRAIN_METS_ACTIVE = "brain_mets_active"
     LEPTOMENINGEAL = "leptomeningeal"

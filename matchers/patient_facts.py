@@ -112,6 +112,12 @@ def _her2_low_fact(profile: PatientProfile, _: Requirement) -> bool | None:
     return False if profile.her2_status == "positive" else None
 
 
+def _her2_expressing_fact(profile: PatientProfile, _: Requirement) -> bool | None:
+    if profile.her2_status == "positive" or "her2-low" in profile.biomarkers:
+        return True
+    return None  # HER2-negative covers both 0 and low
+
+
 def _brain_active_fact(profile: PatientProfile, _: Requirement) -> bool | None:
     brain = profile.effective_brain_mets
     if brain in ("none", "stable"):
@@ -146,6 +152,7 @@ _FACTS: dict[Factor, Callable[[PatientProfile, Requirement], bool | None]] = {
     Factor.SUBTYPE_NAMED: _cells_fact,
     Factor.HER2_LOW: _her2_low_fact,
     Factor.HER2_LOW_OR_ULTRALOW: _her2_low_fact,
+    Factor.HER2_EXPRESSING: _her2_expressing_fact,
     Factor.BRAIN_METS: lambda p, _: p.effective_brain_mets != "none",
     Factor.BRAIN_METS_ACTIVE: _brain_active_fact,
     Factor.LEPTOMENINGEAL: lambda p, _: False if p.effective_brain_mets == "none" else None,

@@ -14,6 +14,7 @@ from matchers.findings import (
     Qualifier,
     Requirement,
     Source,
+    Standard,
 )
 from matchers.reader.collector import Collector, ReceptorRule
 
@@ -209,6 +210,20 @@ def reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     if receptor is not None:
         result.insert(0, receptor)
     return tuple(result)
+
+
+def without_optional_minimums(limits: list[Limit], requirements: list[Requirement]) -> list[Limit]:
+    """A minimum of earlier lines offered with an alternative ("progression on at least one prior
+    line ... or not a candidate for therapy of proven efficacy") is no bar on its own: the
+    standard-therapy rule of the same sentence asks about the alternative."""
+    optional = {
+        r.quote
+        for r in requirements
+        if r.factor == Factor.STANDARD_THERAPY and Standard.OPTIONAL in r.items
+    }
+    if not optional:
+        return limits
+    return [x for x in limits if not (x.quote in optional and x.high is None)]
 
 
 def reconcile_limits(limits: list[Limit]) -> tuple[Limit, ...]:

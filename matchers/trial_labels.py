@@ -13,6 +13,7 @@ from matchers.findings import (
     LimitFactor,
     Qualifier,
     Source,
+    Standard,
 )
 from matchers.reader.biomarkers import read_biomarkers, read_gene_change
 from matchers.reader.brain import read_brain
@@ -482,7 +483,20 @@ def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Se
         )
     if early_score:
         return "early", trim_quote(early_quote)
+    refractory = _refractory_quote(collector)
+    if refractory:
+        # "Refractory neoplasms", "failed standard chemotherapy": a pan-tumor trial for cancer that
+        # treatment no longer controls is a trial for advanced cancer.
+        return "metastatic", trim_quote(refractory)
     return "unknown", ""
+
+
+def _refractory_quote(collector: Collector) -> str:
+    for req in collector.requirements:
+        standard = req.factor is Factor.STANDARD_THERAPY and req.expects and not req.parts
+        if standard and (Standard.FAILED in req.items or Standard.NONE in req.items):
+            return req.quote
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------

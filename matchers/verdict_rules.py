@@ -81,6 +81,21 @@ def _her2_low(profile: PatientProfile, req: Requirement, fact: bool | None, out:
         )
 
 
+def _her2_expressing(
+    profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement
+) -> None:
+    if fact:
+        out.reason(
+            "It is for cancer with HER2 on its cells (HER2-low or HER2-positive), like yours.",
+            req.quote,
+        )
+    else:
+        out.ask(
+            "The trial is for cancer with at least some HER2 on its cells (a HER2 test result of "
+            "IHC 1+, 2+ or 3+). Ask whether your tumor's HER2 result was above 0."
+        )
+
+
 def _brain(profile: PatientProfile, req: Requirement, fact: bool | None, out: Judgement) -> None:
     if req.expects and fact:
         out.reason("This trial is for people with brain metastases, like you.", req.quote)
@@ -460,6 +475,7 @@ RULES: dict[Factor, Rule] = {
     Factor.SUBTYPE_NAMED: _subtype_named,
     Factor.HER2_LOW: _her2_low,
     Factor.HER2_LOW_OR_ULTRALOW: _her2_low,
+    Factor.HER2_EXPRESSING: _her2_expressing,
     Factor.BRAIN_METS: _brain,
     Factor.BRAIN_METS_ACTIVE: _brain_active,
     Factor.LEPTOMENINGEAL: _leptomeningeal,

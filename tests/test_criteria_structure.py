@@ -1537,3 +1537,105 @@ def test_a_ban_on_one_drug_of_a_class_asks_which_drug_she_had() -> None:
     assert verdict == "possibly_eligible" and "whether yours was exemestane" in said
     single = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior fulvestrant"
     assert _judge(single, prior_therapies=("fulvestrant",), prior_lines=1)[0] == "likely_excluded"
+
+
+# --- fourteenth blind set ----------------------------------------------------------------------------
+
+
+def test_a_pan_tumor_trial_for_refractory_cancer_is_a_trial_for_advanced_cancer() -> None:
+    criteria = "Inclusion Criteria:\n* Solid tumor that has failed standard chemotherapy\n* ECOG 0-2"
+    reading = read(
+        criteria,
+        title="Drug X in Patients With Refractory Neoplasms",
+        conditions=["Breast Cancer", "Neoplasm"],
+    )
+    assert reading.setting == "metastatic"
+    assert read(criteria, title="Drug X in Patients", conditions=["Breast Cancer"]).setting == "unknown"
+
+
+PROGRESSED_OR_NOT_A_CANDIDATE = (
+    INCLUDING + "Subjects must have completed or had disease progression on at least one prior "
+    "line of disease-appropriate therapy or not be candidates for therapy of proven efficacy for "
+    "their disease."
+)
+
+
+@pytest.mark.parametrize(("lines", "verdict"), [(1, "likely_eligible"), (0, "possibly_eligible")])
+def test_progression_after_a_line_or_no_candidate_for_proven_therapy(lines: int, verdict: str) -> None:
+    therapies = ("chemotherapy",) if lines else ()
+    got = _judge(PROGRESSED_OR_NOT_A_CANDIDATE, prior_lines=lines, prior_therapies=therapies)
+    assert got[0] == verdict
+
+
+def test_the_drugs_a_washout_lets_continue_name_no_subtype() -> None:
+    washout = (
+        "Inclusion Criteria:\n* Metastatic solid tumor\nExclusion Criteria:\n* There should be a "
+        "minimum of 4 weeks from any prior chemotherapy, with the exception of hormonal therapy for "
+        "breast cancer, HER2-directed therapy for HER2+ breast cancer (IHC 3+ or FISH+)"
+    )
+    assert not [r for r in read(washout).requirements if r.key == "subtype"]
+    other_cancer = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* History of other "
+        "malignancy within the last 5 years, except for synchronous HER2-positive breast cancer"
+    )
+    assert not [u for u in read(other_cancer).unread if "receptors" in u.concepts]
+
+
+@pytest.mark.parametrize(("lines", "verdict"), [(0, "likely_excluded"), (2, "possibly_eligible")])
+def test_cancer_not_amenable_to_control_by_standard_treatment(lines: int, verdict: str) -> None:
+    criteria = (
+        INCLUDING + "Histologically confirmed cancer not amenable to cure or long-term control by "
+        "surgery, radiotherapy, chemotherapy, or hormonal manipulations"
+    )
+    assert _judge(criteria, prior_lines=lines)[0] == verdict
+
+
+def test_a_chemosensitive_tumor_needs_earlier_chemotherapy() -> None:
+    criteria = (
+        INCLUDING + "Tumor must be clinically chemosensitive as documented by a reduction in "
+        "tumor burden"
+    )
+    assert _judge(criteria, prior_lines=0)[0] == "likely_excluded"
+    treated = _judge(criteria, prior_lines=1, prior_therapies=("chemotherapy", "taxane"))
+    assert treated[0] == "likely_eligible"
+
+
+def test_a_receptor_status_that_must_only_be_known_is_no_subtype_and_no_question() -> None:
+    reading = read(INCLUDING + "Hormone receptor status: Estrogen receptor status known")
+    assert not reading.unread and not [r for r in reading.requirements if r.key == "subtype"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "verdict"),
+    [
+        ({}, "possibly_eligible"),
+        ({"biomarkers": ("her2-low",)}, "likely_eligible"),
+        ({"subtype": "her2-positive"}, "likely_eligible"),
+    ],
+)
+def test_her2_expressing_cancer_is_low_or_positive(profile: dict[str, Any], verdict: str) -> None:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    s = study(INCLUDING + "ECOG 0-1", title="Drug X in HER2-expressing Advanced Breast Cancer")
+    reading = read_trial_uncached(s)
+    assert [r.key for r in reading.requirements if r.key == "her2_expressing"] == ["her2_expressing"]
+    values: dict[str, Any] = {"subtype": "hr-positive", "sites": ("bone",), **profile}
+    match = judge(PatientProfile(**values), reading, s)
+    assert match.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("criterion", "factor"),
+    [
+        ("No symptomatic CNS disease or clinical evidence of CNS metastases", "brain_mets"),
+        ("No symptomatic brain metastases", "brain_mets_active"),
+        (
+            "No symptomatic or untreated brain metastases or history of leptomeningeal disease",
+            "brain_mets_active",
+        ),
+    ],
+)
+def test_symptomatic_brain_disease_or_any_evidence_of_it_bans_all(criterion: str, factor: str) -> None:
+    found = {r.key for r in read(INCLUDING + criterion).requirements if r.key.startswith("brain")}
+    assert factor in found and ({"brain_mets", "brain_mets_active"} - {factor}).isdisjoint(found)

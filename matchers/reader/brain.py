@@ -105,6 +105,12 @@ _SYMPTOMS_IN_WORDS = re.compile(
 )
 
 
+_OR_ANY_EVIDENCE = re.compile(
+    r"\bsymptomatic\b[^;]{0,40}?\bor\s+(?:any\s+)?(?:clinical\s+|radiologic\w*\s+|known\s+)?"
+    r"(?:evidence|history|presence)\s+of\s+(?:\w+\s+){0,2}?(?:cns|brain|central|intra-?cranial)\b"
+)
+
+
 def _symptomatic_only(text: str) -> Qualifier:
     """``Qualifier.SYMPTOMATIC`` when only symptoms make brain metastases exclusionary.
 
@@ -170,7 +176,8 @@ def _excluded(cues: _Cues, out: Collector) -> None:
         out.allow(Allowed.BRAIN_STABLE, quote, kind)
         qualifier, note = _stable_for(cues.text)
         out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
-    elif cues.active:
+    elif cues.active and not _OR_ANY_EVIDENCE.search(cues.text):
+        # but "no symptomatic CNS disease or clinical evidence of CNS metastases" bans any
         qualifier, note = _symptomatic_only(cues.text), ""
         if qualifier == Qualifier.NONE:
             qualifier, note = _stable_for(cues.text)

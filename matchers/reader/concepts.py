@@ -83,6 +83,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _words(
             _TESTING,
             r"\bher2[\s-]*(?:directed|targeted)|\banti-?her",
+            # "Progesterone or estrogen receptor status known": any result, so no subtype
+            r"\bstatus(?:es)?\s+(?:is\s+|are\s+|must\s+be\s+)?known\b",
             r"\b(?:inconclusive|equivocal|indeterminate|unavailable|borderline)\b",
             r"\breplacement\b|\bhrt\b|\bcontraceptiv\w*",
             # "Exception: trastuzumab is allowed for subjects with HER2+ disease" (concurrent drugs)

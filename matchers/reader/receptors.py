@@ -15,7 +15,7 @@ from matchers.findings import (
     Source,
 )
 from matchers.reader.collector import Collector, ReceptorRule
-from matchers.reader.context import CONDITIONAL, TITLE_TOPIC, polarity
+from matchers.reader.context import CONDITIONAL, TITLE_TOPIC, WASHOUT, polarity
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.text import trim_quote
 
@@ -216,15 +216,35 @@ def _bracketed_for_a_part(text: str, position: int) -> bool:
     return _PART_AT_END.search(text, opening, closing) is not None
 
 
+#: "... with the exception of hormonal therapy for prostate and breast cancers, HER2-directed
+#: therapy for HER2+ breast cancer": the drugs a washout lets continue, not a population.
+_EXCEPTED_FROM_WASHOUT = re.compile(
+    r"\b(?:except\w*|other\s+than)\b[^.;]{0,60}?\b(?:therap\w*|treatments?|drugs?|agents?)\b"
+)
+
+
+#: "HER2-expressing breast cancer": HER2 at any level, the population of HER2-directed ADCs.
+_HER2_EXPRESSING = re.compile(_HER2 + r"[\s-]+expressing\b(?!\s+(?:tumou?r\s+)?cells)")
+
+
 def read_receptors(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Receptor cells the sentence restricts to or rules out, with cohorts joined by "or"."""
     criteria = kind in ("inclusion", "exclusion")
     if out.any_subtype and criteria:
         return
+    if kind != "exclusion" and "expressing" in text:
+        expressing = _HER2_EXPRESSING.search(text)
+        if expressing is not None and (
+            kind in ("title", "conditions")
+            or polarity(text, expressing.start(), expressing.end(), kind) == "require"
+        ):
+            out.require(Factor.HER2_EXPRESSING, True, quote, kind)
     text = _distribute_status(text)
     mentions = receptor_mentions(text)
     if not mentions or _ANY_STATUS.search(text) or (criteria and _not_a_rule(text, mentions)):
         return
+    if criteria and _EXCEPTED_FROM_WASHOUT.search(text, 0, mentions[0][0]) and WASHOUT.search(text):
+        return  # "4 weeks from any chemotherapy, except HER2-directed therapy for HER2+ cancer"
     if "(" in text and _bracketed_for_a_part(text, mentions[0][0]):
         return  # "breast cancer (must be ER+, HER2-, in Part B)": one part's rule, not the trial's
     cells = _cells_named(text, mentions)

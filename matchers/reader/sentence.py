@@ -20,7 +20,7 @@ from matchers.reader.receptors import read_receptors
 from matchers.reader.setting import read_breast_mention, read_setting
 from matchers.reader.sites import read_bone, read_disease_extent, read_liver
 from matchers.reader.standard import read_relapse_interval, read_standard_therapy
-from matchers.reader.therapy import read_prior_therapy
+from matchers.reader.therapy import read_chemosensitive, read_prior_therapy
 from matchers.reader.triggers import scan
 
 _LESION_DEFINITION = re.compile(
@@ -73,6 +73,8 @@ def _new_diagnosis(sentence: Sentence) -> None:
 
 
 def _prior(sentence: Sentence) -> None:
+    if "chemo" in sentence.text:
+        read_chemosensitive(sentence.text, sentence.quote, sentence.kind, sentence.out)
     read_prior_therapy(
         sentence.text,
         sentence.quote,

@@ -88,6 +88,12 @@ _REFRACTORY_TUMOR = re.compile(
         r"malignan\w*|cancers?|neoplasms?|carcinomas?|disease)\b"
     )
 )
+#: "Not amenable to cure or long-term control by surgery, radiotherapy, chemotherapy or hormonal
+#: manipulation": the older wording for "no standard therapy left".
+_NOT_CONTROLLED_BY = re.compile(
+    r"\bnot\s+(?:amenable|responsive|suitable)\s+to\s+(?:cure\s+or\s+)?(?:long[\s-]term\s+)?"
+    r"(?:control|palliation)\s+(?:by|with)\b[^.;]{0,80}?\b(?:chemo\w*|hormon\w*|endocrine|systemic)"
+)
 _THERAPY_CLASS_BEFORE = re.compile(
     r"(?:endocrine|hormon\w*|platinum|chemo\w*|taxane|trastuzumab|her2|cdk4/6|anthracycline|"
     r"tamoxifen|immuno\w*|treatment|therapy)[\s-]*$"
@@ -119,6 +125,7 @@ STD_HINTS = (
     "satisfactory",
     "prolonging",
     "refractory",
+    "amenable",
 )
 
 
@@ -148,6 +155,8 @@ def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -
     for match in _REFRACTORY_TUMOR.finditer(text):
         if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
             flags.add(Standard.FAILED)
+    if kind == "inclusion" and _NOT_CONTROLLED_BY.search(text):
+        flags.add(Standard.NONE)
     if kind == "inclusion":
         previous_end = 0
         matches = list(_STD_PHRASE.finditer(text))
@@ -162,7 +171,12 @@ def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -
             boundary = BOUNDARY.search(post) if BOUNDARY_HINT.search(post) else None
             if boundary is not None:
                 post = post[: boundary.start()]
+            local = _standard_flags(pre, post)
+            if Standard.OPTIONAL in local and _STD_FAILED.search(text, previous_end, start):
+                # "progression on at least one prior line ... or not a candidate for therapy of
+                # proven efficacy": the first alternative, beyond the window, is the failed one.
+                local.add(Standard.FAILED)
             previous_end = match.end()
-            flags |= _standard_flags(pre, post)
+            flags |= local
     if flags:
         out.require(Factor.STANDARD_THERAPY, True, quote, kind, items=tuple(sorted(flags)))

@@ -71,6 +71,10 @@ _NOT_A_PRIOR = re.compile(
 )
 #: Allergy, reaction, dose and pregnancy wording: never a rule about treatment history. Plain
 #: words go in a prefix tree, which rejects most positions of a sentence after one character.
+_CHEMOSENSITIVE = re.compile(
+    r"\bchemo[\s-]?sensitiv\w*|\b(?:sensitive|responsive)\s+to\s+(?:prior|previous|earlier)\s+"
+    r"(?:\w+\s+){0,2}?chemotherapy\b"
+)
 _NEVER_A_PRIOR = re.compile(
     word_start_pattern(
         trie_pattern(
@@ -401,6 +405,13 @@ def _may_not_be_a_prior(text: str) -> bool:
 #: "ER and PR-negative tumor OR failed hormonal therapy": the treatment is one way in, a receptor
 #: state the other.
 _RECEPTOR_WAY_BEFORE = re.compile(r"\bnegative\s+(?:tumou?rs?\s+|disease\s+)?or\s+(?:\w+\s+){0,2}$")
+
+
+def read_chemosensitive(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """ "Tumor must be clinically chemosensitive as documented by a reduction in tumor burden": only
+    earlier chemotherapy can show it."""
+    if kind == "inclusion" and _CHEMOSENSITIVE.search(text) and not CONDITIONAL.search(text):
+        out.require(Factor.PRIOR_THERAPY, True, quote, kind, items=("chemotherapy",))
 
 
 def read_prior_therapy(
