@@ -270,9 +270,20 @@ def _split_marker(raw: str) -> tuple[int, str, str]:
     return indent, marker, body
 
 
+def _next_number(parent: str, child: str) -> bool:
+    """ "2)" after "1)": the list goes on, however the lines were indented."""
+    if not parent or not child or parent[-1:] != child[-1:]:
+        return False
+    first, second = parent[:-1], child[:-1]
+    return first.isdigit() and second.isdigit() and int(second) == int(first) + 1
+
+
 def _is_parent_of(parent: _Line, child: _Line) -> bool:
     if parent.indent < child.indent:
-        return True
+        # "1) Female patients." then a deeper " 2) Age >= 18": the list goes on; but a header
+        # ("2. Contraindications for MRI:", "... including") heads the items under it, however
+        # they are numbered: only a finished sentence lets the next number be its sibling
+        return parent.text[-1:] not in ".;" or not _next_number(parent.marker, child.marker)
     if parent.indent > child.indent or not parent.text.endswith(":"):
         return False
     parent_class, child_class = _marker_class(parent.marker), _marker_class(child.marker)
@@ -443,16 +454,54 @@ def _physical_lines(text: str) -> list[_Physical]:
             lines.append(line)
         previous_len = len(raw.rstrip())
     physical: list[_Physical] = []
-    for line in lines:
-        pieces = _run_on_pieces(line.body)
-        if len(pieces) == 1 and pieces[0] is line.body:  # most lines: no new object needed
-            physical.append(line)
-            continue
-        physical.extend(
-            _Physical(line.indent, line.marker if i == 0 else "", piece)
-            for i, piece in enumerate(pieces)
-        )
+    for numbered in lines:
+        for line in _numbered_pieces(numbered):
+            _add_run_on_pieces(line, physical)
     return physical
+
+
+def _add_run_on_pieces(line: _Physical, physical: list[_Physical]) -> None:
+    pieces = _run_on_pieces(line.body)
+    if len(pieces) == 1 and pieces[0] is line.body:  # most lines: no new object needed
+        physical.append(line)
+        return
+    physical.extend(
+        _Physical(line.indent, line.marker if i == 0 else "", piece) for i, piece in enumerate(pieces)
+    )
+
+
+#: "2) CTC positivity in the blood. 3) Patients with ...": numbered criteria run into one line.
+_INLINE_NUMBER = re.compile(r"(?<=[.;])\s+(\d{1,2})\)\s+(?=[A-Z])")
+
+
+_HEADING_THEN_ONE = re.compile(r"[^:]{0,40}\bcriteri(?:a|on)\s*:\s*1\)\s", re.IGNORECASE)
+
+
+def _numbered_pieces(line: _Physical) -> list[_Physical]:
+    """A line holding several numbered criteria, as one line each; numbers must run on (2, 3,
+    4, ...) so a bracketed "see 2) ..." in a sentence never splits it."""
+    if ") " not in line.body:
+        return [line]
+    found = list(_INLINE_NUMBER.finditer(line.body))
+    if not found:
+        return [line]
+    numbers = [int(m.group(1)) for m in found]
+    own = line.marker.rstrip(").")
+    if _HEADING_THEN_ONE.match(line.body):
+        first = 2  # "Exclusion criteria: 1) Pregnant. 2) Brain metastases."
+    elif ": 1) " in line.body[: found[0].start()]:
+        return [line]  # "... unless BOTH of the following: 1) ... 2) ...": one criterion
+    elif own.isdigit() and line.marker.endswith(")"):
+        first = int(own) + 1
+    else:
+        return [line]
+    if numbers != list(range(first, first + len(numbers))):
+        return [line]
+    pieces = [_Physical(line.indent, line.marker, line.body[: found[0].start()])]
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(line.body)
+        pieces.append(_Physical(line.indent, match.group(1) + ")", line.body[match.end() : end]))
+    return pieces
 
 
 @dataclass(slots=True)
@@ -545,7 +594,13 @@ class _Splitter:
         hinted = _ANY_HINT.search(line.body.lower()) is not None
         if self.heading(line, hinted) or self.part_label(line, hinted):
             return
-        self.criterion(line, self.inline_heading(line.body, hinted), hinted)
+        body = self.inline_heading(line.body, hinted)
+        if body is not line.body and not line.marker:
+            marker = _marker_at(body)  # "Inclusion criteria:1) Female patients ..."
+            if marker is not None and body[marker.end() :].strip():
+                line = _Physical(line.indent, marker.group("marker"), body[marker.end() :].strip())
+                body = line.body
+        self.criterion(line, body, hinted)
 
 
 def split_criteria(text: str | None) -> tuple[CriteriaItem, ...]:

@@ -1639,3 +1639,106 @@ def test_her2_expressing_cancer_is_low_or_positive(profile: dict[str, Any], verd
 def test_symptomatic_brain_disease_or_any_evidence_of_it_bans_all(criterion: str, factor: str) -> None:
     found = {r.key for r in read(INCLUDING + criterion).requirements if r.key.startswith("brain")}
     assert factor in found and ({"brain_mets", "brain_mets_active"} - {factor}).isdisjoint(found)
+
+
+# --- fifteenth blind set -----------------------------------------------------------------------------
+
+
+def test_numbered_criteria_run_into_one_line_are_split_and_stay_siblings() -> None:
+    text = (
+        "inclusion criteria:1) Female patients with carcinoma of the breast. \n\n 2) CTC positivity "
+        "in the blood. 3) Patients with metastatic disease. \n\n 4) Age >= 18 years. 5) ECOG 0 to 2.\n"
+        "exclusion criteria: 1) Pregnant. 2) Brain metastases.\n"
+    )
+    items = [(i.kind, i.parent, i.text) for i in split_criteria(text)]
+    assert items == [
+        ("inclusion", None, "Female patients with carcinoma of the breast."),
+        ("inclusion", None, "CTC positivity in the blood."),
+        ("inclusion", None, "Patients with metastatic disease."),
+        ("inclusion", None, "Age >= 18 years."),
+        ("inclusion", None, "ECOG 0 to 2."),
+        ("exclusion", None, "Pregnant."),
+        ("exclusion", None, "Brain metastases."),
+    ]
+
+
+def test_numbers_under_a_header_in_one_line_stay_one_criterion() -> None:
+    text = (
+        "Exclusion Criteria:\n1) CNS involvement unless meeting BOTH of the following criteria: "
+        "1) At least 4 weeks from prior therapy. 2) Clinically stable CNS tumor.\n"
+    )
+    assert len(split_criteria(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("criterion", "limit"),
+    [
+        (
+            "Patients who have received at least two (and not more than five) prior chemotherapy "
+            "regimens for metastatic disease",
+            ("chemo_lines", 2, 5),
+        ),
+        (
+            "At least 1 (but no more than 3) prior lines of therapy for metastatic disease",
+            ("prior_lines", 1, 3),
+        ),
+    ],
+)
+def test_a_range_written_around_a_bracket(criterion: str, limit: tuple[str, int, int]) -> None:
+    limits = {(str(x.factor), x.low, x.high) for x in read(INCLUDING + criterion).limits}
+    assert limit in limits
+
+
+def test_an_exclusion_for_intolerance_to_a_drug_does_not_ban_having_had_it() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* History of "
+        "intolerance (such as Grade 3-4 infusion reaction) to trastuzumab"
+    )
+    assert ("prior:trastuzumab", False) not in keys(read(criteria))
+    banned = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior trastuzumab"
+    assert ("prior:trastuzumab", False) in keys(read(banned))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "women_only"),
+    [
+        (
+            "Female participants with HR+/HER2- breast cancer will be required to have ovarian "
+            "function suppression using GnRH agonists or be postmenopausal.",
+            False,
+        ),
+        ("Female patients with histologically confirmed metastatic breast cancer", True),
+    ],
+)
+def test_a_rule_for_the_women_in_a_trial_does_not_shut_out_men(criterion: str, women_only: bool) -> None:
+    assert (("women_only", True) in keys(read(INCLUDING + criterion))) == women_only
+
+
+@pytest.mark.parametrize(
+    ("criterion", "marker"),
+    [
+        ("Documented expression of CD117 (c-kit) or platelet-derived growth factor receptor", "cd117"),
+        (
+            "Tissue available to compare response with tumor expression of biomarkers, such as HER-2",
+            None,
+        ),
+    ],
+)
+def test_a_protein_the_tumor_must_express_is_a_question(criterion: str, marker: str | None) -> None:
+    found = [
+        r.note for r in read(INCLUDING + criterion).requirements if r.key == "biomarker:gene-change"
+    ]
+    assert found == ([marker] if marker else [])
+
+
+def test_weeks_since_a_drug_is_a_washout_not_a_requirement_to_have_had_it() -> None:
+    criteria = (
+        INCLUDING + "Chemotherapy: At least 4 weeks since prior chemotherapy (6 weeks since "
+        "mitomycin, nitrosoureas, or carboplatin)"
+    )
+    assert not {key for key, _ in keys(read(criteria)) if key.startswith("prior:")}
+
+
+def test_the_ecog_pathology_office_is_not_a_performance_status_rule() -> None:
+    criterion = "HER2 status must be determined by the ECOG Pathology Coordinating Office"
+    assert not read(INCLUDING + criterion).unread

@@ -137,7 +137,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _words(
             r"\b(?:ecog|karnofsky|kps|zubrod|lansky)\b|\bperformance\s+(?:status|score)\b|\bwho\s+ps\b"
         ),
-        _words(r"\bnot\s+specified\b"),
+        # "determined by the ECOG Pathology Coordinating Office": the cooperative group, not a score
+        _words(r"\bnot\s+specified\b|\becog\s+(?:pathology|coordinating|operations|statistical)\b"),
     ),
     Concept(
         "sex",

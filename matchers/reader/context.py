@@ -321,7 +321,7 @@ WASHOUT = re.compile(
         r"w(?<!\ww)ithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?(?:\d+|one|two|three|four|"
         r"six)\b|(?:i(?<!\wi)n|d(?<!\wd)uring)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d+\s*"
         r"(?:days?|weeks?|months?)\b|(?:<=|<|less\s+than|fewer\s+than)\s*\d+\s*(?:days?|weeks?|months?|"
-        r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|of\s+"
+        r"half[\s-]lives)|\d(?<!\w\d)\d*\s*(?:days?|weeks?|months?|half[\s-]lives)\s+(?:prior|before|since|of\s+"
         r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
         r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
         r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"

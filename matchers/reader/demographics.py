@@ -52,6 +52,11 @@ _MEDICAL_SUPPRESSION = re.compile(
 )
 
 
+_WOMEN_MUST = re.compile(
+    r"\b(?:will\s+be\s+required|are\s+required|must|should|need)\s+to\b|\bmust\s+(?:have|be|receive)\b"
+)
+
+
 def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> None:
     """An inclusion written for women alone; one naming men too, or about pregnancy, is not."""
     if kind != "inclusion" or ("women" not in text and "female" not in text):
@@ -63,6 +68,8 @@ def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> Non
         return
     if _ONLY_A_LABEL.match(text):
         return  # "Females:" heads rules for women (pregnancy tests), it does not shut out men
+    if _WOMEN_MUST.search(text, match.end()) and _MEDICAL_SUPPRESSION.search(text):
+        return  # "Female participants ... will be required to have ovarian suppression": for women
     if polarity(text, match.start(), match.end(), kind) == "require":
         out.require(Factor.WOMEN_ONLY, True, quote, kind)
 

@@ -101,6 +101,13 @@ _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|
 _IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
 
 
+#: "At least two (and not more than five) prior regimens": a range written around a bracket.
+_BRACKETED_MAXIMUM = re.compile(
+    r"\bat\s+least\s+(?P<low>\w+)\s*\(\s*(?:and\s+|but\s+)?(?:not\s+more\s+than|no\s+more\s+than|"
+    r"at\s+most|up\s+to|a\s+maximum\s+of)\s+(?P<high>\w+)\s*\)"
+)
+
+
 def _number(word: str | None) -> int | None:
     if word is None:
         return None
@@ -429,6 +436,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         return True  # "primary therapy is defined as treatment ..., first-line or later": no rule
     if "courses of" in text:
         text = _PRIOR_COURSES.sub(r"\1 regimens of", text)  # "two prior courses of chemotherapy"
+    if "(" in text and "least" in text:
+        text = _BRACKETED_MAXIMUM.sub(r"\g<low> to \g<high>", text)  # "at least 2 (and at most 5)"
     if "any number" in text and _ANY_NUMBER.search(text):
         return True  # "any number of prior regimens, or none": no limit, and no drug rule either
     if not has_lines and ("prior" in text or "previous" in text or "received" in text):

@@ -107,6 +107,7 @@ _NEVER_A_PRIOR = re.compile(
         r"m(?<![a-z]m)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
     )
 )
+_INTOLERANCE = re.compile(r"\bintoleran\w*\s+(?:\([^()]*\)\s*)?(?:to|of|with)\b")
 _NOT_HISTORY = re.compile(
     r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
 )
@@ -440,8 +441,8 @@ def read_prior_therapy(
         # people about to start that drug, which her answers cannot say
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
         return
-    if _NEVER_A_PRIOR.search(text):
-        return
+    if _NEVER_A_PRIOR.search(text) or (kind == "exclusion" and _INTOLERANCE.search(text)):
+        return  # "History of intolerance (such as an infusion reaction) to trastuzumab": not a ban
     sentence = _Sentence(
         text,
         kind,
