@@ -524,6 +524,25 @@ def _read_summary_lines(summary: str | None, collector: Collector) -> None:
             read_lines(text, quote, "title", collector)
 
 
+_SUMMARY_STANDARD_CUE = re.compile(
+    r"\b(?:standard|available|approved|existing)\s+(?:of\s+care\s+)?(?:\w+\s+)?(?:therap|treatment|option)"
+)
+
+
+def _read_summary_standard(summary: str | None, collector: Collector) -> None:
+    """A pan-tumor study may say only in its summary whom it is for ("participants with
+    relapsed/refractory/intolerant to standard of care therapies, for advanced solid tumors"):
+    read like the criteria's standard-therapy rule, quoted from the summary."""
+    if not summary or _SUMMARY_STANDARD_CUE.search(summary.lower()) is None:
+        return
+    for sentence in _SENTENCE_END.split(summary):
+        text = normalize(sentence)
+        cue = _SUMMARY_STANDARD_CUE.search(text)
+        if cue is not None and PAN_TUMOR.search(text):
+            quote = _clause_around(sentence, cue)
+            read_standard_therapy(text, quote, "title", collector, phrases=True)
+
+
 def _clause_around(sentence: str, cue: re.Match[str], reach: int = 90) -> str:
     """The words around a cue, so a long summary sentence is quoted by its point."""
     if len(sentence) <= 2 * reach:
@@ -600,6 +619,7 @@ def read_labels(study: Study, collector: Collector) -> None:
         if title:
             _read_title(title, collector)
     _read_summary_lines(study.brief_summary, collector)
+    _read_summary_standard(study.brief_summary, collector)
     labels = [t for t in (study.brief_title, study.official_title, *study.conditions) if t]
     joined = normalize(" | ".join(labels))  # one normalized text for the three label readers
     read_liver_focus(labels, "title", collector, joined)

@@ -1742,3 +1742,31 @@ def test_weeks_since_a_drug_is_a_washout_not_a_requirement_to_have_had_it() -> N
 def test_the_ecog_pathology_office_is_not_a_performance_status_rule() -> None:
     criterion = "HER2 status must be determined by the ECOG Pathology Coordinating Office"
     assert not read(INCLUDING + criterion).unread
+
+
+@pytest.mark.parametrize(("lines", "verdict"), [(0, "likely_excluded"), (2, "likely_eligible")])
+def test_a_pan_tumor_summary_for_cancer_refractory_to_standard_care(lines: int, verdict: str) -> None:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    record = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT09990202", "briefTitle": "Drug X in Solid Tumors"},
+            "statusModule": {"overallStatus": "RECRUITING"},
+            "descriptionModule": {
+                "briefSummary": "A phase 1 study of drug X in participants with relapsed/refractory/"
+                "intolerant to standard of care therapies, for advanced/ metastatic solid tumors."
+            },
+            "conditionsModule": {"conditions": ["Breast Cancer", "Solid Tumor"]},
+            "eligibilityModule": {
+                "eligibilityCriteria": "Inclusion Criteria:\n* ECOG 0-1",
+                "sex": "ALL",
+            },
+        }
+    }
+    s = Study.from_api(record)
+    therapies = ("chemotherapy", "taxane") if lines else ()
+    profile = PatientProfile(
+        subtype="triple-negative", sites=("lung",), prior_lines=lines, prior_therapies=therapies
+    )
+    assert judge(profile, read_trial_uncached(s), s).verdict == verdict

@@ -140,7 +140,9 @@ def _standard_flags(pre: str, post: str) -> set[str]:
     return flags
 
 
-def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -> None:
+def read_standard_therapy(
+    text: str, quote: str, kind: Source, out: Collector, *, phrases: bool = False
+) -> None:
     """What a pan-tumor trial says about standard treatment, as flags on one requirement.
 
     "Refractory to standard therapy" (``failed``) needs treatment for advanced disease already
@@ -155,9 +157,10 @@ def read_standard_therapy(text: str, quote: str, kind: Source, out: Collector) -
     for match in _REFRACTORY_TUMOR.finditer(text):
         if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
             flags.add(Standard.FAILED)
-    if kind == "inclusion" and _NOT_CONTROLLED_BY.search(text):
+    phrases = phrases or kind == "inclusion"  # a summary sentence is read like a criterion
+    if phrases and _NOT_CONTROLLED_BY.search(text):
         flags.add(Standard.NONE)
-    if kind == "inclusion":
+    if phrases:
         previous_end = 0
         matches = list(_STD_PHRASE.finditer(text))
         for index, match in enumerate(matches):
