@@ -92,6 +92,8 @@ class Qualifier(StrEnum):
     TRANSPLANT_COMPLICATION = "transplant_complication"
     #: Cancer that may have come back but is not yet confirmed ("suspected recurrence").
     SUSPECTED_RECURRENCE = "suspected_recurrence"
+    #: Symptoms at a set level ("worst pain or fatigue rated 3 or more out of 10").
+    SYMPTOM_BURDEN = "symptom_burden"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

@@ -362,6 +362,8 @@ _DISEASE_STATE_QUESTIONS = {
     "whether it applies to you.",
     Qualifier.SUSPECTED_RECURRENCE: "It is for people whose cancer may have come back but is not yet "
     "confirmed. Ask your care team whether that describes you.",
+    Qualifier.SYMPTOM_BURDEN: "It is for people whose symptoms (such as pain, tiredness or distress) "
+    "reach a set level on a rating scale. Ask your care team whether yours do.",
 }
 
 

@@ -1770,3 +1770,48 @@ def test_a_pan_tumor_summary_for_cancer_refractory_to_standard_care(lines: int, 
         subtype="triple-negative", sites=("lung",), prior_lines=lines, prior_therapies=therapies
     )
     assert judge(profile, read_trial_uncached(s), s).verdict == verdict
+
+
+# --- thirteenth blind set, after its first run -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Must have completed first line chemotherapy for metastatic disease",
+        "Must be enrolled no later than 40 weeks from the start of first line chemotherapy for "
+        "metastatic disease",
+    ],
+)
+def test_first_line_treatment_already_begun_means_at_least_one_line(criterion: str) -> None:
+    limits = [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"]
+    assert limits == [(1, None)]
+
+
+def test_a_negation_inside_a_bracket_does_not_reach_past_it() -> None:
+    criterion = (
+        "Patients with a previous history of lung cancer, breast cancer, head and neck cancer (not "
+        "thyroid cancer), or lymphoma who have suspected recurrence on physical exam."
+    )
+    found = {r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"}
+    assert found == {"suspected_recurrence"}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "marker"),
+    [
+        ("Must have CEA expressing type tumor or a serum CEA elevation of 10 or greater", "cea"),
+        ("Hormone receptor positive tumour as defined by expression of ER", None),
+    ],
+)
+def test_a_marker_expressing_tumor_is_a_question(criterion: str, marker: str | None) -> None:
+    found = [
+        r.note for r in read(INCLUDING + criterion).requirements if r.key == "biomarker:gene-change"
+    ]
+    assert found == ([marker] if marker else [])
+
+
+def test_a_symptom_score_to_reach_is_a_question() -> None:
+    criterion = "Worst pain, fatigue, or distress rated at >= 3 out of 10 in the past 7 days"
+    verdict, said = _judge(INCLUDING + criterion)
+    assert verdict == "possibly_eligible" and "rating scale" in said

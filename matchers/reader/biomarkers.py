@@ -168,6 +168,7 @@ GENE_HINTS = (
     "v600",
     "stain",
     "expression of",
+    "expressing",
 )
 #: "The tumor must stain positive for CEA": a marker on the tumour cells no profile records.
 _STAINS_POSITIVE = re.compile(
@@ -175,10 +176,19 @@ _STAINS_POSITIVE = re.compile(
     r"progesterone|hormone|the\b|a\b|an\b))(?P<marker>[a-z][a-z0-9-]{1,12})\b"
 )
 #: "Documented expression of CD117 (c-kit)": a protein on the tumour cells no profile records.
+_OWN_MARKERS = (
+    r"(?!(?:her|erbb|er\b|pr\b|pgr|estrogen|oestrogen|progesterone|hormone|pd-?l1|a\b|an\b|any\b|"
+    r"(?:bio)?markers?\b|proteins?\b|genes?\b|receptors?\b|hormones?\b|triple\b|tnbc\b))"
+)
 _EXPRESSES = re.compile(
     r"\b(?:documented|positive|confirmed|tumou?r|over)[\s-]*expression\s+of\s+(?:the\s+)?"
-    r"(?!(?:her|erbb|er\b|pr\b|pgr|estrogen|oestrogen|progesterone|hormone|pd-?l1|a\b|an\b|any\b|(?:bio)?markers?\b|proteins?\b|genes?\b))"
-    r"(?P<marker>[a-z][a-z0-9-]{1,15})\b"
+    + _OWN_MARKERS
+    + r"(?P<marker>[a-z][a-z0-9-]{1,15})\b|"
+    # "Must have CEA expressing type tumor"
+    r"\b"
+    + _OWN_MARKERS
+    + r"(?P<marker2>[a-z][a-z0-9]{1,10})[\s-]+(?:expressing|positive)\s+(?:type\s+)?"
+    r"(?:tumou?rs?|cancers?|disease|malignan\w*)\b"
 )
 _WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
 
@@ -193,10 +203,11 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
     if _WITH_OR_WITHOUT.search(text):
         return
     stained = _STAINS_POSITIVE.search(text) if "stain" in text or "test" in text else None
-    if stained is None and kind == "inclusion" and "expression of" in text:
+    if stained is None and kind == "inclusion" and "express" in text:
         stained = _EXPRESSES.search(text)
     if stained is not None and polarity(text, stained.start(), stained.end(), kind) == "require":
-        out.require(Factor.GENE_CHANGE, True, quote, kind, note=stained.group("marker"))
+        marker = stained.groupdict().get("marker") or stained.group("marker2")
+        out.require(Factor.GENE_CHANGE, True, quote, kind, note=marker)
         return
     for match in _GENE.finditer(text):
         gene = match.group(0)

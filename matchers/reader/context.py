@@ -233,7 +233,8 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
         if stated is not None:
             # "Patients are not eligible who have received X": excluded in either section.
             pre, positive = pre[stated.end() :], False
-    negated = negation(pre)
+    # A closed bracket before the mention is an aside: "(not thyroid cancer)" negates nothing after it
+    negated = negation(BRACKETED.sub(" ", pre) if ")" in pre else pre)
     if negated == "prohibition" or (
         negated == "negated" and kind == "exclusion" and _listed_as_no(text, start)
     ):

@@ -92,6 +92,15 @@ _EARLIER = re.compile(r"\bprior\b|\bhistory\b")
 _SUSPECTED = re.compile(r"\bsuspected\s+(?:\w+\s+)?(?:recurren\w*|relapse|metasta\w*)")
 
 
+#: "Worst pain, fatigue, or distress rated at >= 3 out of 10": a level of symptoms to have.
+_SYMPTOM_SCORE = re.compile(
+    r"\b(?:pain|fatigue|distress|symptoms?|dyspn\w*|breathless\w*|nausea|insomnia|anxiety|"
+    r"depressi\w*|interference)\b[^.;]{0,80}?(?:>\s*/\s*=|>=|>|at\s+least|or\s+(?:more|greater|higher)|of)\s*"
+    r"\d{1,2}\s*(?:out\s+of\s+10|/\s*10)\b|(?:>=|>|at\s+least)\s*\d{1,2}\s*(?:out\s+of\s+10|/\s*10)"
+    r"[^.;]{0,40}?\b(?:pain|fatigue|distress|symptoms?)\b"
+)
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, or a place in the study this one continues, required: facts no
@@ -120,6 +129,10 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         ):
             out.require(Factor.DISEASE_STATE, True, quote, kind, qualifier)
             return
+    burden = _SYMPTOM_SCORE.search(text) if "10" in text else None
+    if burden is not None and polarity(text, burden.start(), burden.end(), kind) == "require":
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.SYMPTOM_BURDEN)
+        return
     chest = _CHEST_WALL.search(text)
     if chest is not None and polarity(text, chest.start(), chest.end(), kind) == "require":
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CHEST_WALL)

@@ -282,7 +282,10 @@ def _ordinal_range(
     if word == "later":
         return 1, None
     if word in ("first", "1st"):
-        if re.search(r"progress\w*|after|following|prior|previous|received|failure|failed", pre):
+        if re.search(
+            r"progress\w*|after|following|prior|previous|received|failure|failed|completed?|start\s+of",
+            pre,
+        ):
             return 1, None
         return (0, 0) if polarity(text, match.start(), match.end(), kind) == "require" else None
     if kind == "exclusion":
