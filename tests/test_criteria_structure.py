@@ -1815,3 +1815,22 @@ def test_a_symptom_score_to_reach_is_a_question() -> None:
     criterion = "Worst pain, fatigue, or distress rated at >= 3 out of 10 in the past 7 days"
     verdict, said = _judge(INCLUDING + criterion)
     assert verdict == "possibly_eligible" and "rating scale" in said
+
+
+@pytest.mark.parametrize(
+    ("criterion", "required"),
+    [
+        (
+            "Women or men with metastatic breast cancer with two or more bone metastases identified "
+            "by technetium Tc-99m (99mTc) bone scintigraphy and/or computed tomography (CT), at "
+            "least one of these bone lesions must not have been treated with prior radiation therapy",
+            True,
+        ),
+        ("Bone metastases requiring palliative radiotherapy", False),
+        ("In the case of bone metastases only, biopsy-proven metastatic disease is required", False),
+    ],
+)
+def test_bone_metastases_required_despite_a_later_clause_about_one_lesion(
+    criterion: str, required: bool
+) -> None:
+    assert (("bone_mets", True) in keys(read(INCLUDING + criterion))) == required

@@ -119,10 +119,14 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
         return
     if LAB_CONTEXT.search(text):
         return  # "alkaline phosphatase <= 5 x ULN for patients with bone metastases"
-    if BRAIN_CONDITIONAL.search(text) or ALLOWING.search(text):
-        return  # "patients with bone metastases must ...", "bone metastases are allowed"
+    if BRAIN_CONDITIONAL.search(text) or ALLOWING.search(text) or "case of" in text:
+        return  # "patients with bone metastases must ...", "bone metastases are allowed", "in the
+        # case of bone metastases only, ..."
     mode = polarity(text, mention.start(), mention.end(), kind)
-    if mode == "require" and not _BONE_CARE.search(text):
+    # care for the bone metastases near the mention ("bone metastases needing radiation"), not a
+    # later clause about one of them ("..., at least one lesion not irradiated before")
+    near = _BONE_CARE.search(text, max(0, mention.start() - 150), mention.end() + 60)
+    if mode == "require" and near is None:
         out.require(Factor.BONE_METS, True, quote, kind)
     elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
         out.require(Factor.BONE_METS, False, quote, kind)
