@@ -162,7 +162,7 @@ def label_line_parts(text: str) -> Parts | None:
     lowered = text.lower().strip()
     if len(lowered) > 100 or not _hinted(lowered):
         return None
-    match = _ONLY.match(lowered) if len(lowered) <= 40 or "(" in lowered else None
+    match = _ONLY.match(lowered) if len(lowered) <= 60 or "(" in lowered else None
     if match is not None and match.group("aside"):
         if _CLOSED.search(match.group("aside")):
             return tuple(atom + CLOSED_MARK for atom in _atoms(match.group("labels")))

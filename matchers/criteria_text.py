@@ -504,6 +504,9 @@ def _numbered_pieces(line: _Physical) -> list[_Physical]:
     return pieces
 
 
+_LABEL_THEN_WHOM = re.compile(r"(?P<label>[^:;.]{3,50}?)\s+-\s+(?P<whom>[^:;.]{2,50})")
+
+
 @dataclass(slots=True)
 class _Splitter:
     """The state of one pass over a criteria text: the section, the open lines, the items."""
@@ -538,9 +541,16 @@ class _Splitter:
         if not hinted or (line.marker and len(line.body) >= 25):
             return False
         named = label_line_parts(line.body)
+        described = None
+        if named is None and " - " in line.body:
+            # "Dose expansion Cohort - TNBC": a part's label, then whom the part is for
+            described = _LABEL_THEN_WHOM.fullmatch(line.body)
+            named = label_line_parts(described.group("label")) if described else None
         if named is None:
             return False
-        if (line.marker or line.indent) and len(line.body) <= 40:
+        # "Dose expansion Cohort - TNBC" without a list marker heads everything after it
+        nested = bool(line.marker) or (bool(line.indent) and described is None)
+        if nested and len(line.body) <= 40:
             # "  * Part A" inside a list: only the lines nested under it belong to the part
             label = _Line(line.indent, line.marker, line.body, is_label=True)
             self._pop_to_parent_of(label)
@@ -549,6 +559,9 @@ class _Splitter:
         else:  # "Group 1", "Additional for patients in Part B only": what follows is that part's
             self.section_parts = named
             self.stack.clear()
+        if described is not None:
+            whom = described.group("whom")
+            self.criterion(_Physical(line.indent + 1, "", whom), whom, hinted=False)
         return True
 
     def inline_heading(self, body: str, hinted: bool) -> str:

@@ -101,6 +101,18 @@ _ONLY_AFTER = re.compile(
 _ONLY_BEFORE = re.compile(r"\b(?:phase|part|cohort|arm|group)\s+[\w-]{1,4}\s+$")
 
 
+_DOSE_ESCALATION = re.compile(r"\bdose[\s-]+escalation\b", re.IGNORECASE)
+
+
+def _escalation_takes_shared(criteria: str, alternatives: list[tuple[str, Collector]]) -> bool:
+    """A dose-escalation stage with rules only for its expansion cohorts ("Dose expansion
+    Cohort - TNBC"): the escalation takes whoever meets the shared rules."""
+    if any("escalat" in leaf for leaf, _ in alternatives):
+        return False
+    expansions = all("expansion" in leaf for leaf, _ in alternatives)
+    return expansions and _DOSE_ESCALATION.search(criteria) is not None
+
+
 def _only_for_part(criteria: str) -> bool:
     """Whether some rules hold "only for phase III" / "(phase II) only": looked up around each
     "only", which is far cheaper than a case-blind search of the whole text."""
@@ -221,7 +233,10 @@ def read_trial_uncached(study: Study) -> TrialReading:
         # Every part is named for another cancer ("Additional criteria for mCRPC patients"): only
         # the criteria shared by all parts are about her.
         return _findings(reading, _subset(collector, OTHER_PART))
-    if alternatives and _only_for_part(study.eligibility_criteria or ""):
+    if alternatives and (
+        _only_for_part(study.eligibility_criteria or "")
+        or _escalation_takes_shared(study.eligibility_criteria or "", alternatives)
+    ):
         # "Key inclusion criteria only for phase III": the other phase takes the shared ones only.
         alternatives.append((OTHER_PART, _subset(collector, OTHER_PART)))
     if len(alternatives) == 1:

@@ -421,6 +421,10 @@ def _verdict_of(out: Judgement) -> Verdict:
     return "likely_eligible"
 
 
+def _phase_one_only(study: Study) -> bool:
+    return bool(study.phases) and all(p in ("PHASE1", "EARLY_PHASE1") for p in study.phases)
+
+
 def _is_side_part(path: str) -> bool:
     """Dose escalation, run-in, phase 1 or the unnamed remainder of a trial."""
     leaf = path.rsplit("/", 1)[-1]
@@ -468,7 +472,12 @@ def judge(
         out, best = max(options, key=lambda o: (VERDICT_RANK[_verdict_of(o[0])], o[0].rank_points))
         # A dose-escalation or unnamed side part that fits while the main part turns her away
         # is a real but narrow door: a question, not "likely eligible".
-        narrow = _is_side_part(best) and any(option.excluded for option, _ in options)
+        # In a phase 1 study the dose escalation is the study itself, not a side door.
+        narrow = (
+            _is_side_part(best)
+            and not _phase_one_only(study)
+            and any(option.excluded for option, _ in options)
+        )
         out.ask(
             "This trial has parts (such as groups or cohorts) with their own rules; this match is "
             f"for the part that fits you best ({_part_words(best)}). Ask the study team which part "

@@ -1834,3 +1834,85 @@ def test_bone_metastases_required_despite_a_later_clause_about_one_lesion(
     criterion: str, required: bool
 ) -> None:
     assert (("bone_mets", True) in keys(read(INCLUDING + criterion))) == required
+
+
+# --- sixteenth blind set -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion", "banned"),
+    [
+        ("Prior WBRT", True),
+        ("Whole brain radiation (WBRT) is not allowed while patients receive study treatment", False),
+        (
+            "Target lesion within 5mm of the optic nerve so that it would be included in the SRS field",
+            False,
+        ),
+    ],
+)
+def test_prior_whole_brain_radiotherapy_written_as_an_abbreviation(criterion: str, banned: bool) -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* " + criterion
+    assert (("prior_brain_radiation", False) in keys(read(criteria))) == banned
+
+
+def test_an_exclusion_opening_with_the_treatment_received_for_advanced_disease() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Received systemic "
+        "endocrine therapy for advanced disease;"
+    )
+    limits = [(str(x.factor), x.low, x.high) for x in read(criteria).limits]
+    assert limits == [("endocrine_lines", None, 0)]
+
+
+def test_a_prescription_she_must_hold_is_a_planned_treatment_question() -> None:
+    criterion = "Patients with a prescription for any oral anticancer agent (oral chemotherapy)"
+    found = {r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"}
+    assert found == {"planned_treatment"}
+
+
+PHASE_ONE_WITH_TNBC_EXPANSION = (
+    "inclusion criteria:\n\n Dose Escalation and Dose Expansion Cohorts\n\n Female patients, 18 years "
+    "or older.\n\n Patients with breast cancer that is locally advanced or metastatic.\n\n Dose "
+    "expansion Cohort - TNBC\n\n ER <10%, PR <10% by IHC assay; And\n\n HER2 negative\n"
+)
+
+
+def _phase_one(criteria: str, title: str, phases: list[str]) -> Study:
+    return Study.from_api(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT09990203", "briefTitle": title},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                "designModule": {"phases": phases},
+                "conditionsModule": {"conditions": ["Breast Cancer"]},
+                "eligibilityModule": {"eligibilityCriteria": criteria, "sex": "FEMALE"},
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("phases", "verdict"), [(["PHASE1"], "likely_eligible"), (["PHASE1", "PHASE2"], "possibly_eligible")]
+)
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        PHASE_ONE_WITH_TNBC_EXPANSION,
+        PHASE_ONE_WITH_TNBC_EXPANSION.replace(
+            "Dose Escalation and Dose Expansion Cohorts", "All patients in dose escalation:"
+        ),
+    ],
+)
+def test_a_dose_escalation_takes_the_shared_rules_and_in_phase_1_is_the_study(
+    criteria: str, phases: list[str], verdict: str
+) -> None:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    title = "Drug X in Advanced Breast Cancer and Triple Negative Breast Cancer"
+    s = _phase_one(criteria, title, phases)
+    reading = read_trial_uncached(s)
+    parts = {part.part for part in reading.parts}
+    assert "expansion" in parts and len(parts) == 2  # the escalation takes the shared rules
+    profile = PatientProfile(subtype="hr-positive", sites=("liver",), prior_lines=1, sex="female")
+    assert judge(profile, reading, s).verdict == verdict

@@ -23,7 +23,17 @@ from matchers.reader.context import (
 )
 from matchers.reader.regex_tools import word_start_pattern
 
-BRAIN_HINTS = ("brain", "cns", "central nervous", "cranial", "cerebral", "leptomening", "mening")
+BRAIN_HINTS = (
+    "brain",
+    "cns",
+    "central nervous",
+    "cranial",
+    "cerebral",
+    "leptomening",
+    "mening",
+    "wbrt",
+    "srs",
+)
 _BRAIN = re.compile(
     word_start_pattern(
         r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
@@ -61,6 +71,9 @@ _BRAIN_RT = re.compile(
         r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
     )
 )
+#: Brain radiation in the study or at the same time, not in her history: "WBRT is not allowed
+#: while patients receive ...", "... would be included in the SRS field", "re-irradiation".
+_NOT_PRIOR_RT = re.compile(r"\bfield\b|\bwhile\b|\bduring\b|\bconcurrent\w*|\bre-?irradiat\w*")
 #: A second mention of brain radiation offered as an alternative to the first.
 _RT_ALTERNATIVE = re.compile(
     r"\bor\b[^;.()]{0,40}?\b(?:received|had|having|with|after|following)\b[^;.()]{0,20}?"
@@ -286,6 +299,7 @@ def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -
         radiation is not None
         and kind in ("inclusion", "exclusion")
         and not WASHOUT.search(text)
+        and not _NOT_PRIOR_RT.search(text)
         and polarity(text, radiation.start(), radiation.end(), kind) == "exclude"
     ):
         out.require(Factor.PRIOR_BRAIN_RADIATION, False, quote, kind)

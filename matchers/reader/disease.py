@@ -101,6 +101,14 @@ _SYMPTOM_SCORE = re.compile(
 )
 
 
+#: "Patients with a prescription for any oral anticancer agent": a treatment she must be on.
+_PRESCRIBED = re.compile(
+    r"\b(?:with|have|has|holding)\s+(?:a\s+|an\s+)?(?:current\s+|active\s+|valid\s+)?prescription\s+"
+    r"(?:for|of)\b|\b(?:currently\s+)?prescribed\s+(?:an?\s+|any\s+)?(?:oral\s+)?(?:anti-?cancer|"
+    r"chemotherap|endocrine|hormonal|targeted|oral)"
+)
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, or a place in the study this one continues, required: facts no
@@ -129,6 +137,13 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         ):
             out.require(Factor.DISEASE_STATE, True, quote, kind, qualifier)
             return
+    prescribed = _PRESCRIBED.search(text) if "prescri" in text else None
+    if (
+        prescribed is not None
+        and polarity(text, prescribed.start(), prescribed.end(), kind) == "require"
+    ):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
+        return
     burden = _SYMPTOM_SCORE.search(text) if "10" in text else None
     if burden is not None and polarity(text, burden.start(), burden.end(), kind) == "require":
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.SYMPTOM_BURDEN)

@@ -374,6 +374,14 @@ def _no_prior_for_advanced(
     return False
 
 
+#: An exclusion that opens with the history it turns away: "Received systemic endocrine therapy
+#: for advanced disease".
+_RECEIVED_FOR_ADVANCED = re.compile(
+    r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:who\s+)?)?(?:(?:has|have)\s+)?(?:received|had)\s+"
+    r"(?:[a-z/()-]+\s+){0,4}?(?:therap\w*|treatment\w*|chemotherap\w*|regimens?|lines?)\b[^.;]{0,90}?"
+    r"\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?(?:metastatic|advanced|recurrent|"
+    r"unresectable|inoperable|stage\s+iv)\b"
+)
 _LEADING_LABEL = re.compile(r"^[^:.;]{1,40}:\s*")
 
 
@@ -391,7 +399,10 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
         # "Prior chemotherapy: participants must have received no prior chemotherapy ...": the
         # label names the subject, the rule starts after it
         label = _LEADING_LABEL.match(plain)
-        match = _NO_PRIOR_FOR_ADVANCED.search(plain, label.end() if label else 0)
+        start = label.end() if label else 0
+        match = _NO_PRIOR_FOR_ADVANCED.search(plain, start)
+        if match is None and kind == "exclusion":
+            match = _RECEIVED_FOR_ADVANCED.match(plain, start)  # "Received endocrine therapy for ..."
         if match is not None:
             text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
             if _no_prior_for_advanced(text, match, quote, kind, out):

@@ -199,7 +199,10 @@ def _distribute_status(text: str) -> str:
 
 _OR_OTHER_TUMOURS = re.compile(
     r"\b(?:or|and|and/or)\s+(?:other|selected|various)\s+(?:advanced\s+)?(?:solid\s+)?(?:tumou?rs?|"
-    r"cancers?|malignan\w*|neoplasms?)\b"
+    r"cancers?|malignan\w*|neoplasms?)\b|"
+    # "Advanced Breast Cancer and Triple Negative Breast Cancer": breast cancer of any type, and one
+    r"\b(?:advanced|metastatic|recurrent|refractory)\s+breast\s+cancers?\s+(?:and|or|&|and/or)\s+"
+    r"(?:\w+[\s-]+){0,3}?breast\s+cancers?\b"
 )
 
 

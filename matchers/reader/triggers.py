@@ -89,6 +89,8 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "in protocol",
         "continuing from",
         "out of 10",
+        "prescription",
+        "prescribed",
         "10 in",
         "10 on",
         "continuation stud",
