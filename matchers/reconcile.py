@@ -129,6 +129,26 @@ def _without_allowed_members(requirement: Requirement, allowed: set[str]) -> Req
     )
 
 
+def _must_have_no_option_left(requirement: Requirement) -> bool:
+    return requirement.items == (Standard.NONE,) and " must " in f" {requirement.quote.lower()} "
+
+
+def _standard_requirement(collector: Collector) -> Requirement | None:
+    """One clause, often split over sentences or parts: the trial accepts any of the routes."""
+    standard = [r for r in collector.requirements if r.factor == Factor.STANDARD_THERAPY]
+    if not standard:
+        return None
+    union = {f for r in standard for f in r.items}
+    if Standard.FAILED in union and any(_must_have_no_option_left(r) for r in standard):
+        # "Have progressed despite standard therapies. Patients must have no available
+        # therapeutic options": a rule of its own, not another way in
+        union.discard(Standard.FAILED)
+    first = standard[0]
+    return Requirement(
+        Factor.STANDARD_THERAPY, True, first.quote, first.kind, items=tuple(sorted(union))
+    )
+
+
 def reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     allowed = {a.key for a in collector.allowances}
     allowed_therapies = {
@@ -143,12 +163,9 @@ def reconcile_requirements(collector: Collector) -> tuple[Requirement, ...]:
     )
     kept: list[Requirement] = []
     seen: set[tuple[str, bool]] = set()
-    standard = [r for r in collector.requirements if r.factor == Factor.STANDARD_THERAPY]
-    if standard:
-        # One clause, often split over sentences or parts: the trial accepts any of the routes.
-        flags = tuple(sorted({f for r in standard for f in r.items}))
-        first = standard[0]
-        kept.append(Requirement(Factor.STANDARD_THERAPY, True, first.quote, first.kind, items=flags))
+    standard = _standard_requirement(collector)
+    if standard is not None:
+        kept.append(standard)
         seen.add((Factor.STANDARD_THERAPY, True))
     requirements = collector.requirements
     if any(

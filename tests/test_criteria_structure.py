@@ -1916,3 +1916,18 @@ def test_a_dose_escalation_takes_the_shared_rules_and_in_phase_1_is_the_study(
     assert "expansion" in parts and len(parts) == 2  # the escalation takes the shared rules
     profile = PatientProfile(subtype="hr-positive", sites=("liver",), prior_lines=1, sex="female")
     assert judge(profile, reading, s).verdict == verdict
+
+
+def test_a_sentence_that_needs_no_option_left_is_a_rule_of_its_own() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic solid tumor\n* Have progressed despite standard "
+        "therapies, or for whom conventional therapy is not effective, as judged by the "
+        "Investigator. Patients must have no available therapeutic options known to confer "
+        "clinical benefit for their tumor type."
+    )
+    assert _judge(criteria, prior_lines=2, prior_therapies=("chemotherapy",))[0] == "possibly_eligible"
+    either = (
+        "Inclusion Criteria:\n* Metastatic solid tumor refractory to standard therapy or for which no "
+        "standard therapy exists"
+    )
+    assert _judge(either, prior_lines=2, prior_therapies=("chemotherapy",))[0] == "likely_eligible"
