@@ -1931,3 +1931,35 @@ def test_a_sentence_that_needs_no_option_left_is_a_rule_of_its_own() -> None:
         "standard therapy exists"
     )
     assert _judge(either, prior_lines=2, prior_therapies=("chemotherapy",))[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Prior treatment with neurotoxic chemotherapy including any taxane or platinum agent that "
+        "has resulted in persistent grade II or higher peripheral neuropathy",
+        "Patient experienced >= Grade 3 immune-related AE with prior immunotherapy",
+        "All AEs while receiving prior immunotherapy must have completely resolved",
+    ],
+)
+def test_an_exclusion_about_harm_a_treatment_caused_does_not_ban_the_treatment(criterion: str) -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* " + criterion
+    assert not {key for key, expects in keys(read(criteria)) if key.startswith("prior:") and not expects}
+
+
+def test_a_header_for_the_group_that_had_a_drug_is_not_a_ban() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients, who have "
+        "received prior anti-PD-1 or anti PD-L1 therapy:\n* Must not have had a toxicity that led to "
+        "permanent discontinuation of prior immunotherapy.\n"
+    )
+    assert ("prior:immunotherapy", False) not in keys(read(criteria))
+
+
+def test_ptx_is_paclitaxel() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior treatment "
+        "with PTX, for any duration or indication"
+    )
+    verdict, said = _judge(criteria, prior_therapies=("taxane",), prior_lines=1)
+    assert verdict == "possibly_eligible" and "paclitaxel" in said

@@ -107,6 +107,11 @@ _NEVER_A_PRIOR = re.compile(
         r"m(?<![a-z]m)g\s*/\s*(?:m\s*\^?\s*2|m²|kg)\b"
     )
 )
+_CONSEQUENCE = re.compile(
+    r"\b(?:that|which)\s+(?:has\s+|have\s+)?(?:resulted|led|caused|result|lead|cause)\s+(?:in|to)?\b|"
+    r"\b(?:aes?|adverse\s+(?:events?|reactions?)|toxicit\w*)\b[^.;]{0,80}?\b(?:resolved|recovered)\b|"
+    r"\bexperienced\s+[^.;]{0,60}?\b(?:aes?|adverse|toxicit\w*|reactions?)\b"
+)
 _INTOLERANCE = re.compile(r"\bintoleran\w*\s+(?:\([^()]*\)\s*)?(?:to|of|with)\b")
 _NOT_HISTORY = re.compile(
     r"\brecover\w*|\btoxic\w*|\bresolved\b|\bresolution\b|\badverse\b|\bside[\s-]effects?\b"
@@ -408,6 +413,22 @@ def _may_not_be_a_prior(text: str) -> bool:
 _RECEPTOR_WAY_BEFORE = re.compile(r"\bnegative\s+(?:tumou?rs?\s+|disease\s+)?or\s+(?:\w+\s+){0,2}$")
 
 
+#: "Patients, who have received prior anti-PD-1 therapy:": heads rules for that group.
+_SUBGROUP_HEADER = re.compile(r"\W*(?:patients|participants|subjects|those),?\s+(?:who|with|that)\b")
+
+
+def _not_a_history_rule(text: str, kind: Source) -> bool:
+    """Dose, pregnancy or allergy rules; in the exclusions, intolerance to a drug ("History of
+    intolerance (such as an infusion reaction) to trastuzumab") or a harm it caused ("prior
+    neurotoxic chemotherapy that has resulted in grade 2 neuropathy"); a header for the group
+    that had a drug, whose rules follow."""
+    if _NEVER_A_PRIOR.search(text):
+        return True
+    if kind == "exclusion" and (_INTOLERANCE.search(text) or _CONSEQUENCE.search(text)):
+        return True
+    return text.rstrip().endswith(":") and _SUBGROUP_HEADER.match(text) is not None
+
+
 def read_chemosensitive(text: str, quote: str, kind: Source, out: Collector) -> None:
     """ "Tumor must be clinically chemosensitive as documented by a reduction in tumor burden": only
     earlier chemotherapy can show it."""
@@ -441,8 +462,8 @@ def read_prior_therapy(
         # people about to start that drug, which her answers cannot say
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
         return
-    if _NEVER_A_PRIOR.search(text) or (kind == "exclusion" and _INTOLERANCE.search(text)):
-        return  # "History of intolerance (such as an infusion reaction) to trastuzumab": not a ban
+    if _not_a_history_rule(text, kind):
+        return
     sentence = _Sentence(
         text,
         kind,
