@@ -454,8 +454,10 @@ def _physical_lines(text: str) -> list[_Physical]:
             lines.append(line)
         previous_len = len(raw.rstrip())
     physical: list[_Physical] = []
+    # One search of the whole text spares most records the per-line look for "... 3) ..."
+    inline_numbers = ") " in text and _INLINE_NUMBER.search(text) is not None
     for numbered in lines:
-        for line in _numbered_pieces(numbered):
+        for line in _numbered_pieces(numbered) if inline_numbers else (numbered,):
             _add_run_on_pieces(line, physical)
     return physical
 
@@ -471,7 +473,8 @@ def _add_run_on_pieces(line: _Physical, physical: list[_Physical]) -> None:
 
 
 #: "2) CTC positivity in the blood. 3) Patients with ...": numbered criteria run into one line.
-_INLINE_NUMBER = re.compile(r"(?<=[.;])\s+(\d{1,2})\)\s+(?=[A-Z])")
+#: The stop before the number is matched (not looked behind at) so the engine can skip to it.
+_INLINE_NUMBER = re.compile(r"[.;]\s+(\d{1,2})\)\s+(?=[A-Z])")
 
 
 _HEADING_THEN_ONE = re.compile(r"[^:]{0,40}\bcriteri(?:a|on)\s*:\s*1\)\s", re.IGNORECASE)
@@ -497,9 +500,9 @@ def _numbered_pieces(line: _Physical) -> list[_Physical]:
         return [line]
     if numbers != list(range(first, first + len(numbers))):
         return [line]
-    pieces = [_Physical(line.indent, line.marker, line.body[: found[0].start()])]
+    pieces = [_Physical(line.indent, line.marker, line.body[: found[0].start() + 1])]
     for index, match in enumerate(found):
-        end = found[index + 1].start() if index + 1 < len(found) else len(line.body)
+        end = found[index + 1].start() + 1 if index + 1 < len(found) else len(line.body)
         pieces.append(_Physical(line.indent, match.group(1) + ")", line.body[match.end() : end]))
     return pieces
 
