@@ -1963,3 +1963,37 @@ def test_ptx_is_paclitaxel() -> None:
     )
     verdict, said = _judge(criteria, prior_therapies=("taxane",), prior_lines=1)
     assert verdict == "possibly_eligible" and "paclitaxel" in said
+
+
+# --- seventeenth blind set ---------------------------------------------------------------------------
+
+
+def test_two_treatments_joined_by_and_stay_both_required_despite_examples_with_or() -> None:
+    criterion = (
+        "Prior treatment with an anthracycline (e.g., doxorubicin or epirubicin) and a taxane "
+        "(e.g., paclitaxel or docetaxel) either as adjuvant therapy or for advanced disease"
+    )
+    found = {key for key, expects in keys(read(INCLUDING + criterion)) if expects}
+    assert {"prior:anthracycline", "prior:taxane"} <= found
+
+
+def test_an_approval_step_for_some_brain_metastases_does_not_require_them() -> None:
+    criterion = (
+        "For patients with untreated CNS lesions > 2.0 cm on screening contrast brain MRI, "
+        "discussion with and approval from the medical monitor is required prior to enrollment"
+    )
+    assert not {key for key, _ in keys(read(INCLUDING + criterion)) if key.startswith("brain")}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "requires_post"),
+    [
+        ("A postmenopausal state is defined as no menses for 12 months without another cause.", False),
+        ("Postmenopausal is defined as:\n* Age >= 60 years", True),
+    ],
+)
+def test_a_definition_of_menopause_is_not_a_rule_but_its_header_is(
+    criterion: str, requires_post: bool
+) -> None:
+    verdict = _judge(INCLUDING + criterion, menopausal_status="premenopausal")[0]
+    assert (verdict == "likely_excluded") == requires_post

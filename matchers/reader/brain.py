@@ -94,6 +94,10 @@ _BRAIN_NEEDED = re.compile(
     r"\bmust\s+(?:have|be\s+present)\b|\bat\s+least\s+(?:one|1|two|2)\b|\bmeasurable\b|"
     r"\b(?:diagnos\w*|presence|evidence)\s+of\b|\bconfirmed\b|\brequired\b|\bonly\b|\bneed\w*\s+(?:to|for)\b"
 )
+_APPROVAL_FOR_SOME = re.compile(
+    r"\W*(?:for|in)\s+(?:patients|participants|subjects|those)\s+with\b[^;]{0,120}?\b(?:approv\w*|"
+    r"discuss\w*|consult\w*|medical\s+monitor|sponsor)\b"
+)
 _PROCEDURE = re.compile(r"\bwill\s+be\s+(?:performed|done|obtained|repeated|scheduled|monitored)\b")
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
 #: How long brain metastases must have been stable or treated ("stable for at least 4 weeks",
@@ -265,6 +269,8 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
     if "will be" in text and _PROCEDURE.search(text):
         return  # "brain scans will be performed every 12 weeks in patients with brain metastases"
+    if _APPROVAL_FOR_SOME.match(text):
+        return  # "For patients with untreated CNS lesions > 2 cm, approval from the medical monitor"
     cues = _Cues(
         text,
         quote,

@@ -305,7 +305,7 @@ ALLOWING = re.compile(
 NOT_ALLOWED = re.compile(r"\b(?:" + _NOT_ALLOWED_WORDS + r")\b")
 BRAIN_CONDITIONAL = re.compile(
     r"\b(?:patients|participants|subjects|those)\s+with\b[^;]{0,80}?\b(?:must|should|need|have\s+to|"
-    r"are\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b|"
+    r"are\s+required|is\s+required)\b|\bif\s+(?:present|known|any)\b|\bif\s+(?:brain|cns)\b|"
     # "Corticosteroids for brain metastases must be stopped": a rule for those who have them
     r"\b(?:steroids?|corticosteroids?|dexamethasone|radiation|radiotherapy|irradiation|srs|wbrt|"
     r"radiosurgery|surgery|resection)\s+(?:use\s+)?(?:for|to|of)\s+(?:the\s+|any\s+|known\s+)?"

@@ -74,6 +74,12 @@ def _read_women_only(text: str, quote: str, kind: Source, out: Collector) -> Non
         out.require(Factor.WOMEN_ONLY, True, quote, kind)
 
 
+_MENOPAUSE_DEFINITION = re.compile(
+    r"^\W*(?:an?\s+|the\s+)?post-?\s?menopaus\w*(?:\s+(?:state|status|women|woman|"
+    r"patients?|participants?))?\s+(?:is|are|will\s+be)\s+defined\b"
+)
+
+
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Menopause cues (reconciled later across the whole trial), explicit acceptance of men, and
     criteria written for women alone."""
@@ -90,6 +96,13 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
         return
     if _REPRODUCTIVE.search(text) or text.startswith(("or ", "and ")):
         return
+    if (
+        "defined" in text
+        and ":" not in text
+        and _MENOPAUSE_DEFINITION.search(text)
+        and not _OVARIAN_SUPPRESSION.search(text)
+    ):
+        return  # "A postmenopausal state is defined as no menses for 12 months": a definition
     has_post = _POST.search(text) is not None
     has_pre = _PRE.search(text) is not None
     suppression = _OVARIAN_SUPPRESSION.search(text) is not None

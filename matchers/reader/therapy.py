@@ -370,6 +370,10 @@ def _require_together(
     of them ("a taxane or an anthracycline")."""
     setting = _setting_of(text, required[-1][1], required[0][0])
     last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
+    if "(" in last_between:
+        # "an anthracycline (e.g., doxorubicin or epirubicin) and a taxane": the bracket's "or"
+        # chooses among examples, not between the two required treatments
+        last_between = BRACKETED.sub(" ", last_between)
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
         for _, _, name in required:
             out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]))
