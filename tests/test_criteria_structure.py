@@ -1997,3 +1997,52 @@ def test_a_definition_of_menopause_is_not_a_rule_but_its_header_is(
 ) -> None:
     verdict = _judge(INCLUDING + criterion, menopausal_status="premenopausal")[0]
     assert (verdict == "likely_excluded") == requires_post
+
+
+@pytest.mark.parametrize(
+    ("criterion", "qualifier"),
+    [
+        (
+            "Subjects who received an NK cell product in a Fate Therapeutics interventional study",
+            "parent_study",
+        ),
+        ("Patients in complete radiological remission (CRR), including a stable bone scan", "ned"),
+        (
+            "Patient is eligible for T-DXd treatment and is scheduled for T-DXd treatment",
+            "planned_treatment",
+        ),
+    ],
+)
+def test_states_her_answers_cannot_settle_are_questions(criterion: str, qualifier: str) -> None:
+    found = {r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"}
+    assert qualifier in found
+    assert ("prior:t-dxd", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_measurable_disease_or_bone_only_disease_is_two_ways_in() -> None:
+    criterion = "Subjects must have measurable disease or, nonmeasurable (evaluable) bone-only disease"
+    reading = read(INCLUDING + criterion)
+    assert ("bone_only", True) not in keys(reading)
+    assert "bone_only" in {str(a.factor) for a in reading.allowances}
+
+
+def test_receptor_statuses_no_tumour_has_at_once_are_alternatives() -> None:
+    criterion = (
+        "Histologically proven HER2-negative breast cancer; HER2-negative breast cancer includes "
+        "hormone receptor-positive breast cancer and TNBC."
+    )
+    found = [r for r in read(INCLUDING + criterion).requirements if r.key == "subtype"]
+    assert [set(r.items) for r in found] == [{"HR+/HER2-", "HR-/HER2-"}]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Triple negative breast cancer patients must have received two lines of chemotherapy",
+        "ER+/PR+, ER-/PR+, and ER+/PR- must have received a prior CDK4/6 inhibitor",
+        "Her2 overexpressed breast cancer must have had prior trastuzumab",
+    ],
+)
+def test_a_rule_for_one_receptor_group_binds_only_that_group(criterion: str) -> None:
+    reading = read(INCLUDING + criterion)
+    assert not [r for r in reading.requirements if r.key == "subtype" or r.key.startswith("prior:")]

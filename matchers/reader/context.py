@@ -287,7 +287,13 @@ CONDITIONAL = re.compile(
         r"received))\b|"
         r"\bin\s+case\s+of\b|\bfor\s+(?:patients|participants|subjects)\s+with\b|"
         r"\b(?:hr|er|pr|er/pr|hormone[\s-]receptor)\b[\w\s/+-]{0,30}?(?:positive|\+)[\w\s]{0,20}?"
-        r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b"
+        r"\b(?:patients|participants|subjects)\b[^;]{0,40}?\b(?:must|should|need)\b|"
+        # "Triple negative breast cancer patients must have received ...", "ER+/PR+, ER-/PR+ and
+        # ER+/PR- must have received ...": a rule for one group of patients
+        r"\b(?:triple[\s-]negative|tnbc)\s+(?:breast\s+cancer\s+)?(?:patients|participants|subjects)\s+"
+        r"(?:must|should|need|will)\b|\bher-?2\s+(?:over-?express\w*|positive|\+)\s+(?:breast\s+cancer|"
+        r"disease|patients|participants)\s+(?:must|should)\s+have\s+(?:had|received)\b|^\W*(?:er|pr|hr)\s*[+-]\s*/\s*(?:er|pr|her-?2)\s*[+-][^;]{0,60}?"
+        r"\b(?:must|should|need)\b|\b(?:patients|participants|subjects)\s+(?:are|is)\s+not\s+required\s+to\b"
     )
 )
 #: Words that make what follows in a title the thing a study measures, not whom it takes.

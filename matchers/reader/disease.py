@@ -37,7 +37,9 @@ _STABLE_DISEASE = re.compile(
 _NED = re.compile(
     r"^\W*(?:(?:patients|participants|subjects)\s+(?:must\s+)?(?:have\s+)?)?no\s+(?:measurable\s+(?:and|or)\s+"
     r"evaluable|evaluable|(?:radiologic(?:al)?\s+|clinical\s+)?evidence\s+of)\s+(?:residual\s+|active\s+)?"
-    r"(?:disease|cancer)\b|\bno\s+evidence\s+of\s+disease\s+\(?ned\b|\brendered\s+(?:disease[\s-]free|ned)\b"
+    r"(?:disease|cancer)\b|\bno\s+evidence\s+of\s+disease\s+\(?ned\b|\brendered\s+(?:disease[\s-]free|ned)\b|"
+    r"^\W*(?:(?:patients|participants|subjects)\s+(?:who\s+are\s+|must\s+be\s+)?)?in\s+complete\s+"
+    r"(?:radiolog\w*\s+|clinical\s+|radiographic\s+)?(?:remission|response)\b"
 )
 #: Brain lesions' own stability, "de novo or recurrent", "... is not eligible": not a state required.
 _NOT_HER_DISEASE = re.compile(
@@ -51,7 +53,10 @@ _NOT_HER_DISEASE = re.compile(
 PARENT_STUDY = re.compile(
     r"\b(?:continuation|extension|roll-?over|follow-?on)\s+(?:study|trial|protocol)\b|"
     r"\bparent\s+(?:study|trial|protocol)\b|\bcontinuing\s+from\b|"
-    r"\b(?:participated|co-?enrolled|enrolled)\s+in\s+(?:protocol|study|trial)\s+[a-z-]*\d[\w-]*"
+    r"\b(?:participated|co-?enrolled|enrolled)\s+in\s+(?:protocol|study|trial)\s+[a-z-]*\d[\w-]*|"
+    # "Subjects who received an iPSC-derived NK cell in a Fate Therapeutics interventional study"
+    r"\b(?:received|treated\s+with|participated\s+in)\b[^.;]{0,80}?\bin\s+(?:a|an|the|any)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:interventional|parent|prior|previous|sponsor\w*)\s+(?:study|studies|trial|protocol)\b"
 )
 
 
@@ -158,7 +163,7 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
         return
     if _NOT_HER_DISEASE.search(text):
         return
-    if "no" in text and _NED.search(text):
+    if ("no" in text or "complete" in text) and _NED.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.NO_EVIDENCE_OF_DISEASE)
         return
     for detail, pattern in ((Qualifier.DE_NOVO, _DE_NOVO), (Qualifier.STABLE_DISEASE, _STABLE_DISEASE)):

@@ -156,6 +156,11 @@ def _cells_named(text: str, mentions: list[tuple[int, int, str]]) -> frozenset[s
             groups.append(current)
             current = ALL_CELLS
         narrowed = current & _RECEPTOR_CELLS[name]
+        if not narrowed and current != ALL_CELLS:
+            # "HER2-negative breast cancer includes hormone receptor-positive breast cancer and
+            # TNBC": two statuses no tumour has at once are two groups, either of which will do
+            groups.append(current)
+            narrowed = _RECEPTOR_CELLS[name]
         current = narrowed if narrowed else current
         previous_end = end
     groups.append(current)

@@ -182,7 +182,8 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
             out.require(Factor.BONE_ONLY_CONDITION, True, quote, kind)
         elif mention is not None:
             mode = polarity(text, mention.start(), mention.end(), kind)
-            measurable_alt = "measurable" in text and " or " in text
+            # "measurable disease or, nonmeasurable (evaluable) bone-only disease"
+            measurable_alt = "measurable" in text and re.search(r"\bor\b", text) is not None
             if mode == "allow" or (mode == "require" and (measurable_alt or ALLOWING.search(text))):
                 out.allow(Allowed.BONE_ONLY, quote, kind)
             elif mode == "exclude":

@@ -64,6 +64,8 @@ _OPENING_PLAN = re.compile(
     r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:(?:is|are|must\s+be|who\s+are)\s+)?)?(?:planned|planning|"
     r"scheduled|about)\s+to\s+(?:initiate|start|begin|receive|undergo)\b"
 )
+#: "... and is scheduled for T-DXd treatment": the treatment she is about to start.
+_SCHEDULED = re.compile(r"\b(?:is|are|been)\s+scheduled\s+(?:for|to\s+(?:receive|start|begin))\b")
 _NOT_A_PRIOR = re.compile(
     word_start_pattern(
         r"\bconcurrent\b|\bconcomitant\b|\bcurrently\s+(?:receiving|taking|on)\b|\bongoing\b"
@@ -100,6 +102,8 @@ _NEVER_A_PRIOR = re.compile(
                 "pre-medicat",
                 "washout",
                 "wash-out",
+                "discontinued from the study",
+                "screening failure",
             ]
         )
         # "doses of" is a dose rule, but "at least 1 prior lifetime dose of paclitaxel" is history
@@ -461,7 +465,8 @@ def read_prior_therapy(
     mentions = drug_mentions(text, literals)
     if not mentions:
         return
-    if kind == "inclusion" and _OPENING_PLAN.match(text) and {m[2] for m in mentions} - GENERIC_CLASSES:
+    planned = _OPENING_PLAN.match(text) or ("scheduled" in text and _SCHEDULED.search(text))
+    if kind == "inclusion" and planned and {m[2] for m in mentions} - GENERIC_CLASSES:
         # "Scheduled to receive at least 4 doses of paclitaxel": a supportive-care study for
         # people about to start that drug, which her answers cannot say
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
