@@ -425,6 +425,13 @@ def _all_indented(raws: list[str]) -> bool:
     return found
 
 
+_NUMBER_WORD_AT_END = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|"
+    r"thirty|sixty|ninety)$",
+    re.IGNORECASE,
+)
+
+
 def _physical_lines(text: str) -> list[_Physical]:
     """The lines of the text with their markers, hard-wrapped lines joined to the line they
     continue, and flattened paragraphs split into their criteria."""
@@ -446,6 +453,9 @@ def _physical_lines(text: str) -> list[_Physical]:
         if not body:
             continue
         last = lines[-1] if lines else None
+        if marker[:1] == "(" and last is not None and _NUMBER_WORD_AT_END.search(last.body):
+            # "... within six\n (6) months": the number repeated in figures, not a list marker
+            marker, body = "", f"{marker} {body}"
         line = _Physical(indent, marker, body)
         if last is not None and _continues(last, previous_len, line, previous_indent):
             last.body = f"{last.body} {body}"  # a wrapped line: the criterion goes on

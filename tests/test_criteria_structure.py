@@ -2046,3 +2046,35 @@ def test_receptor_statuses_no_tumour_has_at_once_are_alternatives() -> None:
 def test_a_rule_for_one_receptor_group_binds_only_that_group(criterion: str) -> None:
     reading = read(INCLUDING + criterion)
     assert not [r for r in reading.requirements if r.key == "subtype" or r.key.startswith("prior:")]
+
+
+def test_progression_on_or_within_months_of_the_last_chemotherapy_asks_about_timing() -> None:
+    criterion = (
+        "Refractory to the most recent chemotherapy, documented by progression on or within six\n"
+        "   (6) months of therapy"
+    )
+    reading = read(INCLUDING + criterion)
+    assert ("relapse_interval", True) in keys(reading)
+    assert any("(6) months" in r.quote for r in reading.requirements)  # one criterion, not two
+    verdict = _judge(INCLUDING + criterion, prior_lines=0, prior_therapies=("chemotherapy",))[0]
+    assert verdict == "possibly_eligible"
+
+
+def test_brain_metastases_requiring_steroids_is_about_symptoms() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Symptomatic brain "
+        "metastases or brain metastases requiring chronic steroids to control symptoms."
+    )
+    assert _judge(criteria, sites=("liver", "brain"), brain_mets="active")[0] == "possibly_eligible"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients must have ER analysis performed on the primary tumor prior to study entry.",
+        "Any endocrine therapy < 14 days before first dose (with the exception of GnRH agonist "
+        "therapy in male subjects)",
+    ],
+)
+def test_rules_about_a_test_or_a_washout_leave_nothing_unread(criterion: str) -> None:
+    assert not read(INCLUDING + criterion).unread

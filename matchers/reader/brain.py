@@ -118,7 +118,9 @@ def _stable_for(text: str) -> tuple[Qualifier, str]:
 _SYMPTOMS_IN_WORDS = re.compile(
     r"\b(?:(?:that\s+(?:is|are)\s+)?associated\s+with|causing|with)\s+(?:progressive\s+|worsening\s+)?"
     r"neurologic\w*\s+(?:symptoms|deficits?|signs)|\brequir\w*\s+(?:increasing|escalating)\s+doses?\s+"
-    r"of\s+(?:cortico)?steroids?(?:\s+to\s+control[^.;]*)?"
+    r"of\s+(?:cortico)?steroids?(?:\s+to\s+control[^.;]*)?|"
+    # "brain metastases requiring chronic steroids to control symptoms"
+    r"\brequir\w*\s+(?:chronic\s+|ongoing\s+|continuous\s+)?(?:cortico)?steroids?(?:\s+to\s+control[^.;]*)?"
 )
 
 

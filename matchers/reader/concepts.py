@@ -85,6 +85,8 @@ CONCEPTS: tuple[Concept, ...] = (
             r"\bher2[\s-]*(?:directed|targeted)|\banti-?her",
             # "Progesterone or estrogen receptor status known": any result, so no subtype
             r"\bstatus(?:es)?\s+(?:is\s+|are\s+|must\s+be\s+)?known\b",
+            # "Patients must have ER analysis performed on the primary tumor"
+            r"\b(?:analysis|analyses|assay|testing)\s+(?:\w+\s+)?performed\b",
             r"\b(?:inconclusive|equivocal|indeterminate|unavailable|borderline)\b",
             r"\breplacement\b|\bhrt\b|\bcontraceptiv\w*",
             # "Exception: trastuzumab is allowed for subjects with HER2+ disease" (concurrent drugs)
@@ -149,6 +151,8 @@ CONCEPTS: tuple[Concept, ...] = (
             _LAB,
             r"\bnot\s+specified\b|\bhysterectom\w*|\boophorectom\w*|\bcockcroft|\bgault|amenorrh|"
             r"\buterus\b|menopaus|\bqtc?\b|\bms\b|h(?:a)?emoglobin|g/dl",
+            # "Any endocrine therapy < 14 days before first dose (except GnRH agonists in men)"
+            r"<\s*\d+\s*days\b|\bwithin\s+\d+\s*(?:days|weeks)\b|\bexception\s+of\b",
         ),
     ),
     Concept(

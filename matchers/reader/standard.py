@@ -43,6 +43,13 @@ INTERVAL_HINTS = (
     "interval",
     "completion",
     "completing",
+    "on or within",
+)
+#: "Refractory to the most recent chemotherapy, documented by progression on or within six (6)
+#: months of therapy": a time since her last treatment, whatever its setting.
+_PROGRESSED_WITHIN = re.compile(
+    r"\b(?:progress\w*|refractory\b[^;]{0,60}?)\s+(?:on|during)\s+or\s+within\s+(?:\w+\s+)?\(?\d+\)?\s*(?:months?|mo\b|weeks?)\s+"
+    r"(?:of|after|from|following)\b"
 )
 
 
@@ -57,7 +64,8 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
         return
     if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
         return  # no time span, no interval rule
-    if not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None:
+    within = "within" in text and _PROGRESSED_WITHIN.search(text) is not None
+    if not within and (not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None):
         return
     names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
     out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
