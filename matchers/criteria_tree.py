@@ -171,9 +171,16 @@ _EARLIER_STAGE_GROUP = re.compile(
 )
 
 
+_OTHER_TUMOURS_ITEM = re.compile(
+    r"^(?:[^:]{0,30}:\s*)?other\s+(?:solid\s+)?(?:tumou?rs?|cancers?|malignan\w*)\b"
+)
+
+
 def _another_cancers_cohort(text: str) -> bool:
     """A basket trial's bullet for one other cancer ("Renal cell carcinoma, clear cell histology,
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
+    if _OTHER_TUMOURS_ITEM.match(text) and BREAST.search(text) is None:
+        return True  # "Other solid tumors that have recurred ...", beside a bullet for breast cancer
     organ = ORGAN.search(text, 0, 40)
     if organ is None or organ.start() > 25 or BREAST.search(text) is not None:
         return False

@@ -2078,3 +2078,41 @@ def test_brain_metastases_requiring_steroids_is_about_symptoms() -> None:
 )
 def test_rules_about_a_test_or_a_washout_leave_nothing_unread(criterion: str) -> None:
     assert not read(INCLUDING + criterion).unread
+
+
+# --- eighteenth blind set ----------------------------------------------------------------------------
+
+
+def test_a_drug_required_after_adjuvant_use_or_for_metastatic_disease_is_open_to_either() -> None:
+    criterion = (
+        "Resistant to trastuzumab as defined as (1) progression within 12 months of completing "
+        "adjuvant trastuzumab or (2) progression on trastuzumab administered for metastatic disease."
+    )
+    found = [r for r in read(INCLUDING + criterion).requirements if r.key == "prior:trastuzumab"]
+    assert [r.qualifier for r in found] == [""]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "setting"),
+    [
+        (
+            "Scheduled for upfront definitive breast cancer surgery (breast conserving surgery or "
+            "mastectomy)",
+            "early",
+        ),
+        ("Hepatic: ALT or AST <= 2.5x ULN (or <= 5x with liver metastases)", "unknown"),
+    ],
+)
+def test_setting_cues_from_surgery_plans_and_not_from_lab_limits(criterion: str, setting: str) -> None:
+    criteria = "Inclusion Criteria:\n* Breast cancer\n* " + criterion
+    assert (
+        read(criteria, title="Drug X in Breast Cancer", conditions=["Breast Cancer"]).setting == setting
+    )
+
+
+def test_a_bullet_for_other_solid_tumors_beside_breast_cancer_is_not_hers() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Solid tumors:\n  * High-risk and metastatic breast cancer\n  * Other "
+        "solid tumors that have recurred after conventional therapy and demonstrate chemosensitivity\n"
+    )
+    assert not {key for key, _ in keys(read(criteria)) if key.startswith("prior:")}

@@ -86,7 +86,8 @@ _EARLY = re.compile(
     r"\bnon-?metastatic\b|\bm0\b|\bearly[\s-]+stage\b|\bcurative(?:/radical)?\s+intent\b|\bearly\s+(?:her2\S*\s+|hr\S*\s+|triple\S*\s+)?"
     r"breast\s+cancer\b|\bebc\b|\boperable\b|\bresectable\b|\bductal\s+carcinoma\s+in\s+situ\b|\bdcis\b|"
     r"\bcandidates?\s+for\s+(?:breast\s+)?surgery|\b(?:scheduled|planned|undergo\w*)\s+(?:for\s+|to\s+)?"
-    r"(?:breast\s+)?(?:surgery|mastectomy|lumpectomy|resection)|\bneo-?adjuvant\b|\bhigh[\s-]risk\s+of\s+"
+    r"(?:(?:upfront|up-front|definitive|primary|curative)\s+)*(?:breast\s+)?(?:cancer\s+)?"
+    r"(?:surgery|mastectomy|lumpectomy|resection)|\bneo-?adjuvant\b|\bhigh[\s-]risk\s+of\s+"
     r"developing|\bstage\s*(?:0|i{1,3}[abc]?|[123][abc]?)\b(?:\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?"
     r"(?:i{1,3}[abc]?|[123][abc]?)\b)*(?!\s*(?:-|to|or|,|and|/)\s*(?:stage\s*)?(?:iv|4))"
 )
@@ -128,7 +129,9 @@ def _in_history(text: str, start: int) -> bool:
 
 _SITE_WORDS = re.compile(
     r"\b(?:brain|cns|central\s+nervous|leptomening\w*|liver|hepatic|bone|lung|visceral|spinal|meningeal|"
-    r"symptomatic|uncontrolled|active|untreated|intracranial|cerebral|known|untreatable)\b"
+    r"symptomatic|uncontrolled|active|untreated|intracranial|cerebral|known|untreatable|"
+    # "Only site of metastatic disease is unmeasurable": about her metastases, not their absence
+    r"sites?\s+of|unmeasurable|non-?measurable|measurable)\b"
 )
 #: "Known distant metastasis": metastatic disease anywhere, whatever word stands before it.
 _DISTANT_BEFORE = re.compile(r"\bdistant\s+$")
@@ -219,7 +222,8 @@ def read_setting(
         metastatic = distant_metastasis(text) if metastatic_words else None
         if metastatic is not None:
             mode = polarity(text, metastatic.start(), metastatic.end(), kind)
-            if mode == "require" and not _in_history(text, metastatic.start()):
+            lab = "uln" in text or "upper limit" in text  # "(or <= 5 x ULN with liver metastases)"
+            if mode == "require" and not lab and not _in_history(text, metastatic.start()):
                 out.setting.append(SettingCue("metastatic", trim_quote(quote), kind))
             elif (
                 mode == "exclude"

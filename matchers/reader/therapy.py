@@ -523,6 +523,10 @@ def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
     """``ADVANCED`` when the therapy is named for advanced disease only ("docetaxel in the
     metastatic setting", "prior treatment in the metastatic setting with X"); empty when the
     setting is open or includes early treatment."""
+    if "adjuvant" in text and _EARLY_OR_ADVANCED.search(text):
+        # "(1) progression within 12 months of adjuvant trastuzumab or (2) progression on
+        # trastuzumab for metastatic disease": either setting will do
+        return Qualifier.NONE
     tail = unbracketed_tail(text, end)
     scope = METASTATIC_SCOPE.search(tail)
     if scope is not None and not _BOTH_SETTINGS.search(tail, 0, scope.end()):
@@ -535,6 +539,9 @@ def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
     return Qualifier.NONE
 
 
+_EARLY_OR_ADVANCED = re.compile(
+    r"\badjuvant\b[^.;]{0,120}?\bor\s+(?:\(?\d\)\s*)?[^.;]{0,80}?\b(?:metastatic|advanced)\b"
+)
 _SETTING_BEFORE = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
 )
