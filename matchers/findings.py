@@ -68,6 +68,9 @@ class Qualifier(StrEnum):
     MIXED = "mixed"
     #: A prior-therapy rule that counts only treatment for advanced disease.
     ADVANCED_SETTING = "advanced"
+    #: A prior-therapy requirement met only by treatment before the cancer spread ("prior
+    #: anti-estrogen therapy in the adjuvant setting").
+    EARLY_SETTING = "early"
     #: A brain-metastasis exclusion that needs symptoms ("symptomatic brain metastases").
     SYMPTOMATIC = "symptomatic"
     #: Cancer that had already spread when first found.

@@ -322,6 +322,12 @@ def _prior(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
     therapy = therapy_words(req.items)
     if req.qualifier == Qualifier.ADVANCED_SETTING and profile.prior_lines == 0:
         _prior_in_advanced_setting(req, fact, therapy, out)
+    elif req.qualifier == Qualifier.EARLY_SETTING and fact and profile.prior_lines != 0:
+        # Her list does not say when she had it: before the cancer spread, or since
+        out.ask(
+            f"It requires {therapy} given before the cancer spread (after surgery, for example). "
+            "Ask your care team whether yours was."
+        )
     elif req.expects:
         _prior_required(profile, req, fact, therapy, out)
     elif fact and req.qualifier == Qualifier.ADVANCED_SETTING and may_predate_spread(profile, req.items):

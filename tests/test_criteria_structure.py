@@ -2116,3 +2116,49 @@ def test_a_bullet_for_other_solid_tumors_beside_breast_cancer_is_not_hers() -> N
         "solid tumors that have recurred after conventional therapy and demonstrate chemosensitivity\n"
     )
     assert not {key for key, _ in keys(read(criteria)) if key.startswith("prior:")}
+
+
+# --- nineteenth blind set ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "verdict"),
+    [
+        ({"prior_lines": 1, "prior_therapies": ("aromatase-inhibitor",)}, "possibly_eligible"),
+        ({"prior_lines": 0, "prior_therapies": ("tamoxifen",)}, "likely_eligible"),
+    ],
+)
+def test_treatment_required_in_the_adjuvant_setting_asks_when_it_was_given(
+    profile: dict[str, Any], verdict: str
+) -> None:
+    criterion = "Patients must have received prior anti-estrogen therapy in the adjuvant setting."
+    assert _judge(INCLUDING + criterion, **profile)[0] == verdict
+
+
+def test_distant_metastases_allowed_except_brain_ones_excludes_brain_metastases() -> None:
+    reading = read(INCLUDING + "Distant metastasis (excluding known brain metastases) allowed")
+    assert ("brain_mets", False) in keys(reading)
+    washout = read(INCLUDING + "No concurrent radiotherapy during the study except for CNS disease")
+    assert ("brain_mets", False) not in keys(washout)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "premenopausal_fits"),
+    [
+        ("Postmenopausal or premenopausal with bilateral oophorectomy.", False),
+        ("Postmenopausal or premenopausal with oophorectomy (medical or surgical).", True),
+    ],
+)
+def test_premenopausal_with_oophorectomy_means_surgery_only(
+    criterion: str, premenopausal_fits: bool
+) -> None:
+    verdict = _judge(INCLUDING + criterion, menopausal_status="premenopausal")[0]
+    assert (verdict != "likely_excluded") == premenopausal_fits
+
+
+def test_central_nerve_system_is_the_brain() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* have evidences of "
+        "central nerve system metastases"
+    )
+    assert ("brain_mets", False) in keys(read(criteria))

@@ -27,6 +27,7 @@ BRAIN_HINTS = (
     "brain",
     "cns",
     "central nervous",
+    "central nerve",
     "cranial",
     "cerebral",
     "leptomening",
@@ -36,7 +37,7 @@ BRAIN_HINTS = (
 )
 _BRAIN = re.compile(
     word_start_pattern(
-        r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|cerebral|parenchymal)\s+"
+        r"\b(?:brain|cns|central\s+nerv(?:ous|e)\s+system|intra-?cranial|cerebral|parenchymal)\s+"
         r"(?:\([a-z]+\)\s+)?(?:[a-z/-]+\s+){0,3}?(?:metasta\w*|mets\b|lesions?\b|involvement|deposits?\b)|"
         r"\b(?:brain|cns)\)?\s+(?:[a-z/-]+\s+){0,2}?disease\b|"
         r"\b(?:brain|cns)\s+or\s+(?:epidural|spinal|leptomeningeal)\s+(?:tumou?rs?|disease)\b|"
@@ -93,6 +94,10 @@ _EITHER_STATE = re.compile(
 _BRAIN_NEEDED = re.compile(
     r"\bmust\s+(?:have|be\s+present)\b|\bat\s+least\s+(?:one|1|two|2)\b|\bmeasurable\b|"
     r"\b(?:diagnos\w*|presence|evidence)\s+of\b|\bconfirmed\b|\brequired\b|\bonly\b|\bneed\w*\s+(?:to|for)\b"
+)
+_EXCLUDING_BRAIN = re.compile(
+    r"metasta\w*[^.;]{0,30}?\(?\s*\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+including|with\s+the\s+exception\s+of)\s+"
+    r"(?:known\s+|any\s+|active\s+)?(?:brain|cns|central\s+nerv(?:ous|e)\s+system)\b"
 )
 _APPROVAL_FOR_SOME = re.compile(
     r"\W*(?:for|in)\s+(?:patients|participants|subjects|those)\s+with\b[^;]{0,120}?\b(?:approv\w*|"
@@ -271,6 +276,10 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
     if "will be" in text and _PROCEDURE.search(text):
         return  # "brain scans will be performed every 12 weeks in patients with brain metastases"
+    if kind == "inclusion" and mention is not None and _EXCLUDING_BRAIN.search(text):
+        # "Distant metastasis (excluding known brain metastases) allowed"
+        out.require(Factor.BRAIN_METS, False, quote, kind)
+        return
     if _APPROVAL_FOR_SOME.match(text):
         return  # "For patients with untreated CNS lesions > 2 cm, approval from the medical monitor"
     cues = _Cues(

@@ -80,6 +80,12 @@ _MENOPAUSE_DEFINITION = re.compile(
 )
 
 
+_SURGICAL_ONLY = re.compile(
+    r"\b(?:pre|peri)-?\s?menopaus\w*\s+(?:women\s+|patients\s+)?(?:with|after|who\s+(?:have\s+)?(?:had|"
+    r"undergone))\s+(?:a\s+)?(?:prior\s+)?(?:bilateral\s+)?(?:oophorectomy|ovariectomy)(?!\s*\(\s*medical)"
+)
+
+
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Menopause cues (reconciled later across the whole trial), explicit acceptance of men, and
     criteria written for women alone."""
@@ -110,6 +116,9 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
         if has_pre and not suppression and re.match(r"^\W*(?:women\s+who\s+are\s+)?(?:pre|peri)", text):
             out.menopause.append(("exclude_pre", trim_quote(quote), kind, out.parts))
         return
+    if has_pre and _SURGICAL_ONLY.search(text) and not _MEDICAL_SUPPRESSION.search(text):
+        # "Postmenopausal or premenopausal with bilateral oophorectomy": menopause by surgery
+        has_pre = False
     if (has_pre and (has_post or suppression)) or (has_post and _MEDICAL_SUPPRESSION.search(text)):
         # "postmenopausal by natural or surgical means or by ovarian function suppression"
         out.menopause.append(("allow_pre", trim_quote(quote), kind, out.parts))

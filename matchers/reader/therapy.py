@@ -373,6 +373,13 @@ def _require_together(
     """Therapies a sentence requires: each one ("trastuzumab, pertuzumab and T-DM1") or any one
     of them ("a taxane or an anthracycline")."""
     setting = _setting_of(text, required[-1][1], required[0][0])
+    if (
+        setting == Qualifier.NONE
+        and "adjuvant" in text
+        and not _ADVANCED_ANYWHERE.search(text)
+        and _EARLY_ONLY.match(text, required[-1][1])
+    ):
+        setting = Qualifier.EARLY_SETTING
     last_between = text[required[-2][1] : required[-1][0]] if len(required) > 1 else ""
     if "(" in last_between:
         # "an anthracycline (e.g., doxorubicin or epirubicin) and a taxane": the bracket's "or"
@@ -541,6 +548,16 @@ def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
 
 _EARLY_OR_ADVANCED = re.compile(
     r"\badjuvant\b[^.;]{0,120}?\bor\s+(?:\(?\d\)\s*)?[^.;]{0,80}?\b(?:metastatic|advanced)\b"
+)
+#: "... anti-estrogen therapy in the adjuvant setting": early treatment only, with no "or
+#: metastatic" alternative after it.
+_EARLY_ONLY = re.compile(
+    r"\W*(?:therapy\s+|treatment\s+)?(?:in|during|as)\s+(?:the\s+)?(?:neo-?)?adjuvant(?:\s+setting|"
+    r"\s+therapy|\s+treatment)?\b"
+)
+_ADVANCED_ANYWHERE = re.compile(
+    r"\b(?:metastatic|advanced|mbc|labc|recurrent|relapsed|progress\w*|allowed|permitted|eligible|"
+    r"palliative|both|any\s+setting)\b"
 )
 _SETTING_BEFORE = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
