@@ -2162,3 +2162,16 @@ def test_central_nerve_system_is_the_brain() -> None:
         "central nerve system metastases"
     )
     assert ("brain_mets", False) in keys(read(criteria))
+
+
+def test_any_cdk_inhibitor_covers_cdk4_6_inhibitors() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior treatment with "
+        "any CDK inhibitor, fulvestrant, or everolimus"
+    )
+    assert ("prior:cdk4/6-inhibitor", False) in keys(read(criteria))
+    group_rule = (
+        INCLUDING + "Trial participants with hormone receptor positive disease must have progression "
+        "on at least one hormonal therapy and a CDK inhibitor"
+    )
+    assert not {key for key, _ in keys(read(group_rule)) if key.startswith("prior:")}

@@ -280,7 +280,7 @@ def _listed_as_no(text: str, start: int) -> bool:
 CONDITIONAL = re.compile(
     word_start_after_openings(
         r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
-        r"(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?,?\s*"
+        r"(?:(?:trial|study)\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?,?\s*"
         r"(?:with|who\s+have)\b[^;]{0,160}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
         r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
         r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
