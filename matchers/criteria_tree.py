@@ -176,13 +176,19 @@ _OTHER_TUMOURS_ITEM = re.compile(
 )
 
 
+_SUBJECT_WITH = re.compile(r"\W*(?:patients|participants|subjects)\s+with\b")
+_WHO_HAVE = re.compile(r"\bwho\s+(?:have|has|had|is|are)\b")
+
+
 def _another_cancers_cohort(text: str) -> bool:
     """A basket trial's bullet for one other cancer ("Renal cell carcinoma, clear cell histology,
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
     if _OTHER_TUMOURS_ITEM.match(text) and BREAST.search(text) is None:
         return True  # "Other solid tumors that have recurred ...", beside a bullet for breast cancer
-    organ = ORGAN.search(text, 0, 40)
-    if organ is None or organ.start() > 25 or BREAST.search(text) is not None:
+    # "Participants with advanced platinum resistant epithelial ovarian cancer ... who have ..."
+    subject = _SUBJECT_WITH.match(text)
+    organ = ORGAN.search(text, 0, 90 if subject else 40)
+    if organ is None or (organ.start() > 25 and not subject) or BREAST.search(text) is not None:
         return False
     named = organ.group(0) in _CANCER_NAMES
     cancer = named or _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
@@ -190,6 +196,7 @@ def _another_cancers_cohort(text: str) -> bool:
     return cancer and (
         _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
         or _COHORT_WHO.match(text, organ.end()) is not None
+        or (subject is not None and _WHO_HAVE.search(text, organ.end()) is not None)
     )
 
 
@@ -232,8 +239,13 @@ def _read_sentences(item: CriteriaItem, combined: str, prefix: str, out: Collect
         return
     sentences = split_sentences(item.text)
     single = len(sentences) == 1
+    breast_item = not single and item.kind == "inclusion" and BREAST.search(combined) is not None
     for sentence in sentences:
         text = combined if single else normalize(sentence)
+        if breast_item and _another_cancers_sentence(normalize(sentence)):
+            # "1) Advanced ovarian cancer patients who had failed first-line platinum; Or 2)
+            # metastatic breast cancer": the other cancer's way in sets no rule for her
+            continue
         if prefix and not single:
             text = f"{prefix} {text}"
         quote = sentence
@@ -251,6 +263,26 @@ def _read_sentences(item: CriteriaItem, combined: str, prefix: str, out: Collect
             continue  # one unreadable sentence never stops the trial from being read
         finally:
             out.parts = item.parts
+
+
+#: "Subjects with ... proven: 1) ", "Or 2) ": the lead-in before one numbered way in.
+_NUMBERED_LEAD = re.compile(r"^(?:[^;]{0,80}?\b)?(?:or\s+|and\s+)?\(?\d\)\s*")
+
+
+def _another_cancers_sentence(text: str) -> bool:
+    """One numbered way into a basket trial for another cancer ("1) Advanced ovarian cancer
+    patients who had previously failed first-line platinum"), beside one for breast cancer."""
+    if BREAST.search(text) is not None:
+        return False
+    lead = _NUMBERED_LEAD.match(text)
+    if lead is None:
+        return False
+    rest = text[lead.end() :]
+    organ = ORGAN.search(rest, 0, 40)
+    if organ is None or organ.start() > 25:
+        return False
+    cancer = organ.group(0) in _CANCER_NAMES or _CANCER_NOUN.search(rest, organ.end(), organ.end() + 30)
+    return bool(cancer) and _WHO_HAVE.search(rest, organ.end(), organ.end() + 80) is not None
 
 
 def _another_cancer(quote: str) -> bool:

@@ -2175,3 +2175,17 @@ def test_any_cdk_inhibitor_covers_cdk4_6_inhibitors() -> None:
         "on at least one hormonal therapy and a CDK inhibitor"
     )
     assert not {key for key, _ in keys(read(group_rule)) if key.startswith("prior:")}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Subjects with histologically proven: 1) Advanced ovarian cancer patients who had previously "
+        "failed first-line platinum-containing chemotherapy; Or 2) metastatic breast cancer;",
+        "Participants with advanced platinum resistant epithelial ovarian cancer (EOC) "
+        "(histologically proven) who have received at least 1 therapy containing a platinum analog",
+    ],
+)
+def test_another_cancers_way_into_a_basket_trial_sets_no_rule_for_her(criterion: str) -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer or ovarian cancer\n* " + criterion
+    assert ("prior:platinum", True) not in keys(read(criteria))
