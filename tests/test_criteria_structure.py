@@ -2189,3 +2189,17 @@ def test_any_cdk_inhibitor_covers_cdk4_6_inhibitors() -> None:
 def test_another_cancers_way_into_a_basket_trial_sets_no_rule_for_her(criterion: str) -> None:
     criteria = "Inclusion Criteria:\n* Metastatic breast cancer or ovarian cancer\n* " + criterion
     assert ("prior:platinum", True) not in keys(read(criteria))
+
+
+# --- twentieth blind set -----------------------------------------------------------------------------
+
+
+def test_a_negation_ends_where_an_alternative_with_its_own_verb_begins() -> None:
+    criterion = (
+        "Solid tumor that is metastatic or unresectable, for which standard curative measures do not "
+        "exist, or have failed at least one line of standard therapy."
+    )
+    limits = [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"]
+    assert limits == [(1, None)]
+    still_negated = INCLUDING + "No prior chemotherapy, or hormonal therapy for metastatic disease"
+    assert ("prior:chemotherapy", True) not in keys(read(still_negated))

@@ -166,6 +166,10 @@ _RELATIVE = re.compile(r"\b(?:who|whom|whose|that|which)\b")
 Negation = Literal["prohibition", "negated"]
 
 
+#: ", or have failed ...": an alternative with its own verb ends the negation before it.
+_OR_NEW_CLAUSE = re.compile(r",\s*or\s+(?:who\s+)?(?:have|has|had|be|is|are|were|was)\s+\w+")
+
+
 def negation(pre: str) -> Negation | None:
     """How the clause before a mention negates it, read as scope, not by counting words.
 
@@ -180,6 +184,8 @@ def negation(pre: str) -> Negation | None:
     if not triggers:
         return None
     last = triggers[-1]
+    if ", or" in pre and _OR_NEW_CLAUSE.search(pre, last.end()):
+        return None  # "... measures do not exist, or have failed at least one line": a new clause
     if last.group(0) == "without" and len(triggers) > 1:
         return None  # "patients cannot be enrolled without prior X": X is required
     forbid = last_match(_PROHIBITION, pre)
