@@ -15,13 +15,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from data.ctgov_cache import open_readings_store
 from data.ctgov_client import CtgovClient, DataVersion, SearchParams, SearchResult
 from data.ctgov_import import read_study_bytes
 from data.ctgov_lookup import fetch_studies_by_id
 from data.errors import ApiUnavailable, CtgovError, SettingError
 from data.geocode import UnknownZipError, geocode_zip
 from data.models import Study
+from data.reading_store import open_readings_store
 from data.settings import reading_workers_from_env
 from data.shared_searches import SharedSearches, StillWaiting
 from data.study_pool import StudyPool

@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import platformdirs
 from requests.structures import CaseInsensitiveDict
 from requests_cache.backends.base import BaseStorage
 from requests_cache.backends.sqlite import SQLiteDict
@@ -39,14 +36,12 @@ from requests_cache.models.response import CachedResponse
 from requests_cache.serializers import init_serializer
 
 from data.settings import (
-    APP_NAME,
-    CACHE_DIR_ENV,
     CACHE_FILE_NAME,
     LEGACY_CACHE_FILE_NAME,
     LOCK_WAIT_S,
-    READINGS_FILE_NAME,
     cache_url_from_env,
 )
+from data.store_file import StoreFile
 
 if TYPE_CHECKING:
     from data.shared_cache import SharedStore
@@ -56,25 +51,12 @@ Store = BaseStorage[str, Any]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
 TABLE = "responses"
-_COLUMNS = ["key", "value", "expires"]
 #: requests-cache's JSON serializer; the body is kept as sent (base64), never decoded and re-encoded.
 _SERIALIZER = init_serializer("json", decode_content=False)
 #: The URL recorded with each entry: the service's search path only, never the search itself.
 _RECORDED_URL = "https://clinicaltrials.gov/api/v2/"
-_SIDECARS = ("-journal", "-wal", "-shm")
 T = TypeVar("T")
-
-
-def resolve_cache_dir(cache_dir: str | Path | None = None) -> Path:
-    """The cache folder: the argument, else ``$MBC_CACHE_DIR``, else the per-user cache folder."""
-    if cache_dir is not None:
-        return Path(cache_dir)
-    from_env = os.environ.get(CACHE_DIR_ENV)
-    if from_env:
-        return Path(from_env)
-    return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def cache_key(url: str) -> str:
@@ -91,24 +73,6 @@ class SavedAnswer:
 
     def age(self, now: datetime) -> timedelta:
         return max(timedelta(0), now - self.fetched_at)
-
-
-class CacheUnusable(Exception):
-    """The cache file failed in a way that setting it aside is the answer to."""
-
-
-def _reason(exc: BaseException) -> str:
-    """Why the file could not be used, in words (the raw SQLite message is only logged)."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return "another program kept it locked"
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return "it is damaged"
-    if "unable to open" in text or "permission" in text or "readonly" in text or "denied" in text:
-        return "it could not be opened"
-    if "no such" in text or "schema" in text:
-        return "it was not made by this app"
-    return "it could not be read"
 
 
 class _BoundedSQLiteDict(SQLiteDict):
@@ -179,148 +143,22 @@ def _saved(record: Any) -> SavedAnswer | None:
     return SavedAnswer(body, fetched_at)
 
 
-class StoreFile:
-    """One SQLite file of requests-cache's store (one table) that can never stop or hurt a search.
-
-    Every method returns quietly whatever the file's state: a damaged, foreign, unreadable or
-    locked file is set aside (renamed next to itself, with a one-line notice) and a new one
-    started; if even that fails, the store is given up and reads find nothing.
-
-    Args:
-        path: the file (its folder is created if missing; ``OSError`` if that is impossible).
-        table: the table of key and value.
-        serializer: requests-cache's serializer of the values (``None``: values are bytes).
-        lock_wait: longest wait for a lock held by another program.
-    """
-
-    def __init__(
-        self, path: Path, table: str, serializer: Any = None, *, lock_wait: float = LOCK_WAIT_S
-    ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.table = table
-        self.serializer = serializer
-        self.lock_wait = lock_wait
-        self.usable = True
-        self._notices: list[str] = []
-        self._lock = threading.Lock()
-        self._generation = 0
-        self._store: _BoundedSQLiteDict | None = None
-        self.run(lambda store: None, write=False)
-
-    @property
-    def generation(self) -> int:
-        """How many times the file was set aside (a write may need to be made again)."""
-        return self._generation
-
-    def take_notices(self) -> list[str]:
-        """One-line notices about the file (set aside, given up) not yet shown; each shown once."""
-        with self._lock:
-            notices, self._notices = self._notices, []
-        return notices
-
-    def run(self, operation: Callable[[Store], T], *, write: bool) -> T | None:
-        """Run one operation on the store; any failure of the file sets it aside."""
-        if not self.usable:
-            return None
-        generation = self._generation
-        try:
-            with self._lock:
-                store = self._open()
-            return operation(store)
-        except (sqlite3.Error, OSError, CacheUnusable) as exc:
-            log.debug("cache file unusable (%s): %s", "write" if write else "read", type(exc).__name__)
-            self._set_aside(generation, _reason(exc))
-            return None
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _check_file(self) -> None:
-        """Refuse a file this app did not make before requests-cache alters it (it adds columns)."""
-        if os.path.lexists(self.path) and not self.path.is_file():
-            raise CacheUnusable("unable to open: not a file")
-        con = sqlite3.connect(self.path, timeout=self.lock_wait, isolation_level=None)
-        try:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if version == 0 and not tables:
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                return
-            columns = [row[1] for row in con.execute(f"PRAGMA table_info({self.table})")]
-            if version != SCHEMA_VERSION or columns != _COLUMNS:
-                raise CacheUnusable("schema: it was not made by this app")
-            if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise CacheUnusable("malformed")
-        finally:
-            con.close()
-
-    def _open(self) -> _BoundedSQLiteDict:
-        if self._store is None:
-            self._check_file()
-            self._store = _BoundedSQLiteDict(self.path, self.lock_wait, self.table, self.serializer)
-        return self._store
-
-    def _close(self) -> None:
-        if self._store is not None:
-            self._store.close()  # type: ignore[no-untyped-call]
-            self._store = None
-
-    def _set_aside(self, generation: int, reason: str) -> None:
-        """Rename the file (and its journal) out of the way and start a new one."""
-        with self._lock:
-            if generation != self._generation or not self.usable:
-                return  # another thread already did it
-            self._generation += 1
-            self._close()
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            aside = self.path.with_name(f"{self.path.name}.set-aside-{stamp}")
-            number = 1
-            while os.path.lexists(aside):
-                number += 1
-                aside = self.path.with_name(f"{self.path.name}.set-aside-{stamp}-{number}")
-            try:
-                if os.path.lexists(self.path):
-                    os.replace(self.path, aside)
-                for suffix in _SIDECARS:
-                    sidecar = Path(str(self.path) + suffix)
-                    if os.path.lexists(sidecar):
-                        os.replace(sidecar, Path(str(aside) + suffix))
-            except OSError:
-                self.usable = False
-                self._notices.append(
-                    f"The file of saved search results ({self.path}) could not be used ({reason}) "
-                    "and could not be set aside, so searches go on without saved results."
-                )
-                return
-            try:
-                self._open()
-            except (sqlite3.Error, OSError, CacheUnusable):
-                self._close()
-                self.usable = False
-                self._notices.append(
-                    f"The file of saved search results ({self.path}) could not be used ({reason}); "
-                    f"it was set aside as {aside.name}, but no new one could be started, so "
-                    "searches go on without saved results."
-                )
-                return
-            self._notices.append(
-                f"The file of saved search results ({self.path}) could not be used ({reason}); "
-                f"it was set aside as {aside.name} and a new one was started. Searches go on."
-            )
+def _open_answers(path: Path, table: str, lock_wait: float) -> _BoundedSQLiteDict:
+    return _BoundedSQLiteDict(path, lock_wait, table, _SERIALIZER)
 
 
-def open_store(path: Path, table: str, serializer: Any, lock_wait: float) -> StoreFile | SharedStore:
+def open_store(path: Path, lock_wait: float) -> StoreFile[_BoundedSQLiteDict] | SharedStore:
     """The shared cache named by ``MBC_CACHE_URL`` (falling back to the file), else the file."""
+
+    def local() -> StoreFile[_BoundedSQLiteDict]:
+        return StoreFile(path, TABLE, _open_answers, lock_wait=lock_wait)
+
     url = cache_url_from_env()
     if url is None:
-        return StoreFile(path, table, serializer, lock_wait=lock_wait)
+        return local()
     from data.shared_cache import SharedStore  # the Redis client only where a clinic uses it
 
-    return SharedStore(
-        url, table, serializer, lambda: StoreFile(path, table, serializer, lock_wait=lock_wait)
-    )
+    return SharedStore(url, TABLE, _SERIALIZER, local)
 
 
 class AnswerCache:
@@ -338,7 +176,7 @@ class AnswerCache:
         self.path = directory / CACHE_FILE_NAME
         self.expiry = expiry
         self._remove_legacy_file()
-        self.file = open_store(self.path, TABLE, _SERIALIZER, lock_wait)
+        self.file = open_store(self.path, lock_wait)
 
     @property
     def usable(self) -> bool:
@@ -391,54 +229,6 @@ class AnswerCache:
                 legacy.unlink()
         except OSError as exc:
             log.debug("could not remove the old cache file: %s", type(exc).__name__)
-
-
-class BlobFile:
-    """Values kept as bytes under text keys in a :class:`StoreFile` (the readings of trials).
-
-    Writes are batched in one transaction: a thousand readings cost one commit, not a thousand.
-    """
-
-    def __init__(self, path: Path, table: str, *, lock_wait: float = LOCK_WAIT_S) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open_store(path, table, None, lock_wait)
-
-    def get_many(self, keys: list[str]) -> dict[str, bytes]:
-        def read(store: Store) -> dict[str, bytes]:
-            found: dict[str, bytes] = {}
-            for key in keys:
-                value = store.get(key)
-                if isinstance(value, bytes):
-                    found[key] = value
-            return found
-
-        return self.file.run(read, write=False) or {}
-
-    def put_many(self, values: dict[str, bytes]) -> None:
-        def write(store: Store) -> None:
-            if isinstance(store, SQLiteDict):
-                with store.bulk_commit():  # one transaction for the whole batch
-                    for key, value in values.items():
-                        store[key] = value
-            else:
-                for key, value in values.items():
-                    store[key] = value
-
-        if values:
-            self.file.run(write, write=True)
-
-    def take_notices(self) -> list[str]:
-        return self.file.take_notices()
-
-
-def open_readings_store(cache_dir: str | Path | None = None) -> BlobFile | None:
-    """The stored readings of trials in the cache folder, or ``None`` when no folder can be made
-    (readings are then kept in memory only)."""
-    try:
-        return BlobFile(resolve_cache_dir(cache_dir) / READINGS_FILE_NAME, "readings")
-    except OSError as exc:
-        log.debug("no readings store: %s", type(exc).__name__)
-        return None
 
 
 #: A stored value that could not be turned back into a record (not JSON, not a record's shape).

@@ -41,7 +41,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from data.ctgov_cache import AnswerCache, SavedAnswer, cache_key, resolve_cache_dir
+from data.ctgov_cache import AnswerCache, SavedAnswer, cache_key
 from data.ctgov_checks import JsonProblem, parse_json
 from data.ctgov_decode import (
     DecodeFailed,
@@ -77,6 +77,7 @@ from data.settings import (
     cache_expiry_from_env,
     search_deadline_from_env,
 )
+from data.store_file import resolve_cache_dir
 
 __all__ = [
     "STUDY_FIELDS",

@@ -28,7 +28,7 @@ SHARED_CACHE_ERRORS: tuple[type[BaseException], ...] = (redis.exceptions.RedisEr
 
 
 class LocalStore(Protocol):
-    """What :class:`SharedStore` falls back to (``data.ctgov_cache.StoreFile``)."""
+    """What :class:`SharedStore` falls back to (``data.store_file.StoreFile``)."""
 
     @property
     def usable(self) -> bool: ...
@@ -36,7 +36,7 @@ class LocalStore(Protocol):
     @property
     def generation(self) -> int: ...
 
-    def run(self, operation: Callable[[BaseStorage[str, Any]], T], *, write: bool) -> T | None: ...
+    def run(self, operation: Callable[[Any], T], *, write: bool) -> T | None: ...
 
     def take_notices(self) -> list[str]: ...
 

@@ -4,7 +4,7 @@ without a word, which would hide a copy-paste mistake in a knowledge or resource
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -12,7 +12,15 @@ import yaml
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class StrictLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (a tenth of the pure-Python parser's time, which
+#: every fresh process pays for the vocabulary), else the pure-Python one; both build safe types.
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(_SafeLoader):
     """A safe loader that refuses duplicate mapping keys."""
 
 

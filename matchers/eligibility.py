@@ -7,21 +7,12 @@ re-used when the patient changes a detail; matching a profile against a reading 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from data.models import Study
 from matchers.criteria_parts import CLOSED_MARK, applies, leaves
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.criteria_tree import read_items
-from matchers.findings import (
-    Allowance,
-    Allowed,
-    Alternatives,
-    Factor,
-    Limit,
-    Requirement,
-    Unread,
-)
 from matchers.reader.collector import Collector
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, trim_quote
@@ -37,8 +28,6 @@ from matchers.trial_labels import (
     ANY_SUBTYPE,
     PAN_TUMOR,
     PREFERENCE,
-    Scope,
-    Setting,
     decide_scope,
     decide_setting,
     label_scope,
@@ -46,51 +35,7 @@ from matchers.trial_labels import (
     read_label_cues,
     read_labels,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TrialReading:
-    """What one study's record says about who may join, independent of any patient.
-
-    ``scope`` is ``breast`` for breast cancer trials, ``solid_tumor`` for pan-tumor trials that
-    admit breast cancer, ``other`` for anything else. ``setting`` is ``metastatic`` (advanced or
-    metastatic disease), ``early`` (curative, pre-operative, screening or prevention), ``mixed``
-    (both) or ``unknown``.
-    """
-
-    nct_id: str
-    version: str
-    scope: Scope
-    scope_quote: str
-    setting: Setting
-    setting_quote: str
-    requirements: tuple[Requirement, ...] = ()
-    limits: tuple[Limit, ...] = ()
-    allowances: tuple[Allowance, ...] = ()
-    #: Lists of which she needs to meet one ("one of the following: ...").
-    alternatives: tuple[Alternatives, ...] = ()
-    #: Criteria about something the profile answers that the reader could not read.
-    unread: tuple[Unread, ...] = ()
-    healthy_volunteers: bool = False
-    item_count: int = 0
-    #: For a trial whose parts have their own rules, one reading per part she could join.
-    parts: tuple[TrialReading, ...] = ()
-    #: The part this reading is for ("group 2/part 1"); empty for a whole trial.
-    part: str = ""
-
-    def allowance(self, factor: Allowed) -> Allowance | None:
-        return next((a for a in self.allowances if a.factor == factor), None)
-
-    @property
-    def subtype_cells(self) -> frozenset[str] | None:
-        """Receptor cells the trial accepts, or ``None`` when it takes any subtype."""
-        rule = next((r for r in self.requirements if r.factor == Factor.SUBTYPE), None)
-        return rule.cells if rule else None
-
-
-#: The implicit part of a trial whose criteria say some rules hold "only for" another part.
-OTHER_PART = "other part"
-
+from matchers.trial_reading import OTHER_PART, TrialReading
 
 _ONLY_AFTER = re.compile(
     r"\s+(?:for|in|to)\s+(?:the\s+)?(?:phase|part|cohort|arm|group|expansion|escalation)|"

@@ -277,6 +277,22 @@ class Alternatives:
         ]
 
 
+#: The facts about a patient that criteria talk about (``matchers.reader.concepts`` tells when
+#: they do), in plain words for a question to the care team.
+CONCEPT_WORDS: dict[str, str] = {
+    "receptors": "hormone-receptor or HER2 status",
+    "brain": "brain metastases",
+    "treatment": "earlier treatment",
+    "lines": "earlier lines of treatment",
+    "biomarkers": "tumour test results",
+    "performance": "performance status",
+    "sex": "who the trial is for",
+    "menopause": "menopausal status",
+    "care goals": "whether more cancer treatment is planned for you",
+    "age": "age limits",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Unread:
     """A criterion about something the profile answers from which the reader took nothing."""

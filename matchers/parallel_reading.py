@@ -32,7 +32,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from data.models import Study
-from matchers.eligibility import TrialReading, read_trial_uncached
+from matchers.eligibility import read_trial_uncached
+from matchers.trial_reading import TrialReading
 
 Reader = Callable[[Study], TrialReading]
 

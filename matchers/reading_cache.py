@@ -14,9 +14,17 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from data.models import Study
-from matchers.eligibility import TrialReading, read_trial_uncached
-from matchers.parallel_reading import read_studies
 from matchers.reading_codec import decode_reading, encode_reading, reading_key
+from matchers.trial_reading import TrialReading
+
+
+def read_trial_uncached(study: Study) -> TrialReading:
+    """Read one study. The reader is imported on first use: a process that finds every reading
+    in the store never compiles the reader's hundreds of patterns (a fifth of a second)."""
+    from matchers.eligibility import read_trial_uncached as read
+
+    return read(study)
+
 
 #: The memory layer's size before any batch has grown it.
 DEFAULT_CACHE_SIZE = 8192
@@ -110,7 +118,7 @@ class ReadingCache:
                 found[index] = reading
         # The unread ones all at once: across processes when there are many (a cold first search).
         new: dict[str, bytes] = {}
-        fresh = read_studies([studies[i] for i in unread], read_trial_uncached, workers=self.workers)
+        fresh = self._read([studies[i] for i in unread])
         for index, reading in zip(unread, fresh, strict=True):
             found[index] = reading
             if self.store is not None:
@@ -125,6 +133,13 @@ class ReadingCache:
                 self._data.popitem(last=False)
         if new and self.store is not None:
             self.store.put_many(new)
+
+    def _read(self, studies: list[Study]) -> list[TrialReading]:
+        if not studies:
+            return []
+        from matchers.parallel_reading import read_studies  # only a process with unread studies
+
+        return read_studies(studies, read_trial_uncached, workers=self.workers)
 
     def _load(self, studies: list[Study]) -> dict[str, TrialReading]:
         """Readings of these studies found in the store (values that do not decode are ignored)."""

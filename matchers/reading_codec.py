@@ -17,7 +17,7 @@ from pathlib import Path
 import msgspec
 
 from data.models import Study
-from matchers.eligibility import TrialReading
+from matchers.trial_reading import TrialReading
 
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(TrialReading)

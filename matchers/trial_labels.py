@@ -29,6 +29,7 @@ from matchers.reader.standard import read_standard_therapy
 from matchers.reader.text import normalize, trim_quote
 from matchers.reader.therapy import read_prior_therapy
 from matchers.reader.triggers import triggered
+from matchers.trial_reading import Scope, Setting
 
 # ---------------------------------------------------------------------------------------------
 # Scope and setting from titles, conditions and keywords
@@ -42,9 +43,6 @@ _BREAST_CANCER = re.compile(
         r"\+)\s+bc\b|breast\s*$)"
     )
 )
-
-Scope = Literal["breast", "solid_tumor", "other"]
-Setting = Literal["metastatic", "mixed", "early", "unknown"]
 
 
 _GENERIC_CANCER = re.compile(

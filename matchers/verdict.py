@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from data.models import Site, Study
-from matchers.eligibility import OTHER_PART, TrialReading
 from matchers.findings import (
+    CONCEPT_WORDS,
     Allowed,
     Alternatives,
     Limit,
@@ -26,7 +26,7 @@ from matchers.geo import RECRUITING_STATUSES, first_recruiting_site, nearest_rec
 from matchers.judgement import Explanation, Judgement
 from matchers.patient_facts import line_range, systemic_therapies
 from matchers.profile import PatientProfile
-from matchers.reader.concepts import CONCEPTS
+from matchers.trial_reading import OTHER_PART, TrialReading
 from matchers.verdict_rules import apply_requirement
 
 Verdict = Literal["likely_eligible", "possibly_eligible", "likely_excluded", "not_relevant"]
@@ -345,14 +345,13 @@ _UNREAD_QUOTED = 3
 def _apply_unread(profile: PatientProfile, unread: tuple[Unread, ...], out: Judgement) -> None:
     """Criteria about the patient that the reader could not read: questions, quoted. One about
     something her answers could settle keeps the trial from "likely eligible"."""
-    words = {c.name: c.words for c in CONCEPTS}
     for note in unread[:_UNREAD_QUOTED]:
         answered = any(_ANSWERED[c](profile) if c in _ANSWERED else True for c in note.concepts)
         if set(note.concepts) <= _REMEMBERED and (
             note.kind == "exclusion" or _FORBIDS.match(note.quote)
         ):
             answered = False  # she would know of a transplant; her answers just cannot say it
-        about = " and ".join(dict.fromkeys(words.get(c, c) for c in note.concepts))
+        about = " and ".join(dict.fromkeys(CONCEPT_WORDS.get(c, c) for c in note.concepts))
         out.ask(
             f"We could not check one of its rules about {about}: “{note.quote}” Ask the study team "
             "whether it applies to you.",

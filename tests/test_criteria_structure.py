@@ -13,9 +13,10 @@ import pytest
 
 from data.models import Study
 from matchers.criteria_text import split_criteria
-from matchers.eligibility import TrialReading, read_trial_uncached
+from matchers.eligibility import read_trial_uncached
 from matchers.findings import HER2_POSITIVE_CELLS, TRIPLE_NEGATIVE_CELLS
 from matchers.reader.context import negation
+from matchers.trial_reading import TrialReading
 
 
 def study(criteria: str, **labels: Any) -> Study:

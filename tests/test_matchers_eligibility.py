@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.models import Study
-from matchers.eligibility import TrialReading, read_trial_uncached
+from matchers.eligibility import read_trial_uncached
 from matchers.findings import (
     HER2_NEGATIVE_CELLS,
     HER2_POSITIVE_CELLS,
@@ -18,6 +18,7 @@ from matchers.findings import (
     TRIPLE_NEGATIVE_CELLS,
 )
 from matchers.reading_cache import ReadingCache, read_trial
+from matchers.trial_reading import TrialReading
 
 
 def make_study(

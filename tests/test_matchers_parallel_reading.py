@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 import matchers.parallel_reading as parallel
-from data.ctgov_cache import open_readings_store
 from data.models import Study
-from matchers.eligibility import TrialReading, read_trial_uncached
+from data.reading_store import open_readings_store
+from matchers.eligibility import read_trial_uncached
 from matchers.reading_cache import ReadingCache
 from matchers.reading_codec import encode_reading, reading_key
+from matchers.trial_reading import TrialReading
 from tests.conftest import FIXTURES, shared_dir
 
 needs_fork = pytest.mark.skipif(

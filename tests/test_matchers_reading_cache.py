@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import matchers.reading_cache as reading_cache_module
-from data.ctgov_cache import open_readings_store
 from data.models import Study
+from data.reading_store import open_readings_store
 from matchers.eligibility import read_trial_uncached
 from matchers.reading_cache import ReadingCache
 from matchers.reading_codec import decode_reading, encode_reading, reader_version, reading_key

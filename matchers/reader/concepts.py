@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.vocabulary import load_vocabulary
+from matchers.findings import CONCEPT_WORDS
 from matchers.reader.regex_tools import split_alternatives, trie_pattern, word_start_pattern
 
 _VOCABULARY = load_vocabulary()
@@ -25,11 +26,14 @@ class Concept:
     """A fact about the patient that criteria talk about, and how to tell they do."""
 
     name: str
-    #: Plain words for a question to the care team ("receptor status").
-    words: str
     mention: re.Pattern[str]
     #: Forms that talk about it without a rule for the patient.
     no_rule: re.Pattern[str]
+
+    @property
+    def words(self) -> str:
+        """Plain words for a question to the care team ("receptor status")."""
+        return CONCEPT_WORDS[self.name]
 
 
 #: Treatment timing, current use, side effects and allergies: rules that are not about her history.
@@ -74,7 +78,6 @@ def _marker_mentions() -> str:
 CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "receptors",
-        "hormone-receptor or HER2 status",
         _words(
             r"\b(?:her-?2|erbb-?2|hormone[\s-]receptors?|estrogen[\s-]receptors?|oestrogen|progesterone)\b",
             r"\b(?:er|pr|hr)\s*(?:\+|-|status|positive|negative)",
@@ -95,7 +98,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "brain",
-        "brain metastases",
         _words(r"\b(?:brain|cns|central\s+nervous\s+system|intra-?cranial|lepto-?mening\w*|cerebral)\b"),
         _words(
             r"\bprimary\s+(?:brain|cns)\b|\bmri\b|\bimaging\b|\bscans?\b|\bseizure|\bepilep\w*|"
@@ -106,7 +108,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "treatment",
-        "earlier treatment",
         _words(
             r"\btransplant\w*|\bstem[\s-]cells?\b|\bmarrow\s+(?:ablat\w*|rescue|support)|"
             r"\bhigh[\s-]dose\s+chemotherap\w*|\bhormonal\s+manipulation|\bsiblings?\b|\bhla[\s-]?(?:matched|identical|compatible)"
@@ -120,7 +121,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "lines",
-        "earlier lines of treatment",
         _words(
             r"\blines?\s+of\b|\b(?:first|second|third|later|1st|2nd|3rd)[\s-]line\b|\bprior\s+(?:lines?|regimens?)\b",
             r"\bpre-?treated\b|\btreatment[\s-]na[iï]ve\b|\bchemo(?:therapy)?[\s-]na[iï]ve\b",
@@ -129,13 +129,11 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "biomarkers",
-        "tumour test results",
         _words(_marker_mentions()),
         _words(_TESTING),
     ),
     Concept(
         "performance",
-        "performance status",
         _words(
             r"\b(?:ecog|karnofsky|kps|zubrod|lansky)\b|\bperformance\s+(?:status|score)\b|\bwho\s+ps\b"
         ),
@@ -144,7 +142,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "sex",
-        "who the trial is for",
         _words(r"\b(?:women|men|males?|females?)\b"),
         _words(
             _REPRODUCTIVE,
@@ -157,7 +154,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "menopause",
-        "menopausal status",
         _words(r"menopaus"),
         _words(
             _REPRODUCTIVE,
@@ -167,7 +163,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "care goals",
-        "whether more cancer treatment is planned for you",
         # A population defined by the goal of care ("no longer a candidate for aggressive anticancer
         # therapy", "enrolled in hospice"): nothing in her answers says it, and most people looking
         # for treatment trials are not in it.
@@ -181,7 +176,6 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "age",
-        "age limits",
         # An age with a number past adulthood: "18 years or older" sets no limit for her.
         _words(
             r"\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;,]{0,30}?\b(?:2[2-9]|[3-9]\d|1[01]\d)\b",
