@@ -30,6 +30,7 @@ _READER_SOURCES = (
     "matchers/trial_labels.py",
     "matchers/reconcile.py",
     "matchers/findings.py",
+    "matchers/trial_reading.py",
     "data/vocabulary.py",
     "data/vocabulary.yaml",
 )
