@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -113,7 +114,20 @@ def _start_dashboard(extra: Sequence[str]) -> int:
         "--runner.postScriptGC=false",  # see .streamlit/config.toml
         *extra,
     ]
-    return subprocess.call(command)
+    server = subprocess.Popen(command)
+    # A supervisor (systemd, a process manager, `kill`) stops the command it started: pass the
+    # signal on, or the server would live on without it, holding the port a restart needs.
+    for stop in _STOP_SIGNALS:
+        signal.signal(stop, lambda signum, _frame: server.send_signal(signum))
+    while True:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached the server too (one process group): let it stop
+            continue
+
+
+#: The signals a supervisor stops a program with (SIGHUP: its terminal closed); not on Windows.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

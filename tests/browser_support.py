@@ -103,19 +103,32 @@ def _healthy(url: str) -> bool:
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server and anything it started: it leads its own process group."""
-    if process.poll() is not None:
-        return
+    """Stop the server and anything it started: it leads its own process group, which may outlive
+    it (a launcher stopped alone leaves its server behind), so the group is stopped either way."""
     for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
-            return
+            return  # nobody left in the group
         try:
             process.wait(timeout=wait_s)
-            return
         except subprocess.TimeoutExpired:
             continue
+        if not group_alive(process.pid, wait_s):
+            return
+
+
+def group_alive(group: int, wait_s: float = 0.0) -> bool:
+    """Whether any process of the group is still running, after waiting up to ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(0.05)
 
 
 @contextmanager

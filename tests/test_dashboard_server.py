@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import time
 import urllib.request
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 
 from dashboard import server
-from tests.browser_support import SERVER_FLAGS, running_dashboard
+from tests.browser_support import SERVER_FLAGS, group_alive, running_dashboard
 
 
 def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run(app_env: Any) -> None:
@@ -55,6 +57,19 @@ def test_the_server_answers_its_health_check_and_warms_up_beside_it(
             assert answer.status == 200
         with urllib.request.urlopen(dashboard.url + "/", timeout=5) as answer:
             assert b"<title>" in answer.read()
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups are POSIX")
+def test_stopping_the_command_stops_the_server_it_started(app_env: Any, tmp_path: Path) -> None:
+    """A supervisor stops the program it started (``mbc-navigator``): its server must stop with
+    it, or it would hold the port a restart needs."""
+    command = [sys.executable, "-m", "dashboard.cli", *SERVER_FLAGS]
+    with running_dashboard(app_env.base_url, tmp_path / "app", command=command) as dashboard:
+        dashboard.process.send_signal(signal.SIGTERM)  # the launcher only, not its group
+        dashboard.process.wait(timeout=30)
+        assert not group_alive(dashboard.process.pid, wait_s=15), "the server outlived its command"
+        with pytest.raises(OSError):
+            urllib.request.urlopen(dashboard.url + "/_stcore/health", timeout=2)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
