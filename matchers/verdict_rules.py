@@ -296,7 +296,13 @@ def _prior_in_advanced_setting(
 def _prior_required(
     profile: PatientProfile, req: Requirement, fact: bool | None, therapy: str, out: Judgement
 ) -> None:
-    if fact:
+    if fact and req.note and req.note not in req.items:
+        # "Prior treatment with lapatinib": her list names the class, not the drug
+        out.ask(
+            f"It is for people who already had {req.note} in particular ({therapy}). Ask your care "
+            f"team whether yours was {req.note}."
+        )
+    elif fact:
         out.reason(f"It is for people who already had {therapy}, as you did.", req.quote)
         out.add_fit("Fits your treatment history", 1)
     elif fact is False and profile.prior_lines is not None:

@@ -2204,3 +2204,43 @@ def test_a_negation_ends_where_an_alternative_with_its_own_verb_begins() -> None
     assert limits == [(1, None)]
     still_negated = INCLUDING + "No prior chemotherapy, or hormonal therapy for metastatic disease"
     assert ("prior:chemotherapy", True) not in keys(read(still_negated))
+
+
+# --- twenty-first blind set --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bans_brain_metastases"),
+    [
+        ("No primary brain tumor or brain metastases", True),
+        ("Patients with primary brain tumors or brain metastases are excluded", True),
+        ("No primary brain tumors", False),
+    ],
+)
+def test_brain_metastases_named_after_a_primary_brain_tumour_are_read(
+    criterion: str, bans_brain_metastases: bool
+) -> None:
+    assert (("brain_mets", False) in keys(read(INCLUDING + criterion))) == bans_brain_metastases
+
+
+@pytest.mark.parametrize(
+    ("criterion", "likely"),
+    [
+        ("Prior treatment with trastuzumab, a taxane, and lapatinib.", False),
+        ("Must have been treated with lapatinib for metastatic disease", False),
+        ("Prior treatment with trastuzumab, a taxane, and a HER2 tyrosine kinase inhibitor.", True),
+        ("Prior treatment with lapatinib, neratinib or tucatinib", True),
+    ],
+)
+def test_one_drug_of_a_class_required_asks_which_drug_her_history_holds(
+    criterion: str, likely: bool
+) -> None:
+    verdict, words = _judge(
+        INCLUDING + criterion,
+        subtype="her2-positive",
+        prior_therapies=("trastuzumab", "taxane", "chemotherapy", "her2-tki"),
+        prior_lines=2,
+    )
+    assert (verdict == "likely_eligible") == likely
+    if not likely:
+        assert verdict == "possibly_eligible" and "whether yours was lapatinib" in words

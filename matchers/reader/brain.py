@@ -273,7 +273,12 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         return
     metastatic_first = anchor.group(0).startswith(("metasta", "mets"))
     if "primary" in text[max(0, anchor.start() - 25) : anchor.start()] and not metastatic_first:
-        return  # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS"
+        # "primary brain tumors"; but "primary malignancies or metastatic disease of the CNS", and
+        # "no primary brain tumor or brain metastases" names the metastases after the tumour
+        later = _BRAIN.search(text, anchor.start() + 1)
+        if later is None or "primary" in text[anchor.start() : later.start()]:
+            return
+        mention = anchor = later
     if "will be" in text and _PROCEDURE.search(text):
         return  # "brain scans will be performed every 12 weeks in patients with brain metastases"
     if kind == "inclusion" and mention is not None and _EXCLUDING_BRAIN.search(text):

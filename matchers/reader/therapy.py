@@ -385,12 +385,19 @@ def _require_together(
         # "an anthracycline (e.g., doxorubicin or epirubicin) and a taxane": the bracket's "or"
         # chooses among examples, not between the two required treatments
         last_between = BRACKETED.sub(" ", last_between)
+    # "Prior trastuzumab, a taxane, and lapatinib": one drug of a class is that drug, which a
+    # history naming only the class ("a HER2 tyrosine kinase inhibitor") cannot confirm
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
-        for _, _, name in required:
-            out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]))
+        for start, end, name in required:
+            drug = ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+            out.require(
+                Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]), note=drug
+            )
     else:
         names = [name for _, _, name in required]
-        out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names))
+        (start, end, _), *others = required
+        drug = "" if others else ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+        out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names), note=drug)
 
 
 #: A definition ("will be considered postmenopausal if ... after stopping hormone treatment")
