@@ -91,6 +91,8 @@ class Qualifier(StrEnum):
     CHEST_WALL = "chest_wall"
     #: About to start a named treatment ("scheduled to receive at least 4 doses of paclitaxel").
     PLANNED_TREATMENT = "planned_treatment"
+    #: On a treatment now ("currently receiving cytotoxic chemotherapy for advanced cancer").
+    CURRENT_TREATMENT = "current_treatment"
     #: A complication of a donor stem cell transplant ("acute graft-versus-host disease").
     TRANSPLANT_COMPLICATION = "transplant_complication"
     #: Cancer that may have come back but is not yet confirmed ("suspected recurrence").

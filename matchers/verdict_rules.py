@@ -369,6 +369,8 @@ _DISEASE_STATE_QUESTIONS = {
     "whether yours is there.",
     Qualifier.PLANNED_TREATMENT: "It is for people about to start a particular treatment, named in "
     "the trial's rules. Ask your care team whether it is planned for you.",
+    Qualifier.CURRENT_TREATMENT: "It is for people receiving a particular treatment now, named in "
+    "the trial's rules. Ask your care team whether that is so for you.",
     Qualifier.TRANSPLANT_COMPLICATION: "It is for people with a complication of a donor stem cell "
     "transplant (graft-versus-host disease), not for breast cancer itself. Ask your care team "
     "whether it applies to you.",

@@ -2244,3 +2244,44 @@ def test_one_drug_of_a_class_required_asks_which_drug_her_history_holds(
     assert (verdict == "likely_eligible") == likely
     if not likely:
         assert verdict == "possibly_eligible" and "whether yours was lapatinib" in words
+
+
+@pytest.mark.parametrize(
+    ("criterion", "marker"),
+    [
+        (
+            "CEA-positive tumor (either by immunohistochemistry or as demonstrated by elevated CEA)",
+            "cea",
+        ),
+        ("Patients must have CD20 positive tumors.", "cd20"),
+        ("HR-positive tumor", None),
+        ("Node-positive disease", None),
+        ("PD-L1 positive tumor", None),
+    ],
+)
+def test_a_protein_the_tumour_must_be_positive_for_is_a_question(
+    criterion: str, marker: str | None
+) -> None:
+    notes = [r.note for r in read(INCLUDING + criterion).requirements if r.factor == "gene-change"]
+    assert notes == ([marker] if marker else [])
+
+
+@pytest.mark.parametrize(
+    ("criterion", "asks"),
+    [
+        ("Currently receiving myelosuppressive, cytotoxic chemotherapy for advanced cancer", True),
+        ("Currently taking an aromatase inhibitor (AI)", True),
+        ("Patients currently receiving trastuzumab may continue", False),
+        ("Not currently receiving chemotherapy", False),
+        ("Candidate for, or currently on stable doses of capecitabine", False),
+        ("Patients currently on endocrine therapy must be willing to stop it 2 weeks before", False),
+    ],
+)
+def test_a_treatment_she_must_be_on_now_is_a_question(criterion: str, asks: bool) -> None:
+    qualifiers = {r.qualifier for r in read(INCLUDING + criterion).requirements}
+    assert ("current_treatment" in qualifiers) == asks
+    if asks:
+        verdict, words = _judge(
+            INCLUDING + criterion, prior_therapies=("chemotherapy", "aromatase-inhibitor")
+        )
+        assert verdict == "possibly_eligible" and "receiving a particular treatment now" in words

@@ -169,6 +169,10 @@ GENE_HINTS = (
     "stain",
     "expression of",
     "expressing",
+    "positive tumo",
+    "positive cancer",
+    "positive malignan",
+    "positive type",
 )
 #: "The tumor must stain positive for CEA": a marker on the tumour cells no profile records.
 _STAINS_POSITIVE = re.compile(
@@ -177,8 +181,9 @@ _STAINS_POSITIVE = re.compile(
 )
 #: "Documented expression of CD117 (c-kit)": a protein on the tumour cells no profile records.
 _OWN_MARKERS = (
-    r"(?!(?:her|erbb|er\b|pr\b|pgr|estrogen|oestrogen|progesterone|hormone|pd-?l1|a\b|an\b|any\b|"
-    r"(?:bio)?markers?\b|proteins?\b|genes?\b|receptors?\b|hormones?\b|triple\b|tnbc\b))"
+    r"(?!(?:her|erbb|er\b|pr\b|hr\b|pgr|estrogen|oestrogen|eralpha|progesterone|hormone|pd-?l1|l1\b|"
+    r"a\b|an\b|any\b|or\b|and\b|low\b|more\b|node|nodal|lymph|(?:bio)?markers?\b|proteins?\b|"
+    r"genes?\b|receptors?\b|hormones?\b|triple\b|tnbc\b))"
 )
 _EXPRESSES = re.compile(
     r"\b(?:documented|positive|confirmed|tumou?r|over)[\s-]*expression\s+of\s+(?:the\s+)?"
@@ -203,8 +208,8 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
     if _WITH_OR_WITHOUT.search(text):
         return
     stained = _STAINS_POSITIVE.search(text) if "stain" in text or "test" in text else None
-    if stained is None and kind == "inclusion" and "express" in text:
-        stained = _EXPRESSES.search(text)
+    if stained is None and kind == "inclusion" and ("express" in text or "positive" in text):
+        stained = _EXPRESSES.search(text)  # "CEA expressing type tumor", "CEA-positive tumor"
     if stained is not None and polarity(text, stained.start(), stained.end(), kind) == "require":
         marker = stained.groupdict().get("marker") or stained.group("marker2")
         out.require(Factor.GENE_CHANGE, True, quote, kind, note=marker)

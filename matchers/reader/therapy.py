@@ -14,6 +14,7 @@ from matchers.findings import (
 )
 from matchers.reader.collector import Collector
 from matchers.reader.context import (
+    ALLOWING,
     BRACKETED,
     CONDITIONAL,
     METASTATIC_SCOPE,
@@ -64,6 +65,14 @@ _OPENING_PLAN = re.compile(
     r"\W*(?:(?:patients?|participants?|subjects?)\s+(?:(?:is|are|must\s+be|who\s+are)\s+)?)?(?:planned|planning|"
     r"scheduled|about)\s+to\s+(?:initiate|start|begin|receive|undergo)\b"
 )
+#: "Currently receiving myelosuppressive, cytotoxic chemotherapy": the treatment she is on now.
+_CURRENTLY_ON = re.compile(
+    r"\b(?:currently|presently)\s+(?:receiving|taking|on|undergoing|being\s+treated\s+with)\b"
+)
+#: "Patients currently receiving trastuzumab may continue": a permission, not a requirement.
+_MAY_STAY_ON = re.compile(r"\b(?:may|can|could)\s+(?:continue|remain|stay)\b")
+_ANOTHER_WAY_BEFORE = re.compile(r"(?:\bor\s+(?:\w+\s+){0,2}|\b(?:received|had),?\s+(?:\w+\s+){0,2})$")
+_STOPS_IT = re.compile(r"\bwilling\b|\bstop\w*|\bdiscontinu\w*|\bswitch\w*|\bwash\w*")
 #: "... and is scheduled for T-DXd treatment": the treatment she is about to start.
 _SCHEDULED = re.compile(r"\b(?:is|are|been)\s+scheduled\s+(?:for|to\s+(?:receive|start|begin))\b")
 _NOT_A_PRIOR = re.compile(
@@ -474,18 +483,14 @@ def read_prior_therapy(
     treatment history and are skipped. ``skip_generic`` drops "chemotherapy"/"endocrine therapy" in
     sentences already read as a line-of-therapy limit.
     """
+    if _read_current_treatment(text, quote, kind, literals, out):
+        return
     if not _sentence_worth_reading(text, kind):
         return
     mentions = drug_mentions(text, literals)
     if not mentions:
         return
-    planned = _OPENING_PLAN.match(text) or ("scheduled" in text and _SCHEDULED.search(text))
-    if kind == "inclusion" and planned and {m[2] for m in mentions} - GENERIC_CLASSES:
-        # "Scheduled to receive at least 4 doses of paclitaxel": a supportive-care study for
-        # people about to start that drug, which her answers cannot say
-        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
-        return
-    if _not_a_history_rule(text, kind):
+    if _read_planned_treatment(text, quote, kind, mentions, out) or _not_a_history_rule(text, kind):
         return
     sentence = _Sentence(
         text,
@@ -528,6 +533,47 @@ def read_prior_therapy(
         required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
+
+
+def _read_planned_treatment(
+    text: str, quote: str, kind: Source, mentions: list[tuple[int, int, str]], out: Collector
+) -> bool:
+    """ "Scheduled to receive at least 4 doses of paclitaxel": a supportive-care study for people
+    about to start that drug, which her answers cannot say."""
+    if kind != "inclusion":
+        return False
+    planned = _OPENING_PLAN.match(text) or ("scheduled" in text and _SCHEDULED.search(text))
+    if not planned or not {m[2] for m in mentions} - GENERIC_CLASSES:
+        return False
+    out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
+    return True
+
+
+def _read_current_treatment(
+    text: str, quote: str, kind: Source, literals: set[str] | None, out: Collector
+) -> bool:
+    """A supportive-care study for people on chemotherapy: her answers say what she had, not what
+    she is on now, so the rule is a question."""
+    if kind != "inclusion" or "ently" not in text or not _on_a_treatment_now(text, literals):
+        return False
+    out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CURRENT_TREATMENT)
+    return True
+
+
+def _on_a_treatment_now(text: str, literals: set[str] | None) -> bool:
+    """An inclusion that requires being on a treatment now, named soon after "currently receiving"
+    (a permission to stay on one, "may continue", is no requirement)."""
+    current = _CURRENTLY_ON.search(text)
+    if current is None or ALLOWING.search(text) is not None or _MAY_STAY_ON.search(text):
+        return False
+    if polarity(text, current.start(), current.end(), "inclusion") != "require":
+        return False
+    if _ANOTHER_WAY_BEFORE.search(text, max(0, current.start() - 40), current.start()):
+        return False  # "Candidate for, or currently on ...", "has received, is currently receiving"
+    if _STOPS_IT.search(text):
+        return False  # "those currently on endocrine therapy must be willing to stop it": a proviso
+    mentions = drug_mentions(text, literals)
+    return any(current.end() <= start <= current.end() + 60 for start, _, _ in mentions)
 
 
 _BOTH_SETTINGS = re.compile(r"adjuvant|\bearly\b|curative|any\s+setting|either\s+setting")
