@@ -93,6 +93,8 @@ class Qualifier(StrEnum):
     PLANNED_TREATMENT = "planned_treatment"
     #: On a treatment now ("currently receiving cytotoxic chemotherapy for advanced cancer").
     CURRENT_TREATMENT = "current_treatment"
+    #: A treatment that stopped working lately ("failure of an AI within the previous 6 months").
+    RECENT_FAILURE = "recent_failure"
     #: A complication of a donor stem cell transplant ("acute graft-versus-host disease").
     TRANSPLANT_COMPLICATION = "transplant_complication"
     #: Cancer that may have come back but is not yet confirmed ("suspected recurrence").

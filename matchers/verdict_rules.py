@@ -439,6 +439,14 @@ def _relapse_interval(
         therapy = "treatment"
     if had is False:
         return
+    if req.qualifier == Qualifier.RECENT_FAILURE:
+        # her history says what she had, not in which order: it may have failed long ago
+        out.ask(
+            f"It is for people whose {therapy} stopped working within a set time before joining "
+            "(the trial's rules say how long). Ask your care team whether the timing fits.",
+            downgrade=True,
+        )
+        return
     out.ask(
         f"The trial has a rule about how long after earlier {therapy} for early-stage cancer the "
         "cancer came back. Ask your care team whether the timing fits.",

@@ -2285,3 +2285,48 @@ def test_a_treatment_she_must_be_on_now_is_a_question(criterion: str, asks: bool
             INCLUDING + criterion, prior_therapies=("chemotherapy", "aromatase-inhibitor")
         )
         assert verdict == "possibly_eligible" and "receiving a particular treatment now" in words
+
+
+@pytest.mark.parametrize(
+    ("criterion", "required"),
+    [
+        (
+            "Failing at least one course of standard systemic treatment with chemotherapy (and "
+            "endocrine therapy if appropriate)",
+            {"prior:chemotherapy|systemic"},
+        ),
+        (
+            "Have received sacituzumab govitecan chemotherapeutic treatment if clinically indicated",
+            set(),
+        ),
+        ("Prior treatment with a taxane and, if indicated, trastuzumab", {"prior:taxane"}),
+    ],
+)
+def test_a_treatment_required_if_appropriate_binds_only_those_it_suits(
+    criterion: str, required: set[str]
+) -> None:
+    found = {
+        r.key
+        for r in read(INCLUDING + criterion).requirements
+        if r.expects and r.key.startswith("prior")
+    }
+    assert required <= found and "prior:endocrine" not in found
+    assert not any("sacituzumab" in key for key in found)
+
+
+def test_a_treatment_that_must_have_failed_lately_asks_about_the_timing() -> None:
+    criterion = "Failure of aromatase inhibitor therapy within the previous 6 months."
+    verdict, words = _judge(
+        INCLUDING + criterion, prior_therapies=("aromatase-inhibitor", "chemotherapy"), prior_lines=3
+    )
+    assert verdict == "possibly_eligible" and "stopped working within a set time" in words
+    assert _judge(INCLUDING + criterion, prior_therapies=("chemotherapy",), prior_lines=1)[0] == (
+        "likely_excluded"
+    )
+    for not_a_failure in (
+        "No chemotherapy within the previous 4 weeks",
+        "Progression within the past 6 months",
+    ):
+        assert not [
+            r for r in read(INCLUDING + not_a_failure).requirements if r.factor == "relapse_interval"
+        ]

@@ -6,6 +6,7 @@ import re
 
 from matchers.findings import (
     Factor,
+    Qualifier,
     Source,
     Standard,
 )
@@ -33,7 +34,7 @@ _EARLY_TREATMENT = re.compile(
         r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
     )
 )
-INTERVAL_HINTS = (
+_EARLY_INTERVAL_HINTS = (
     "relaps",
     "recurr",
     "elapsed",
@@ -44,6 +45,13 @@ INTERVAL_HINTS = (
     "completion",
     "completing",
     "on or within",
+)
+INTERVAL_HINTS = (*_EARLY_INTERVAL_HINTS, "within the previous", "within the past", "within the last")
+#: "Failure of aromatase inhibitor therapy within the previous 6 months": a treatment that must
+#: have stopped working lately, which a history without dates cannot confirm.
+_FAILED_LATELY = re.compile(
+    r"\b(?:fail\w*|progress\w*|refractory|resist\w*)\b[^;.]{0,60}?\bwithin\s+(?:the\s+)?(?:previous|"
+    r"past|last|preceding)\s+\(?\d+\)?\s*(?:months?|weeks?)"
 )
 #: "Refractory to the most recent chemotherapy, documented by progression on or within six (6)
 #: months of therapy": a time since her last treatment, whatever its setting.
@@ -65,6 +73,17 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
         return  # no time span, no interval rule
     within = "within" in text and _PROGRESSED_WITHIN.search(text) is not None
+    lately = kind == "inclusion" and "within" in text and _FAILED_LATELY.search(text)
+    if lately and not within:
+        span = range(lately.start(), lately.end())
+        named = sorted({name for start, _, name in drug_mentions(text) if start in span})
+        if named:
+            out.require(
+                Factor.RELAPSE_INTERVAL, True, quote, kind, Qualifier.RECENT_FAILURE, items=tuple(named)
+            )
+        return
+    if not within and not any(hint in text for hint in _EARLY_INTERVAL_HINTS):
+        return
     if not within and (not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None):
         return
     names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})

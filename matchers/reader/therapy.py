@@ -69,6 +69,11 @@ _OPENING_PLAN = re.compile(
 _CURRENTLY_ON = re.compile(
     r"\b(?:currently|presently)\s+(?:receiving|taking|on|undergoing|being\s+treated\s+with)\b"
 )
+#: "... with chemotherapy (and endocrine therapy if appropriate)": required only of those it suits.
+_IF_FITTING = re.compile(
+    r"\W*(?:(?!and\b|or\b)\w+\W+){0,3}?if\s+(?:appropriate|indicated|applicable|clinically\s+indicated|eligible|"
+    r"needed|suitable)\b"
+)
 #: "Patients currently receiving trastuzumab may continue": a permission, not a requirement.
 _MAY_STAY_ON = re.compile(r"\b(?:may|can|could)\s+(?:continue|remain|stay)\b")
 _ANOTHER_WAY_BEFORE = re.compile(r"(?:\bor\s+(?:\w+\s+){0,2}|\b(?:received|had),?\s+(?:\w+\s+){0,2})$")
@@ -524,7 +529,11 @@ def read_prior_therapy(
             out.require(
                 Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]), note=drug
             )
-        elif mode == "require" and not _RECEPTOR_WAY_BEFORE.search(pre):
+        elif (
+            mode == "require"
+            and not _RECEPTOR_WAY_BEFORE.search(pre)
+            and not _IF_FITTING.match(text, end)
+        ):
             required.append((start, end, name))
     if required and text.lstrip(" -*•(").startswith("if "):
         # "If a prior chemotherapy was given for less than 1 cycle, it is not counted": what the
