@@ -20,13 +20,18 @@ _NAMED = (
     r"(?:\s*(?:,|and|&|/|or)\s*" + _ID + r"\b)*)"
 )
 _STAGE_WORD = (
-    r"(?P<stage>(?:\b(?!and\b|or\b)[a-z]+[\s-]+){0,2}?(?:dose[\s-]+)?(?:escalation|expansion|run-?in|maintenance|"
+    r"(?P<stage>(?:\b(?!and\b|or\b|both\b)[a-z]+[\s-]+){0,2}?(?:dose[\s-]+)?(?:escalation|expansion|run-?in|maintenance|"
     r"induction|extension))(?:\s+(?:part|phase|cohorts?|stage))?"
 )
 _LABEL = r"(?:" + _NAMED + r"|" + _STAGE_WORD + r")"
 _LABEL_RE = re.compile(_LABEL)
 #: ``_LABEL`` without its group names, so it can be repeated inside one pattern.
 _ONE_LABEL = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _LABEL))
+#: "Cohorts B, C, D (dose finding, Breast Cancer) & Cohort D1": a label's own bracket, before the
+#: next label.
+_OWN_BRACKET = (
+    r"(?:\s*\([^()]{0,40}\)(?=\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:" + _ONE_LABEL.pattern + r")))?"
+)
 #: A criterion that starts by naming the parts it is for: "Part 1 - ...", "For the dose
 #: escalation and expansion cohorts: ...", "For phase Ib, ...", "In the expansion cohort only, ...",
 #: "To be enrolled in the TNBC expansion cohort, participants must have: ...".
@@ -35,8 +40,10 @@ _PREFIX = re.compile(
     r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|entering)\s+"
     r"(?:the\s+)?)?(?:treatment\s+)?(?P<labels>(?:"
     + _ONE_LABEL.pattern
-    + r")(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
-    r"(?:" + _ONE_LABEL.pattern + r"))*)(?:\s+of\s+the\s+(?:study|trial))?"
+    + r")"
+    + _OWN_BRACKET
+    + r"(?:\s*(?:,|and|&|/|or)?\s*(?:the\s+)?"
+    r"(?:" + _ONE_LABEL.pattern + r")" + _OWN_BRACKET + r")*)(?:\s+of\s+the\s+(?:study|trial))?"
     r"(?:\s+(?:only|patients|participants|subjects))?"
     r"(?:\s*\([^()]{0,40}\))?\s*(?::|-|–|,|\))"
 )
@@ -54,7 +61,7 @@ _ONLY = re.compile(
     + _ONE_LABEL.pattern
     + r"(?:\s*(?:,|and|&)\s*"
     + _ONE_LABEL.pattern
-    + r")*)(?:\s+only)?\s*(?:\((?P<aside>[^()]{1,60})\))?\s*[:.]?$"
+    + r")*)(?:\s+only)?\s*(?:\((?P<aside>(?:[^()]|\([^()]{0,40}\)){1,80})\))?\s*[:.]?$"
 )
 #: A part whose label says it takes no one now: its rules are not a way in.
 _CLOSED = re.compile(
@@ -157,6 +164,21 @@ def heading_parts(text: str) -> Parts:
     return _population_parts(lowered) if "criteria" in lowered else ()
 
 
+_NOT_WHOM = re.compile(r"\bfollowing\b|\ball\b|\bsee\b|\bn\s*=|\bmust\b|\bclosed\b")
+
+
+def label_aside(text: str) -> str | None:
+    """Whom a label line's bracket says its part is for ("Cohort 2 (HER2-positive)" -> HER2-positive);
+    ``None`` when it has none, or when the bracket says the part is closed."""
+    lowered = text.lower().strip()
+    match = _ONLY.match(lowered) if len(lowered) <= 100 else None
+    aside = match.group("aside") if match is not None else None
+    if match is None or not aside or _CLOSED.search(aside) or _NOT_WHOM.search(aside) or _hinted(aside):
+        return None  # "Dose escalation (Part 1)", "Cohort B (one of the following must be true)"
+    start = match.start("aside")
+    return text.strip()[start : match.end("aside")]
+
+
 def label_line_parts(text: str) -> Parts | None:
     """The parts a line that is only a part label names, or ``None`` for an ordinary line."""
     lowered = text.lower().strip()
@@ -166,7 +188,9 @@ def label_line_parts(text: str) -> Parts | None:
     if match is not None and match.group("aside"):
         if _CLOSED.search(match.group("aside")):
             return tuple(atom + CLOSED_MARK for atom in _atoms(match.group("labels")))
-        match = None  # "Cohort 2 (HER2-positive)": the bracket describes, read as before
+        if label_aside(text) is None:
+            match = None  # "Cohort B (one of the following must be true):" heads a list, as before
+        # else "Cohort 2 (HER2-positive)": a label whose bracket says whom the part is for
     if match is None:
         match = _PART_HEADER.match(lowered)
         if match is None:

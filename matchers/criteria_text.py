@@ -16,6 +16,7 @@ from matchers.criteria_parts import (
     PART_HINT,
     Parts,
     heading_parts,
+    label_aside,
     label_line_parts,
     nest,
     prefix_parts,
@@ -572,8 +573,8 @@ class _Splitter:
         else:  # "Group 1", "Additional for patients in Part B only": what follows is that part's
             self.section_parts = named
             self.stack.clear()
-        if described is not None:
-            whom = described.group("whom")
+        whom = described.group("whom") if described is not None else label_aside(line.body)
+        if whom:
             self.criterion(_Physical(line.indent + 1, "", whom), whom, hinted=False)
         return True
 

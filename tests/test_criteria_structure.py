@@ -2330,3 +2330,74 @@ def test_a_treatment_that_must_have_failed_lately_asks_about_the_timing() -> Non
         assert not [
             r for r in read(INCLUDING + not_a_failure).requirements if r.factor == "relapse_interval"
         ]
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Cohorts B, C, D (dose finding, Breast Cancer) & Cohort D1 and Cohort D2 (Breast Cancer): "
+            "HR-positive disease",
+            ("cohort b", "cohort c", "cohort d", "cohort d1", "cohort d2"),
+        ),
+        (
+            "Cohort A (Solid Tumours) & Cohort E (NSCLC): Male or female patients",
+            ("cohort a", "cohort e"),
+        ),
+    ],
+)
+def test_labels_with_their_own_brackets_all_name_parts(line: str, parts: tuple[str, ...]) -> None:
+    (item,) = split_criteria("Inclusion Criteria:\n* " + line)
+    assert item.parts == parts
+
+
+def test_a_label_line_whose_bracket_names_another_cancer_opens_a_part_that_is_not_hers() -> None:
+    criteria = (
+        "Inclusion Criteria:\n"
+        "Cohort A (Breast Cancer)\n* Metastatic breast cancer\n* HR-positive disease\n"
+        "Cohort E (NSCLC (Non-Small Cell Lung Cancer))\n* Stage IV disease\n"
+    )
+    items = {i.text: i.parts for i in split_criteria(criteria)}
+    assert items["Stage IV disease"] == ("cohort e",) and items["HR-positive disease"] == ("cohort a",)
+    assert any(i.parts == ("cohort e",) and "NSCLC" in i.text for i in split_criteria(criteria))
+    assert _judge(criteria, subtype="triple-negative")[0] == "likely_excluded"
+    # a bracket that only heads a list ("one of the following") keeps its earlier reading
+    listing = "Inclusion Criteria:\nCohort B (one of the following must be true):\n* Prior tamoxifen\n"
+    assert not any(i.text == "one of the following must be true" for i in split_criteria(listing))
+
+
+def test_a_definition_after_the_rule_only_repeats_its_treatments_with_their_timing() -> None:
+    criterion = (
+        "Patients with resistance to prior therapy with an aromatase inhibitor (AI) and CDK4/6 "
+        "inhibitor for metastatic breast cancer, defined as radiologic evidence of disease progression "
+        "while on, or within 30 days after last dose of AI and/or CDK4/6 inhibitor"
+    )
+    found = keys(read(INCLUDING + criterion))
+    assert {("prior:aromatase-inhibitor", True), ("prior:cdk4/6-inhibitor", True)} <= found
+    absorption = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Previous significant "
+        "bowel resection that would preclude adequate absorption of abemaciclib"
+    )
+    assert not [r for r in read(absorption).requirements if r.factor == "prior"]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "flags"),
+    [
+        ("Previously received therapies known to confer clinical benefit.", {"failed"}),
+        ("No therapeutic options available", {"none"}),
+        (
+            "Patients must have received and failed, or have been intolerant to, all treatment known to "
+            "confer clinical benefit or have no therapeutic options available",
+            {"none"},
+        ),
+        ("Solid tumor refractory to or intolerant of all standard therapy", {"none"}),
+        ("Solid tumor refractory to standard therapy", {"failed"}),
+    ],
+)
+def test_standard_therapy_used_up_is_read_from_its_several_wordings(
+    criterion: str, flags: set[str]
+) -> None:
+    solid = "Inclusion Criteria:\n* Advanced solid tumors including breast cancer\n* " + criterion
+    (rule,) = [r for r in read(solid).requirements if r.factor == "standard_therapy"]
+    assert {str(i) for i in rule.items} == flags

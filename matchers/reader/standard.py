@@ -105,8 +105,9 @@ _STD_PHRASE = re.compile(
     + _STD_ADJ
     + r")*[\s-]+"
     + _STD_NOUN
-    + r"\b|\b(?:therap\w*|treatments?)\s+(?:of|with)\s+(?:proven|known|established)\s+"
-    r"(?:clinical\s+)?(?:benefit|efficacy|value)"
+    + r"\b|\b(?:therap\w*|treatments?)\s+(?:(?:of|with)\s+(?:proven|known|established)|known\s+to\s+"
+    r"(?:confer|provide|offer|give|have))\s+(?:a\s+)?(?:clinical\s+)?(?:benefit|efficacy|value)|"
+    r"\btherapeutic\s+(?:options?|alternatives?)\b"
 )
 _REFRACTORY_TUMOR = re.compile(
     word_start_pattern(
@@ -141,6 +142,8 @@ _STD_OPTIONAL = re.compile(
     r"\binappropriate\b|\bcontraindicat\w*|\bunable\s+to\s+(?:receive|tolerate)|\bunfit\b|"
     r"\bopted\s+(?:out|not)|\bchoose\s+not\b|\bnot\s+applicable\b"
 )
+#: "... all available standard therapies": every one of them, not one.
+_ALL_OF_THEM = re.compile(r"\b(?:all|every|each)\s+(?:of\s+(?:the|their)\s+)?(?:other\s+|\w+\s+)?$")
 STD_HINTS = (
     "standard",
     "conventional",
@@ -153,6 +156,8 @@ STD_HINTS = (
     "prolonging",
     "refractory",
     "amenable",
+    "therapeutic",
+    "known to",
 )
 
 
@@ -202,6 +207,10 @@ def read_standard_therapy(
             if boundary is not None:
                 post = post[: boundary.start()]
             local = _standard_flags(pre, post)
+            if Standard.FAILED in local and _ALL_OF_THEM.search(pre):
+                # "received and failed ... all treatment known to confer clinical benefit": every
+                # such treatment used up, which only her care team can say
+                local = (local - {Standard.FAILED}) | {Standard.NONE}
             if Standard.OPTIONAL in local and _STD_FAILED.search(text, previous_end, start):
                 # "progression on at least one prior line ... or not a candidate for therapy of
                 # proven efficacy": the first alternative, beyond the window, is the failed one.

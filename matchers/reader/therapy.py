@@ -118,6 +118,7 @@ _NEVER_A_PRIOR = re.compile(
                 "wash-out",
                 "discontinued from the study",
                 "screening failure",
+                "absorption",  # "bowel resection that would preclude absorption of abemaciclib"
             ]
         )
         # "doses of" is a dose rule, but "at least 1 prior lifetime dose of paclitaxel" is history
@@ -492,7 +493,7 @@ def read_prior_therapy(
         return
     if not _sentence_worth_reading(text, kind):
         return
-    mentions = drug_mentions(text, literals)
+    mentions, text = _before_definition(text, drug_mentions(text, literals))
     if not mentions:
         return
     if _read_planned_treatment(text, quote, kind, mentions, out) or _not_a_history_rule(text, kind):
@@ -542,6 +543,18 @@ def read_prior_therapy(
         required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
+
+
+def _before_definition(
+    text: str, mentions: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], str]:
+    """ "Resistance to an AI and a CDK4/6 inhibitor, defined as progression ... within 30 days after
+    the last dose of AI and/or CDK4/6 inhibitor": the rule is before the definition, which only
+    names the same treatments again with their timing (and its "dose of" is no dose rule)."""
+    cut = text.find(", defined as")
+    if cut == -1 or not any(start < cut for start, _, _ in mentions):
+        return mentions, text
+    return [m for m in mentions if m[0] < cut], text[:cut]
 
 
 def _read_planned_treatment(
