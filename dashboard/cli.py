@@ -117,13 +117,18 @@ def _start_dashboard(extra: Sequence[str]) -> int:
     server = subprocess.Popen(command)
     # A supervisor (systemd, a process manager, `kill`) stops the command it started: pass the
     # signal on, or the server would live on without it, holding the port a restart needs.
-    for stop in _STOP_SIGNALS:
-        signal.signal(stop, lambda signum, _frame: server.send_signal(signum))
-    while True:
-        try:
-            return server.wait()
-        except KeyboardInterrupt:  # Ctrl-C reached the server too (one process group): let it stop
-            continue
+    before = {
+        stop: signal.signal(stop, lambda signum, _: server.send_signal(signum)) for stop in _STOP_SIGNALS
+    }
+    try:
+        while True:
+            try:
+                return server.wait()
+            except KeyboardInterrupt:  # Ctrl-C reached the server too (one process group)
+                continue
+    finally:
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
 
 
 #: The signals a supervisor stops a program with (SIGHUP: its terminal closed); not on Windows.

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -237,8 +238,20 @@ def test_no_arguments_starts_the_dashboard_with_privacy_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started: list[list[str]] = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda command: started.append(command) or 0)
+
+    class Server:
+        """The server's process, stood in for: this test only looks at how it is started."""
+
+        def __init__(self, command: list[str]) -> None:
+            started.append(command)
+
+        def wait(self) -> int:
+            return 0
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli.subprocess, "Popen", Server)
     assert cli.main([]) == 0
+    assert signal.getsignal(signal.SIGTERM) is handler  # the command's own handler is gone again
     command = started[0]
     assert command[1:3] == ["-m", "dashboard.server"]  # streamlit run app.py, warmed up at start
     assert "--browser.gatherUsageStats=false" in command
