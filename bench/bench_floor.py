@@ -220,7 +220,9 @@ def measure(
         run_once(command, env, folder)  # warm the file cache and the interpreter's bytecode
     for number in range(reps):
         for name, command in todo.items():
-            fresh = dict(env, MBC_CACHE_DIR=str(folder / f"cache-{study_file.stem}-{number}"))
+            # a folder no earlier measurement used (the scaling table measures 1,000 again)
+            cold = tempfile.mkdtemp(prefix=f"cache-{study_file.stem}-{number}-", dir=folder)
+            fresh = dict(env, MBC_CACHE_DIR=cold)
             runs[name].append(run_once(command, env if warm else fresh, folder))
     return runs
 
