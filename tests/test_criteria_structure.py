@@ -2401,3 +2401,60 @@ def test_standard_therapy_used_up_is_read_from_its_several_wordings(
     solid = "Inclusion Criteria:\n* Advanced solid tumors including breast cancer\n* " + criterion
     (rule,) = [r for r in read(solid).requirements if r.factor == "standard_therapy"]
     assert {str(i) for i in rule.items} == flags
+
+
+# --- twenty-second blind set -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("section", "criterion", "bounds"),
+    [
+        (
+            "Exclusion",
+            "Number of prior chemotherapy lines of treatment in the metastatic setting ≥3",
+            (None, 2),
+        ),
+        ("Inclusion", "Number of prior lines of therapy for metastatic disease <= 2", (None, 2)),
+        ("Exclusion", "Number of prior lines of therapy for metastatic disease > 1", (None, 1)),
+    ],
+)
+def test_a_count_written_after_what_it_counts_is_read(
+    section: str, criterion: str, bounds: tuple[int | None, int | None]
+) -> None:
+    criteria = f"Inclusion Criteria:\n* Metastatic breast cancer\n{section} Criteria:\n* {criterion}"
+    limits = [
+        (x.low, x.high) for x in read(criteria).limits if x.factor in ("chemo_lines", "prior_lines")
+    ]
+    assert limits == [bounds]
+
+
+def test_prior_to_the_administration_of_a_drug_is_a_time_not_a_history() -> None:
+    criterion = (
+        "ECOG performance status 0, 1 or 2 as determined on Day 1 of Cycle 1 prior to administration "
+        "of chemotherapy"
+    )
+    assert not [r for r in read(INCLUDING + criterion).requirements if r.factor == "prior"]
+    assert ("prior:taxane", True) in keys(read(INCLUDING + "Must have received prior taxane"))
+
+
+def test_a_harm_measured_during_a_treatment_does_not_ban_the_treatment() -> None:
+    exclusion = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Patients with a "
+        "history of LVEF decline to below 50% during or after prior trastuzumab/lapatinib or other "
+        "HER2 directed therapy."
+    )
+    assert not [r for r in read(exclusion).requirements if r.factor == "prior"]
+    ban = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Prior trastuzumab"
+    assert ("prior:trastuzumab", False) in keys(read(ban))
+
+
+def test_a_ban_on_treatment_for_advanced_disease_but_one_endocrine_line_caps_every_line() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* HER2-positive metastatic breast cancer\nExclusion Criteria:\n* History "
+        "of anti-cancer therapy for MBC (with the exception of one prior hormonal regimen for MBC)"
+    )
+    limits = {(x.factor, x.high) for x in read(criteria).limits}
+    assert {("endocrine_lines", 1), ("chemo_lines", 0), ("prior_lines", 1)} <= limits
+    treated = {"subtype": "her2-positive", "prior_therapies": ("taxane", "chemotherapy", "trastuzumab")}
+    assert _judge(criteria, prior_lines=1, **treated)[0] == "likely_excluded"
+    assert _judge(criteria, prior_lines=0, subtype="her2-positive")[0] == "likely_eligible"

@@ -437,6 +437,36 @@ _ANY_NUMBER = re.compile(r"\bany\s+number\s+(?:(?:or|and)\s+types?\s+)?of\s+(?:p
 _DEFINITION = re.compile(r"\b(?:is|are)\s+defined\s+as\b(?!\s+follows)")
 
 
+#: "Number of prior chemotherapy lines of treatment in the metastatic setting >= 3": the count
+#: written after what it counts.
+_NUMBER_OF = re.compile(
+    r"\bnumber\s+of\s+(?P<what>(?:prior|previous)\s+[^.;<>≥≤=]{0,60}?\b(?:lines?|regimens?)\b[^.;<>≥≤=]{0,60}?)"
+    r"\s*(?P<op>≥|>=|>|≤|<=|<|=)\s*(?P<n>\d{1,2})\b"
+)
+_COUNT_WORDS = {
+    "≥": "{n} or more",
+    ">=": "{n} or more",
+    ">": "more than {n}",
+    "≤": "at most {n}",
+    "<=": "at most {n}",
+    "<": "fewer than {n}",
+    "=": "exactly {n}",
+}
+
+
+def _count_first(match: re.Match[str]) -> str:
+    count = _COUNT_WORDS[match.group("op")].format(n=match.group("n"))
+    return f"{count} {match.group('what').strip()}"
+
+
+#: A ban on every treatment for advanced disease but one endocrine line.
+_ALL_BUT_ENDOCRINE = re.compile(
+    r"\b(?:anti-?cancer|systemic|prior|previous)\b[^.;()]{0,30}?\b(?:therap\w*|treatments?)\s+for\s+"
+    r"(?:mbc|metastatic|advanced)\b[^.;]{0,30}?\bexcept\w*\s+(?:of\s+|for\s+)?(?:one|1|a\s+single)\s+"
+    r"(?:prior\s+)?(?:line\s+of\s+)?(?:hormonal|endocrine)"
+)
+
+
 def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """Limits on the number of prior treatment lines for advanced disease.
 
@@ -452,12 +482,19 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         text = _PRIOR_COURSES.sub(r"\1 regimens of", text)  # "two prior courses of chemotherapy"
     if "(" in text and "least" in text:
         text = _BRACKETED_MAXIMUM.sub(r"\g<low> to \g<high>", text)  # "at least 2 (and at most 5)"
+    if "number of" in text:
+        text = _NUMBER_OF.sub(_count_first, text)  # "number of prior lines ... >= 3"
     if "any number" in text and _ANY_NUMBER.search(text):
         return True  # "any number of prior regimens, or none": no limit, and no drug rule either
     if not has_lines and ("prior" in text or "previous" in text or "received" in text):
         has_lines = "treatment" in text or "therap" in text  # "0-1 prior treatment"
     # Every line count has a number; most sentences have none.
     found = has_lines and _HAS_NUMBER.search(text) is not None and _read_counts(text, quote, kind, out)
+    if found and kind == "exclusion" and "except" in text and _ALL_BUT_ENDOCRINE.search(text):
+        # "History of anti-cancer therapy for MBC (with the exception of one prior hormonal
+        # regimen)": no other line, so none with chemotherapy and at most the one in all
+        out.limit(LimitFactor.CHEMO_LINES, None, 0, quote, kind)
+        out.limit(LimitFactor.PRIOR_LINES, None, 1, quote, kind)
     if not found and "line" in text:
         found = _read_ordinals(text, quote, kind, out)
     if found or _ADVANCED_HINT.search(text) is None:

@@ -42,7 +42,7 @@ from matchers.reader.therapy_table import (
 _EXPANSIONS = EXPANSIONS
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:prior(?!\s+to\s+(?:the\s+)?(?:initiation|start|beginning|first|study|enrol|registration|"
-    r"randomi|surgery|entry))|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
+    r"randomi|surgery|entry|administration|dosing|day\s+1|cycle|receiving|commenc))|previous\w*|received|pretreated|pre-treated|progress\w*|after|(?<!the\s)following|"
     r"refractory|resistant|resistance|fail\w*|exposure|exposed|history|treated|treatment\s+with|"
     r"therapy\s+with|had|relaps\w*|recurr\w*|intoleran\w*|completed|discontinued|experienced|"
     r"administered|given(?!\s+(?:the\s+)?(?:known|its|their|high|low|poor|limited|potential|lack|"
@@ -128,6 +128,8 @@ _NEVER_A_PRIOR = re.compile(
 )
 _CONSEQUENCE = re.compile(
     r"\b(?:that|which)\s+(?:has\s+|have\s+)?(?:resulted|led|caused|result|lead|cause)\s+(?:in|to)?\b|"
+    # "a history of LVEF decline to below 50% during or after prior trastuzumab"
+    r"\b(?:decline|decrease|drop|fall|reduction)\w*\b[^.;]{0,60}?\b(?:during|while\s+on|while\s+receiving)\b|"
     r"\b(?:aes?|adverse\s+(?:events?|reactions?)|toxicit\w*)\b[^.;]{0,80}?\b(?:resolved|recovered)\b|"
     r"\bexperienced\s+[^.;]{0,60}?\b(?:aes?|adverse|toxicit\w*|reactions?)\b"
 )
