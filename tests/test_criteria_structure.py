@@ -2458,3 +2458,43 @@ def test_a_ban_on_treatment_for_advanced_disease_but_one_endocrine_line_caps_eve
     treated = {"subtype": "her2-positive", "prior_therapies": ("taxane", "chemotherapy", "trastuzumab")}
     assert _judge(criteria, prior_lines=1, **treated)[0] == "likely_excluded"
     assert _judge(criteria, prior_lines=0, subtype="her2-positive")[0] == "likely_eligible"
+
+
+# --- audits of the whole corpus (no labels): readings that contradict their own words -------------
+
+
+def test_a_count_for_all_but_some_parts_is_still_a_count() -> None:
+    criteria = (
+        "Inclusion Criteria:\n Histology:\n\n Metastatic breast cancer\n\n Except for cohorts F and H, "
+        "≥ 1 previous line (s) of systemic therapy,\n\n Age ≥ 18 years"
+    )
+    limits = [(x.low, x.high) for x in read(criteria).limits if x.factor == "prior_lines"]
+    assert limits == [(1, None)]
+
+
+def test_how_lines_are_counted_is_no_limit() -> None:
+    note = (
+        "Note: For neoadjuvant/adjuvant therapy, recurrence or disease progression during treatment or "
+        "within 6 months of discontinuation of treatment should be counted as first-line systemic "
+        "treatment failure"
+    )
+    assert not [x for x in read(INCLUDING + note).limits if x.factor == "prior_lines"]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bounds"),
+    [
+        ("No prior systemic therapy for metastatic disease (first-line setting)", (0, 0)),
+        ("Metastatic disease not yet treated with first-line chemotherapy", (0, 0)),
+        (
+            "No previous endocrine therapy or first-line endocrine therapy for metastatic disease",
+            (0, 1),
+        ),
+    ],
+)
+def test_first_line_after_a_negation_is_no_earlier_line(
+    criterion: str, bounds: tuple[int | None, int | None]
+) -> None:
+    assert [
+        (x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"
+    ] == [bounds]

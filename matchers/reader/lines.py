@@ -18,7 +18,7 @@ from matchers.reader.context import (
     polarity,
     pre_window,
 )
-from matchers.reader.regex_tools import hint_pattern, word_start_pattern
+from matchers.reader.regex_tools import hint_pattern, last_match, word_start_pattern
 from matchers.reader.text import Polarity
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import GENERIC_CLASSES
@@ -274,6 +274,11 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
     return found
 
 
+_NO_PRIOR_BEFORE = re.compile(
+    r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}?(?:prior|previous\w*|received|treated)\b"
+)
+
+
 def _ordinal_range(
     text: str, match: re.Match[str], pre: str, kind: Source
 ) -> tuple[int, int | None] | None:
@@ -282,6 +287,11 @@ def _ordinal_range(
     if word == "later":
         return 1, None
     if word in ("first", "1st"):
+        negated = last_match(_NO_PRIOR_BEFORE, pre)
+        if negated is not None:
+            # "No prior systemic therapy for metastatic disease (first-line setting)": none; "no
+            # previous endocrine therapy or first-line endocrine therapy": none or the first
+            return (0, 1) if " or " in pre[negated.end() :] else (0, 0)
         if re.search(
             r"progress\w*|after|following|prior|previous|received|failure|failed|completed?|start\s+of",
             pre,
@@ -311,6 +321,8 @@ def _read_ordinals(text: str, quote: str, kind: Source, out: Collector) -> bool:
             continue  # "if tumor is triple-negative, ... first-line ...": one group's plan
         if kind == "exclusion" and match.group("ord") in ("first", "1st"):
             continue
+        if _COUNTED_AS.search(pre[-40:]):
+            continue  # "recurrence within 6 months of adjuvant therapy counts as first-line failure"
         limits = _ordinal_range(text, match, pre, kind)
         if limits is not None:
             out.limit(LimitFactor.PRIOR_LINES, limits[0], limits[1], quote, kind)
@@ -459,6 +471,11 @@ def _count_first(match: re.Match[str]) -> str:
     return f"{count} {match.group('what').strip()}"
 
 
+#: "... should be counted as first-line treatment failure": how lines are counted, not a limit.
+_COUNTED_AS = re.compile(r"\b(?:counted|considered|regarded|deemed|defined)\s+as\s+(?:an?\s+|one\s+)?$")
+_EXCEPT_FOR_PARTS = re.compile(
+    r"\bexcept\s+(?:for\s+|in\s+)?(?:the\s+)?(?:cohorts?|parts?|arms?|groups?)\s+[\w\s&/-]{1,30}?,\s*"
+)
 #: A ban on every treatment for advanced disease but one endocrine line.
 _ALL_BUT_ENDOCRINE = re.compile(
     r"\b(?:anti-?cancer|systemic|prior|previous)\b[^.;()]{0,30}?\b(?:therap\w*|treatments?)\s+for\s+"
@@ -482,6 +499,8 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         text = _PRIOR_COURSES.sub(r"\1 regimens of", text)  # "two prior courses of chemotherapy"
     if "(" in text and "least" in text:
         text = _BRACKETED_MAXIMUM.sub(r"\g<low> to \g<high>", text)  # "at least 2 (and at most 5)"
+    if "except" in text[:40] and (scope := _EXCEPT_FOR_PARTS.search(text, 0, 80)) and scope.start() < 40:
+        text = text[scope.end() :]  # "Except for cohorts F and H, >= 1 line": the others' rule
     if "number of" in text:
         text = _NUMBER_OF.sub(_count_first, text)  # "number of prior lines ... >= 3"
     if "any number" in text and _ANY_NUMBER.search(text):
