@@ -2498,3 +2498,61 @@ def test_first_line_after_a_negation_is_no_earlier_line(
     assert [
         (x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"
     ] == [bounds]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "high"),
+    [
+        ("Eastern Cooperative Oncology Group Performance Status: 0~1;", 1),
+        ("ECOG: 0～2", 2),
+        ("ECOG-PS 0-II.", 2),
+        ("ECOG 0-1", 1),
+        ("ECOG performance status of 0", 0),
+    ],
+)
+def test_performance_ranges_written_with_a_tilde_or_roman_numerals(criterion: str, high: int) -> None:
+    assert [x.high for x in read(INCLUDING + criterion).limits if x.factor == "ecog"] == [high]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No more than 1 prior chemotherapy regimen in the adjuvant setting",
+        "No more than 4 weeks of prior tamoxifen for disease",
+        "No more than two prior anti-HER2 therapies for metastatic disease",
+    ],
+)
+def test_a_cap_on_a_treatment_does_not_require_it(criterion: str) -> None:
+    assert not [r for r in read(INCLUDING + criterion).requirements if r.factor == "prior" and r.expects]
+    floor = INCLUDING + "At least a minimum of 2 and a maximum of 5 prior lines of anti-HER2 therapy"
+    assert [r for r in read(floor).requirements if r.factor == "prior" and r.expects]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "requires_brain_metastases"),
+    [
+        ("Brain metastases must be controlled for at least 3 months", False),
+        ("Brain metastasis must not represent sole site of disease", False),
+        ("At least 1 year since clinically significant CNS disease or seizures", False),
+        (
+            "Patients with symptomatic brain metastases or other symptomatic central nervous system "
+            "(CNS) metastases are not eligible for the study",
+            False,
+        ),
+        ("Brain metastases must be present and measurable", True),
+        ("Patients must have brain metastases", True),
+    ],
+)
+def test_rules_for_those_with_brain_metastases_do_not_require_them(
+    criterion: str, requires_brain_metastases: bool
+) -> None:
+    assert (("brain_mets", True) in keys(read(INCLUDING + criterion))) == requires_brain_metastases
+
+
+def test_metastatic_disease_involving_a_bone_site_requires_bone_metastases() -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer involving at least 1 bone site"
+    assert ("bone_mets", True) in keys(read(criteria))
+    listing = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Metastatic disease involving bone or liver"
+    )
+    assert ("bone_mets", True) not in keys(read(listing))

@@ -143,8 +143,9 @@ def _post_window(text: str, end: int) -> str:
     post = text[end : end + 70]
     if "(" in post:
         # a bracket does not use up the window: "chemotherapy ... (eBC; neoadjuvant or adjuvant
-        # setting) is permitted" reads on to the verb
-        post = BRACKETED.sub(" ", text[end : end + 160])[:70].split("(", 1)[0]
+        # setting) is permitted" reads on to the verb, and "... central nervous system (CNS)
+        # metastases are not eligible" to its last word
+        post = BRACKETED.sub(" ", text[end : end + 160])[:80].split("(", 1)[0]
     if BOUNDARY_HINT.search(post):
         for boundary in BOUNDARY.finditer(post):
             joins_a_list = boundary.group(0)[0] == "," and "and" in boundary.group(0)
@@ -321,7 +322,14 @@ BRAIN_CONDITIONAL = re.compile(
     # "Corticosteroids for brain metastases must be stopped": a rule for those who have them
     r"\b(?:steroids?|corticosteroids?|dexamethasone|radiation|radiotherapy|irradiation|srs|wbrt|"
     r"radiosurgery|surgery|resection)\s+(?:use\s+)?(?:for|to|of)\s+(?:the\s+|any\s+|known\s+)?"
-    r"(?:brain|cns|intracranial)\b"
+    r"(?:brain|cns|intracranial)\b|"
+    # "Brain metastases must be controlled for 3 months", "... must not be the sole site of
+    # disease": a rule for those who have them, opening the criterion
+    r"^\W*(?:known\s+|any\s+|existing\s+)?(?:brain|cns|central\s+nervous\s+system)\s+(?:metasta\w*|mets|"
+    r"lesions?|disease)\s+(?:\(if\s+present\)\s+)?(?:must|should|need\s+to|have\s+to)\s+"
+    r"(?:be(?!\s+(?:present|measurable|documented|confirmed|visible))|not)\b|"
+    # "At least 1 year since clinically significant CNS disease": a time since, for those who had it
+    r"\bsince\s+(?:[\w-]+\s+){0,3}(?:brain|cns)\b"
 )
 #: Each alternative starts with a plain character and checks the word boundary just after it
 #: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the

@@ -17,7 +17,9 @@ _ECOG = re.compile(
     r"zubrod|performance\s+status|\bps)\b"
     r"(?:\s*\([^()0-9]{0,60}\))?"  # "ECOG (Eastern Cooperative Group) performance score of 0 or 1"
     r"[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|less\s+than|greater\s+than|more\s+than|at\s+most|up\s+to|"
-    r"no\s+more\s+than|of|=|:|is)?\s*(?P<nums>[0-4](?:\s*(?:-|to|or|,|and|/)\s*(?:or\s+)?[0-4])*)\b(?!\s*%)"
+    # "0-1", "0~1" (Chinese records), "0-II"
+    r"no\s+more\s+than|of|=|:|is)?\s*(?P<nums>[0-4](?:\s*(?:-|~|to|or|,|and|/)\s*(?:or\s+)?(?:[0-4]|iv|i{1,3}))*)"
+    r"\b(?!\s*%)"
     r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"
 )
 _KPS = re.compile(
@@ -25,6 +27,9 @@ _KPS = re.compile(
     r"more\s+than|of|=|:|less\s+than)?\s*(?P<n>\d{2,3})\s*%?(?:\s*(?:-|to)\s*(?P<n2>\d{2,3}))?"
     r"(?P<tail>\s*%?\s*or\s+(?:more|higher|greater|above|less|lower))?"
 )
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def _ecog_from_kps(kps: int) -> int:
@@ -56,7 +61,7 @@ def _single_score_range(n: int, cmp: str, tail: str, mode: Polarity) -> tuple[in
 
 
 def _read_ecog(match: re.Match[str], text: str, quote: str, kind: Source, out: Collector) -> None:
-    nums = [int(d) for d in re.findall(r"[0-4]", match.group("nums"))]
+    nums = [_ROMAN.get(d) or int(d) for d in re.findall(r"[0-4]|iv|i{1,3}", match.group("nums"))]
     cmp = " ".join((match.group("cmp") or "").split())
     tail = (match.group("tail") or "").strip()
     mode = polarity(text, match.start(), match.end(), kind)

@@ -84,7 +84,9 @@ _BONE_METS = re.compile(
         r"(?:b(?<![\w-]b)(?<!non\sb)on[ey]|s(?<![\w-]s)(?<!non\ss)keletal|o(?<![\w-]o)(?<!non\so)sseous)"
         r"[\s-]+(?:only\s+)?(?:metasta\w*|mets\b|lesions?\b|involvement\b|deposits?\b)|"
         r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
-        r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b"
+        r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b|"
+        # "metastatic breast cancer involving at least 1 bone site"
+        r"i(?<!\wi)nvolving\s+(?:at\s+least\s+(?:one|1)\s+)?(?:bones?|skeleton|skeletal|osseous)\s*(?:sites?\b)?"
     )
 )
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.

@@ -69,6 +69,19 @@ _OPENING_PLAN = re.compile(
 _CURRENTLY_ON = re.compile(
     r"\b(?:currently|presently)\s+(?:receiving|taking|on|undergoing|being\s+treated\s+with)\b"
 )
+#: "No more than 1 prior chemotherapy regimen", "up to 4 weeks of prior tamoxifen": a cap, which
+#: none meets as well as one.
+_CAP_BEFORE = re.compile(
+    r"\b(?:no|not)\s+more\s+than\s+[\w.]+\s+(?:[\w-]+\s+){0,3}$|"
+    r"\b(?:at\s+most|up\s+to|a\s+maximum\s+of|maximum\s+of|fewer\s+than|less\s+than|<=?)\s*[\w.]+\s+"
+    r"(?:[\w-]+\s+){0,3}$"
+)
+#: "At least a minimum of 2 and a maximum of 5 prior lines of anti-HER2 therapy": a floor too.
+#: "Progression ... no more than 1 prior hormonal therapy": at least the one it progressed on.
+_FLOOR_TOO = re.compile(
+    r"\bat\s+least\b|\bminimum\b|\b\d+\s*(?:-|to)\s*\d+\b|\bprogress\w*|\brecurr\w*|\brelaps\w*|"
+    r"\bfail\w*|\brefractory\b"
+)
 #: "... with chemotherapy (and endocrine therapy if appropriate)": required only of those it suits.
 _IF_FITTING = re.compile(
     r"\W*(?:(?!and\b|or\b)\w+\W+){0,3}?if\s+(?:appropriate|indicated|applicable|clinically\s+indicated|eligible|"
@@ -536,6 +549,7 @@ def read_prior_therapy(
             mode == "require"
             and not _RECEPTOR_WAY_BEFORE.search(pre)
             and not _IF_FITTING.match(text, end)
+            and not (_CAP_BEFORE.search(pre) and not _FLOOR_TOO.search(pre))
         ):
             required.append((start, end, name))
     if required and text.lstrip(" -*•(").startswith("if "):
