@@ -2556,3 +2556,43 @@ def test_metastatic_disease_involving_a_bone_site_requires_bone_metastases() -> 
         "Inclusion Criteria:\n* Metastatic breast cancer\n* Metastatic disease involving bone or liver"
     )
     assert ("bone_mets", True) not in keys(read(listing))
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Radiotherapy: At least 4 weeks since prior radiotherapy to bony areas or CNS metastases",
+        "At least 28 days from prior definitive treatment of their CNS disease by surgical resection",
+        "If history of brain metastases must meet the following criteria:",
+        "If central nervous system (CNS) metastases are known these have to be stable",
+        "For patients with known brain metastases, evidence of clinically stable disease is required",
+        "Corticosteroid therapy for central nervous system metastatic disease: > 3 days.",
+        "Participants may have concomitant brain metastases",
+        "At least one measurable lesion (brain metastasis must not be the only measurable lesion)",
+        "At least two lesions: one extra cerebral lesion that can be treated by radiotherapy",
+        "Has at least one non-intracranial measurable lesion by RECIST version 1.1.",
+    ],
+)
+def test_more_rules_about_brain_metastases_that_do_not_require_them(criterion: str) -> None:
+    assert ("brain_mets", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_a_scan_not_required_is_no_rule_but_leaves_a_ban_beside_it() -> None:
+    exclusions = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* "
+    procedure = exclusions + "A scan to confirm the absence of brain metastases is not required"
+    assert not [r for r in read(procedure).requirements if r.factor == "brain_mets"]
+    ban = (
+        exclusions
+        + "Previous or current CNS metastases (screening CT or MRI is not required in asymptomatic "
+        "subjects)"
+    )
+    assert ("brain_mets", False) in keys(read(ban))
+    must_have_no = (
+        exclusions + "Patients must have no history of central nervous system (CNS) metastasis"
+    )
+    assert ("brain_mets", True) not in keys(read(must_have_no))
+    intact = (
+        "Inclusion Criteria:\n* At least one intact brain metastasis with no prior radiation therapy "
+        "for brain metastasis"
+    )
+    assert ("brain_mets", True) in keys(read(intact))

@@ -103,7 +103,15 @@ _APPROVAL_FOR_SOME = re.compile(
     r"\W*(?:for|in)\s+(?:patients|participants|subjects|those)\s+with\b[^;]{0,120}?\b(?:approv\w*|"
     r"discuss\w*|consult\w*|medical\s+monitor|sponsor)\b"
 )
-_PROCEDURE = re.compile(r"\bwill\s+be\s+(?:performed|done|obtained|repeated|scheduled|monitored)\b")
+_PROCEDURE = re.compile(
+    r"\bwill\s+be\s+(?:performed|done|obtained|repeated|scheduled|monitored|considered)\b"
+)
+#: "A scan to confirm the absence of brain metastases is not required": how she is screened.
+_NOT_REQUIRED_SCAN = re.compile(
+    r"\b(?:scans?|mri|ct|imaging)\b[^.;]{0,60}?\b(?:is|are)\s+not\s+(?:required|mandatory|needed)\b"
+)
+#: "Participants may have concomitant brain metastases": a permission.
+_MAY_HAVE = re.compile(r"\b(?:patients|participants|subjects|women|they)\s+may\s+(?:also\s+)?have\b")
 _SYMPTOM_WORDS = frozenset({"symptomatic", "uncontrolled"})
 #: How long brain metastases must have been stable or treated ("stable for at least 4 weeks",
 #: "no unstable brain metastases within the past 6 months").
@@ -279,7 +287,12 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         if later is None or "primary" in text[anchor.start() : later.start()]:
             return
         mention = anchor = later
-    if "will be" in text and _PROCEDURE.search(text):
+    if text[max(0, anchor.start() - 6) : anchor.start()].endswith(("non-", "extra ", "extra-", "non ")):
+        return  # "one extra cerebral lesion", "a non-intracranial measurable lesion": outside the brain
+    scan = _NOT_REQUIRED_SCAN.search(text)
+    if (scan and scan.start() < anchor.start() < scan.end()) or (
+        "will be" in text and _PROCEDURE.search(text)
+    ):
         return  # "brain scans will be performed every 12 weeks in patients with brain metastases"
     if kind == "inclusion" and mention is not None and _EXCLUDING_BRAIN.search(text):
         # "Distant metastasis (excluding known brain metastases) allowed"
@@ -291,7 +304,8 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         text,
         quote,
         kind,
-        allowing=NOT_ALLOWED.search(text) is None and ALLOWING.search(text) is not None,
+        allowing=NOT_ALLOWED.search(text) is None
+        and (ALLOWING.search(text) is not None or _MAY_HAVE.search(text) is not None),
         stable=_BRAIN_STABLE.search(text) is not None,
         active=_BRAIN_ACTIVE.search(_BRAIN_STABLE.sub(" ", text)) is not None,
         active_subject=mention is not None and _active_subject(text, mention),

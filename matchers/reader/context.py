@@ -159,7 +159,8 @@ def _post_window(text: str, end: int) -> str:
 #: A modal that forbids ("must not", "may not", "cannot"): in either section it turns the mention
 #: away, so it does not cancel an exclusion's own negation ("Exclusion: patients may not have X").
 _PROHIBITION = re.compile(
-    r"\b(?:must|may|should|shall|can|could)\s+not\b|\b(?:cannot|can't|mustn't|shouldn't)\b"
+    r"\b(?:must|may|should|shall|can|could)\s+not\b|\b(?:cannot|can't|mustn't|shouldn't)\b|"
+    r"\bmust\s+have\s+no\b"  # "Patients must have no history of CNS metastasis", among exclusions
 )
 #: A relative clause describes the person ("patients who may not have had X"), not a rule.
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|that|which)\b")
@@ -323,13 +324,21 @@ BRAIN_CONDITIONAL = re.compile(
     r"\b(?:steroids?|corticosteroids?|dexamethasone|radiation|radiotherapy|irradiation|srs|wbrt|"
     r"radiosurgery|surgery|resection)\s+(?:use\s+)?(?:for|to|of)\s+(?:the\s+|any\s+|known\s+)?"
     r"(?:brain|cns|intracranial)\b|"
+    r"\b(?:steroids?|corticosteroids?|dexamethasone)\s+(?:therapy\s+|treatment\s+)?(?:as\s+(?:therapy|treatment)\s+)?"
+    r"(?:for|to|of)\s+(?:the\s+|any\s+|known\s+)?(?:brain|cns|central\s+nervous|intracranial)\b|"
+    # "... treatment of their CNS disease", "treatment indicated for brain metastasis"
+    r"\b(?:of|for)\s+their\s+(?:brain|cns|intracranial)\b|\bindicated\s+for\s+(?:brain|cns)\b|"
+    r"\bif\s+(?:central\s+nervous\s+system|intracranial|(?:a\s+)?history\s+of\s+(?:brain|cns))\b|"
+    r"\bfor\s+(?:patients|participants|subjects|those)\s+(?:with|who\s+have)\s+(?:known\s+|a\s+history\s+of\s+|"
+    r"previously\s+treated\s+|treated\s+)?(?:brain|cns|central\s+nervous)\b|"
+    r"\b(?:brain|cns)\s+metasta\w*\s+(?:must|should)\s+not\s+be\s+the\s+(?:only|sole)\b|"
     # "Brain metastases must be controlled for 3 months", "... must not be the sole site of
     # disease": a rule for those who have them, opening the criterion
     r"^\W*(?:known\s+|any\s+|existing\s+)?(?:brain|cns|central\s+nervous\s+system)\s+(?:metasta\w*|mets|"
     r"lesions?|disease)\s+(?:\(if\s+present\)\s+)?(?:must|should|need\s+to|have\s+to)\s+"
     r"(?:be(?!\s+(?:present|measurable|documented|confirmed|visible))|not)\b|"
     # "At least 1 year since clinically significant CNS disease": a time since, for those who had it
-    r"\bsince\s+(?:[\w-]+\s+){0,3}(?:brain|cns)\b"
+    r"\bsince\s+(?:[\w-]+\s+){0,6}(?:brain|cns)\b"
 )
 #: Each alternative starts with a plain character and checks the word boundary just after it
 #: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the
