@@ -2596,3 +2596,19 @@ def test_a_scan_not_required_is_no_rule_but_leaves_a_ban_beside_it() -> None:
         "for brain metastasis"
     )
     assert ("brain_mets", True) in keys(read(intact))
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Platinum-refractory ovarian cancer is defined as progression within 91 days after platinum",
+        "iii) is age <60 years and has had amenorrhea for 12 or more months (in the absence of "
+        "chemotherapy, tamoxifen, toremifene, or ovarian suppression)",
+    ],
+)
+def test_a_definition_names_treatments_without_a_rule_about_them(criterion: str) -> None:
+    assert not [r for r in read(INCLUDING + criterion).requirements if r.factor == "prior"]
+    rule = (
+        INCLUDING + "Resistance to prior adjuvant endocrine therapy, which is defined as relapse on it"
+    )
+    assert ("prior:endocrine", True) in keys(read(rule))

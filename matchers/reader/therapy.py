@@ -440,6 +440,10 @@ _DEFINITION = re.compile(
 )
 
 
+#: A sentence that defines a word: its treatments explain the word, they set no rule.
+_IS_DEFINED_AS = re.compile(r"\b(?:is|are)\s+(?:being\s+)?defined\s+as\b")
+
+
 def _sentence_worth_reading(text: str, kind: Source) -> bool:
     if kind == "title" and not _TITLE_HISTORY.search(text):
         return False  # a title names the drugs it tests; only "after X" / "pretreated with X" is history
@@ -449,6 +453,13 @@ def _sentence_worth_reading(text: str, kind: Source) -> bool:
     # than a search): most sentences hold none and skip the search.
     if "menopaus" in text and _DEFINITION.search(text):
         return False
+    if "amenorrh" in text and "absence of" in text:
+        return False  # "amenorrhea for 12 months (in the absence of chemotherapy, tamoxifen ...)"
+    if "defined as" in text and (defined := _IS_DEFINED_AS.search(text, 0, 100)):
+        # "Platinum-refractory ovarian cancer is defined as progression within 91 days ...": a
+        # sentence that opens by defining a word; "resistance to prior ET, which is defined as ..."
+        # is a rule first (its definition is cut off by ``_before_definition``)
+        return text[max(0, defined.start() - 6) : defined.start()].strip() == "which"
     return not (
         _may_not_be_a_prior(text)
         and _NOT_A_PRIOR.search(text)
@@ -568,6 +579,8 @@ def _before_definition(
     the last dose of AI and/or CDK4/6 inhibitor": the rule is before the definition, which only
     names the same treatments again with their timing (and its "dose of" is no dose rule)."""
     cut = text.find(", defined as")
+    if cut == -1:
+        cut = text.find(", which is defined as")
     if cut == -1 or not any(start < cut for start, _, _ in mentions):
         return mentions, text
     return [m for m in mentions if m[0] < cut], text[:cut]
