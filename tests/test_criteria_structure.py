@@ -2612,3 +2612,22 @@ def test_a_definition_names_treatments_without_a_rule_about_them(criterion: str)
         INCLUDING + "Resistance to prior adjuvant endocrine therapy, which is defined as relapse on it"
     )
     assert ("prior:endocrine", True) in keys(read(rule))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bounds"),
+    [
+        ("Greater than or equal to 18 years of age and less than or equal to age 70.", [(18, 70)]),
+        ("Postmenopausal women ages 50 to 79.", [(50, 79)]),
+        ("Unknown receptor status allowed if over 50 years old", []),
+        (
+            "At least 18 years of age or 12 to 17 years of age after Safety Review Committee approval.",
+            [],
+        ),
+        ("Creatinine clearance >= 50 mL/min (Ccr = ((140-age) x body weight (kg)) / (72 x Scr))", []),
+    ],
+)
+def test_age_limits_written_out_or_beside_other_numbers(
+    criterion: str, bounds: list[tuple[int | None, int | None]]
+) -> None:
+    assert [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "age"] == bounds

@@ -140,19 +140,23 @@ _AGE_CONTEXT = re.compile(
         r"\bage[ds]?\b|\byears?[\s-](?:of\s+age|old)\b|\byears?\s+(?:or|and)\s+(?:older|over|above|younger)\b"
     )
 )
-_AGE_RANGE = re.compile(r"(?<![\d.])(?P<lo>\d{2})\s*(?:-|to|and|through)\s*(?P<hi>\d{2,3})(?![\d.%])")
+_AGE_RANGE = re.compile(
+    r"(?<![\d.])(?P<lo>\d{2})\s*(?:-|to|and|through)\s*(?P<hi>\d{2,3})(?![\d%]|\.\d)"
+)
 _AGE_MIN = re.compile(
-    r"(?:>=|=>|>|at\s+least|over|older\s+than|above|greater\s+than|more\s+than)\s*(?P<n>\d{2})(?![\d.%])|"
+    r"(?:>=|=>|>|at\s+least|over|older\s+than|above|greater\s+than|more\s+than)\s*(?P<n>\d{2})(?![\d%]|\.\d)|"
     r"(?<![\d.])(?P<m>\d{2})\s*(?:years?|yrs?)?(?:[\s-]old)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:over|older|above)"
 )
 _AGE_MAX = re.compile(
-    r"(?:<=|=<|<|at\s+most|younger\s+than|under|below|less\s+than|no\s+older\s+than)\s*(?P<n>\d{2,3})(?![\d.%])|"
+    r"(?:<=|=<|<|at\s+most|younger\s+than|under|below|less\s+than|no\s+older\s+than)\s*(?P<n>\d{2,3})(?![\d%]|\.\d)|"
     r"(?<![\d.])(?P<m>\d{2,3})\s*(?:years?|yrs?)?(?:[\s-]old)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:younger|under|less)"
 )
 #: Ages of something else near the age: how long ago, for how long, menopause definitions.
 _NOT_HER_AGE = re.compile(
     r"\b(?:within|since|for|past|last|ago|expectancy|interval|follow-?up|"
-    r"diagnosed\s+(?:at|before)|onset|amenorrh\w*|menstrua\w*)\b"
+    r"diagnosed\s+(?:at|before)|onset|amenorrh\w*|menstrua\w*|creatinine|clearance|ccr)\b|"
+    # "Unknown status allowed if over 50 years old": an age that lets some in by another rule
+    r"\d\s*-\s*age\b|\bif\s+(?:over|under|older|younger|aged?|>|<|\d)"
 )
 #: Menopause defined by age ("postmenopausal, defined as age >= 60, or ..."): an option, not a limit.
 _MENOPAUSE_DEFINED = re.compile(
@@ -167,10 +171,25 @@ _SOMEONE_ELSE = re.compile(
 _STRICT = ("over", "older", "above", "greater", "more", ">")
 
 
+#: Comparisons written out ("greater than or equal to 18", "less than or equal to age 70").
+_WRITTEN_COMPARISON = re.compile(
+    r"\b(greater|more|less)\s+than\s+or\s+equal\s+to\s+(?:(?:the\s+)?age\s+(?:of\s+)?)?"
+)
+
+
+def _comparison_sign(match: re.Match[str]) -> str:
+    return "<= " if match.group(1) == "less" else ">= "
+
+
 def _age_bounds(window: str) -> tuple[int | None, int | None]:
     low = high = None
+    if "equal" in window:
+        window = _WRITTEN_COMPARISON.sub(_comparison_sign, window)
     if (span := _AGE_RANGE.search(window)) is not None:
         low, high = int(span.group("lo")), int(span.group("hi"))
+        if " or " in window and (minimum := _AGE_MIN.search(window)) is not None:
+            # "At least 18 years of age or 12 to 17 years of age after approval": either way in
+            return min(low, int(minimum.group("n") or minimum.group("m"))), None
         return (low, high) if 10 <= low < high <= 120 else (None, None)
     if (minimum := _AGE_MIN.search(window)) is not None:
         n = int(minimum.group("n") or minimum.group("m"))
