@@ -2631,3 +2631,30 @@ def test_age_limits_written_out_or_beside_other_numbers(
     criterion: str, bounds: list[tuple[int | None, int | None]]
 ) -> None:
     assert [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "age"] == bounds
+
+
+def test_line_counts_with_a_sign_in_brackets_notes_on_counting_and_checkpoint_inhibitors() -> None:
+    exclusions = "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* "
+    sign = read(
+        exclusions + "Prior treatment with greater than (>) 1 cytotoxic chemotherapy regimen for MBC"
+    )
+    assert [(x.low, x.high) for x in sign.limits if x.factor == "chemo_lines"] == [(None, 1)]
+    note = read(
+        exclusions + "Prior endocrine or immunotherapy regimens for metastatic disease will not be "
+        "counted as cytotoxic"
+    )
+    assert not note.limits and not [r for r in note.requirements if r.factor == "prior"]
+    checkpoint = read(exclusions + "Prior checkpoint inhibitor therapy in the metastatic setting.")
+    assert not [x for x in checkpoint.limits if x.factor == "prior_lines"]
+    assert ("prior:immunotherapy", False) in keys(checkpoint)
+
+
+def test_a_study_for_breast_cancer_with_chest_wall_disease_asks_about_it() -> None:
+    criterion = (
+        "Advanced breast cancer with locally recurrent chest wall disease not amenable to surgery."
+    )
+    assert "chest_wall" in {
+        str(r.qualifier) for r in read("Inclusion Criteria:\n* " + criterion).requirements
+    }
+    listing = "Inclusion Criteria:\n* Metastatic breast cancer with lung, liver or chest wall disease"
+    assert "chest_wall" not in {str(r.qualifier) for r in read(listing).requirements}

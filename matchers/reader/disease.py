@@ -80,7 +80,10 @@ _CHEST_WALL = re.compile(
     r"\b(?:chest[\s-]wall|cutaneous|skin|dermal)\s+(?:recurrence|disease|lesions?|nodules?|tumou?rs?|"
     r"metasta\w*|involvement)\b(?=(?:(?!\bor\b)[^.;]){0,25}\bonly\b)|"
     r"^\W*(?:patients\s+)?(?:must\s+have|with|presence\s+of|having)\s+(?:\w+\s+){0,3}?(?:chest[\s-]wall|"
-    r"cutaneous|skin|dermal)\s+(?:recurrence|disease|lesions?|nodules?|metasta\w*)\b(?![^.;]*\b(?:or|will|if)\b)"
+    r"cutaneous|skin|dermal)\s+(?:recurrence|disease|lesions?|nodules?|metasta\w*)\b(?![^.;]*\b(?:or|will|if)\b)|"
+    # "Advanced breast cancer with locally recurrent chest wall disease"
+    r"\b(?:cancer|carcinoma)\s+with\s+(?:\w+\s+){0,2}?(?:chest[\s-]wall|cutaneous|skin)\s+(?:recurrence|disease|"
+    r"lesions?|metasta\w*|involvement)\b(?![^.;]*\b(?:or|will|if)\b)"
 )
 
 

@@ -348,8 +348,10 @@ def _no_prior_for_advanced(
 ) -> bool:
     """ "No prior chemotherapy for metastatic disease" (none), "received chemotherapy for
     advanced disease" (at least one); not a rule naming a specific drug or a washout."""
-    mentions = drug_mentions(text[match.start() : match.end() + 40])
-    names = {name for _, _, name in mentions} - {"immunotherapy"}
+    span = text[match.start() : match.end() + 40]
+    mentions = drug_mentions(span)
+    # "immunotherapy" beside "hormonal" is a kind of line; a checkpoint inhibitor is a drug class
+    names = {name for _, _, name in mentions} - (set() if "checkpoint" in span else {"immunotherapy"})
     if names and not names & GENERIC_CLASSES:
         return False  # "no prior taxane for metastatic disease": a drug rule, read as one
     if names - GENERIC_CLASSES and _AFTER_A_DRUG.search(match.group(0)):
@@ -476,6 +478,10 @@ _COUNTED_AS = re.compile(r"\b(?:counted|considered|regarded|deemed|defined)\s+as
 _EXCEPT_FOR_PARTS = re.compile(
     r"\bexcept\s+(?:for\s+|in\s+)?(?:the\s+)?(?:cohorts?|parts?|arms?|groups?)\s+[\w\s&/-]{1,30}?,\s*"
 )
+_NOT_COUNTED = re.compile(r"\b(?:will\s+not\s+be|are\s+not|is\s+not|not\s+be)\s+counted\b")
+_SIGN_OR_PART_IN_BRACKETS = re.compile(
+    r"\s*\((?:>=?|<=?|=)\)|(?<=\d)\s*\((?:arm|cohort|part|group|phase)\s+[\w-]{1,4}\)"
+)
 #: A ban on every treatment for advanced disease but one endocrine line.
 _ALL_BUT_ENDOCRINE = re.compile(
     r"\b(?:anti-?cancer|systemic|prior|previous)\b[^.;()]{0,30}?\b(?:therap\w*|treatments?)\s+for\s+"
@@ -501,6 +507,12 @@ def read_lines(text: str, quote: str, kind: Source, out: Collector) -> bool:
         text = _BRACKETED_MAXIMUM.sub(r"\g<low> to \g<high>", text)  # "at least 2 (and at most 5)"
     if "except" in text[:40] and (scope := _EXCEPT_FOR_PARTS.search(text, 0, 80)) and scope.start() < 40:
         text = text[scope.end() :]  # "Except for cohorts F and H, >= 1 line": the others' rule
+    if "counted" in text and _NOT_COUNTED.search(text):
+        return True  # "endocrine regimens for metastatic disease will not be counted as cytotoxic"
+    if "(" in text:
+        # "greater than (>) 1", "more than 1 (arm A) or 3 (arm B) prior regimens": a sign or a
+        # part's name in brackets inside the count
+        text = _SIGN_OR_PART_IN_BRACKETS.sub("", text)
     if "number of" in text:
         text = _NUMBER_OF.sub(_count_first, text)  # "number of prior lines ... >= 3"
     if "any number" in text and _ANY_NUMBER.search(text):

@@ -132,6 +132,8 @@ _NEVER_A_PRIOR = re.compile(
                 "discontinued from the study",
                 "screening failure",
                 "absorption",  # "bowel resection that would preclude absorption of abemaciclib"
+                "not counted",  # "capecitabine is not counted as a prior chemotherapy regimen": a note
+                "not be counted",
             ]
         )
         # "doses of" is a dose rule, but "at least 1 prior lifetime dose of paclitaxel" is history
