@@ -2658,3 +2658,16 @@ def test_a_study_for_breast_cancer_with_chest_wall_disease_asks_about_it() -> No
     }
     listing = "Inclusion Criteria:\n* Metastatic breast cancer with lung, liver or chest wall disease"
     assert "chest_wall" not in {str(r.qualifier) for r in read(listing).requirements}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Bone scan, PET scan or plain films are not considered adequate imaging techniques to measure "
+        "bone lesions.",
+        "According to RECIST 1.1, patients with at least one target lesion or simple bone metastasis "
+        "can be evaluated;",
+    ],
+)
+def test_bone_lesions_named_for_measuring_do_not_require_bone_metastases(criterion: str) -> None:
+    assert ("bone_mets", True) not in keys(read(INCLUDING + criterion))

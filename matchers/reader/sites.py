@@ -92,7 +92,8 @@ _BONE_METS = re.compile(
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
 _BESIDE_BONE = re.compile(
     r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|nodes?|skin|"
-    r"visceral|viscera|adrenal|soft[\s-]tissue|measurable|evaluable|any\s+site|other\s+sites?)\b|"
+    r"visceral|viscera|adrenal|soft[\s-]tissue|measurable|evaluable|any\s+site|other\s+sites?|"
+    r"target\s+lesions?|imaging\s+techniques?)\b|"
     r"\bwith\s+or\s+without\b|\bregardless\b|\bincluding\b|\bsuch\s+as\b|\bif\s+(?:present|any)\b"
 )
 #: Conditions on bone metastases that an exclusion turns away, not bone metastases as such.
