@@ -2671,3 +2671,21 @@ def test_a_study_for_breast_cancer_with_chest_wall_disease_asks_about_it() -> No
 )
 def test_bone_lesions_named_for_measuring_do_not_require_bone_metastases(criterion: str) -> None:
     assert ("bone_mets", True) not in keys(read(INCLUDING + criterion))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "requires_liver"),
+    [
+        (
+            "Have locoregional (eg, breast, chest wall) or pulmonary or hepatic metastatic disease "
+            "that is amenable to core needle biopsy",
+            False,
+        ),
+        ("Examples include multiple liver metastases, lung metastases, carcinomatous pleurisy", False),
+        ("HER2-positive breast cancer with evidence of liver metastasis by imaging", True),
+    ],
+)
+def test_the_liver_as_one_of_several_places_is_no_liver_requirement(
+    criterion: str, requires_liver: bool
+) -> None:
+    assert (("liver_mets", True) in keys(read("Inclusion Criteria:\n* " + criterion))) == requires_liver

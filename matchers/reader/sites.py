@@ -31,8 +31,21 @@ def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
     mode = polarity(text, mention.start(), mention.end(), kind)
     if mode == "exclude":
         out.require(Factor.LIVER_METS, False, quote, kind)
-    elif mode == "require" and not ALLOWING.search(text) and not BRAIN_CONDITIONAL.search(text):
+    elif (
+        mode == "require"
+        and not ALLOWING.search(text)
+        and not BRAIN_CONDITIONAL.search(text)
+        and not _LIVER_AMONG_OTHERS.search(text)
+    ):
         out.require(Factor.LIVER_METS, True, quote, kind)
+
+
+#: The liver as one of several places ("pulmonary or hepatic metastatic disease amenable to
+#: biopsy", "examples include multiple liver metastases, lung metastases"): no liver requirement.
+_LIVER_AMONG_OTHERS = re.compile(
+    r"\b(?:lungs?|pulmonary|bones?|skin|chest\s+wall|lymph|nodes?|subcutaneous|pleura\w*|brain|"
+    r"soft\s+tissue)\b|\bexamples?\b|\be\.g\.|\bbiops\w*"
+)
 
 
 _OTHER_SITE = re.compile(
