@@ -2689,3 +2689,12 @@ def test_the_liver_as_one_of_several_places_is_no_liver_requirement(
     criterion: str, requires_liver: bool
 ) -> None:
     assert (("liver_mets", True) in keys(read("Inclusion Criteria:\n* " + criterion))) == requires_liver
+
+
+def test_premenopausal_women_on_suppression_of_ovarian_function_are_not_turned_away() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer\nExclusion Criteria:\n* Pre-menopausal "
+        "patients with hormone-dependent breast cancer can continue on therapies used for suppression "
+        "of ovarian function."
+    )
+    assert _judge(criteria, menopausal_status="premenopausal")[0] == "likely_eligible"

@@ -22,7 +22,8 @@ _PRE = re.compile(
 )
 _OVARIAN_SUPPRESSION = re.compile(
     word_start_pattern(
-        r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
+        r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\bsuppression\s+of\s+(?:the\s+)?ovar\w*|"
+        r"\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
         r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
         r"\blhrha\b"
     )
