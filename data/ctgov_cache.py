@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from data.settings import (
     LOCK_WAIT_S,
     cache_url_from_env,
 )
-from data.store_file import StoreFile
+from data.store_file import StoreFile, begin_immediate
 
 if TYPE_CHECKING:
     from data.shared_cache import SharedStore
@@ -98,15 +97,7 @@ class _BoundedSQLiteDict(SQLiteDict):
         with self._lock:
             connection = self._connection
             assert connection is not None  # opened by connection() before it asks for the lock
-            started = time.monotonic()
-            while True:
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError:
-                    if time.monotonic() - started >= self.lock_wait:
-                        raise
-                    time.sleep(0.01)
+            begin_immediate(connection, self.lock_wait)
             self._active_transaction = True
             try:
                 yield

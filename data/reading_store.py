@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from data.settings import LOCK_WAIT_S, READINGS_FILE_NAME, cache_url_from_env
-from data.store_file import StoreFile, resolve_cache_dir
+from data.store_file import StoreFile, begin_immediate, resolve_cache_dir
 
 if TYPE_CHECKING:
     from data.shared_cache import SharedStore
@@ -79,15 +78,7 @@ class SQLiteBlobs:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             connection = self._connection
-            started = time.monotonic()
-            while True:
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError:
-                    if time.monotonic() - started >= self.lock_wait:
-                        raise
-                    time.sleep(0.01)
+            begin_immediate(connection, self.lock_wait)
             try:
                 yield connection
                 connection.execute("COMMIT")

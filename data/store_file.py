@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,20 @@ class Closable(Protocol):
 S = TypeVar("S", bound=Closable)
 #: Opens a table of a checked file: ``opener(path, table, lock_wait)``.
 Opener = Callable[[Path, str, float], S]
+
+
+def begin_immediate(connection: sqlite3.Connection, lock_wait: float) -> None:
+    """Take the write lock, waiting at most ``lock_wait`` seconds for another program to let go
+    (``sqlite3.OperationalError`` after that): requests-cache's own writer would wait forever."""
+    started = time.monotonic()
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() - started >= lock_wait:
+                raise
+            time.sleep(0.01)
 
 
 def resolve_cache_dir(cache_dir: str | Path | None = None) -> Path:
