@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 from requests_cache.backends.base import BaseStorage
@@ -40,10 +40,7 @@ from data.settings import (
     LOCK_WAIT_S,
     cache_url_from_env,
 )
-from data.store_file import StoreFile, begin_immediate
-
-if TYPE_CHECKING:
-    from data.shared_cache import SharedStore
+from data.store_file import begin_immediate, open_store
 
 #: requests-cache's store of one table or collection (SQLite or Redis), keyed by text.
 Store = BaseStorage[str, Any]
@@ -55,7 +52,6 @@ TABLE = "responses"
 _SERIALIZER = init_serializer("json", decode_content=False)
 #: The URL recorded with each entry: the service's search path only, never the search itself.
 _RECORDED_URL = "https://clinicaltrials.gov/api/v2/"
-T = TypeVar("T")
 
 
 def cache_key(url: str) -> str:
@@ -138,20 +134,6 @@ def _open_answers(path: Path, table: str, lock_wait: float) -> _BoundedSQLiteDic
     return _BoundedSQLiteDict(path, lock_wait, table, _SERIALIZER)
 
 
-def open_store(path: Path, lock_wait: float) -> StoreFile[_BoundedSQLiteDict] | SharedStore:
-    """The shared cache named by ``MBC_CACHE_URL`` (falling back to the file), else the file."""
-
-    def local() -> StoreFile[_BoundedSQLiteDict]:
-        return StoreFile(path, TABLE, _open_answers, lock_wait=lock_wait)
-
-    url = cache_url_from_env()
-    if url is None:
-        return local()
-    from data.shared_cache import SharedStore  # the Redis client only where a clinic uses it
-
-    return SharedStore(url, TABLE, _SERIALIZER, local)
-
-
 class AnswerCache:
     """Saved answers in ``directory``; every method returns quietly whatever the file's state.
 
@@ -167,7 +149,7 @@ class AnswerCache:
         self.path = directory / CACHE_FILE_NAME
         self.expiry = expiry
         self._remove_legacy_file()
-        self.file = open_store(self.path, lock_wait)
+        self.file = open_store(self.path, TABLE, _open_answers, _SERIALIZER, lock_wait=lock_wait)
 
     @property
     def usable(self) -> bool:

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from data.settings import LOCK_WAIT_S, READINGS_FILE_NAME, cache_url_from_env
-from data.store_file import StoreFile, begin_immediate, resolve_cache_dir
+from data.settings import LOCK_WAIT_S, READINGS_FILE_NAME
+from data.store_file import StoreFile, begin_immediate, open_store, resolve_cache_dir
 
 if TYPE_CHECKING:
     from data.shared_cache import SharedStore
@@ -43,7 +43,6 @@ class SQLiteBlobs:
         self._connection = sqlite3.connect(
             path, timeout=lock_wait, isolation_level=None, check_same_thread=False
         )
-        self._connection.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
         self._connection.execute(
             f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB, expires INTEGER)"
         )
@@ -64,10 +63,10 @@ class SQLiteBlobs:
 
     def put_many(self, values: dict[str, bytes]) -> None:
         """Keep these values (replacing any under the same keys), in one transaction."""
-        rows = [(key, value) for key, value in values.items()]
         with self._transaction() as connection:
             connection.executemany(
-                f"INSERT OR REPLACE INTO {self.table} (key, value, expires) VALUES (?, ?, NULL)", rows
+                f"INSERT OR REPLACE INTO {self.table} (key, value, expires) VALUES (?, ?, NULL)",
+                values.items(),
             )
 
     def close(self) -> None:
@@ -92,8 +91,9 @@ class BlobFile:
     or hurt a search, or in a clinic's shared cache with the file as its fallback."""
 
     def __init__(self, path: Path, table: str = TABLE, *, lock_wait: float = LOCK_WAIT_S) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file: StoreFile[SQLiteBlobs] | SharedStore = _open(path, table, lock_wait)
+        self.file: StoreFile[SQLiteBlobs] | SharedStore = open_store(
+            path, table, SQLiteBlobs, None, lock_wait=lock_wait
+        )
 
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
         def read(store: Any) -> dict[str, bytes]:
@@ -121,20 +121,6 @@ class BlobFile:
 
     def take_notices(self) -> list[str]:
         return self.file.take_notices()
-
-
-def _open(path: Path, table: str, lock_wait: float) -> StoreFile[SQLiteBlobs] | SharedStore:
-    """The shared cache named by ``MBC_CACHE_URL`` (falling back to the file), else the file."""
-
-    def local() -> StoreFile[SQLiteBlobs]:
-        return StoreFile(path, table, SQLiteBlobs, lock_wait=lock_wait)
-
-    url = cache_url_from_env()
-    if url is None:
-        return local()
-    from data.shared_cache import SharedStore  # the Redis client only where a clinic uses it
-
-    return SharedStore(url, table, None, local)
 
 
 def open_readings_store(cache_dir: str | Path | None = None) -> BlobFile | None:

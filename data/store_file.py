@@ -17,11 +17,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import platformdirs
 
-from data.settings import APP_NAME, CACHE_DIR_ENV, LOCK_WAIT_S
+from data.settings import APP_NAME, CACHE_DIR_ENV, LOCK_WAIT_S, cache_url_from_env
+
+if TYPE_CHECKING:
+    from data.shared_cache import SharedStore
 
 log = logging.getLogger(__name__)
 
@@ -215,3 +218,22 @@ class StoreFile(Generic[S]):
                 f"The file of saved search results ({self.path}) could not be used ({reason}); "
                 f"it was set aside as {aside.name} and a new one was started. Searches go on."
             )
+
+
+def open_store(
+    path: Path, table: str, opener: Opener[S], serializer: Any, *, lock_wait: float
+) -> StoreFile[S] | SharedStore:
+    """The shared cache named by ``MBC_CACHE_URL`` (falling back to the file), else the file.
+
+    ``serializer`` is requests-cache's serializer of the shared cache's values (``None``: bytes).
+    """
+
+    def local() -> StoreFile[S]:
+        return StoreFile(path, table, opener, lock_wait=lock_wait)
+
+    url = cache_url_from_env()
+    if url is None:
+        return local()
+    from data.shared_cache import SharedStore  # the Redis client only where a clinic uses it
+
+    return SharedStore(url, table, serializer, local)
