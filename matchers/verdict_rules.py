@@ -293,15 +293,20 @@ def _prior_in_advanced_setting(
         )
 
 
+def _which_drug(rule: str, drug: str, therapy: str) -> str:
+    """A rule on one drug of a class her answers name only as the class: ask which she had."""
+    return (
+        f"{rule} people who already had {drug} in particular ({therapy}). Ask your care team "
+        f"whether yours was {drug}."
+    )
+
+
 def _prior_required(
     profile: PatientProfile, req: Requirement, fact: bool | None, therapy: str, out: Judgement
 ) -> None:
-    if fact and req.note and req.note not in req.items:
+    if fact and req.note:
         # "Prior treatment with lapatinib": her list names the class, not the drug
-        out.ask(
-            f"It is for people who already had {req.note} in particular ({therapy}). Ask your care "
-            f"team whether yours was {req.note}."
-        )
+        out.ask(_which_drug("It is for", req.note, therapy))
     elif fact:
         out.reason(f"It is for people who already had {therapy}, as you did.", req.quote)
         out.add_fit("Fits your treatment history", 1)
@@ -343,10 +348,7 @@ def _prior(profile: PatientProfile, req: Requirement, fact: bool | None, out: Ju
         )
     elif fact and req.note:
         # "Previously received treatment with exemestane": her list names the class, not the drug
-        out.ask(
-            f"It does not accept people who already had {req.note}, one {therapy}. Ask your care "
-            f"team whether yours was {req.note}."
-        )
+        out.ask(_which_drug("It does not accept", req.note, therapy))
     elif fact:
         out.concern(f"It does not accept people who already had {therapy}.", req.quote)
     elif fact is None:

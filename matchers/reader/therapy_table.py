@@ -142,10 +142,11 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
 EARLY_SETTING_CLASSES: frozenset[str] = frozenset(t.id for t in VOCABULARY.therapies if t.early_setting)
 
 #: Drug names of classes with several members ("exemestane" among the aromatase inhibitors): a
-#: ban on one of them is not a ban on the whole class, which is all a profile records.
+#: rule on one of them is not a rule on the whole class, which is all a profile records. A drug
+#: that gives its class its name (tamoxifen, beside toremifene) is what the profile records.
 ONE_OF_SEVERAL: dict[str, str] = {
     name.lower(): d.generic
     for d in VOCABULARY.drugs
-    if sum(1 for other in VOCABULARY.drugs if other.therapy == d.therapy) > 1
+    if d.generic != d.therapy and sum(1 for other in VOCABULARY.drugs if other.therapy == d.therapy) > 1
     for name in d.names
 }
