@@ -289,7 +289,7 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         mention = anchor = later
     if text[max(0, anchor.start() - 6) : anchor.start()].endswith(("non-", "extra ", "extra-", "non ")):
         return  # "one extra cerebral lesion", "a non-intracranial measurable lesion": outside the brain
-    scan = _NOT_REQUIRED_SCAN.search(text)
+    scan = _NOT_REQUIRED_SCAN.search(text) if " not " in text else None
     if (scan and scan.start() < anchor.start() < scan.end()) or (
         "will be" in text and _PROCEDURE.search(text)
     ):

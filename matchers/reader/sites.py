@@ -40,17 +40,15 @@ def read_liver(text: str, quote: str, kind: Source, out: Collector) -> None:
         out.require(Factor.LIVER_METS, True, quote, kind)
 
 
-#: The liver as one of several places ("pulmonary or hepatic metastatic disease amenable to
-#: biopsy", "examples include multiple liver metastases, lung metastases"): no liver requirement.
-_LIVER_AMONG_OTHERS = re.compile(
-    r"\b(?:lungs?|pulmonary|bones?|skin|chest\s+wall|lymph|nodes?|subcutaneous|pleura\w*|brain|"
-    r"soft\s+tissue)\b|\bexamples?\b|\be\.g\.|\bbiops\w*"
-)
-
-
 _OTHER_SITE = re.compile(
     r"\b(?:brain|cns|bones?|skeletal|lungs?|pulmonary|peritone\w*|pleura\w*|lymph|nodal|skin|"
     r"spinal|visceral|adrenal|oligometasta\w*)\b|\bwith\s+or\s+without\b|\band/or\b"
+)
+#: The liver as one of several places ("pulmonary or hepatic metastatic disease amenable to
+#: biopsy", "examples include multiple liver metastases, lung metastases"): no liver requirement.
+_LIVER_AMONG_OTHERS = re.compile(
+    _OTHER_SITE.pattern
+    + r"|\b(?:chest\s+wall|nodes?|subcutaneous|soft\s+tissue|examples?)\b|\be\.g\.|\bbiops\w*"
 )
 
 
