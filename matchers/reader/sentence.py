@@ -19,7 +19,7 @@ from matchers.reader.performance import read_performance
 from matchers.reader.receptors import read_receptors
 from matchers.reader.setting import read_breast_mention, read_setting
 from matchers.reader.sites import read_bone, read_disease_extent, read_liver
-from matchers.reader.standard import read_relapse_interval, read_standard_therapy
+from matchers.reader.standard import read_failed_lately, read_relapse_interval, read_standard_therapy
 from matchers.reader.therapy import read_chemosensitive, read_prior_therapy
 from matchers.reader.triggers import scan
 
@@ -130,6 +130,7 @@ READERS: tuple[Reader, ...] = (
     _reader("breast", _plain(read_breast_mention)),
     _reader("standard", _plain(read_standard_therapy)),
     _reader("interval", _plain(read_relapse_interval)),
+    _reader("failed_lately", _plain(read_failed_lately)),
     _reader("inflammatory", _plain(read_inflammatory), defs=False),
     _reader("disease_state", _plain(read_disease_state)),
 )

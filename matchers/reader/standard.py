@@ -34,7 +34,7 @@ _EARLY_TREATMENT = re.compile(
         r"\bdisease[\s-]free\s+interval|\bdfi\b|\bcompletion\s+of\s+(?:primary|local|definitive)"
     )
 )
-_EARLY_INTERVAL_HINTS = (
+INTERVAL_HINTS = (
     "relaps",
     "recurr",
     "elapsed",
@@ -46,7 +46,12 @@ _EARLY_INTERVAL_HINTS = (
     "completing",
     "on or within",
 )
-INTERVAL_HINTS = (*_EARLY_INTERVAL_HINTS, "within the previous", "within the past", "within the last")
+FAILED_LATELY_HINTS = (
+    "within the previous",
+    "within the past",
+    "within the last",
+    "within the preceding",
+)
 #: "Failure of aromatase inhibitor therapy within the previous 6 months": a treatment that must
 #: have stopped working lately, which a history without dates cannot confirm.
 _FAILED_LATELY = re.compile(
@@ -73,21 +78,24 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
         return  # no time span, no interval rule
     within = "within" in text and _PROGRESSED_WITHIN.search(text) is not None
-    lately = kind == "inclusion" and "within" in text and _FAILED_LATELY.search(text)
-    if lately and not within:
-        span = range(lately.start(), lately.end())
-        named = sorted({name for start, _, name in drug_mentions(text) if start in span})
-        if named:
-            out.require(
-                Factor.RELAPSE_INTERVAL, True, quote, kind, Qualifier.RECENT_FAILURE, items=tuple(named)
-            )
-        return
-    if not within and not any(hint in text for hint in _EARLY_INTERVAL_HINTS):
-        return
     if not within and (not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None):
         return
     names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
     out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
+
+
+def read_failed_lately(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """A treatment that must have stopped working lately ("failure of aromatase inhibitor therapy
+    within the previous 6 months"): a history without dates cannot say when, so the verdict asks."""
+    lately = _FAILED_LATELY.search(text) if kind == "inclusion" else None
+    if lately is None or _PROGRESSED_WITHIN.search(text) is not None:
+        return  # "progression on or within 6 months of ...": a relapse interval, read as one
+    span = range(lately.start(), lately.end())
+    named = sorted({name for start, _, name in drug_mentions(text) if start in span})
+    if named:
+        out.require(
+            Factor.RELAPSE_INTERVAL, True, quote, kind, Qualifier.RECENT_FAILURE, items=tuple(named)
+        )
 
 
 _STD_NOUN = r"(?:therap\w*|treatments?|care|regimens?|options?|measures|modalit\w*)"

@@ -10,7 +10,7 @@ from matchers.reader.lines import ADVANCED_HINTS, LINE_HINTS
 from matchers.reader.receptors import RECEPTOR_HINTS
 from matchers.reader.regex_tools import trie_pattern
 from matchers.reader.setting import EARLY_HINTS, METASTATIC_HINTS
-from matchers.reader.standard import INTERVAL_HINTS, STD_HINTS
+from matchers.reader.standard import FAILED_LATELY_HINTS, INTERVAL_HINTS, STD_HINTS
 from matchers.reader.therapy_table import DRUG_HINTS, DRUG_WORDS
 
 NO_GROUPS: frozenset[str] = frozenset()
@@ -49,6 +49,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "breast": ("breast", "mammary"),
     "standard": STD_HINTS,
     "interval": INTERVAL_HINTS,
+    "failed_lately": FAILED_LATELY_HINTS,
     "genes": GENE_HINTS,
     "profiling": PROFILING_HINTS,
     "inflammatory": ("inflammatory", "ibc"),
