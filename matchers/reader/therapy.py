@@ -421,14 +421,14 @@ def _require_together(
     # history naming only the class ("a HER2 tyrosine kinase inhibitor") cannot confirm
     if _AND_BETWEEN.search(last_between) and " or " not in last_between:
         for start, end, name in required:
-            drug = ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+            drug = _one_drug(text[start:end])
             out.require(
                 Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for([name]), note=drug
             )
     else:
         names = [name for _, _, name in required]
         (start, end, _), *others = required
-        drug = "" if others else ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+        drug = "" if others else _one_drug(text[start:end])
         out.require(Factor.PRIOR_THERAPY, True, quote, kind, setting, items=_items_for(names), note=drug)
 
 
@@ -554,7 +554,7 @@ def read_prior_therapy(
             out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
         elif mode == "exclude":
             setting = _setting_of(text, end, start)
-            drug = ONE_OF_SEVERAL.get(text[start:end].strip().lower(), "")
+            drug = _one_drug(text[start:end])
             out.require(
                 Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]), note=drug
             )
@@ -572,6 +572,11 @@ def read_prior_therapy(
         required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
+
+
+def _one_drug(mention: str) -> str:
+    """The drug a mention names when its class has several ("exemestane"), else ""."""
+    return ONE_OF_SEVERAL.get(mention.strip().lower(), "")
 
 
 def _before_definition(
