@@ -20,12 +20,18 @@ _PRE = re.compile(
     r"\b(?:pre|peri)-?\s?menopaus\w*|\bpre-\s*(?:,|/|and\b|or\b)|\bpre-?\s*(?:/|or|and|and/or)\s*(?:peri-?\s*)?(?:/|or|and)?\s*"
     r"(?:peri)?-?\s?menopaus\w*|\bpre-\s*/\s*peri-"
 )
+#: Ovarian function suppressed by drugs ("goserelin", "GnRH agonist", "suppression of ovarian
+#: function"); with surgery or ablation, any ovarian suppression.
+_MEDICAL_SUPPRESSION_WORDS = (
+    r"\bovarian\s+(?:function\s+)?suppression|\bsuppression\s+of\s+(?:the\s+)?ovar\w*|\blhrha?\b|"
+    r"\blh-rh|\bgnrh|\bgoserelin\b|\bleuprolide\b|\bleuprorelin\b|\btriptorelin\b|\bofs\b|"
+    r"\bluteinizing\s+hormone[\s-]releasing"
+)
+_MEDICAL_SUPPRESSION = re.compile(word_start_pattern(_MEDICAL_SUPPRESSION_WORDS))
 _OVARIAN_SUPPRESSION = re.compile(
     word_start_pattern(
-        r"\bovarian\s+(?:function\s+)?(?:suppression|ablation)|\bsuppression\s+of\s+(?:the\s+)?ovar\w*|"
-        r"\blhrh\b|\bgnrh\b|\bgoserelin\b|\bleuprolide\b|"
-        r"\bleuprorelin\b|\btriptorelin\b|\bofs\b|\bbilateral\s+oophorectomy\b|luteinizing\s+hormone[\s-]releasing|"
-        r"\blhrha\b"
+        _MEDICAL_SUPPRESSION_WORDS
+        + r"|\bovarian\s+(?:function\s+)?ablation|\bbilateral\s+oophorectomy\b"
     )
 )
 _REPRODUCTIVE = re.compile(
@@ -47,10 +53,6 @@ _ONLY_A_LABEL = re.compile(
 
 
 #: Ovarian suppression by medicine (not surgery, which makes a woman postmenopausal).
-_MEDICAL_SUPPRESSION = re.compile(
-    r"ovarian\s+(?:function\s+)?suppression|\bgnrh|\blhrh|\blh-?rh|goserelin|leuprolide|leuprorelin|"
-    r"triptorelin"
-)
 
 
 _WOMEN_MUST = re.compile(
