@@ -167,16 +167,21 @@ def heading_parts(text: str) -> Parts:
 _NOT_WHOM = re.compile(r"\bfollowing\b|\ball\b|\bsee\b|\bn\s*=|\bmust\b|\bclosed\b")
 
 
+def _names_whom(aside: str) -> bool:
+    """Whether a label's bracket says whom its part is for ("HER2-positive"), not that the part is
+    closed, another label ("Part 1") or a lead-in ("one of the following must be true")."""
+    return not (_CLOSED.search(aside) or _NOT_WHOM.search(aside) or _hinted(aside))
+
+
 def label_aside(text: str) -> str | None:
-    """Whom a label line's bracket says its part is for ("Cohort 2 (HER2-positive)" -> HER2-positive);
-    ``None`` when it has none, or when the bracket says the part is closed."""
+    """Whom a label line's bracket says its part is for ("Cohort 2 (HER2-positive)" -> HER2-positive),
+    or ``None``."""
     lowered = text.lower().strip()
     match = _ONLY.match(lowered) if len(lowered) <= 100 else None
     aside = match.group("aside") if match is not None else None
-    if match is None or not aside or _CLOSED.search(aside) or _NOT_WHOM.search(aside) or _hinted(aside):
-        return None  # "Dose escalation (Part 1)", "Cohort B (one of the following must be true)"
-    start = match.start("aside")
-    return text.strip()[start : match.end("aside")]
+    if match is None or not aside or not _names_whom(aside):
+        return None
+    return text.strip()[match.start("aside") : match.end("aside")]
 
 
 def label_line_parts(text: str) -> Parts | None:
@@ -188,7 +193,7 @@ def label_line_parts(text: str) -> Parts | None:
     if match is not None and match.group("aside"):
         if _CLOSED.search(match.group("aside")):
             return tuple(atom + CLOSED_MARK for atom in _atoms(match.group("labels")))
-        if label_aside(text) is None:
+        if not _names_whom(match.group("aside")):
             match = None  # "Cohort B (one of the following must be true):" heads a list, as before
         # else "Cohort 2 (HER2-positive)": a label whose bracket says whom the part is for
     if match is None:
