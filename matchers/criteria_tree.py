@@ -180,6 +180,13 @@ _SUBJECT_WITH = re.compile(r"\W*(?:patients|participants|subjects)\s+with\b")
 _WHO_HAVE = re.compile(r"\bwho\s+(?:have|has|had|is|are)\b")
 
 
+def _names_a_cancer(text: str, organ: re.Match[str]) -> bool:
+    """An organ named as a cancer: "NSCLC", or "ovarian" with "cancer" soon after it."""
+    if organ.group(0) in _CANCER_NAMES:
+        return True
+    return _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
+
+
 def _another_cancers_cohort(text: str) -> bool:
     """A basket trial's bullet for one other cancer ("Renal cell carcinoma, clear cell histology,
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
@@ -190,8 +197,7 @@ def _another_cancers_cohort(text: str) -> bool:
     organ = ORGAN.search(text, 0, 90 if subject else 40)
     if organ is None or (organ.start() > 25 and not subject) or BREAST.search(text) is not None:
         return False
-    named = organ.group(0) in _CANCER_NAMES
-    cancer = named or _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
+    cancer = _names_a_cancer(text, organ)
     # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
     return cancer and (
         _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
@@ -281,8 +287,10 @@ def _another_cancers_sentence(text: str) -> bool:
     organ = ORGAN.search(rest, 0, 40)
     if organ is None or organ.start() > 25:
         return False
-    cancer = organ.group(0) in _CANCER_NAMES or _CANCER_NOUN.search(rest, organ.end(), organ.end() + 30)
-    return bool(cancer) and _WHO_HAVE.search(rest, organ.end(), organ.end() + 80) is not None
+    return (
+        _names_a_cancer(rest, organ)
+        and _WHO_HAVE.search(rest, organ.end(), organ.end() + 80) is not None
+    )
 
 
 def _another_cancer(quote: str) -> bool:
