@@ -290,7 +290,18 @@ def _is_parent_of(parent: _Line, child: _Line) -> bool:
     parent_class, child_class = _marker_class(parent.marker), _marker_class(child.marker)
     if parent_class != child_class:
         return True
-    return parent_class == "none" and parent.is_label and not child.text.endswith(":")
+    return (
+        parent_class == "none"
+        and parent.is_label
+        and not child.text.endswith(":")
+        and not _old_layout_siblings(parent.text, child.text)
+    )
+
+
+def _old_layout_siblings(parent: str, child: str) -> bool:
+    """The older layout's sub-headings ("Hepatic:", "Renal: Creatinine ...") are all one level:
+    a flattened paragraph cut at "... Hepatic:" heads the line after it, not "Renal: ..."."""
+    return _SUB_HEADING.match(child) is not None and _SUB_HEADING.match(parent) is not None
 
 
 def _heading_starts(text: str) -> list[int]:
@@ -356,15 +367,19 @@ _RUN_ON_BREAK = re.compile(
     # The space first, then the look-behind: the regex engine only stops at white space.
     r"\s(?<=[a-z0-9)\]%]\s)\s*(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
     r"Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|"
-    r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):\s)|"
+    r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):(?:\s|$))|"
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
     r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
-    r"Documented)\s)"
+    r"Documented|Brain\s+metastases|Estrogen\s+receptor)\s|"
+    r"(?<=[a-z]\s)(?:Completed|Received)\s|"  # after a word, not inside "(1) Received ..."
+    # a part's own label ("... Other solid tumors Phase II: Histologically proven prostate ...")
+    r"(?<![Ff]or\s)(?<![Ii]n\s)(?:Phase\s+(?:I{1,3}V?|[1-4])[ab]?|Part\s+[A-Z0-9]\d?|"
+    r"Cohort\s+[A-Z0-9]\d?)\s*:\s)"
 )
 _SUB_HEADING = re.compile(
     r"(?:Age|Sex|Menopausal status|Performance status|Life expectancy|Hematopoietic|Hepatic|Renal|"
-    r"Cardiovascular|Pulmonary|Neurologic|Biologic therapy|Chemotherapy|Endocrine therapy|"
-    r"Radiotherapy|Surgery|Hormone receptor status):\s"
+    r"Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|Chemotherapy|Endocrine therapy|"
+    r"Radiotherapy|Surgery|Hormone receptor status):(?:\s|$)"
 )
 #: Lines shorter than this are never split: only flattened paragraphs are that long.
 _RUN_ON_MIN_CHARS = 80
@@ -373,8 +388,8 @@ _RUN_ON_MIN_CHARS = 80
 def _run_on_pieces(body: str) -> list[str]:
     """A flattened paragraph ("... (FISH) No prior chemotherapy ... No CNS metastases Age: 18
     and over") as the criteria it runs together; an ordinary line as itself."""
-    if len(body) < _RUN_ON_MIN_CHARS:
-        return [body]
+    if len(body) < _RUN_ON_MIN_CHARS and not (body.endswith(":") and ": " in body):
+        return [body]  # a short line only when it ends a run of sub-headings ("Age: 18 Sex:")
     pieces = [p.strip() for p in _RUN_ON_BREAK.split(body) if p.strip()]
     # One break in a long line is more often a capital inside a criterion than a run-on list,
     # unless it opens one of the old layout's sub-headings ("... Hormone receptor status: ...").

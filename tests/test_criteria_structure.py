@@ -713,6 +713,104 @@ def test_an_old_layout_sub_heading_run_onto_a_criterion_is_split_off() -> None:
     assert texts[-1] == "Hormone receptor status: Not specified"
 
 
+#: An old record flattened into wrapped lines, each sub-heading at the end of a line, its value
+#: on the next one.
+WRAPPED_OLD_LAYOUT = (
+    "DISEASE CHARACTERISTICS: Histologically proven metastatic breast cancer involving at least\n"
+    "1 bone site No active CNS disease Hormone receptor status:\n"
+    "Estrogen receptor and progesterone receptor negative\n\n"
+    "PATIENT CHARACTERISTICS: Age: 18 to 64 Performance status:\n"
+    "ECOG 0-1\n"
+    "Life expectancy: At least 6 months Hepatic:\n"
+    "Bilirubin normal\n"
+    "Renal: Creatinine normal\n"
+)
+
+
+def test_an_old_layout_sub_heading_ending_a_line_heads_the_next_line_only() -> None:
+    items = [(i.parent, i.text) for i in split_criteria(WRAPPED_OLD_LAYOUT)]
+    assert items == [
+        (None, "Histologically proven metastatic breast cancer involving at least 1 bone site"),
+        (None, "No active CNS disease"),
+        ("Hormone receptor status", "Estrogen receptor and progesterone receptor negative"),
+        (None, "Age: 18 to 64"),
+        ("Performance status", "ECOG 0-1"),
+        (None, "Life expectancy: At least 6 months"),
+        ("Hepatic", "Bilirubin normal"),
+        (None, "Renal: Creatinine normal"),  # a sub-heading of its own, not one under "Hepatic"
+    ]
+    reading = read(WRAPPED_OLD_LAYOUT)
+    assert {("bone_mets", True), ("brain_mets_active", False)} <= keys(reading)
+    assert ("ecog", 1) in {(x.factor, x.high) for x in reading.limits}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Metastatic breast cancer No rapid disease progression requiring chemotherapy Brain "
+        "metastases allowed if stable for at least 6 months after radiotherapy",
+        "Metastatic breast cancer Must have progressed after at least 1 chemotherapy regimen "
+        "Estrogen receptor positive tumors must have failed hormonal therapy",
+        "Metastatic breast cancer involving at least 1 bone site Completed induction chemotherapy "
+        "No active CNS disease",
+    ],
+)
+def test_a_flattened_paragraph_breaks_before_brain_metastases_and_estrogen_receptor(
+    criterion: str,
+) -> None:
+    assert len(split_criteria("DISEASE CHARACTERISTICS: " + criterion)) == 3
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No rapid disease progression requiring chemotherapy",
+        "Rapidly progressive disease which requires combination chemotherapy.",
+        "History of interstitial lung disease requiring hormone therapy",
+        "Visceral metastases in need of immediate chemotherapy",
+    ],
+)
+def test_a_treatment_her_disease_needs_is_not_one_she_has_had(criterion: str) -> None:
+    for section in ("Inclusion Criteria:\n* Metastatic breast cancer\n* ", EXCLUDING):
+        assert not [r for r in read(section + criterion).requirements if r.factor == "prior"]
+
+
+def test_a_flattened_paragraph_breaks_before_a_parts_own_label() -> None:
+    criteria = (
+        "DISEASE CHARACTERISTICS: Phase I: Advanced solid tumors refractory to standard therapy "
+        "Breast cancer Other solid tumors No active infection Phase II: Histologically proven "
+        "androgen-independent prostate cancer Failed at least one prior chemotherapy regimen"
+    )
+    texts = [i.text for i in split_criteria(criteria)]
+    assert texts[-1].startswith("Phase II: Histologically proven androgen-independent prostate")
+    assert not [x for x in read(criteria).limits if x.factor == "chemo_lines" and not x.parts]
+    # "For Phase Ia: ...; For Phase Ib: ..." names its parts itself: no break inside it
+    named = "Inclusion Criteria:\n* For Phase Ia: Participants with a confirmed solid tumor; For "
+    assert len(split_criteria(named + "Phase Ib: Participants with breast or ovarian cancer;")) == 1
+
+
+def test_a_line_count_binds_everyone_when_the_condition_opens_the_next_clause() -> None:
+    reading = read(
+        INCLUDING + "Received >=2 lines of systemic chemotherapy regimens for recurrent or metastatic "
+        "disease, and for HR positive subjects, also need to have received >=2-line endocrine therapy"
+    )
+    assert [(x.factor, x.low) for x in reading.limits] == [("chemo_lines", 2)]
+    own_clause = read(INCLUDING + "Must have received 2 prior lines of chemotherapy if HR negative")
+    assert not own_clause.limits
+
+
+def test_lines_for_the_treatment_of_metastases_are_lines_for_advanced_disease() -> None:
+    reading = read(
+        INCLUDING + "Received one prior systemic chemotherapy regimen for the treatment of metastases"
+    )
+    assert [(x.factor, x.low, x.any_setting) for x in reading.limits] == [("chemo_lines", 1, False)]
+
+
+def test_a_treatment_required_before_entry_is_still_history() -> None:
+    reading = read(INCLUDING + "Patients requiring prior anthracycline therapy")
+    assert ("prior:anthracycline", True) in keys(reading)
+
+
 def test_a_line_naming_one_part_only_opens_that_part() -> None:
     criteria = (
         "Inclusion Criteria:\n* HER2-positive metastatic breast cancer\nExclusion Criteria:\n"

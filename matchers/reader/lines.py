@@ -95,7 +95,9 @@ _LINE_HINT = hint_pattern(LINE_HINTS)
 _ADVANCED_HINT = hint_pattern(ADVANCED_HINTS)
 _EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
 _ADVANCED_WORDS = re.compile(
-    r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b"
+    r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b|"
+    # "... for the treatment of metastases"
+    r"\b(?:for|of)\s+(?:the\s+)?(?:treatment\s+of\s+)?metastases\b"
 )
 _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|single)\b")
 _IF_CLAUSE = re.compile(r"\bif\b|\bin\s+case\b|\bwhen\b|\bwhere\b")
@@ -240,6 +242,21 @@ _PROGRESSED_AFTER = re.compile(
 _UNTREATED_BEFORE = re.compile(r"\buntreated\b|\bna[iï]ve\b|\bor\s+none\b")
 
 
+#: Where one rule ends and the next begins inside a sentence: ", and for HR positive subjects".
+_NEXT_CLAUSE = re.compile(r";|,\s*(?:and|but|while)\b")
+
+
+def _binds_some_patients(text: str, count: re.Match[str]) -> bool:
+    """Whether a count binds one group only: a condition before it, or after it in the same
+    clause ("... 2 lines if HR-positive"). "Received >=2 lines of chemotherapy, and for HR
+    positive subjects, also >=2 endocrine lines" binds everyone to the first count."""
+    return any(
+        condition.start() < count.end()
+        or not _NEXT_CLAUSE.search(text, count.end(), condition.start() + 1)
+        for condition in CONDITIONAL.finditer(text)
+    )
+
+
 def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """ "At most 2 prior lines", "1-3 prior regimens", "more than 2 lines of chemotherapy"."""
     found = False
@@ -251,7 +268,7 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
             match.group("words") + match.group("unit") + " " + text[match.end() : match.end() + 70]
         )
         mode = _count_mode(text, match, kind)
-        if mode != "exclude" and kind == "inclusion" and CONDITIONAL.search(text):
+        if mode != "exclude" and kind == "inclusion" and _binds_some_patients(text, match):
             found = True  # "HR-positive patients must have had one endocrine line": not everyone
             continue
         relation, written = _relation(match)

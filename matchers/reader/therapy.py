@@ -304,9 +304,20 @@ def _may_not_be_history(pre: str) -> bool:
     return "recover" in pre or "toxic" in pre or "resol" in pre or "adverse" in pre or "side" in pre
 
 
+#: "Rapid disease progression requiring chemotherapy": a treatment her cancer needs now, not one
+#: she has had.
+_NEEDED_BEFORE = re.compile(
+    r"\b(?:requir(?:e|es|ing)|need(?:s|ing)?|in\s+need\s+of|warrant(?:s|ing)?)\s+"
+    r"(?:(?!prior\b|previous\b|at\b)\w+\s+){0,2}$"
+)
+
+
 def _not_history(pre: str, post: str) -> bool:
-    """ "Paclitaxel-induced neuropathy", "recovered from toxicity of", "as paclitaxel is ..."."""
+    """ "Paclitaxel-induced neuropathy", "recovered from toxicity of", "as paclitaxel is ...",
+    "disease requiring chemotherapy"."""
     if _INDUCED_AFTER.match(post) or (_may_not_be_history(pre) and _NOT_HISTORY.search(pre)):
+        return True
+    if ("requir" in pre or "need" in pre or "warrant" in pre) and _NEEDED_BEFORE.search(pre):
         return True
     return bool(_IS_AFTER.match(post) and _BECAUSE_BEFORE.search(pre))
 
