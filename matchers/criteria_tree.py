@@ -159,7 +159,10 @@ _COHORT_CONDITIONS = re.compile(
 _COHORT_WHO = re.compile(r"(?:\s+(?:cancers?|carcinomas?|tumou?rs?))?\s+(?:who|whose)\b")
 _CANCER_NAMES = frozenset(
     {"melanoma", "mesothelioma", "nsclc", "sclc", "rcc", "crc", "hcc", "lymphoma", "sarcoma", "hnscc"}
+    | {"nhl", "hodgkin", "lymphoproliferative", "myeloproliferative"}
 )
+#: "NHL (intermediate- and high-grade): Resistant ...": a label naming the cancer a rule is for.
+_LABEL_BEFORE_COLON = re.compile(r"^(?:[^:;.]{2,30}:\s*)?[^:;.]{2,60}:")  # "Phase 1a: Ovarian cancer:"
 
 
 #: "Patients with stage III that has completed chemotherapy: ER-positive required if ...": rules
@@ -192,6 +195,11 @@ def _another_cancers_cohort(text: str) -> bool:
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
     if _OTHER_TUMOURS_ITEM.match(text) and BREAST.search(text) is None:
         return True  # "Other solid tumors that have recurred ...", beside a bullet for breast cancer
+    label = _LABEL_BEFORE_COLON.match(text)
+    if label is not None and BREAST.search(label.group(0)) is None:
+        named = ORGAN.search(label.group(0))
+        if named is not None and _names_a_cancer(label.group(0), named):
+            return True  # "Lymphoproliferative diseases*: ...", one disease's rules in a basket trial
     # "Participants with advanced platinum resistant epithelial ovarian cancer ... who have ..."
     subject = _SUBJECT_WITH.match(text)
     organ = ORGAN.search(text, 0, 90 if subject else 40)

@@ -1883,8 +1883,8 @@ def test_a_pan_tumor_summary_for_cancer_refractory_to_standard_care(lines: int, 
     ],
 )
 def test_first_line_treatment_already_begun_means_at_least_one_line(criterion: str) -> None:
-    limits = [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"]
-    assert limits == [(1, None)]
+    limits = [(x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "chemo_lines"]
+    assert limits == [(1, None)]  # of chemotherapy, the treatment the line names
 
 
 def test_a_negation_inside_a_bracket_does_not_reach_past_it() -> None:
@@ -2582,20 +2582,18 @@ def test_how_lines_are_counted_is_no_limit() -> None:
 @pytest.mark.parametrize(
     ("criterion", "bounds"),
     [
-        ("No prior systemic therapy for metastatic disease (first-line setting)", (0, 0)),
-        ("Metastatic disease not yet treated with first-line chemotherapy", (0, 0)),
+        ("No prior systemic therapy for metastatic disease (first-line setting)", ("prior_lines", 0, 0)),
+        ("Metastatic disease not yet treated with first-line chemotherapy", ("chemo_lines", 0, 0)),
         (
             "No previous endocrine therapy or first-line endocrine therapy for metastatic disease",
-            (0, 1),
+            ("endocrine_lines", 0, 1),
         ),
     ],
 )
 def test_first_line_after_a_negation_is_no_earlier_line(
-    criterion: str, bounds: tuple[int | None, int | None]
+    criterion: str, bounds: tuple[str, int | None, int | None]
 ) -> None:
-    assert [
-        (x.low, x.high) for x in read(INCLUDING + criterion).limits if x.factor == "prior_lines"
-    ] == [bounds]
+    assert [(x.factor, x.low, x.high) for x in read(INCLUDING + criterion).limits] == [bounds]
 
 
 @pytest.mark.parametrize(
@@ -2796,3 +2794,47 @@ def test_premenopausal_women_on_suppression_of_ovarian_function_are_not_turned_a
         "of ovarian function."
     )
     assert _judge(criteria, menopausal_status="premenopausal")[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "factor"),
+    [
+        ("Metastatic disease not yet treated with first-line chemotherapy", "chemo_lines"),
+        (
+            "Progressive disease during first line hormonal therapy for metastatic disease",
+            "endocrine_lines",
+        ),
+        ("Progression after first-line treatment for metastatic disease", "prior_lines"),
+    ],
+)
+def test_an_ordinal_line_counts_the_kind_of_treatment_it_names(criterion: str, factor: str) -> None:
+    assert {x.factor for x in read(INCLUDING + criterion).limits} == {factor}
+
+
+def test_a_first_line_chemotherapy_trial_takes_her_after_endocrine_lines() -> None:
+    criteria = INCLUDING + "Metastatic disease not yet treated with first-line chemotherapy"
+    verdict, _ = _judge(
+        criteria,
+        prior_therapies=("aromatase-inhibitor", "cdk4/6-inhibitor", "fulvestrant"),
+        prior_lines=2,
+    )
+    assert verdict != "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Lymphoproliferative diseases*:\n"
+        "  * Low-grade non-Hodgkin's lymphoma NOTE: *Recurrent disease after first-line chemotherapy",
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Hodgkin's lymphoma:\n"
+        "  * Resistant or recurrent disease after combination chemotherapy with at least 1 regimen",
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* NHL (intermediate- and high-grade): "
+        "Resistant or recurrent disease after combination chemotherapy with at least 1 regimen",
+        "Inclusion Criteria:\n* Metastatic breast cancer\n* Phase 1a: Platinum-resistant or refractory "
+        "ovarian cancer: Participants must have progressed after at least 1 platinum-based therapy.",
+    ],
+)
+def test_another_cancers_rules_under_its_own_label_are_not_hers(criteria: str) -> None:
+    reading = read(criteria)
+    assert not reading.limits
+    assert not [r for r in reading.requirements if r.factor == "prior"]

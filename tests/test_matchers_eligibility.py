@@ -1797,7 +1797,7 @@ def test_a_first_line_plan_for_one_group_is_no_line_rule_for_all() -> None:
     criterion = (
         "Initiated 1st line chemotherapy for metastatic disease (hormone options exhausted if HR+)"
     )
-    assert limits(read(INC.format(criterion))) == {"prior_lines": (0, 0)}
+    assert limits(read(INC.format(criterion))) == {"chemo_lines": (0, 0)}
 
 
 @settings(max_examples=300, deadline=None)

@@ -342,7 +342,9 @@ def _read_ordinals(text: str, quote: str, kind: Source, out: Collector) -> bool:
             continue  # "recurrence within 6 months of adjuvant therapy counts as first-line failure"
         limits = _ordinal_range(text, match, pre, kind)
         if limits is not None:
-            out.limit(LimitFactor.PRIOR_LINES, limits[0], limits[1], quote, kind)
+            # "first-line chemotherapy" counts chemotherapy lines, "first-line treatment" all lines
+            factor = _line_factor(text[match.end() : match.end() + 25])
+            out.limit(factor, limits[0], limits[1], quote, kind)
         found = True
     return found
 

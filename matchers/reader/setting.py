@@ -28,7 +28,7 @@ ORGAN = re.compile(
         r"retroperitone\w*|gynecolog\w*|gynaecolog\w*|genitourinary|gastrointestinal|digestive|"
         r"hepatobiliary|cns\s+tumou?r|central\s+nervous\s+system\s+tumou?r|cerebellar|nerve\s+sheath|"
         r"neurofibroma\w*|schwannoma|ependymoma|medulloblastoma|meningioma|astrocytoma|oligodendroglioma|"
-        r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides)s?\b"
+        r"dendritic\s+cell|plasmacytoid|mycosis\s+fungoides|nhl|lymphoproliferative|myeloproliferative)s?\b"
     )
 )
 _METASTATIC = re.compile(
