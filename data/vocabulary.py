@@ -94,6 +94,9 @@ class Drug:
     aliases: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+    #: How a question names it when the generic is a kind, not a drug ("a steroidal aromatase
+    #: inhibitor (exemestane)"); the generic otherwise.
+    label: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -385,13 +388,16 @@ def _therapy(raw: object) -> Therapy:
 
 
 def _drug(raw: object) -> Drug:
-    entry = _Entry(raw, "drugs", 0, frozenset({"generic", "aliases", "brands", "codes", "therapy"}))
+    entry = _Entry(
+        raw, "drugs", 0, frozenset({"generic", "aliases", "brands", "codes", "therapy", "label"})
+    )
     return Drug(
         generic=entry.text("generic"),
         therapy=entry.ident("therapy"),
         aliases=entry.texts("aliases"),
         brands=entry.texts("brands"),
         codes=entry.texts("codes"),
+        label=entry.text("label") if "label" in entry.raw else "",
     )
 
 

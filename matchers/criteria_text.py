@@ -533,6 +533,12 @@ def _numbered_pieces(line: _Physical) -> list[_Physical]:
     return pieces
 
 
+_SECTION_FOR_A_PART = re.compile(
+    r"\W*(?:(?:subjects?|patients?|participants?)\s+)?(?:key\s+)?(?P<kind>inclusion|exclusion)\s+"
+    r"criteria\s+(?:for|of)\s+(?:the\s+)?(?P<part>(?:part|cohort|arm|stage|group)\s+[a-z0-9]{1,3})\b"
+    r"(?P<rest>[^:]{0,60}(?::.*)?)$",
+    re.IGNORECASE,
+)
 _LABEL_THEN_WHOM = re.compile(r"(?P<label>[^:;.]{3,50}?)\s+-\s+(?P<whom>[^:;.]{2,50})")
 
 
@@ -563,7 +569,22 @@ class _Splitter:
             if named_heading is not None and prefix_parts(body):
                 self.open_section(named_heading, prefix_parts(body))
                 return True
-        return False
+        return self._section_for_a_part(line, hinted)
+
+    def _section_for_a_part(self, line: _Physical, hinted: bool) -> bool:
+        """ "Subject Exclusion Criteria for Part 1: Safety Run-in study", "Inclusion Criteria for
+        Part 2 (Randomized Phase II)": the section, for the part it names; what follows the part's
+        name describes the part, unless a criterion follows a colon."""
+        found = _SECTION_FOR_A_PART.match(line.body) if hinted else None
+        if found is None:
+            return False
+        kind: ItemKind = "exclusion" if found.group("kind").lower() == "exclusion" else "inclusion"
+        named, _, rest = found.group("rest").partition(":")
+        self.open_section(kind, heading_parts(found.group("part") + named))
+        rest = rest.strip()
+        if len(rest.split()) >= 4:
+            self.criterion(_Physical(line.indent, line.marker, rest), rest, hinted)
+        return True
 
     def part_label(self, line: _Physical, hinted: bool) -> bool:
         """A line that only names a part ("Group 1", "PART B:", "  * Part A" inside a list)."""

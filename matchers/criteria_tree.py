@@ -132,12 +132,17 @@ def _can_be_unread(item: CriteriaItem) -> bool:
 _ALL_BUT_TREATMENT = frozenset(c.name for c in CONCEPTS) - {"treatment"}
 
 
+_CONTRACEPTION = re.compile(r"\bcontracept\w*|\bchild[\s-]?bearing\b")
+
+
 def _note_unread(
     item: CriteriaItem, combined: str, sizes: tuple[int, ...], before: int, out: Collector
 ) -> None:
     """A criterion about the patient that gave nothing about it. Anything read from it (a setting
     cue, an allowance) counts for the concepts it is about; a criterion that gave nothing at all
     is unread about everything it names."""
+    if ("contracept" in combined or "child" in combined) and _CONTRACEPTION.search(combined):
+        return  # who must avoid pregnancy, and how: never a rule about her cancer or treatment
     grew = out.size() > before
     covered = _covered(out, sizes) if grew else set()
     # A finding about none of the concepts covers every one but earlier treatment. The concepts

@@ -2838,3 +2838,113 @@ def test_another_cancers_rules_under_its_own_label_are_not_hers(criteria: str) -
     reading = read(criteria)
     assert not reading.limits
     assert not [r for r in reading.requirements if r.factor == "prior"]
+
+
+# --- twenty-third blind set, after its first run -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion", "required"),
+    [
+        (
+            "Patients must have radiological documentation of metastatic disease to the thoracic or "
+            "lumbar spine including both PET or bone scan and MRI",
+            True,
+        ),
+        ("Patients with spinal metastases confirmed by MRI", True),
+        ("Bone metastases required", True),
+        ("Presence of bone metastasis is not required.", False),
+        ("Metastatic disease including lung or bone lesions", False),
+    ],
+)
+def test_the_spine_is_bone_and_a_rule_that_says_required_requires(
+    criterion: str, required: bool
+) -> None:
+    assert (("bone_mets", True) in keys(read(INCLUDING + criterion))) is required
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients have CTC >/=3.",
+        "Patients must be CTC positive (defined as CTCs >= 5)",
+        "Metastatic HER2-negative breast cancer with AR expression of >= 10%",
+        "Androgen receptor expression > 1% by immunohistochemistry",
+    ],
+)
+def test_a_blood_count_or_a_stained_share_of_another_marker_is_a_question(criterion: str) -> None:
+    verdict, words = _judge(INCLUDING + criterion)
+    assert verdict == "possibly_eligible" and "test result" in words
+
+
+def test_every_standard_therapy_failed_or_refused_is_a_question_not_a_fit() -> None:
+    criterion = (
+        "All standard therapies have failed according to NCCN guidelines or the patient refuses "
+        "standard therapies"
+    )
+    flags = {str(f) for r in read(INCLUDING + criterion).requirements for f in r.items}
+    assert flags == {"none", "optional"}
+    assert _judge(INCLUDING + criterion, prior_lines=2)[0] == "possibly_eligible"
+
+
+def test_a_section_heading_for_one_part_with_its_description_opens_that_section() -> None:
+    criteria = (
+        "Subject Inclusion Criteria for Part 1: Safety Run-in study\n* Metastatic breast cancer\n"
+        "Subject Exclusion Criteria for Part 1: Safety Run-in study\n"
+        "* Has known active central nervous system (CNS) metastases\n"
+        "Subject Inclusion Criteria for Part 2 (Randomized Phase II Clinical Trial)\n"
+        "* Triple negative breast cancer\n"
+    )
+    items = split_criteria(criteria)
+    assert [(i.kind, i.parts[:1]) for i in items] == [
+        ("inclusion", ("part 1",)),
+        ("exclusion", ("part 1",)),
+        ("inclusion", ("part 2",)),
+    ]
+    assert ("brain_mets", True) not in keys(read(criteria))
+
+
+@pytest.mark.parametrize("kind", ["steroidal", "non-steroidal"])
+def test_a_rule_on_one_kind_of_aromatase_inhibitor_asks_which_she_had(kind: str) -> None:
+    criteria = EXCLUDING + f"Prior treatment for breast cancer with a {kind} aromatase inhibitor"
+    verdict, words = _judge(criteria, prior_therapies=("aromatase-inhibitor",), prior_lines=1)
+    assert verdict == "possibly_eligible" and f"a {kind} aromatase inhibitor" in words
+
+
+def test_a_permission_in_an_aside_does_not_turn_an_excluded_count_into_a_requirement() -> None:
+    reading = read(
+        EXCLUDING + "More than two prior chemotherapy regimen for treatment of metastatic disease "
+        "(any prior chemotherapy given in the adjuvant setting is permitted)"
+    )
+    assert [(x.factor, x.low, x.high) for x in reading.limits] == [("chemo_lines", None, 2)]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bounds"),
+    [
+        ("Plans to initiate 2nd, 3rd, or 4th line endocrine therapy for metastatic disease", (1, 3)),
+        ("Receiving first-/second-line chemotherapy for metastatic disease", (0, 1)),
+        ("Second or third line treatment of metastatic disease", (1, 2)),
+        ("Third-line treatment for metastatic disease", (2, 2)),
+    ],
+)
+def test_a_list_of_ordinal_lines_starts_at_its_lowest(criterion: str, bounds: tuple[int, int]) -> None:
+    assert [(x.low, x.high) for x in read(INCLUDING + criterion).limits] == [bounds]
+
+
+def test_a_contraception_rule_is_never_unread_about_her() -> None:
+    reading = read(
+        INCLUDING + "Men and women with child-bearing potential must adhere to protocol criteria to "
+        "prevent conception during study\n* Participant is a woman of child-bearing potential "
+        "defined as all women physiologically capable of becoming pregnant, unless using hormonal "
+        "contraception"
+    )
+    assert not reading.unread
+
+
+def test_bevacizumab_is_a_treatment_she_can_list() -> None:
+    criterion = "Patients in first line treatment who have completed treatment with Avastin"
+    assert ("prior:anti-vegf", True) in keys(read(INCLUDING + criterion))
+    assert _judge(INCLUDING + criterion, prior_lines=0)[0] == "likely_excluded"
+    had = _judge(INCLUDING + criterion, prior_therapies=("anti-vegf", "taxane"), prior_lines=0)
+    assert had[0] != "likely_excluded"

@@ -141,6 +141,11 @@ _GENE_CHANGE = re.compile(
     r"\bon\s+the\s+(?:cell\s+)?surface\b|\b\d+\s*%\s+of\s+(?:the\s+)?tumou?r\s+cells\b"
 )
 GENE_HINTS = (
+    "androgen",
+    "expression >",
+    "expression at least",
+    "ctc",
+    "circulating tumo",
     "positivity",
     "antigen",
     "mesothelin",
@@ -193,7 +198,19 @@ _EXPRESSES = re.compile(
     r"\b"
     + _OWN_MARKERS
     + r"(?P<marker2>[a-z][a-z0-9]{1,10})[\s-]+(?:expressing|positive)\s+(?:type\s+)?"
-    r"(?:tumou?rs?|cancers?|disease|malignan\w*)\b"
+    r"(?:tumou?rs?|cancers?|disease|malignan\w*)\b|"
+    # "AR expression of >= 10%", "androgen receptor expression > 1%": a share of stained cells
+    r"\b(?P<marker3>androgen\s+receptor|"
+    + _OWN_MARKERS
+    + r"(?!membrane|nuclear|cytoplasmic|surface|protein)[a-z][a-z0-9-]{1,10})\*?\s+"
+    r"(?:(?:membrane|nuclear|cytoplasmic|surface)\s+)?(?:\(\w+\)\s+)?(?:protein\s+)?expression\s+"
+    r"(?:level\s+)?(?:of\s+)?"
+    r"(?:>=|>|at\s+least|greater\s+than|more\s+than)\s*\d+(?:\.\d+)?\s*%"
+)
+#: "CTC >= 3", "circulating tumor cells >= 5 per 7.5 mL": a blood count no profile records.
+_CTC_COUNT = re.compile(
+    r"\b(?:ctcs?|circulating\s+tumou?r\s+cells?)\s*(?:count\s*)?(?:\(ctcs?\)\s*)?"
+    r"(?:>\s*/?\s*=|>|=|at\s+least|greater\s+than|more\s+than|of\s+at\s+least)\s*\d+"
 )
 _WITH_OR_WITHOUT = re.compile(r"\bwith\s+(?:and|or|and/or)\s+without\b|\bregardless\b|\birrespective\b")
 
@@ -210,8 +227,11 @@ def read_gene_change(text: str, quote: str, kind: Source, out: Collector) -> Non
     stained = _STAINS_POSITIVE.search(text) if "stain" in text or "test" in text else None
     if stained is None and kind == "inclusion" and ("express" in text or "positive" in text):
         stained = _EXPRESSES.search(text)  # "CEA expressing type tumor", "CEA-positive tumor"
+    if stained is None and kind == "inclusion" and ("ctc" in text or "circulating" in text):
+        stained = _CTC_COUNT.search(text)
     if stained is not None and polarity(text, stained.start(), stained.end(), kind) == "require":
-        marker = stained.groupdict().get("marker") or stained.group("marker2")
+        found = stained.groupdict()
+        marker = found.get("marker") or found.get("marker2") or found.get("marker3") or "ctc"
         out.require(Factor.GENE_CHANGE, True, quote, kind, note=marker)
         return
     for match in _GENE.finditer(text):

@@ -203,6 +203,9 @@ def _count_mode(text: str, match: re.Match[str], kind: Source) -> Polarity:
         # "Up to one line ... is allowed" among exclusions: the rest of its own clause says the
         # count is accepted. Text after a full stop or semicolon is another statement.
         later = _CLAUSE_END.split(text[match.end() : match.end() + 120], 1)[0]
+        # "(any prior chemotherapy given in the adjuvant setting is permitted)": an aside's
+        # permission is about other treatment, not the count
+        later = BRACKETED.sub(" ", later) if "(" in later else later
         if _ALLOWED_LATER.search(later) and not NOT_ALLOWED.search(later):
             return "allow"
     return mode
@@ -296,6 +299,14 @@ _NO_PRIOR_BEFORE = re.compile(
 )
 
 
+_ORDINAL_WORD = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\b")
+#: The ordinals listed before the last one: "2nd, 3rd, or ", "first or ", "first/", "1st-".
+_ORDINAL_LIST_BEFORE = re.compile(
+    r"(?:\b(?:first|1st|second|2nd|third|3rd)(?:[\s-]+line)?(?=[\s,/-])[\s,/-]*"
+    r"(?:\b(?:or|and|to)\b\s*)?(?:the\s+)?)+$"
+)
+
+
 def _ordinal_range(
     text: str, match: re.Match[str], pre: str, kind: Source
 ) -> tuple[int, int | None] | None:
@@ -319,10 +330,10 @@ def _ordinal_range(
         return None
     lines_before = _ORDINALS[word] - 1
     upper = None if match.group("later") else lines_before
-    if re.search(
-        r"\b(?:first|1st)-?\s+(?:or|and|/|to)\s+(?:the\s+)?$|\b(?:first|1st)\s*(?:/|-)\s*$", pre
-    ):
-        lines_before = 0
+    listed = _ORDINAL_LIST_BEFORE.search(pre)
+    if listed is not None:
+        # "2nd, 3rd, or 4th line", "first or second line": the list's lowest line is the floor
+        lines_before = min(_ORDINALS[o] for o in _ORDINAL_WORD.findall(listed.group(0))) - 1
     return lines_before, upper
 
 

@@ -57,9 +57,13 @@ def _plain(reader: Callable[[str, str, Source, Collector], object]) -> Callable[
     return run
 
 
+#: Words without one of which a sentence cannot require bone metastases.
+_BONE_WORDS = ("bone", "skeletal", "osseous", "spine", "spinal", "vertebra")
+
+
 def _bone(sentence: Sentence) -> None:
     read_disease_extent(sentence.text, sentence.quote, sentence.kind, sentence.out)
-    if not sentence.defining and any(w in sentence.text for w in ("bone", "skeletal", "osseous")):
+    if not sentence.defining and any(w in sentence.text for w in _BONE_WORDS):
         read_bone(sentence.text, sentence.quote, sentence.kind, sentence.out)
 
 

@@ -97,7 +97,11 @@ _BONE_METS = re.compile(
         r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:bones?|skeleton)\b|"
         r"m(?<!\wm)etastatic\s+(?:bone|skeletal|osseous)\s+(?:disease|lesions?)\b|"
         # "metastatic breast cancer involving at least 1 bone site"
-        r"i(?<!\wi)nvolving\s+(?:at\s+least\s+(?:one|1)\s+)?(?:bones?|skeleton|skeletal|osseous)\s*(?:sites?\b)?"
+        r"i(?<!\wi)nvolving\s+(?:at\s+least\s+(?:one|1)\s+)?(?:bones?|skeleton|skeletal|osseous)\s*(?:sites?\b)?|"
+        # the spine is bone: "spinal metastases", "metastatic disease to the thoracic or lumbar spine"
+        r"s(?<![\w-]s)pin(?:al|e)\s+metasta\w*|v(?<![\w-]v)ertebral\s+metasta\w*|"
+        r"m(?<!\wm)etasta\w*\s+(?:\w+\s+)?(?:to|in|of|involving)\s+(?:the\s+)?(?:\w+\s+(?:or\s+\w+\s+)?)?"
+        r"(?:spine|vertebra\w*)\b"
     )
 )
 #: Other places or alternatives named beside bone: a list of sites, not a bone requirement.
@@ -105,7 +109,9 @@ _BESIDE_BONE = re.compile(
     r"\b(?:brain|cns|lungs?|pulmonary|liver|hepatic|peritone\w*|pleura\w*|lymph|nodal|nodes?|skin|"
     r"visceral|viscera|adrenal|soft[\s-]tissue|measurable|evaluable|any\s+site|other\s+sites?|"
     r"target\s+lesions?|imaging\s+techniques?)\b|"
-    r"\bwith\s+or\s+without\b|\bregardless\b|\bincluding\b|\bsuch\s+as\b|\bif\s+(?:present|any)\b"
+    r"\bwith\s+or\s+without\b|\bregardless\b|\bsuch\s+as\b|\bif\s+(?:present|any)\b|"
+    # "including lung or liver lesions", not "including both PET and MRI" (how it was found)
+    r"\bincluding\b(?!\s+(?:both\s+)?(?:[\w-]+\s+){0,3}?(?:pet|ct|mri|scans?|imaging|tomography)\b)"
 )
 #: Conditions on bone metastases that an exclusion turns away, not bone metastases as such.
 _BONE_CONDITION = re.compile(
@@ -117,8 +123,11 @@ _BONE_CONDITION = re.compile(
 #: bone metastases may continue"): a rule about that care, not a need to have bone metastases.
 _BONE_CARE = re.compile(
     r"radiat|radiother|\btreat|therap|denosumab|bisphosph|zoledron|receiv|surg|fractur|compression|"
-    r"pain|symptom|requir|continu|\buse\b|\bpalliat"
+    r"pain|symptom|requir(?!ed\b)|continu|\buse\b|\bpalliat"
 )
+
+
+_NOT_REQUIRED = re.compile(r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b")
 
 
 def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -133,6 +142,8 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
         return
     if LAB_CONTEXT.search(text):
         return  # "alkaline phosphatase <= 5 x ULN for patients with bone metastases"
+    if "not" in text and _NOT_REQUIRED.search(text):
+        return  # "Presence of bone metastasis is not required"
     if BRAIN_CONDITIONAL.search(text) or ALLOWING.search(text) or "case of" in text:
         return  # "patients with bone metastases must ...", "bone metastases are allowed", "in the
         # case of bone metastases only, ..."

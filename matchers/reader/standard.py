@@ -152,6 +152,8 @@ _STD_OPTIONAL = re.compile(
 )
 #: "... all available standard therapies": every one of them, not one.
 _ALL_OF_THEM = re.compile(r"\b(?:all|every|each)\s+(?:of\s+(?:the|their)\s+)?(?:other\s+|\w+\s+)?$")
+#: "All standard therapies have failed": the failure said after the words, of every one of them.
+_ALL_FAILED_AFTER = re.compile(r"\s*(?:have|has)\s+(?:all\s+)?(?:failed|been\s+exhausted)\b")
 STD_HINTS = (
     "standard",
     "conventional",
@@ -180,6 +182,31 @@ def _standard_flags(pre: str, post: str) -> set[str]:
     return flags
 
 
+def _phrase_flags(
+    text: str, match: re.Match[str], previous_end: int, following: int
+) -> tuple[set[str], int]:
+    """What the words around one standard-therapy phrase say, and where the next phrase's window
+    may start (after a failure said of this one: "All standard therapies have failed ... or the
+    patient refuses standard therapies" fails the first phrase, not the second)."""
+    start = max(previous_end, match.start() - 70)
+    pre = pre_window(text, match.start(), match.start() - start)
+    post = text[match.end() : min(following, match.end() + 60)]
+    boundary = BOUNDARY.search(post) if BOUNDARY_HINT.search(post) else None
+    if boundary is not None:
+        post = post[: boundary.start()]
+    local = _standard_flags(pre, post)
+    failed_after = _ALL_FAILED_AFTER.match(post)
+    if (Standard.FAILED in local or failed_after) and _ALL_OF_THEM.search(pre):
+        # "received and failed ... all treatment known to confer clinical benefit": every such
+        # treatment used up, which only her care team can say
+        local = (local - {Standard.FAILED}) | {Standard.NONE}
+    if Standard.OPTIONAL in local and _STD_FAILED.search(text, previous_end, start):
+        # "progression on at least one prior line ... or not a candidate for therapy of proven
+        # efficacy": the first alternative, beyond the window, is the failed one.
+        local.add(Standard.FAILED)
+    return local, match.end() + (failed_after.end() if failed_after else 0)
+
+
 def read_standard_therapy(
     text: str, quote: str, kind: Source, out: Collector, *, phrases: bool = False
 ) -> None:
@@ -204,26 +231,10 @@ def read_standard_therapy(
         previous_end = 0
         matches = list(_STD_PHRASE.finditer(text))
         for index, match in enumerate(matches):
-            phrase = match.group(0)
-            if "curative" in phrase and "standard" not in phrase:
+            if "curative" in match.group(0) and "standard" not in match.group(0):
                 continue  # "no available curative therapy": true of any metastatic breast cancer
-            start = max(previous_end, match.start() - 70)
-            pre = pre_window(text, match.start(), match.start() - start)
             following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-            post = text[match.end() : min(following, match.end() + 60)]
-            boundary = BOUNDARY.search(post) if BOUNDARY_HINT.search(post) else None
-            if boundary is not None:
-                post = post[: boundary.start()]
-            local = _standard_flags(pre, post)
-            if Standard.FAILED in local and _ALL_OF_THEM.search(pre):
-                # "received and failed ... all treatment known to confer clinical benefit": every
-                # such treatment used up, which only her care team can say
-                local = (local - {Standard.FAILED}) | {Standard.NONE}
-            if Standard.OPTIONAL in local and _STD_FAILED.search(text, previous_end, start):
-                # "progression on at least one prior line ... or not a candidate for therapy of
-                # proven efficacy": the first alternative, beyond the window, is the failed one.
-                local.add(Standard.FAILED)
-            previous_end = match.end()
+            local, previous_end = _phrase_flags(text, match, previous_end, following)
             flags |= local
     if flags:
         out.require(Factor.STANDARD_THERAPY, True, quote, kind, items=tuple(sorted(flags)))

@@ -145,7 +145,7 @@ EARLY_SETTING_CLASSES: frozenset[str] = frozenset(t.id for t in VOCABULARY.thera
 #: rule on one of them is not a rule on the whole class, which is all a profile records. A drug
 #: that gives its class its name (tamoxifen, beside toremifene) is what the profile records.
 ONE_OF_SEVERAL: dict[str, str] = {
-    name.lower(): d.generic
+    name.lower(): d.label or d.generic
     for d in VOCABULARY.drugs
     if d.generic != d.therapy and sum(1 for other in VOCABULARY.drugs if other.therapy == d.therapy) > 1
     for name in d.names
