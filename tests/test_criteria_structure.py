@@ -2948,3 +2948,33 @@ def test_bevacizumab_is_a_treatment_she_can_list() -> None:
     assert _judge(INCLUDING + criterion, prior_lines=0)[0] == "likely_excluded"
     had = _judge(INCLUDING + criterion, prior_therapies=("anti-vegf", "taxane"), prior_lines=0)
     assert had[0] != "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bounds"),
+    [
+        ("Only 1 previous chemotherapy regimen for MBC.", ("chemo_lines", None, 1)),
+        (
+            "Only one prior line of endocrine therapy in the metastatic setting.",
+            ("endocrine_lines", None, 1),
+        ),
+        (
+            "No prior chemotherapy for metastatic breast cancer or only 1 previous line of endocrine "
+            "therapy in the metastatic setting",
+            ("endocrine_lines", None, 1),
+        ),
+    ],
+)
+def test_only_n_lines_is_at_most_n(criterion: str, bounds: tuple[str, int | None, int]) -> None:
+    limits = {(x.factor, x.low, x.high) for x in read(INCLUDING + criterion).limits}
+    assert bounds in limits
+
+
+def test_a_relapse_interval_that_lets_more_people_in_is_no_question() -> None:
+    criterion = (
+        "Patients progressing while receiving adjuvant endocrine therapy or progressing <12 months "
+        "from completion of adjuvant endocrine therapy are eligible."
+    )
+    assert not [r for r in read(INCLUDING + criterion).requirements if r.factor == "relapse_interval"]
+    rule = "Relapse within 12 months of completing adjuvant endocrine therapy"
+    assert [r for r in read(INCLUDING + rule).requirements if r.factor == "relapse_interval"]

@@ -40,7 +40,8 @@ _NUMBER_WORDS = {
 _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single)"
 _LINES = re.compile(
     r"(?P<cmp>no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|"
-    r"maximally|max(?:imum)?\.?|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|minimum\s+of|>=|=>|>|"
+    r"maximally|max(?:imum)?\.?|only|<=|=<|<|less\s+than|fewer\s+than|at\s+least|a\s+minimum\s+of|"
+    r"minimum\s+of|>=|=>|>|"
     r"more\s+than|greater\s+than|in\s+excess\s+of|exceeding|over|between)?\s*\(?"
     r"(?<![\w/-])(?P<n>" + _NUM + r")\)?(?:\s*(?:-|to|or|,?\s*(?:and|but)\s+(?:not|no)\s+more\s+than|"
     r"and\s+(?:up\s+to|at\s+most)|and)\s*"
@@ -147,6 +148,7 @@ _COMPARATORS: dict[str, str] = {
         (
             *("no more than", "not more than", "up to", "at most", "a maximum of", "maximum of"),
             *("max", "max.", "maximum", "maximally", "<=", "=<"),
+            "only",  # "Only 1 previous chemotherapy regimen for MBC": that many at most
         ),
         "<=",
     ),
@@ -190,6 +192,7 @@ def _range_excluded(n: int, n2: int | None, relation: str | None) -> tuple[int |
 #: chemotherapies") does not turn the limit around.
 _UPPER_BOUND = frozenset(
     {"no more than", "not more than", "at most", "up to", "a maximum of", "maximum of", "<=", "=<"}
+    | {"only"}
 )
 
 

@@ -66,6 +66,9 @@ _PROGRESSED_WITHIN = re.compile(
 )
 
 
+_ALSO_ELIGIBLE = re.compile(r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)\s*[.;]?\s*$")
+
+
 def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -> None:
     """A rule on the time between early-stage treatment and relapse ("recurrence within 12 months
     of adjuvant endocrine therapy", "disease-free interval of at least 6 months").
@@ -80,6 +83,9 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     within = "within" in text and _PROGRESSED_WITHIN.search(text) is not None
     if not within and (not _EARLY_TREATMENT.search(text) or _RELAPSE_INTERVAL.search(text) is None):
         return
+    if kind == "inclusion" and _ALSO_ELIGIBLE.search(text):
+        return  # "Patients progressing <12 months from completion of adjuvant ET are eligible": a
+        # way in beside the others, not a rule for everyone
     names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
     out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
 
