@@ -365,7 +365,8 @@ def _break_trailing_headings(text: str) -> str:
 #: the lower-case end of the one before ("... by FISH No prior chemotherapy").
 _RUN_ON_BREAK = re.compile(
     # The space first, then the look-behind: the regex engine only stops at white space.
-    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
+    # A capital next first: most words are lower-case, and that one test spares them the rest.
+    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=[A-Z])(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
     r"Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|"
     r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):(?:\s|$))|"
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"

@@ -200,7 +200,7 @@ def _another_cancers_cohort(text: str) -> bool:
     previously treated with ... a VEGF targeted therapy"): that cohort's rules, not hers."""
     if _OTHER_TUMOURS_ITEM.match(text) and BREAST.search(text) is None:
         return True  # "Other solid tumors that have recurred ...", beside a bullet for breast cancer
-    label = _LABEL_BEFORE_COLON.match(text)
+    label = _LABEL_BEFORE_COLON.match(text) if ":" in text[:95] else None
     if label is not None and BREAST.search(label.group(0)) is None:
         named = ORGAN.search(label.group(0))
         if named is not None and _names_a_cancer(label.group(0), named):
