@@ -366,9 +366,10 @@ def _break_trailing_headings(text: str) -> str:
 _RUN_ON_BREAK = re.compile(
     # The space first, then the look-behind: the regex engine only stops at white space.
     # A capital next first: most words are lower-case, and that one test spares them the rest.
-    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=[A-Z])(?=(?:(?:Age|Sex|Menopausal status|Performance status|Life expectancy|"
-    r"Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|"
-    r"Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|Hormone receptor status):(?:\s|$))|"
+    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=[A-Z])(?=(?:(?:Age|Sex|Menopausal status|Performance status|"
+    r"Life expectancy|Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|"
+    r"Biologic therapy|Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|"
+    r"Hormone receptor status):(?:\s|$))|"
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
     r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
     r"Documented|Brain\s+metastases|Estrogen\s+receptor)\s|"

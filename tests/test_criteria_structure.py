@@ -2978,3 +2978,31 @@ def test_a_relapse_interval_that_lets_more_people_in_is_no_question() -> None:
     assert not [r for r in read(INCLUDING + criterion).requirements if r.factor == "relapse_interval"]
     rule = "Relapse within 12 months of completing adjuvant endocrine therapy"
     assert [r for r in read(INCLUDING + rule).requirements if r.factor == "relapse_interval"]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "With histologically proven breast cancer, positives hormones receptors and negative HER2",
+        "Patients who have hormones receptor positive tumour",
+    ],
+)
+def test_hormone_receptors_written_in_the_plural_are_still_read(criterion: str) -> None:
+    subtypes = [r.items for r in read(INCLUDING + criterion).requirements if r.factor == "subtype"]
+    assert subtypes and all("HR-/HER2-" not in items for items in subtypes)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "factor"),
+    [
+        ("Endocrine therapy for advanced disease;", "endocrine_lines"),
+        ("Previously received chemotherapy in the advanced/metastatic setting.", "chemo_lines"),
+        ("Radiation therapy for metastatic disease (except for relief of bone pain)", None),
+        ("No treatment for metastatic breast cancer was received;", None),
+    ],
+)
+def test_a_bare_treatment_for_advanced_disease_among_the_exclusions_allows_none_of_it(
+    criterion: str, factor: str | None
+) -> None:
+    limits = [(x.factor, x.high) for x in read(EXCLUDING + criterion).limits]
+    assert limits == ([(factor, 0)] if factor else [])

@@ -429,6 +429,12 @@ _RECEIVED_FOR_ADVANCED = re.compile(
     r"\b(?:for|in)\s+(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,4}?(?:metastatic|advanced|recurrent|"
     r"unresectable|inoperable|stage\s+iv)\b"
 )
+_THERAPY_FOR_ADVANCED = re.compile(
+    r"\W*(?:systemic\s+)?(?:(?!no\b|not\b|never\b|without\b|other\b|radiat|radio|surg)[a-z/-]+\s+){0,2}?"
+    r"(?!radiat|radio|surg)(?:therap\w*|treatment\w*|chemotherap\w*)\s+(?:for|in)\s+"
+    r"(?:the\s+|their\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced|recurrent|unresectable|inoperable|"
+    r"stage\s+iv)\b[\w\s/-]{0,30}[.;]?\s*"
+)
 _LEADING_LABEL = re.compile(r"^[^:.;]{1,40}:\s*")
 
 
@@ -441,7 +447,7 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
         factor = _UNTREATED_FACTORS[of_kind.group(1)[:4]] if of_kind else LimitFactor.PRIOR_LINES
         out.limit(factor, None, 0, quote, kind)
         return True
-    if any(word in text for word in ("prior", "previous", "any", "received", "had")):
+    if kind == "exclusion" or any(w in text for w in ("prior", "previous", "any", "received", "had")):
         plain = BRACKETED.sub(" ", text) if "(" in text else text
         # "Prior chemotherapy: participants must have received no prior chemotherapy ...": the
         # label names the subject, the rule starts after it
@@ -449,7 +455,11 @@ def _read_advanced_setting(text: str, quote: str, kind: Source, out: Collector) 
         start = label.end() if label else 0
         match = _NO_PRIOR_FOR_ADVANCED.search(plain, start)
         if match is None and kind == "exclusion":
-            match = _RECEIVED_FOR_ADVANCED.match(plain, start)  # "Received endocrine therapy for ..."
+            # "Received endocrine therapy for ...", or the bare "Endocrine therapy for advanced
+            # disease;" among the exclusions
+            match = _RECEIVED_FOR_ADVANCED.match(plain, start) or _THERAPY_FOR_ADVANCED.fullmatch(
+                plain, start
+            )
         if match is not None:
             text = plain  # "any systemic therapy (e.g. ET, chemotherapy) in the metastatic setting"
             if _no_prior_for_advanced(text, match, quote, kind, out):

@@ -39,11 +39,14 @@ _SPELLING = re.compile("[" + re.escape("".join(_SPELLINGS)) + "]")
 
 def normalize(text: str) -> str:
     """Lower-case text with comparison signs and dashes in one spelling, for pattern matching."""
-    if text.isascii():  # most criteria: nothing to respell
-        return text.lower()
-    # One search for the few characters to respell: far cheaper than ``str.translate`` with a
-    # table, which looks up every character of the text.
-    return _SPELLING.sub(_respell, text).lower()
+    # Most criteria are ASCII, with nothing to respell; for the others, one search for the few
+    # characters to respell is far cheaper than ``str.translate`` with a table.
+    lowered = text.lower() if text.isascii() else _SPELLING.sub(_respell, text).lower()
+    if "hormones r" in lowered:  # "positives hormones receptors", as translated criteria put it
+        lowered = lowered.replace("hormones receptor", "hormone receptor").replace(
+            "positives hormone", "positive hormone"
+        )
+    return lowered
 
 
 def _respell(match: re.Match[str]) -> str:
