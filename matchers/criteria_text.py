@@ -373,7 +373,9 @@ _RUN_ON_BREAK = re.compile(
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
     r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
     r"Documented|Brain\s+metastases|Estrogen\s+receptor)\s|"
-    r"(?<=[a-z]\s)(?:Completed|Received)\s|"  # after a word, not inside "(1) Received ..."
+    # after a word, not inside "(1) Received ..." or "Prior Adjuvant chemotherapy allowed"
+    r"(?<=[a-z]\s)(?<![Pp]rior\s)(?:Completed\s|Received\s|"
+    r"Adjuvant\s+(?:chemotherapy|radiotherapy|or\s+neoadjuvant)\b)|"
     # a part's own label ("... Other solid tumors Phase II: Histologically proven prostate ...")
     r"(?<![Ff]or\s)(?<![Ii]n\s)(?:Phase\s+(?:I{1,3}V?|[1-4])[ab]?|Part\s+[A-Z0-9]\d?|"
     r"Cohort\s+[A-Z0-9]\d?)\s*:\s)"

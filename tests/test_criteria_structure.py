@@ -3006,3 +3006,32 @@ def test_a_bare_treatment_for_advanced_disease_among_the_exclusions_allows_none_
 ) -> None:
     limits = [(x.factor, x.high) for x in read(EXCLUDING + criterion).limits]
     assert limits == ([(factor, 0)] if factor else [])
+
+
+@pytest.mark.parametrize(
+    ("criterion", "note"),
+    [
+        ("No prior paclitaxel or taxotere", "paclitaxel or docetaxel"),
+        ("Prior treatment with talazoparib or other known PARP inhibitors", ""),
+        ("Prior use of abemaciclib (use of other CDK4/6 inhibitors is allowed)", "abemaciclib"),
+        (
+            "Previous treatment with fulvestrant, everolimus and any other CDK4/6 inhibitors",
+            "everolimus",
+        ),
+    ],
+)
+def test_a_ban_on_drugs_of_one_class_names_them_all_or_the_class(criterion: str, note: str) -> None:
+    bans = [
+        r for r in read(EXCLUDING + criterion).requirements if r.factor == "prior" and r.note == note
+    ]
+    assert bans
+
+
+def test_a_flattened_paragraph_breaks_before_an_adjuvant_treatment_rule() -> None:
+    criteria = (
+        "DISEASE CHARACTERISTICS: Metastatic breast cancer No more than 1 prior regimen for metastatic "
+        "or recurrent disease Adjuvant chemotherapy within 6 months of diagnosis of metastatic disease "
+        "considered therapy for advanced disease"
+    )
+    assert [i.text[:8] for i in split_criteria(criteria)] == ["Metastat", "No more ", "Adjuvant"]
+    assert [(x.factor, x.high) for x in read(criteria).limits] == [("prior_lines", 1)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matchers.findings import (
     Allowed,
@@ -22,7 +22,7 @@ from matchers.reader.context import (
     pre_window,
 )
 from matchers.reader.regex_tools import last_match, trie_pattern, word_start_pattern
-from matchers.reader.text import Polarity
+from matchers.reader.text import Polarity, trim_quote
 from matchers.reader.therapy_spans import (
     example_spans,
     timed_asides,
@@ -263,6 +263,9 @@ class _Sentence:
     examples: list[tuple[int, int]]
     #: Mentions in a bracketed timing aside, which never make a rule.
     asides: set[int]
+    #: Classes named after "other" ("lapatinib, neratinib or any other HER2 TKI"): a drug of one
+    #: of them stands for its whole class.
+    other_classes: frozenset[str] = frozenset()
     _conditional: bool | None = None
 
     @property
@@ -544,6 +547,7 @@ def read_prior_therapy(
         washed=washout_mentions(text, mentions),
         examples=example_spans(text, mentions) if "(" in text else [],
         asides=timed_asides(text, mentions),
+        other_classes=_other_classes(text, mentions) if "other" in text else frozenset(),
     )
     required: list[tuple[int, int, str]] = []
     previous: tuple[int, Polarity] | None = None  # end and polarity of the last accepted mention
@@ -564,11 +568,9 @@ def read_prior_therapy(
         if mode == "allow" and not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
             out.allow(Allowed.PRIOR_THERAPY, quote, kind, _items_for([name]))
         elif mode == "exclude":
-            setting = _setting_of(text, end, start)
-            drug = _one_drug(text[start:end])
-            out.require(
-                Factor.PRIOR_THERAPY, False, quote, kind, setting, items=_items_for([name]), note=drug
-            )
+            items = _items_for([name])
+            drug = "" if sentence.other_classes.intersection(items) else _one_drug(text[start:end])
+            _ban(out, quote, kind, _setting_of(text, end, start), name, drug)
         elif (
             mode == "require"
             and not _RECEPTOR_WAY_BEFORE.search(pre)
@@ -583,6 +585,41 @@ def read_prior_therapy(
         required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
+
+
+_ALLOWED_AFTER = re.compile(r"[^.;()]{0,30}?\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b")
+_OTHER_BEFORE = re.compile(r"\bother\s+(?:[\w/-]+\s+){0,3}$")
+
+
+def _other_classes(text: str, mentions: list[tuple[int, int, str]]) -> frozenset[str]:
+    """The items of the classes named right after "other" ("or other known PARP inhibitors")."""
+    return frozenset(
+        item
+        for start, end, name in mentions
+        if not _one_drug(text[start:end])
+        and _OTHER_BEFORE.search(text, max(0, start - 40), start)
+        and not _ALLOWED_AFTER.match(text, end)  # "(use of other CDK4/6 inhibitors is allowed)"
+        for item in _items_for([name])
+    )
+
+
+def _ban(out: Collector, quote: str, kind: Source, setting: Qualifier, name: str, drug: str) -> None:
+    """One banned treatment; a second drug of the same class in the same rule ("No prior
+    paclitaxel or taxotere") joins the first, so the question names both."""
+    items = _items_for([name])
+    last = out.requirements[-1] if out.requirements else None
+    if (
+        drug
+        and last is not None
+        and last.note
+        and (last.factor, last.expects, last.items, last.qualifier)
+        == (Factor.PRIOR_THERAPY, False, items, setting)
+        and last.quote == trim_quote(quote)
+    ):
+        if drug not in last.note.split(" or "):
+            out.requirements[-1] = replace(last, note=f"{last.note} or {drug}")
+        return
+    out.require(Factor.PRIOR_THERAPY, False, quote, kind, setting, items=items, note=drug)
 
 
 def _one_drug(mention: str) -> str:
