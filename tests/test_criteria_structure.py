@@ -3035,3 +3035,21 @@ def test_a_flattened_paragraph_breaks_before_an_adjuvant_treatment_rule() -> Non
     )
     assert [i.text[:8] for i in split_criteria(criteria)] == ["Metastat", "No more ", "Adjuvant"]
     assert [(x.factor, x.high) for x in read(criteria).limits] == [("prior_lines", 1)]
+
+
+def test_a_rule_for_those_treated_for_brain_metastases_does_not_require_them() -> None:
+    criterion = (
+        "Do not require immediate local treatment during the trial period, and meet either of the "
+        "following two criteria: i) For patients who have received previous local treatment "
+        "(surgery, whole brain radiotherapy (WBRT) and stereotactic radiosurgery (SRS)) for brain "
+        "metastases, stable or progression of intracranial lesions is required."
+    )
+    assert ("brain_mets", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_no_refractory_disease_is_no_call_for_refractory_disease() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced solid tumors including breast cancer\n"
+        "* No refractory disease (less than partial response to induction chemotherapy)"
+    )
+    assert not [r for r in read(criteria).requirements if r.factor == "standard_therapy"]

@@ -338,7 +338,10 @@ BRAIN_CONDITIONAL = re.compile(
     r"lesions?|disease)\s+(?:\(if\s+present\)\s+)?(?:must|should|need\s+to|have\s+to)\s+"
     r"(?:be(?!\s+(?:present|measurable|documented|confirmed|visible))|not)\b|"
     # "At least 1 year since clinically significant CNS disease": a time since, for those who had it
-    r"\bsince\s+(?:[\w-]+\s+){0,6}(?:brain|cns)\b"
+    r"\bsince\s+(?:[\w-]+\s+){0,6}(?:brain|cns)\b|"
+    # "For patients who have received previous local treatment (surgery, WBRT) for brain metastases"
+    r"\bfor\s+(?:patients|participants|subjects|those)\s+who\s+(?:have|had|has)\s+(?:received|had|"
+    r"undergone)\b[^.;]{0,160}?\b(?:for|of|to)\s+(?:the\s+|their\s+)?(?:brain|cns|intracranial)\b"
 )
 #: Each alternative starts with a plain character and checks the word boundary just after it
 #: ("w(?<!\ww)ithin" is "\bwithin"): the regex engine can then skip, by first character, the

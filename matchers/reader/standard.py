@@ -228,7 +228,9 @@ def read_standard_therapy(
         return
     flags: set[str] = set()
     for match in _REFRACTORY_TUMOR.finditer(text):
-        if not _THERAPY_CLASS_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
+        before = text[max(0, match.start() - 24) : match.start()]
+        # "No refractory disease (less than partial response to induction chemotherapy)" bans it
+        if not _THERAPY_CLASS_BEFORE.search(before) and not before.endswith("no "):
             flags.add(Standard.FAILED)
     phrases = phrases or kind == "inclusion"  # a summary sentence is read like a criterion
     if phrases and _NOT_CONTROLLED_BY.search(text):
