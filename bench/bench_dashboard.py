@@ -211,6 +211,11 @@ def option_names(page: Any, name: str) -> list[str]:
             page.keyboard.press("Escape")
             continue
         options: list[str] = listbox.get_by_role("option").all_inner_texts()
+        for _ in range(20):  # "Select all" can be drawn before the options it selects
+            if any(option != "Select all" for option in options):
+                break
+            page.wait_for_timeout(100)
+            options = listbox.get_by_role("option").all_inner_texts()
         page.keyboard.press("Escape")
         return options
     raise RuntimeError(f"the {name} list did not open")
