@@ -3053,3 +3053,20 @@ def test_no_refractory_disease_is_no_call_for_refractory_disease() -> None:
         "* No refractory disease (less than partial response to induction chemotherapy)"
     )
     assert not [r for r in read(criteria).requirements if r.factor == "standard_therapy"]
+    # and the chemotherapy it names is what the disease responded to, not a treatment banned
+    assert not [r for r in read(criteria).requirements if r.factor == "prior"]
+    response = read(INCLUDING + "Must have had a partial or complete response to prior chemotherapy")
+    assert ("prior:chemotherapy", True) in keys(response)
+
+
+def test_a_count_that_leaves_early_treatment_out_is_still_a_line_count() -> None:
+    criterion = "No more than 1 prior chemotherapy regimen (excluding adjuvant chemotherapy)"
+    limits = [(x.factor, x.low, x.high) for x in read(INCLUDING + criterion).limits]
+    assert limits == [("chemo_lines", None, 1)]
+
+
+def test_a_cap_listed_among_the_exclusions_is_still_a_cap() -> None:
+    reading = read(EXCLUDING + "No more than two lines of chemotherapy for advanced disease")
+    assert [(x.factor, x.low, x.high) for x in reading.limits] == [("chemo_lines", None, 2)]
+    over = read(EXCLUDING + "More than 2 prior chemotherapy regimens for metastatic disease")
+    assert [(x.factor, x.low, x.high) for x in over.limits] == [("chemo_lines", None, 2)]

@@ -95,6 +95,10 @@ ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", 
 _LINE_HINT = hint_pattern(LINE_HINTS)
 _ADVANCED_HINT = hint_pattern(ADVANCED_HINTS)
 _EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
+#: Words that leave the early setting out of a count ("excluding adjuvant chemotherapy").
+_LEFT_OUT_BEFORE = re.compile(
+    r"\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+(?:counting|including)|besides)\s+(?:[\w-]+\s+){0,2}$"
+)
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b|"
     # "... for the treatment of metastases"
@@ -196,7 +200,12 @@ _UPPER_BOUND = frozenset(
 )
 
 
+_OPENS_WITH_A_CAP = re.compile(r"\W*(?:no|not)\s+more\s+than\b")
+
+
 def _count_mode(text: str, match: re.Match[str], kind: Source) -> Polarity:
+    if kind == "exclusion" and match.start() <= 3 and _OPENS_WITH_A_CAP.match(text):
+        return "allow"  # "No more than three lines of ...", listed among the exclusions: a cap
     mode = polarity(text, match.start(), match.end(), kind)
     cmp = " ".join((match.group("cmp") or "").split())
     if mode == "exclude" and kind == "inclusion" and cmp in _UPPER_BOUND:
@@ -228,7 +237,10 @@ def _is_line_count(text: str, match: re.Match[str]) -> bool:
     ):
         return False
     after = text[match.end() : match.end() + 70]
-    return not (_EARLY_SETTING_ONLY.search(after) and not _ADVANCED_WORDS.search(after))
+    early = _EARLY_SETTING_ONLY.search(after)
+    if early is not None and _LEFT_OUT_BEFORE.search(after, 0, early.start()):
+        return True  # "1 prior regimen (excluding adjuvant chemotherapy)": early ones do not count
+    return not (early and not _ADVANCED_WORDS.search(after))
 
 
 def _relation(match: re.Match[str]) -> tuple[str | None, bool]:

@@ -562,7 +562,7 @@ def read_prior_therapy(
         if not _is_history(kind, pre, post, inherited, text[:start]):
             continue
         mode = _mention_mode(text, kind, (start, end), post, previous if inherited else None)
-        if _washout_only(sentence, index, pre, mode) or not _rule_applies(sentence, name, end, mode):
+        if _no_rule_here(sentence, index, pre, mode, (name, end)):
             continue
         previous = (end, mode)
         if mode == "allow" and not _ADJUVANT_EXCEPTION.search(text[end : end + 80]):
@@ -587,6 +587,20 @@ def read_prior_therapy(
         _require_together(text, quote, kind, out, required)
 
 
+def _no_rule_here(
+    sentence: _Sentence, index: int, pre: str, mode: Polarity, mention: tuple[str, int]
+) -> bool:
+    """A mention that sets no rule of its own: a washout, a rule that does not apply, or a ban
+    that is about the response to it ("no refractory disease (less than partial response to
+    induction chemotherapy)")."""
+    if mode == "exclude" and "response" in pre and _RESPONSE_TO_BEFORE.search(pre):
+        return True
+    name, end = mention
+    return _washout_only(sentence, index, pre, mode) or not _rule_applies(sentence, name, end, mode)
+
+
+#: A treatment named as what the disease responded to: a negation before it is about the response.
+_RESPONSE_TO_BEFORE = re.compile(r"\bresponses?\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}$")
 _ALLOWED_AFTER = re.compile(r"[^.;()]{0,30}?\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b")
 _OTHER_BEFORE = re.compile(r"\bother\s+(?:[\w/-]+\s+){0,3}$")
 
