@@ -3070,3 +3070,11 @@ def test_a_cap_listed_among_the_exclusions_is_still_a_cap() -> None:
     assert [(x.factor, x.low, x.high) for x in reading.limits] == [("chemo_lines", None, 2)]
     over = read(EXCLUDING + "More than 2 prior chemotherapy regimens for metastatic disease")
     assert [(x.factor, x.low, x.high) for x in over.limits] == [("chemo_lines", None, 2)]
+
+
+def test_a_negation_ends_where_or_with_opens_another_way_in() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Patients with breast cancer who are not suitable for surgical "
+        "treatment, or with metastatic disease"
+    )
+    assert read(criteria, title="Aspirin Study", conditions=["Breast Cancer"]).setting == "metastatic"

@@ -169,7 +169,11 @@ Negation = Literal["prohibition", "negated"]
 
 
 #: ", or have failed ...": an alternative with its own verb ends the negation before it.
-_OR_NEW_CLAUSE = re.compile(r",\s*or\s+(?:who\s+)?(?:have|has|had|be|is|are|were|was)\s+\w+")
+_OR_NEW_CLAUSE = re.compile(
+    r",\s*or\s+(?:who\s+)?(?:have|has|had|be|is|are|were|was)\s+\w+|"
+    # "... not suitable for surgical treatment, or with metastatic disease": another way in
+    r",\s*or\s+(?:those\s+|patients\s+)?with\b"
+)
 
 
 def negation(pre: str) -> Negation | None:
