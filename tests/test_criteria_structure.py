@@ -3078,3 +3078,25 @@ def test_a_negation_ends_where_or_with_opens_another_way_in() -> None:
         "treatment, or with metastatic disease"
     )
     assert read(criteria, title="Aspirin Study", conditions=["Breast Cancer"]).setting == "metastatic"
+
+
+@pytest.mark.parametrize(
+    ("profile", "verdict"),
+    [
+        ({"prior_therapies": ("aromatase-inhibitor",), "prior_lines": 0}, "possibly_eligible"),
+        ({"prior_therapies": (), "prior_lines": 0}, "likely_excluded"),
+        (
+            {"prior_therapies": ("aromatase-inhibitor", "cdk4/6-inhibitor"), "prior_lines": 1},
+            "likely_eligible",
+        ),
+    ],
+)
+def test_a_line_for_advanced_disease_or_an_early_relapse_takes_either(
+    profile: dict[str, Any], verdict: str
+) -> None:
+    criteria = INCLUDING + (
+        "Patients must have had progressive disease during at least one line of endocrine therapy "
+        "for metastatic disease or have recurrent disease while or within 12 months of receiving "
+        "adjuvant endocrine therapy"
+    )
+    assert _judge(criteria, **profile)[0] == verdict

@@ -95,6 +95,10 @@ ADVANCED_HINTS = ("metasta", "advanced", "recurrent", "resectable", "operable", 
 _LINE_HINT = hint_pattern(LINE_HINTS)
 _ADVANCED_HINT = hint_pattern(ADVANCED_HINTS)
 _EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\bearly\b|\bcurative\b"))
+#: An alternative after a count: relapse on or soon after early-stage treatment.
+_OR_EARLY_RELAPSE = re.compile(
+    r"\bor\s+(?:[\w/-]+\s+){0,8}?(?:recurr\w*|relaps\w*|progress\w*)\b[^.;]{0,80}?\b(?:neo-?)?adjuvant\b"
+)
 #: Words that leave the early setting out of a count ("excluding adjuvant chemotherapy").
 _LEFT_OUT_BEFORE = re.compile(
     r"\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+(?:counting|including)|besides)\s+(?:[\w-]+\s+){0,2}$"
@@ -303,7 +307,11 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 # "progression after no more than 2 prior chemotherapies": at least one, unless
                 # untreated disease is the other way in ("untreated, or refractory after ...")
                 low = None if _UNTREATED_BEFORE.search(text, 0, match.start()) else 1
-        any_setting = low is not None and not _ADVANCED_WORDS.search(text)
+        # "... during at least one line of ET for metastatic disease or recurrence within 12
+        # months of adjuvant ET": early-stage treatment is the other way to meet the count
+        any_setting = low is not None and (
+            not _ADVANCED_WORDS.search(text) or _OR_EARLY_RELAPSE.search(text, match.end()) is not None
+        )
         out.limit(factor, low, high, quote, kind, any_setting=any_setting)
         found = True
     return found
