@@ -146,7 +146,8 @@ class _Line:
     another_cancer: bool | None = None
 
 
-_CANCER_ITSELF = re.compile(
+#: Organ words that name a cancer by themselves ("NSCLC", "lymphoma"), without "cancer" after them.
+CANCER_ITSELF = re.compile(
     r"leukemi|leukaemi|lymphoma|melanoma|sarcoma|myeloma|glioma|glioblastoma|mesothelioma|nsclc|sclc|"
     r"crc|hcc|rcc|hnscc|crpc|dlbcl|cll|aml|nhl|hodgkin|lymphoproliferative|myeloproliferative"
 )
@@ -154,7 +155,7 @@ _CANCER_NOUN = re.compile(r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?
 _ANY_CANCER = re.compile(r"solid\s+tumou?r|any\s+(?:cancer|tumou?r|malignan)|all\s+(?:cancer|tumou?r)")
 
 
-def _names_another_cancer(text: str) -> bool:
+def names_another_cancer(text: str) -> bool:
     """ "Prostate cancer (androgen independent) meeting the following criteria": a line for
     patients with another cancer (not breast, not any solid tumor)."""
     lowered = text.lower()
@@ -162,7 +163,7 @@ def _names_another_cancer(text: str) -> bool:
     if organ is None or BREAST.search(lowered) or _ANY_CANCER.search(lowered):
         return False
     return (
-        _CANCER_ITSELF.match(organ.group(0)) is not None
+        CANCER_ITSELF.match(organ.group(0)) is not None
         or _CANCER_NOUN.search(lowered, organ.end(), organ.end() + 40) is not None
     )
 
@@ -172,7 +173,7 @@ def _under_another_cancer(stack: list[_Line]) -> bool:
     for depth, line in enumerate(stack):
         if line.another_cancer is None:
             above = stack[depth - 1].another_cancer if depth else False
-            line.another_cancer = bool(above) or _names_another_cancer(line.text)
+            line.another_cancer = bool(above) or names_another_cancer(line.text)
     return bool(stack and stack[-1].another_cancer)
 
 
@@ -360,16 +361,20 @@ def _break_trailing_headings(text: str) -> str:
     return _TRAILING_HEADING.sub("\n", text)
 
 
+#: The older layout's sub-headings, each with its colon ("Hepatic: ...", or "Hepatic:" ending a line).
+_SUB_HEADING_PATTERN = (
+    r"(?:Age|Sex|Menopausal status|Performance status|Life expectancy|Hematopoietic|Hepatic|Renal|"
+    r"Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|Chemotherapy|Endocrine therapy|"
+    r"Radiotherapy|Surgery|Hormone receptor status):(?:\s|$)"
+)
+_SUB_HEADING = re.compile(_SUB_HEADING_PATTERN)
 #: Where flattened text starts a new criterion: an old-style sub-heading ("Age:", "Performance
 #: status:") or a capitalised word that opens a criterion ("No prior chemotherapy ...") right after
 #: the lower-case end of the one before ("... by FISH No prior chemotherapy").
 _RUN_ON_BREAK = re.compile(
     # The space first, then the look-behind: the regex engine only stops at white space.
     # A capital next first: most words are lower-case, and that one test spares them the rest.
-    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=[A-Z])(?=(?:(?:Age|Sex|Menopausal status|Performance status|"
-    r"Life expectancy|Hematopoietic|Hepatic|Renal|Cardiovascular|Pulmonary|Neurologic|Other|"
-    r"Biologic therapy|Chemotherapy|Endocrine therapy|Radiotherapy|Surgery|"
-    r"Hormone receptor status):(?:\s|$))|"
+    r"\s(?<=[a-z0-9)\]%]\s)\s*(?=[A-Z])(?=" + _SUB_HEADING_PATTERN + r"|"
     r"(?:No|Not|At least|Prior|Must|Measurable|Bidimensionally|Unidimensionally|Evaluable|"
     r"Histologic(?:ally)?|Cytologic(?:ally)?|Progression|Concurrent|Recovered|Known|Metastatic|"
     r"Documented|Brain\s+metastases|Estrogen\s+receptor)\s|"
@@ -379,11 +384,6 @@ _RUN_ON_BREAK = re.compile(
     # a part's own label ("... Other solid tumors Phase II: Histologically proven prostate ...")
     r"(?<![Ff]or\s)(?<![Ii]n\s)(?:Phase\s+(?:I{1,3}V?|[1-4])[ab]?|Part\s+[A-Z0-9]\d?|"
     r"Cohort\s+[A-Z0-9]\d?)\s*:\s)"
-)
-_SUB_HEADING = re.compile(
-    r"(?:Age|Sex|Menopausal status|Performance status|Life expectancy|Hematopoietic|Hepatic|Renal|"
-    r"Cardiovascular|Pulmonary|Neurologic|Other|Biologic therapy|Chemotherapy|Endocrine therapy|"
-    r"Radiotherapy|Surgery|Hormone receptor status):(?:\s|$)"
 )
 #: Lines shorter than this are never split: only flattened paragraphs are that long.
 _RUN_ON_MIN_CHARS = 80

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matchers.criteria_parts import nest, prefix_parts, suffix_parts
-from matchers.criteria_text import CriteriaItem
+from matchers.criteria_text import CANCER_ITSELF, CriteriaItem, names_another_cancer
 from matchers.findings import Factor, Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
 from matchers.reader.concepts import CONCEPTS, unread_concepts
@@ -132,16 +132,13 @@ def _can_be_unread(item: CriteriaItem) -> bool:
 _ALL_BUT_TREATMENT = frozenset(c.name for c in CONCEPTS) - {"treatment"}
 
 
-_CONTRACEPTION = re.compile(r"\bcontracept\w*|\bchild[\s-]?bearing\b")
-
-
 def _note_unread(
     item: CriteriaItem, combined: str, sizes: tuple[int, ...], before: int, out: Collector
 ) -> None:
     """A criterion about the patient that gave nothing about it. Anything read from it (a setting
     cue, an allowance) counts for the concepts it is about; a criterion that gave nothing at all
     is unread about everything it names."""
-    if ("contracept" in combined or "child" in combined) and _CONTRACEPTION.search(combined):
+    if ("contracept" in combined or "child" in combined) and _CHILDBEARING.search(combined):
         return  # who must avoid pregnancy, and how: never a rule about her cancer or treatment
     grew = out.size() > before
     covered = _covered(out, sizes) if grew else set()
@@ -162,10 +159,6 @@ _COHORT_CONDITIONS = re.compile(
 )
 #: "Patients with CRC who are 40 or younger": the cohort's own condition right after its cancer.
 _COHORT_WHO = re.compile(r"(?:\s+(?:cancers?|carcinomas?|tumou?rs?))?\s+(?:who|whose)\b")
-_CANCER_NAMES = frozenset(
-    {"melanoma", "mesothelioma", "nsclc", "sclc", "rcc", "crc", "hcc", "lymphoma", "sarcoma", "hnscc"}
-    | {"nhl", "hodgkin", "lymphoproliferative", "myeloproliferative"}
-)
 #: "NHL (intermediate- and high-grade): Resistant ...": a label naming the cancer a rule is for.
 _LABEL_BEFORE_COLON = re.compile(r"^(?:[^:;.]{2,30}:\s*)?[^:;.]{2,60}:")  # "Phase 1a: Ovarian cancer:"
 
@@ -190,7 +183,7 @@ _WHO_HAVE = re.compile(r"\bwho\s+(?:have|has|had|is|are)\b")
 
 def _names_a_cancer(text: str, organ: re.Match[str]) -> bool:
     """An organ named as a cancer: "NSCLC", or "ovarian" with "cancer" soon after it."""
-    if organ.group(0) in _CANCER_NAMES:
+    if CANCER_ITSELF.match(organ.group(0)):
         return True
     return _CANCER_NOUN.search(text, organ.end(), organ.end() + 30) is not None
 
@@ -201,10 +194,8 @@ def _another_cancers_cohort(text: str) -> bool:
     if _OTHER_TUMOURS_ITEM.match(text) and BREAST.search(text) is None:
         return True  # "Other solid tumors that have recurred ...", beside a bullet for breast cancer
     label = _LABEL_BEFORE_COLON.match(text) if ":" in text[:95] else None
-    if label is not None and BREAST.search(label.group(0)) is None:
-        named = ORGAN.search(label.group(0))
-        if named is not None and _names_a_cancer(label.group(0), named):
-            return True  # "Lymphoproliferative diseases*: ...", one disease's rules in a basket trial
+    if label is not None and names_another_cancer(label.group(0)):
+        return True  # "Lymphoproliferative diseases*: ...", one disease's rules in a basket trial
     # "Participants with advanced platinum resistant epithelial ovarian cancer ... who have ..."
     subject = _SUBJECT_WITH.match(text)
     organ = ORGAN.search(text, 0, 90 if subject else 40)

@@ -12,7 +12,7 @@ from matchers.findings import (
     Source,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.context import CONDITIONAL, TITLE_TOPIC, polarity, pre_window
+from matchers.reader.context import CONDITIONAL, NOT_REQUIRED, TITLE_TOPIC, polarity, pre_window
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.text import Polarity
 
@@ -62,7 +62,8 @@ def _names_own_marker(text: str) -> bool:
 _OR_BETWEEN_MARKERS = re.compile(r"\bor\b|/")
 _BIOMARKER_NOT_REQUIRED = re.compile(
     r"\bregardless\b|\birrespective\b|\bknown\s+or\s+unknown\b|\bor\s+(?:wild|unknown|not)\b|"
-    r"\bnot\s+(?:required|necessary|mandatory|needed)\b|\boptional\b|\bstratif\w*|\banaly[sz]\w*|"
+    + NOT_REQUIRED
+    + r"|\boptional\b|\bstratif\w*|\banaly[sz]\w*|"
     r"\bmutation(?:al)?\s+status\b|\bstatus\s+(?:will|must|should|to)\s+be\b|\bavailab\w*\s+(?:of|for)\b|\bprovi\w*\s+"
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )

@@ -42,6 +42,10 @@ _ALLOWED_WORDS = (
     r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|(?:can|could)\s+(?:be\s+)?"
     r"(?:enroll\w*|includ\w*|particip\w*)"
 )
+#: "... are (also) eligible", "is allowed": a permission stated of what came before it.
+IS_PERMITTED = r"\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b"
+#: "... is not required": what a rule says it does not need.
+NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
 _NOT_ALLOWED_WORDS = (
     r"not\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)|ineligible|"
     r"excluded|prohibited"
@@ -114,7 +118,7 @@ _NEGATOR_HINT = hint_pattern(_NEGATOR_HINTS)
 _EXCEPTION_HINT = hint_pattern(_EXCEPTION_HINTS)
 _POST_HINT = hint_pattern(_POST_HINTS)
 #: A carve-out word a few words before the mention, not "except for patients with X, who ...".
-_LEFT_OUT = re.compile(
+LEFT_OUT = re.compile(
     r"(?:\bexclud\w*|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bnot\s+including|"
     r"\bwith\s+the\s+exception\s+of)\s+"
     r"(?:(?!(?:patients|participants|subjects|those|people|women|who|with|if|when)\b)[\w,/()-]+\s+){0,6}?$"
@@ -225,7 +229,7 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
         # An exception lets something back in where the clause shuts things out ("no prior hormonal
         # agent except tamoxifen", any exclusion); where an inclusion lets things in, a carve-out
         # right before the mention leaves it out ("any solid tumour other than breast").
-        carve = _LEFT_OUT.search(pre) if kind == "inclusion" else None
+        carve = LEFT_OUT.search(pre) if kind == "inclusion" else None
         if carve is not None:
             return "allow" if negation(pre[: carve.start()]) is not None else "exclude"
         return "allow"

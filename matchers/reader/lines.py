@@ -10,9 +10,11 @@ from matchers.findings import (
 )
 from matchers.reader.collector import Collector
 from matchers.reader.context import (
+    BOUNDARY,
     BRACKETED,
     CONDITIONAL,
     EXCEPTION,
+    LEFT_OUT,
     NOT_ALLOWED,
     WASHOUT,
     polarity,
@@ -98,10 +100,6 @@ _EARLY_SETTING_ONLY = re.compile(word_start_pattern(r"\b(?:neo)?-?adjuvant\b|\be
 #: An alternative after a count: relapse on or soon after early-stage treatment.
 _OR_EARLY_RELAPSE = re.compile(
     r"\bor\s+(?:[\w/-]+\s+){0,8}?(?:recurr\w*|relaps\w*|progress\w*)\b[^.;]{0,80}?\b(?:neo-?)?adjuvant\b"
-)
-#: Words that leave the early setting out of a count ("excluding adjuvant chemotherapy").
-_LEFT_OUT_BEFORE = re.compile(
-    r"\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+(?:counting|including)|besides)\s+(?:[\w-]+\s+){0,2}$"
 )
 _ADVANCED_WORDS = re.compile(
     r"\b(?:metastatic|advanced|recurrent|unresectable|inoperable|stage\s+iv|mbc)\b|"
@@ -242,7 +240,7 @@ def _is_line_count(text: str, match: re.Match[str]) -> bool:
         return False
     after = text[match.end() : match.end() + 70]
     early = _EARLY_SETTING_ONLY.search(after)
-    if early is not None and _LEFT_OUT_BEFORE.search(after, 0, early.start()):
+    if early is not None and LEFT_OUT.search(after, 0, early.start()):
         return True  # "1 prior regimen (excluding adjuvant chemotherapy)": early ones do not count
     return not (early and not _ADVANCED_WORDS.search(after))
 
@@ -264,17 +262,13 @@ _PROGRESSED_AFTER = re.compile(
 _UNTREATED_BEFORE = re.compile(r"\buntreated\b|\bna[iï]ve\b|\bor\s+none\b")
 
 
-#: Where one rule ends and the next begins inside a sentence: ", and for HR positive subjects".
-_NEXT_CLAUSE = re.compile(r";|,\s*(?:and|but|while)\b")
-
-
 def _binds_some_patients(text: str, count: re.Match[str]) -> bool:
     """Whether a count binds one group only: a condition before it, or after it in the same
     clause ("... 2 lines if HR-positive"). "Received >=2 lines of chemotherapy, and for HR
-    positive subjects, also >=2 endocrine lines" binds everyone to the first count."""
+    positive subjects, also >=2 endocrine lines": the clause boundary before the condition leaves
+    everyone bound by the first count."""
     return any(
-        condition.start() < count.end()
-        or not _NEXT_CLAUSE.search(text, count.end(), condition.start() + 1)
+        condition.start() < count.end() or not BOUNDARY.search(text, count.end(), condition.start() + 1)
         for condition in CONDITIONAL.finditer(text)
     )
 
@@ -322,7 +316,7 @@ _NO_PRIOR_BEFORE = re.compile(
 )
 
 
-_ORDINAL_WORD = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\b")
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 #: The ordinals listed before the last one: "2nd, 3rd, or ", "first or ", "first/", "1st-".
 _ORDINAL_LIST_BEFORE = re.compile(
     r"(?:\b(?:first|1st|second|2nd|third|3rd)(?:[\s-]+line)?(?=[\s,/-])[\s,/-]*"

@@ -10,7 +10,13 @@ from matchers.findings import (
     Source,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.context import ALLOWING, BRAIN_CONDITIONAL, LAB_CONTEXT, polarity
+from matchers.reader.context import (
+    ALLOWING,
+    BRAIN_CONDITIONAL,
+    LAB_CONTEXT,
+    NOT_REQUIRED,
+    polarity,
+)
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.text import normalize
 
@@ -127,7 +133,7 @@ _BONE_CARE = re.compile(
 )
 
 
-_NOT_REQUIRED = re.compile(r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b")
+_NOT_REQUIRED = re.compile(NOT_REQUIRED)
 
 
 def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:

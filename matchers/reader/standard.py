@@ -11,7 +11,7 @@ from matchers.findings import (
     Standard,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.context import BOUNDARY, BOUNDARY_HINT, pre_window
+from matchers.reader.context import BOUNDARY, BOUNDARY_HINT, IS_PERMITTED, pre_window
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import EARLY_SETTING_CLASSES
@@ -66,7 +66,7 @@ _PROGRESSED_WITHIN = re.compile(
 )
 
 
-_ALSO_ELIGIBLE = re.compile(r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)\s*[.;]?\s*$")
+_ALSO_ELIGIBLE = re.compile(IS_PERMITTED + r"\s*[.;]?\s*$")
 
 
 def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -> None:

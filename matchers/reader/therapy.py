@@ -17,6 +17,7 @@ from matchers.reader.context import (
     ALLOWING,
     BRACKETED,
     CONDITIONAL,
+    IS_PERMITTED,
     METASTATIC_SCOPE,
     polarity,
     pre_window,
@@ -601,7 +602,7 @@ def _no_rule_here(
 
 #: A treatment named as what the disease responded to: a negation before it is about the response.
 _RESPONSE_TO_BEFORE = re.compile(r"\bresponses?\s+(?:to|with)\s+(?:[\w-]+\s+){0,2}$")
-_ALLOWED_AFTER = re.compile(r"[^.;()]{0,30}?\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b")
+_ALLOWED_AFTER = re.compile(r"[^.;()]{0,30}?" + IS_PERMITTED)
 _OTHER_BEFORE = re.compile(r"\bother\s+(?:[\w/-]+\s+){0,3}$")
 
 
