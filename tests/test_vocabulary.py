@@ -14,7 +14,7 @@ import pytest
 
 from data.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
 from matchers.profile import BIOMARKERS, PRIOR_THERAPIES, PatientProfile
-from matchers.reader.sentence import READER_NAMES, READERS
+from matchers.reader.sentence import READER_NAMES, READERS, readers_for
 from matchers.reader.text import normalize
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.triggers import scan
@@ -173,3 +173,13 @@ def test_the_form_offers_every_vocabulary_value() -> None:
     for name in ("BIOMARKERS", "PRIOR_THERAPIES", "SITES", "SUBTYPES"):
         assert name in source, f"the form no longer builds its options from {name}"
     assert VOCABULARY.form_therapy_ids == PRIOR_THERAPIES
+
+
+def test_readers_for_a_sentence_are_those_its_groups_call_in_reading_order() -> None:
+    """The dispatch table gives the same readers, in the same order, as testing each reader."""
+    for groups in ({"prior", "lines"}, {"setting_early"}, {"receptors", "brain", "age"}, set()):
+        expected = tuple(r for r in READERS if r.groups & groups)
+        assert readers_for(groups) == expected
+        assert readers_for(frozenset(groups)) is readers_for(groups)  # worked out once
+    names = [r.name for r in readers_for({"setting_early", "prior", "lines"})]
+    assert names == ["lines", "prior", "setting"]

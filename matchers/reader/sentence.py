@@ -140,6 +140,20 @@ READERS: tuple[Reader, ...] = (
 )
 READER_NAMES: frozenset[str] = frozenset(r.name for r in READERS)
 
+#: The readers each set of trigger groups calls, in reading order. Sentences share few distinct
+#: sets, so each is worked out once instead of testing all twenty readers on every sentence.
+_READERS_FOR: dict[frozenset[str], tuple[Reader, ...]] = {}
+
+
+def readers_for(groups: set[str] | frozenset[str]) -> tuple[Reader, ...]:
+    """The readers a sentence with these trigger groups needs, in the order they read."""
+    key = frozenset(groups)
+    found = _READERS_FOR.get(key)
+    if found is None:
+        found = tuple(r for r in READERS if not r.groups.isdisjoint(key))
+        _READERS_FOR[key] = found
+    return found
+
 
 def read_sentence(
     text: str,
@@ -154,9 +168,7 @@ def read_sentence(
         return
     sentence = Sentence(text, quote, kind, out, groups, literals)
     sentence.defining = "measurable" in text and _LESION_DEFINITION.search(text) is not None
-    for reader in READERS:
-        # ``isdisjoint`` builds no set, which ``&`` does for each of the readers
-        if not reader.groups.isdisjoint(groups) and not (
-            reader.not_for_definitions and sentence.defining
-        ):
+    defining = sentence.defining
+    for reader in readers_for(groups):
+        if not (defining and reader.not_for_definitions):
             reader.run(sentence)
