@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
-from dashboard import components, packet_sidebar, sidebar, state  # noqa: E402
+from dashboard import components, first_run, packet_sidebar, sidebar, state  # noqa: E402
 
 VIEWS = Path(__file__).parent / "views"
 log = logging.getLogger("mbc_navigator.dashboard")
@@ -68,6 +68,7 @@ except Exception as error:  # a page failing must never show a traceback to a pa
         "Try again, or change a choice in the form."
     )
 finally:  # also after st.stop() and st.rerun(), which end a run by raising
+    first_run.mark_finished()  # the warm-up's reader step waits for it
     if os.environ.get("MBC_TIMING") == "1":  # opt-in, for bench/bench_dashboard.py; no answers logged
         elapsed = time.perf_counter() - _run_started
         print(f"mbc-timing page={navigation.url_path or 'home'} run_s={elapsed:.4f}", file=sys.stderr)

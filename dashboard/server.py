@@ -7,6 +7,11 @@ server starts and while the first browser fetches the page, so the first run fin
 session arriving earlier waits for the module being loaded (Python's import lock), never twice.
 The server answers its health check meanwhile: the thread only imports and reads files.
 
+The criteria reader is warmed last, once the first page run has ended (or after a minute with no
+visitor): after a restart the readings are on disk and the first page needs no reader, and two
+threads of one interpreter share one lock, so warming it beside that page only slowed the page.
+A first search that does need the reader imports it itself, as it would have waited for it anyway.
+
 ``mbc-navigator`` starts the dashboard this way; ``python -m dashboard.server [streamlit flags]``
 does the same from a checkout.
 """
@@ -23,6 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard import first_run
 from data.errors import SettingError
 from data.models import Study
 from data.settings import reading_workers_from_env
@@ -30,8 +36,13 @@ from data.settings import reading_workers_from_env
 APP = Path(__file__).resolve().parent / "app.py"
 #: Written to the log when the warm-up ends, with its duration (benches and tests read it).
 WARM_DONE = "mbc-warm done"
+#: Written when the reader has been warmed too, after the first page run.
+READER_WARM_DONE = "mbc-warm reader done"
 #: Longest wait for the server to start before warming up anyway.
 START_WAIT_S = 30.0
+#: Longest wait for a first page run before warming the reader anyway (a server no one has
+#: visited yet still has it ready for the first search that needs it).
+READER_WAIT_S = 60.0
 #: glibc's memory pools for a process of many threads (Streamlit runs each script run in a thread
 #: of its own). Its default, eight per CPU, let freed memory scatter over many pools that are
 #: never handed back: 750 MB after 10 searches against 555 MB with two (bench_dashboard_first).
@@ -62,6 +73,12 @@ def _sample() -> Study:
 
 
 def warm() -> None:
+    """Load what every first run needs, then the reader (in one go: for tests and tools)."""
+    warm_pages()
+    warm_reader()
+
+
+def warm_pages() -> None:
     """Load what every first run needs, in the order the trials page needs it."""
     import altair  # noqa: F401  (the trials page's chart)
     import pandas  # noqa: F401  (the trial table; the heaviest import of all)
@@ -79,17 +96,22 @@ def warm() -> None:
     from data.geocode import us_outline_points
     from data.knowledge import load_knowledge
     from data.resources import load_resources
-    from matchers.profile import PatientProfile
-    from matchers.ranking import rank_trials
-    from matchers.reading_cache import ReadingCache
 
     load_knowledge()
     load_resources()
     trial_data.client()  # the HTTP session and the saved answers' store
     trial_data.reading_cache()  # the readings kept on disk
     us_outline_points()  # the map's outline of the US
-    # The reader's and the verdicts' tables built on first use: one small made-up study, ranked
-    # with a cache of its own (nothing of it is kept or stored).
+
+
+def warm_reader() -> None:
+    """Build the reader's and the verdicts' tables: one small made-up study, ranked with a cache
+    of its own (nothing of it is kept or stored). Only studies without a reading on disk need
+    the reader, so the warm-up leaves this until the first page run has ended."""
+    from matchers.profile import PatientProfile
+    from matchers.ranking import rank_trials
+    from matchers.reading_cache import ReadingCache
+
     rank_trials(
         PatientProfile(subtype="hr-positive", sites=("bone",)), [_sample()], cache=ReadingCache()
     )
@@ -113,7 +135,7 @@ def server_started() -> bool:
     return Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL
 
 
-def _warm_quietly(wait_s: float) -> None:
+def _warm_quietly(wait_s: float, reader_wait_s: float) -> None:
     # The server starts first (a health check answers within a second, not after the warm-up);
     # the warm-up then runs while the first browser loads the page and opens its connection.
     deadline = time.monotonic() + wait_s
@@ -121,18 +143,29 @@ def _warm_quietly(wait_s: float) -> None:
         time.sleep(0.02)
     started = time.perf_counter()
     try:
-        warm()
+        warm_pages()
         settle_heap()
+        print(f"{WARM_DONE} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
+        # A restarted server's first page reads its studies from disk: the reader waits until
+        # that page has been shown (or until no one came for a while), not beside it.
+        first_run.wait_for_first_run(reader_wait_s)
+        started = time.perf_counter()
+        warm_reader()
     except Exception as error:  # a failed warm-up only costs the first user time; never fatal
         log.warning("warm-up stopped early: %s", type(error).__name__)
         return
-    print(f"{WARM_DONE} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
+    print(f"{READER_WARM_DONE} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
 
 
-def start_warming(wait_s: float = START_WAIT_S) -> threading.Thread:
+def start_warming(
+    wait_s: float = START_WAIT_S, reader_wait_s: float = READER_WAIT_S
+) -> threading.Thread:
     """Start the warm-up in a daemon thread (it never holds the server's exit), once the server
-    has started or after ``wait_s`` seconds."""
-    thread = threading.Thread(target=_warm_quietly, args=(wait_s,), name="mbc-warm-up", daemon=True)
+    has started or after ``wait_s`` seconds; the reader after the first page run, or after
+    ``reader_wait_s`` more seconds without one."""
+    thread = threading.Thread(
+        target=_warm_quietly, args=(wait_s, reader_wait_s), name="mbc-warm-up", daemon=True
+    )
     thread.start()
     return thread
 

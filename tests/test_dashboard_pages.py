@@ -63,6 +63,18 @@ def test_every_page_renders_an_empty_form_prompt_without_error(app: Any, page: s
     assert "Choose the type of breast cancer" in all_text(app)
 
 
+def test_a_page_run_tells_the_warm_up_it_has_ended(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server warms the reader only after a first page run (dashboard/first_run.py)."""
+    import threading
+
+    from dashboard import first_run
+
+    monkeypatch.setattr(first_run, "_FINISHED", threading.Event())
+    assert not first_run.wait_for_first_run(0)
+    app.run()
+    assert first_run.wait_for_first_run(0)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_for_a_filled_profile(app: Any, page: str) -> None:
     fill(app, subtype="hr-positive", sites=["bone"])

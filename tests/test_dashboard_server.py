@@ -37,10 +37,51 @@ def test_a_failing_warm_up_only_says_so_in_the_log(
     def broken() -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(server, "warm", broken)
+    monkeypatch.setattr(server, "warm_pages", broken)
     server.start_warming(wait_s=0.1).join(timeout=10)
     assert "warm-up stopped early: OSError" in caplog.text
     assert "disk gone" not in caplog.text  # never the error's own words (they may quote a path)
+
+
+def test_the_reader_is_warmed_only_after_the_first_page_run_has_ended(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restarted server's first page reads its studies from disk: compiling the reader beside
+    it would only share the interpreter with it."""
+    import threading
+
+    from dashboard import first_run
+
+    steps: list[str] = []
+    monkeypatch.setattr(first_run, "_FINISHED", threading.Event())
+    monkeypatch.setattr(server, "warm_pages", lambda: steps.append("pages"))
+    monkeypatch.setattr(server, "settle_heap", lambda: steps.append("settle"))
+    monkeypatch.setattr(server, "warm_reader", lambda: steps.append("reader"))
+    thread = server.start_warming(wait_s=0.1, reader_wait_s=30)
+    deadline = time.monotonic() + 10
+    while "settle" not in steps and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert steps == ["pages", "settle"]  # the pages are ready; the reader waits for a first run
+    assert server.WARM_DONE in capsys.readouterr().err
+    first_run.mark_finished()
+    thread.join(timeout=10)
+    assert steps == ["pages", "settle", "reader"]
+    assert server.READER_WARM_DONE in capsys.readouterr().err
+
+
+def test_a_server_no_one_visits_warms_the_reader_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from dashboard import first_run
+
+    steps: list[str] = []
+    monkeypatch.setattr(first_run, "_FINISHED", threading.Event())
+    monkeypatch.setattr(server, "warm_pages", lambda: None)
+    monkeypatch.setattr(server, "settle_heap", lambda: None)
+    monkeypatch.setattr(server, "warm_reader", lambda: steps.append("reader"))
+    server.start_warming(wait_s=0.1, reader_wait_s=0.2).join(timeout=10)
+    assert steps == ["reader"]
 
 
 def test_the_server_answers_its_health_check_and_warms_up_beside_it(
