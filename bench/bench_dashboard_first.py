@@ -213,7 +213,8 @@ def report(figures: dict[str, Any], *, plain: bool, restart: bool) -> None:
     print(f"\n## Fresh dashboard server, {how}, {figures['trials']:,} trials checked")
     print(f"health check answers after server start:        {figures['health_s']:6.2f} s")
     if figures["warm_s"] is not None:
-        print(f"warm-up beside the server took:                  {figures['warm_s']:6.2f} s")
+        print(f"warm-up of the pages beside the server took:     {figures['warm_s']:6.2f} s")
+        print("  (the reader is warmed after the first page run; its time is not in the first load)")
     print(f"first trials page shown, from server start:      {figures['first_s']:6.2f} s")
     stages = figures["stages"]
     print(
