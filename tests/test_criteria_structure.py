@@ -3100,3 +3100,29 @@ def test_a_line_for_advanced_disease_or_an_early_relapse_takes_either(
         "adjuvant endocrine therapy"
     )
     assert _judge(criteria, **profile)[0] == verdict
+
+
+# --- twenty-fourth blind set, after its first run -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients must have completed any chemotherapy, radiation therapy, or biologic therapy greater "
+        "than or equal to 4 weeks or 5 half-lives (whichever is shorter) (6 weeks for nitrosoureas or "
+        "mitomycin C) prior to entering the study.",
+        "Patients must be >= 4 weeks beyond treatment with any chemotherapy (6 weeks for nitrosoureas).",
+    ],
+)
+def test_a_washout_written_as_at_least_so_many_weeks_before_is_no_call_for_treatment(
+    criterion: str,
+) -> None:
+    assert not any(r.key.startswith("prior") for r in read(INCLUDING + criterion).requirements)
+
+
+def test_stable_disease_for_so_many_weeks_is_no_washout() -> None:
+    reading = read(
+        INCLUDING + "Patients who relapsed on adjuvant lapatinib are allowed as long as they had "
+        "stable disease >= 12 weeks on lapatinib and capecitabine for metastatic disease."
+    )
+    assert reading.allowances
