@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from matchers.criteria_parts import nest, prefix_parts, suffix_parts
 from matchers.criteria_text import CANCER_ITSELF, CriteriaItem, names_another_cancer
 from matchers.findings import Factor, Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
 from matchers.reader.concepts import CONCEPTS, unread_concepts
-from matchers.reader.context import ALLOWING
+from matchers.reader.context import ALLOWING, IS_PERMITTED
 from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, split_sentences, trim_quote
@@ -121,6 +121,14 @@ _PERMITS = re.compile(
     r"\b(?:are|is)\s+(?:permitted|allowed|eligible)\b[^:]{0,40}?\b(?:provi\w*|if|conditions?|following)\b|"
     r"\bfollowing\b[^:]{0,60}\b(?:are|is)\s+(?:eligible|allowed|permitted|acceptable)\b"
 )
+#: A header among the exclusions that introduces the cases it does not exclude.
+_EXCEPTIONS = re.compile(
+    r"\b(?:the\s+following\s+exceptions?|exceptions?\s+(?:are|is)\b|except\s+(?:for\s+)?(?:the\s+)?following)"
+)
+#: An item that lets people in by its own words ("may be enrolled", "are eligible").
+_LETS_IN = re.compile(
+    IS_PERMITTED + r"|\bmay\s+(?:be\s+)?(?:enroll\w*|includ\w*|particip\w*|eligible)\b"
+)
 _ANY_TREATMENT = re.compile(r"\bsystemic\b|anti-?cancer|anti-?neoplastic|anti-?tumou?r")
 
 
@@ -218,6 +226,10 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
     ):
         return
     prefix = header.words if header is not None else ""
+    if prefix and item.kind == "exclusion" and _EXCEPTIONS.search(prefix) and _LETS_IN.search(whole):
+        # "... CNS metastases are excluded, with the following exceptions: Patients with
+        # asymptomatic untreated CNS disease may be enrolled": an exception is a way in
+        item, prefix = replace(item, kind="inclusion"), ""
     if prefix and _OWN_BAN.search(whole) and ALLOWING.search(prefix):
         # "Previous therapies allowed: ... Chemotherapy: no prior chemotherapy for MBC is
         # permitted": the item's own ban, not the header's permission

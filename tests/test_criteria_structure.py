@@ -3126,3 +3126,22 @@ def test_stable_disease_for_so_many_weeks_is_no_washout() -> None:
         "stable disease >= 12 weeks on lapatinib and capecitabine for metastatic disease."
     )
     assert reading.allowances
+
+
+def test_off_steroids_for_the_treatment_of_brain_metastases_binds_only_those_with_them() -> None:
+    criterion = (
+        "Participants must be off any systemic corticosteroids for the treatment of brain "
+        "metastases for at least 7 days prior to enrollment."
+    )
+    assert ("brain_mets", True) not in keys(read(INCLUDING + criterion))
+    assert _judge(INCLUDING + criterion)[0] == "likely_eligible"
+
+
+def test_an_exception_to_an_exclusion_is_a_way_in() -> None:
+    criteria = (
+        EXCLUDING + "Patients with symptomatic CNS metastases are excluded, with the following "
+        "exceptions:\n  * Patients with asymptomatic untreated CNS disease may be enrolled, provided "
+        "all of the following criteria are met:\n    * No metastases to the brain stem"
+    )
+    assert _judge(criteria, **ACTIVE_BRAIN)[0] != "likely_excluded"
+    assert _judge(criteria)[0] == "likely_eligible"  # no brain metastases: nothing to ask
