@@ -70,7 +70,10 @@ PAN_TUMOR = re.compile(
 _ORGAN_NOT_LIMITING = re.compile(
     r"\bexclud\w*|\bnot\s+(?:be\s+)?eligible|\bineligible\b|\bother\s+than\b|\bexcept\b|"
     r"\bfor\s+(?:patients|subjects|participants|those)\s+with\b|\bif\b|\bin\s+case\s+of\b|"
-    r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b"
+    r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b|"
+    # a blood count's threshold for some cohorts ("platelets >= 100,000/mcl for solid tumors and
+    # lymphomas only") names cancers without limiting the trial to them
+    r"\b(?:neutrophils?|platelets?|ha?emoglobin|creatinine|bilirubin)\b|/(?:mcl|ul|mm3|l)\b"
 )
 
 
@@ -303,7 +306,7 @@ def _limiting_organs(inclusion_items: list[str]) -> set[str]:
             organ = match.group(0)
             # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
             if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
-                organs.add(organ)
+                organs.add(organ.removesuffix("s"))  # "lymphoma" and "lymphomas" are one cancer
     return organs
 
 

@@ -3145,3 +3145,20 @@ def test_an_exception_to_an_exclusion_is_a_way_in() -> None:
     )
     assert _judge(criteria, **ACTIVE_BRAIN)[0] != "likely_excluded"
     assert _judge(criteria)[0] == "likely_eligible"  # no brain metastases: nothing to ask
+
+
+def test_a_solid_tumour_trial_that_also_takes_one_other_cancer_is_still_open_to_her() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Advanced solid tumors that progressed on standard therapy\n"
+        "* Myelodysplastic syndrome that has progressed on standard therapy\n"
+        "* Absolute neutrophil count >= 1,500/mcL for solid tumors and lymphomas only\n"
+        "* Platelets >= 100,000/mcL for solid tumors and lymphomas only"
+    )
+    labels = {
+        "title": "Drug X in Adults With Relapsed Solid Tumors",
+        "conditions": ["Neoplasms", "Lymphomas"],
+    }
+    assert read(criteria, **labels).scope == "solid_tumor"
+    # a trial labelled "cancer" whose criteria name two other cancers is theirs
+    narrow = "Inclusion Criteria:\n* Relapsed lymphoma\n* Myelodysplastic syndrome after azacitidine"
+    assert read(narrow, title="Drug X in Advanced Cancer", conditions=["Cancer"]).scope == "other"
