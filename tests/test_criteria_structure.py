@@ -3162,3 +3162,17 @@ def test_a_solid_tumour_trial_that_also_takes_one_other_cancer_is_still_open_to_
     # a trial labelled "cancer" whose criteria name two other cancers is theirs
     narrow = "Inclusion Criteria:\n* Relapsed lymphoma\n* Myelodysplastic syndrome after azacitidine"
     assert read(narrow, title="Drug X in Advanced Cancer", conditions=["Cancer"]).scope == "other"
+
+
+def test_both_men_and_women_are_eligible_lets_a_man_in_even_among_the_exclusions() -> None:
+    criteria = (
+        EXCLUDING + "Both men and women of all races and ethnic groups are eligible for this trial."
+    )
+    assert _judge(criteria, sex="male")[0] == "likely_eligible"
+    assert not read(criteria).unread
+
+
+@pytest.mark.parametrize(("ecog", "verdict"), [(1, "likely_eligible"), (2, "likely_excluded")])
+def test_a_performance_score_written_before_its_scale_is_read(ecog: int, verdict: str) -> None:
+    criterion = "Patients must have a score of 1 or less on the Eastern Cooperative Oncology Group scale"
+    assert _judge(INCLUDING + criterion, ecog=ecog)[0] == verdict

@@ -89,10 +89,19 @@ _SURGICAL_ONLY = re.compile(
 )
 
 
+_BOTH_SEXES_ELIGIBLE = re.compile(
+    r"^\W*(?:both\s+)?(?:men|males)\s+and\s+(?:women|females)\b[^.;]{0,60}\b(?:are|is)\s+eligible\b"
+)
+
+
 def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Menopause cues (reconciled later across the whole trial), explicit acceptance of men, and
     criteria written for women alone."""
     _read_women_only(text, quote, kind, out)
+    # "Both men and women of all races and ethnic groups are eligible": a template sentence that
+    # registries put in either section; its own words let men in, wherever it stands.
+    if kind == "exclusion" and _BOTH_SEXES_ELIGIBLE.search(text):
+        kind = "inclusion"
     if kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
         match = _MALE.search(text)
         if (

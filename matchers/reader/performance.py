@@ -22,6 +22,13 @@ _ECOG = re.compile(
     r"\b(?!\s*%)"
     r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"
 )
+#: The score first, the scale after it: "a score of 3 or less on the Eastern Cooperative Oncology
+#: Group Performance Status scale".
+_ECOG_AFTER = re.compile(
+    r"\b(?:score|grade|status)\s+(?P<cmp>of\s+)?(?P<nums>[0-4](?:\s*(?:-|to|or)\s*[0-4])*)\b"
+    r"(?P<tail>\s*or\s+(?:less|lower|better|below|higher|more|greater|worse))?"
+    r"\s+(?:on|by|per|using)\s+(?:the\s+)?(?:ecog|eastern\s+cooperative\s+oncology\s+group|zubrod)\b"
+)
 _KPS = re.compile(
     r"\b(?:karnofsky|kps|lansky)\b[^0-9;.]{0,45}?(?P<cmp><=|=<|<|>=|=>|>|at\s+least|greater\s+than|"
     r"more\s+than|of|=|:|less\s+than)?\s*(?P<n>\d{2,3})\s*%?(?:\s*(?:-|to)\s*(?P<n2>\d{2,3}))?"
@@ -99,7 +106,7 @@ def read_performance(text: str, quote: str, kind: Source, out: Collector) -> Non
     """ECOG (or WHO, Zubrod) range; Karnofsky scores mapped to ECOG."""
     if kind not in ("inclusion", "exclusion"):
         return
-    match = _ECOG.search(text)
+    match = _ECOG.search(text) or _ECOG_AFTER.search(text)
     if match is not None:
         _read_ecog(match, text, quote, kind, out)
         return

@@ -39,6 +39,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "age": ("age", "aged", "years old", "years of age", "years or older", "years and older"),
     "performance": (
         "ecog",
+        "eastern cooperative",
         "performance",
         "zubrod",
         "world health",
