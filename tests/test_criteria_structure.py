@@ -3176,3 +3176,24 @@ def test_both_men_and_women_are_eligible_lets_a_man_in_even_among_the_exclusions
 def test_a_performance_score_written_before_its_scale_is_read(ecog: int, verdict: str) -> None:
     criterion = "Patients must have a score of 1 or less on the Eastern Cooperative Oncology Group scale"
     assert _judge(INCLUDING + criterion, ecog=ecog)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INCLUDING + "The subject is able to provide informed consent after initial counseling by an AI.",
+        EXCLUDING + "Patients with a seizure history will not be permitted on protocol due to "
+        "association of veliparib with seizure activity in animal toxicology studies.",
+        EXCLUDING + "Patients who have had prior platinum-based therapy who have > Grade 1 "
+        "neurotoxicity or ototoxicity at the time of enrollment will not be permitted on study.",
+    ],
+)
+def test_a_treatment_named_for_another_reason_sets_no_treatment_rule(criteria: str) -> None:
+    """An associate investigator (AI), a study drug named as the reason for a rule, a drug whose
+    lasting side effect is the rule: none is a call for or a ban on that treatment."""
+    assert not any(r.key.startswith("prior") for r in read(criteria).requirements)
+
+
+def test_an_ai_after_another_hormone_therapy_is_still_an_aromatase_inhibitor() -> None:
+    reading = read(INCLUDING + "Progression after tamoxifen followed by an AI.")
+    assert ("prior:aromatase-inhibitor", True) in keys(reading)

@@ -147,7 +147,9 @@ _CONSEQUENCE = re.compile(
     # "a history of LVEF decline to below 50% during or after prior trastuzumab"
     r"\b(?:decline|decrease|drop|fall|reduction)\w*\b[^.;]{0,60}?\b(?:during|while\s+on|while\s+receiving)\b|"
     r"\b(?:aes?|adverse\s+(?:events?|reactions?)|toxicit\w*)\b[^.;]{0,80}?\b(?:resolved|recovered)\b|"
-    r"\bexperienced\s+[^.;]{0,60}?\b(?:aes?|adverse|toxicit\w*|reactions?)\b"
+    r"\bexperienced\s+[^.;]{0,60}?\b(?:aes?|adverse|toxicit\w*|reactions?)\b|"
+    # "prior platinum-based therapy who have > grade 1 neurotoxicity at the time of enrollment"
+    r"\bwho\s+(?:have|has|had|still\s+have)\s+(?:>=?|greater\s+than\s+)?\s*grade\s*(?:[1-4]|i{1,3}|iv)\b"
 )
 _INTOLERANCE = re.compile(r"\bintoleran\w*\s+(?:\([^()]*\)\s*)?(?:to|of|with)\b")
 _NOT_HISTORY = re.compile(
@@ -316,10 +318,20 @@ _NEEDED_BEFORE = re.compile(
 )
 
 
+#: A treatment named as the reason for a rule: "not permitted due to association of veliparib with
+#: seizure activity", "because of interactions with olaparib".
+_REASON_BEFORE = re.compile(
+    r"\b(?:due\s+to|because\s+of|owing\s+to)\s+(?:the\s+|a\s+|an\s+|possible\s+|potential\s+|known\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:of|with|between)\s+$"
+)
+
+
 def _not_history(pre: str, post: str) -> bool:
     """ "Paclitaxel-induced neuropathy", "recovered from toxicity of", "as paclitaxel is ...",
-    "disease requiring chemotherapy"."""
+    "disease requiring chemotherapy", "due to association of veliparib with seizures"."""
     if _INDUCED_AFTER.match(post) or (_may_not_be_history(pre) and _NOT_HISTORY.search(pre)):
+        return True
+    if ("due" in pre or "because" in pre or "owing" in pre) and _REASON_BEFORE.search(pre):
         return True
     if ("requir" in pre or "need" in pre or "warrant" in pre) and _NEEDED_BEFORE.search(pre):
         return True
@@ -557,7 +569,7 @@ def read_prior_therapy(
         if name is None:
             continue
         pre, post = _windows(text, start, end)
-        if _not_history(pre, post):
+        if _not_history(pre, post) or _a_person(text, start, end, pre):
             continue
         inherited = previous is not None and _LIST_JOIN.match(text, previous[0], start) is not None
         if not _is_history(kind, pre, post, inherited, text[:start]):
@@ -586,6 +598,19 @@ def read_prior_therapy(
         required = [r for r in required if clause_end != -1 and r[0] > clause_end]
     if required:
         _require_together(text, quote, kind, out, required)
+
+
+_BY_SOMEONE = re.compile(r"\bby\s+(?:an?|the)\s+$")
+
+
+def _a_person(text: str, start: int, end: int, pre: str) -> bool:
+    """ "Informed consent after initial counseling by an AI": an associate investigator, not an
+    aromatase inhibitor (only where the rule is about consent or counselling)."""
+    return (
+        text[start:end].strip(" ()").lower() in ("ai", "ais")
+        and _BY_SOMEONE.search(pre) is not None
+        and ("consent" in text or "counsel" in text)
+    )
 
 
 def _no_rule_here(
