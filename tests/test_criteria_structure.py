@@ -3197,3 +3197,21 @@ def test_a_treatment_named_for_another_reason_sets_no_treatment_rule(criteria: s
 def test_an_ai_after_another_hormone_therapy_is_still_an_aromatase_inhibitor() -> None:
     reading = read(INCLUDING + "Progression after tamoxifen followed by an AI.")
     assert ("prior:aromatase-inhibitor", True) in keys(reading)
+
+
+@pytest.mark.parametrize(
+    ("history", "verdict"),
+    [(("aromatase-inhibitor",), "likely_eligible"), (("taxane", "chemotherapy"), "likely_excluded")],
+)
+def test_one_treatment_and_or_another_asks_for_either(history: tuple[str, ...], verdict: str) -> None:
+    criterion = "Patients must have received prior tamoxifen and/or aromatase inhibitor therapy"
+    assert _judge(INCLUDING + criterion, prior_therapies=history, prior_lines=1)[0] == verdict
+
+
+def test_a_full_stop_inside_brackets_does_not_end_the_sentence() -> None:
+    from matchers.reader.text import split_sentences
+
+    text = "Patients with a known mutation (e.g. BRCA1 (breast cancer gene 1). ATM) must have had X."
+    assert len(split_sentences(text)) == 1
+    # a bracket never closed is a typo: the sentences stay apart
+    assert len(split_sentences("TNBC (ER <1%, PR <1%. HER2-low patients are eligible.")) == 2

@@ -69,6 +69,32 @@ _SENTENCE_BREAK = re.compile(
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|approx|etc|incl|ca|dr|no|fig|al)|\b[A-Z])$", re.I)
 
 
+def _inside_brackets(text: str, at: int) -> bool:
+    """Whether a sentence break at ``at`` falls inside a bracket that opens shortly before it and
+    closes shortly after it (a bracket never closed is a typo, not an aside)."""
+    if text.find("(", max(0, at - 200), at) == -1:
+        return False
+    depth = 0
+    for char in reversed(text[max(0, at - 200) : at]):
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                break
+            depth -= 1
+    else:
+        return False
+    depth = 0
+    for char in text[at : at + 200]:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a criterion into sentences, keeping "e.g." and "vs." inside their sentence."""
     if (
@@ -87,6 +113,8 @@ def split_sentences(text: str) -> list[str]:
             continue
         if text[match.start()] == ";" and piece.count("(") > piece.count(")"):
             continue  # "(eBC; neoadjuvant or adjuvant setting)": a bracket's own semicolon
+        if _inside_brackets(text, match.start()):
+            continue  # "(e.g. BRCA1 (breast cancer gene 1). BRCA2, ATM) must have ...": one sentence
         pieces.append(piece)
         start = match.end()
     pieces.append(text[start:])

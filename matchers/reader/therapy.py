@@ -446,7 +446,7 @@ def _require_together(
         last_between = BRACKETED.sub(" ", last_between)
     # "Prior trastuzumab, a taxane, and lapatinib": one drug of a class is that drug, which a
     # history naming only the class ("a HER2 tyrosine kinase inhibitor") cannot confirm
-    if _AND_BETWEEN.search(last_between) and " or " not in last_between:
+    if _AND_BETWEEN.search(last_between) and " or " not in last_between and "/or" not in last_between:
         for start, end, name in required:
             drug = _one_drug(text[start:end])
             out.require(
