@@ -3215,3 +3215,25 @@ def test_a_full_stop_inside_brackets_does_not_end_the_sentence() -> None:
     assert len(split_sentences(text)) == 1
     # a bracket never closed is a typo: the sentences stay apart
     assert len(split_sentences("TNBC (ER <1%, PR <1%. HER2-low patients are eligible.")) == 2
+
+
+def test_a_rule_for_patients_with_breast_cancer_binds_her() -> None:
+    """In a basket trial, "patients with breast cancer must ..." is no condition she may not meet."""
+    criteria = (
+        "Inclusion Criteria:\n* ER-positive solid tumors, including breast cancer\n* Patients with "
+        "breast cancer must have had at least one prior chemotherapy regimen for metastatic disease."
+    )
+    assert (
+        _judge(criteria, prior_therapies=("aromatase-inhibitor",), prior_lines=1)[0] == "likely_excluded"
+    )
+    # a rule for one subtype still binds only that subtype
+    her2 = INCLUDING + "Patients with HER2-positive breast cancer must have received trastuzumab."
+    assert _judge(her2, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"
+
+
+def test_female_patients_who_heads_the_contraception_rules_not_a_women_only_trial() -> None:
+    criteria = INCLUDING + (
+        "Female patients who:\n  * Are postmenopausal for at least 1 year, OR\n  * Are surgically "
+        "sterile, OR\n  * Agree to practice 2 effective methods of contraception"
+    )
+    assert _judge(criteria, sex="male")[0] == "likely_eligible"

@@ -297,7 +297,10 @@ CONDITIONAL = re.compile(
     word_start_after_openings(
         r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
         r"(?:(?:trial|study)\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?,?\s*"
-        r"(?:with|who\s+have)\b[^;]{0,160}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
+        # "Patients with breast cancer must ...": everyone using this app has it, so it binds her
+        r"(?:with|who\s+have)\b(?!\s+(?:(?:metastatic|advanced|recurrent|unresectable)\s+)?breast\s+"
+        r"(?:cancer|carcinoma)\s*,?\s+(?:must|should|need|have\s+to|are\s+required)\b)"
+        r"[^;]{0,160}?\b(?:must|should|need|have\s+to|are\s+required|will\s+(?:be|receive)|"
         r"(?:may|can|could)\s+(?:also\s+)?(?:be|receive))\b|\bif\s+(?:her2|hr|er|(?:the\s+)?tumou?r|positive|"
         r"negative|(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:has|have|had|is|are|was|were|"
         r"received))\b|"

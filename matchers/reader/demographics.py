@@ -48,7 +48,7 @@ _WOMEN = re.compile(
 
 
 _ONLY_A_LABEL = re.compile(
-    r"^\W*(?:for\s+)?(?:females?|women)(?:\s+(?:patients|participants|subjects))?\s*:\s*$"
+    r"^\W*(?:for\s+)?(?:females?|women)(?:\s+(?:patients|participants|subjects))?(?:\s+who)?\s*:\s*$"
 )
 
 
