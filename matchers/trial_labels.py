@@ -245,7 +245,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 class _Labels:
     """What the title and conditions alone say about the kind of cancer."""
 
-    kind: Literal["breast", "generic", "organ", "none"]
+    #: "any": another cancer named beside a bare "Neoplasms" or "Cancer"; only criteria that take
+    #: any cancer ("diagnosis of cancer") open it to her.
+    kind: Literal["breast", "generic", "organ", "any", "none"]
     quote: str
     #: Breast cancer named only among the conditions or keywords, not in a title.
     conditions_only: bool = False
@@ -260,6 +262,23 @@ def _first_matching(pattern: re.Pattern[str], texts: list[str], joined: str) -> 
     """The first of ``texts`` (joined by newlines into ``joined``) that ``pattern`` matches."""
     match = pattern.search(joined)
     return None if match is None else texts[joined.count("\n", 0, match.start())]
+
+
+_BARE_GENERIC = frozenset(
+    {"neoplasm", "neoplasms", "malignant neoplasm", "malignant neoplasms", "cancer", "malignancy"}
+)
+#: An inclusion that takes anyone with cancer: "Individuals with a diagnosis of cancer", "biopsy-
+#: proven malignant disease", "being evaluated and/or treated for cancer".
+_ANY_CANCER_TAKEN = re.compile(
+    r"\bdiagnosis\s+of\s+(?:a\s+)?(?:cancer|malignancy)\b|\b(?:biopsy[\s-]prov\w+|suspected\s+of\s+having)"
+    r"(?:,?\s+or\s+with\s+biopsy[\s-]prov\w+)?,?\s+(?:a\s+)?malignan\w*|\b(?:evaluated|treated)\s+(?:and/or\s+"
+    r"treated\s+)?for\s+cancer\b|\bany\s+(?:type\s+of\s+)?(?:cancer|malignancy)\b"
+)
+
+
+def _bare_generic_condition(conditions: tuple[str, ...]) -> bool:
+    """A condition that names cancer in general and nothing else ("Neoplasms", "Cancer")."""
+    return any(" ".join(c.lower().split()) in _BARE_GENERIC for c in conditions)
 
 
 def label_scope(study: Study) -> _Labels:
@@ -283,6 +302,8 @@ def label_scope(study: Study) -> _Labels:
     organ = _first_matching(ORGAN, candidates, joined)
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
     if organ is not None and (generic is None or PAN_TUMOR.search(joined) is None):
+        if _bare_generic_condition(study.conditions):
+            return _Labels("any", trim_quote(organ))  # "Neoplasms" beside "Lymphoma"
         return _Labels("organ", trim_quote(organ))
     if generic is not None:
         # "Solid tumors and lymphoma": another cancer named beside a pan-tumor term does not make
@@ -348,6 +369,11 @@ def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collect
         return "breast", labels.quote
     if labels.kind == "organ":
         return "other", labels.quote
+    if labels.kind == "any":
+        taken = next((t for t in inclusion_items if _ANY_CANCER_TAKEN.search(t)), None)
+        if taken is None or _limiting_organs(inclusion_items):
+            return "other", labels.quote
+        return "solid_tumor", trim_quote(taken)
     required = next((q for mode, q in collector.breast_mentions if mode == "require"), None)
     if required is not None:
         return "breast", required

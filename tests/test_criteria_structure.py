@@ -3237,3 +3237,16 @@ def test_female_patients_who_heads_the_contraception_rules_not_a_women_only_tria
         "sterile, OR\n  * Agree to practice 2 effective methods of contraception"
     )
     assert _judge(criteria, sex="male")[0] == "likely_eligible"
+
+
+def test_a_sample_collection_for_any_cancer_listed_with_other_cancers_is_open_to_her() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Patients who are being evaluated and/or treated for cancer at the "
+        "clinical center\n* Age >= 18 years"
+    )
+    labels = {"title": "Sample Collection and Tracking", "conditions": ["Neoplasms", "Lymphoma"]}
+    assert read(criteria, **labels).scope == "solid_tumor"
+    lymphoma_only = "Inclusion Criteria:\n* Relapsed lymphoma after two lines\n* Age >= 18 years"
+    assert read(lymphoma_only, **labels).scope == "other"
+    # without a bare "Neoplasms" among the conditions, the named cancer still decides
+    assert read(criteria, title="Sample Collection", conditions=["Lymphoma"]).scope == "other"
