@@ -3250,3 +3250,17 @@ def test_a_sample_collection_for_any_cancer_listed_with_other_cancers_is_open_to
     assert read(lymphoma_only, **labels).scope == "other"
     # without a bare "Neoplasms" among the conditions, the named cancer still decides
     assert read(criteria, title="Sample Collection", conditions=["Lymphoma"]).scope == "other"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients < 55 years of age must not have received LHRH antagonists within 3 months.",
+        "Patients 60 years of age or older are required to have an LVEF evaluation.",
+        "Participants under 18 years old without adequate archival tissue may opt to undergo biopsy.",
+        "Eligibility will include participants aged 12-17 years old.",
+    ],
+)
+def test_an_age_that_picks_out_some_patients_is_no_age_limit(criterion: str) -> None:
+    assert not read(INCLUDING + criterion).limits
+    assert read(INCLUDING + "Age 18 to 70 years").limits  # a range still limits

@@ -221,8 +221,16 @@ def _age_bounds(window: str) -> tuple[int | None, int | None]:
 #: An age that picks out some patients for another rule ("Patients < 55 years of age must not have
 #: received LHRH agonists"): not a limit on who may join.
 _AGE_SUBGROUP = re.compile(
-    r"^[^.;]{0,70}?\b(?:aged?|years?\s+(?:of\s+age|old))\b[^.;]{0,25}?\b(?:must|should|need|are\s+required|"
-    r"will|may)\b"
+    r"^[^.;]{0,70}?\b(?:aged?|years?\s+(?:of\s+age|old))\b(?:[^.;]{0,25}?|\s+(?:without|with|who)\b"
+    # "Participants under 18 years old without adequate archival tissue may opt to undergo biopsy"
+    r"[^.;]{0,60}?)\b(?:must|should|need|are\s+required|will|may)\b"
+)
+
+
+#: Ages added to those the trial takes, not a limit: "eligibility will include participants aged
+#: 12-17 years old".
+_ALSO_INCLUDES = re.compile(
+    r"\b(?:will\s+(?:also\s+)?include|also\s+(?:include|eligible))\b[^.;]{0,40}$"
 )
 
 
@@ -248,6 +256,8 @@ def read_age(text: str, quote: str, kind: Source, out: Collector) -> None:
         or ("menopaus" in text and _MENOPAUSE_DEFINED.search(text))
     ):
         return
+    if _AGE_SUBGROUP.match(text) or _ALSO_INCLUDES.search(text, 0, context.start()):
+        return  # "Patients < 55 years of age must not ...", "will also include participants aged 12-17"
     window = text[max(0, context.start() - 30) : context.end() + 40]
     low, high = _age_bounds(window)
     if (low is None and high is None) or _says_nothing_of_an_adult(low, high):
