@@ -3264,3 +3264,24 @@ def test_a_sample_collection_for_any_cancer_listed_with_other_cancers_is_open_to
 def test_an_age_that_picks_out_some_patients_is_no_age_limit(criterion: str) -> None:
     assert not read(INCLUDING + criterion).limits
     assert read(INCLUDING + "Age 18 to 70 years").limits  # a range still limits
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Note: Participants in Arm 3, Cohort 3 who have PD-L1 positive triple-negative breast cancer "
+        "(TNBC) must have progressed on atezolizumab + nab-paclitaxel.",
+        "NOTE: Patients with ER/PR positive, HER2 negative breast cancer must have progressed through "
+        "at least one prior cytotoxic regimen for advanced disease.",
+    ],
+)
+def test_a_note_for_one_group_binds_only_that_group(criterion: str) -> None:
+    reading = read(INCLUDING + criterion)
+    assert not any(r.key in ("subtype", "biomarker:pd-l1") for r in reading.requirements)
+    her2 = {"subtype": "her2-positive", "prior_therapies": (), "prior_lines": 0}
+    assert _judge(INCLUDING + criterion, **her2)[0] == "likely_eligible"
+
+
+def test_pd_l1_positive_triple_negative_requires_pd_l1() -> None:
+    reading = read("Inclusion Criteria:\n* PD-L1 positive triple-negative breast cancer")
+    assert ("biomarker:pd-l1", True) in keys(reading)

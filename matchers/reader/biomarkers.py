@@ -68,7 +68,7 @@ _BIOMARKER_NOT_REQUIRED = re.compile(
     r"(?:a\s+|an\s+)?(?:tumou?r|tissue|blood|sample|specimen)|\bsamples?\b|\btesting\b|\bto\s+be\s+tested\b"
 )
 _BIOMARKER_NEGATIVE = re.compile(
-    r"\bwild[\s-]*type\b|\bwt\b|\bnon-?mutat\w*|\bnegative\b|\bcps\s*<|\bpd-?l1\s*<|\bno\s+(?:known\s+)?"
+    r"\bwild[\s-]*type\b|\bwt\b|\bnon-?mutat\w*|(?<!triple[\s-])\bnegative\b|\bcps\s*<|\bpd-?l1\s*<|\bno\s+(?:known\s+)?"
     r"(?:\w+\s+){0,2}?(?:mutation|alteration)"
 )
 _ANTI_PD = re.compile(r"\banti-?pd|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted|therap)")
@@ -110,6 +110,8 @@ def read_biomarkers(text: str, quote: str, kind: Source, out: Collector) -> None
     required or excluded."""
     if kind not in ("inclusion", "exclusion", "title") or _BIOMARKER_NOT_REQUIRED.search(text):
         return
+    if kind == "inclusion" and CONDITIONAL.search(text):
+        return  # "Participants who have PD-L1 positive TNBC must have progressed on ...": a condition
     required: list[tuple[int, str]] = []
     for marker in _MARKERS:
         found = _marker_mode(marker, text, kind)

@@ -295,8 +295,11 @@ def _listed_as_no(text: str, start: int) -> bool:
 
 CONDITIONAL = re.compile(
     word_start_after_openings(
-        r"^(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
-        r"(?:(?:trial|study)\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?,?\s*"
+        r"^(?:note\s*:\s*)?(?:it\s+is\s+(?:recommended|advised|expected)\s+that\s+)?(?:for\s+|in\s+)?"
+        r"(?:(?:trial|study)\s+)?(?:patients|participants|subjects|those|women|people|cohort\s+\w+)?"
+        # "Participants in Arm 3, Cohort 3 who have ...": one part's group
+        r"(?:\s+(?:in|of|enrolled\s+(?:in|to))\s+(?:arm|cohort|part|group|stage)\s+\w+"
+        r"(?:\s*,\s*(?:arm|cohort|part|group)\s+\w+)*)?,?\s*"
         # "Patients with breast cancer must ...": everyone using this app has it, so it binds her
         r"(?:with|who\s+have)\b(?!\s+(?:(?:metastatic|advanced|recurrent|unresectable)\s+)?breast\s+"
         r"(?:cancer|carcinoma)\s*,?\s+(?:must|should|need|have\s+to|are\s+required)\b)"
