@@ -211,6 +211,16 @@ _NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
     ),
     "biopsy": re.compile(r"\bliquid[\s-]+$"),
 }
+#: Words after an early-stage cue that give it another meaning: "Screening Protocol for the
+#: Surgery Branch", "Prospective Screening for Patient-Specific Genotypes ... and Trial Selection"
+#: look for people who fit studies, not for cancer in healthy people.
+_NOT_EARLY_BEFORE: dict[str, re.Pattern[str]] = {
+    "screening": re.compile(
+        r"\s+(?:protocol|for\s+(?:patient|eligibility|participation|enrol|clinical\s+(?:trial|stud)|"
+        r"trials?\b|studies|research\s+protocol|genotype|mutation|targets?\b))"
+    ),
+    "surg": re.compile(r"ery\s+branch\b"),  # the NCI Surgery Branch, which runs cell therapies
+}
 
 
 #: A criterion that names distant disease itself, not only "advanced" or "inoperable".
@@ -421,6 +431,8 @@ def _setting_cues(texts: list[str]) -> dict[str, str]:
             joined, max(0, match.start() - 30), match.start()
         ):
             continue  # "molecular screening" profiles a tumor; "liquid biopsy" is a blood test
+        if word in _NOT_EARLY_BEFORE and _NOT_EARLY_BEFORE[word].match(joined, match.end()):
+            continue
         if word == "metasta":
             rest = _WORD_REST.match(joined, match.end())
             if is_nodal(joined, match.start(), rest.end() if rest else match.end()):

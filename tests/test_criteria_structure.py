@@ -3285,3 +3285,20 @@ def test_a_note_for_one_group_binds_only_that_group(criterion: str) -> None:
 def test_pd_l1_positive_triple_negative_requires_pd_l1() -> None:
     reading = read("Inclusion Criteria:\n* PD-L1 positive triple-negative breast cancer")
     assert ("biomarker:pd-l1", True) in keys(reading)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Prospective Screening for Patient-Specific Genotypes That Influence Drug Dosing and Trial "
+        "Selection in Cancer Patients",
+        "Screening Protocol for the Surgery Branch Clinical Research Studies",
+    ],
+)
+def test_screening_people_for_studies_is_no_cancer_screening(title: str) -> None:
+    criteria = "Inclusion Criteria:\n* Patients with a diagnosis of cancer\n* Age >= 18 years"
+    assert read(criteria, title=title, conditions=["Cancer"]).setting != "early"
+    assert (
+        read(criteria, title="Breast Cancer Screening With MRI", conditions=["Cancer"]).setting
+        == "early"
+    )
