@@ -101,6 +101,8 @@ class Qualifier(StrEnum):
     SUSPECTED_RECURRENCE = "suspected_recurrence"
     #: Symptoms at a set level ("worst pain or fatigue rated 3 or more out of 10").
     SYMPTOM_BURDEN = "symptom_burden"
+    #: The breast tumour still in place, never removed ("intact primary tumor").
+    PRIMARY_IN_PLACE = "primary_in_place"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

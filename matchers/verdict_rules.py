@@ -380,6 +380,8 @@ _DISEASE_STATE_QUESTIONS = {
     "confirmed. Ask your care team whether that describes you.",
     Qualifier.SYMPTOM_BURDEN: "It is for people whose symptoms (such as pain, tiredness or distress) "
     "reach a set level on a rating scale. Ask your care team whether yours do.",
+    Qualifier.PRIMARY_IN_PLACE: "It is for people whose tumour in the breast is still in place (not "
+    "removed by surgery). Ask your care team whether that is so for you.",
 }
 
 

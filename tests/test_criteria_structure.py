@@ -3302,3 +3302,23 @@ def test_screening_people_for_studies_is_no_cancer_screening(title: str) -> None
         read(criteria, title="Breast Cancer Screening With MRI", conditions=["Cancer"]).setting
         == "early"
     )
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INCLUDING + "Metastatic breast cancer with the primary tumor in place (intact primary tumor)",
+        INCLUDING + "The tumor must be visible by ultrasound and the subject must not have had prior "
+        "surgical resection of the primary lesion.",
+        EXCLUDING + "Prior surgery of the primary breast tumor",
+    ],
+)
+def test_a_trial_that_needs_the_breast_tumour_in_place_asks_about_it(criteria: str) -> None:
+    verdict, words = _judge(criteria)
+    assert verdict == "possibly_eligible"
+    assert "still in place" in words
+
+
+def test_a_receptor_test_on_the_primary_tumour_needs_no_tumour_in_place() -> None:
+    criteria = INCLUDING + "HER2 status determined on the primary tumor or a metastatic lesion"
+    assert _judge(criteria)[0] == "likely_eligible"

@@ -117,10 +117,37 @@ _PRESCRIBED = re.compile(
 )
 
 
+#: The breast tumour must still be there: "intact primary tumor", "primary tumor in place", or,
+#: among the exclusions, "prior surgery of the primary tumor".
+_PRIMARY_IN_PLACE = re.compile(
+    r"\b(?:intact|unresected|unoperated|untreated)\s+primary\b|\bprimary\s+(?:breast\s+)?(?:tumou?rs?|"
+    r"lesions?|cancer)\s+(?:still\s+)?(?:in\s+place|(?:is\s+|remains\s+)?intact|(?:that\s+)?(?:has|have)\s+not\s+"
+    r"(?:yet\s+)?been\s+(?:resected|removed|excised|operated))"
+)
+_PRIMARY_REMOVED = re.compile(
+    r"\b(?:prior|previous)\s+(?:surgery|surgical\s+resection|resection|excision|mastectomy)\s+(?:of|to)\s+"
+    r"(?:the\s+)?primary\b"
+)
+
+
+def _primary_in_place(text: str, kind: Source) -> bool:
+    """A rule that needs the breast tumour still in place, in either section: the tumour in place
+    required, or its removal ruled out ("must not have had prior surgical resection of the primary
+    lesion", "Prior surgery of the primary tumor" among the exclusions)."""
+    in_place = _PRIMARY_IN_PLACE.search(text) if kind == "inclusion" else None
+    if in_place is not None and polarity(text, in_place.start(), in_place.end(), kind) == "require":
+        return True
+    removed = _PRIMARY_REMOVED.search(text)
+    return removed is not None and polarity(text, removed.start(), removed.end(), kind) == "exclude"
+
+
 def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
-    disease stable on treatment, or a place in the study this one continues, required: facts no
-    profile records, so the verdict asks."""
+    disease stable on treatment, a place in the study this one continues, or the breast tumour
+    still in place, required: facts no profile records, so the verdict asks."""
+    if kind in ("inclusion", "exclusion") and "primary" in text and _primary_in_place(text, kind):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PRIMARY_IN_PLACE)
+        return
     if kind != "inclusion":
         return
     if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):

@@ -59,6 +59,13 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     "inflammatory": ("inflammatory", "ibc"),
     "disease_state": (
         "de novo",
+        "intact primary",
+        "unresected primary",
+        "primary tumor",
+        "primary tumour",
+        "primary breast",
+        "primary lesion",
+        "primary cancer",
         "primary confirmed",
         "primary metastatic",
         "primary distant",
