@@ -3322,3 +3322,12 @@ def test_a_trial_that_needs_the_breast_tumour_in_place_asks_about_it(criteria: s
 def test_a_receptor_test_on_the_primary_tumour_needs_no_tumour_in_place() -> None:
     criteria = INCLUDING + "HER2 status determined on the primary tumor or a metastatic lesion"
     assert _judge(criteria)[0] == "likely_eligible"
+
+
+def test_her_without_its_2_before_a_test_result_is_her2() -> None:
+    reading = read(INCLUDING + "HER positive (IHC 3+, or IHC 2+ and FISH+)")
+    assert ("subtype", True) in keys(reading)
+    assert _judge(INCLUDING + "HER positive (IHC 3+)", subtype="triple-negative")[0] == "likely_excluded"
+    assert not read(
+        INCLUDING + "Her physician confirms her eligibility (IHC testing is optional)"
+    ).requirements

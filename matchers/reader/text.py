@@ -46,7 +46,13 @@ def normalize(text: str) -> str:
         lowered = lowered.replace("hormones receptor", "hormone receptor").replace(
             "positives hormone", "positive hormone"
         )
+    if "ihc" in lowered and "her " in lowered:
+        lowered = _HER_BEFORE_A_TEST.sub("her2 ", lowered)  # "HER positive (IHC 3+)": HER2
     return lowered
+
+
+#: "HER" with its "2" left out, told by the HER2 test result that follows it.
+_HER_BEFORE_A_TEST = re.compile(r"\bher (?=(?:status\s+)?(?:positive|negative|\+|-)\s*\(?\s*ihc\b)")
 
 
 def _respell(match: re.Match[str]) -> str:
