@@ -3331,3 +3331,26 @@ def test_her_without_its_2_before_a_test_result_is_her2() -> None:
     assert not read(
         INCLUDING + "Her physician confirms her eligibility (IHC testing is optional)"
     ).requirements
+
+
+@pytest.mark.parametrize(
+    ("criterion", "verdict"),
+    [
+        ("Hormone-refractory metastatic breast cancer", "likely_excluded"),
+        (
+            "Breast cancer (hormone refractory), prostate cancer (hormone refractory), lymphoma",
+            "likely_excluded",
+        ),
+        ("Solid tumors, including hormone refractory prostate cancer", "likely_eligible"),
+        (
+            "Clinically hormone-resistant patients must be discussed with the investigator",
+            "likely_eligible",
+        ),
+    ],
+)
+def test_hormone_refractory_breast_cancer_needs_earlier_hormone_therapy(
+    criterion: str, verdict: str
+) -> None:
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == verdict
+    treated = {"prior_therapies": ("aromatase-inhibitor",), "prior_lines": 1}
+    assert _judge(INCLUDING + criterion, **treated)[0] == "likely_eligible"
