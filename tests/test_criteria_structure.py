@@ -3354,3 +3354,24 @@ def test_hormone_refractory_breast_cancer_needs_earlier_hormone_therapy(
     assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == verdict
     treated = {"prior_therapies": ("aromatase-inhibitor",), "prior_lines": 1}
     assert _judge(INCLUDING + criterion, **treated)[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "required"),
+    [
+        ("Must have undergone prior local radiotherapy to the chest wall or breast", True),
+        ("Participants who have received radiotherapy.", True),
+        ("Patients who have received prior radiotherapy must have recovered from toxicity", False),
+        ("Patients who have had prior radiation therapy providing not more than 20% of marrow", False),
+        ("No prior radiotherapy to the target lesion", False),  # a ban about one lesion: not read
+    ],
+)
+def test_earlier_radiation_required_is_read(criterion: str, required: bool) -> None:
+    reading = read(INCLUDING + criterion)
+    assert (("prior:radiation", True) in keys(reading)) is required
+    if required:
+        assert (
+            _judge(INCLUDING + criterion, prior_therapies=("radiation",), prior_lines=1)[0]
+            == "likely_eligible"
+        )
+        assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_excluded"

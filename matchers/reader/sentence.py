@@ -20,7 +20,7 @@ from matchers.reader.receptors import read_receptors
 from matchers.reader.setting import read_breast_mention, read_setting
 from matchers.reader.sites import read_bone, read_disease_extent, read_liver
 from matchers.reader.standard import read_failed_lately, read_relapse_interval, read_standard_therapy
-from matchers.reader.therapy import read_chemosensitive, read_prior_therapy
+from matchers.reader.therapy import read_chemosensitive, read_prior_therapy, read_required_radiation
 from matchers.reader.triggers import scan
 
 _LESION_DEFINITION = re.compile(
@@ -124,6 +124,7 @@ READERS: tuple[Reader, ...] = (
     _reader("lines", _lines),
     _reader("new_diagnosis", _new_diagnosis),
     _reader("prior", _prior),
+    _reader("radiation", _plain(read_required_radiation)),
     _reader("biomarkers", _plain(read_biomarkers)),
     _reader("genes", _plain(read_gene_change)),
     _reader("profiling", _plain(read_profiling)),

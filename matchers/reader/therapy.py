@@ -761,3 +761,27 @@ _ADVANCED_ANYWHERE = re.compile(
 _SETTING_BEFORE = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
 )
+
+
+#: Earlier radiation as a requirement: "Must have undergone prior local radiotherapy to the chest
+#: wall or breast", "Participants who have received radiotherapy." Only the forms that open the
+#: criterion, so a rule for those who had it ("Patients who have received prior radiotherapy must
+#: have recovered") is not one; bans on radiation are about one lesion and stay unread.
+_RADIATION_REQUIRED = re.compile(
+    r"^\W*(?:(?:patients|participants|subjects)\s+)?(?:must\s+have\s+(?:undergone|received|had|completed)|"
+    r"(?:who\s+)?(?:have|has)\s+(?:undergone|received|had))\s+(?:prior\s+|previous\s+)?(?:local\s+|palliative\s+|"
+    r"adjuvant\s+)?(?:radiotherapy|radiation(?:\s+therapy)?|irradiation)\b"
+)
+_RADIATION_RULE_AFTER = re.compile(
+    r"\b(?:must|should|may|can|will|are|is|within|since|recovered|if|unless|provid\w*|as\s+long|allowed|"
+    r"eligible|permitted|acceptable)\b|\b(?:brain|cranial|cns)\b"
+)
+
+
+def read_required_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Earlier radiation therapy required, in the inclusions."""
+    if kind != "inclusion":
+        return
+    found = _RADIATION_REQUIRED.match(text)
+    if found is not None and not _RADIATION_RULE_AFTER.search(text, found.end()):
+        out.require(Factor.PRIOR_THERAPY, True, quote, kind, items=("radiation",))

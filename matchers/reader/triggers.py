@@ -34,6 +34,7 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "lines": LINE_HINTS + ADVANCED_HINTS,
     "prior": DRUG_HINTS,
+    "radiation": ("radiotherapy", "radiation", "irradiation"),
     "biomarkers": BIOMARKER_HINTS,
     "sex": ("menopaus", "male", "female", "women"),
     "age": ("age", "aged", "years old", "years of age", "years or older", "years and older"),
