@@ -208,6 +208,13 @@ def _findings(reading: TrialReading, collector: Collector, part: str = "") -> Tr
     )
 
 
+#: A part for people without cancer: a benign tumour, a normal screening result, healthy people.
+_WITHOUT_CANCER = re.compile(
+    r"\bbenign\s+(?:breast\s+)?(?:tumou?rs?|disease|lesions?|conditions?|findings?)\b|\bnormal\s+(?:screening\s+)?"
+    r"mammogra\w*|\bhealthy\s+(?:volunteers?|women|participants|controls?)\b"
+)
+
+
 def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
     """Whether a part takes breast cancer, judged by the most specific criteria that say.
 
@@ -219,6 +226,8 @@ def _part_is_for_breast(leaf: str, part_texts: dict[str, list[str]]) -> bool:
     for depth in range(len(steps), 0, -1):
         # the part's own name counts: "nsclc", a part opened by "Criteria for NSCLC patients:"
         joined = " ".join((steps[depth - 1], *part_texts.get("/".join(steps[:depth]), ())))
+        if _WITHOUT_CANCER.search(joined):
+            return False  # "Diagnosed benign breast tumor", "Normal screening mammogram": no cancer
         if BREAST.search(joined) or names_solid_tumours(joined):
             return True
         if ORGAN.search(joined) is not None:

@@ -3375,3 +3375,12 @@ def test_earlier_radiation_required_is_read(criterion: str, required: bool) -> N
             == "likely_eligible"
         )
         assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_excluded"
+
+
+def test_a_cohort_for_a_benign_tumour_or_a_normal_mammogram_is_no_way_in_for_her() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Women age 18 and older\n* Cohort A:\n  * Initial diagnosis of Stage I, "
+        "II, III or IV invasive breast cancer\n* Cohort B:\n  * Diagnosed benign breast tumor\n"
+        "* Cohort C:\n  * Normal screening mammogram within the last 6 months"
+    )
+    assert _judge(criteria, prior_therapies=("chemotherapy",), prior_lines=3)[0] == "likely_excluded"
