@@ -3384,3 +3384,13 @@ def test_a_cohort_for_a_benign_tumour_or_a_normal_mammogram_is_no_way_in_for_her
         "* Cohort C:\n  * Normal screening mammogram within the last 6 months"
     )
     assert _judge(criteria, prior_therapies=("chemotherapy",), prior_lines=3)[0] == "likely_excluded"
+
+
+def test_a_new_pathological_diagnosis_is_a_first_diagnosis() -> None:
+    criterion = (
+        "Patients with new pathological diagnosis of invasive primary BC after the site activation date"
+    )
+    assert _judge(INCLUDING + criterion, prior_therapies=("taxane", "chemotherapy"), prior_lines=2)[
+        0
+    ] == ("likely_excluded")
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"

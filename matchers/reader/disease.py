@@ -278,7 +278,10 @@ def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: 
 _NEW_DIAGNOSIS = re.compile(
     r"\b(?:newly|recently)\s+diagnosed\s+(?:with\s+)?(?:an?\s+)?(?:[a-z/+-]+\s+){0,5}?"
     r"(?:breast|cancer|carcinoma|mbc|stage)\b|"
-    r"\binitial\s+diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?(?:breast|cancer|carcinoma|stage)\b"
+    r"\binitial\s+diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?(?:breast|cancer|carcinoma|stage)\b|"
+    # "Patients with new pathological diagnosis of invasive primary BC after the site activation"
+    r"\bnew\s+(?:pathologic(?:al)?\s+|histologic(?:al)?\s+)?diagnosis\s+of\s+(?:[a-z/+,-]+\s+){0,6}?"
+    r"(?:breast|cancer|carcinoma|stage|bc)\b"
 )
 #: "Newly diagnosed or recurrent", "newly diagnosed brain metastases": not a first diagnosis of it.
 _NOT_A_FIRST_DIAGNOSIS = re.compile(

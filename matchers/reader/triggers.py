@@ -115,7 +115,15 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "rollover",
         "roll-over",
     ),
-    "new_diagnosis": ("newly diagnosed", "recently diagnosed", "initial diagnosis"),
+    "new_diagnosis": (
+        "newly diagnosed",
+        "recently diagnosed",
+        "initial diagnosis",
+        "new diagnosis",
+        "new pathological diagnosis",
+        "new pathologic diagnosis",
+        "new histological diagnosis",
+    ),
 }
 #: Short words that only count as whole words ("er" in "ER-positive", not in "other").
 _TRIGGER_TOKENS: dict[str, str] = {
