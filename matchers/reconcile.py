@@ -144,8 +144,11 @@ def _standard_requirement(collector: Collector) -> Requirement | None:
         # therapeutic options": a rule of its own, not another way in
         union.discard(Standard.FAILED)
     first = standard[0]
+    # Written for one part only ("... unresponsive to standard therapies (Phase I)"), it binds
+    # that part; written in several, it is one clause for the trial.
+    parts = first.parts if all(r.parts == first.parts for r in standard) else ()
     return Requirement(
-        Factor.STANDARD_THERAPY, True, first.quote, first.kind, items=tuple(sorted(union))
+        Factor.STANDARD_THERAPY, True, first.quote, first.kind, items=tuple(sorted(union)), parts=parts
     )
 
 

@@ -3394,3 +3394,18 @@ def test_a_new_pathological_diagnosis_is_a_first_diagnosis() -> None:
         0
     ] == ("likely_excluded")
     assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"
+
+
+def test_a_tumour_unresponsive_to_standard_therapy_needs_earlier_treatment() -> None:
+    criterion = "Solid malignant tumour which is unresponsive to standard therapies"
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_excluded"
+
+
+def test_a_standard_therapy_rule_written_for_one_part_binds_that_part() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Phase I: Solid tumors refractory to standard therapy\n"
+        "* Phase II: Metastatic breast cancer with no prior treatment for metastatic disease"
+    )
+    reading = read(criteria)
+    standard = [r for r in reading.requirements if r.key == "standard_therapy"]
+    assert standard and standard[0].parts == ("phase 1",)

@@ -142,7 +142,8 @@ _THERAPY_CLASS_BEFORE = re.compile(
 )
 _STD_FAILED = re.compile(
     r"\b(?:fail\w*|refractory|resistan\w*|intoleran\w*|progress\w*|relaps\w*|recurr\w*|after|"
-    r"following|despite|previously\s+treated|received|receiving|treated\s+with)\b"
+    r"following|despite|previously\s+treated|received|receiving|treated\s+with|unresponsive|"
+    r"non-?responsive|(?:has|have|did)\s+not\s+(?:adequately\s+)?respond(?:ed)?)\b"
 )
 _STD_NONE = re.compile(
     r"\bno\b|\bnot\s+(?:\w+\s+)?(?:exist\w*|available|effective)|\bunavailable\b|\bno\s+longer\b|"
