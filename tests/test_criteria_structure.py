@@ -3409,3 +3409,14 @@ def test_a_standard_therapy_rule_written_for_one_part_binds_that_part() -> None:
     reading = read(criteria)
     standard = [r for r in reading.requirements if r.key == "standard_therapy"]
     assert standard and standard[0].parts == ("phase 1",)
+
+
+def test_a_criterion_that_opens_with_current_treatment_asks_about_it() -> None:
+    criterion = (
+        "Current letrozole or anastrozole monotherapy with a CA 15-3 level that has decreased by 50%"
+    )
+    verdict, words = _judge(
+        INCLUDING + criterion, prior_therapies=("aromatase-inhibitor",), prior_lines=1
+    )
+    assert verdict == "possibly_eligible" and "receiving a particular treatment now" in words
+    assert _judge(INCLUDING + "Current smokers are eligible")[0] == "likely_eligible"

@@ -68,7 +68,8 @@ _OPENING_PLAN = re.compile(
 )
 #: "Currently receiving myelosuppressive, cytotoxic chemotherapy": the treatment she is on now.
 _CURRENTLY_ON = re.compile(
-    r"\b(?:currently|presently)\s+(?:receiving|taking|on|undergoing|being\s+treated\s+with)\b"
+    r"\b(?:currently|presently)\s+(?:receiving|taking|on|undergoing|being\s+treated\s+with)\b|"
+    r"^\W*current\b(?=\s)"  # "Current letrozole or anastrozole monotherapy with ..."
 )
 #: "No more than 1 prior chemotherapy regimen", "up to 4 weeks of prior tamoxifen": a cap, which
 #: none meets as well as one.
@@ -700,7 +701,9 @@ def _read_current_treatment(
 ) -> bool:
     """A supportive-care study for people on chemotherapy: her answers say what she had, not what
     she is on now, so the rule is a question."""
-    if kind != "inclusion" or "ently" not in text or not _on_a_treatment_now(text, literals):
+    if kind != "inclusion" or ("ently" not in text and "current " not in text[:12]):
+        return False
+    if not _on_a_treatment_now(text, literals):
         return False
     out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CURRENT_TREATMENT)
     return True
