@@ -145,11 +145,18 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
     """De novo metastatic disease ("primary confirmed distant metastatic breast cancer (M1)"),
     disease stable on treatment, a place in the study this one continues, or the breast tumour
     still in place, required: facts no profile records, so the verdict asks."""
-    if kind in ("inclusion", "exclusion") and "primary" in text and _primary_in_place(text, kind):
+    if kind == "exclusion" and "primary" in text and _primary_in_place(text, kind):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PRIMARY_IN_PLACE)
-        return
     if kind != "inclusion":
         return
+    before = len(out.requirements)
+    _read_inclusion_state(text, quote, kind, out)
+    if len(out.requirements) == before and "primary" in text and _primary_in_place(text, kind):
+        # one question per criterion: "De novo stage IV with an intact primary tumour" asks the first
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PRIMARY_IN_PLACE)
+
+
+def _read_inclusion_state(text: str, quote: str, kind: Source, out: Collector) -> None:
     if ("stud" in text or "trial" in text or "protocol" in text) and PARENT_STUDY.search(text):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PARENT_STUDY)
         return
