@@ -3420,3 +3420,18 @@ def test_a_criterion_that_opens_with_current_treatment_asks_about_it() -> None:
     )
     assert verdict == "possibly_eligible" and "receiving a particular treatment now" in words
     assert _judge(INCLUDING + "Current smokers are eligible")[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Advanced solid tumors that relapsed after standard-of-care therapies, or patients with "
+        "aggressive lymphomas who have received >= 2 prior lines of lymphoma-directed therapy",
+        "Metastatic breast cancer, or NSCLC patients who have received at least 2 prior lines",
+    ],
+)
+def test_a_line_count_in_another_cancers_way_in_is_not_hers(criterion: str) -> None:
+    assert not read(INCLUDING + criterion).limits
+    assert read(
+        INCLUDING + "Metastatic breast cancer with at least 2 prior lines of chemotherapy"
+    ).limits

@@ -21,6 +21,7 @@ from matchers.reader.context import (
     pre_window,
 )
 from matchers.reader.regex_tools import hint_pattern, last_match, word_start_pattern
+from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import Polarity
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import GENERIC_CLASSES
@@ -273,6 +274,27 @@ def _binds_some_patients(text: str, count: re.Match[str]) -> bool:
     )
 
 
+#: Where a sentence opens another way in: ", or patients with ...", "; or ...".
+_OR_ANOTHER_WAY = re.compile(
+    r"[,;]\s*or\s+(?:[\w/+-]+\s+){0,3}?(?:patients|participants|subjects|those)\b"
+)
+#: Treatment aimed at another cancer, right after a count: "lymphoma-directed therapy".
+_DIRECTED_AT = re.compile(r"\s*(?:prior\s+)?(?:lines?|regimens?)\s+of\s+(?P<organ>[a-z]+)-directed\b")
+
+
+def _another_cancers_clause(text: str, start: int, end: int) -> bool:
+    """A line count in the clause for another cancer: "..., or patients with aggressive lymphomas
+    who have received >= 2 prior lines", "NSCLC patients who have received at least 2 lines"."""
+    window = text[max(0, start - 160) : start]
+    opening = last_match(_OR_ANOTHER_WAY, window) if "or" in window else None
+    if opening is not None:
+        clause = window[opening.start() :]
+        if ORGAN.search(clause) is not None and BREAST.search(clause) is None:
+            return True
+    directed = _DIRECTED_AT.match(text, end)
+    return directed is not None and ORGAN.fullmatch(directed.group("organ")) is not None
+
+
 def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
     """ "At most 2 prior lines", "1-3 prior regimens", "more than 2 lines of chemotherapy"."""
     found = False
@@ -283,6 +305,8 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
         factor = _line_factor(
             match.group("words") + match.group("unit") + " " + text[match.end() : match.end() + 70]
         )
+        if _another_cancers_clause(text, match.start(), match.end()):
+            continue  # "..., or patients with aggressive lymphomas who have received >= 2 lines"
         mode = _count_mode(text, match, kind)
         if mode != "exclude" and kind == "inclusion" and _binds_some_patients(text, match):
             found = True  # "HR-positive patients must have had one endocrine line": not everyone
