@@ -3435,3 +3435,23 @@ def test_a_line_count_in_another_cancers_way_in_is_not_hers(criterion: str) -> N
     assert read(
         INCLUDING + "Metastatic breast cancer with at least 2 prior lines of chemotherapy"
     ).limits
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        INCLUDING + "Patients who have previously received one line of immunotherapy are eligible",
+        EXCLUDING + "More than 1 prior line of checkpoint inhibitor therapy in the metastatic setting",
+    ],
+)
+def test_lines_of_one_drug_class_never_cap_her_lines(criteria: str) -> None:
+    assert (
+        _judge(criteria, prior_therapies=("taxane", "chemotherapy"), prior_lines=3)[0]
+        == "likely_eligible"
+    )
+
+
+def test_lines_of_her2_directed_therapy_still_count_as_her_lines() -> None:
+    criterion = "A maximum of three previous lines of anti-HER-2 therapies in the metastatic setting"
+    her2 = {"subtype": "her2-positive", "prior_therapies": ("trastuzumab", "taxane"), "prior_lines": 5}
+    assert _judge(INCLUDING + criterion, **her2)[0] == "likely_excluded"

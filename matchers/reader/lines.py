@@ -274,6 +274,11 @@ def _binds_some_patients(text: str, count: re.Match[str]) -> bool:
     )
 
 
+#: Lines of one drug class that no line factor counts: "one line of immunotherapy".
+#: (HER2-directed lines stay counted: for HER2-positive disease they are nearly all her lines.)
+_OF_ONE_CLASS = re.compile(
+    r"\s*of\s+(?:prior\s+)?(?:the\s+)?(?:immuno\w*|checkpoint|anti-?pd|pd-?l?1|parp|cdk)"
+)
 #: Where a sentence opens another way in: ", or patients with ...", "; or ...".
 _OR_ANOTHER_WAY = re.compile(
     r"[,;]\s*or\s+(?:[\w/+-]+\s+){0,3}?(?:patients|participants|subjects|those)\b"
@@ -325,6 +330,11 @@ def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
                 # "progression after no more than 2 prior chemotherapies": at least one, unless
                 # untreated disease is the other way in ("untreated, or refractory after ...")
                 low = None if _UNTREATED_BEFORE.search(text, 0, match.start()) else 1
+        if factor == LimitFactor.PRIOR_LINES and _OF_ONE_CLASS.match(text, match.end()):
+            # "at most one line of immunotherapy": lines of one kind floor the total, never cap it
+            high = None
+            if low is None:
+                continue
         # "... during at least one line of ET for metastatic disease or recurrence within 12
         # months of adjuvant ET": early-stage treatment is the other way to meet the count
         any_setting = low is not None and (
