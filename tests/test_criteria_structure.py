@@ -3455,3 +3455,14 @@ def test_lines_of_her2_directed_therapy_still_count_as_her_lines() -> None:
     criterion = "A maximum of three previous lines of anti-HER-2 therapies in the metastatic setting"
     her2 = {"subtype": "her2-positive", "prior_therapies": ("trastuzumab", "taxane"), "prior_lines": 5}
     assert _judge(INCLUDING + criterion, **her2)[0] == "likely_excluded"
+
+
+def test_stable_brain_metastases_defined_as_symptom_free_or_treated_let_untreated_ones_ask() -> None:
+    criterion = (
+        "Participants with neurologically stable brain metastases defined as asymptomatic metastasis, "
+        "or treated metastasis having no evidence of progression may be included."
+    )
+    verdict, words = _judge(INCLUDING + criterion, **ACTIVE_BRAIN)
+    assert verdict == "possibly_eligible" and "symptoms" in words
+    plain = "Participants with treated, stable brain metastases may be included."
+    assert _judge(INCLUDING + plain, **ACTIVE_BRAIN)[0] == "likely_excluded"

@@ -180,6 +180,12 @@ def _in_label(cues: _Cues, out: Collector) -> None:
         out.require(Factor.BRAIN_METS, True, cues.quote, cues.kind)
 
 
+#: Symptom-free brain metastases as one way in, treated ones as another.
+_ASYMPTOMATIC_OR_TREATED = re.compile(
+    r"\basymptomatic\s+(?:brain\s+|cns\s+)?(?:metasta\w*|lesions?|disease)\s*,?\s*or\s+(?:\w+\s+){0,2}?treated\b"
+)
+
+
 def _allowed(cues: _Cues, out: Collector) -> None:
     """ "Treated, stable brain metastases are allowed"; "untreated brain metastases are eligible"."""
     quote, kind = cues.quote, cues.kind
@@ -191,6 +197,10 @@ def _allowed(cues: _Cues, out: Collector) -> None:
             and (cues.active_subject or _EITHER_STATE.search(cues.text))
         ):
             out.allow(Allowed.BRAIN_ACTIVE, quote, kind)
+        elif _ASYMPTOMATIC_OR_TREATED.search(cues.text):
+            # "stable brain metastases defined as asymptomatic metastasis, or treated metastasis
+            # ...": untreated ones without symptoms may join; only symptoms rule them out
+            out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, Qualifier.SYMPTOMATIC)
         else:
             qualifier, note = _stable_for(cues.text)
             out.require(Factor.BRAIN_METS_ACTIVE, False, quote, kind, qualifier, note=note)
