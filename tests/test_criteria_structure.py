@@ -3428,6 +3428,7 @@ def test_a_criterion_that_opens_with_current_treatment_asks_about_it() -> None:
         "Advanced solid tumors that relapsed after standard-of-care therapies, or patients with "
         "aggressive lymphomas who have received >= 2 prior lines of lymphoma-directed therapy",
         "Metastatic breast cancer, or NSCLC patients who have received at least 2 prior lines",
+        "At least 2 prior lines of lymphoma-directed therapy",
     ],
 )
 def test_a_line_count_in_another_cancers_way_in_is_not_hers(criterion: str) -> None:

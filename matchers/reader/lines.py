@@ -284,7 +284,9 @@ _OR_ANOTHER_WAY = re.compile(
     r"[,;]\s*or\s+(?:[\w/+-]+\s+){0,3}?(?:patients|participants|subjects|those)\b"
 )
 #: Treatment aimed at another cancer, right after a count: "lymphoma-directed therapy".
-_DIRECTED_AT = re.compile(r"\s*(?:prior\s+)?(?:lines?|regimens?)\s+of\s+(?P<organ>[a-z]+)-directed\b")
+_DIRECTED_AT = re.compile(
+    r"\s*(?:(?:prior\s+)?(?:lines?|regimens?)\s+)?of\s+(?P<organ>[a-z]+)-directed\b"
+)
 
 
 def _another_cancers_clause(text: str, start: int, end: int) -> bool:
@@ -297,7 +299,7 @@ def _another_cancers_clause(text: str, start: int, end: int) -> bool:
         if ORGAN.search(clause) is not None and BREAST.search(clause) is None:
             return True
     directed = _DIRECTED_AT.match(text, end)
-    return directed is not None and ORGAN.fullmatch(directed.group("organ")) is not None
+    return directed is not None and ORGAN.search(directed.group("organ")) is not None
 
 
 def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
