@@ -72,12 +72,6 @@ def _sample() -> Study:
     )
 
 
-def warm() -> None:
-    """Load what every first run needs, then the reader (in one go: for tests and tools)."""
-    warm_pages()
-    warm_reader()
-
-
 def warm_pages() -> None:
     """Load what every first run needs, in the order the trials page needs it."""
     import altair  # noqa: F401  (the trials page's chart)

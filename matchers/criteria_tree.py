@@ -18,7 +18,7 @@ from matchers.criteria_text import CANCER_ITSELF, CriteriaItem, names_another_ca
 from matchers.findings import Factor, Source, Unread
 from matchers.reader.collector import Collector, ReceptorRule
 from matchers.reader.concepts import CONCEPTS, unread_concepts
-from matchers.reader.context import ALLOWING, IS_PERMITTED
+from matchers.reader.context import ALLOWING, LETS_IN
 from matchers.reader.sentence import read_sentence
 from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import normalize, split_sentences, trim_quote
@@ -125,10 +125,6 @@ _PERMITS = re.compile(
 _EXCEPTIONS = re.compile(
     r"\b(?:the\s+following\s+exceptions?|exceptions?\s+(?:are|is)\b|except\s+(?:for\s+)?(?:the\s+)?following)"
 )
-#: An item that lets people in by its own words ("may be enrolled", "are eligible").
-_LETS_IN = re.compile(
-    IS_PERMITTED + r"|\bmay\s+(?:be\s+)?(?:enroll\w*|includ\w*|particip\w*|eligible)\b"
-)
 _ANY_TREATMENT = re.compile(r"\bsystemic\b|anti-?cancer|anti-?neoplastic|anti-?tumou?r")
 
 
@@ -226,7 +222,7 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
     ):
         return
     prefix = header.words if header is not None else ""
-    if prefix and item.kind == "exclusion" and _EXCEPTIONS.search(prefix) and _LETS_IN.search(whole):
+    if prefix and item.kind == "exclusion" and _EXCEPTIONS.search(prefix) and LETS_IN.search(whole):
         # "... CNS metastases are excluded, with the following exceptions: Patients with
         # asymptomatic untreated CNS disease may be enrolled": an exception is a way in
         item, prefix = replace(item, kind="inclusion"), ""

@@ -20,7 +20,8 @@ def test_warm_up_leaves_the_registry_client_and_readings_ready_for_the_first_run
     from dashboard import trial_data
     from data.geocode import us_outline_points
 
-    server.warm()
+    server.warm_pages()
+    server.warm_reader()
     assert "pandas" in sys.modules
     # The first run finds the very objects the warm-up made (one per server process).
     assert trial_data.client() is trial_data.client()

@@ -37,13 +37,19 @@ EXCEPTION = re.compile(
     )
 )
 #: Words that let people in, and that keep them out, shared by the readers that look for them.
+_MAY_JOIN = (
+    r"may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|"
+    r"considered)"
+)
 _ALLOWED_WORDS = (
-    r"allowed|permitted|eligible|acceptable|accepted|may\s+(?:also\s+)?(?:be\s+)?(?:enroll\w*|"
-    r"includ\w*|eligible|particip\w*|enter\w*|allowed|permitted|considered)|(?:can|could)\s+(?:be\s+)?"
+    r"allowed|permitted|eligible|acceptable|accepted|" + _MAY_JOIN + r"|(?:can|could)\s+(?:be\s+)?"
     r"(?:enroll\w*|includ\w*|particip\w*)"
 )
 #: "... are (also) eligible", "is allowed": a permission stated of what came before it.
 IS_PERMITTED = r"\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b"
+#: A criterion that lets people in by its own words ("may be enrolled", "are eligible"), without
+#: the conditions ("unless", "provided") that ``ALLOWING`` also counts.
+LETS_IN = re.compile(IS_PERMITTED + r"|\b" + _MAY_JOIN + r"\b")
 #: "... is not required": what a rule says it does not need.
 NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
 _NOT_ALLOWED_WORDS = (

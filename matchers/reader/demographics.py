@@ -98,11 +98,11 @@ def read_menopause_and_sex(text: str, quote: str, kind: Source, out: Collector) 
     """Menopause cues (reconciled later across the whole trial), explicit acceptance of men, and
     criteria written for women alone."""
     _read_women_only(text, quote, kind, out)
-    # "Both men and women of all races and ethnic groups are eligible": a template sentence that
-    # registries put in either section; its own words let men in, wherever it stands.
     if kind == "exclusion" and _BOTH_SEXES_ELIGIBLE.search(text):
-        kind = "inclusion"
-    if kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
+        # "Both men and women of all races and ethnic groups are eligible": a template sentence
+        # that registries put in either section; its own words let men in, wherever it stands.
+        out.allow(Allowed.MALE, quote, kind)
+    elif kind in ("inclusion", "title") and (" men" in text or "male" in text or text.startswith("men")):
         match = _MALE.search(text)
         if (
             match is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from matchers.criteria_text import names_another_cancer
 from matchers.findings import (
     LimitFactor,
     Source,
@@ -21,7 +22,6 @@ from matchers.reader.context import (
     pre_window,
 )
 from matchers.reader.regex_tools import hint_pattern, last_match, word_start_pattern
-from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import Polarity
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import GENERIC_CLASSES
@@ -294,12 +294,10 @@ def _another_cancers_clause(text: str, start: int, end: int) -> bool:
     who have received >= 2 prior lines", "NSCLC patients who have received at least 2 lines"."""
     window = text[max(0, start - 160) : start]
     opening = last_match(_OR_ANOTHER_WAY, window) if "or" in window else None
-    if opening is not None:
-        clause = window[opening.start() :]
-        if ORGAN.search(clause) is not None and BREAST.search(clause) is None:
-            return True
+    if opening is not None and names_another_cancer(window[opening.start() :]):
+        return True
     directed = _DIRECTED_AT.match(text, end)
-    return directed is not None and ORGAN.search(directed.group("organ")) is not None
+    return directed is not None and names_another_cancer(directed.group("organ"))
 
 
 def _read_counts(text: str, quote: str, kind: Source, out: Collector) -> bool:
