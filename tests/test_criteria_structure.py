@@ -3467,3 +3467,25 @@ def test_stable_brain_metastases_defined_as_symptom_free_or_treated_let_untreate
     assert verdict == "possibly_eligible" and "symptoms" in words
     plain = "Participants with treated, stable brain metastases may be included."
     assert _judge(INCLUDING + plain, **ACTIVE_BRAIN)[0] == "likely_excluded"
+
+
+# --- residual errors of the twenty-fourth set, after its first run ---------------------------
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Participants must have received at least one prior systemic therapy for metastatic or "
+        "locally advanced disease, unless there is no standard treatment available",
+        "Patients must have progressed on at least one prior line of therapy or have no standard "
+        "therapy available",
+    ],
+)
+def test_no_standard_therapy_offered_instead_of_earlier_treatment_is_a_way_in(criterion: str) -> None:
+    pretreated = {"prior_therapies": ("taxane", "chemotherapy"), "prior_lines": 2}
+    assert _judge(INCLUDING + criterion, **pretreated)[0] == "likely_eligible"
+    both = (
+        "Patients who have received at least one prior systemic therapy for metastatic or locally "
+        "advanced breast cancer and have no standard therapy available"
+    )
+    assert _judge(INCLUDING + both, **pretreated)[0] == "possibly_eligible"

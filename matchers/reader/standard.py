@@ -157,6 +157,12 @@ _STD_OPTIONAL = re.compile(
     r"\binappropriate\b|\bcontraindicat\w*|\bunable\s+to\s+(?:receive|tolerate)|\bunfit\b|"
     r"\bopted\s+(?:out|not)|\bchoose\s+not\b|\bnot\s+applicable\b"
 )
+#: "..., unless there is no standard treatment", "... or have no standard therapy": no option left
+#: offered as a way in beside the clause before it, not as a second rule.
+_ESCAPE = re.compile(
+    r"\bunless\b|\bor\s+(?:(?:if|when|where|for\s+whom|there\s+(?:is|are)|they\s+have|have|has|who\s+"
+    r"(?:have|has))\s+)?no\b"
+)
 #: "... all available standard therapies": every one of them, not one.
 _ALL_OF_THEM = re.compile(r"\b(?:all|every|each)\s+(?:of\s+(?:the|their)\s+)?(?:other\s+|\w+\s+)?$")
 #: "All standard therapies have failed": the failure said after the words, of every one of them.
@@ -207,9 +213,13 @@ def _phrase_flags(
         # "received and failed ... all treatment known to confer clinical benefit": every such
         # treatment used up, which only her care team can say
         local = (local - {Standard.FAILED}) | {Standard.NONE}
-    if Standard.OPTIONAL in local and _STD_FAILED.search(text, previous_end, start):
+    if (Standard.OPTIONAL in local or (Standard.NONE in local and _ESCAPE.search(pre))) and (
+        _STD_FAILED.search(text, previous_end, start)
+    ):
         # "progression on at least one prior line ... or not a candidate for therapy of proven
-        # efficacy": the first alternative, beyond the window, is the failed one.
+        # efficacy", "must have received at least one prior systemic therapy ..., unless there is
+        # no standard treatment available": the first alternative, beyond the window, is the
+        # failed one.
         local.add(Standard.FAILED)
     return local, match.end() + (failed_after.end() if failed_after else 0)
 
