@@ -157,7 +157,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
         # one part's; each part's criteria say whom it takes.
         collector.receptors = [r for r in collector.receptors if r.kind != "title"]
     menopause(collector)
-    scope, scope_quote = decide_scope(labels, inclusion_items, collector)
+    scope, scope_quote = decide_scope(labels, inclusion_items, collector, pan_tumor_part=pan_tumor_part)
     setting, setting_quote = decide_setting(label_cues, collector)
     reading = TrialReading(
         nct_id=study.nct_id,

@@ -36,11 +36,12 @@ from matchers.trial_reading import Scope, Setting
 # ---------------------------------------------------------------------------------------------
 
 # Each pattern checks one word boundary before its alternatives: far cheaper than one per branch.
+#: "Breast" ends a label ("Carcinoma of Breast", "Neoplasms, Breast"), in any label of the list.
 _BREAST_CANCER = re.compile(
     word_start_pattern(
         r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
         r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
-        r"\+)\s+bc\b|breast\s*$)"
+        r"\+)\s+bc\b|breast(?<!\nbreast)(?<!^breast)[ \t]*(?=\n)|breast\s*$)"
     )
 )
 
@@ -73,7 +74,12 @@ _ORGAN_NOT_LIMITING = re.compile(
     r"\b(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted)|\balso\s+eligible\b|\bprovided\b|"
     # a blood count's threshold for some cohorts ("platelets >= 100,000/mcl for solid tumors and
     # lymphomas only") names cancers without limiting the trial to them
-    r"\b(?:neutrophils?|platelets?|ha?emoglobin|creatinine|bilirubin)\b|/(?:mcl|ul|mm3|l)\b"
+    r"\b(?:neutrophils?|platelets?|ha?emoglobin|creatinine|bilirubin)\b|/(?:mcl|ul|mm3|l)\b|"
+    # one group's rules ("Patients with a glioma must:", "Patients with multiple myeloma must
+    # have received at least one line of prior systemic therapy")
+    r"^\W*(?:patients|participants|subjects)\s+with\b[^:]{0,80}:$|"
+    r"^\W*(?:patients|participants|subjects)\s+with\s+(?:an?\s+)?(?:[\w/-]+\s+){1,4}?must\s+"
+    r"(?:have\s+(?:received|had|progressed|failed)|be\s+(?:refractory|relapsed))\b"
 )
 
 
@@ -217,7 +223,9 @@ _NOT_EARLY_AFTER: dict[str, re.Pattern[str]] = {
 _NOT_EARLY_BEFORE: dict[str, re.Pattern[str]] = {
     "screening": re.compile(
         r"\s+(?:protocol|for\s+(?:patient|eligibility|participation|enrol|clinical\s+(?:trial|stud)|"
-        r"trials?\b|studies|research\s+protocol|genotype|mutation|targets?\b))"
+        r"trials?\b|studies|research\s+protocol|genotype|mutation|targets?\b)|"
+        # "A Screening Study to Detect BRAF V600 Mutation-Positive Patients For Enrollment"
+        r"study\s+to\s+(?:detect|identify|find)\s+[^.;]{0,60}?\bpatients\s+for\s+enrol)"
     ),
     "surg": re.compile(r"ery\s+branch\b"),  # the NCI Surgery Branch, which runs cell therapies
 }
@@ -256,7 +264,7 @@ class _Labels:
     """What the title and conditions alone say about the kind of cancer."""
 
     #: "any": another cancer named beside a bare "Neoplasms" or "Cancer"; only criteria that take
-    #: any cancer ("diagnosis of cancer") open it to her.
+    #: any cancer ("diagnosis of cancer") or solid tumours in general open it to her.
     kind: Literal["breast", "generic", "organ", "any", "none"]
     quote: str
     #: Breast cancer named only among the conditions or keywords, not in a title.
@@ -287,8 +295,14 @@ _ANY_CANCER_TAKEN = re.compile(
 
 
 def _bare_generic_condition(conditions: tuple[str, ...]) -> bool:
-    """A condition that names cancer in general and nothing else ("Neoplasms", "Cancer")."""
-    return any(" ".join(c.lower().split()) in _BARE_GENERIC for c in conditions)
+    """A condition that names cancer in general and nothing else ("Neoplasms", "Cancer"), alone or
+    as one item of a comma list."""
+    return any(
+        " ".join(part.split()) in _BARE_GENERIC
+        for c in conditions
+        for part in c.lower().split(",")[1:] or [c.lower()]
+    )  # "Multiple Myeloma, Neoplasms" as one condition names both; "Neoplasms, Head and Neck" is
+    # one cancer, its name inverted
 
 
 def label_scope(study: Study) -> _Labels:
@@ -322,6 +336,10 @@ def label_scope(study: Study) -> _Labels:
     return _Labels("none", trim_quote(study.conditions[0] if study.conditions else study.title))
 
 
+#: Names of one kind of cancer, counted once: a glioblastoma is a glioma.
+_ONE_CANCER = {"glioblastoma": "glioma", "astrocytoma": "glioma", "oligodendroglioma": "glioma"}
+
+
 def _limiting_organs(inclusion_items: list[str]) -> set[str]:
     """Other cancers the inclusion criteria restrict the trial to.
 
@@ -337,7 +355,9 @@ def _limiting_organs(inclusion_items: list[str]) -> set[str]:
             organ = match.group(0)
             # "lung" or "esophageal" alone may be a comorbidity ("esophageal bleeding")
             if _CANCER_NAME.match(organ) or _CANCER_NOUN_AFTER.match(text, match.end()):
-                organs.add(organ.removesuffix("s"))  # "lymphoma" and "lymphomas" are one cancer
+                # "lymphoma" and "lymphomas", "glioblastoma" and "glioma" are one cancer
+                organ = organ.removesuffix("s")
+                organs.add(_ONE_CANCER.get(organ, organ))
     return organs
 
 
@@ -365,11 +385,16 @@ _NOT_A_DIAGNOSIS = re.compile(
 )
 
 
-def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collector) -> tuple[Scope, str]:
+def decide_scope(
+    labels: _Labels, inclusion_items: list[str], collector: Collector, *, pan_tumor_part: bool = False
+) -> tuple[Scope, str]:
     """Breast trial, a pan-tumor trial that admits breast cancer, or neither.
 
     Titles and conditions decide when they name breast cancer or only another organ; the criteria
-    decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all).
+    decide for trials labelled "solid tumors" or "cancer" (or not labelled as cancer at all). A
+    trial so labelled with a part of its own for any solid tumour ("Inclusion Criteria (Treatment
+    Arm A): ... solid tumors that are advanced or metastatic") takes her in that part, whatever
+    other cancers its other parts name.
     """
     if labels.kind == "breast":
         if labels.conditions_only:
@@ -380,7 +405,9 @@ def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collect
     if labels.kind == "organ":
         return "other", labels.quote
     if labels.kind == "any":
-        taken = next((t for t in inclusion_items if _ANY_CANCER_TAKEN.search(t)), None)
+        taken = next(
+            (t for t in inclusion_items if _ANY_CANCER_TAKEN.search(t) or names_solid_tumours(t)), None
+        )
         if taken is None or _limiting_organs(inclusion_items):
             return "other", labels.quote
         return "solid_tumor", trim_quote(taken)
@@ -394,10 +421,14 @@ def decide_scope(labels: _Labels, inclusion_items: list[str], collector: Collect
         organs = len(_limiting_organs(inclusion_items))
         # One other cancer named in the criteria limits a trial labelled only "carcinoma", not
         # one labelled "solid tumors" ("solid tumor or lymphoma").
-        if organs == 0 or (
-            organs == 1
-            and PAN_TUMOR.search(normalize(labels.quote))
-            and any(names_solid_tumours(t) for t in inclusion_items)
+        if (
+            organs == 0
+            or pan_tumor_part
+            or (
+                organs == 1
+                and PAN_TUMOR.search(normalize(labels.quote))
+                and any(names_solid_tumours(t) for t in inclusion_items)
+            )
         ):
             return "solid_tumor", labels.quote
     return "other", labels.quote

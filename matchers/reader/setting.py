@@ -271,4 +271,16 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     mode = polarity(text, match.start(), match.end(), kind)
     if mode == "exclude" and receptor_mentions(text[max(0, match.start() - 40) : match.start()]):
         return  # "excluding HER2-positive breast cancer" turns one subtype away, read as a receptor rule
+    if mode == "exclude" and _NOT_HER_BREAST_CANCER.search(text):
+        # another cancer in her past, with its exceptions ("another malignancy ... except:
+        # carcinoma in situ of either cervix or breast"), or a protein named after the cancer:
+        # no rule against her cancer
+        mode = "allow"
     out.breast_mentions.append((mode, trim_quote(quote)))
+
+
+#: Breast cancer named in a rule about a second cancer, an in situ one, or a protein's name.
+_NOT_HER_BREAST_CANCER = re.compile(
+    r"\b(?:another|other|prior|previous|second|secondary|concurrent|additional)\s+(?:\w+\s+){0,2}?"
+    r"(?:malignan\w*|cancers?|primary|primaries)\b|\bin[\s-]situ\b|\bresistance\s+protein\b"
+)
