@@ -214,6 +214,9 @@ def _another_cancers_cohort(text: str) -> bool:
     )
 
 
+_RESTATED_EXCLUSION = re.compile(r"^[\s*•-]*(?:excluding|exclude|exclusion\s+of)\s+(?=\w)")
+
+
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:
     """Read one criterion sentence by sentence, each read together with its header's words; what
     it says about the patient that no reader took anything from is noted as not read."""
@@ -221,6 +224,10 @@ def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Colle
         item.for_another_cancer or _another_cancers_cohort(whole) or _EARLIER_STAGE_GROUP.match(whole)
     ):
         return
+    if item.kind == "exclusion" and whole[:12].lstrip(" -*•").startswith("exclu"):
+        # "Excluding patients ... who are less than 18 years of age": the word restates the
+        # section; read twice, it would let them in
+        whole = _RESTATED_EXCLUSION.sub("", whole, count=1)
     prefix = header.words if header is not None else ""
     if prefix and item.kind == "exclusion" and _EXCEPTIONS.search(prefix) and LETS_IN.search(whole):
         # "... CNS metastases are excluded, with the following exceptions: Patients with
@@ -486,7 +493,10 @@ def read_items(
         if group is not None and (keyed is None or keyed[0] != group[0]):
             _merge_alternatives(group[1], group[2], out)
             group = None
-        if item.kind == "inclusion" and not (item.parts and pan_tumor_part):
+        # a rule under "Patients with a glioma must:" is that cancer's, and says nothing about
+        # which cancers the trial takes
+        theirs = item.for_another_cancer and item.parent
+        if item.kind == "inclusion" and not (item.parts and pan_tumor_part) and not theirs:
             read.inclusion_texts.append(whole)
         for path in item.parts:
             read.part_texts.setdefault(path, []).append(f"{header.words if header else ''} {whole}")
