@@ -32,7 +32,8 @@ EXCEPTION = re.compile(
     word_start_pattern(
         r"\b(?:except|unless|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides|"
         r"but\s+not|aside\s+from|with\s*(?:/|or|and/or)\s*without|no\s+(?:restriction|limit)\w*\s+(?:on|to|in|of)|"
-        r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated))\b|"
+        r"(?:may|can|could)\s+(?:also\s+)?(?:have\s+)?(?:received|had|been\s+treated|be\s+treated|"
+        r"progressed\s+(?:on|after|following|during)))\b|"
         r"(?<!not\s)(?<!be\s)\b(?:permitted|allowed)\b"
     )
 )
@@ -52,9 +53,16 @@ IS_PERMITTED = r"\b(?:are|is)\s+(?:also\s+)?(?:allowed|permitted|eligible)\b"
 LETS_IN = re.compile(IS_PERMITTED + r"|\b" + _MAY_JOIN + r"\b")
 #: "... is not required": what a rule says it does not need.
 NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
+#: "not eligible for any established conventional therapy" says she is no candidate for a
+#: treatment, not that the people just named are turned away ("... not eligible for this study").
+_NOT_ELIGIBLE_FOR_TREATMENT = (
+    r"(?!\s+for\s+(?!(?:this|the|participation|enrol\w*|inclusion|entry|study|trial|protocol)\b)"
+    r"[a-z]+\s)"  # a whole word: a window cut short ("not eligible for t") proves nothing
+)
 _NOT_ALLOWED_WORDS = (
-    r"not\s+(?:be\s+)?(?:allowed|permitted|eligible|accepted|acceptable|included|enrolled)|ineligible|"
-    r"excluded|prohibited"
+    r"not\s+(?:be\s+)?(?:allowed|permitted|eligible"
+    + _NOT_ELIGIBLE_FOR_TREATMENT
+    + r"|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited"
 )
 _POST_NOT_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:" + _NOT_ALLOWED_WORDS + r"|disallowed|"
@@ -380,7 +388,7 @@ WASHOUT = re.compile(
         r"(?:the\s+)?(?:first|start|study|randomi|enrol|initiation|day))|s(?<!\ws)ince\s+(?:the\s+)?(?:last|"
         r"prior|previous|completion)|(?:a(?<!\wa)t\s+least|(?:a(?<!\wa)\s+)?m(?<!\wm)inimum\s+of)\s+\d+\s*"
         r"(?:days?|weeks?|wks?|months?)\b(?!\s+of\s+follow)|w(?<!\ww)ashout\b|(?:h(?<!\wh)as|h(?<!\wh)ave|"
-        r"m(?<!\wm)ust\s+have)\s+elapsed\b"
+        r"m(?<!\wm)ust\s+have)\s+(?:elapsed|passed)\b"
     )
 )
 LAB_CONTEXT = re.compile(

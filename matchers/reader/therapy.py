@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from matchers.criteria_text import names_another_cancer
 from matchers.findings import (
     Allowed,
     Factor,
@@ -424,7 +425,19 @@ def _rule_applies(sentence: _Sentence, name: str, end: int, mode: Polarity) -> b
     if mode == "require" and sentence.conditional:
         return False
     # "no prior chemotherapy for patients with stage I-III disease": not for her
-    return not (mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end))
+    if mode == "exclude" and _FOR_SOME_PATIENTS.search(text, end):
+        return False
+    # "no prior chemotherapy, hormonal therapy, or biologic therapy for gliomas": another cancer's
+    return not (" for " in text[end : end + 80] and _for_another_cancer(text, end))
+
+
+_FOR_WHAT = re.compile(r"[^.;()]{0,60}?\bfor\s+([^.;()]{1,50})")
+
+
+def _for_another_cancer(text: str, end: int) -> bool:
+    """Whether the treatment just named is said to be for another cancer ("... for gliomas")."""
+    target = _FOR_WHAT.match(text, end)
+    return target is not None and names_another_cancer(target.group(1))
 
 
 def _require_together(

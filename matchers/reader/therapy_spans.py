@@ -62,6 +62,7 @@ def _may_have_washout(text: str) -> bool:
         or "since" in text
         or "washout" in text
         or "elapsed" in text
+        or "passed" in text
         or (
             ("day" in text or "week" in text or "wk" in text or "month" in text or "half" in text)
             and _DIGIT.search(text) is not None
