@@ -103,6 +103,9 @@ class Qualifier(StrEnum):
     SYMPTOM_BURDEN = "symptom_burden"
     #: The breast tumour still in place, never removed ("intact primary tumor").
     PRIMARY_IN_PLACE = "primary_in_place"
+    #: Cancer diagnosed within a set time ("the cancer diagnosis should have been made less than
+    #: a year from the next scheduled appointment").
+    RECENT_DIAGNOSIS = "recent_diagnosis"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

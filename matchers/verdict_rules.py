@@ -382,6 +382,8 @@ _DISEASE_STATE_QUESTIONS = {
     "reach a set level on a rating scale. Ask your care team whether yours do.",
     Qualifier.PRIMARY_IN_PLACE: "It is for people whose tumour in the breast is still in place (not "
     "removed by surgery). Ask your care team whether that is so for you.",
+    Qualifier.RECENT_DIAGNOSIS: "It is for people whose cancer was diagnosed recently (within a set "
+    "time named in the trial's rules). Ask your care team whether yours was.",
 }
 
 

@@ -3489,3 +3489,157 @@ def test_no_standard_therapy_offered_instead_of_earlier_treatment_is_a_way_in(cr
         "advanced breast cancer and have no standard therapy available"
     )
     assert _judge(INCLUDING + both, **pretreated)[0] == "possibly_eligible"
+
+
+# --- twenty-fifth blind set (after its first run) ------------------------------------------
+
+
+def _judge_study(criteria: str, labels: dict[str, Any], **profile: Any) -> tuple[str, str]:
+    from matchers.profile import PatientProfile
+    from matchers.verdict import judge
+
+    values: dict[str, Any] = {"subtype": "hr-positive", "sites": ("bone",), **profile}
+    s = study(criteria, **labels)
+    match = judge(PatientProfile(**values), read_trial_uncached(s), s)
+    return match.verdict, " ".join(str(x) for x in (*match.reasons, *match.concerns, *match.questions))
+
+
+@pytest.mark.parametrize(
+    ("title", "complication"),
+    [
+        ("Single Session Spine Radiosurgery in Metastatic Epidural Spinal Cord Compression", "cord"),
+        ("Indwelling Catheter Versus Repeated Paracentesis for Malignant Ascites", "ascites"),
+        ("Talc Pleurodesis for Malignant Pleural Effusion", "pleural effusion"),
+    ],
+)
+def test_a_study_for_a_complication_she_has_not_reported_asks_about_it(
+    title: str, complication: str
+) -> None:
+    criteria = "Inclusion Criteria:\n* Diagnosis of metastatic cancer, including breast\n* Age >= 18"
+    verdict, words = _judge_study(criteria, {"title": title, "conditions": [title]})
+    assert verdict == "possibly_eligible" and complication in words
+
+
+def test_rules_under_another_cancers_group_do_not_close_a_solid_tumour_trial() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Patients must have histological evidence of a solid neoplasm\n"
+        "* Patients with a systemic tumor must:\n"
+        "  * have metastatic solid tumors that have progressed following standard therapy\n"
+        "* Patients with a glioma must:\n"
+        "  * have Grade III (anaplastic astrocytoma) or Grade IV (glioblastoma) disease\n"
+    )
+    labels = {
+        "title": "A Phase 1 Trial of X in Advanced Solid Neoplasm",
+        "conditions": ["Solid Tumors", "Glioblastoma"],
+    }
+    assert read(criteria, **labels).scope == "solid_tumor"
+
+
+def test_a_trial_with_a_part_for_any_solid_tumour_is_open_to_her_whatever_its_other_parts_name() -> None:
+    criteria = (
+        "Inclusion Criteria (Treatment Arm A)\n"
+        "1. Patients must have histologically-confirmed solid tumors that are advanced or metastatic\n"
+        "Inclusion Criteria (Treatment Arm B)\n"
+        "1. Patients must have histologically proven malignant glioblastoma or other recurrent "
+        "malignant gliomas.\n"
+    )
+    labels = {
+        "title": "Drug X in Solid Tumors or in Glioblastoma",
+        "conditions": ["Solid Tumors, Glioblastoma"],
+    }
+    assert read(criteria, **labels).scope == "solid_tumor"
+
+
+def test_a_comma_list_condition_with_neoplasms_and_solid_tumour_criteria_is_open_to_her() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Histologically confirmed solid tumors (excluding melanoma) or multiple "
+        "myeloma refractory to standard therapy\n* Patients with multiple myeloma must have received at "
+        "least one line of prior systemic therapy\n"
+    )
+    labels = {
+        "title": "A Screening Study to Detect BRAF V600 Mutation-Positive Patients For "
+        "Enrollment Into Clinical Research Studies",
+        "conditions": ["Multiple Myeloma, Neoplasms"],
+    }
+    reading = read(criteria, **labels)
+    assert (reading.scope, reading.setting) == ("solid_tumor", "metastatic")
+    inverted = read(criteria, title="Drug X", conditions=["Neoplasms, Head and Neck"])
+    assert inverted.scope == "other"
+
+
+def test_breast_named_last_in_a_condition_that_is_not_the_last_one_is_breast_cancer() -> None:
+    conditions = ["neoplasms, breast", "carcinoma of breast", "ovarian neoplasms"]
+    reading = read(
+        "Inclusion Criteria:\n* Germline BRCA1 or BRCA2 mutation", title="", conditions=conditions
+    )
+    assert reading.scope == "breast"
+    lymphoma = read(
+        "Inclusion Criteria:\n* Stage I or II",
+        title="Rituximab in Primary DLBCL",
+        conditions=["Breast", "Lymphoma"],
+    )
+    assert lymphoma.scope == "other"
+
+
+def test_breast_named_among_another_cancers_exceptions_does_not_exclude_breast_cancer() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Patients must have histologically-confirmed solid tumors that are "
+        "advanced or metastatic\nExclusion Criteria:\n* Patients with another malignancy in the past 3 "
+        "years except: curatively treated non-melanoma skin cancer; or carcinoma in situ, of either "
+        "cervix or breast, that does not require further treatment.\n"
+    )
+    assert (
+        read(criteria, title="Drug X in Solid Tumors", conditions=["Solid Tumors"]).scope
+        == "solid_tumor"
+    )
+
+
+def test_not_eligible_for_a_treatment_is_a_way_in_not_a_ban() -> None:
+    criterion = (
+        "Patients must have received prior anticancer therapy or not be eligible for any established "
+        "conventional therapy whether surgical or pharmacologic."
+    )
+    pretreated = {"prior_therapies": ("taxane", "chemotherapy"), "prior_lines": 2}
+    assert _judge(INCLUDING + criterion, **pretreated)[0] == "likely_eligible"
+    banned = EXCLUDING + "Patients who received prior fulvestrant are not eligible for this study"
+    assert _judge(banned, prior_therapies=("fulvestrant",), prior_lines=1)[0] == "likely_excluded"
+
+
+def test_half_lives_that_must_have_passed_are_a_washout() -> None:
+    criterion = (
+        "For patients who have been treated with targeted therapy, 5 half-lives of that therapy (or 28 "
+        "days, whichever is shorter) must have passed prior to enrollment in the study."
+    )
+    assert not read(EXCLUDING + criterion).requirements
+
+
+def test_treatment_for_another_cancer_sets_no_rule_about_hers() -> None:
+    criterion = (
+        "Patients may not have had any prior chemotherapy, hormonal therapy, or biologic therapy "
+        "for gliomas."
+    )
+    assert not read(EXCLUDING + criterion).requirements
+    assert read(EXCLUDING + "Prior chemotherapy or hormonal therapy for breast cancer").requirements
+
+
+def test_an_exclusion_that_opens_with_excluding_is_read_once() -> None:
+    reading = read(EXCLUDING + "Excluding patients with brain metastases")
+    assert ("brain_mets", False) in keys(reading)
+    minors = read(EXCLUDING + "Excluding patients and caregivers who are less than 18 years of age")
+    assert not minors.limits
+
+
+def test_a_recent_diagnosis_is_asked_about() -> None:
+    criterion = "The cancer diagnosis should have been made less than a year from the next appointment"
+    verdict, words = _judge(INCLUDING + criterion)
+    assert verdict == "possibly_eligible" and "diagnosed recently" in words
+    relapse = "Relapse diagnosed within 12 months of concluding adjuvant chemotherapy"
+    assert "diagnosed recently" not in _judge(INCLUDING + relapse)[1]
+
+
+def test_may_have_progressed_on_a_drug_is_a_permission() -> None:
+    criterion = (
+        "Patients may have progressed on prior PARP inhibitor, MTOR inhibitor, or AKT inhibitor but "
+        "they may not have discontinued drug for toxicity"
+    )
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"

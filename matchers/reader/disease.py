@@ -109,6 +109,23 @@ _SYMPTOM_SCORE = re.compile(
 )
 
 
+#: "The cancer diagnosis should have been made less than a year from the next appointment",
+#: "Diagnosed within the past 8 weeks": a time since diagnosis, which no profile records.
+_RECENT_DIAGNOSIS = re.compile(
+    r"\bdiagnos(?:is|ed)\s+(?:(?:should|must|was|has|have)\s+(?:have\s+)?(?:been\s+)?(?:made\s+)?)?"
+    r"(?:less\s+than|within|in\s+the\s+(?:past|last|previous|preceding))\s+(?:the\s+(?:past|last)\s+)?"
+    r"(?:a|one|two|three|six|twelve|\d+)\s*(?:years?|months?|weeks?)\b"
+)
+#: ... but not of another cancer ("other malignancies diagnosed within 5 years"), nor a way in.
+_NOT_A_RECENT_DIAGNOSIS = re.compile(
+    r"\bother\b|\bprior\s+malignan|\bsecond\b|\bsynchronous\b|\bin\s+situ\b|\bif\b|\beligible\b|\bexcept"
+)
+#: "... diagnosed within 12 months of concluding adjuvant chemotherapy": a relapse interval.
+_TIMED_FROM_TREATMENT = re.compile(
+    r"[^.;]{0,40}?\b(?:adjuvant|completion|completing|concluding|surgery|treatment|therapy)\b"
+)
+
+
 #: "Patients with a prescription for any oral anticancer agent": a treatment she must be on.
 _PRESCRIBED = re.compile(
     r"\b(?:with|have|has|holding)\s+(?:a\s+|an\s+)?(?:current\s+|active\s+|valid\s+)?prescription\s+"
@@ -186,6 +203,15 @@ def _read_inclusion_state(text: str, quote: str, kind: Source, out: Collector) -
     ):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
         return
+    recent = _RECENT_DIAGNOSIS.search(text) if "diagnos" in text else None
+    if (
+        recent is not None
+        and not _NOT_A_RECENT_DIAGNOSIS.search(text)
+        and not _TIMED_FROM_TREATMENT.match(text, recent.end())
+        and polarity(text, recent.start(), recent.end(), kind) == "require"
+    ):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.RECENT_DIAGNOSIS)
+        return
     burden = _SYMPTOM_SCORE.search(text) if "10" in text else None
     if burden is not None and polarity(text, burden.start(), burden.end(), kind) == "require":
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.SYMPTOM_BURDEN)
@@ -256,6 +282,20 @@ _SYMPTOM_NAMES = re.compile(
             "dermatitis",
             "arthralgia",
             "arthralgias",
+            # complications of the cancer a study may be for, which no profile records
+            "spinal cord compression",
+            "cord compression",
+            "epidural compression",
+            "pleural effusion",
+            "pleural effusions",
+            "malignant effusion",
+            "malignant effusions",
+            "ascites",
+            "pathologic fracture",
+            "pathologic fractures",
+            "pathological fracture",
+            "pathological fractures",
+            "bowel obstruction",
         ]
     )
 )
@@ -273,8 +313,9 @@ def _symptom_in(text: str) -> str | None:
 
 
 def read_symptom_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
-    """A title or condition naming a symptom ("Spousal Relationships and Pain in ...", "Hot
-    Flashes") makes having it (or being at risk of it) a condition no profile records."""
+    """A title or condition naming a symptom or a complication ("Spousal Relationships and Pain in
+    ...", "Hot Flashes", "Metastatic Epidural Spinal Cord Compression") makes having it (or being
+    at risk of it) a condition no profile records."""
     symptom = _symptom_in(joined)
     if symptom is None:
         return
