@@ -106,6 +106,9 @@ class Qualifier(StrEnum):
     #: Cancer diagnosed within a set time ("the cancer diagnosis should have been made less than
     #: a year from the next scheduled appointment").
     RECENT_DIAGNOSIS = "recent_diagnosis"
+    #: Bone metastases in one part of the skeleton ("spinal metastases", "metastases of the long
+    #: bones").
+    BONE_PART = "bone_part"
     #: An exclusion with an exception the profile cannot answer ("no brain metastases unless a
     #: single lesion amenable to resection"): a question, not a no.
     EXCEPTION = "exception"

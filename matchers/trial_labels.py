@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from data.models import Study
+from matchers.criteria_text import names_another_cancer
 from matchers.findings import (
     Factor,
     LimitFactor,
@@ -305,6 +306,89 @@ def _bare_generic_condition(conditions: tuple[str, ...]) -> bool:
     # one cancer, its name inverted
 
 
+_SITE = (
+    r"(?:brain|cerebral|cns|central\s+nervous\s+system|intracranial|leptomeningeal|spin(?:e|al)|"
+    r"vertebral|paraspinal|epidural|bone|skeletal|osseous|liver|hepatic)"
+)
+#: Metastases named by where they are, not by the cancer they came from ("Brain Metastases",
+#: "Vertebral and/or paraspinal metastases", "brain metastases from solid tumors", "Diagnosis of
+#: metastatic malignancy"): a study for them takes them from any cancer, hers too.
+_SITE_METASTASES = re.compile(
+    r"\b" + _SITE + r"(?:\s*(?:,|and/or|and|or)\s*" + _SITE + r")*\s+(?:metastas[ie]s|mets)\b|"
+    r"\bmetastas[ie]s\s+(?:to|in)\s+the\s+(?:brain|spine|bones?|liver|central\s+nervous)|"
+    r"\bmetastatic\s+malignan\w*|\bmalignant\s+neoplasms?\s+in\s+the\s+brain\b|"
+    r"\bbrain\s+tumou?rs?\s*\([^)]{0,30}\bmetastatic"
+)
+
+
+def takes_site_metastases(text: str) -> bool:
+    """Whether normalized text takes metastases to a place from any cancer (no other cancer named
+    in it)."""
+    return _SITE_METASTASES.search(text) is not None and not names_another_cancer(text)
+
+
+#: An inclusion that states the disease she must have as metastases to a place: it opens with them
+#: ("Vertebral and/or paraspinal metastases, with or without prior surgery", "Patients with
+#: radiologically confirmed brain metastases", "Diagnosis of metastatic malignancy").
+_OPENS_WITH_SITE_METASTASES = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:(?:patients?|participants?|subjects?)\s+with\s+)?(?:(?:a\s+)?(?:diagnosis|"
+    r"history)\s+(?:or\s+suspected\s+diagnos[ie]s\s+)?of\s+|have\s+a\s+diagnosis\s+(?:or\s+suspected\s+"
+    r"diagnos[ie]s\s+)?of\s+)?(?:(?:radiologically|histologically|pathologically|cytologically)\s+"
+    r"(?:confirmed|proven|documented)\s+)?(?:(?:untreated|new|newly\s+diagnosed|recurrent|progressive|"
+    r"parenchymal|symptomatic|known)\s+)*(?:" + _SITE_METASTASES.pattern + r")"
+)
+#: ... but not as a condition on something else ("... if known liver metastases", "provided").
+_SITE_METASTASES_AS_CONDITION = re.compile(
+    r"\bif\b|\ballowed\b|\beligible\b|\bprovided\b|\bmust\s+not\b|\bonly\b|\buln\b|\bmeasurable\b"
+)
+
+
+def _states_site_metastases(text: str) -> bool:
+    return (
+        _OPENS_WITH_SITE_METASTASES.match(text) is not None
+        and not _SITE_METASTASES_AS_CONDITION.search(text)
+        and not names_another_cancer(text)
+    )
+
+
+_SITE_FACTORS = (
+    (
+        re.compile(r"\b(?:brain|cerebral|cns|central\s+nervous|intracranial|leptomeningeal)\b"),
+        Factor.BRAIN_METS,
+    ),
+    (
+        re.compile(r"\b(?:spin(?:e|al)|vertebral|paraspinal|epidural|bones?|skeletal|osseous)\b"),
+        Factor.BONE_METS,
+    ),
+    (re.compile(r"\b(?:liver|hepatic)\b"), Factor.LIVER_METS),
+)
+
+
+def site_metastases_factor(text: str) -> Factor | None:
+    """The place a study of metastases by place is for ("Brain Metastases" -> brain), when the
+    normalized text names exactly one kind of place."""
+    if not takes_site_metastases(text):
+        return None
+    found = {factor for pattern, factor in _SITE_FACTORS if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _same_place(sites: str, organ: str | None) -> bool:
+    """Whether a label naming another tumour names the same place as the metastases ("Primary
+    Brain Neoplasm" and "Metastatic Malignant Neoplasm in the Brain")."""
+    if organ is None:
+        return False
+    factor = site_metastases_factor(normalize(sites))
+    pattern = next((p for p, f in _SITE_FACTORS if f == factor), None)
+    place = pattern.search(normalize(organ)) if pattern is not None else None
+    # the place names the tumour ("Brain Tumors"), not where another cancer spread ("Lung
+    # Cancer With Liver Metastases")
+    return place is not None and _TUMOUR_NOUN.match(normalize(organ), place.end()) is not None
+
+
+_TUMOUR_NOUN = re.compile(r"\s+(?:tumou?rs?|neoplasms?|cancers?|malignan\w*)\b")
+
+
 def label_scope(study: Study) -> _Labels:
     labelled = [
         t for t in (study.brief_title, study.official_title, *study.conditions, *study.keywords) if t
@@ -325,6 +409,13 @@ def label_scope(study: Study) -> _Labels:
     joined = _joined(candidates)
     organ = _first_matching(ORGAN, candidates, joined)
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
+    titles = [t for t in (study.brief_title, study.official_title) if t]
+    sites = next((t for t in candidates if takes_site_metastases(normalize(t))), None)
+    if sites is not None and (sites in titles or _same_place(sites, organ)):
+        # "... Recurrent Malignant Gliomas, Primary CNS Lymphoma, or Brain Metastases", "Brain
+        # Tumors" beside "Metastatic Malignant Neoplasm in the Brain": a study of a place the
+        # cancer grows in, from any cancer; the criteria decide
+        return _Labels("generic", trim_quote(sites))
     if organ is not None and (generic is None or PAN_TUMOR.search(joined) is None):
         if _bare_generic_condition(study.conditions):
             return _Labels("any", trim_quote(organ))  # "Neoplasms" beside "Lymphoma"
@@ -417,6 +508,11 @@ def decide_scope(
     excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
     if excluded is not None:
         return "other", excluded
+    stated = next((t for t in inclusion_items if _states_site_metastases(t)), None)
+    if labels.kind in ("generic", "none") and stated is not None:
+        # "Vertebral and/or paraspinal metastases", "Diagnosis of metastatic malignancy": metastases
+        # from any cancer are one way in, whatever other tumours the study also takes
+        return "solid_tumor", trim_quote(stated)
     if labels.kind == "generic":
         organs = len(_limiting_organs(inclusion_items))
         # One other cancer named in the criteria limits a trial labelled only "carcinoma", not

@@ -3643,3 +3643,52 @@ def test_may_have_progressed_on_a_drug_is_a_permission() -> None:
         "they may not have discontinued drug for toxicity"
     )
     assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "criterion"),
+    [
+        (
+            "Pemetrexed in Recurrent Malignant Gliomas, Primary CNS Lymphoma, or Brain Metastases",
+            ["Brain and Central Nervous System Tumors", "Lymphoma", "Metastatic Cancer"],
+            "Diagnosis of 1 of the following:\n  * Malignant glioma\n  * Primary CNS lymphoma\n"
+            "  * Brain metastases from a solid tumor",
+        ),
+        (
+            "18F-FLT PET/CT in Patients With Brain Tumors",
+            ["Metastatic Malignant Neoplasm in the Brain", "Primary Brain Neoplasm"],
+            "Have a diagnosis or suspected diagnosis of brain tumor (primary, recurrent, or metastatic)",
+        ),
+    ],
+)
+def test_a_study_of_brain_metastases_from_any_cancer_takes_hers(
+    title: str, conditions: list[str], criterion: str
+) -> None:
+    criteria = "Inclusion Criteria:\n* " + criterion
+    labels = {"title": title, "conditions": conditions}
+    assert read(criteria, **labels).scope == "solid_tumor"
+    assert _judge_study(criteria, labels, **ACTIVE_BRAIN)[0] == "likely_eligible"
+    assert _judge_study(criteria, labels)[0] == "likely_excluded"  # no brain metastases
+
+
+def test_brain_metastases_beside_another_cancer_in_the_conditions_stay_that_cancers() -> None:
+    criteria = "Inclusion Criteria:\n* Patients with radiologically confirmed brain metastases"
+    labels = {
+        "title": "Upfront Cranial Radiotherapy in EGFR Mutated NSCLC",
+        "conditions": ["Non-Small Cell Lung Cancer", "Brain Metastases"],
+    }
+    assert read(criteria, **labels).scope == "other"
+
+
+def test_metastases_in_one_part_of_the_skeleton_ask_about_that_part() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Radiographic or histologic proof of metastatic bone disease\n"
+        "* Bone metastasis deriving from the bones of the extremities\n"
+    )
+    labels = {
+        "title": "Post-operative RadioTherapy for Patients With Metastases of the Long Bones",
+        "conditions": ["Metastasis to Bone"],
+    }
+    verdict, words = _judge_study(criteria, labels, sites=("bone", "liver"))
+    assert verdict == "possibly_eligible" and "one part of the skeleton" in words
+    assert _judge_study(criteria, labels, sites=("liver",))[0] == "likely_excluded"

@@ -281,6 +281,6 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
 
 #: Breast cancer named in a rule about a second cancer, an in situ one, or a protein's name.
 _NOT_HER_BREAST_CANCER = re.compile(
-    r"\b(?:another|other|prior|previous|second|secondary|concurrent|additional)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:another|other(?!\s+than)|prior|previous|second|secondary|concurrent|additional)\s+(?:\w+\s+){0,2}?"
     r"(?:malignan\w*|cancers?|primary|primaries)\b|\bin[\s-]situ\b|\bresistance\s+protein\b"
 )

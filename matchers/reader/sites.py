@@ -7,6 +7,7 @@ import re
 from matchers.findings import (
     Allowed,
     Factor,
+    Qualifier,
     Source,
 )
 from matchers.reader.collector import Collector
@@ -85,13 +86,35 @@ _OTHER_THAN_BONE = re.compile(
 )
 
 
+#: One part of the skeleton: a study for metastases there asks whether hers are.
+_BONE_PART = re.compile(
+    r"\b(?:spin(?:e|al)|vertebra\w*|paraspinal|long\s+bones?|extremit\w*|femur|femoral|humer\w*|"
+    r"pelvi\w*|skull|ribs?)\b"
+)
+
+
+def require_bone_part(text: str, quote: str, kind: Source, out: Collector) -> None:
+    """Bone metastases required in one part of the skeleton: a question, beside the bone rule."""
+    if _BONE_PART.search(text):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.BONE_PART)
+
+
 def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str) -> None:
     """A title or condition about bone metastases alone ("Breast Cancer With Bone Metastasis",
-    "Patients With Metastatic Bone Lesions") makes them a requirement."""
-    if "bone" not in joined and "skelet" not in joined and "osseous" not in joined:
+    "Patients With Metastatic Bone Lesions") makes them a requirement; one about a part of the
+    skeleton ("Vertebral Metastasis") asks about that part too."""
+    if (
+        "bone" not in joined
+        and "skelet" not in joined
+        and "osseous" not in joined
+        and "spin" not in joined
+        and "vertebr" not in joined
+    ):
         return
     if _BONE_METS.search(joined) and not (_BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined)):
         _require_site_focus(labels, kind, out, Factor.BONE_METS, _BONE_METS)
+        focus = next(t for t in labels if _BONE_METS.search(normalize(t)))
+        require_bone_part(normalize(focus), focus, kind, out)
 
 
 #: Written with each word boundary just after the first letter ("b(?<![\w-]b)one" is "bone" at a
@@ -159,6 +182,7 @@ def read_bone(text: str, quote: str, kind: Source, out: Collector) -> None:
     near = _BONE_CARE.search(text, max(0, mention.start() - 150), mention.end() + 60)
     if mode == "require" and near is None:
         out.require(Factor.BONE_METS, True, quote, kind)
+        require_bone_part(text, quote, kind, out)
     elif mode == "exclude" and kind == "exclusion" and not _BONE_CONDITION.search(text):
         out.require(Factor.BONE_METS, False, quote, kind)
 
