@@ -207,11 +207,24 @@ def _another_cancers_cohort(text: str) -> bool:
         return False
     cancer = _names_a_cancer(text, organ)
     # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
-    return cancer and (
-        _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
-        or _COHORT_WHO.match(text, organ.end()) is not None
-        or (subject is not None and _WHO_HAVE.search(text, organ.end()) is not None)
+    return (
+        cancer
+        and (
+            _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
+            or _COHORT_WHO.match(text, organ.end()) is not None
+            or (subject is not None and _WHO_HAVE.search(text, organ.end()) is not None)
+            # "Patients with multiple myeloma must have received at least one line ..." (not "Patients
+            # with solid tumors or lymphoma must ...")
+            or (
+                subject is not None
+                and (must := _MUST_AFTER.match(text, organ.end())) is not None
+                and names_another_cancer(text[: must.end()])
+            )
+        )
     )
+
+
+_MUST_AFTER = re.compile(r"[^.;:]{0,40}?\bmust\b")
 
 
 _RESTATED_EXCLUSION = re.compile(r"^[\s*•-]*(?:excluding|exclude|exclusion\s+of)\s+(?=\w)")

@@ -3692,3 +3692,39 @@ def test_metastases_in_one_part_of_the_skeleton_ask_about_that_part() -> None:
     verdict, words = _judge_study(criteria, labels, sites=("bone", "liver"))
     assert verdict == "possibly_eligible" and "one part of the skeleton" in words
     assert _judge_study(criteria, labels, sites=("liver",))[0] == "likely_excluded"
+
+
+def test_a_study_to_detect_a_gene_change_does_not_require_it() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Histologically confirmed solid tumors refractory to standard therapy"
+    )
+    labels = {
+        "title": "A Screening Study to Detect BRAF V600 Mutation-Positive Patients",
+        "conditions": ["Neoplasms"],
+    }
+    assert not any("gene" in r.key for r in read(criteria, **labels).requirements)
+    targeted = {"title": "Drug X in BRAF V600E Mutant Solid Tumors", "conditions": ["Neoplasms"]}
+    assert any("gene" in r.key for r in read(criteria, **targeted).requirements)
+
+
+def test_another_cancers_own_rule_is_neither_read_nor_unread() -> None:
+    criterion = (
+        "Patients with multiple myeloma must have received at least one line of prior systemic "
+        "therapy for the treatment of multiple myeloma"
+    )
+    reading = read(INCLUDING + criterion)
+    assert not reading.limits and not reading.unread
+    shared = "Patients with solid tumors or lymphoma must have received at least 2 prior lines"
+    both = read(INCLUDING + shared)
+    assert both.limits or both.unread  # hers too: read, or said to be unread
+
+
+def test_measurable_disease_for_the_expansion_cohort_only_binds_no_one_else() -> None:
+    criterion = (
+        "Patients enrolled in the expansion cohort must have at least one measureable lesion as "
+        "defined by the RECIST 1.1 criteria"
+    )
+    assert ("measurable_disease", True) not in keys(read(INCLUDING + criterion))
+    assert ("measurable_disease", True) in keys(
+        read(INCLUDING + "At least one measurable lesion (RECIST 1.1)")
+    )

@@ -334,7 +334,8 @@ CONDITIONAL = re.compile(
 )
 #: Words that make what follows in a title the thing a study measures, not whom it takes.
 TITLE_TOPIC = re.compile(
-    r"\b(?:prevalence|incidence|frequency|detection|determin\w*|testing|screening|assess\w*|"
+    r"\b(?:prevalence|incidence|frequency|detection|detect|identify|identification|find|"
+    r"determin\w*|testing|screening|assess\w*|"
     r"stud(?:y|ies)|analysis|characteri[sz]\w*|landscape|profil\w*|evaluation|monitoring|tracking|"
     r"quantification|measurement)\s+(?:of\s+|for\s+)?"
     r"(?:the\s+)?$"

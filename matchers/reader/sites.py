@@ -255,6 +255,14 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
         _read_measurable(text, quote, kind, out)
 
 
+#: "Patients enrolled in the expansion cohort must have at least one measurable lesion": a rule
+#: of one part; the dose-escalation part takes disease that cannot be measured.
+_ONE_PART_ENROLLED = re.compile(
+    r"\b(?:patients|participants|subjects)\s+(?:enrolled|entered|treated|included)\s+(?:in|on|into)\s+"
+    r"(?:the\s+)?(?:dose[\s-]+)?(?:expansion|phase\s+(?:2|ii)|part\s+\w+|cohort\s+\w+|arm\s+\w+)"
+)
+
+
 def _read_measurable(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Measurable (RECIST) disease required, or an alternative that lets other disease in."""
     mention = _MEASURABLE.search(text)
@@ -266,7 +274,7 @@ def _read_measurable(text: str, quote: str, kind: Source, out: Collector) -> Non
                 # "... or at least 1 predominantly lytic bone lesion": bone-only disease on a
                 # condition about the kind of lesion
                 out.require(Factor.BONE_ONLY_CONDITION, True, quote, kind)
-        elif mode == "require":
+        elif mode == "require" and not _ONE_PART_ENROLLED.search(text, 0, mention.start()):
             out.require(Factor.MEASURABLE, True, quote, kind)
     elif (
         kind == "exclusion"
