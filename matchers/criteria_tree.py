@@ -144,6 +144,8 @@ def _note_unread(
     is unread about everything it names."""
     if ("contracept" in combined or "child" in combined) and _CHILDBEARING.search(combined):
         return  # who must avoid pregnancy, and how: never a rule about her cancer or treatment
+    if not item.parent and names_another_cancer(combined) and not BREAST.search(combined):
+        return  # "patients with ovarian cancer who have histology other than ...": its rules
     grew = out.size() > before
     covered = _covered(out, sizes) if grew else set()
     # A finding about none of the concepts covers every one but earlier treatment. The concepts

@@ -3728,3 +3728,27 @@ def test_measurable_disease_for_the_expansion_cohort_only_binds_no_one_else() ->
     assert ("measurable_disease", True) in keys(
         read(INCLUDING + "At least one measurable lesion (RECIST 1.1)")
     )
+
+
+def test_a_marker_that_lets_another_cancer_in_is_not_required_of_her() -> None:
+    criterion = (
+        "Recurrent high-grade serous ovarian carcinoma, or deleterious BRCA mutant recurrent "
+        "ovarian/primary peritoneal/fallopian tube cancer; any patient with metastatic triple "
+        "negative breast cancer will be eligible"
+    )
+    assert not any(r.key.startswith("biomarker") for r in read(INCLUDING + criterion).requirements)
+    hers = "Deleterious germline BRCA mutation and metastatic HER2-negative breast cancer"
+    assert any(r.key == "biomarker:brca" for r in read(INCLUDING + hers).requirements)
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        EXCLUDING + "Patients with ovarian cancer who have histology other than high-grade serous "
+        "in the absence of a deleterious BRCA mutation",
+        INCLUDING + "All patients with relapsed/refractory lymphoma must have received or be "
+        "ineligible for autologous stem cell transplant",
+    ],
+)
+def test_another_cancers_rule_is_not_listed_as_unread(criteria: str) -> None:
+    assert not read(criteria).unread

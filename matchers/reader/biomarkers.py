@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from data.vocabulary import MUTATION_SLOT, Biomarker, load_vocabulary
+from matchers.criteria_text import names_another_cancer
 from matchers.findings import (
     Factor,
     Source,
@@ -14,6 +15,7 @@ from matchers.findings import (
 from matchers.reader.collector import Collector
 from matchers.reader.context import CONDITIONAL, NOT_REQUIRED, TITLE_TOPIC, polarity, pre_window
 from matchers.reader.regex_tools import word_start_pattern
+from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import Polarity
 
 _MUTATION = (
@@ -74,6 +76,33 @@ _BIOMARKER_NEGATIVE = re.compile(
 _ANTI_PD = re.compile(r"\banti-?pd|\bpd-?l?1\s+(?:inhibitor|blockade|antibod|directed|targeted|therap)")
 
 
+_CLAUSE_AFTER = re.compile(r"[^;,]{0,70}")
+
+
+def _of_another_cancer(text: str, end: int) -> bool:
+    """Whether the marker just named is one of another cancer ("BRCA mutant recurrent ovarian/
+    primary peritoneal cancer"), by the rest of its clause."""
+    clause = _CLAUSE_AFTER.match(text, end)
+    if clause is None:
+        return False
+    words = clause.group(0)
+    # the organ's cancer may be named further on in the clause ("ovarian/primary peritoneal/
+    # fallopian tube cancer"), not only right after the organ
+    if names_another_cancer(words):
+        return True
+    organ = ORGAN.search(words)
+    return (
+        organ is not None
+        and BREAST.search(words) is None
+        and _CANCER_WORD.search(words, organ.end()) is not None
+    )
+
+
+_CANCER_WORD = re.compile(
+    r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan\w*)\b"
+)
+
+
 def _marker_mode(marker: _Marker, text: str, kind: Source) -> tuple[Polarity, int] | None:
     """Whether the sentence requires, excludes or allows the marker, and where it names it."""
     mention = marker.mentions.search(text)
@@ -88,6 +117,8 @@ def _marker_mode(marker: _Marker, text: str, kind: Source) -> tuple[Polarity, in
         and not re.search(r"cps|score|express|positive", text)
     ):
         return None
+    if kind != "title" and _of_another_cancer(text, match.end()):
+        return None  # "deleterious BRCA mutant recurrent ovarian cancer": that cancer's way in
     mode = polarity(text, match.start(), match.end(), kind)
     if kind == "title":
         if TITLE_TOPIC.search(text, 0, match.start()):
