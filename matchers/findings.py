@@ -106,6 +106,9 @@ class Qualifier(StrEnum):
     #: Cancer diagnosed within a set time ("the cancer diagnosis should have been made less than
     #: a year from the next scheduled appointment").
     RECENT_DIAGNOSIS = "recent_diagnosis"
+    #: Already taking part in another study at the centre ("under active treatment for cancer on
+    #: a protocol at NIH").
+    CO_ENROLLED = "co_enrolled"
     #: Bone metastases in one part of the skeleton ("spinal metastases", "metastases of the long
     #: bones").
     BONE_PART = "bone_part"

@@ -10,6 +10,7 @@ from typing import Literal
 from data.models import Study
 from matchers.criteria_text import names_another_cancer
 from matchers.findings import (
+    Allowed,
     Factor,
     LimitFactor,
     Qualifier,
@@ -654,7 +655,23 @@ def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Se
         # "Refractory neoplasms", "failed standard chemotherapy": a pan-tumor trial for cancer that
         # treatment no longer controls is a trial for advanced cancer.
         return "metastatic", trim_quote(refractory)
+    brain = _brain_metastases_taken(collector)
+    if brain:
+        # "Subject has known active brain metastases" excluded, or treated ones allowed: people
+        # whose cancer has spread may join
+        return "metastatic", trim_quote(brain)
     return "unknown", ""
+
+
+def _brain_metastases_taken(collector: Collector) -> str:
+    """A rule that lets some people with brain metastases in, if any."""
+    for allowance in collector.allowances:
+        if allowance.factor in (Allowed.BRAIN_STABLE, Allowed.BRAIN_ANY) and not allowance.parts:
+            return allowance.quote
+    for req in collector.requirements:
+        if req.factor is Factor.BRAIN_METS_ACTIVE and not req.expects and not req.parts:
+            return req.quote
+    return ""
 
 
 def _refractory_quote(collector: Collector) -> str:

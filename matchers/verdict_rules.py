@@ -384,6 +384,8 @@ _DISEASE_STATE_QUESTIONS = {
     "removed by surgery). Ask your care team whether that is so for you.",
     Qualifier.RECENT_DIAGNOSIS: "It is for people whose cancer was diagnosed recently (within a set "
     "time named in the trial's rules). Ask your care team whether yours was.",
+    Qualifier.CO_ENROLLED: "It is only for people already taking part in another study at the "
+    "study centre (such as a treatment study there). Ask your care team whether you are.",
     Qualifier.BONE_PART: "It is for cancer in one part of the skeleton (such as the spine, or the long "
     "bones of the arms and legs). Ask your care team whether yours is there.",
 }

@@ -3752,3 +3752,64 @@ def test_a_marker_that_lets_another_cancer_in_is_not_required_of_her() -> None:
 )
 def test_another_cancers_rule_is_not_listed_as_unread(criteria: str) -> None:
     assert not read(criteria).unread
+
+
+def test_a_study_that_takes_treated_brain_metastases_takes_metastatic_disease() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Subjects with malignancies with histological confirmation\n"
+        "Exclusion Criteria:\n* Subject has known active brain metastases, or any leptomeningeal "
+        "metastases\n"
+    )
+    labels = {
+        "title": "Oral Drug X in Subjects With Malignant Tumors",
+        "conditions": ["Malignant Tumors"],
+    }
+    reading = read(criteria, **labels)
+    assert (reading.scope, reading.setting) == ("solid_tumor", "metastatic")
+    silent = read("Inclusion Criteria:\n* Subjects with malignancies", **labels)
+    assert silent.setting == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "asks"),
+    [
+        ("Participant should be under active treatment for cancer on a protocol at NIH.", True),
+        (
+            "Patients must be co-enrolled in a NIH CC protocol in which radiation will be administered.",
+            True,
+        ),
+        (
+            "Any patient who is being evaluated for and/or treated on an IRB-approved protocol at NCI.",
+            False,
+        ),
+    ],
+)
+def test_taking_part_in_another_study_at_the_centre_is_asked_about(criterion: str, asks: bool) -> None:
+    verdict, words = _judge(INCLUDING + criterion)
+    assert ("another study at the study centre" in words) is asks
+    assert verdict == ("possibly_eligible" if asks else "likely_eligible")
+
+
+def test_progressive_disease_following_chemotherapy_means_chemotherapy_for_advanced_disease() -> None:
+    criterion = (
+        "Have progressive disease following standard/approved chemotherapy or have no appropriate "
+        "alternative therapy available."
+    )
+    adjuvant_only = {
+        "subtype": "triple-negative",
+        "prior_therapies": ("taxane", "chemotherapy"),
+        "prior_lines": 0,
+    }
+    assert _judge(INCLUDING + criterion, **adjuvant_only)[0] == "likely_excluded"
+    treated = {
+        "subtype": "triple-negative",
+        "prior_therapies": ("taxane", "chemotherapy"),
+        "prior_lines": 2,
+    }
+    assert _judge(INCLUDING + criterion, **treated)[0] == "likely_eligible"
+    either = (
+        "Progressive disease on prior trastuzumab, or relapsed any time after completion of this therapy"
+    )
+    assert not any(
+        r.qualifier for r in read(INCLUDING + either).requirements if r.key.startswith("prior")
+    )

@@ -109,6 +109,16 @@ _SYMPTOM_SCORE = re.compile(
 )
 
 
+#: Taking part in another study at the centre: "under active treatment for cancer on a protocol
+#: at NIH", "co-enrolled in a NIH CC protocol in which radiation will be administered", "on an
+#: interventional research protocol at NIH".
+_CO_ENROLLED = re.compile(
+    r"\b(?:under\s+(?:active\s+)?treatment|being\s+treated|receiving\s+treatment)\b[^.;]{0,40}?\bon\s+"
+    r"(?:a|an)\s+(?:[\w-]+\s+){0,4}?protocol\b|\bco-?enrolled\s+(?:on|in)\s+(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,4}?protocol\s+in\s+which\b|\bon\s+an\s+interventional\s+(?:research\s+)?protocol\b"
+)
+#: ... unless being seen there is enough ("being evaluated for and/or treated on a protocol").
+_ANY_VISIT = re.compile(r"\bevaluat\w*|\bscreen\w*|\bconsult\w*|\bconsider\w*|\bfollow[\s-]?up\b")
 #: "The cancer diagnosis should have been made less than a year from the next appointment",
 #: "Diagnosed within the past 8 weeks": a time since diagnosis, which no profile records.
 _RECENT_DIAGNOSIS = re.compile(
@@ -202,6 +212,14 @@ def _read_inclusion_state(text: str, quote: str, kind: Source, out: Collector) -
         and polarity(text, prescribed.start(), prescribed.end(), kind) == "require"
     ):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PLANNED_TREATMENT)
+        return
+    enrolled = _CO_ENROLLED.search(text) if "protocol" in text else None
+    if (
+        enrolled is not None
+        and not _ANY_VISIT.search(text)
+        and polarity(text, enrolled.start(), enrolled.end(), kind) == "require"
+    ):
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CO_ENROLLED)
         return
     recent = _RECENT_DIAGNOSIS.search(text) if "diagnos" in text else None
     if (

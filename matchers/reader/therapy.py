@@ -755,6 +755,14 @@ def _setting_of(text: str, end: int, start: int | None = None) -> Qualifier:
         return Qualifier.ADVANCED_SETTING
     if start is not None:
         before = pre_window(text, start, 80)
+        if (
+            "disease" in before
+            and _DISEASE_PROGRESSED_AFTER.search(before)
+            and not _RELAPSE_TOO.search(text)
+        ):
+            # "Have progressive disease following standard/approved chemotherapy": treatment of
+            # the disease that is growing now
+            return Qualifier.ADVANCED_SETTING
         setting = _SETTING_BEFORE.search(before)
         if setting is not None and not _BOTH_SETTINGS.search(setting.group(0)):
             return Qualifier.ADVANCED_SETTING
@@ -774,6 +782,11 @@ _ADVANCED_ANYWHERE = re.compile(
     r"\b(?:metastatic|advanced|mbc|labc|recurrent|relapsed|progress\w*|allowed|permitted|eligible|"
     r"palliative|both|any\s+setting)\b"
 )
+_DISEASE_PROGRESSED_AFTER = re.compile(
+    r"(?<![\w-])progressive\s+disease\s+(?:following|after|on|despite)\s+(?:[a-z/-]+\s+){0,3}?$"
+)
+#: "..., or relapsed any time after completion of this therapy": early treatment counts too.
+_RELAPSE_TOO = re.compile(r"\brelaps\w*|\brecurr\w*|\badjuvant\b|\bcompletion\b")
 _SETTING_BEFORE = re.compile(
     r"\b(?:in|for)\s+(?:the\s+)?(?:[a-z/-]+\s+){0,3}?(?:metastatic|advanced)\s+(?:setting|disease)\b"
 )
