@@ -144,14 +144,14 @@ def _note_unread(
     is unread about everything it names."""
     if ("contracept" in combined or "child" in combined) and _CHILDBEARING.search(combined):
         return  # who must avoid pregnancy, and how: never a rule about her cancer or treatment
-    if not item.parent and names_another_cancer(combined) and not BREAST.search(combined):
-        return  # "patients with ovarian cancer who have histology other than ...": its rules
     grew = out.size() > before
     covered = _covered(out, sizes) if grew else set()
     # A finding about none of the concepts covers every one but earlier treatment. The concepts
     # read are not searched for at all.
     skip = covered or (_ALL_BUT_TREATMENT if grew else frozenset())
     concepts = [c.name for c in unread_concepts(combined, skip)]
+    if concepts and not item.parent and names_another_cancer(combined):
+        return  # "patients with ovarian cancer who have histology other than ...": its rules
     if concepts:
         quote = trim_quote(f"{item.parent}: {item.text}" if item.parent else item.text)
         out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))
