@@ -149,7 +149,7 @@ class _Line:
 #: Organ words that name a cancer by themselves ("NSCLC", "lymphoma"), without "cancer" after them.
 CANCER_ITSELF = re.compile(
     r"leukemi|leukaemi|lymphoma|melanoma|sarcoma|myeloma|glioma|glioblastoma|mesothelioma|nsclc|sclc|"
-    r"crc|hcc|rcc|hnscc|crpc|dlbcl|cll|aml|nhl|hodgkin|lymphoproliferative|myeloproliferative"
+    r"crc|hcc|rcc|hnscc|crpc|dlbcl|cll|aml|nhl|hodgkin|lymphoproliferative|myeloproliferative|pdac"
 )
 _CANCER_NOUN = re.compile(r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan)")
 _ANY_CANCER = re.compile(r"solid\s+tumou?r|any\s+(?:cancer|tumou?r|malignan)|all\s+(?:cancer|tumou?r)")

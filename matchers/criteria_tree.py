@@ -183,6 +183,11 @@ _OTHER_TUMOURS_ITEM = re.compile(
 )
 
 
+_COHORT_PROGRESSED = re.compile(r"\bwith\s+(?:disease\s+)?progress\w*\s+(?:following|after|on)\b")
+_STAGE_WORDS = re.compile(
+    r"[^\w(]*(?:\([^()]{0,40}\)\s*)?(?:(?:locally|advanced|unresectable|non-?resectable|metastatic|recurrent|"
+    r"relapsed|refractory|inoperable|or|and|and/or)[\s,/]+)*"
+)
 _SUBJECT_WITH = re.compile(r"\W*(?:patients|participants|subjects)\s+with\b")
 _WHO_HAVE = re.compile(r"\bwho\s+(?:have|has|had|is|are)\b")
 
@@ -204,8 +209,12 @@ def _another_cancers_cohort(text: str) -> bool:
         return True  # "Lymphoproliferative diseases*: ...", one disease's rules in a basket trial
     # "Participants with advanced platinum resistant epithelial ovarian cancer ... who have ..."
     subject = _SUBJECT_WITH.match(text)
-    organ = ORGAN.search(text, 0, 90 if subject else 40)
-    if organ is None or (organ.start() > 25 and not subject) or BREAST.search(text) is not None:
+    # "Locally advanced unresectable or metastatic PDAC with disease progression following ...":
+    # the stage words before the cancer's name do not count against its place
+    stage = _STAGE_WORDS.match(text)
+    organ = ORGAN.search(text, 0, (90 if subject else 40) + (stage.end() if stage else 0))
+    lead = 25 + (stage.end() if stage else 0)
+    if organ is None or (organ.start() > lead and not subject) or BREAST.search(text) is not None:
         return False
     cancer = _names_a_cancer(text, organ)
     # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
@@ -214,6 +223,9 @@ def _another_cancers_cohort(text: str) -> bool:
         and (
             _COHORT_CONDITIONS.search(text, organ.end(), organ.end() + 60) is not None
             or _COHORT_WHO.match(text, organ.end()) is not None
+            # "... metastatic NSCLC without any actionable genomic alterations with disease
+            # progression following ...": the cancer, then its own course
+            or _COHORT_PROGRESSED.search(text, organ.end(), organ.end() + 90) is not None
             or (subject is not None and _WHO_HAVE.search(text, organ.end()) is not None)
             # "Patients with multiple myeloma must have received at least one line ..." (not "Patients
             # with solid tumors or lymphoma must ...")

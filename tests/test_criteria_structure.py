@@ -3813,3 +3813,32 @@ def test_progressive_disease_following_chemotherapy_means_chemotherapy_for_advan
     assert not any(
         r.qualifier for r in read(INCLUDING + either).requirements if r.key.startswith("prior")
     )
+
+
+def test_unless_ineligible_to_receive_such_therapy_keeps_the_count() -> None:
+    criterion = (
+        "Metastatic HR+/HER2- breast cancer with disease progression following, or intolerance to, at "
+        "least 2 lines of therapy, unless patient was ineligible to receive such therapy"
+    )
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_excluded"
+    banned = EXCLUDING + "Patients with prior fulvestrant are ineligible for this study"
+    assert _judge(banned, prior_therapies=("fulvestrant",), prior_lines=1)[0] == "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "cohort",
+    [
+        "Locally advanced unresectable or metastatic PDAC with disease progression following, or "
+        "intolerance to cytotoxic chemotherapy",
+        "Locally advanced unresectable or metastatic NSCLC without any actionable genomic alterations "
+        "with disease progression following, or intolerance to chemotherapy and immunotherapy",
+        "(Dose escalation part only) Locally advanced or metastatic unresectable CRC with disease "
+        "progression following, or intolerance to cytotoxic chemotherapy",
+    ],
+)
+def test_another_cancers_indication_after_stage_words_sets_no_rule_of_hers(cohort: str) -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Patients with one of the following indications:\n* " + cohort + "\n"
+        "* Locally advanced unresectable or metastatic HR+/HER2- breast cancer after 2 lines\n"
+    )
+    assert not any(r.key.startswith("prior") for r in read(criteria).requirements)

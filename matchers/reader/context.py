@@ -55,14 +55,17 @@ LETS_IN = re.compile(IS_PERMITTED + r"|\b" + _MAY_JOIN + r"\b")
 NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
 #: "not eligible for any established conventional therapy" says she is no candidate for a
 #: treatment, not that the people just named are turned away ("... not eligible for this study").
+#: A whole word after "for": a window cut short ("not eligible for t") proves nothing.
 _NOT_ELIGIBLE_FOR_TREATMENT = (
-    r"(?!\s+for\s+(?!(?:this|the|participation|enrol\w*|inclusion|entry|study|trial|protocol)\b)"
-    r"[a-z]+\s)"  # a whole word: a window cut short ("not eligible for t") proves nothing
+    r"(?!\s+(?:for\s+(?!(?:this|the|participation|enrol\w*|inclusion|entry|study|trial|protocol)\b)"
+    r"[a-z]+\s|to\s+receive\b))"
 )
 _NOT_ALLOWED_WORDS = (
     r"not\s+(?:be\s+)?(?:allowed|permitted|eligible"
     + _NOT_ELIGIBLE_FOR_TREATMENT
-    + r"|accepted|acceptable|included|enrolled)|ineligible|excluded|prohibited"
+    + r"|accepted|acceptable|included|enrolled)|ineligible"
+    + _NOT_ELIGIBLE_FOR_TREATMENT
+    + r"|excluded|prohibited"
 )
 _POST_NOT_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:" + _NOT_ALLOWED_WORDS + r"|disallowed|"

@@ -16,7 +16,7 @@ from matchers.reader.text import trim_quote
 #: A cancer of another organ ("non-small cell lung cancer", "glioma"): the reader's and the scope's.
 ORGAN = re.compile(
     first_letter_pattern(
-        r"\b(?:lung|nsclc|sclc|mcrpc|crpc|dlbcl|cll|aml|prostat\w*|pancrea\w*|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
+        r"\b(?:lung|nsclc|sclc|mcrpc|crpc|dlbcl|cll|aml|prostat\w*|pancrea\w*|pdac|colorectal|colon|rectal|crc|gastric|stomach|esophag\w*|"
         r"oesophag\w*|hepatocellular|hcc|liver\s+cancer|kidney|renal\s+cell|rcc|bladder|urothelial|ovar\w*|"
         r"cervical|cervix|endometri\w*|uterine|head\s+and\s+neck|hnscc|thyroid|melanoma|skin|glioma|"
         r"glioblastoma|brain\s+tumou?r|lymphoma|leukemi\w*|leukaemi\w*|myeloma|sarcoma|mesothelioma|biliary|"
