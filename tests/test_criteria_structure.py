@@ -3842,3 +3842,13 @@ def test_another_cancers_indication_after_stage_words_sets_no_rule_of_hers(cohor
         "* Locally advanced unresectable or metastatic HR+/HER2- breast cancer after 2 lines\n"
     )
     assert not any(r.key.startswith("prior") for r in read(criteria).requirements)
+
+
+def test_a_required_treatment_unless_contraindicated_is_still_required() -> None:
+    criterion = "Prior treatment with a taxane and/or anthracycline unless medically contraindicated"
+    assert _judge(INCLUDING + criterion, prior_therapies=(), prior_lines=0)[0] == "likely_excluded"
+    had = {"prior_therapies": ("taxane", "chemotherapy"), "prior_lines": 1}
+    assert _judge(INCLUDING + criterion, **had)[0] == "likely_eligible"
+    # among the exclusions the wording is a muddle ("No prior A and B unless contraindicated"): unread
+    muddle = "No prior treatment with an anthracycline and a taxane unless contraindicated"
+    assert not read(EXCLUDING + muddle).requirements

@@ -562,6 +562,7 @@ def read_prior_therapy(
         return
     if not _sentence_worth_reading(text, kind):
         return
+    text = _without_contraindication(text, kind)
     mentions, text = _before_definition(text, drug_mentions(text, literals))
     if not mentions:
         return
@@ -614,6 +615,18 @@ def read_prior_therapy(
         _require_together(text, quote, kind, out, required)
 
 
+def _without_contraindication(text: str, kind: Source) -> str:
+    """ "... regimen containing anthracycline unless clinically contraindicated": still the rule
+    for everyone who could take it, not a permission; the exception is dropped."""
+    if kind == "inclusion" and "contraindicat" in text and "unless" in text:
+        return _UNLESS_CONTRAINDICATED.sub("", text)
+    return text
+
+
+_UNLESS_CONTRAINDICATED = re.compile(
+    r",?\s*\(?unless\s+(?:it\s+(?:is|was)\s+|they\s+(?:are|were)\s+)?(?:clinically\s+|medically\s+)?"
+    r"contraindicated\)?"
+)
 _BY_SOMEONE = re.compile(r"\bby\s+(?:an?|the)\s+$")
 
 
