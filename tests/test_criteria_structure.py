@@ -3852,3 +3852,12 @@ def test_a_required_treatment_unless_contraindicated_is_still_required() -> None
     # among the exclusions the wording is a muddle ("No prior A and B unless contraindicated"): unread
     muddle = "No prior treatment with an anthracycline and a taxane unless contraindicated"
     assert not read(EXCLUDING + muddle).requirements
+
+
+def test_a_relapse_during_early_treatment_is_asked_about() -> None:
+    criterion = "Relapsed with metastatic disease whilst receiving an AI in adjuvant setting"
+    adjuvant_ai = {"prior_therapies": ("aromatase-inhibitor",), "prior_lines": 0}
+    verdict, words = _judge(INCLUDING + criterion, **adjuvant_ai)
+    assert verdict == "possibly_eligible" and "came back" in words
+    allowed = "Note: patients relapsing while on adjuvant tamoxifen or AI are eligible for this study."
+    assert not any(r.key == "relapse_interval" for r in read(INCLUDING + allowed).requirements)

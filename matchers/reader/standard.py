@@ -11,7 +11,7 @@ from matchers.findings import (
     Standard,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.context import BOUNDARY, BOUNDARY_HINT, IS_PERMITTED, pre_window
+from matchers.reader.context import ALLOWING, BOUNDARY, BOUNDARY_HINT, IS_PERMITTED, pre_window
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import EARLY_SETTING_CLASSES
@@ -27,6 +27,11 @@ _RELAPSE_INTERVAL = re.compile(
     + _TIME_AMOUNT
     + r"[^;]{0,80}?\b(?:between|since|after|from|elapsed)\b[^;]{0,80}?\b(?:adjuvant|curative|completion|"
     r"last\s+dose|early)"
+)
+#: A relapse during early-stage treatment: "relapsed ... whilst receiving ... AI in adjuvant setting".
+_RELAPSE_DURING = re.compile(
+    r"\b(?:relaps\w*|recurr\w*|recurrence)\b[^.;]{0,50}?\b(?:while|whilst|during)\s+(?:receiving\s+|on\s+|"
+    r"taking\s+)?[^.;]{0,60}?\b(?:neo)?-?adjuvant\b"
 )
 _EARLY_TREATMENT = re.compile(
     word_start_pattern(
@@ -77,6 +82,17 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     treatment was early-stage. ``detail`` names the treatment class when the rule names one.
     """
     if kind not in ("inclusion", "exclusion"):
+        return
+    during = (
+        _RELAPSE_DURING.search(text)
+        if ("whilst" in text or "while" in text or "during" in text) and "adjuvant" in text
+        else None
+    )
+    if during is not None and kind == "inclusion" and not ALLOWING.search(text):
+        # "relapsed with metastatic disease whilst receiving third generation AI in adjuvant
+        # setting": when the cancer came back, which no profile records
+        names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
+        out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
         return
     if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
         return  # no time span, no interval rule
