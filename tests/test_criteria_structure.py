@@ -3861,3 +3861,24 @@ def test_a_relapse_during_early_treatment_is_asked_about() -> None:
     assert verdict == "possibly_eligible" and "came back" in words
     allowed = "Note: patients relapsing while on adjuvant tamoxifen or AI are eligible for this study."
     assert not any(r.key == "relapse_interval" for r in read(INCLUDING + allowed).requirements)
+
+
+def test_an_example_inside_a_permission_does_not_cut_it_off() -> None:
+    criterion = "Previous mammalian target of rapamycin (mTOR) therapy, e.g., everolimus, is allowed"
+    reading = read(EXCLUDING + criterion)
+    assert ("prior:mtor-inhibitor", False) not in keys(reading)
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Prior adjuvant taxane therapy is allowed, provided the disease-free interval from the end of "
+        "(neo)adjuvant chemotherapy to the development of metastatic disease was >= 1 year",
+        "Disease-free interval from completion of adjuvant systemic non-hormonal treatment to "
+        "recurrence of >= 6 months",
+    ],
+)
+def test_a_disease_free_interval_written_with_a_symbol_or_far_from_its_number_is_read(
+    criterion: str,
+) -> None:
+    assert any(r.key == "relapse_interval" for r in read(INCLUDING + criterion).requirements)

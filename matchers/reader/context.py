@@ -162,6 +162,9 @@ def _post_window(text: str, end: int) -> str:
     """The rest of a mention's clause: "(T-DM1) therapy is allowed" reads past the bracket, and
     ", and/or effusion-only disease are excluded" is one list sharing its verb, not a new clause."""
     post = text[end : end + 70]
+    if ".g." in post or ".e." in post:
+        # "(mTOR) therapy, e.g., everolimus, is allowed": an example's full stops end nothing
+        post = post.replace("e.g.", "e g ").replace("i.e.", "i e ")
     if "(" in post:
         # a bracket does not use up the window: "chemotherapy ... (eBC; neoadjuvant or adjuvant
         # setting) is permitted" reads on to the verb, and "... central nervous system (CNS)

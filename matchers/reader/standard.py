@@ -18,10 +18,10 @@ from matchers.reader.therapy_table import EARLY_SETTING_CLASSES
 
 _TIME_AMOUNT = r"\d+\s*(?:months?|years?|mo\b|yrs?\b)"
 _RELAPSE_INTERVAL = re.compile(
-    r"\b(?:disease[\s-]free\s+interval|dfi)\b[^;]{0,40}?\d|"
+    r"\b(?:disease[\s-]free\s+interval|dfi)\b[^;]{0,100}?\d|"
     r"\b(?:relaps\w*|recurr\w*|recurrence|progress\w*|metastatic\s+(?:disease|diagnosis|recurrence)|"
-    r"diagnosis\s+of\s+(?:metasta\w*|advanced))[^;]{0,80}?\b(?:within|after|during|>|>=|<|<=|more\s+than|"
-    r"less\s+than|at\s+least|greater\s+than|beyond)\b[^;]{0,40}?"
+    r"diagnosis\s+of\s+(?:metasta\w*|advanced))[^;]{0,80}?(?:\b(?:within|after|during|more\s+than|"
+    r"less\s+than|at\s+least|greater\s+than|beyond)\b|[<>]=?)[^;]{0,40}?"
     + _TIME_AMOUNT
     + r"|"
     + _TIME_AMOUNT
@@ -91,8 +91,7 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     if during is not None and kind == "inclusion" and not ALLOWING.search(text):
         # "relapsed with metastatic disease whilst receiving third generation AI in adjuvant
         # setting": when the cancer came back, which no profile records
-        names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
-        out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
+        out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=_early_classes(text))
         return
     if not any(word in text for word in ("month", "year", "yr", "mo ", "dfi", "free interval")):
         return  # no time span, no interval rule
@@ -102,8 +101,20 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
     if kind == "inclusion" and _ALSO_ELIGIBLE.search(text):
         return  # "Patients progressing <12 months from completion of adjuvant ET are eligible": a
         # way in beside the others, not a rule for everyone
-    names = sorted({name for _, _, name in drug_mentions(text) if name in EARLY_SETTING_CLASSES})
-    out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=tuple(names))
+    out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=_early_classes(text))
+
+
+def _early_classes(text: str) -> tuple[str, ...]:
+    """The early-stage treatment classes a relapse rule names ("non-hormonal" names none)."""
+    return tuple(
+        sorted(
+            {
+                name
+                for start, _, name in drug_mentions(text)
+                if name in EARLY_SETTING_CLASSES and not text.endswith(("non-", "non "), 0, start)
+            }
+        )
+    )
 
 
 def read_failed_lately(text: str, quote: str, kind: Source, out: Collector) -> None:
