@@ -3882,3 +3882,25 @@ def test_a_disease_free_interval_written_with_a_symbol_or_far_from_its_number_is
     criterion: str,
 ) -> None:
     assert any(r.key == "relapse_interval" for r in read(INCLUDING + criterion).requirements)
+
+
+def test_measurable_and_evaluable_disease_asks_for_measurable_disease() -> None:
+    assert ("measurable_disease", True) in keys(read(INCLUDING + "Measurable and evaluable disease"))
+    assert ("measurable_disease", True) not in keys(read(INCLUDING + "Measurable or evaluable disease"))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "state"),
+    [
+        (
+            "Either no evidence of disease or nonprogressive disease following first line chemotherapy",
+            "ned",
+        ),
+        ("Nonprogressive disease following first line chemotherapy", "stable"),
+    ],
+)
+def test_disease_that_responded_to_first_line_treatment_is_asked_about(
+    criterion: str, state: str
+) -> None:
+    states = [r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"]
+    assert states == [state]

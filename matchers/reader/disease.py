@@ -35,7 +35,7 @@ _STABLE_DISEASE = re.compile(
 #: A population with no cancer left to see: "No measurable or evaluable disease after standard
 #: treatment", "no evidence of disease (NED) after surgery", "rendered disease-free".
 _NED = re.compile(
-    r"^\W*(?:(?:patients|participants|subjects)\s+(?:must\s+)?(?:have\s+)?)?no\s+(?:measurable\s+(?:and|or)\s+"
+    r"^\W*(?:(?:patients|participants|subjects)\s+(?:must\s+)?(?:have\s+)?)?(?:either\s+)?no\s+(?:measurable\s+(?:and|or)\s+"
     r"evaluable|evaluable|(?:radiologic(?:al)?\s+|clinical\s+)?evidence\s+of)\s+(?:residual\s+|active\s+)?"
     r"(?:disease|cancer)\b|\bno\s+evidence\s+of\s+disease\s+\(?ned\b|\brendered\s+(?:disease[\s-]free|ned)\b|"
     r"^\W*(?:(?:patients|participants|subjects)\s+(?:who\s+are\s+|must\s+be\s+)?)?in\s+complete\s+"

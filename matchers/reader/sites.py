@@ -200,6 +200,7 @@ _NON_MEASURABLE_OK = re.compile(
     r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
     r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
 )
+_MEASURABLE_AND_EVALUABLE = re.compile(r"\bmeasurable\s+and\s+evaluable\b")
 _EVALUABLE = re.compile(
     word_start_pattern(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
 )
@@ -268,7 +269,8 @@ def _read_measurable(text: str, quote: str, kind: Source, out: Collector) -> Non
     mention = _MEASURABLE.search(text)
     if kind == "inclusion" and mention is not None:
         mode = polarity(text, mention.start(), mention.end(), kind)
-        if _NON_MEASURABLE_OK.search(text) or mode == "allow":
+        both = _MEASURABLE_AND_EVALUABLE.search(text)  # "Measurable and evaluable disease"
+        if (_NON_MEASURABLE_OK.search(text) and not both) or mode == "allow":
             out.allow(Allowed.NON_MEASURABLE, quote, kind)
             if _TYPED_BONE_ALTERNATIVE.search(text) and not _ANY_EVALUABLE.search(text):
                 # "... or at least 1 predominantly lytic bone lesion": bone-only disease on a

@@ -72,6 +72,8 @@ _TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
         "primary distant",
         "synchronous",
         "stable disease",
+        "nonprogressive disease",
+        "non-progressive disease",
         "disease must be stable",
         "disease is stable",
         "at diagnosis",
