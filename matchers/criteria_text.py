@@ -151,7 +151,8 @@ CANCER_ITSELF = re.compile(
     r"leukemi|leukaemi|lymphoma|melanoma|sarcoma|myeloma|glioma|glioblastoma|mesothelioma|nsclc|sclc|"
     r"crc|hcc|rcc|hnscc|crpc|dlbcl|cll|aml|nhl|hodgkin|lymphoproliferative|myeloproliferative|pdac"
 )
-_CANCER_NOUN = re.compile(r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan)")
+#: A noun that names cancer, shared by the readers that ask whether a text names a cancer.
+CANCER_NOUN = re.compile(r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan)")
 _ANY_CANCER = re.compile(r"solid\s+tumou?r|any\s+(?:cancer|tumou?r|malignan)|all\s+(?:cancer|tumou?r)")
 
 
@@ -164,7 +165,7 @@ def names_another_cancer(text: str) -> bool:
         return False
     return (
         CANCER_ITSELF.match(organ.group(0)) is not None
-        or _CANCER_NOUN.search(lowered, organ.end(), organ.end() + 40) is not None
+        or CANCER_NOUN.search(lowered, organ.end(), organ.end() + 40) is not None
     )
 
 

@@ -150,8 +150,11 @@ def _note_unread(
     # read are not searched for at all.
     skip = covered or (_ALL_BUT_TREATMENT if grew else frozenset())
     concepts = [c.name for c in unread_concepts(combined, skip)]
-    if concepts and not item.parent and names_another_cancer(combined):
-        return  # "patients with ovarian cancer who have histology other than ...": its rules
+    if concepts and item.kind == "inclusion" and not item.parent and names_another_cancer(combined):
+        # "All patients with relapsed/refractory lymphoma must ...": that cancer's rules (an
+        # exclusion naming another cancer may still be about her past: "Prior allogeneic stem
+        # cell transplant for leukemia")
+        return
     if concepts:
         quote = trim_quote(f"{item.parent}: {item.text}" if item.parent else item.text)
         out.unread.append(Unread(quote, item.kind, tuple(concepts), item.parts))
@@ -238,9 +241,11 @@ def _another_cancers_cohort(text: str) -> bool:
     )
 
 
+#: A group's own rule after its cancer's name: "Patients with multiple myeloma must ...".
 _MUST_AFTER = re.compile(r"[^.;:]{0,40}?\bmust\b")
 
 
+#: "Excluding ..." opening an exclusion: the section's own word, said again.
 _RESTATED_EXCLUSION = re.compile(r"^[\s*•-]*(?:excluding|exclude|exclusion\s+of)\s+(?=\w)")
 
 

@@ -13,10 +13,8 @@ from data.models import Study
 from matchers.criteria_parts import CLOSED_MARK, applies, leaves
 from matchers.criteria_text import CriteriaItem, split_criteria
 from matchers.criteria_tree import read_items
-from matchers.findings import Factor
 from matchers.reader.collector import Collector
 from matchers.reader.setting import BREAST, ORGAN
-from matchers.reader.sites import require_bone_part
 from matchers.reader.text import normalize, trim_quote
 from matchers.reconcile import (
     against_counts,
@@ -36,7 +34,7 @@ from matchers.trial_labels import (
     names_solid_tumours,
     read_label_cues,
     read_labels,
-    site_metastases_factor,
+    require_site_of_metastases,
 )
 from matchers.trial_reading import OTHER_PART, TrialReading
 
@@ -161,15 +159,8 @@ def read_trial_uncached(study: Study) -> TrialReading:
         collector.receptors = [r for r in collector.receptors if r.kind != "title"]
     menopause(collector)
     scope, scope_quote = decide_scope(labels, inclusion_items, collector, pan_tumor_part=pan_tumor_part)
-    site = site_metastases_factor(normalize(scope_quote)) if scope == "solid_tumor" else None
-    if site is not None and not any(r.factor == site and r.expects for r in collector.requirements):
-        # a study of brain (or spine, or liver) metastases from any cancer is for people who have them
-        collector.require(site, True, scope_quote, "conditions")
-        if site == Factor.BONE_METS:
-            require_bone_part(normalize(scope_quote), scope_quote, "conditions", collector)
-        # the criterion that said so is read now
-        said = scope_quote.rstrip("…").strip()
-        collector.unread = [u for u in collector.unread if not normalize(u.quote).startswith(said)]
+    if scope == "solid_tumor":
+        require_site_of_metastases(scope_quote, collector)
     setting, setting_quote = decide_setting(label_cues, collector)
     reading = TrialReading(
         nct_id=study.nct_id,

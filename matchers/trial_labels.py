@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from data.models import Study
-from matchers.criteria_text import names_another_cancer
+from matchers.criteria_text import CANCER_NOUN, names_another_cancer
 from matchers.findings import (
     Allowed,
     Factor,
@@ -26,7 +26,7 @@ from matchers.reader.lines import read_lines
 from matchers.reader.receptors import read_receptors
 from matchers.reader.regex_tools import trie_pattern, word_start_pattern
 from matchers.reader.setting import ORGAN, invasive_or_in_situ, is_nodal
-from matchers.reader.sites import read_bone_focus, read_liver_focus
+from matchers.reader.sites import read_bone_focus, read_liver_focus, require_bone_part
 from matchers.reader.standard import read_standard_therapy
 from matchers.reader.text import normalize, trim_quote
 from matchers.reader.therapy import read_prior_therapy
@@ -43,7 +43,8 @@ _BREAST_CANCER = re.compile(
     word_start_pattern(
         r"\b(?:(?:breast|mammary)\b[^.;\n]{0,50}?(?:cancer|carcinoma|neoplasm|tumou?r|malignan|"
         r"adenocarcinoma|metasta|lesion|mass|disease|oncology)|(?:m?tnbc|mbc|abc)\b|her2[\s-]*(?:positive|"
-        r"\+)\s+bc\b|breast(?<!\nbreast)(?<!^breast)[ \t]*(?=\n)|breast\s*$)"
+        r"\+)\s+bc\b|(?:cancers?|carcinomas?|neoplasms?|tumou?rs?|malignan\w*)\b[^\n]{0,20}?\bbreast"
+        r"[ \t]*(?=\n)|breast\s*$)"
     )
 )
 
@@ -118,7 +119,7 @@ _CANCER_NAME = re.compile(
 
 _CANCER_NOUN_AFTER = re.compile(
     r"[\s,/-]+(?:[a-z()-]+\s+){0,3}?(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|"
-    r"malignan\w*)\b"
+    r"malignan\w*|primar(?:y|ies))\b"  # "brain metastases from lung or kidney primary"
 )
 
 
@@ -345,11 +346,19 @@ _SITE_METASTASES_AS_CONDITION = re.compile(
 
 
 def _states_site_metastases(text: str) -> bool:
+    """Whether an inclusion states the disease as metastases to a place from any cancer: no other
+    cancer or organ named in it ("brain metastases from lung or kidney primary" is not)."""
     return (
         _OPENS_WITH_SITE_METASTASES.match(text) is not None
         and not _SITE_METASTASES_AS_CONDITION.search(text)
-        and not names_another_cancer(text)
+        and all(m.group(0) in _TUMOURS_OF_THE_BRAIN for m in ORGAN.finditer(text))
     )
+
+
+#: Other tumours of the brain, which a study of brain metastases may also take ("Malignant
+#: glioma", "Primary CNS lymphoma").
+_TUMOURS_OF_THE_BRAIN = frozenset({"glioma", "brain tumor", "brain tumour"})
+_IN_THE_BRAIN = re.compile(r"\b(?:brain|cns|central\s+nervous\s+system|intracranial|cerebral)\b")
 
 
 _SITE_FACTORS = (
@@ -374,6 +383,19 @@ def site_metastases_factor(text: str) -> Factor | None:
     return found.pop() if len(found) == 1 else None
 
 
+def require_site_of_metastases(scope_quote: str, collector: Collector) -> None:
+    """A study of brain (or spine, or liver) metastases from any cancer is for people who have
+    them: the place becomes a requirement, and the criterion that said so counts as read."""
+    site = site_metastases_factor(normalize(scope_quote))
+    if site is None or any(r.factor == site and r.expects for r in collector.requirements):
+        return
+    collector.require(site, True, scope_quote, "conditions")
+    if site == Factor.BONE_METS:
+        require_bone_part(normalize(scope_quote), scope_quote, "conditions", collector)
+    said = scope_quote.rstrip("…").strip()
+    collector.unread = [u for u in collector.unread if not normalize(u.quote).startswith(said)]
+
+
 def _same_place(sites: str, organ: str | None) -> bool:
     """Whether a label naming another tumour names the same place as the metastases ("Primary
     Brain Neoplasm" and "Metastatic Malignant Neoplasm in the Brain")."""
@@ -384,10 +406,7 @@ def _same_place(sites: str, organ: str | None) -> bool:
     place = pattern.search(normalize(organ)) if pattern is not None else None
     # the place names the tumour ("Brain Tumors"), not where another cancer spread ("Lung
     # Cancer With Liver Metastases")
-    return place is not None and _TUMOUR_NOUN.match(normalize(organ), place.end()) is not None
-
-
-_TUMOUR_NOUN = re.compile(r"\s+(?:tumou?rs?|neoplasms?|cancers?|malignan\w*)\b")
+    return place is not None and CANCER_NOUN.match(normalize(organ), place.end() + 1) is not None
 
 
 def label_scope(study: Study) -> _Labels:
@@ -412,7 +431,10 @@ def label_scope(study: Study) -> _Labels:
     generic = _first_matching(_GENERIC_CANCER, candidates, joined)
     titles = [t for t in (study.brief_title, study.official_title) if t]
     sites = next((t for t in candidates if takes_site_metastases(normalize(t))), None)
-    if sites is not None and (sites in titles or _same_place(sites, organ)):
+    # a title about the metastases beside a condition naming another cancer ("WBRT for Brain
+    # Metastases" with "Non-Small Cell Lung Cancer") stays that cancer's
+    titled = sites in titles and (organ is None or organ in titles)
+    if sites is not None and (titled or _same_place(sites, organ)):
         # "... Recurrent Malignant Gliomas, Primary CNS Lymphoma, or Brain Metastases", "Brain
         # Tumors" beside "Metastatic Malignant Neoplasm in the Brain": a study of a place the
         # cancer grows in, from any cancer; the criteria decide
@@ -510,9 +532,18 @@ def decide_scope(
     if excluded is not None:
         return "other", excluded
     stated = next((t for t in inclusion_items if _states_site_metastases(t)), None)
-    if labels.kind in ("generic", "none") and stated is not None:
+    if (
+        labels.kind in ("generic", "none")
+        and stated is not None
+        and not (
+            _limiting_organs([t for t in inclusion_items if not _IN_THE_BRAIN.search(t)])
+            - _TUMOURS_OF_THE_BRAIN
+        )
+    ):
         # "Vertebral and/or paraspinal metastases", "Diagnosis of metastatic malignancy": metastases
-        # from any cancer are one way in, whatever other tumours the study also takes
+        # from any cancer are the way in, beside tumours of the same place at most ("brain
+        # tumours (glioblastoma ...)"); another cancer named ("Pathologically confirmed
+        # non-small cell lung cancer") limits the study to it
         return "solid_tumor", trim_quote(stated)
     if labels.kind == "generic":
         organs = len(_limiting_organs(inclusion_items))

@@ -3741,17 +3741,15 @@ def test_a_marker_that_lets_another_cancer_in_is_not_required_of_her() -> None:
     assert any(r.key == "biomarker:brca" for r in read(INCLUDING + hers).requirements)
 
 
-@pytest.mark.parametrize(
-    "criteria",
-    [
-        EXCLUDING + "Patients with ovarian cancer who have histology other than high-grade serous "
-        "in the absence of a deleterious BRCA mutation",
-        INCLUDING + "All patients with relapsed/refractory lymphoma must have received or be "
-        "ineligible for autologous stem cell transplant",
-    ],
-)
-def test_another_cancers_rule_is_not_listed_as_unread(criteria: str) -> None:
-    assert not read(criteria).unread
+def test_another_cancers_rule_is_not_listed_as_unread() -> None:
+    theirs = (
+        "All patients with relapsed/refractory lymphoma must have received or be ineligible for "
+        "autologous stem cell transplant"
+    )
+    assert not read(INCLUDING + theirs).unread
+    # an exclusion naming another cancer may be about her own past, so it stays listed
+    past = "Prior allogeneic stem cell transplant for leukemia"
+    assert read(EXCLUDING + past).unread
 
 
 def test_a_study_that_takes_treated_brain_metastases_takes_metastatic_disease() -> None:
@@ -3904,3 +3902,127 @@ def test_disease_that_responded_to_first_line_treatment_is_asked_about(
 ) -> None:
     states = [r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"]
     assert states == [state]
+
+
+# --- review of this session's rules: wordings they must leave alone ---------------------------
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Prior treatment with an anti-PD-1 or anti-PD-L1 antibody for NSCLC or any other tumor type",
+        "Prior anthracycline therapy for lymphoma or other malignancy",
+        "Prior sacituzumab govitecan for any indication, including urothelial cancer",
+        "Prior topoisomerase I inhibitor-based ADC, as for prior lung cancer",
+    ],
+)
+def test_a_ban_that_names_another_cancer_among_others_still_bans(criterion: str) -> None:
+    assert any(not r.expects for r in read(EXCLUDING + criterion).requirements)
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients with known brain metastases are not eligible for treatment on this study",
+        "Patients with known brain metastases are not eligible for Cohort A",
+    ],
+)
+def test_not_eligible_for_the_study_or_a_cohort_still_bans(criterion: str) -> None:
+    assert _judge(EXCLUDING + criterion, **ACTIVE_BRAIN)[0] == "likely_excluded"
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients with breast cancer or any other malignancy are excluded",
+        "Patients with breast cancer, or a second primary malignancy",
+        "Breast cancer, or prior malignancy within 3 years",
+        "Ductal carcinoma in situ or invasive breast cancer",
+    ],
+)
+def test_breast_cancer_excluded_beside_another_cancer_is_still_excluded(criterion: str) -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Histologically confirmed advanced or metastatic solid tumors\n"
+        "Exclusion Criteria:\n* " + criterion
+    )
+    labels = {"title": "Drug X in Solid Tumors", "conditions": ["Solid Tumors"]}
+    assert read(criteria, **labels).scope == "other"
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions", "criteria"),
+    [
+        (
+            "WBRT for Brain Metastases",
+            ["Non-Small Cell Lung Cancer", "Brain Metastases"],
+            "Inclusion Criteria:\n* Brain metastases confirmed by MRI\n"
+            "* Pathologically confirmed non-small cell lung cancer",
+        ),
+        (
+            "Radiosurgery for Brain Metastases",
+            ["Brain Metastases"],
+            "Inclusion Criteria:\n* Newly diagnosed brain metastases\n"
+            "* Primary tumor: lung, melanoma or renal cell carcinoma",
+        ),
+        (
+            "Radiosurgery for Brain Metastases",
+            ["Brain Metastases"],
+            "Inclusion Criteria:\n* Patients with brain metastases from lung or kidney primary",
+        ),
+    ],
+)
+def test_brain_metastases_of_named_other_cancers_stay_theirs(
+    title: str, conditions: list[str], criteria: str
+) -> None:
+    assert read(criteria, title=title, conditions=conditions).scope == "other"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "marker"),
+    [
+        ("HER2-mutant or amplified tumors excluding gastric cancer", "biomarker:her2-mutation"),
+        (
+            "Documented activating HER2 mutation in any solid tumor other than lung cancer",
+            "biomarker:her2-mutation",
+        ),
+        ("Germline BRCA1/2 mutation in patients other than ovarian cancer", "biomarker:brca"),
+        ("PIK3CA mutation detected by a test approved for colorectal cancer", "biomarker:pik3ca"),
+    ],
+)
+def test_a_marker_with_another_cancer_as_its_exception_is_still_required(
+    criterion: str, marker: str
+) -> None:
+    assert marker in {r.key for r in read(INCLUDING + criterion).requirements}
+
+
+def test_a_recent_diagnosis_asks_only_when_no_other_state_is_named() -> None:
+    criterion = "De novo stage IV breast cancer diagnosed within the past 6 months"
+    states = [r.qualifier for r in read(INCLUDING + criterion).requirements if r.key == "disease_state"]
+    assert states == ["de_novo"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Radiosurgery for Spinal Metastases Without Spinal Cord Compression",
+        "Denosumab in Bone Metastases: Time to Pathologic Fracture",
+    ],
+)
+def test_a_complication_named_as_absent_or_as_an_outcome_is_not_asked_about(title: str) -> None:
+    criteria = "Inclusion Criteria:\n* Metastatic breast cancer with bone metastases"
+    words = _judge_study(criteria, {"title": title, "conditions": ["Breast Cancer"]})[1]
+    assert "This study is about" not in words
+
+
+def test_a_benign_breast_condition_is_not_breast_cancer() -> None:
+    reading = read(
+        "Inclusion Criteria:\n* Women aged 18-45",
+        title="",
+        conditions=["Fibroadenoma of Breast", "Mastalgia"],
+    )
+    assert reading.scope != "breast"
+
+
+def test_measurable_and_evaluable_disease_or_bone_only_disease_lets_bone_only_in() -> None:
+    criterion = "Measurable and evaluable disease or bone-only disease"
+    assert ("measurable_disease", True) not in keys(read(INCLUDING + criterion))

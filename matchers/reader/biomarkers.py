@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from data.vocabulary import MUTATION_SLOT, Biomarker, load_vocabulary
-from matchers.criteria_text import names_another_cancer
+from matchers.criteria_text import CANCER_NOUN, names_another_cancer
 from matchers.findings import (
     Factor,
     Source,
@@ -86,20 +86,21 @@ def _of_another_cancer(text: str, end: int) -> bool:
     if clause is None:
         return False
     words = clause.group(0)
-    # the organ's cancer may be named further on in the clause ("ovarian/primary peritoneal/
-    # fallopian tube cancer"), not only right after the organ
-    if names_another_cancer(words):
-        return True
-    organ = ORGAN.search(words)
+    if _NOT_ONLY_THAT_CANCER.search(words):
+        return False  # "... tumors excluding gastric cancer", "any solid tumor other than lung"
+    # the organ right after the marker, its cancer maybe named further on ("BRCA mutant
+    # recurrent ovarian/primary peritoneal/fallopian tube cancer")
+    organ = ORGAN.search(words, 0, 40)
     return (
         organ is not None
         and BREAST.search(words) is None
-        and _CANCER_WORD.search(words, organ.end()) is not None
-    )
+        and CANCER_NOUN.search(words, organ.start()) is not None
+    ) or names_another_cancer(words)
 
 
-_CANCER_WORD = re.compile(
-    r"\b(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignan\w*)\b"
+#: Words that turn a named cancer into an exception or an example, not the only cancer meant.
+_NOT_ONLY_THAT_CANCER = re.compile(
+    r"\b(?:except\w*|excluding|other\s+than|any|all|solid|approved\s+for|including|such\s+as|e\.?g)\b"
 )
 
 

@@ -55,10 +55,13 @@ LETS_IN = re.compile(IS_PERMITTED + r"|\b" + _MAY_JOIN + r"\b")
 NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
 #: "not eligible for any established conventional therapy" says she is no candidate for a
 #: treatment, not that the people just named are turned away ("... not eligible for this study").
-#: A whole word after "for": a window cut short ("not eligible for t") proves nothing.
+#: Only a treatment named after it ("for any established conventional therapy", "to receive
+#: such therapy") makes it her candidacy; "not eligible for treatment on this study", "for Cohort
+#: A" or a window cut short ("not eligible for t") still turn people away.
 _NOT_ELIGIBLE_FOR_TREATMENT = (
-    r"(?!\s+(?:for\s+(?!(?:this|the|participation|enrol\w*|inclusion|entry|study|trial|protocol)\b)"
-    r"[a-z]+\s|to\s+receive\b))"
+    r"(?!\s+(?:for|to\s+receive)\s+(?:[a-z/-]+\s+){0,4}?(?:therap\w*|treatments?|chemo\w*|surgery|"
+    r"surgical|radiation|radiotherap\w*|resection|transplant\w*|regimens?|agents?)\b"
+    r"(?!\s+(?:on|in|within|of)\s+(?:this|the)\s+(?:study|trial|protocol)))"
 )
 _NOT_ALLOWED_WORDS = (
     r"not\s+(?:be\s+)?(?:allowed|permitted|eligible"

@@ -122,7 +122,8 @@ _ANY_VISIT = re.compile(r"\bevaluat\w*|\bscreen\w*|\bconsult\w*|\bconsider\w*|\b
 #: "The cancer diagnosis should have been made less than a year from the next appointment",
 #: "Diagnosed within the past 8 weeks": a time since diagnosis, which no profile records.
 _RECENT_DIAGNOSIS = re.compile(
-    r"\bdiagnos(?:is|ed)\s+(?:(?:should|must|was|has|have)\s+(?:have\s+)?(?:been\s+)?(?:made\s+)?)?"
+    r"\bdiagnos(?:is|ed)\s+(?:of\s+(?:[a-z/+-]+\s+){1,4}?)?(?:(?:should|must|was|has|have)\s+(?:have\s+)?"
+    r"(?:been\s+)?(?:made\s+)?)?"
     r"(?:less\s+than|within|in\s+the\s+(?:past|last|previous|preceding))\s+(?:the\s+(?:past|last)\s+)?"
     r"(?:a|one|two|three|six|twelve|\d+)\s*(?:years?|months?|weeks?)\b"
 )
@@ -181,6 +182,19 @@ def read_disease_state(text: str, quote: str, kind: Source, out: Collector) -> N
     if len(out.requirements) == before and "primary" in text and _primary_in_place(text, kind):
         # one question per criterion: "De novo stage IV with an intact primary tumour" asks the first
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.PRIMARY_IN_PLACE)
+    if len(out.requirements) == before and _recently_diagnosed(text, kind):
+        # last, so "De novo stage IV ... diagnosed within the past 6 months" asks the first
+        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.RECENT_DIAGNOSIS)
+
+
+def _recently_diagnosed(text: str, kind: Source) -> bool:
+    recent = _RECENT_DIAGNOSIS.search(text) if "diagnos" in text else None
+    return (
+        recent is not None
+        and not _NOT_A_RECENT_DIAGNOSIS.search(text)
+        and not _TIMED_FROM_TREATMENT.match(text, recent.end())
+        and polarity(text, recent.start(), recent.end(), kind) == "require"
+    )
 
 
 def _read_inclusion_state(text: str, quote: str, kind: Source, out: Collector) -> None:
@@ -220,15 +234,6 @@ def _read_inclusion_state(text: str, quote: str, kind: Source, out: Collector) -
         and polarity(text, enrolled.start(), enrolled.end(), kind) == "require"
     ):
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.CO_ENROLLED)
-        return
-    recent = _RECENT_DIAGNOSIS.search(text) if "diagnos" in text else None
-    if (
-        recent is not None
-        and not _NOT_A_RECENT_DIAGNOSIS.search(text)
-        and not _TIMED_FROM_TREATMENT.match(text, recent.end())
-        and polarity(text, recent.start(), recent.end(), kind) == "require"
-    ):
-        out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.RECENT_DIAGNOSIS)
         return
     burden = _SYMPTOM_SCORE.search(text) if "10" in text else None
     if burden is not None and polarity(text, burden.start(), burden.end(), kind) == "require":
@@ -319,6 +324,10 @@ _SYMPTOM_NAMES = re.compile(
 )
 
 
+#: Words before a symptom's name that say the people do not have it, or that it is an outcome.
+_NOT_HAVING_IT = re.compile(r"\b(?:without|no|free\s+of|absence\s+of|time\s+to)\s+(?:\w+\s+)?$")
+
+
 def _symptom_in(text: str) -> str | None:
     """The first whole-word symptom name in ``text`` (not "non-painful" or "painless")."""
     for match in _SYMPTOM_NAMES.finditer(text):
@@ -326,6 +335,8 @@ def _symptom_in(text: str) -> str | None:
         before = text[start - 1 : start]
         if (before.isalnum() or text.endswith("non-", 0, start)) or text[end : end + 1].isalnum():
             continue
+        if _NOT_HAVING_IT.search(text, max(0, start - 20), start):
+            continue  # "Metastases Without Spinal Cord Compression", "Time to Pathologic Fracture"
         return match.group(0)
     return None
 

@@ -271,16 +271,36 @@ def read_breast_mention(text: str, quote: str, kind: Source, out: Collector) -> 
     mode = polarity(text, match.start(), match.end(), kind)
     if mode == "exclude" and receptor_mentions(text[max(0, match.start() - 40) : match.start()]):
         return  # "excluding HER2-positive breast cancer" turns one subtype away, read as a receptor rule
-    if mode == "exclude" and _NOT_HER_BREAST_CANCER.search(text):
-        # another cancer in her past, with its exceptions ("another malignancy ... except:
+    if mode == "exclude" and _not_her_breast_cancer(text, match.start()):
+        # breast named among another cancer's exceptions ("another malignancy ... except:
         # carcinoma in situ of either cervix or breast"), or a protein named after the cancer:
         # no rule against her cancer
         mode = "allow"
     out.breast_mentions.append((mode, trim_quote(quote)))
 
 
-#: Breast cancer named in a rule about a second cancer, an in situ one, or a protein's name.
-_NOT_HER_BREAST_CANCER = re.compile(
-    r"\b(?:another|other(?!\s+than)|prior|previous|second|secondary|concurrent|additional)\s+(?:\w+\s+){0,2}?"
-    r"(?:malignan\w*|cancers?|primary|primaries)\b|\bin[\s-]situ\b|\bresistance\s+protein\b"
+#: A rule about a second cancer, up to the words that start its exceptions: "Patients with
+#: another malignancy in the past 3 years except: ...", "History of another malignancy ...; does
+#: not apply to ... in situ breast cancer".
+_SECOND_CANCER_EXCEPTIONS = re.compile(
+    r"\b(?:another|other(?!\s+than)|prior|previous|second|secondary|concurrent|additional)\s+"
+    r"(?:\w+\s+){0,2}?(?:malignan\w*|cancers?|primar(?:y|ies))\b[^;.]{0,200}?\b(?:except|excluding|other\s+"
+    r"than|with\s+the\s+exception\s+of|apart\s+from|aside\s+from|besides|unless|does\s+not\s+apply)\b"
 )
+
+
+_IN_SITU_BREAST = re.compile(
+    r"\bin[\s-]situ\b[^.;]{0,40}?\bbreast\b|\bbreast\b[^.;]{0,20}?\bin[\s-]situ\b"
+)
+
+
+def _not_her_breast_cancer(text: str, breast_at: int) -> bool:
+    """Breast named after the exception words of a rule about another cancer, or in a protein's
+    name ("breast cancer resistance protein"): not a rule about her breast cancer."""
+    if "resistance protein" in text[breast_at : breast_at + 40]:
+        return True
+    if "situ" in text and _IN_SITU_BREAST.search(text) and "invasive" not in text:
+        # "... carcinoma in situ, of either cervix or breast", "in situ breast cancer": an
+        # exception of a rule that the sentence splitter has cut off, never her cancer
+        return True
+    return _SECOND_CANCER_EXCEPTIONS.search(text, 0, breast_at) is not None

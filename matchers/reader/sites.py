@@ -113,7 +113,7 @@ def read_bone_focus(labels: list[str], kind: Source, out: Collector, joined: str
         return
     if _BONE_METS.search(joined) and not (_BONE_ONLY.search(joined) or _OTHER_THAN_BONE.search(joined)):
         _require_site_focus(labels, kind, out, Factor.BONE_METS, _BONE_METS)
-        focus = next(t for t in labels if _BONE_METS.search(normalize(t)))
+        focus = next((t for t in labels if _BONE_METS.search(normalize(t))), "")
         require_bone_part(normalize(focus), focus, kind, out)
 
 
@@ -269,7 +269,9 @@ def _read_measurable(text: str, quote: str, kind: Source, out: Collector) -> Non
     mention = _MEASURABLE.search(text)
     if kind == "inclusion" and mention is not None:
         mode = polarity(text, mention.start(), mention.end(), kind)
-        both = _MEASURABLE_AND_EVALUABLE.search(text)  # "Measurable and evaluable disease"
+        # "Measurable and evaluable disease" asks for both, unless another way in follows ("...
+        # or bone-only disease")
+        both = _MEASURABLE_AND_EVALUABLE.search(text) and not _BONE_ONLY.search(text)
         if (_NON_MEASURABLE_OK.search(text) and not both) or mode == "allow":
             out.allow(Allowed.NON_MEASURABLE, quote, kind)
             if _TYPED_BONE_ALTERNATIVE.search(text) and not _ANY_EVALUABLE.search(text):

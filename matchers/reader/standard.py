@@ -11,7 +11,14 @@ from matchers.findings import (
     Standard,
 )
 from matchers.reader.collector import Collector
-from matchers.reader.context import ALLOWING, BOUNDARY, BOUNDARY_HINT, IS_PERMITTED, pre_window
+from matchers.reader.context import (
+    ALLOWING,
+    BOUNDARY,
+    BOUNDARY_HINT,
+    IS_PERMITTED,
+    polarity,
+    pre_window,
+)
 from matchers.reader.regex_tools import word_start_pattern
 from matchers.reader.therapy import drug_mentions
 from matchers.reader.therapy_table import EARLY_SETTING_CLASSES
@@ -31,7 +38,7 @@ _RELAPSE_INTERVAL = re.compile(
 #: A relapse during early-stage treatment: "relapsed ... whilst receiving ... AI in adjuvant setting".
 _RELAPSE_DURING = re.compile(
     r"\b(?:relaps\w*|recurr\w*|recurrence)\b[^.;]{0,50}?\b(?:while|whilst|during)\s+(?:receiving\s+|on\s+|"
-    r"taking\s+)?[^.;]{0,60}?\b(?:neo)?-?adjuvant\b"
+    r"taking\s+)?[^.;]{0,60}?(?<![\w-])(?:neo)?-?adjuvant\b"
 )
 _EARLY_TREATMENT = re.compile(
     word_start_pattern(
@@ -88,7 +95,12 @@ def read_relapse_interval(text: str, quote: str, kind: Source, out: Collector) -
         if ("whilst" in text or "while" in text or "during" in text) and "adjuvant" in text
         else None
     )
-    if during is not None and kind == "inclusion" and not ALLOWING.search(text):
+    if (
+        during is not None
+        and kind == "inclusion"
+        and not ALLOWING.search(text)
+        and polarity(text, during.start(), during.end(), kind) == "require"
+    ):
         # "relapsed with metastatic disease whilst receiving third generation AI in adjuvant
         # setting": when the cancer came back, which no profile records
         out.require(Factor.RELAPSE_INTERVAL, True, quote, kind, items=_early_classes(text))
@@ -111,6 +123,7 @@ def _early_classes(text: str) -> tuple[str, ...]:
             {
                 name
                 for start, _, name in drug_mentions(text)
+                # "non-hormonal treatment": the word names the treatment it is not
                 if name in EARLY_SETTING_CLASSES and not text.endswith(("non-", "non "), 0, start)
             }
         )

@@ -431,13 +431,23 @@ def _rule_applies(sentence: _Sentence, name: str, end: int, mode: Polarity) -> b
     return not (" for " in text[end : end + 80] and _for_another_cancer(text, end))
 
 
-_FOR_WHAT = re.compile(r"[^.;()]{0,60}?\bfor\s+([^.;()]{1,50})")
+#: The words between a treatment and the "for ..." that says what it treated, and that target.
+_FOR_WHAT = re.compile(r"([^.;()]{0,60}?)\bfor\s+([^.;()]{1,50})")
+#: "... as for prior lung cancer", "..., including for gastric cancer": an example, not the rule's
+#: only target.
+_EXAMPLE_BEFORE_FOR = re.compile(r"\b(?:as|including|includ\w*|e\.?g\.?|such)\s*$")
+#: "... for NSCLC or any other tumor type", "for any indication": the rule is hers too.
+_ANY_TARGET = re.compile(r"\b(?:any|all|other|indications?|settings?|purpose|reason)\b")
 
 
 def _for_another_cancer(text: str, end: int) -> bool:
-    """Whether the treatment just named is said to be for another cancer ("... for gliomas")."""
+    """Whether the treatment just named is said to be for another cancer only ("... biologic
+    therapy for gliomas"), so the rule is that cancer's."""
     target = _FOR_WHAT.match(text, end)
-    return target is not None and names_another_cancer(target.group(1))
+    if target is None or _EXAMPLE_BEFORE_FOR.search(target.group(1)):
+        return False
+    treated = target.group(2)
+    return names_another_cancer(treated) and not _ANY_TARGET.search(treated)
 
 
 def _require_together(
