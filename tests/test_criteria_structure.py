@@ -4026,3 +4026,12 @@ def test_a_benign_breast_condition_is_not_breast_cancer() -> None:
 def test_measurable_and_evaluable_disease_or_bone_only_disease_lets_bone_only_in() -> None:
     criterion = "Measurable and evaluable disease or bone-only disease"
     assert ("measurable_disease", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_prior_radiation_for_brain_metastases_bans_the_radiation_not_the_metastases() -> None:
+    reading = read(EXCLUDING + "Prior radiation therapy for brain metastases")
+    assert keys(reading) == {("prior_brain_radiation", False)}
+    # a profile without brain metastases is not turned away; one with them is asked
+    assert _judge(EXCLUDING + "Prior radiation therapy for brain metastases")[0] == "likely_eligible"
+    verdict, words = _judge(EXCLUDING + "Prior radiation therapy for brain metastases", **ACTIVE_BRAIN)
+    assert verdict == "possibly_eligible" and "treated with radiation" in words

@@ -72,6 +72,11 @@ _BRAIN_RT = re.compile(
         r"radiosurgery|rt)\b|\bwbrt\b|\bsrs\b"
     )
 )
+#: Radiation given to brain metastases: "prior radiation therapy for brain metastases".
+_RADIATION_FOR_BRAIN = re.compile(
+    r"\b(?:prior|previous)\s+(?:\w+\s+){0,2}?(?:radiation|radiotherapy|irradiation|radiosurgery)\s+"
+    r"(?:\w+\s+){0,2}?(?:for|to|of)\s+(?:the\s+)?(?:brain|cns|cerebral|intracranial)\b"
+)
 #: Brain radiation in the study or at the same time, not in her history: "WBRT is not allowed
 #: while patients receive ...", "... would be included in the SRS field", "re-irradiation".
 _NOT_PRIOR_RT = re.compile(r"\bfield\b|\bwhile\b|\bduring\b|\bconcurrent\w*|\bre-?irradiat\w*")
@@ -308,8 +313,10 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
         # "Distant metastasis (excluding known brain metastases) allowed"
         out.require(Factor.BRAIN_METS, False, quote, kind)
         return
-    if _APPROVAL_FOR_SOME.match(text):
-        return  # "For patients with untreated CNS lesions > 2 cm, approval from the medical monitor"
+    # "For patients with untreated CNS lesions > 2 cm, approval from the medical monitor"; a ban
+    # on the radiation they had, read as such
+    if _APPROVAL_FOR_SOME.match(text) or _read_radiation_given_to_them(text, quote, kind, out):
+        return
     cues = _Cues(
         text,
         quote,
@@ -335,6 +342,18 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
     if lepto is not None:
         _leptomeningeal(cues, lepto, mention is not None, out)
     _read_brain_radiation(text, quote, kind, out)
+
+
+def _read_radiation_given_to_them(text: str, quote: str, kind: Source, out: Collector) -> bool:
+    """ "Prior radiation therapy for brain metastases" among the exclusions: a ban on the
+    radiation, not on brain metastases as such (untreated ones are not named)."""
+    if kind != "exclusion" or ("prior" not in text and "previous" not in text):
+        return False
+    treated = _RADIATION_FOR_BRAIN.search(text)
+    if treated is None or polarity(text, treated.start(), treated.end(), kind) != "exclude":
+        return False
+    out.require(Factor.PRIOR_BRAIN_RADIATION, False, quote, kind)
+    return True
 
 
 def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:
