@@ -4035,3 +4035,11 @@ def test_prior_radiation_for_brain_metastases_bans_the_radiation_not_the_metasta
     assert _judge(EXCLUDING + "Prior radiation therapy for brain metastases")[0] == "likely_eligible"
     verdict, words = _judge(EXCLUDING + "Prior radiation therapy for brain metastases", **ACTIVE_BRAIN)
     assert verdict == "possibly_eligible" and "treated with radiation" in words
+
+
+def test_progressing_during_first_line_therapy_means_one_line_so_far() -> None:
+    criterion = "Progressive disease during first line hormonal therapy for metastatic disease"
+    endocrine = [x for x in read(INCLUDING + criterion).limits if x.factor == "endocrine_lines"]
+    assert [(x.low, x.high) for x in endocrine] == [(1, 1)]
+    after = "Progressive disease after first line hormonal therapy for metastatic disease"
+    assert [(x.low, x.high) for x in read(INCLUDING + after).limits] == [(1, None)]

@@ -358,6 +358,11 @@ _ORDINAL_LIST_BEFORE = re.compile(
 )
 
 
+_PROGRESSING_ON = re.compile(
+    r"\bprogress\w*\s+(?:\w+\s+)?(?:during|while\s+(?:on|receiving))\s+(?:the\s+)?$"
+)
+
+
 def _ordinal_range(
     text: str, match: re.Match[str], pre: str, kind: Source
 ) -> tuple[int, int | None] | None:
@@ -371,6 +376,10 @@ def _ordinal_range(
             # "No prior systemic therapy for metastatic disease (first-line setting)": none; "no
             # previous endocrine therapy or first-line endocrine therapy": none or the first
             return (0, 1) if " or " in pre[negated.end() :] else (0, 0)
+        if _PROGRESSING_ON.search(pre):
+            # "Progressive disease during first line hormonal therapy": on that line now, so it
+            # is the only one so far
+            return 1, 1
         if re.search(
             r"progress\w*|after|following|prior|previous|received|failure|failed|completed?|start\s+of",
             pre,
