@@ -4043,3 +4043,22 @@ def test_progressing_during_first_line_therapy_means_one_line_so_far() -> None:
     assert [(x.low, x.high) for x in endocrine] == [(1, 1)]
     after = "Progressive disease after first line hormonal therapy for metastatic disease"
     assert [(x.low, x.high) for x in read(INCLUDING + after).limits] == [(1, None)]
+
+
+def test_no_prior_therapy_for_brain_metastases_turns_away_treated_ones() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Metastatic breast cancer with brain metastases\n"
+        "* Patients must have had no prior therapy for brain metastases"
+    )
+    treated = {
+        "sites": ("liver", "brain"),
+        "brain_mets": "stable",
+        "prior_therapies": ("radiation",),
+        "prior_lines": 1,
+    }
+    assert _judge(criteria, **treated)[0] == "likely_excluded"
+    verdict, words = _judge(criteria, **ACTIVE_BRAIN)
+    assert verdict == "possibly_eligible" and "treated with radiation" in words
+    # corticosteroids given for brain disease are not its treatment history
+    steroids = EXCLUDING + "Corticosteroids as therapy for CNS disease within 7 days"
+    assert ("prior_brain_radiation", False) not in keys(read(steroids))

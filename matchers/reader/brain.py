@@ -77,6 +77,11 @@ _RADIATION_FOR_BRAIN = re.compile(
     r"\b(?:prior|previous)\s+(?:\w+\s+){0,2}?(?:radiation|radiotherapy|irradiation|radiosurgery)\s+"
     r"(?:\w+\s+){0,2}?(?:for|to|of)\s+(?:the\s+)?(?:brain|cns|cerebral|intracranial)\b"
 )
+#: "Patients must have had no prior therapy for brain metastases (with the exception of ...)".
+_NO_TREATMENT_FOR_BRAIN = re.compile(
+    r"\bno\s+(?:prior|previous)\s+(?:local\s+)?(?:therapy|treatment|radiation|radiotherapy|"
+    r"irradiation|radiosurgery)\s+(?:for|to|of)\s+(?:the\s+)?(?:brain|cns|cerebral|intracranial)\b"
+)
 #: Brain radiation in the study or at the same time, not in her history: "WBRT is not allowed
 #: while patients receive ...", "... would be included in the SRS field", "re-irradiation".
 _NOT_PRIOR_RT = re.compile(r"\bfield\b|\bwhile\b|\bduring\b|\bconcurrent\w*|\bre-?irradiat\w*")
@@ -345,12 +350,19 @@ def read_brain(text: str, quote: str, kind: Source, out: Collector) -> None:
 
 
 def _read_radiation_given_to_them(text: str, quote: str, kind: Source, out: Collector) -> bool:
-    """ "Prior radiation therapy for brain metastases" among the exclusions: a ban on the
-    radiation, not on brain metastases as such (untreated ones are not named)."""
-    if kind != "exclusion" or ("prior" not in text and "previous" not in text):
+    """ "Prior radiation therapy for brain metastases" among the exclusions, "no prior therapy
+    for brain metastases" among the inclusions: a ban on the treatment they had, not on brain
+    metastases as such (untreated ones are not named)."""
+    if "prior" not in text and "previous" not in text:
         return False
-    treated = _RADIATION_FOR_BRAIN.search(text)
-    if treated is None or polarity(text, treated.start(), treated.end(), kind) != "exclude":
+    if kind == "inclusion":
+        if _NO_TREATMENT_FOR_BRAIN.search(text) is None:
+            return False
+    elif kind == "exclusion":
+        treated = _RADIATION_FOR_BRAIN.search(text)
+        if treated is None or polarity(text, treated.start(), treated.end(), kind) != "exclude":
+            return False
+    else:
         return False
     out.require(Factor.PRIOR_BRAIN_RADIATION, False, quote, kind)
     return True
