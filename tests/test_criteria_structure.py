@@ -3938,6 +3938,7 @@ def test_not_eligible_for_the_study_or_a_cohort_still_bans(criterion: str) -> No
         "Patients with breast cancer, or a second primary malignancy",
         "Breast cancer, or prior malignancy within 3 years",
         "Ductal carcinoma in situ or invasive breast cancer",
+        "Patients with a diagnosis of breast cancer or breast carcinoma in situ",
     ],
 )
 def test_breast_cancer_excluded_beside_another_cancer_is_still_excluded(criterion: str) -> None:

@@ -294,13 +294,26 @@ _IN_SITU_BREAST = re.compile(
 )
 
 
+#: The rest of an exception list: it opens with "or", or says what the rule does not cover.
+_AN_EXCEPTION_LIST = re.compile(
+    r"^\W*or\b|\bexcept|\bexcluding\b|\bother\s+than\b|\bdoes\s+not\s+apply\b|\bunless\b|"
+    r"\bwith\s+the\s+exception\b"
+)
+
+
 def _not_her_breast_cancer(text: str, breast_at: int) -> bool:
     """Breast named after the exception words of a rule about another cancer, or in a protein's
     name ("breast cancer resistance protein"): not a rule about her breast cancer."""
     if "resistance protein" in text[breast_at : breast_at + 40]:
         return True
-    if "situ" in text and _IN_SITU_BREAST.search(text) and "invasive" not in text:
-        # "... carcinoma in situ, of either cervix or breast", "in situ breast cancer": an
-        # exception of a rule that the sentence splitter has cut off, never her cancer
+    if (
+        "situ" in text
+        and _IN_SITU_BREAST.search(text)
+        and "invasive" not in text
+        and _AN_EXCEPTION_LIST.search(text)
+    ):
+        # "or carcinoma in situ, of either cervix or breast, that does not require further
+        # treatment", "does not apply to ... in situ breast cancer": what is left of another
+        # cancer's exceptions once the sentence splitter has cut the rule off
         return True
     return _SECOND_CANCER_EXCEPTIONS.search(text, 0, breast_at) is not None
