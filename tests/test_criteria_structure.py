@@ -3988,6 +3988,11 @@ def test_brain_metastases_of_named_other_cancers_stay_theirs(
         ),
         ("Germline BRCA1/2 mutation in patients other than ovarian cancer", "biomarker:brca"),
         ("PIK3CA mutation detected by a test approved for colorectal cancer", "biomarker:pik3ca"),
+        (
+            "PD-L1 positive (CPS >= 10) by the 22C3 assay per the gastric cancer guideline",
+            "biomarker:pd-l1",
+        ),
+        ("Germline BRCA mutation as in ovarian cancer trials", "biomarker:brca"),
     ],
 )
 def test_a_marker_with_another_cancer_as_its_exception_is_still_required(

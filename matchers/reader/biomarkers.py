@@ -99,8 +99,12 @@ def _of_another_cancer(text: str, end: int) -> bool:
 
 
 #: Words that turn a named cancer into an exception or an example, not the only cancer meant.
+#: ... or a test's origin ("using the 22C3 assay per the gastric cancer scoring guideline",
+#: "as in ovarian cancer trials").
 _NOT_ONLY_THAT_CANCER = re.compile(
-    r"\b(?:except\w*|excluding|other\s+than|any|all|solid|approved\s+for|including|such\s+as|e\.?g)\b"
+    r"\b(?:except\w*|excluding|other\s+than|any|all|solid|approved\s+for|including|such\s+as|e\.?g|"
+    r"as\s+(?:in|for|defined)|per|using|defined|according|scor\w*|guidelines?|criteria|assays?|tests?|"
+    r"trials?|studies)\b"
 )
 
 
