@@ -186,6 +186,9 @@ _OTHER_TUMOURS_ITEM = re.compile(
 )
 
 
+_ANY_OR_EXCEPT_BEFORE = re.compile(
+    r"\bsolid\b|\bany\b|\ball\b|\bexcept|\bexcluding\b|\bother\s+than\b|\bnon-?"
+)
 _COHORT_PROGRESSED = re.compile(r"\bwith\s+(?:disease\s+)?progress\w*\s+(?:following|after|on)\b")
 _STAGE_WORDS = re.compile(
     r"[^\w(]*(?:\([^()]{0,40}\)\s*)?(?:(?:locally|advanced|unresectable|non-?resectable|metastatic|recurrent|"
@@ -219,6 +222,8 @@ def _another_cancers_cohort(text: str) -> bool:
     lead = 25 + (stage.end() if stage else 0)
     if organ is None or (organ.start() > lead and not subject) or BREAST.search(text) is not None:
         return False
+    if _ANY_OR_EXCEPT_BEFORE.search(text, 0, organ.start()):
+        return False  # "Advanced or metastatic solid tumor, except prostate cancer, with ..."
     cancer = _names_a_cancer(text, organ)
     # the cohort bullet's form: the cancer, then its own conditions after a comma or colon
     return (
@@ -246,7 +251,10 @@ _MUST_AFTER = re.compile(r"[^.;:]{0,40}?\bmust\b")
 
 
 #: "Excluding ..." opening an exclusion: the section's own word, said again.
-_RESTATED_EXCLUSION = re.compile(r"^[\s*•-]*(?:excluding|exclude|exclusion\s+of)\s+(?=\w)")
+_RESTATED_EXCLUSION = re.compile(
+    r"^[\s*•-]*(?:excluding|exclude|exclusion\s+of)\s+(?=(?:patients|participants|subjects|those|"
+    r"women|men|people|persons|individuals|anyone)\b)"
+)
 
 
 def _read_item(item: CriteriaItem, whole: str, header: Header | None, out: Collector) -> None:

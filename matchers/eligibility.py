@@ -161,7 +161,7 @@ def read_trial_uncached(study: Study) -> TrialReading:
     scope, scope_quote = decide_scope(labels, inclusion_items, collector, pan_tumor_part=pan_tumor_part)
     if scope == "solid_tumor":
         require_site_of_metastases(scope_quote, collector)
-    setting, setting_quote = decide_setting(label_cues, collector)
+    setting, setting_quote = decide_setting(label_cues, collector, pan_tumour=scope == "solid_tumor")
     reading = TrialReading(
         nct_id=study.nct_id,
         version=study.version,

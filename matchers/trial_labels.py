@@ -103,6 +103,23 @@ ANY_SUBTYPE = re.compile(
 _RECIST = re.compile(r"criteria\s+(?:in|for)\s+solid\s+tumou?rs?")
 
 
+#: Solid tumours named as past or absent, not as the disease to have: "prior solid tumors ...
+#: treated with curative intent", "no active solid tumors".
+_SOLID_TUMOURS_NOT_TAKEN = re.compile(
+    r"\b(?:no|not|without|prior|previous|history\s+of|active|other|concurrent)\s+(?:\w+\s+)?$"
+)
+
+
+def _takes_solid_tumours(text: str) -> bool:
+    """Whether normalized inclusion text takes solid tumours as the disease to have."""
+    found = PAN_TUMOR.search(_RECIST.sub(" ", text))
+    return (
+        found is not None
+        and not _SOLID_TUMOURS_NOT_TAKEN.search(text, 0, found.start())
+        and "eligible if" not in text
+    )
+
+
 def names_solid_tumours(text: str) -> bool:
     """Whether normalized text takes solid tumours in general ("Response Evaluation Criteria in
     Solid Tumors" does not count)."""
@@ -358,7 +375,17 @@ def _states_site_metastases(text: str) -> bool:
 #: Other tumours of the brain, which a study of brain metastases may also take ("Malignant
 #: glioma", "Primary CNS lymphoma").
 _TUMOURS_OF_THE_BRAIN = frozenset({"glioma", "brain tumor", "brain tumour"})
-_IN_THE_BRAIN = re.compile(r"\b(?:brain|cns|central\s+nervous\s+system|intracranial|cerebral)\b")
+_PRIMARY_CNS_LYMPHOMA = re.compile(r"\bprimary\s+(?:cns|central\s+nervous\s+system)\s+lymphoma")
+
+
+def _other_cancers_than_brain_tumours(inclusion_items: list[str]) -> set[str]:
+    """Cancers the inclusion names besides tumours of the brain ("Malignant glioma", "Primary CNS
+    lymphoma"): "non-small cell lung cancer with 1-4 brain metastases" names one."""
+    organs = _limiting_organs(inclusion_items) - _TUMOURS_OF_THE_BRAIN
+    lymphomas = [t for t in inclusion_items if "lymphoma" in t]
+    if lymphomas and all(_PRIMARY_CNS_LYMPHOMA.search(t) for t in lymphomas):
+        organs.discard("lymphoma")
+    return organs
 
 
 _SITE_FACTORS = (
@@ -520,7 +547,8 @@ def decide_scope(
         return "other", labels.quote
     if labels.kind == "any":
         taken = next(
-            (t for t in inclusion_items if _ANY_CANCER_TAKEN.search(t) or names_solid_tumours(t)), None
+            (t for t in inclusion_items if _ANY_CANCER_TAKEN.search(t) or _takes_solid_tumours(t)),
+            None,
         )
         if taken is None or _limiting_organs(inclusion_items):
             return "other", labels.quote
@@ -535,10 +563,7 @@ def decide_scope(
     if (
         labels.kind in ("generic", "none")
         and stated is not None
-        and not (
-            _limiting_organs([t for t in inclusion_items if not _IN_THE_BRAIN.search(t)])
-            - _TUMOURS_OF_THE_BRAIN
-        )
+        and not _other_cancers_than_brain_tumours(inclusion_items)
     ):
         # "Vertebral and/or paraspinal metastases", "Diagnosis of metastatic malignancy": metastases
         # from any cancer are the way in, beside tumours of the same place at most ("brain
@@ -638,7 +663,9 @@ def read_label_cues(study: Study) -> _LabelCues:
 _NAMED_SPREAD = re.compile(r"metasta|stage\s*iv\b|\bm1\b|unresectable|inoperable|recurren|relaps")
 
 
-def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Setting, str]:
+def decide_setting(
+    cues_of_labels: _LabelCues, collector: Collector, *, pan_tumour: bool = False
+) -> tuple[Setting, str]:
     title_cues, label_cues = cues_of_labels.title, cues_of_labels.conditions
     title_met, title_early = title_cues.get("metastatic"), title_cues.get("early")
     title_local = title_cues.get("local")
@@ -686,10 +713,11 @@ def decide_setting(cues_of_labels: _LabelCues, collector: Collector) -> tuple[Se
         # "Refractory neoplasms", "failed standard chemotherapy": a pan-tumor trial for cancer that
         # treatment no longer controls is a trial for advanced cancer.
         return "metastatic", trim_quote(refractory)
-    brain = _brain_metastases_taken(collector)
+    brain = _brain_metastases_taken(collector) if pan_tumour else ""
     if brain:
-        # "Subject has known active brain metastases" excluded, or treated ones allowed: people
-        # whose cancer has spread may join
+        # a study for cancers in general that turns away only active brain metastases, or lets
+        # treated ones in, takes people whose cancer has spread (a breast study may not: its
+        # early-stage wording is often in the summary only)
         return "metastatic", trim_quote(brain)
     return "unknown", ""
 

@@ -4068,3 +4068,124 @@ def test_no_prior_therapy_for_brain_metastases_turns_away_treated_ones() -> None
     # corticosteroids given for brain disease are not its treatment history
     steroids = EXCLUDING + "Corticosteroids as therapy for CNS disease within 7 days"
     assert ("prior_brain_radiation", False) not in keys(read(steroids))
+
+
+# --- second review: more wordings the new rules must leave alone -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criteria", "profile"),
+    [
+        (
+            EXCLUDING
+            + "Patients with bone-only disease are not eligible for randomization or treatment",
+            {"sites": ("bone",)},
+        ),
+        (
+            EXCLUDING + "Patients treated with a CDK4/6 inhibitor are not eligible for protocol therapy",
+            {"prior_therapies": ("cdk4/6-inhibitor",), "prior_lines": 1},
+        ),
+        (
+            EXCLUDING
+            + "Patients with untreated brain metastases are not eligible for protocol treatment",
+            ACTIVE_BRAIN,
+        ),
+        (
+            EXCLUDING + "Prior platinum chemotherapy for ovarian cancer (or any other cancer)",
+            {"prior_therapies": ("platinum", "chemotherapy"), "prior_lines": 1},
+        ),
+        (
+            EXCLUDING + "Prior anti-PD-1 therapy for NSCLC, melanoma, etc.",
+            {"prior_therapies": ("immunotherapy",), "prior_lines": 1},
+        ),
+        (EXCLUDING + "Known brain metastases or prior radiation therapy to the brain", ACTIVE_BRAIN),
+        (EXCLUDING + "Brain metastases, or prior radiotherapy for CNS metastases", ACTIVE_BRAIN),
+    ],
+)
+def test_these_exclusions_still_turn_her_away(criteria: str, profile: dict[str, Any]) -> None:
+    assert _judge(criteria, **profile)[0] == "likely_excluded"
+
+
+def test_a_marker_with_her_own_history_of_another_cancer_is_still_required() -> None:
+    criterion = "Germline BRCA1/2 mutation carriers with or without a personal history of ovarian cancer"
+    assert "biomarker:brca" in {r.key for r in read(INCLUDING + criterion).requirements}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Patients with prior solid tumors are eligible if treated with curative intent",
+        "No active solid tumors",
+    ],
+)
+def test_solid_tumours_named_as_past_or_absent_do_not_open_a_leukaemia_study(criterion: str) -> None:
+    reading = read(
+        "Inclusion Criteria:\n* " + criterion, title="A Study", conditions=["Leukemia", "Neoplasms"]
+    )
+    assert reading.scope == "other"
+
+
+def test_a_pan_tumour_criterion_that_excepts_another_cancer_is_still_hers() -> None:
+    criterion = (
+        "Advanced or metastatic solid tumor, except prostate cancer, with progression after at least "
+        "2 prior regimens"
+    )
+    reading = read(
+        "Inclusion Criteria:\n* " + criterion,
+        title="Drug X in Solid Tumors",
+        conditions=["Solid Tumors"],
+    )
+    assert [(x.low, x.high) for x in reading.limits if x.factor == "prior_lines"] == [(2, None)]
+
+
+def test_a_breast_study_does_not_take_metastatic_disease_from_its_brain_rule_alone() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* HER2-positive breast cancer\n"
+        "Exclusion Criteria:\n* Known active brain metastases"
+    )
+    assert (
+        read(
+            criteria, title="Drug X in HER2-Positive Breast Cancer", conditions=["Breast Cancer"]
+        ).setting
+        == "unknown"
+    )
+
+
+def test_an_exception_under_another_malignancy_is_not_a_restated_exclusion() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Histologically confirmed advanced or metastatic solid tumors\n"
+        "Exclusion Criteria:\n* Other malignancy within 5 years\n"
+        "  * Excluding adequately treated basal cell carcinoma or carcinoma in situ of the cervix "
+        "or breast"
+    )
+    assert (
+        read(criteria, title="Drug X in Solid Tumors", conditions=["Solid Tumors"]).scope
+        == "solid_tumor"
+    )
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Progression during first-line endocrine therapy or any later line of therapy",
+        "Progression during first-line endocrine therapy or at least one second-line therapy",
+    ],
+)
+def test_progression_during_first_line_with_later_lines_allowed_sets_no_cap(criterion: str) -> None:
+    assert all(x.high is None for x in read(INCLUDING + criterion).limits)
+
+
+def test_measurable_or_non_measurable_and_evaluable_disease_lets_either_in() -> None:
+    criterion = "Measurable disease or non-measurable and evaluable disease per RECIST 1.1"
+    assert ("measurable_disease", True) not in keys(read(INCLUDING + criterion))
+
+
+def test_measurable_disease_for_a_single_phase_study_binds_everyone() -> None:
+    criterion = "All patients treated in the phase 2 study must have at least one measurable lesion"
+    assert ("measurable_disease", True) in keys(read(INCLUDING + criterion))
+
+
+def test_examples_of_bones_ask_about_no_part_of_the_skeleton() -> None:
+    criteria = "Inclusion Criteria:\n* Bone metastases (e.g., spine, pelvis or ribs) required"
+    labels = {"title": "Drug X for Bone Metastases", "conditions": ["Bone Metastases"]}
+    assert "one part of the skeleton" not in _judge_study(criteria, labels)[1]

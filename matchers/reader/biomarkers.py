@@ -100,11 +100,12 @@ def _of_another_cancer(text: str, end: int) -> bool:
 
 #: Words that turn a named cancer into an exception or an example, not the only cancer meant.
 #: ... or a test's origin ("using the 22C3 assay per the gastric cancer scoring guideline",
-#: "as in ovarian cancer trials").
+#: "as in ovarian cancer trials"), or her past ("carriers with or without a personal history of
+#: ovarian cancer").
 _NOT_ONLY_THAT_CANCER = re.compile(
     r"\b(?:except\w*|excluding|other\s+than|any|all|solid|approved\s+for|including|such\s+as|e\.?g|"
     r"as\s+(?:in|for|defined)|per|using|defined|according|scor\w*|guidelines?|criteria|assays?|tests?|"
-    r"trials?|studies)\b"
+    r"trials?|studies|validated|history|previous\w*|prior|treated|with\s+or\s+without|family)\b"
 )
 
 

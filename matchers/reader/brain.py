@@ -355,17 +355,24 @@ def _read_radiation_given_to_them(text: str, quote: str, kind: Source, out: Coll
     metastases as such (untreated ones are not named)."""
     if "prior" not in text and "previous" not in text:
         return False
-    if kind == "inclusion":
-        if _NO_TREATMENT_FOR_BRAIN.search(text) is None:
-            return False
-    elif kind == "exclusion":
-        treated = _RADIATION_FOR_BRAIN.search(text)
-        if treated is None or polarity(text, treated.start(), treated.end(), kind) != "exclude":
-            return False
-    else:
+    treated = (
+        _NO_TREATMENT_FOR_BRAIN.search(text)
+        if kind == "inclusion"
+        else _RADIATION_FOR_BRAIN.search(text)
+        if kind == "exclusion"
+        else None
+    )
+    if treated is None or (
+        kind == "exclusion" and polarity(text, treated.start(), treated.end(), kind) != "exclude"
+    ):
         return False
+    if WASHOUT.search(text, treated.end(), treated.end() + 30):
+        return False  # "no prior radiotherapy to the brain within 2 weeks": a washout
     out.require(Factor.PRIOR_BRAIN_RADIATION, False, quote, kind)
-    return True
+    # brain metastases named apart from the treatment ("Known brain metastases or prior
+    # radiation therapy to the brain") are read as usual
+    rest = text[: treated.start()] + " " + text[treated.end() :]
+    return _BRAIN.search(rest) is None and _LEPTO.search(rest) is None
 
 
 def _read_brain_radiation(text: str, quote: str, kind: Source, out: Collector) -> None:

@@ -55,13 +55,16 @@ LETS_IN = re.compile(IS_PERMITTED + r"|\b" + _MAY_JOIN + r"\b")
 NOT_REQUIRED = r"\bnot\s+(?:be\s+)?(?:required|necessary|mandatory|needed)\b"
 #: "not eligible for any established conventional therapy" says she is no candidate for a
 #: treatment, not that the people just named are turned away ("... not eligible for this study").
-#: Only a treatment named after it ("for any established conventional therapy", "to receive
-#: such therapy") makes it her candidacy; "not eligible for treatment on this study", "for Cohort
-#: A" or a window cut short ("not eligible for t") still turn people away.
+#: Only a treatment of her own care named after it makes it her candidacy: "not eligible for any
+#: established conventional therapy", "ineligible to receive such therapy", "ineligible for
+#: radiation therapy". "Not eligible for study therapy", "for protocol treatment", "for
+#: randomization or treatment", "for Cohort A" or a window cut short still turn people away.
 _NOT_ELIGIBLE_FOR_TREATMENT = (
-    r"(?!\s+(?:for|to\s+receive)\s+(?:[a-z/-]+\s+){0,4}?(?:therap\w*|treatments?|chemo\w*|surgery|"
-    r"surgical|radiation|radiotherap\w*|resection|transplant\w*|regimens?|agents?)\b"
-    r"(?!\s+(?:on|in|within|of)\s+(?:this|the)\s+(?:study|trial|protocol)))"
+    r"(?!\s+(?:for|to\s+receive)\s+(?:(?:(?:any|further|established|standard|conventional|curative|"
+    r"approved|available|existing|other|such|systemic|local|intensive|high-?dose)\s+)+(?:[a-z/-]+\s+){0,2}?"
+    r"(?:therap\w*|treatments?|chemo\w*|surgery|resection|radiation|radiotherap\w*|transplant\w*|"
+    r"regimens?)|chemo\w*|surgery|surgical\s+resection|resection|radiation|radiotherap\w*|"
+    r"transplant\w*)\b)"
 )
 _NOT_ALLOWED_WORDS = (
     r"not\s+(?:be\s+)?(?:allowed|permitted|eligible"
@@ -248,7 +251,10 @@ def polarity(text: str, start: int, end: int, kind: Source) -> Polarity:
     pre = pre_window(text, start)
     if _NOT_A_NEGATION_HINT.search(pre):
         pre = _NOT_A_NEGATION.sub(" ", pre)
-    if _EXCEPTION_HINT.search(pre) and EXCEPTION.search(pre):
+    exception = EXCEPTION.search(pre) if _EXCEPTION_HINT.search(pre) else None
+    if exception is not None and " but " in pre[exception.end() :]:
+        exception = None  # "may have progressed on prior endocrine therapy but must not ..."
+    if exception is not None:
         # An exception lets something back in where the clause shuts things out ("no prior hormonal
         # agent except tamoxifen", any exclusion); where an inclusion lets things in, a carve-out
         # right before the mention leaves it out ("any solid tumour other than breast").

@@ -363,6 +363,14 @@ _PROGRESSING_ON = re.compile(
 )
 
 
+#: "... during first-line endocrine therapy or any later line", "up to 2 prior lines": more than one
+#: line is taken after all.
+_LATER_LINES_TOO = re.compile(
+    r"\b(?:or\s+(?:any\s+)?(?:later|subsequent|beyond)|up\s+to\s+(?:\d|two|three)|at\s+least|"
+    r"second|2nd|or\s+more)\b"
+)
+
+
 def _ordinal_range(
     text: str, match: re.Match[str], pre: str, kind: Source
 ) -> tuple[int, int | None] | None:
@@ -376,7 +384,7 @@ def _ordinal_range(
             # "No prior systemic therapy for metastatic disease (first-line setting)": none; "no
             # previous endocrine therapy or first-line endocrine therapy": none or the first
             return (0, 1) if " or " in pre[negated.end() :] else (0, 0)
-        if _PROGRESSING_ON.search(pre):
+        if _PROGRESSING_ON.search(pre) and not _LATER_LINES_TOO.search(text):
             # "Progressive disease during first line hormonal therapy": on that line now, so it
             # is the only one so far
             return 1, 1

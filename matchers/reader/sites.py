@@ -93,9 +93,14 @@ _BONE_PART = re.compile(
 )
 
 
+_EXAMPLES_BEFORE = re.compile(r"\be\.?\s?g\.?|\bsuch\s+as\b|\bincluding\b|\bfor\s+example\b")
+
+
 def require_bone_part(text: str, quote: str, kind: Source, out: Collector) -> None:
     """Bone metastases required in one part of the skeleton: a question, beside the bone rule."""
-    if _BONE_PART.search(text):
+    part = _BONE_PART.search(text)
+    if part is not None and not _EXAMPLES_BEFORE.search(text, max(0, part.start() - 25), part.start()):
+        # not "Bone metastases (e.g., spine, pelvis or ribs)": examples of where, not a limit
         out.require(Factor.DISEASE_STATE, True, quote, kind, Qualifier.BONE_PART)
 
 
@@ -200,7 +205,7 @@ _NON_MEASURABLE_OK = re.compile(
     r"\bnon-?\s?measurable\b|\bnot\s+measurable\b|\bevaluable\b|\bassessable\b|\bbone[\s-]only\b|"
     r"\blytic\b|\babsence\s+of\s+measurable\b|\bor\s+bone\b"
 )
-_MEASURABLE_AND_EVALUABLE = re.compile(r"\bmeasurable\s+and\s+evaluable\b")
+_MEASURABLE_AND_EVALUABLE = re.compile(r"(?<![\w-])(?<!non\s)measurable\s+and\s+evaluable\b")
 _EVALUABLE = re.compile(
     word_start_pattern(r"\b(?:evaluable|assessable)\s+(?:\w+\s+){0,2}?(?:disease|lesions?|tumou?rs?)\b")
 )
@@ -260,7 +265,7 @@ def read_disease_extent(text: str, quote: str, kind: Source, out: Collector) -> 
 #: of one part; the dose-escalation part takes disease that cannot be measured.
 _ONE_PART_ENROLLED = re.compile(
     r"\b(?:patients|participants|subjects)\s+(?:enrolled|entered|treated|included)\s+(?:in|on|into)\s+"
-    r"(?:the\s+)?(?:dose[\s-]+)?(?:expansion|phase\s+(?:2|ii)|part\s+\w+|cohort\s+\w+|arm\s+\w+)"
+    r"(?:the\s+)?(?:dose[\s-]+)?(?:expansion|part\s+\w+|cohort\s+\w+|arm\s+\w+)"
 )
 
 

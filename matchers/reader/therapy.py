@@ -437,7 +437,7 @@ _FOR_WHAT = re.compile(r"([^.;()]{0,60}?)\bfor\s+([^.;()]{1,50})")
 #: only target.
 _EXAMPLE_BEFORE_FOR = re.compile(r"\b(?:as|including|includ\w*|e\.?g\.?|such)\s*$")
 #: "... for NSCLC or any other tumor type", "for any indication": the rule is hers too.
-_ANY_TARGET = re.compile(r"\b(?:any|all|other|indications?|settings?|purpose|reason)\b")
+_ANY_TARGET = re.compile(r"\b(?:any|all|other|indications?|settings?|purpose|reason|etc)\b")
 
 
 def _for_another_cancer(text: str, end: int) -> bool:
@@ -447,7 +447,10 @@ def _for_another_cancer(text: str, end: int) -> bool:
     if target is None or _EXAMPLE_BEFORE_FOR.search(target.group(1)):
         return False
     treated = target.group(2)
-    return names_another_cancer(treated) and not _ANY_TARGET.search(treated)
+    # the words after it, brackets included: "for ovarian cancer (or any other cancer)",
+    # "for NSCLC, melanoma, etc."
+    rest = text[target.start(2) : target.end(2) + 40]
+    return names_another_cancer(treated) and not _ANY_TARGET.search(rest)
 
 
 def _require_together(
