@@ -169,6 +169,35 @@ def names_another_cancer(text: str) -> bool:
     )
 
 
+#: Words that make a cancer named after a rule one among others, an exception, an example, a
+#: test's origin or her own past ("or any other tumor type", "excluding gastric cancer", "per the
+#: gastric cancer scoring guideline", "with or without a personal history of ovarian cancer"),
+#: not the only cancer the rule is for.
+_NOT_ONLY_THAT_CANCER = re.compile(
+    r"\b(?:except\w*|excluding|other|any|all|solid|approved\s+for|including|such\s+as|e\.?g|etc|"
+    r"indications?|settings?|purpose|reason|as\s+(?:in|for|defined)|per|using|defined|according|"
+    r"scor\w*|guidelines?|criteria|assays?|tests?|trials?|studies|validated|history|previous\w*|prior|"
+    r"treated|with\s+or\s+without|family)\b"
+)
+
+
+def only_another_cancer(words: str) -> bool:
+    """Whether the words after a treatment or a marker ("for gliomas", "mutant recurrent
+    ovarian/primary peritoneal/fallopian tube cancer") name another cancer as the only one the
+    rule is for, so the rule is that cancer's."""
+    if _NOT_ONLY_THAT_CANCER.search(words):
+        return False
+    if names_another_cancer(words):
+        return True
+    # the organ early, its cancer named further on than names_another_cancer looks
+    organ = ORGAN.search(words, 0, 40)
+    return (
+        organ is not None
+        and BREAST.search(words) is None
+        and CANCER_NOUN.search(words, organ.start()) is not None
+    )
+
+
 def _under_another_cancer(stack: list[_Line]) -> bool:
     """Whether the innermost line of ``stack`` or any line above it names another cancer."""
     for depth, line in enumerate(stack):

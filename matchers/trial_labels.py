@@ -378,14 +378,14 @@ _TUMOURS_OF_THE_BRAIN = frozenset({"glioma", "brain tumor", "brain tumour"})
 _PRIMARY_CNS_LYMPHOMA = re.compile(r"\bprimary\s+(?:cns|central\s+nervous\s+system)\s+lymphoma")
 
 
-def _other_cancers_than_brain_tumours(inclusion_items: list[str]) -> set[str]:
-    """Cancers the inclusion names besides tumours of the brain ("Malignant glioma", "Primary CNS
-    lymphoma"): "non-small cell lung cancer with 1-4 brain metastases" names one."""
-    organs = _limiting_organs(inclusion_items) - _TUMOURS_OF_THE_BRAIN
+def _other_cancers_than_brain_tumours(organs: set[str], inclusion_items: list[str]) -> set[str]:
+    """Of the cancers the inclusion names, those besides tumours of the brain ("Malignant glioma",
+    "Primary CNS lymphoma"): "non-small cell lung cancer with 1-4 brain metastases" names one."""
+    others = organs - _TUMOURS_OF_THE_BRAIN
     lymphomas = [t for t in inclusion_items if "lymphoma" in t]
     if lymphomas and all(_PRIMARY_CNS_LYMPHOMA.search(t) for t in lymphomas):
-        organs.discard("lymphoma")
-    return organs
+        others.discard("lymphoma")
+    return others
 
 
 _SITE_FACTORS = (
@@ -559,31 +559,30 @@ def decide_scope(
     excluded = next((q for mode, q in collector.breast_mentions if mode == "exclude"), None)
     if excluded is not None:
         return "other", excluded
+    organs = _limiting_organs(inclusion_items)
     stated = next((t for t in inclusion_items if _states_site_metastases(t)), None)
     if (
         labels.kind in ("generic", "none")
         and stated is not None
-        and not _other_cancers_than_brain_tumours(inclusion_items)
+        and not _other_cancers_than_brain_tumours(organs, inclusion_items)
     ):
         # "Vertebral and/or paraspinal metastases", "Diagnosis of metastatic malignancy": metastases
         # from any cancer are the way in, beside tumours of the same place at most ("brain
         # tumours (glioblastoma ...)"); another cancer named ("Pathologically confirmed
         # non-small cell lung cancer") limits the study to it
         return "solid_tumor", trim_quote(stated)
-    if labels.kind == "generic":
-        organs = len(_limiting_organs(inclusion_items))
-        # One other cancer named in the criteria limits a trial labelled only "carcinoma", not
-        # one labelled "solid tumors" ("solid tumor or lymphoma").
-        if (
-            organs == 0
-            or pan_tumor_part
-            or (
-                organs == 1
-                and PAN_TUMOR.search(normalize(labels.quote))
-                and any(names_solid_tumours(t) for t in inclusion_items)
-            )
-        ):
-            return "solid_tumor", labels.quote
+    # One other cancer named in the criteria limits a trial labelled only "carcinoma", not one
+    # labelled "solid tumors" ("solid tumor or lymphoma").
+    if labels.kind == "generic" and (
+        not organs
+        or pan_tumor_part
+        or (
+            len(organs) == 1
+            and PAN_TUMOR.search(normalize(labels.quote))
+            and any(names_solid_tumours(t) for t in inclusion_items)
+        )
+    ):
+        return "solid_tumor", labels.quote
     return "other", labels.quote
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from data.vocabulary import MUTATION_SLOT, Biomarker, load_vocabulary
-from matchers.criteria_text import CANCER_NOUN, names_another_cancer
+from matchers.criteria_text import only_another_cancer
 from matchers.findings import (
     Factor,
     Source,
@@ -15,7 +15,6 @@ from matchers.findings import (
 from matchers.reader.collector import Collector
 from matchers.reader.context import CONDITIONAL, NOT_REQUIRED, TITLE_TOPIC, polarity, pre_window
 from matchers.reader.regex_tools import word_start_pattern
-from matchers.reader.setting import BREAST, ORGAN
 from matchers.reader.text import Polarity
 
 _MUTATION = (
@@ -83,30 +82,7 @@ def _of_another_cancer(text: str, end: int) -> bool:
     """Whether the marker just named is one of another cancer ("BRCA mutant recurrent ovarian/
     primary peritoneal cancer"), by the rest of its clause."""
     clause = _CLAUSE_AFTER.match(text, end)
-    if clause is None:
-        return False
-    words = clause.group(0)
-    if _NOT_ONLY_THAT_CANCER.search(words):
-        return False  # "... tumors excluding gastric cancer", "any solid tumor other than lung"
-    # the organ right after the marker, its cancer maybe named further on ("BRCA mutant
-    # recurrent ovarian/primary peritoneal/fallopian tube cancer")
-    organ = ORGAN.search(words, 0, 40)
-    return (
-        organ is not None
-        and BREAST.search(words) is None
-        and CANCER_NOUN.search(words, organ.start()) is not None
-    ) or names_another_cancer(words)
-
-
-#: Words that turn a named cancer into an exception or an example, not the only cancer meant.
-#: ... or a test's origin ("using the 22C3 assay per the gastric cancer scoring guideline",
-#: "as in ovarian cancer trials"), or her past ("carriers with or without a personal history of
-#: ovarian cancer").
-_NOT_ONLY_THAT_CANCER = re.compile(
-    r"\b(?:except\w*|excluding|other\s+than|any|all|solid|approved\s+for|including|such\s+as|e\.?g|"
-    r"as\s+(?:in|for|defined)|per|using|defined|according|scor\w*|guidelines?|criteria|assays?|tests?|"
-    r"trials?|studies|validated|history|previous\w*|prior|treated|with\s+or\s+without|family)\b"
-)
+    return clause is not None and only_another_cancer(clause.group(0))
 
 
 def _marker_mode(marker: _Marker, text: str, kind: Source) -> tuple[Polarity, int] | None:

@@ -67,12 +67,13 @@ _NOT_ELIGIBLE_FOR_TREATMENT = (
     r"transplant\w*)\b)"
 )
 _NOT_ALLOWED_WORDS = (
-    r"not\s+(?:be\s+)?(?:allowed|permitted|eligible"
-    + _NOT_ELIGIBLE_FOR_TREATMENT
-    + r"|accepted|acceptable|included|enrolled)|ineligible"
+    r"not\s+(?:be\s+)?(?:allowed|permitted|accepted|acceptable|included|enrolled)|"
+    r"(?:not\s+(?:be\s+)?eligible|ineligible)"
     + _NOT_ELIGIBLE_FOR_TREATMENT
     + r"|excluded|prohibited"
 )
+#: Words that open examples of what was just named ("e.g.", "such as", "including").
+EXAMPLE_WORDS = r"e\.?\s?g\.?|such\s+as|including|for\s+example"
 _POST_NOT_ALLOWED = re.compile(
     r"^[^;.]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be)\s+)?(?:" + _NOT_ALLOWED_WORDS + r"|disallowed|"
     r"exclusionary|will\s+exclude)\b"

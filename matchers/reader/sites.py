@@ -14,6 +14,7 @@ from matchers.reader.collector import Collector
 from matchers.reader.context import (
     ALLOWING,
     BRAIN_CONDITIONAL,
+    EXAMPLE_WORDS,
     LAB_CONTEXT,
     NOT_REQUIRED,
     polarity,
@@ -93,7 +94,7 @@ _BONE_PART = re.compile(
 )
 
 
-_EXAMPLES_BEFORE = re.compile(r"\be\.?\s?g\.?|\bsuch\s+as\b|\bincluding\b|\bfor\s+example\b")
+_EXAMPLES_BEFORE = re.compile(r"\b(?:" + EXAMPLE_WORDS + r")")
 
 
 def require_bone_part(text: str, quote: str, kind: Source, out: Collector) -> None:

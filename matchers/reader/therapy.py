@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from matchers.criteria_text import names_another_cancer
+from matchers.criteria_text import only_another_cancer
 from matchers.findings import (
     Allowed,
     Factor,
@@ -435,9 +435,7 @@ def _rule_applies(sentence: _Sentence, name: str, end: int, mode: Polarity) -> b
 _FOR_WHAT = re.compile(r"([^.;()]{0,60}?)\bfor\s+([^.;()]{1,50})")
 #: "... as for prior lung cancer", "..., including for gastric cancer": an example, not the rule's
 #: only target.
-_EXAMPLE_BEFORE_FOR = re.compile(r"\b(?:as|including|includ\w*|e\.?g\.?|such)\s*$")
-#: "... for NSCLC or any other tumor type", "for any indication": the rule is hers too.
-_ANY_TARGET = re.compile(r"\b(?:any|all|other|indications?|settings?|purpose|reason|etc)\b")
+_EXAMPLE_BEFORE_FOR = re.compile(r"\b(?:as|includ\w*|e\.?g\.?|such)\s*$")
 
 
 def _for_another_cancer(text: str, end: int) -> bool:
@@ -446,11 +444,9 @@ def _for_another_cancer(text: str, end: int) -> bool:
     target = _FOR_WHAT.match(text, end)
     if target is None or _EXAMPLE_BEFORE_FOR.search(target.group(1)):
         return False
-    treated = target.group(2)
-    # the words after it, brackets included: "for ovarian cancer (or any other cancer)",
-    # "for NSCLC, melanoma, etc."
-    rest = text[target.start(2) : target.end(2) + 40]
-    return names_another_cancer(treated) and not _ANY_TARGET.search(rest)
+    # the target and the words after it, brackets included: "for ovarian cancer (or any other
+    # cancer)", "for NSCLC, melanoma, etc."
+    return only_another_cancer(text[target.start(2) : target.end(2) + 40])
 
 
 def _require_together(

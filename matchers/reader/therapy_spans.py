@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from matchers.reader.context import BRACKETED, WASHOUT
+from matchers.reader.context import BRACKETED, EXAMPLE_WORDS, WASHOUT
 
 _EXAMPLES_OPEN = re.compile(
-    r"\(\s*(?:e\.?\s?g\.?|eg\b|such\s+as|including|i\.\s?e\.?|ie\b|for\s+example|examples?\b|"
-    r"(?:which|that)\s+includes?\b|includes?\b|incl\.?)"
+    r"\(\s*(?:"
+    + EXAMPLE_WORDS
+    + r"|eg\b|i\.\s?e\.?|ie\b|examples?\b|(?:which|that)\s+includes?\b|includes?\b|incl\.?)"
 )
 
 
