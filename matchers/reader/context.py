@@ -68,9 +68,7 @@ _NOT_ELIGIBLE_FOR_TREATMENT = (
 )
 _NOT_ALLOWED_WORDS = (
     r"not\s+(?:be\s+)?(?:allowed|permitted|accepted|acceptable|included|enrolled)|"
-    r"(?:not\s+(?:be\s+)?eligible|ineligible)"
-    + _NOT_ELIGIBLE_FOR_TREATMENT
-    + r"|excluded|prohibited"
+    r"(?:not\s+(?:be\s+)?eligible|ineligible)" + _NOT_ELIGIBLE_FOR_TREATMENT + r"|excluded|prohibited"
 )
 #: Words that open examples of what was just named ("e.g.", "such as", "including").
 EXAMPLE_WORDS = r"e\.?\s?g\.?|such\s+as|including|for\s+example"
